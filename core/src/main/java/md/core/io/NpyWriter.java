@@ -1,0 +1,48 @@
+package md.core.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** Writes float64/int64 arrays as an uncompressed {@code .npz} that NumPy reads with {@code np.load}. */
+public final class NpyWriter {
+    private NpyWriter() {}
+
+    /** Writes atomically (temporary file, then rename). Values: double[] (as <f8) with a shape. */
+    public static void writeNpz(Path file, Map<String, NpyArray> arrays) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+            for (var e : arrays.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                zip.write(npyBytes(e.getValue()));
+                zip.closeEntry();
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public static byte[] npyBytes(NpyArray a) {
+        StringBuilder shape = new StringBuilder("(");
+        for (int s : a.shape()) shape.append(s).append(", ");
+        if (a.shape().length > 1) shape.setLength(shape.length() - 2);
+        else if (a.shape().length == 1) shape.setLength(shape.length() - 1);
+        shape.append(")");
+        String header = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
+        int total = 10 + header.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        header = header + " ".repeat(pad) + "\n";
+        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + 8 * a.data().length).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.ISO_8859_1)).put((byte) 1).put((byte) 0);
+        bb.putShort((short) header.length()).put(header.getBytes(StandardCharsets.ISO_8859_1));
+        for (double v : a.data()) bb.putDouble(v);
+        return bb.array();
+    }
+}

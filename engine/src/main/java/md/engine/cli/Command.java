@@ -1,0 +1,15 @@
+package md.engine.cli;
+
+/** One {@code md} subcommand. */
+public interface Command {
+    String name();
+
+    /** One line for {@code md help}. */
+    String summary();
+
+    /** Full usage text for {@code md NAME --help}. */
+    String usage();
+
+    /** Runs the command; returns the process exit code. Throws {@link UserError} for user mistakes. */
+    int run(String[] args) throws Exception;
+}

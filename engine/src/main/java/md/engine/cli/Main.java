@@ -1,0 +1,60 @@
+package md.engine.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Entry point of the {@code md} command line. */
+public final class Main {
+    private Main() {}
+
+    /** Subcommands in the order {@code md help} lists them. */
+    static List<Command> commands() {
+        return List.of(
+        );
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.err));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
+    public static int run(String[] args, PrintStream err) {
+        Map<String, Command> byName = new LinkedHashMap<>();
+        for (Command c : commands()) byName.put(c.name(), c);
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            PrintStream out = args.length == 0 ? err : System.out;
+            out.println("usage: md COMMAND [options]   (md COMMAND --help for details)\n\ncommands:");
+            for (Command c : byName.values()) out.printf("  %-10s %s%n", c.name(), c.summary());
+            return args.length == 0 ? 2 : 0;
+        }
+        Command c = byName.get(args[0]);
+        if (c == null) {
+            String best = md.forcefields.ForceFieldSpec.closest(args[0], byName.keySet());
+            err.println("md: unknown command '" + args[0] + "'" + (best != null ? "; did you mean '" + best + "'?" : "")
+                    + " Commands: " + String.join(", ", byName.keySet()));
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (rest.length > 0 && (rest[0].equals("--help") || rest[0].equals("-h"))) {
+            System.out.println(c.usage());
+            return 0;
+        }
+        try {
+            return c.run(rest);
+        } catch (UserError e) {
+            err.println("md " + c.name() + ": " + e.getMessage());
+            return e.exitCode();
+        } catch (OutOfMemoryError e) {
+            err.println("md " + c.name() + ": out of memory; raise the heap with MD_JAVA_OPTS=-Xmx8g (or more)");
+            return 3;
+        } catch (Exception e) {
+            // Not a user mistake: a bug or an I/O failure. Keep the trace, it is what a bug report needs.
+            err.println("md " + c.name() + ": internal error: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package md.forcefields;
+
+/**
+ * Makes force fields of one type from their parameters. Implementations are listed in
+ * {@code META-INF/services/md.forcefields.ForceFieldProvider} of their jar, so a learned model plugs
+ * in without any change to the engine.
+ */
+public interface ForceFieldProvider {
+    /** The {@code type} value in YAML, e.g. "lennard-jones". */
+    String type();
+
+    /** One line for listings and error messages. */
+    String description();
+
+    ForceField create(ForceFieldSpec spec);
+}

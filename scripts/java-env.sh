@@ -1,0 +1,19 @@
+# Sourced by ./md, ./run-tests and .ci/run: picks a JDK >= 21 (the Temurin 25 JDK on these machines).
+if [ -z "${MD_JAVA_HOME:-}" ]; then
+  for cand in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/java-25-openjdk* /usr/lib/jvm/temurin-21-jdk* /usr/lib/jvm/java-21-openjdk*; do
+    if [ -n "$cand" ] && [ -x "$cand/bin/java" ]; then
+      v=$("$cand/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
+      if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then MD_JAVA_HOME=$cand; break; fi
+    fi
+  done
+fi
+if [ -z "${MD_JAVA_HOME:-}" ]; then
+  echo "md: needs a JDK 21 or newer (Temurin 25 recommended); set MD_JAVA_HOME to its folder" >&2
+  exit 2
+fi
+export JAVA_HOME=$MD_JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"
+# PoCL would otherwise install its own SIGFPE handler over the JVM's (integer division by zero stops throwing).
+export POCL_SIGFPE_HANDLER=0
+MD_JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC"
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"

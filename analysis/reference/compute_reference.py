@@ -210,7 +210,7 @@ def periodic():
     m = msd(unwrapped, z, max_lag)
     lag = np.arange(max_lag + 1) * dt
     write_csv("msd_synthetic.csv", ["lag_ps", "all", "H", "O"], [lag, m["all"], m["H"], m["O"]])
-    fit = (lag >= 0.5) & (lag <= 3.0)
+    fit = (lag >= 0.5 - 1e-9) & (lag <= 3.0 + 1e-9)   # both window ends included
     for key in ("all", "H", "O"):
         slope, _ = np.polyfit(lag[fit], m[key][fit], 1)
         scalar(f"synthetic_D_{key}_A2_per_ps", slope / 6)

@@ -91,11 +91,14 @@ public final class Diffusion {
         return new Msd(lag, out);
     }
 
-    /** Least-squares line through the MSD points with lag in [fitStartPs, fitEndPs] (Commons Math). */
+    /**
+     * Least-squares line through the MSD points with lag in [fitStartPs, fitEndPs] (Commons Math); both ends
+     * are included up to 1e-9 ps, so that a window given in round numbers keeps its end points.
+     */
     public static Fit fit(double[] lagPs, double[] msd, double fitStartPs, double fitEndPs) {
         SimpleRegression reg = new SimpleRegression(true);
         for (int k = 0; k < lagPs.length; k++)
-            if (lagPs[k] >= fitStartPs && lagPs[k] <= fitEndPs) reg.addData(lagPs[k], msd[k]);
+            if (lagPs[k] >= fitStartPs - 1e-9 && lagPs[k] <= fitEndPs + 1e-9) reg.addData(lagPs[k], msd[k]);
         if (reg.getN() < 2)
             throw new IllegalArgumentException("the MSD fit window [" + fitStartPs + ", " + fitEndPs + "] ps holds " + reg.getN()
                     + " lag point(s); it needs at least 2 (lags run from 0 to " + lagPs[lagPs.length - 1] + " ps)");

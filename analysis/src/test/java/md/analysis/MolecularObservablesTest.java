@@ -85,6 +85,19 @@ class MolecularObservablesTest {
     }
 
     @Test
+    void wholeAnalysisOfTheBrokenRunReportsTheBenchmarkNumbers() throws IOException {
+        TrajectoryAnalysis.Result r = TrajectoryAnalysis.analyse(brokenRun(), java.util.Optional.of(ethanol),
+                java.util.Optional.empty(), TrajectoryAnalysis.Options.benchmark());
+        assertEquals(TrajectoryAnalysis.Criterion.BONDS, r.criterion());
+        assertTrue(r.collapsed());
+        assertEquals(0.125, r.stabilityPs(), 1e-15);
+        assertEquals(251, r.hrFrames());
+        assertEquals(ReferenceData.scalar("md17_ethanol_broken_hr_mae"), r.hrMae().orElseThrow(), 1e-12);
+        assertTrue(r.rdf().isEmpty());
+        assertEquals(java.util.Set.of("C", "O", "H", "all"), r.diffusion().keySet());
+    }
+
+    @Test
     void angleDistributionMatchesNumpy() throws IOException {
         List<Bonds.Bond> bonds = Bonds.naturalCutoffs(ethanol.positions()[0], ethanol.atomicNumbers(), Cell.NONE);
         assertEquals(13, BondAngles.triples(bonds, ethanol.atoms()).size());   // 6 at C0 (4 bonds), 6 at C1, 1 at O

@@ -11,7 +11,10 @@ import java.util.TreeSet;
 import md.core.io.NpyArray;
 import md.forcefields.autodiff.Autograd;
 import md.forcefields.autodiff.Tensor;
+import md.forcefields.e3nn.Activation;
 import md.forcefields.e3nn.Irreps;
+import md.forcefields.nequip.NequipConfig;
+import md.forcefields.nequip.NequipModel;
 
 /**
  * NequIP (nequip 0.6 / e3nn 0.5 conventions) written in differentiable tensor ops: the reference path for
@@ -169,6 +172,26 @@ public final class DifferentiableNequip {
 
     /** The trainable tensors by state_dict key (live: an optimizer updates their data in place). */
     public Map<String, Tensor> parameters() { return Collections.unmodifiableMap(parameters); }
+
+    /**
+     * The same model for the fast path (a {@link NequipModel}: weights under their architecture names,
+     * current values copied), for atoms whose type t has atomic number {@code atomicNumbers[t]}.
+     */
+    public NequipModel toNequipModel(int[] atomicNumbers) {
+        if (atomicNumbers.length != hp.numTypes())
+            throw new IllegalArgumentException(atomicNumbers.length + " atomic numbers for a model of " + hp.numTypes() + " types");
+        StringBuilder hidden = new StringBuilder();
+        for (int p : hp.parity() ? new int[] {1, -1} : new int[] {1})
+            for (int l = 0; l <= hp.lMax(); l++) hidden.append(hidden.isEmpty() ? "" : "+").append(hp.numFeatures()).append('x').append(l).append(p == 1 ? 'e' : 'o');
+        NequipConfig config = new NequipConfig(atomicNumbers, hp.rMax(), hp.numBasis(), hp.besselTrainable(), hp.cutoffP(), hp.numLayers(),
+                Irreps.parse(hidden.toString()), layout.edgeAttrs(), layout.embedding(), layout.readoutHidden(), hp.invariantLayers(),
+                hp.invariantNeurons(), hp.avgNumNeighbors(), hp.resnet(), true, Activation.byKey(hp.scalarEven()), Activation.byKey(hp.scalarOdd()),
+                Activation.byKey(hp.gateEven()), Activation.byKey(hp.gateOdd()), speciesScales.data().clone(), speciesShifts.data().clone(),
+                globalScale, 0.0, "eV", "Angstrom");
+        Map<String, double[]> weights = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) weights.put(e.getKey().substring(PREFIX.length()), e.getValue().data().clone());
+        return new NequipModel(config, weights);
+    }
 
     /** Energy of atoms of the given types (0 … numTypes−1) at {@code positions} (N, 3). */
     public Output evaluate(Tensor positions, int[] types, EdgeList edges) {

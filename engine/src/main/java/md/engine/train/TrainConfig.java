@@ -10,6 +10,14 @@ import md.forcefields.training.Trainer;
 /** A validated {@code md train} configuration (keys, units and defaults in docs/training.md). */
 public record TrainConfig(Path file, long seed, int threads, Data data, Model model, Trainer.Options training, Output output) {
 
+    /** The same configuration run with {@code n} worker threads. */
+    public TrainConfig withThreads(int n) {
+        Trainer.Options t = training;
+        return new TrainConfig(file, seed, n, data, model, new Trainer.Options(t.maxEpochs(), t.batchSize(), t.seed(), n, t.loss(), t.optimizer(),
+                t.warmupSteps(), t.emaDecay(), t.maxGradientNorm(), t.plateauFactor(), t.plateauPatience(), t.plateauThreshold(),
+                t.learningRateFloor(), t.earlyStoppingPatience(), t.maxWallSeconds()), output);
+    }
+
     /** One data file: format (npz, extxyz, ani), objective, extxyz key names, ANI level of theory. */
     public record Source(Path file, String format, Objective objective, String energyKey, String forcesKey, String aniMethod, String where) {}
 

@@ -76,7 +76,7 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
     static TrainingData random(List<TrainingFrame> pool, TrainConfig.Split s, List<TrainingFrame> explicitTest) {
         int n = pool.size();
         int nTrain = s.nTrain() != null ? s.nTrain() : n - s.nValidation() - (s.nTest() != null ? s.nTest() : 0);
-        int nTest = s.nTest() != null ? s.nTest() : explicitTest.isEmpty() ? n - s.nValidation() - nTrain : 0;
+        int nTest = s.nTest() != null ? s.nTest() : explicitTest.isEmpty() ? Math.max(0, n - s.nValidation() - nTrain) : 0;
         if (nTrain < 1 || s.nValidation() + nTrain + nTest > n)
             throw new UserError("data.split: n_train " + nTrain + " + n_val " + s.nValidation() + " + n_test " + nTest
                     + " needs more frames than the " + n + " in data.train");

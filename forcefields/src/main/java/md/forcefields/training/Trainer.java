@@ -187,11 +187,18 @@ public final class Trainer implements AutoCloseable {
     }
 
     private String stopReason(double lr) {
+        String reason = limitReached(lr);
+        if (reason != null) return reason;
+        double elapsed = (System.nanoTime() - startNanos) * 1e-9;
+        if (elapsed + lastEpochSeconds > options.maxWallSeconds()) return STOP_WALL_CLOCK;
+        return null;
+    }
+
+    /** The stop conditions that do not depend on the clock. */
+    private String limitReached(double lr) {
         if (epoch >= options.maxEpochs()) return STOP_MAX_EPOCHS;
         if (epochsSinceImprovement >= options.earlyStoppingPatience()) return STOP_PATIENCE;
         if (lr < options.learningRateFloor()) return STOP_LR_FLOOR;
-        double elapsed = (System.nanoTime() - startNanos) * 1e-9;
-        if (elapsed + lastEpochSeconds > options.maxWallSeconds()) return STOP_WALL_CLOCK;
         return null;
     }
 
@@ -302,8 +309,9 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Continues from {@code s} (taken from a trainer of the same model shape). A wall-clock stop is
-     * lifted (the limit applies to each invocation); other stop reasons stand.
+     * Continues from {@code s} (taken from a trainer of the same model shape). Whether training is
+     * finished is decided again with this trainer's options (e.g. more epochs, or a new wall-clock
+     * allowance: the limit applies to each invocation).
      */
     public void restore(State s) {
         Map<String, Tensor> live = model.parameters();
@@ -327,7 +335,7 @@ public final class Trainer implements AutoCloseable {
         bestEpoch = s.bestEpoch();
         epochsSinceImprovement = s.epochsSinceImprovement();
         trainingSeconds = s.trainingSeconds();
-        stopReason = STOP_WALL_CLOCK.equals(s.stopReason()) ? null : s.stopReason();
+        stopReason = limitReached(s.baseLearningRate());
     }
 
     private int[] types(TrainingFrame f) {

@@ -169,13 +169,19 @@ public final class RunConfigLoader {
         String base = inputFile.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         Path dir = inputFile.toAbsolutePath().getParent().resolve(base + "-out");
         long trajEvery = 100, thermoEvery = 10, chkEvery = 1000, progressS = 10;
+        int segmentFrames = 100;
         List<String> formats = List.of("extxyz");
         if (o != null) {
             o.allowOnly("directory", "trajectory", "thermo", "checkpoint", "progress");
             if (o.has("directory")) dir = o.baseDirectory().resolve(o.get("directory").asString("an output folder")).normalize();
             ConfigNode t = o.section("trajectory");
             if (t != null) {
-                t.allowOnly("every", "formats");
+                t.allowOnly("every", "formats", "h5_segment_frames");
+                if (t.has("h5_segment_frames")) {
+                    ConfigNode sf = t.get("h5_segment_frames");
+                    segmentFrames = sf.asInt("frames per HDF5 segment file (1 or more)");
+                    if (segmentFrames < 1) throw sf.error("expected frames per HDF5 segment file, 1 or more, got " + sf.describe());
+                }
                 if (t.has("every")) trajEvery = interval(t.get("every"));
                 if (t.has("formats")) {
                     List<String> fs = new ArrayList<>();
@@ -195,7 +201,7 @@ public final class RunConfigLoader {
                 if (p.has("every_s")) progressS = p.get("every_s").asLong("seconds between progress lines (whole number)");
             }
         }
-        return new OutputConfig(dir, trajEvery, formats, thermoEvery, chkEvery, progressS);
+        return new OutputConfig(dir, trajEvery, formats, segmentFrames, thermoEvery, chkEvery, progressS);
     }
 
     private static long every(ConfigNode section, long defaultEvery) {

@@ -40,11 +40,9 @@ public record Checkpoint(Map<String, String> settings, long step, double timeFs,
 
     /**
      * How much of each output existed when the checkpoint was taken: byte lengths of the thermo log
-     * and the extxyz trajectory, number of HDF5 segment files, trajectory frames written.
+     * and the extxyz trajectory, and the number of trajectory frames (what the HDF5 segments keep).
      */
-    public record OutputMarks(long thermoBytes, long extxyzBytes, int h5Segments, long framesWritten) {
-        public static final OutputMarks NONE = new OutputMarks(0, 0, 0, 0);
-    }
+    public record OutputMarks(long thermoBytes, long extxyzBytes, long framesWritten) {}
 
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 80 * atomicNumbers.length);
@@ -70,7 +68,6 @@ public record Checkpoint(Map<String, String> settings, long step, double timeFs,
             out.write(integratorState);
             out.writeLong(outputs.thermoBytes());
             out.writeLong(outputs.extxyzBytes());
-            out.writeInt(outputs.h5Segments());
             out.writeLong(outputs.framesWritten());
         } catch (IOException e) {
             throw new IllegalStateException(e);  // in-memory stream
@@ -109,7 +106,7 @@ public record Checkpoint(Map<String, String> settings, long step, double timeFs,
             double[] nbr = in.readBoolean() ? readDoubles(in, 3 * n) : null;
             byte[] integrator = new byte[in.readInt()];
             in.readFully(integrator);
-            OutputMarks marks = new OutputMarks(in.readLong(), in.readLong(), in.readInt(), in.readLong());
+            OutputMarks marks = new OutputMarks(in.readLong(), in.readLong(), in.readLong());
             return new Checkpoint(settings, step, time, z, cell, x, v, f, epot, nbr, integrator, marks);
         } catch (EOFException e) {
             throw corrupt(source, "ends early");

@@ -140,7 +140,7 @@ public final class MdRun implements AutoCloseable {
 
     private static String structureSource(StructureConfig s) {
         return switch (s) {
-            case StructureConfig.FromFile f -> s.node().where() + " (" + f.file() + ", frame " + f.frame() + ")";
+            case StructureConfig.FromFile f -> s.node().get("file").where() + " (" + f.file() + ", frame " + f.frame() + ")";
             case StructureConfig.Lattice l -> s.node().where() + " (" + l.kind() + " lattice)";
         };
     }

@@ -17,7 +17,7 @@ public final class StructureLoader {
                     yield f.format().equals("checkpoint") ? fromCheckpoint(f) : StructureReader.read(f.file(), f.frame());
                 } catch (UserError e) {
                     // The reader names the file and the problem; add where in the input the file was asked for.
-                    throw new UserError(f.node().where() + ": " + e.getMessage(), e);
+                    throw new UserError(f.node().get("file").where() + ": " + e.getMessage(), e);
                 }
             }
         };

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * {@code thermo.csv}: one line every N steps with
  * {@code step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s}. Numbers are
  * written in Java's shortest round-trip form, so the file holds the exact doubles; steps_per_s is the
- * wall-clock rate since the previous line ({@code nan} on the first line of a run or after a resume).
+ * wall-clock rate since the previous line ({@code NaN} on the first line of a run or after a resume).
  */
 final class ThermoLog implements AutoCloseable {
     static final String HEADER = "step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s";
@@ -43,7 +43,7 @@ final class ThermoLog implements AutoCloseable {
           .append(sim.temperatureK(ekin)).append(',')
           .append(epot + ekin + sim.integrator().conservedEnergyExtraEv(sim.state())).append(',');
         if (lastStep >= 0 && step > lastStep && now > lastNanos) sb.append((step - lastStep) * 1e9 / (now - lastNanos));
-        else sb.append("nan");
+        else sb.append("NaN");
         sb.append('\n');
         out.commit();
         lastStep = step;

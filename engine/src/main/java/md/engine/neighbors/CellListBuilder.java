@@ -36,7 +36,8 @@ final class CellListBuilder {
     private int[] atomsByBin = new int[0];
 
     void build(double[] x, int n, Cell cell, double rlist) {
-        if (!(rlist > 0) || !Double.isFinite(rlist)) throw new IllegalArgumentException("neighbour-list cutoff must be positive and finite, got " + rlist);
+        if (!(rlist >= 0) || !Double.isFinite(rlist)) throw new IllegalArgumentException("neighbour-list cutoff must be zero or positive and finite, got " + rlist);
+        if (rlist == 0) { pairCount = 0; return; }   // force fields without pair terms (bonded only)
         boolean usesCell = cell.isPeriodic();
         double[] lattice = usesCell ? cell.vectors() : new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1};
         boolean[] pbc = usesCell ? cell.pbc() : new boolean[3];

@@ -27,7 +27,7 @@ public final class VerletNeighborList {
     private long rebuildCount;
 
     public VerletNeighborList(double cutoffAngstrom, double skinAngstrom) {
-        if (!(cutoffAngstrom > 0) || !Double.isFinite(cutoffAngstrom)) throw new IllegalArgumentException("neighbour-list cutoff must be positive, got " + cutoffAngstrom + " Å");
+        if (!(cutoffAngstrom >= 0) || !Double.isFinite(cutoffAngstrom)) throw new IllegalArgumentException("neighbour-list cutoff must be zero or positive, got " + cutoffAngstrom + " Å");
         if (!(skinAngstrom >= 0) || !Double.isFinite(skinAngstrom)) throw new IllegalArgumentException("neighbour-list skin must be zero or positive, got " + skinAngstrom + " Å");
         this.cutoffAngstrom = cutoffAngstrom;
         this.skinAngstrom = skinAngstrom;

@@ -33,6 +33,20 @@ public final class RunCommand implements Command {
                             4 the dynamics became unstable (non-finite forces, temperature window)""";
     }
 
+    /**
+     * Whether output goes to an interactive terminal. From JDK 22 {@code System.console()} may exist
+     * with redirected streams, so {@code Console.isTerminal()} is asked where it exists.
+     */
+    static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) return false;
+        try {
+            return (boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;  // JDK 21: a console exists only for a terminal
+        }
+    }
+
     @Override public int run(String[] args) throws Exception {
         boolean resume = false, overwrite = false, quiet = false;
         Path output = null, input = null;
@@ -58,7 +72,7 @@ public final class RunCommand implements Command {
 
         RunConfig config = RunConfigLoader.load(input);
         PrintStream out = quiet ? null : System.out;
-        boolean terminal = System.console() != null;
+        boolean terminal = isTerminal();
         MdRun.Options options = new MdRun.Options(output, resume, overwrite, out, terminal);
         long start = System.nanoTime();
         try (MdRun run = MdRun.open(config, options)) {

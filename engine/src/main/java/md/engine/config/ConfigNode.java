@@ -239,7 +239,7 @@ public final class ConfigNode {
     // ---------------------------------------------------------------- conversion for force-field specs
 
     /**
-     * The plain Java value of this node (Map, List, String, Long, Double, Boolean, null) for a
+     * The plain Java value of this node (Map, List, String, Integer or Long, Double, Boolean, null) for a
      * {@link ForceFieldSpec}; {@code marks} receives the line of every nested key (dotted paths relative
      * to this node) so a {@code ForceFieldConfigException} can be mapped back to its line.
      */
@@ -274,8 +274,10 @@ public final class ConfigNode {
         if (tag.equals(Tag.NULL)) return null;
         if (tag.equals(Tag.BOOL)) return new ConfigNode(file, path, n, null).asBoolean();
         if (tag.equals(Tag.INT)) {
+            // Integer when it fits, else Long: the types SnakeYAML's own constructor gives providers.
             try {
-                return Long.parseLong(s.getValue().replace("_", "").replace("+", ""));
+                long v = Long.parseLong(s.getValue().replace("_", "").replace("+", ""));
+                return v == (int) v ? (Object) (int) v : (Object) v;
             } catch (NumberFormatException e) {
                 return s.getValue();
             }

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Set;
 
 import md.core.Elements;
+import md.engine.cli.UserError;
+import md.engine.io.StructureReader;
 
 /**
  * Reads and validates an {@code md run} YAML input (schema in README.md). Everything that can be
@@ -66,24 +68,25 @@ public final class RunConfigLoader {
             return new StructureConfig.Lattice(kind, z, a, repeat, s);
         }
         if (!s.has("file")) throw s.error("missing key 'structure.file' (or 'structure.lattice'); expected the path of an .extxyz/.xyz, .npz or checkpoint file");
-        s.allowOnly("file", "frame", "format");
+        s.allowOnly("file", "frame");
         ConfigNode f = s.get("file");
         Path path = s.baseDirectory().resolve(f.asString("the path of a structure file")).normalize();
         if (!Files.isRegularFile(path))
             throw f.error("file not found: " + path + " (relative paths are resolved against the input file's folder " + s.baseDirectory() + ")");
-        String format = s.has("format") ? s.get("format").asChoice(List.of("extxyz", "xyz", "npz", "checkpoint")) : formatOf(path, f);
-        if (format.equals("xyz")) format = "extxyz";  // plain XYZ is the special case of extended XYZ with a bare comment line
+        String format = formatOf(path, f);
         int frame = s.has("frame") ? s.get("frame").asInt("a frame index (0 = first, -1 = last)") : 0;
         return new StructureConfig.FromFile(path, format, frame, s);
     }
 
+    /** "checkpoint" for an md checkpoint, else the structure reader's format (which it picks by extension). */
     static String formatOf(Path path, ConfigNode where) {
-        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".extxyz") || name.endsWith(".xyz")) return "extxyz";
-        if (name.endsWith(".npz")) return "npz";
-        if (name.endsWith(".mdchk")) return "checkpoint";
-        throw where.error("cannot tell the format of '" + path.getFileName() + "' from its extension; expected .extxyz, .xyz, .npz "
-                + "or .mdchk (checkpoint), or name it with structure.format");
+        if (path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mdchk")) return "checkpoint";
+        try {
+            return StructureReader.formatOf(path).name().toLowerCase(Locale.ROOT);
+        } catch (UserError e) {
+            throw where.error("cannot tell the format of '" + path.getFileName() + "' from its extension; expected .extxyz or .xyz "
+                    + "(extended XYZ), .npz (MD17/rMD17), .h5/.hdf5 (ANI data set or md trajectory) or .mdchk (md checkpoint)");
+        }
     }
 
     static int element(ConfigNode el) {

@@ -9,8 +9,9 @@ public sealed interface StructureConfig {
     ConfigNode node();
 
     /**
-     * One frame of an extended XYZ / XYZ file, an MD17/rMD17 {@code .npz}, or a checkpoint written by
-     * {@code md run}. {@code frame} may be negative to count from the end (-1 = last).
+     * One frame of an extended XYZ / XYZ file, an MD17/rMD17 {@code .npz}, an HDF5 data set or
+     * trajectory, or a checkpoint written by {@code md run} ({@code format} "checkpoint"). {@code frame}
+     * may be negative to count from the end (-1 = last).
      */
     record FromFile(Path file, String format, int frame, ConfigNode node) implements StructureConfig {}
 

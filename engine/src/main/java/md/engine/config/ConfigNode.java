@@ -309,7 +309,7 @@ public final class ConfigNode {
             int cut = Math.max(k.lastIndexOf('.'), k.lastIndexOf('['));
             k = cut > 0 ? k.substring(0, cut) : null;
         }
-        String full = relKey == null || relKey.isEmpty() ? path : path + "." + relKey;
+        String full = relKey == null || relKey.isEmpty() ? path : path.isEmpty() ? relKey : path + "." + relKey;
         int l = line != null ? line : line();
         return new UserError(file + (l > 0 ? ", line " + l : "") + ", key '" + full + "': " + message);
     }

@@ -15,7 +15,8 @@ public final class Main {
         return List.of(
                 new RunCommand(),
                 new EvalCommand(),
-                new BenchCommand()
+                new BenchCommand(),
+                new ImportCommand()
         );
     }
 

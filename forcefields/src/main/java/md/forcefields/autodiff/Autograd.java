@@ -49,11 +49,32 @@ public final class Autograd {
             Set<Tensor> relevant = Collections.newSetFromMap(new IdentityHashMap<>());
             relevant.addAll(order);
             relevant.addAll(targets);
+            Map<GradFn.SplitGroup, Tensor[]> splitGrads = new IdentityHashMap<>();
+            Map<Tensor, List<GradFn.SplitGroup>> splitsOf = new IdentityHashMap<>();
             try (GradMode.Scope s = GradMode.set(createGraph)) {
                 for (int k = order.size() - 1; k >= 0; k--) {
                     Tensor t = order.get(k);
+                    // Every piece of a split comes before its source in this order: pass their gradients on at once.
+                    for (GradFn.SplitGroup group : splitsOf.getOrDefault(t, List.of())) {
+                        Tensor joined = joinPieces(group, splitGrads.remove(group));
+                        Tensor prev = grads.get(t);
+                        grads.put(t, prev == null ? joined : prev.add(joined));
+                    }
+                    splitsOf.remove(t);
                     Tensor g = targets.contains(t) ? grads.get(t) : grads.remove(t);
                     if (g == null || t.gradFn == null) continue;
+                    GradFn.SplitPiece piece = t.gradFn.piece();
+                    if (piece != null) {
+                        GradFn.SplitGroup group = piece.group();
+                        if (relevant.contains(group.source)) {
+                            if (!splitGrads.containsKey(group)) {
+                                splitGrads.put(group, new Tensor[group.pieces.length]);
+                                splitsOf.computeIfAbsent(group.source, x -> new ArrayList<>()).add(group);
+                            }
+                            splitGrads.get(group)[piece.index()] = g;
+                        }
+                        continue;
+                    }
                     Tensor[] in = t.gradFn.inputs();
                     boolean[] need = new boolean[in.length];
                     for (int i = 0; i < in.length; i++) need[i] = in[i] != null && in[i].requiresGrad() && relevant.contains(in[i]);
@@ -72,6 +93,12 @@ public final class Autograd {
             out[i] = g != null ? g : Tensor.zeros(inputs[i].shape);
         }
         return out;
+    }
+
+    private static Tensor joinPieces(GradFn.SplitGroup group, Tensor[] grads) {
+        List<Tensor> parts = new ArrayList<>(grads.length);
+        for (int k = 0; k < grads.length; k++) parts.add(grads[k] != null ? grads[k] : Tensor.zeros(group.pieces[k].shape));
+        return Tensor.concat(parts, group.axis);
     }
 
     /**

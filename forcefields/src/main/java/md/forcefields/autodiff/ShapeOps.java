@@ -152,28 +152,34 @@ final class ShapeOps {
         int[] outShape = parts[0].shape.clone();
         outShape[axis] = total;
         double[] o = new double[Shapes.numel(outShape)];
-        int[] starts = new int[parts.length];
         int at = 0;
         for (int k = 0; k < parts.length; k++) {
-            starts[k] = at;
             int len = parts[k].shape[axis];
             for (int a = 0; a < outer; a++)
                 System.arraycopy(parts[k].data, a * len * inner, o, (a * total + at) * inner, len * inner);
             at += len;
         }
-        return Tensor.result(o, outShape, "concat", (g, need) -> {
-            Tensor[] out = new Tensor[parts.length];
-            for (int k = 0; k < parts.length; k++)
-                if (need[k]) out[k] = g.slice(axis, starts[k], starts[k] + parts[k].shape[axis]);
-            return out;
-        }, parts);
+        int[] sizes = new int[parts.length];
+        for (int k = 0; k < parts.length; k++) sizes[k] = parts[k].shape[axis];
+        return Tensor.result(o, outShape, "concat", (g, need) -> split(g, axis, sizes).toArray(new Tensor[0]), parts);
     }
 
-    /** Splits along {@code axis} into pieces of the given sizes. */
-    static List<Tensor> split(Tensor x, int axis, int... sizes) {
-        List<Tensor> out = new ArrayList<>();
-        int at = 0;
-        for (int s : sizes) { out.add(x.slice(axis, at, at + s)); at += s; }
-        return out;
+    /**
+     * Splits along {@code axis} into consecutive pieces of the given sizes (which must add up to the
+     * extent). One multi-output op: its backward is a single concatenation of the pieces' gradients.
+     */
+    static List<Tensor> split(Tensor x, int axis0, int... sizes) {
+        int axis = Shapes.axis(axis0, x.shape.length);
+        int total = 0;
+        for (int s : sizes) total += s;
+        if (total != x.shape[axis])
+            throw new IllegalArgumentException("split sizes " + Arrays.toString(sizes) + " do not add up to extent " + x.shape[axis] + " of axis " + axis);
+        Tensor[] pieces = new Tensor[sizes.length];
+        try (GradMode.Scope s = GradMode.disabled()) {
+            int at = 0;
+            for (int k = 0; k < sizes.length; k++) { pieces[k] = x.slice(axis, at, at + sizes[k]); at += sizes[k]; }
+        }
+        Tensor.recordSplit(x, axis, pieces);
+        return List.of(pieces);
     }
 }

@@ -117,6 +117,16 @@ public final class Tensor {
         return out;
     }
 
+    /** Marks {@code pieces} (results of slicing {@code source}) as one split, recorded when grad mode is on. */
+    static void recordSplit(Tensor source, int axis, Tensor[] pieces) {
+        if (!GradMode.isEnabled() || !source.requiresGrad) return;
+        GradFn.SplitGroup group = new GradFn.SplitGroup(source, axis, pieces);
+        for (int k = 0; k < pieces.length; k++) {
+            pieces[k].requiresGrad = true;
+            pieces[k].gradFn = new GradFn("split", new Tensor[] {source}, null, new GradFn.SplitPiece(group, k));
+        }
+    }
+
     // ---- elementwise --------------------------------------------------------------------------------
 
     public Tensor add(Tensor other) { return Elementwise.add(this, other); }

@@ -22,9 +22,6 @@ public final class ReduceLrOnPlateau {
         this.minLr = minLr;
     }
 
-    /** NequIP's usual settings: factor 0.5, patience 50 (in validation epochs), threshold 1e-4, no cooldown. */
-    public static ReduceLrOnPlateau nequipDefaults(double minLr) { return new ReduceLrOnPlateau(0.5, 50, 1e-4, 0, minLr); }
-
     /** Records one validation metric and returns the rate to use from now on. */
     public double step(double metric, double currentLr) {
         if (metric < best * (1 - threshold)) {

@@ -74,7 +74,15 @@ class OpDerivativesTest {
         c.add(new Case("sumTo", x -> x[0].sumTo(3, 1), Domain.ANY, s(2, 3, 4)));
         c.add(new Case("slice", x -> x[0].slice(1, 1, 3), Domain.ANY, s(2, 4, 2)));
         c.add(new Case("concat", x -> Tensor.concat(List.of(x[0], x[1], x[0]), 1), Domain.ANY, s(2, 2), s(2, 3)));
-        c.add(new Case("split", x -> x[0].split(0, 1, 2).get(1), Domain.ANY, s(3, 2)));
+        c.add(new Case("split, one piece used", x -> x[0].split(0, 1, 2).get(1), Domain.ANY, s(3, 2)));
+        c.add(new Case("split, pieces combined", x -> {
+            List<Tensor> p = x[0].split(1, 2, 1, 2);
+            return p.get(0).mul(p.get(2)).add(p.get(1).sin()).add(p.get(0).square());
+        }, Domain.ANY, s(2, 5)));
+        c.add(new Case("split of an intermediate, used twice", x -> {
+            List<Tensor> p = x[0].tanh().split(0, 1, 1, 1);
+            return p.get(0).mul(p.get(2)).mul(p.get(0)).add(x[0].slice(0, 1, 2));
+        }, Domain.ANY, s(3, 2)));
         c.add(new Case("sum all", x -> x[0].sum(), Domain.ANY, s(2, 3)));
         c.add(new Case("sum axis 0", x -> x[0].sum(0), Domain.ANY, s(2, 3, 2)));
         c.add(new Case("sum axis 1", x -> x[0].sum(1), Domain.ANY, s(2, 3, 2)));

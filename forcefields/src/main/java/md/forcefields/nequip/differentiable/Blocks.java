@@ -1,5 +1,7 @@
 package md.forcefields.nequip.differentiable;
 
+import java.util.List;
+
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.e3nn.Irreps;
 
@@ -7,10 +9,16 @@ import md.forcefields.e3nn.Irreps;
 final class Blocks {
     private Blocks() {}
 
-    /** Block {@code i} of (rows, irreps.dim()) features, as (rows, mul·(2l+1)). */
-    static Tensor block(Tensor x, Irreps irreps, int i) {
-        return x.slice(1, irreps.offset(i), irreps.offset(i + 1));
+    /** The blocks of (rows, irreps.dim()) features, each (rows, mul·(2l+1)), as one split op. */
+    static List<Tensor> split(Tensor x, Irreps irreps) {
+        if (x.size(1) != irreps.dim()) throw new IllegalArgumentException("features of width " + x.size(1) + " for irreps " + irreps + " of dimension " + irreps.dim());
+        int[] dims = new int[irreps.size()];
+        for (int i = 0; i < dims.length; i++) dims[i] = irreps.get(i).dim();
+        return x.split(1, dims);
     }
+
+    /** Consecutive pieces of a flat weight vector with the given sizes (which must add up to its length). */
+    static List<Tensor> splitWeights(Tensor w, int[] sizes) { return w.split(w.dim() - 1, sizes); }
 
     /**
      * out[n, w, c] = Σ_u W[u, w]·x[n, u, c] for a block x of shape (rows, U·D) and W of shape (U, W'):

@@ -21,6 +21,7 @@ final class ChannelwiseTensorProduct {
     private final List<Instruction> instructions;
     private final Tensor[] coupling; // per instruction: C permuted to (B, A·Cd)
     private final int weightCount;
+    private final int[] weightSizes;
 
     ChannelwiseTensorProduct(Irreps irreps1, Irreps irreps2, Irreps irrepsOut, List<Instruction> instructions) {
         this.irreps1 = irreps1;
@@ -39,25 +40,30 @@ final class ChannelwiseTensorProduct {
             double[] perm = new double[w3j.length];
             for (int i = 0; i < a; i++) for (int j = 0; j < b; j++) for (int k = 0; k < c; k++) perm[(j * a + i) * c + k] = w3j[(i * b + j) * c + k];
             coupling[n] = Tensor.of(perm, b, a * c);
-            count = Math.max(count, ins.weightOffset + irreps1.mul(ins.in1));
+            if (ins.weightOffset != count) throw new IllegalArgumentException("uvu path weights must be consecutive in path order");
+            count += irreps1.mul(ins.in1);
         }
         weightCount = count;
+        weightSizes = instructions.stream().mapToInt(ins -> irreps1.mul(ins.in1)).toArray();
     }
 
     int weightCount() { return weightCount; }
 
-    /** x (E, irreps1.dim()), y (E, irreps2.dim()), w (E, weightCount) to (E, irrepsOut.dim()). */
-    Tensor apply(Tensor x, Tensor y, Tensor w) {
-        int edges = x.size(0);
+    /**
+     * x and y as blocks (each (E, mul·(2l+1)), see {@link Blocks#split}), w (E, weightCount);
+     * returns (E, irrepsOut.dim()).
+     */
+    Tensor apply(List<Tensor> xBlocks, List<Tensor> yBlocks, Tensor w) {
+        int edges = w.size(0);
         Tensor[] out = new Tensor[irrepsOut.size()];
+        List<Tensor> weights = Blocks.splitWeights(w, weightSizes);
         for (int n = 0; n < instructions.size(); n++) {
             Instruction ins = instructions.get(n);
             int mul = irreps1.mul(ins.in1), a = irreps1.ir(ins.in1).dim(), c = irrepsOut.ir(ins.out).dim();
             // M[e,a,c] = Σ_b C[a,b,c] y[e,b]; then Σ_a x[e,u,a] M[e,a,c] as one small matrix product per edge.
-            Tensor m = Blocks.block(y, irreps2, ins.in2).matmul(coupling[n]).reshape(edges, a, c);
-            Tensor t = Blocks.block(x, irreps1, ins.in1).reshape(edges, mul, a).matmul(m);
-            Tensor weights = w.slice(1, ins.weightOffset, ins.weightOffset + mul).mul(ins.pathWeight).unsqueeze(2);
-            Tensor r = t.mul(weights).reshape(edges, mul * c);
+            Tensor m = yBlocks.get(ins.in2).matmul(coupling[n]).reshape(edges, a, c);
+            Tensor t = xBlocks.get(ins.in1).reshape(edges, mul, a).matmul(m);
+            Tensor r = t.mul(weights.get(n).mul(ins.pathWeight).unsqueeze(2)).reshape(edges, mul * c);
             out[ins.out] = out[ins.out] == null ? r : out[ins.out].add(r);
         }
         List<Tensor> parts = new ArrayList<>();

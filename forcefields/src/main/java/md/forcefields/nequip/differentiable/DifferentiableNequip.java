@@ -1,8 +1,10 @@
 package md.forcefields.nequip.differentiable;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -12,6 +14,9 @@ import md.core.io.NpyArray;
 import md.forcefields.autodiff.Autograd;
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.e3nn.Irreps;
+import md.forcefields.nequip.NequipArchitecture;
+import md.forcefields.nequip.NequipConfig;
+import md.forcefields.nequip.NequipModel;
 
 /**
  * NequIP (nequip 0.6 / e3nn 0.5 conventions) written in differentiable tensor ops: the reference path for
@@ -22,17 +27,18 @@ import md.forcefields.e3nn.Irreps;
  * saves to the reference format unchanged. Per-species scales/shifts and the global scale are constants.
  */
 public final class DifferentiableNequip {
+    /** nequip's state_dict prefix of the network's tensors; the names below follow {@link NequipArchitecture}. */
     static final String PREFIX = "model.model.func.";
-    static final String BESSEL = PREFIX + "radial_basis.basis.bessel_weights";
-    static final String EMBEDDING = PREFIX + "chemical_embedding.linear.weight";
-    static final String HIDDEN = PREFIX + "conv_to_output_hidden.linear.weight";
-    static final String SCALAR = PREFIX + "output_hidden_to_scalar.linear.weight";
+    static final String BESSEL = NequipArchitecture.BESSEL;
+    static final String EMBEDDING = NequipArchitecture.CHEMICAL_EMBEDDING;
+    static final String HIDDEN = NequipArchitecture.CONV_TO_OUTPUT_HIDDEN;
+    static final String SCALAR = NequipArchitecture.OUTPUT_HIDDEN_TO_SCALAR;
     static final String SCALES = PREFIX + "per_species_rescale.scales";
     static final String SHIFTS = PREFIX + "per_species_rescale.shifts";
     static final String GLOBAL_SCALE = "model.scale_by";
     static final String GLOBAL_SHIFT = "model.shift_by";
 
-    static String layerKey(int k, String rest) { return PREFIX + "layer" + k + "_convnet.conv." + rest; }
+    static String layerKey(int k, String rest) { return "layer" + k + "_convnet.conv." + rest; }
 
     /** Total energy (0-d) and per-atom energies (N), both in the units of the training data. */
     public record Output(Tensor energy, Tensor atomicEnergies) {}
@@ -126,21 +132,21 @@ public final class DifferentiableNequip {
         Map<String, Tensor> params = new LinkedHashMap<>();
         Set<String> used = new TreeSet<>();
         for (Map.Entry<String, int[]> e : parameterShapes(hp).entrySet()) {
-            NpyArray a = require(stateDict, e.getKey(), source);
+            NpyArray a = require(stateDict, PREFIX + e.getKey(), source);
             long expected = 1;
             for (int s : e.getValue()) expected *= s;
             if (a.size() != expected)
                 throw new IllegalArgumentException(source + ": '" + e.getKey() + "' has shape " + Arrays.toString(a.shape())
                         + ", expected " + Arrays.toString(e.getValue()) + " for this configuration");
             params.put(e.getKey(), Tensor.of(a.data().clone(), e.getValue()).requireGrad());
-            used.add(e.getKey());
+            used.add(PREFIX + e.getKey());
         }
         Tensor bessel;
         if (hp.besselTrainable()) bessel = params.get(BESSEL);
         else {
-            NpyArray b = require(stateDict, BESSEL, source);
+            NpyArray b = require(stateDict, PREFIX + BESSEL, source);
             bessel = Tensor.of(b.data().clone(), hp.numBasis());
-            used.add(BESSEL);
+            used.add(PREFIX + BESSEL);
         }
         NpyArray scales = require(stateDict, SCALES, source), shifts = require(stateDict, SHIFTS, source), g = require(stateDict, GLOBAL_SCALE, source);
         used.add(SCALES);
@@ -157,6 +163,39 @@ public final class DifferentiableNequip {
             throw new IllegalArgumentException(source + ": per-species scales/shifts need " + hp.numTypes() + " entries and the global scale one");
         return new DifferentiableNequip(hp, params, bessel, Tensor.of(scales.data().clone(), hp.numTypes()),
                 Tensor.of(shifts.data().clone(), hp.numTypes()), g.data()[0]);
+    }
+
+    /**
+     * The same function as a fast-path {@link NequipModel} (copies of its weights, now trainable). Supports
+     * the configurations nequip's SimpleIrrepsConfig produces, with self-connection and no global shift.
+     */
+    public static DifferentiableNequip fromModel(NequipModel model) {
+        NequipConfig c = model.config();
+        int lMax = c.irrepsEdgeSh().lmax();
+        boolean parity = c.featureIrrepsHidden().blocks().stream().anyMatch(b -> b.ir().p() == -1);
+        int f = c.chemicalEmbeddingIrreps().mul(0);
+        NequipConfig simple = NequipConfig.simple(c.atomicNumbers(), c.rMax(), lMax, parity, f, c.numLayers(), c.numBasis(),
+                c.invariantLayers(), c.invariantNeurons(), c.avgNumNeighbors(), c.perSpeciesScales(), c.perSpeciesShifts(), c.globalScale());
+        if (!c.featureIrrepsHidden().equals(simple.featureIrrepsHidden()) || !c.irrepsEdgeSh().equals(simple.irrepsEdgeSh())
+                || !c.convToOutputHiddenIrreps().equals(simple.convToOutputHiddenIrreps()) || !c.useSc() || c.globalShift() != 0)
+            throw new IllegalArgumentException("the differentiable NequIP supports SimpleIrrepsConfig models (hidden irreps from l_max, parity and"
+                    + " num_features) with self-connection and no global shift; this model has hidden " + c.featureIrrepsHidden()
+                    + ", edge irreps " + c.irrepsEdgeSh() + ", use_sc " + c.useSc() + ", global shift " + c.globalShift());
+        Hyperparameters hp = new Hyperparameters(c.numTypes(), lMax, parity, f, c.numLayers(), c.rMax(), c.numBasis(), c.besselTrainable(),
+                c.polynomialCutoffP(), c.invariantLayers(), c.invariantNeurons(), c.avgNumNeighbors(), c.resnet(),
+                c.scalarsEven().key(), c.scalarsOdd().key(), c.gatesEven().key(), c.gatesOdd().key());
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : parameterShapes(hp).entrySet())
+            params.put(e.getKey(), Tensor.of(model.weight(e.getKey()).clone(), e.getValue()).requireGrad());
+        Tensor bessel = hp.besselTrainable() ? params.get(BESSEL) : Tensor.of(model.besselWeights().clone(), hp.numBasis());
+        return new DifferentiableNequip(hp, params, bessel, Tensor.vector(c.perSpeciesScales()), Tensor.vector(c.perSpeciesShifts()), c.globalScale());
+    }
+
+    /** The current weights as a fast-path model with the given configuration (e.g. after training). */
+    public NequipModel toModel(NequipConfig config) {
+        Map<String, double[]> w = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) w.put(e.getKey(), e.getValue().data().clone());
+        return new NequipModel(config, w);
     }
 
     private static NpyArray require(Map<String, NpyArray> dict, String key, String source) {
@@ -184,7 +223,7 @@ public final class DifferentiableNequip {
         Tensor vectors = positions.indexSelect(edges.neighbour()).sub(positions.indexSelect(edges.centre()))
                 .add(Tensor.of(edges.shifts(), edges.size(), 3));
         Tensor lengths = vectors.square().sum(1).sqrt();
-        Tensor sh = sphericalHarmonics.apply(vectors);
+        List<Tensor> sh = sphericalHarmonics.apply(vectors);
         Tensor radial = RadialEmbedding.apply(lengths, besselWeights, hp.rMax(), hp.cutoffP());
         Tensor x = embedding.apply(attrs, parameters.get(EMBEDDING));
         double norm = 1.0 / Math.sqrt(hp.avgNumNeighbors());
@@ -195,7 +234,9 @@ public final class DifferentiableNequip {
             Tensor[] fc = new Tensor[hp.invariantLayers() + 1];
             for (int m = 0; m < fc.length; m++) fc[m] = parameters.get(layerKey(k, "fc.layer" + m + ".weight"));
             Tensor edgeWeights = RadialMlp.apply(radial, fc, Activations.SILU);
-            Tensor messages = tensorProduct[k].apply(x1.indexSelect(edges.neighbour()), sh, edgeWeights);
+            List<Tensor> x1j = new ArrayList<>();
+            for (Tensor block : Blocks.split(x1, layer.input())) x1j.add(block.indexSelect(edges.neighbour()));
+            Tensor messages = tensorProduct[k].apply(x1j, sh, edgeWeights);
             Tensor aggregated = messages.indexAdd(edges.centre(), n).mul(norm);
             Tensor y = linear2[k].apply(aggregated, parameters.get(layerKey(k, "linear_2.weight"))).add(sc);
             Tensor out = layer.gate().apply(y);

@@ -12,12 +12,13 @@ import md.forcefields.e3nn.Irreps;
  * output block is scaled by 1/√(Σ mul_i over its paths).
  */
 final class EquivariantLinear {
-    private record Path(int in, int out, int offset) {}
+    private record Path(int in, int out) {}
 
     private final Irreps irrepsIn, irrepsOut;
     private final List<Path> paths = new ArrayList<>();
     private final int[] fanIn;
     private final int weightCount;
+    private final int[] pathSizes;
 
     EquivariantLinear(Irreps irrepsIn, Irreps irrepsOut) {
         this.irrepsIn = irrepsIn;
@@ -27,11 +28,12 @@ final class EquivariantLinear {
         for (int i = 0; i < irrepsIn.size(); i++)
             for (int j = 0; j < irrepsOut.size(); j++)
                 if (irrepsIn.ir(i).equals(irrepsOut.ir(j))) {
-                    paths.add(new Path(i, j, offset));
+                    paths.add(new Path(i, j));
                     offset += irrepsIn.mul(i) * irrepsOut.mul(j);
                     fanIn[j] += irrepsIn.mul(i);
                 }
         weightCount = offset;
+        pathSizes = paths.stream().mapToInt(p -> irrepsIn.mul(p.in) * irrepsOut.mul(p.out)).toArray();
     }
 
     int weightCount() { return weightCount; }
@@ -41,10 +43,12 @@ final class EquivariantLinear {
             throw new IllegalArgumentException("Linear " + irrepsIn + " -> " + irrepsOut + " needs " + weightCount + " weights, got " + weight.numel());
         int rows = x.size(0);
         Tensor[] out = new Tensor[irrepsOut.size()];
-        for (Path p : paths) {
+        List<Tensor> blocks = Blocks.split(x, irrepsIn), weights = Blocks.splitWeights(weight, pathSizes);
+        for (int n = 0; n < paths.size(); n++) {
+            Path p = paths.get(n);
             int mulIn = irrepsIn.mul(p.in), mulOut = irrepsOut.mul(p.out);
-            Tensor w = weight.slice(0, p.offset, p.offset + mulIn * mulOut).reshape(mulIn, mulOut);
-            Tensor y = Blocks.mixChannels(Blocks.block(x, irrepsIn, p.in), mulIn, irrepsIn.ir(p.in).dim(), w);
+            Tensor w = weights.get(n).reshape(mulIn, mulOut);
+            Tensor y = Blocks.mixChannels(blocks.get(p.in), mulIn, irrepsIn.ir(p.in).dim(), w);
             out[p.out] = out[p.out] == null ? y : out[p.out].add(y);
         }
         List<Tensor> parts = new ArrayList<>();

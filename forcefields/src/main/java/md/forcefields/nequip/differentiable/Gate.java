@@ -11,12 +11,15 @@ import md.forcefields.e3nn.Irrep;
  * where each of the 2l+1 components of gated channel u is multiplied by act(gate u).
  */
 final class Gate {
-    /** A block of the unsimplified sorted gate input: where it starts, channels, irrep, activation (or null). */
-    record Piece(int offset, int mul, Irrep ir, String activation) {}
+    /** A block of the unsimplified sorted gate input: its position there, channels, irrep, activation (or null). */
+    record Piece(int index, int mul, Irrep ir, String activation) {}
 
+    private final int[] sortedDims;
     private final List<Piece> scalars, gates, gated;
 
-    Gate(List<Piece> scalars, List<Piece> gates, List<Piece> gated) {
+    /** {@code sortedDims}: the dimensions of the blocks of sort(S + Γ + V) before simplification. */
+    Gate(int[] sortedDims, List<Piece> scalars, List<Piece> gates, List<Piece> gated) {
+        this.sortedDims = sortedDims.clone();
         if (gates.size() != gated.size()) throw new IllegalArgumentException("one gate block per gated block");
         this.scalars = List.copyOf(scalars);
         this.gates = List.copyOf(gates);
@@ -25,15 +28,13 @@ final class Gate {
 
     Tensor apply(Tensor y) {
         int rows = y.size(0);
-        List<Tensor> out = new ArrayList<>();
-        for (Piece s : scalars) out.add(Activations.apply(s.activation(), slice(y, s)));
+        List<Tensor> out = new ArrayList<>(), in = y.split(1, sortedDims);
+        for (Piece s : scalars) out.add(Activations.apply(s.activation(), in.get(s.index())));
         for (int k = 0; k < gated.size(); k++) {
             Piece v = gated.get(k), g = gates.get(k);
-            Tensor gate = Activations.apply(g.activation(), slice(y, g)).unsqueeze(2);
-            out.add(slice(y, v).reshape(rows, v.mul(), v.ir().dim()).mul(gate).reshape(rows, v.mul() * v.ir().dim()));
+            Tensor gate = Activations.apply(g.activation(), in.get(g.index())).unsqueeze(2);
+            out.add(in.get(v.index()).reshape(rows, v.mul(), v.ir().dim()).mul(gate).reshape(rows, v.mul() * v.ir().dim()));
         }
         return Tensor.concat(out, 1);
     }
-
-    private static Tensor slice(Tensor y, Piece p) { return y.slice(1, p.offset(), p.offset() + p.mul() * p.ir().dim()); }
 }

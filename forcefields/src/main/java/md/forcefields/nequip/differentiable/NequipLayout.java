@@ -53,12 +53,12 @@ record NequipLayout(Irreps edgeAttrs, Irreps embedding, List<Layer> layers, Irre
         List<Gate.Piece> sPieces = new ArrayList<>(), gPieces = new ArrayList<>(), vPieces = new ArrayList<>();
         for (int b = 0; b < all.size(); b++) {
             MulIrrep m = all.get(b);
-            int offset = sorted.irreps().offset(sorted.perm()[b]);
+            int index = sorted.perm()[b];
             if (b < scalars.size())
-                sPieces.add(new Gate.Piece(offset, m.mul(), m.ir(), m.ir().p() == 1 ? hp.scalarEven() : hp.scalarOdd()));
+                sPieces.add(new Gate.Piece(index, m.mul(), m.ir(), m.ir().p() == 1 ? hp.scalarEven() : hp.scalarOdd()));
             else if (b < scalars.size() + gates.size())
-                gPieces.add(new Gate.Piece(offset, m.mul(), m.ir(), m.ir().p() == 1 ? hp.gateEven() : hp.gateOdd()));
-            else vPieces.add(new Gate.Piece(offset, m.mul(), m.ir(), null));
+                gPieces.add(new Gate.Piece(index, m.mul(), m.ir(), m.ir().p() == 1 ? hp.gateEven() : hp.gateOdd()));
+            else vPieces.add(new Gate.Piece(index, m.mul(), m.ir(), null));
         }
         for (Gate.Piece p : sPieces)
             if (p.ir().p() == -1 && !Activations.isOdd(p.activation()))
@@ -90,6 +90,6 @@ record NequipLayout(Irreps edgeAttrs, Irreps embedding, List<Layer> layers, Irre
         }
         boolean resnet = hp.resnet() && output.equals(input);
         return new Layer(input, tpSorted.irreps(), instructions, offset, tpSorted.irreps().simplify(), gateInput,
-                new Gate(sPieces, gPieces, vPieces), output, resnet);
+                new Gate(sorted.irreps().blocks().stream().mapToInt(MulIrrep::dim).toArray(), sPieces, gPieces, vPieces), output, resnet);
     }
 }

@@ -13,13 +13,14 @@ import md.forcefields.e3nn.Irreps;
  * sc_k[w,c] = Σ_paths (1/√fan_k) Σ_uv W[u,v,w] x_i[u,c] A[v], fan_k = Σ_paths mul_i·numAttrs.
  */
 final class SelfConnection {
-    private record Path(int in, int out, int offset) {}
+    private record Path(int in, int out) {}
 
     private final Irreps irrepsIn, irrepsOut;
     private final int numAttrs;
     private final List<Path> paths = new ArrayList<>();
     private final int[] fanIn;
     private final int weightCount;
+    private final int[] pathSizes;
 
     SelfConnection(Irreps irrepsIn, int numAttrs, Irreps irrepsOut) {
         this.irrepsIn = irrepsIn;
@@ -30,11 +31,12 @@ final class SelfConnection {
         for (int i = 0; i < irrepsIn.size(); i++)
             for (int k = 0; k < irrepsOut.size(); k++)
                 if (irrepsIn.ir(i).equals(irrepsOut.ir(k))) {
-                    paths.add(new Path(i, k, offset));
+                    paths.add(new Path(i, k));
                     offset += irrepsIn.mul(i) * numAttrs * irrepsOut.mul(k);
                     fanIn[k] += irrepsIn.mul(i) * numAttrs;
                 }
         weightCount = offset;
+        pathSizes = paths.stream().mapToInt(p -> irrepsIn.mul(p.in) * numAttrs * irrepsOut.mul(p.out)).toArray();
     }
 
     int weightCount() { return weightCount; }
@@ -45,12 +47,14 @@ final class SelfConnection {
             throw new IllegalArgumentException("self-connection " + irrepsIn + " x " + numAttrs + "x0e -> " + irrepsOut + " needs " + weightCount + " weights, got " + weight.numel());
         int rows = x.size(0);
         Tensor[] out = new Tensor[irrepsOut.size()];
-        for (Path p : paths) {
+        List<Tensor> blocks = Blocks.split(x, irrepsIn), weights = Blocks.splitWeights(weight, pathSizes);
+        for (int n = 0; n < paths.size(); n++) {
+            Path p = paths.get(n);
             int mulIn = irrepsIn.mul(p.in), mulOut = irrepsOut.mul(p.out), d = irrepsIn.ir(p.in).dim();
             // z[n, (u,v), c] = x[n,u,c]·A[n,v]: the attributes become extra input channels.
-            Tensor z = Blocks.block(x, irrepsIn, p.in).reshape(rows, mulIn, 1, d)
+            Tensor z = blocks.get(p.in).reshape(rows, mulIn, 1, d)
                     .mul(attrs.reshape(rows, 1, numAttrs, 1)).reshape(rows, mulIn * numAttrs * d);
-            Tensor w = weight.slice(0, p.offset, p.offset + mulIn * numAttrs * mulOut).reshape(mulIn * numAttrs, mulOut);
+            Tensor w = weights.get(n).reshape(mulIn * numAttrs, mulOut);
             Tensor y = Blocks.mixChannels(z, mulIn * numAttrs, d, w);
             out[p.out] = out[p.out] == null ? y : out[p.out].add(y);
         }

@@ -42,8 +42,8 @@ final class SphericalHarmonicsOp {
 
     int dim() { return (lmax + 1) * (lmax + 1); }
 
-    /** (E, 3) edge vectors to (E, (lmax+1)²). */
-    Tensor apply(Tensor vectors) {
+    /** (E, 3) edge vectors to the blocks Y^0 … Y^lmax, each (E, 2l+1). */
+    List<Tensor> apply(Tensor vectors) {
         int edges = vectors.size(0);
         List<Tensor> blocks = new ArrayList<>();
         blocks.add(Tensor.ones(edges, 1));
@@ -58,6 +58,6 @@ final class SphericalHarmonicsOp {
                 blocks.add(y);
             }
         }
-        return Tensor.concat(blocks, 1);
+        return blocks;
     }
 }

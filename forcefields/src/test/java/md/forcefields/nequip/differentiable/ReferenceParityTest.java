@@ -69,7 +69,7 @@ class ReferenceParityTest {
                 () -> DifferentiableNequip.fromStateDict(aspirinL2(), dict, "w.npz"));
         assertTrue(extra.getMessage().contains("model.model.func.extra.weight"), extra.getMessage());
         dict.remove("model.model.func.extra.weight");
-        dict.remove(DifferentiableNequip.layerKey(1, "sc.weight"));
+        dict.remove(DifferentiableNequip.PREFIX + DifferentiableNequip.layerKey(1, "sc.weight"));
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> DifferentiableNequip.fromStateDict(aspirinL2(), dict, "w.npz"));
         assertTrue(missing.getMessage().contains("layer1_convnet.conv.sc.weight"), missing.getMessage());

@@ -179,31 +179,41 @@ public final class LennardJones implements ForceField {
         final int ntypes = nt;
         final boolean forceShift = shift == Shift.FORCE;
         double energy = 0, wxx = 0, wyy = 0, wzz = 0, wxy = 0, wxz = 0, wyz = 0;
-        for (int p = 0; p < pairs; p++) {
-            int i = first[p], j = second[p];
-            double dx = x[3 * j] + sh[3 * p] - x[3 * i];
-            double dy = x[3 * j + 1] + sh[3 * p + 1] - x[3 * i + 1];
-            double dz = x[3 * j + 2] + sh[3 * p + 2] - x[3 * i + 2];
-            double r2 = dx * dx + dy * dy + dz * dz;
-            int t = type[i] * ntypes + type[j];
-            if (r2 >= rc2[t]) continue;
-            double inv2 = 1.0 / r2;
-            double inv6 = inv2 * inv2 * inv2;
-            double a12 = c12[t] * inv6, a6 = c6[t];
-            double e = inv6 * (a12 - a6) - energyShift[t];
-            // F_j = fOverR * d with fOverR = -E'(r)/r
-            double fOverR = inv6 * (12 * a12 - 6 * a6) * inv2;
-            if (forceShift) {
-                double r = Math.sqrt(r2);
-                e -= (r - rc[t]) * forceShiftSlope[t];
-                fOverR += forceShiftSlope[t] / r;
+        // Pairs usually come grouped by their first atom (the engine's builder does so); the force on
+        // i is then accumulated in registers over its run of pairs.
+        int p = 0;
+        while (p < pairs) {
+            final int i = first[p];
+            final double xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2];
+            final int rowOfI = type[i] * ntypes;
+            double fix = 0, fiy = 0, fiz = 0;
+            for (; p < pairs && first[p] == i; p++) {
+                int j = second[p];
+                double dx = x[3 * j] + sh[3 * p] - xi;
+                double dy = x[3 * j + 1] + sh[3 * p + 1] - yi;
+                double dz = x[3 * j + 2] + sh[3 * p + 2] - zi;
+                double r2 = dx * dx + dy * dy + dz * dz;
+                int t = rowOfI + type[j];
+                if (r2 >= rc2[t]) continue;
+                double inv2 = 1.0 / r2;
+                double inv6 = inv2 * inv2 * inv2;
+                double a12 = c12[t] * inv6, a6 = c6[t];
+                double e = inv6 * (a12 - a6) - energyShift[t];
+                // F_j = fOverR * d with fOverR = -E'(r)/r
+                double fOverR = inv6 * (12 * a12 - 6 * a6) * inv2;
+                if (forceShift) {
+                    double r = Math.sqrt(r2);
+                    e -= (r - rc[t]) * forceShiftSlope[t];
+                    fOverR += forceShiftSlope[t] / r;
+                }
+                energy += e;
+                double fx = fOverR * dx, fy = fOverR * dy, fz = fOverR * dz;
+                forcesOut[3 * j] += fx; forcesOut[3 * j + 1] += fy; forcesOut[3 * j + 2] += fz;
+                fix -= fx; fiy -= fy; fiz -= fz;
+                wxx += dx * fx; wyy += dy * fy; wzz += dz * fz;
+                wxy += dx * fy; wxz += dx * fz; wyz += dy * fz;
             }
-            energy += e;
-            double fx = fOverR * dx, fy = fOverR * dy, fz = fOverR * dz;
-            forcesOut[3 * j] += fx; forcesOut[3 * j + 1] += fy; forcesOut[3 * j + 2] += fz;
-            forcesOut[3 * i] -= fx; forcesOut[3 * i + 1] -= fy; forcesOut[3 * i + 2] -= fz;
-            wxx += dx * fx; wyy += dy * fy; wzz += dz * fz;
-            wxy += dx * fy; wxz += dx * fz; wyz += dy * fz;
+            forcesOut[3 * i] += fix; forcesOut[3 * i + 1] += fiy; forcesOut[3 * i + 2] += fiz;
         }
         if (virialOut != null) {
             virialOut[0] = wxx; virialOut[1] = wxy; virialOut[2] = wxz;

@@ -36,7 +36,7 @@ public final class RunConfigLoader {
         DynamicsConfig dynamics = dynamics(root.require("dynamics", "a 'dynamics' section with integrator, timestep_fs and steps"));
         VelocitiesConfig velocities = root.has("velocities") ? velocities(root.section("velocities")) : null;
         OutputConfig output = output(root.section("output"), root.file());
-        SafetyConfig safety = root.has("safety") ? safety(root.section("safety")) : SafetyConfig.NONE;
+        SafetyConfig safety = root.has("safety") ? safety(root.section("safety")) : SafetyConfig.DEFAULT;
         String device = root.has("device") ? root.get("device").asChoice(RunConfig.DEVICES) : "auto";
         if (device.equals("opencl") || device.equals("cuda"))
             throw root.get("device").error("the " + device + " backend is not part of this build yet; expected auto or java "
@@ -221,7 +221,7 @@ public final class RunConfigLoader {
 
     static SafetyConfig safety(ConfigNode s) {
         s.allowOnly("temperature_window_K");
-        if (!s.has("temperature_window_K")) return SafetyConfig.NONE;
+        if (!s.has("temperature_window_K")) return SafetyConfig.DEFAULT;
         ConfigNode w = s.get("temperature_window_K");
         double[] lh = w.asNumbers(2, "[lowest, highest] temperature in kelvin");
         if (!(lh[0] >= 0) || !(lh[1] > lh[0]))

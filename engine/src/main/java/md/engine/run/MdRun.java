@@ -189,7 +189,15 @@ public final class MdRun implements AutoCloseable {
         Progress progress = new Progress(options.progress(), options.terminal(), config.output().progressEverySeconds(), firstStep, totalSteps);
         MdState state = sim.state();
         while (state.step < totalSteps) {
-            sim.step();
+            try {
+                sim.step();
+            } catch (IllegalArgumentException e) {
+                // Positions that overflowed to infinity are refused by the neighbour list: an instability, not a bug.
+                int atom = firstNonFinite(state.positions);
+                if (atom < 0) throw e;
+                throw failure("the position of atom " + atom + " became non-finite — the dynamics became unstable (usual causes: "
+                        + "a timestep too large for the fastest motion, overlapping atoms, or a force field used outside its range)");
+            }
             check();
             observe(false);
             progress.update(sim);
@@ -246,12 +254,17 @@ public final class MdRun implements AutoCloseable {
                     + "overlapping atoms, or a force field used outside its range)");
         }
         SafetyConfig safety = config.safety();
-        if (safety.node() != null) {
-            double t = sim.temperatureK(sim.kineticEnergyEv());
-            if (!(t >= safety.minTemperatureK() && t <= safety.maxTemperatureK()))
-                throw failure(String.format(Locale.ROOT, "the temperature %.6g K left the window [%s, %s] K set by %s", t,
-                        fmt(safety.minTemperatureK()), fmt(safety.maxTemperatureK()), safety.node().where()));
-        }
+        double t = sim.temperatureK(sim.kineticEnergyEv());
+        if (!(t >= safety.minTemperatureK() && t <= safety.maxTemperatureK()))
+            throw failure(String.format(Locale.ROOT, "the temperature %.6g K left the window [%s, %s] K %s", t,
+                    fmt(safety.minTemperatureK()), fmt(safety.maxTemperatureK()), safety.node() != null ? "set by " + safety.node().where()
+                            : "(the default of safety.temperature_window_K) — the dynamics became unstable (usual causes: a timestep too "
+                            + "large for the fastest motion, overlapping atoms, or a force field used outside its range)"));
+    }
+
+    private static int firstNonFinite(double[] xyz) {
+        for (int i = 0; i < xyz.length; i++) if (!Double.isFinite(xyz[i])) return i / 3;
+        return -1;
     }
 
     private UnstableRunException failure(String what) {

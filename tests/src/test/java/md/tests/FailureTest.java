@@ -98,7 +98,7 @@ class FailureTest {
     /** A real blow-up: 100 fs steps make argon atoms collide and fly apart; the default window stops the run. */
     @Test
     void atomsFlyingApartAreCaughtByTheDefaultWindow() throws IOException {
-        String yaml = Inputs.argon("  integrator: velocity-verlet\n  timestep_fs: 60\n  steps: 5000\n",
+        String yaml = Inputs.argon("  integrator: velocity-verlet\n  timestep_fs: 100\n  steps: 5000\n",
                 "  directory: out\n  trajectory: {every: 10}\n  checkpoint: {every: 100}\n");
         Cli.Result r = Cli.run("run", "--quiet", Cli.write(dir.resolve("blowup.yaml"), yaml).toString());
         assertEquals(4, r.exitCode(), r.err());

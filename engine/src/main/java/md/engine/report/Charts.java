@@ -32,7 +32,9 @@ final class Charts {
         Styler s = c.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
-        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Below the plot, so that it never hides data.
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
         s.setLegendBorderColor(new Color(0xdddddd));
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
@@ -42,13 +44,24 @@ final class Charts {
         c.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
         c.getStyler().setPlotBorderVisible(false);
         c.getStyler().setXAxisDecimalPattern("0.###");
+        c.getStyler().setXAxisTickMarkSpacingHint(90);   // room for labels such as "0.125"
         return c;
     }
 
-    /** Fixes the x range (distances, angles start at 0 rather than at the first bin centre). */
+    /** Fixes the x range (distances and angles start at 0 rather than at the first bin centre). */
     static void xRange(XYChart c, double min, double max) {
         c.getStyler().setXAxisMin(min);
         c.getStyler().setXAxisMax(max);
+        if (c.getSeriesMap().isEmpty() || !(max > min)) return;
+        // XChart puts a tick at every k-th x value when all x values of all series are equally spaced
+        // (time series, histograms), and its labels then overlap. One invisible point at an irregular x
+        // makes it choose round-numbered ticks instead.
+        XYSeries any = c.getSeriesMap().values().iterator().next();
+        double y = any.getYData()[0];
+        XYSeries hidden = c.addSeries("\u200b", new double[] {min + (max - min) / Math.PI}, new double[] {y});
+        hidden.setShowInLegend(false);
+        hidden.setMarker(SeriesMarkers.NONE);
+        hidden.setLineColor(new Color(0, 0, 0, 0));
     }
 
     /** Tick labels for y values of this magnitude: plain decimals, or scientific for tiny ranges. */

@@ -124,6 +124,7 @@ public final class HtmlReport {
             dev.getStyler().setYAxisMax(Math.min(env[1].length > 0 ? max(env[1]) : 1, 4 * b.thresholdAngstrom()));
         }
         dev.getStyler().setYAxisMin(0.0);
+        Charts.xRange(dev, t[0], t[t.length - 1]);
         Charts.yLabels(dev, 1);
         add(out, "fig-bonds", "Per saved frame, the largest deviation of any of the " + b.bonds().size() + " bonds from its "
                 + (r.bondsFromReference() ? "mean length in the reference" : "length in the first frame") + (b.collapsed() ? "; red: first frame beyond the threshold." : "."), dev);
@@ -147,6 +148,7 @@ public final class HtmlReport {
             Charts.horizontal(c, "threshold " + fmt(s.threshold()), t[0], t[t.length - 1], s.threshold(), Charts.ORANGE);
             if (s.collapsed()) Charts.vertical(c, "collapse", t[s.collapseWindow()], 0, 2 * s.threshold(), Charts.RED);
             Charts.yLabels(c, err);
+            Charts.xRange(c, t[0], t[t.length - 1]);
             add(out, "fig-rdf-window", "RDF error of each " + s.windowFrames() + "-frame window against the reference; the run collapses at the first window above the threshold.", c);
         });
 
@@ -163,6 +165,7 @@ public final class HtmlReport {
                 }
             }
             Charts.yLabels(c, m.byElement().get(Diffusion.ALL));
+            Charts.xRange(c, 0, m.lagPs()[m.lagPs().length - 1]);
             add(out, "fig-msd", "MSD per element (centre of mass removed, unwrapped, averaged over time origins)" + (r.diffusion().isEmpty()
                     ? ". A molecule in vacuum cannot diffuse once its centre of mass is removed, so no diffusion coefficient is fitted."
                     : " with the linear fits that give D = slope/6."), c);
@@ -174,11 +177,13 @@ public final class HtmlReport {
             Charts.line(e, "kinetic", th.timePs(), shifted(th.kineticEv()), Charts.GREEN);
             Charts.line(e, "conserved", th.timePs(), shifted(th.conservedEv()), Charts.RED);
             Charts.yLabels(e, shifted(th.potentialEv()));
+            Charts.xRange(e, th.timePs()[0], th.timePs()[th.rows() - 1]);
             add(out, "fig-energy", "Energies relative to their first logged value" + r.energyDrift().map(d -> String.format(Locale.ROOT,
                     "; conserved-energy drift %.3g eV/atom/ps.", d.slopeEvPerAtomPerPs())).orElse("."), e);
             XYChart tc = Charts.chart("Temperature", "time (ps)", "T (K)");
             Charts.line(tc, "temperature", th.timePs(), th.temperatureK(), Charts.ORANGE);
             Charts.yLabels(tc, th.temperatureK());
+            Charts.xRange(tc, th.timePs()[0], th.timePs()[th.rows() - 1]);
             r.temperature().ifPresent(s -> Charts.horizontal(tc, "mean " + String.format(Locale.ROOT, "%.1f K", s.meanK()),
                     th.timePs()[0], th.timePs()[th.rows() - 1], s.meanK(), Charts.GREY));
             add(out, "fig-temperature", "Instantaneous kinetic temperature from the thermo log.", tc);

@@ -30,9 +30,11 @@ public final class AnalyzeCommand implements Command {
             Computes the observables of Fu et al. ("Forces are not enough", TMLR 2023) for a trajectory and
             writes DIR/report.html (plots) and DIR/metrics.json (numbers). Definitions: docs/analysis.md.
 
-              TRAJECTORY             .npz with positions (R or coords, frames x atoms x 3, Å), atomic numbers
-                                     (z or nuclear_charges), optional cell (3x3 Å), pbc and time_ps
-              --reference FILE       reference data (.npz, same layout): h(r) and RDF errors, mean bond lengths
+              TRAJECTORY             extended XYZ (.xyz/.extxyz), H5MD trajectory (.h5) or .npz with positions
+                                     (R or coords, frames x atoms x 3, Å), atomic numbers (z or
+                                     nuclear_charges), optional cell (3x3 Å), pbc and time_ps
+              --reference FILE       reference data (any of the formats above): h(r) and RDF errors, mean
+                                     bond lengths
               --thermo FILE          thermo log CSV (step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,
                                      conserved_eV,...); default: thermo.csv beside the trajectory, if present
               -o, --output DIR       output folder (default: analysis-NAME in the current folder)

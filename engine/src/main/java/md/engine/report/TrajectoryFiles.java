@@ -13,9 +13,12 @@ import md.core.Cell;
 import md.core.io.NpyArray;
 import md.core.io.Npz;
 import md.engine.cli.UserError;
+import md.engine.io.StructureReader;
+import md.engine.system.Frame;
 
 /**
- * Loads trajectories and reference data sets for analysis from NumPy {@code .npz} archives: positions
+ * Loads trajectories and reference data sets for analysis. Extended XYZ and H5MD trajectories are read
+ * with {@link StructureReader}; NumPy {@code .npz} archives are read here, with positions
  * under {@code R}, {@code coords}, {@code positions} or {@code pos} (frames x atoms x 3, Å), atomic numbers
  * under {@code z}, {@code nuclear_charges}, {@code numbers} or {@code atomic_numbers}, and optionally a
  * cell ({@code cell} or {@code lattice}, 3x3 rows a, b, c in Å, or one per frame if all equal), periodic
@@ -36,8 +39,7 @@ public final class TrajectoryFiles {
     public static Frames read(Path file, Optional<Double> frameIntervalPs) throws IOException {
         if (!Files.isRegularFile(file)) throw new UserError("trajectory " + file + " does not exist");
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".npz"))
-            throw new UserError(file + ": unsupported trajectory format; md analyze reads NumPy .npz files (keys R/coords and z/nuclear_charges)");
+        if (!name.endsWith(".npz")) return fromFrames(file, StructureReader.readAll(file), frameIntervalPs);
         Map<String, NpyArray> d = Npz.read(file);
         NpyArray r = find(d, POSITIONS, file, "positions");
         NpyArray z = find(d, NUMBERS, file, "atomic numbers");
@@ -66,6 +68,39 @@ public final class TrajectoryFiles {
                 throw new UserError(file + " holds no frame times ('time_ps'); give the time between saved frames with --frame-interval-fs "
                         + "(e.g. 50 for a frame every 100 steps of 0.5 fs, 0.5 for MD17's consecutive frames)");
             return Frames.evenlySpaced(x, numbers, cell, frameIntervalPs.get());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Frames read by {@link StructureReader} (extended XYZ, H5MD trajectories): all must hold the same
+     * atoms and cell; times come from the per-frame values {@code time_fs} (written by this engine) or
+     * {@code time_ps}, else from {@code frameIntervalPs}.
+     */
+    private static Frames fromFrames(Path file, List<Frame> frames, Optional<Double> frameIntervalPs) {
+        if (frames.isEmpty()) throw new UserError(file + ": holds no frames");
+        Frame first = frames.get(0);
+        double[][] x = new double[frames.size()][];
+        double[] t = new double[frames.size()];
+        boolean timed = true;
+        for (int f = 0; f < x.length; f++) {
+            Frame fr = frames.get(f);
+            if (!java.util.Arrays.equals(fr.atomicNumbers(), first.atomicNumbers()))
+                throw new UserError(file + ": frame " + f + " has different atoms than frame 0; a trajectory must keep its atoms");
+            if (!java.util.Arrays.equals(fr.cell().vectors(), first.cell().vectors()))
+                throw new UserError(file + ": the cell changes at frame " + f + "; md analyze handles one fixed cell (NVT/NVE runs)");
+            x[f] = fr.positions();
+            Object fs = fr.info().get("time_fs"), ps = fr.info().get("time_ps");
+            if (fs instanceof Number n) t[f] = n.doubleValue() / 1000.0;
+            else if (ps instanceof Number n) t[f] = n.doubleValue();
+            else timed = false;
+        }
+        try {
+            if (timed) return new Frames(x, first.atomicNumbers(), first.cell(), t);
+            if (frameIntervalPs.isEmpty())
+                throw new UserError(file + " has no frame times (per-frame time_fs or time_ps); give the time between saved frames with --frame-interval-fs");
+            return Frames.evenlySpaced(x, first.atomicNumbers(), first.cell(), frameIntervalPs.get());
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": " + e.getMessage());
         }

@@ -139,6 +139,25 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void extendedXyzTrajectoryWithFrameTimesFromTheEngineWriter() throws IOException {
+        // Frames as the run loop writes them: extended XYZ with a per-frame time_fs.
+        double[][] x = water(20, 12);
+        List<md.engine.system.Frame> frames = new java.util.ArrayList<>();
+        for (int f = 0; f < x.length; f++)
+            frames.add(md.engine.system.Frame.of(new int[] {8, 1, 1}, x[f], md.core.Cell.NONE).withInfo(Map.of("time_fs", 25.0 * f, "step", 50L * f)));
+        Path traj = dir.resolve("traj.extxyz"), ref = dir.resolve("ref.npz");
+        md.engine.io.ExtxyzWriter.writeAll(traj, frames);
+        writeNpz(ref, water(12, 99), new double[] {8, 1, 1}, null, null);
+        Path out = dir.resolve("x");
+        Run r = md("analyze", traj.toString(), "--reference", ref.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String json = Files.readString(out.resolve("metrics.json"));
+        assertEquals(0.025, number(json, "frame_interval_ps"), 1e-12);
+        assertEquals(12, number(json, "collapse_frame"));
+        assertEquals(0.3, number(json, "stability_ps"), 1e-12);
+    }
+
+    @Test
     void userMistakesGetOneLineMessagesAndExitCode2() throws IOException {
         Run missing = md("analyze", dir.resolve("nope.npz").toString());
         assertEquals(2, missing.code());

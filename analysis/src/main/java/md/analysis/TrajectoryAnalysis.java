@@ -27,7 +27,9 @@ public final class TrajectoryAnalysis {
     public enum Criterion { BONDS, RDF }
 
     /**
-     * @param hrMin/hrMax/hrBins    h(r) binning (benchmark: 1e-6, 10 Å, 500)
+     * @param hrMin                 h(r) range start (benchmark: 1e-6 Å)
+     * @param hrMax                 h(r) range end (benchmark: 10 Å)
+     * @param hrBins                h(r) bins (benchmark: 500)
      * @param bondThresholdAngstrom bond-length criterion threshold (benchmark: 0.5 Å)
      * @param rdfBins               RDF binning (benchmark: 1e-6 to 6 Å, 500 bins)
      * @param rdfWindowPs           window of the RDF criterion (benchmark: 1 ps)

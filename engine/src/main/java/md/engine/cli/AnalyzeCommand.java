@@ -134,19 +134,21 @@ public final class AnalyzeCommand implements Command {
 
     private static double number(Map<String, String> opt, String key, double fallback) {
         String v = opt.get(key);
-        if (v == null) return fallback;
+        return v == null ? fallback : parse(v, key);
+    }
+
+    private static double positive(String v, String key) {
+        double x = parse(v, key);
+        if (!(x > 0)) throw new UserError(key + " must be positive, got " + v);
+        return x;
+    }
+
+    private static double parse(String v, String key) {
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new UserError(key + " expects a number, got '" + v + "'");
         }
-    }
-
-    private static double positive(String v, String key) {
-        double x;
-        try { x = Double.parseDouble(v); } catch (NumberFormatException e) { throw new UserError(key + " expects a number, got '" + v + "'"); }
-        if (!(x > 0)) throw new UserError(key + " must be positive, got " + v);
-        return x;
     }
 
     private static int count(Map<String, String> opt, String key, int fallback) {

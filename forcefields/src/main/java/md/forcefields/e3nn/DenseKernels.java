@@ -1,0 +1,63 @@
+package md.forcefields.e3nn;
+
+/**
+ * Small dense float64 kernels for the hot loops: C (+)= α·A·B with row-major operands given by
+ * offset and leading dimension. Uses the Vector API ({@code jdk.incubator.vector}) when the JVM was
+ * started with {@code --add-modules jdk.incubator.vector}; otherwise plain loops that give identical
+ * results up to rounding (the vector kernel fuses multiply-adds).
+ */
+public final class DenseKernels {
+    private DenseKernels() {}
+
+    /** Whether the Vector API kernels are in use. */
+    public static final boolean VECTORIZED = detectVectorApi();
+
+    private static boolean detectVectorApi() {
+        if (Boolean.getBoolean("md.novector")) return false;
+        try {
+            Class.forName("jdk.incubator.vector.DoubleVector");
+            return VectorKernels.lanes() >= 2;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /**
+     * C[i][j] = (accumulate ? C[i][j] : 0) + α Σ_k A[i][k]·B[k][j] for i < m, j < n, k < kk.
+     * A at {@code a[aOff + i*lda + k]}, B at {@code b[bOff + k*ldb + j]}, C at {@code c[cOff + i*ldc + j]}.
+     */
+    public static void gemm(int m, int n, int kk, double alpha,
+                            double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                            double[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (VECTORIZED) {
+            VectorKernels.gemm(m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0.0);
+            int ai = aOff + i * lda;
+            for (int k = 0; k < kk; k++) {
+                double s = alpha * a[ai + k];
+                if (s == 0) continue;
+                int bk = bOff + k * ldb;
+                for (int j = 0; j < n; j++) c[ci + j] += s * b[bk + j];
+            }
+        }
+    }
+
+    /** y[yOff + j] += α·x[xOff + j] for j < n. */
+    public static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
+        if (VECTORIZED && n >= 8) { VectorKernels.axpy(n, alpha, x, xOff, y, yOff); return; }
+        for (int j = 0; j < n; j++) y[yOff + j] += alpha * x[xOff + j];
+    }
+
+    /** Σ_j x[xOff + j]·y[yOff + j]. */
+    public static double dot(int n, double[] x, int xOff, double[] y, int yOff) {
+        if (VECTORIZED && n >= 8) return VectorKernels.dot(n, x, xOff, y, yOff);
+        double s = 0;
+        for (int j = 0; j < n; j++) s += x[xOff + j] * y[yOff + j];
+        return s;
+    }
+}

@@ -85,6 +85,65 @@ final class VectorKernels {
             }
     }
 
+    /**
+     * C[i][:] (+)= Σ_k A[i][k]·B[k][:] for few rows and n = nv·L ≤ 4L columns: the whole output row
+     * stays in registers while k runs (the shape of a tensor-product path: d_out × mul from d_in).
+     */
+    static void fewRows(int m, int n, int kk, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                        double[] c, int cOff, int ldc, boolean acc) {
+        int nv = n / L;
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda, ci = cOff + i * ldc;
+            DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int k = 0; k < kk; k++) {
+                double av = a[ai + k];
+                if (av == 0) continue;
+                DoubleVector x = DoubleVector.broadcast(S, av);
+                int bk = bOff + k * ldb;
+                s0 = x.fma(DoubleVector.fromArray(S, b, bk), s0);
+                if (nv > 1) s1 = x.fma(DoubleVector.fromArray(S, b, bk + L), s1);
+                if (nv > 2) s2 = x.fma(DoubleVector.fromArray(S, b, bk + 2 * L), s2);
+                if (nv > 3) s3 = x.fma(DoubleVector.fromArray(S, b, bk + 3 * L), s3);
+            }
+            if (acc) s0 = s0.add(DoubleVector.fromArray(S, c, ci));
+            s0.intoArray(c, ci);
+            if (nv > 1) { if (acc) s1 = s1.add(DoubleVector.fromArray(S, c, ci + L)); s1.intoArray(c, ci + L); }
+            if (nv > 2) { if (acc) s2 = s2.add(DoubleVector.fromArray(S, c, ci + 2 * L)); s2.intoArray(c, ci + 2 * L); }
+            if (nv > 3) { if (acc) s3 = s3.add(DoubleVector.fromArray(S, c, ci + 3 * L)); s3.intoArray(c, ci + 3 * L); }
+        }
+    }
+
+    static void gemmTransB(int m, int n, int kk, double alpha,
+                           double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                           double[] c, int cOff, int ldc) {
+        int kv = kk - kk % L;
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            int j = 0;
+            for (; j + 2 <= n; j += 2) {
+                int b0 = bOff + j * ldb, b1 = b0 + ldb;
+                DoubleVector s0 = DoubleVector.zero(S), s1 = s0;
+                for (int k = 0; k < kv; k += L) {
+                    DoubleVector x = DoubleVector.fromArray(S, a, ai + k);
+                    s0 = x.fma(DoubleVector.fromArray(S, b, b0 + k), s0);
+                    s1 = x.fma(DoubleVector.fromArray(S, b, b1 + k), s1);
+                }
+                double r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+                for (int k = kv; k < kk; k++) { r0 += a[ai + k] * b[b0 + k]; r1 += a[ai + k] * b[b1 + k]; }
+                c[cOff + i * ldc + j] = alpha * r0;
+                c[cOff + i * ldc + j + 1] = alpha * r1;
+            }
+            for (; j < n; j++) {
+                int b0 = bOff + j * ldb;
+                DoubleVector s0 = DoubleVector.zero(S);
+                for (int k = 0; k < kv; k += L) s0 = DoubleVector.fromArray(S, a, ai + k).fma(DoubleVector.fromArray(S, b, b0 + k), s0);
+                double r0 = s0.reduceLanes(VectorOperators.ADD);
+                for (int k = kv; k < kk; k++) r0 += a[ai + k] * b[b0 + k];
+                c[cOff + i * ldc + j] = alpha * r0;
+            }
+        }
+    }
+
     static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
         DoubleVector al = DoubleVector.broadcast(S, alpha);
         int j = 0;

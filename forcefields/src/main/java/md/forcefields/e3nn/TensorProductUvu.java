@@ -98,6 +98,13 @@ public final class TensorProductUvu {
         scratchSize = maxScratch;
     }
 
+    private static final int LANES = DenseKernels.VECTORIZED ? VectorKernels.lanes() : 0;
+
+    /** Number of vector registers that hold {@code mul} channels for the fused kernels, or 0 to use the generic path. */
+    private static int vectorBlocks(int mul) {
+        return LANES > 0 && mul % LANES == 0 && mul <= 4 * LANES ? mul / LANES : 0;
+    }
+
     private TensorProductUvu(TensorProductUvu full, List<Instruction> kept) {
         irrepsIn1 = full.irrepsIn1;
         irrepsIn2 = full.irrepsIn2;
@@ -187,11 +194,16 @@ public final class TensorProductUvu {
             for (int k = 0; k < val.length; k++) t[pc[k] * d1 + pa[k]] += s * val[k] * y[y2 + pb[k]];
             int xw = d1 * d3, xBase = nodes * dm.offset1() + neighbor * d1 * mul;
             int wo = wOff + p.weightOffset();
+            int oBase = nodes * dm.offsetOut() + centre * d3 * mulOut + p.outChannelOffset();
+            int nv = vectorBlocks(mul);
+            if (nv > 0) {
+                VectorKernels.tpForward(d1, d3, nv, t, x1, xBase, w, wo, out, oBase, mulOut);
+                continue;
+            }
             for (int a = 0; a < d1; a++) {
                 int xa = xBase + a * mul, ta = xw + a * mul;
                 for (int u = 0; u < mul; u++) t[ta + u] = x1[xa + u] * w[wo + u];
             }
-            int oBase = nodes * dm.offsetOut() + centre * d3 * mulOut + p.outChannelOffset();
             DenseKernels.gemm(d3, mul, d1, 1.0, t, 0, d1, t, xw, mul, out, oBase, mulOut, true);
         }
     }
@@ -218,18 +230,22 @@ public final class TensorProductUvu {
             int xBase = nodes * dm.offset1() + neighbor * d1 * mul;
             int oBase = nodes * dm.offsetOut() + centre * d3 * mulOut + p.outChannelOffset();
             int wo = wOff + p.weightOffset(), dwo = dwOff + p.weightOffset();
-            DenseKernels.gemm(d1, mul, d3, 1.0, t, 0, d3, dOut, oBase, mulOut, t, gOff, mul, false);
-            for (int a = 0; a < d1; a++) {
-                int xa = xBase + a * mul, g = gOff + a * mul, xw = xwOff + a * mul;
-                for (int u = 0; u < mul; u++) {
-                    double gu = t[g + u], xu = x1[xa + u], wu = w[wo + u];
-                    dw[dwo + u] += xu * gu;
-                    dx1[xa + u] += wu * gu;
-                    t[xw + u] = xu * wu;
+            int nv = vectorBlocks(mul);
+            if (nv > 0) {
+                VectorKernels.tpBackward(d1, d3, nv, t, s, x1, xBase, w, wo, dOut, oBase, mulOut, dx1, dw, dwo, t, dtOff);
+            } else {
+                DenseKernels.gemm(d1, mul, d3, 1.0, t, 0, d3, dOut, oBase, mulOut, t, gOff, mul, false);
+                for (int a = 0; a < d1; a++) {
+                    int xa = xBase + a * mul, g = gOff + a * mul, xw = xwOff + a * mul;
+                    for (int u = 0; u < mul; u++) {
+                        double gu = t[g + u], xu = x1[xa + u], wu = w[wo + u];
+                        dw[dwo + u] += xu * gu;
+                        dx1[xa + u] += wu * gu;
+                        t[xw + u] = xu * wu;
+                    }
                 }
+                DenseKernels.gemmTransB(d1, d3, mul, s, t, xwOff, mul, dOut, oBase, mulOut, t, dtOff, d3);
             }
-            // dT[a][c] = s·Σ_u xw[a][u]·dOut[c][u]
-            DenseKernels.gemmTransB(d1, d3, mul, s, t, xwOff, mul, dOut, oBase, mulOut, t, dtOff, d3);
             for (int k = 0; k < val.length; k++) dy[dyOff + dm.offset2() + pb[k]] += val[k] * t[dtOff + pa[k] * d3 + pc[k]];
         }
     }

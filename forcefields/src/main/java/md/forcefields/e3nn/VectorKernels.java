@@ -113,6 +113,81 @@ final class VectorKernels {
         }
     }
 
+    /**
+     * One tensor-product path of one edge, forward: out[c][:] += w ⊙ Σ_a Tt[c][a]·x1[a][:], with
+     * mul = nv·L channels (nv ≤ 4) kept in registers.
+     */
+    static void tpForward(int d1, int d3, int nv, double[] tt, double[] x1, int xOff, double[] w, int wOff,
+                          double[] out, int oOff, int ldo) {
+        int mul = nv * L;
+        DoubleVector w0 = DoubleVector.fromArray(S, w, wOff);
+        DoubleVector w1 = nv > 1 ? DoubleVector.fromArray(S, w, wOff + L) : w0;
+        DoubleVector w2 = nv > 2 ? DoubleVector.fromArray(S, w, wOff + 2 * L) : w0;
+        DoubleVector w3 = nv > 3 ? DoubleVector.fromArray(S, w, wOff + 3 * L) : w0;
+        for (int c = 0; c < d3; c++) {
+            DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int a = 0; a < d1; a++) {
+                double t = tt[c * d1 + a];
+                if (t == 0) continue;
+                DoubleVector x = DoubleVector.broadcast(S, t);
+                int xa = xOff + a * mul;
+                s0 = x.fma(DoubleVector.fromArray(S, x1, xa), s0);
+                if (nv > 1) s1 = x.fma(DoubleVector.fromArray(S, x1, xa + L), s1);
+                if (nv > 2) s2 = x.fma(DoubleVector.fromArray(S, x1, xa + 2 * L), s2);
+                if (nv > 3) s3 = x.fma(DoubleVector.fromArray(S, x1, xa + 3 * L), s3);
+            }
+            int o = oOff + c * ldo;
+            s0.fma(w0, DoubleVector.fromArray(S, out, o)).intoArray(out, o);
+            if (nv > 1) s1.fma(w1, DoubleVector.fromArray(S, out, o + L)).intoArray(out, o + L);
+            if (nv > 2) s2.fma(w2, DoubleVector.fromArray(S, out, o + 2 * L)).intoArray(out, o + 2 * L);
+            if (nv > 3) s3.fma(w3, DoubleVector.fromArray(S, out, o + 3 * L)).intoArray(out, o + 3 * L);
+        }
+    }
+
+    /**
+     * One tensor-product path of one edge, backward. With G[a] = Σ_c T[a][c]·dOut[c]:
+     * dw += Σ_a x1[a] ⊙ G[a], dx1[a] += w ⊙ G[a], dT[a][c] = s·Σ_u x1[a][u]·w[u]·dOut[c][u].
+     */
+    static void tpBackward(int d1, int d3, int nv, double[] t, double s, double[] x1, int xOff, double[] w, int wOff,
+                           double[] dOut, int oOff, int ldo, double[] dx1, double[] dw, int dwOff, double[] dT, int dtOff) {
+        int mul = nv * L;
+        DoubleVector w0 = DoubleVector.fromArray(S, w, wOff);
+        DoubleVector w1 = nv > 1 ? DoubleVector.fromArray(S, w, wOff + L) : w0;
+        DoubleVector w2 = nv > 2 ? DoubleVector.fromArray(S, w, wOff + 2 * L) : w0;
+        DoubleVector w3 = nv > 3 ? DoubleVector.fromArray(S, w, wOff + 3 * L) : w0;
+        DoubleVector z = DoubleVector.zero(S), dw0 = z, dw1 = z, dw2 = z, dw3 = z;
+        for (int a = 0; a < d1; a++) {
+            int xa = xOff + a * mul;
+            DoubleVector x0 = DoubleVector.fromArray(S, x1, xa);
+            DoubleVector x1v = nv > 1 ? DoubleVector.fromArray(S, x1, xa + L) : z;
+            DoubleVector x2 = nv > 2 ? DoubleVector.fromArray(S, x1, xa + 2 * L) : z;
+            DoubleVector x3 = nv > 3 ? DoubleVector.fromArray(S, x1, xa + 3 * L) : z;
+            DoubleVector xw0 = x0.mul(w0), xw1 = x1v.mul(w1), xw2 = x2.mul(w2), xw3 = x3.mul(w3);
+            DoubleVector g0 = z, g1 = z, g2 = z, g3 = z;
+            for (int c = 0; c < d3; c++) {
+                int o = oOff + c * ldo;
+                double tac = t[a * d3 + c];
+                DoubleVector tb = DoubleVector.broadcast(S, tac);
+                DoubleVector o0 = DoubleVector.fromArray(S, dOut, o);
+                g0 = tb.fma(o0, g0);
+                DoubleVector dot = xw0.mul(o0);
+                if (nv > 1) { DoubleVector o1 = DoubleVector.fromArray(S, dOut, o + L); g1 = tb.fma(o1, g1); dot = xw1.fma(o1, dot); }
+                if (nv > 2) { DoubleVector o2 = DoubleVector.fromArray(S, dOut, o + 2 * L); g2 = tb.fma(o2, g2); dot = xw2.fma(o2, dot); }
+                if (nv > 3) { DoubleVector o3 = DoubleVector.fromArray(S, dOut, o + 3 * L); g3 = tb.fma(o3, g3); dot = xw3.fma(o3, dot); }
+                dT[dtOff + a * d3 + c] = s * dot.reduceLanes(VectorOperators.ADD);
+            }
+            dw0 = x0.fma(g0, dw0);
+            w0.fma(g0, DoubleVector.fromArray(S, dx1, xa)).intoArray(dx1, xa);
+            if (nv > 1) { dw1 = x1v.fma(g1, dw1); w1.fma(g1, DoubleVector.fromArray(S, dx1, xa + L)).intoArray(dx1, xa + L); }
+            if (nv > 2) { dw2 = x2.fma(g2, dw2); w2.fma(g2, DoubleVector.fromArray(S, dx1, xa + 2 * L)).intoArray(dx1, xa + 2 * L); }
+            if (nv > 3) { dw3 = x3.fma(g3, dw3); w3.fma(g3, DoubleVector.fromArray(S, dx1, xa + 3 * L)).intoArray(dx1, xa + 3 * L); }
+        }
+        dw0.add(DoubleVector.fromArray(S, dw, dwOff)).intoArray(dw, dwOff);
+        if (nv > 1) dw1.add(DoubleVector.fromArray(S, dw, dwOff + L)).intoArray(dw, dwOff + L);
+        if (nv > 2) dw2.add(DoubleVector.fromArray(S, dw, dwOff + 2 * L)).intoArray(dw, dwOff + 2 * L);
+        if (nv > 3) dw3.add(DoubleVector.fromArray(S, dw, dwOff + 3 * L)).intoArray(dw, dwOff + 3 * L);
+    }
+
     static void gemmTransB(int m, int n, int kk, double alpha,
                            double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                            double[] c, int cOff, int ldc) {

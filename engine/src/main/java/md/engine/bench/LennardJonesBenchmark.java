@@ -198,6 +198,9 @@ public final class LennardJonesBenchmark {
             Matcher cpu = CPU_USE.matcher(out);
             double cpuFraction = cpu.find((int) timed[3]) ? Double.parseDouble(cpu.group(1)) / 100 : 1.0;
             double rate = timed[1] * timed[2] / timed[0];
+            Files.delete(in);
+            Files.delete(dir.resolve("screen.txt"));
+            Files.delete(dir);
             return new Result(rate, rate / cpuFraction, -1, Double.NaN);
         } catch (IOException e) {
             throw new UserError("bench lj: cannot run LAMMPS '" + lmp + "': " + e.getMessage(), e);

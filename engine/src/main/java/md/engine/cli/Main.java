@@ -15,8 +15,9 @@ public final class Main {
         return List.of(
                 new RunCommand(),
                 new EvalCommand(),
-                new BenchCommand(),
-                new ImportCommand()
+                new ImportCommand(),
+                new AnalyzeCommand(),
+                new BenchCommand()
         );
     }
 

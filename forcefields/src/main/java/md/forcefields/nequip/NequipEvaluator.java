@@ -454,8 +454,8 @@ public final class NequipEvaluator {
             double r = pairLen[p];
             double dEdr = 0;
             for (int k = 0; k < numBasis; k++) dEdr += dEmb[p * numBasis + k] * dEmbDr[p * numBasis + k];
-            double[] v = {pairVec[3 * p], pairVec[3 * p + 1], pairVec[3 * p + 2]};
-            double gx = dEdr * v[0] / r, gy = dEdr * v[1] / r, gz = dEdr * v[2] / r;
+            double vx = pairVec[3 * p], vy = pairVec[3 * p + 1], vz = pairVec[3 * p + 2];
+            double gx = dEdr * vx / r, gy = dEdr * vy / r, gz = dEdr * vz / r;
             for (int side = 0; side < 2; side++) {
                 int e = pairEdge[2 * p + side];
                 double sign = side == 0 ? 1 : -1; // edge 1 sees −r
@@ -473,8 +473,9 @@ public final class NequipEvaluator {
             forces[3 * i] += gx; forces[3 * i + 1] += gy; forces[3 * i + 2] += gz;
             forces[3 * j] -= gx; forces[3 * j + 1] -= gy; forces[3 * j + 2] -= gz;
             if (virial != null) {
-                double[] gg = {gx, gy, gz};
-                for (int a = 0; a < 3; a++) for (int b = 0; b < 3; b++) virial[3 * a + b] -= v[a] * gg[b];
+                virial[0] -= vx * gx; virial[1] -= vx * gy; virial[2] -= vx * gz;
+                virial[3] -= vy * gx; virial[4] -= vy * gy; virial[5] -= vy * gz;
+                virial[6] -= vz * gx; virial[7] -= vz * gy; virial[8] -= vz * gz;
             }
         }
         flopsBackward = flops;

@@ -14,13 +14,17 @@ final class TrainProgress implements Trainer.Listener {
     private final PrintStream out;
     private final boolean terminal;
     private final int maxEpochs;
+    private final double maxWallSeconds;
+    private final long startNanos = System.nanoTime();
     private long nextDraw;
     private double lastValForceMae = Double.NaN, meanEpochSeconds = Double.NaN;
 
-    TrainProgress(PrintStream out, boolean terminal, int maxEpochs) {
+    /** {@code maxWallSeconds}: this invocation's wall-clock limit (infinite for none), which also bounds the ETA. */
+    TrainProgress(PrintStream out, boolean terminal, int maxEpochs, double maxWallSeconds) {
         this.out = out;
         this.terminal = terminal;
         this.maxEpochs = maxEpochs;
+        this.maxWallSeconds = maxWallSeconds;
     }
 
     @Override public void batchDone(int epoch, int batch, int batches, double loss) {
@@ -52,6 +56,7 @@ final class TrainProgress implements Trainer.Listener {
     private String eta(int epoch) {
         if (Double.isNaN(meanEpochSeconds)) return "?";
         double s = Math.max(0, maxEpochs - epoch + 1) * meanEpochSeconds;
+        s = Math.min(s, Math.max(0, maxWallSeconds - (System.nanoTime() - startNanos) * 1e-9));
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", (long) s / 3600, (long) s % 3600 / 60)
                 : String.format(Locale.ROOT, "%dm%02ds", (long) s / 60, (long) s % 60);
     }

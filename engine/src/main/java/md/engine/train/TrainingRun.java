@@ -75,7 +75,7 @@ public final class TrainingRun {
                         trainer.epoch(), trainer.bestValidationLoss(), trainer.bestEpoch());
             }
             MetricsLog metrics = new MetricsLog(o.metrics(), trainer.epoch());
-            TrainProgress progress = new TrainProgress(out, terminal, cfg.training().maxEpochs());
+            TrainProgress progress = new TrainProgress(out, terminal, cfg.training().maxEpochs(), cfg.training().maxWallSeconds());
             trainer.setListener(progress);
             while (!trainer.finished()) {
                 Trainer.EpochReport r = trainer.runEpoch();

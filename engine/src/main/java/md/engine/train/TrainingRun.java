@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,7 +82,9 @@ public final class TrainingRun {
                 Trainer.EpochReport r = trainer.runEpoch();
                 TrainCheckpoint.write(o.lastCheckpoint(), info, trainer.state());
                 if (r.improved()) {
-                    Files.copy(o.lastCheckpoint(), o.bestCheckpoint(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Path tmp = o.bestCheckpoint().resolveSibling(o.bestCheckpoint().getFileName() + ".tmp");
+                    Files.copy(o.lastCheckpoint(), tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, o.bestCheckpoint(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                     NequipModelFile.write(o.modelFile(), trainer.exportModel(), provenance(trainer));
                 }
                 metrics.append(r);

@@ -41,17 +41,16 @@ public final class BatchLoss {
     public static Tensor frameLoss(DifferentiableNequip model, TrainingFrame frame, int[] types, EdgeList edges, Counts counts,
                                    LossWeights w, double forceScale, Random rng, double[] partsOut) {
         int n = frame.size();
-        double rMax = model.hyperparameters().rMax();
-        Tensor total = Tensor.scalar(0);
         if (frame.objective() == Objective.EQUILIBRIUM) {
             Tensor r = Tensor.of(frame.positions().clone(), n, 3).requireGrad();
             Tensor f = DifferentiableNequip.forces(model.evaluate(r, types, edges), r, true);
             Tensor zero = LossTerms.forceSquaredError(f, null, forceScale).mul(w.zeroForce() / counts.equilibriumComponents());
             ForceCentricTargets.Denoising d = ForceCentricTargets.denoising(frame.positions(), w.noiseVarianceA2(), w.restoringStiffness(), rng);
             Tensor rd = Tensor.of(d.positions(), n, 3).requireGrad();
-            Tensor fd = DifferentiableNequip.forces(model.evaluate(rd, types, EdgeList.isolated(d.positions(), rMax)), rd, true);
+            EdgeList displacedEdges = EdgeList.isolated(d.positions(), model.hyperparameters().rMax());
+            Tensor fd = DifferentiableNequip.forces(model.evaluate(rd, types, displacedEdges), rd, true);
             Tensor denoise = LossTerms.forceSquaredError(fd, d.targetForces(), forceScale).mul(w.denoising() / counts.equilibriumComponents());
-            total = zero.add(denoise);
+            Tensor total = zero.add(denoise);
             if (partsOut != null) partsOut[2] += total.item();
             return total;
         }
@@ -59,7 +58,7 @@ public final class BatchLoss {
         DifferentiableNequip.Output out = model.evaluate(r, types, edges);
         Tensor f = DifferentiableNequip.forces(out, r, true);
         Tensor forceTerm = LossTerms.forceSquaredError(f, frame.forcesEvPerA(), forceScale).mul(w.forces() / counts.forceComponents());
-        total = forceTerm;
+        Tensor total = forceTerm;
         if (partsOut != null) partsOut[1] += forceTerm.item();
         if (frame.trainsEnergy() && w.energyPerAtom() > 0) {
             Tensor e = LossTerms.energyPerAtomSquaredError(out.energy(), frame.energyEv(), n, forceScale).mul(w.energyPerAtom() / counts.energyFrames());

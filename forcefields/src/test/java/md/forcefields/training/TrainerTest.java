@@ -192,6 +192,40 @@ class TrainerTest {
     }
 
     @Test
+    void equilibriumFramesAreDrivenToZeroForceAndRestoringDenoisedForces() {
+        TrainingFrame eq = equilibrium(SyntheticMolecules.frames(1, 4, 12, Objective.FORCES).get(0));
+        LossWeights w = new LossWeights(1, 1000, 1000, 1000, 0.04, 1.0);
+        Trainer.Options o = new Trainer.Options(150, 1, 7, 1, w, Adam.Options.adam(0.01), 0, 0, Double.POSITIVE_INFINITY, 0.5, 50, 1e-4,
+                1e-7, 1000, Double.POSITIVE_INFINITY);
+        Hyperparameters hp = Hyperparameters.of(3, 1, true, 4, 2, 4.0, 3.0).withRadial(6, 1, 8);
+        try (Trainer t = new Trainer(Trainer.initialModel(hp, new double[3], 1.0, 3), SPECIES, 1.0, List.of(eq), List.of(eq), o)) {
+            Random probe = new Random(99);
+            double[] before = forceErrors(t.exportModel(), eq, probe);
+            while (!t.finished()) t.runEpoch();
+            double[] after = forceErrors(t.exportModel(), eq, new Random(99));
+            // zero-force term: RMS force at the structure; denoising term: RMS deviation from −ε on fresh displacements
+            assertTrue(after[0] < 0.25 * before[0], "RMS force at equilibrium " + before[0] + " -> " + after[0]);
+            assertTrue(after[1] < 0.5 * before[1], "RMS error against -eps " + before[1] + " -> " + after[1]);
+        }
+    }
+
+    /** RMS force at the structure, and RMS of F(x + ε) + ε over 20 fresh displacements (σ² = 0.04 Å²). */
+    private static double[] forceErrors(NequipModel m, TrainingFrame f, Random rng) {
+        NequipEvaluator ev = new NequipEvaluator(m);
+        int[] types = {0, 1, 2, 0};
+        double[] force = new double[12];
+        ev.compute(f.positions(), types, NeighborList.allPairs(4, 4.0), force, null, null);
+        double zero = 0, den = 0;
+        for (double v : force) zero += v * v;
+        for (int k = 0; k < 20; k++) {
+            ForceCentricTargets.Denoising d = ForceCentricTargets.denoising(f.positions(), 0.04, 1.0, rng);
+            ev.compute(d.positions(), types, NeighborList.allPairs(4, 4.0), force, null, null);
+            for (int i = 0; i < 12; i++) den += Math.pow(force[i] - d.targetForces()[i], 2);
+        }
+        return new double[] {Math.sqrt(zero / 12), Math.sqrt(den / 240)};
+    }
+
+    @Test
     void mixSeedsDifferPerEpochAndFrame() {
         assertNotEquals(Trainer.mix(1, 1, 0), Trainer.mix(1, 2, 0));
         assertNotEquals(Trainer.mix(1, 1, 1), Trainer.mix(1, 1, 2));

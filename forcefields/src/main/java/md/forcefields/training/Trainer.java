@@ -122,7 +122,8 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * A freshly initialised model for these hyperparameters: e3nn's N(0, 1) weights from {@code seed},
-     * global scale σ_F, per-species scales 1 and shifts b_t/σ_F (so the untrained energy is Σ b_t).
+     * global scale σ_F, per-species scales 1 and shifts b_t/σ_F, so that E = Σ_i (σ_F ε_i + b_{t_i}) with ε_i
+     * the network's atomic output.
      */
     public static DifferentiableNequip initialModel(Hyperparameters hp, double[] perSpeciesShiftsEv, double forceScale, long seed) {
         double[] ones = new double[hp.numTypes()], shifts = new double[hp.numTypes()];

@@ -104,10 +104,27 @@ final class Elementwise {
     }
 
     static Tensor silu(Tensor x) {
-        // silu(x) = x σ(x);  silu' = σ + x σ (1 - σ)
-        return Tensor.result(map(x, v -> v * sigmoid(v)), x.shape, "silu", (g, need) -> {
-            Tensor s = x.sigmoid();
-            return new Tensor[] {g.mul(s.add(x.mul(s).mul(s.neg().add(1.0))))};
+        // silu(x) = x σ(x); its backward is one fused op, g·silu'(x).
+        return Tensor.result(map(x, v -> v * sigmoid(v)), x.shape, "silu", (g, need) -> new Tensor[] {g.mul(siluDerivative(x))}, x);
+    }
+
+    /** silu'(x) = σ(1 + x(1 − σ)); its derivative silu'' is again one fused op. */
+    static Tensor siluDerivative(Tensor x) {
+        return Tensor.result(map(x, v -> {
+            double s = sigmoid(v);
+            return s * (1 + v * (1 - s));
+        }), x.shape, "siluDerivative", (g, need) -> new Tensor[] {g.mul(siluSecondDerivative(x))}, x);
+    }
+
+    /** silu''(x) = q(2 + x(1 − 2σ)) with q = σ(1 − σ); silu''' is left to elementary ops (never on a hot path). */
+    static Tensor siluSecondDerivative(Tensor x) {
+        return Tensor.result(map(x, v -> {
+            double s = sigmoid(v);
+            return s * (1 - s) * (2 + v * (1 - 2 * s));
+        }), x.shape, "siluSecondDerivative", (g, need) -> {
+            // silu''' = q[(1 − 2σ)(3 + x(1 − 2σ)) − 2xq]
+            Tensor s = x.sigmoid(), q = s.sub(s.square()), r = s.mul(-2.0).add(1.0);
+            return new Tensor[] {g.mul(q.mul(r.mul(r.mul(x).add(3.0)).sub(x.mul(q).mul(2.0))))};
         }, x);
     }
 

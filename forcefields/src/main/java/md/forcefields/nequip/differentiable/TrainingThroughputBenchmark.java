@@ -1,5 +1,7 @@
 package md.forcefields.nequip.differentiable;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -30,11 +32,11 @@ public final class TrainingThroughputBenchmark {
             EdgeList edges = EdgeList.isolated(pos, hp.rMax());
             Tensor[] theta = model.parameters().values().toArray(new Tensor[0]);
             Tensor reference = Tensor.randn(rng, types.length, 3);
-            double msEf = time(seconds / 3, () -> {
+            Timing ef = time(seconds / 3, () -> {
                 Tensor r = Tensor.of(pos.clone(), types.length, 3).requireGrad();
                 DifferentiableNequip.forces(model.evaluate(r, types, edges), r, false);
             });
-            double msTrain = time(seconds, () -> {
+            Timing train = time(seconds, () -> {
                 Tensor r = Tensor.of(pos.clone(), types.length, 3).requireGrad();
                 DifferentiableNequip.Output out = model.evaluate(r, types, edges);
                 Tensor f = DifferentiableNequip.forces(out, r, true);
@@ -42,20 +44,28 @@ public final class TrainingThroughputBenchmark {
                 Autograd.grad(loss, theta);
             });
             int params = model.parameters().values().stream().mapToInt(Tensor::numel).sum();
-            System.out.printf("l_max=%d features=%d layers=%d (%d weights, %d edges): energy+forces %.1f ms, "
-                    + "training step (forward + double backward) %.1f ms = %.1f frames/s, ratio %.2f%n",
-                    cfg[0], cfg[1], cfg[2], params, edges.size(), msEf, msTrain, 1000 / msTrain, msTrain / msEf);
+            System.out.printf("l_max=%d features=%d layers=%d (%d weights, %d edges): energy+forces %.1f ms (cpu %.1f ms), "
+                    + "training step (forward + double backward) %.1f ms (cpu %.1f ms) = %.1f frames/s (%.1f per cpu-second)%n",
+                    cfg[0], cfg[1], cfg[2], params, edges.size(), ef.wallMs(), ef.cpuMs(), train.wallMs(), train.cpuMs(),
+                    1000 / train.wallMs(), 1000 / train.cpuMs());
         }
     }
 
-    /** Mean wall time in ms over repetitions after a warm-up of a third of the budget. */
-    private static double time(double seconds, Runnable r) {
+    /** Mean wall and CPU time of one call in ms. */
+    private record Timing(double wallMs, double cpuMs) {}
+
+    /**
+     * Mean wall time and this thread's CPU time per call, after a warm-up of a third of the budget. On a
+     * shared machine the CPU time is the steadier number (the wall time includes waiting for a core).
+     */
+    private static Timing time(double seconds, Runnable r) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long warm = System.nanoTime() + (long) (seconds / 3 * 1e9);
         while (System.nanoTime() < warm) r.run();
-        long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
+        long start = System.nanoTime(), cpu = mx.getCurrentThreadCpuTime(), end = start + (long) (seconds * 1e9);
         int n = 0;
         while (System.nanoTime() < end || n < 3) { r.run(); n++; }
-        return (System.nanoTime() - start) / 1e6 / n;
+        return new Timing((System.nanoTime() - start) / 1e6 / n, (mx.getCurrentThreadCpuTime() - cpu) / 1e6 / n);
     }
 
     /** A compact random molecule: n atoms in a box sized for a typical organic density, no pair under 1 Å. */

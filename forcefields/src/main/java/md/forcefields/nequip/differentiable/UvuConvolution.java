@@ -9,7 +9,6 @@ import java.util.Map;
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.e3nn.Irrep;
 import md.forcefields.e3nn.Irreps;
-import md.forcefields.e3nn.Wigner3j;
 
 /**
  * NequIP's convolution as one fused differentiable op: gather of the neighbour's features, e3nn's
@@ -34,21 +33,24 @@ final class UvuConvolution {
     static final int X = 0, Y = 1, W = 2, OUT = 3;
     private static final String[] NAMES = {"uvuConvolutionInputGrad", "uvuConvolutionShGrad", "uvuConvolutionWeightGrad", "uvuConvolution"};
 
-    /**
-     * Σ_b C[a,b,c] Y[b] for one (l_i, harmonic block j, l_s): the distinct (a, c) pairs with a nonzero
-     * coefficient, and for every nonzero C[a,b,c] the pair it belongs to.
-     */
-    private record Coupling(int yOff, int[] pairA, int[] pairC, int[] entryPair, int[] entryB, double[] entryValue, int tOff) {}
+    private record Path(int xOff, int mul, int oOff, int oMul, int chOff, int wOff, double scale, UvuCoupling cg) {}
 
-    private record Path(int xOff, int d1, int mul, int dc, int oOff, int oMul, int chOff, int wOff, double scale, Coupling cg) {}
+    private static final UvuKernels BEST = UvuKernels.best();
 
     private final Irreps irreps1, irrepsSh, irrepsOut;
-    private final int weightCount, tSize, scratchSize;
+    private final int weightCount, tSize, scratchSize, maxPairs;
     private final Path[] paths;
-    private final Coupling[] couplings;
+    private final UvuCoupling[] couplings;
+    private final UvuKernels kernels;
 
     /** {@code slots}: the sorted output slots; the op writes their simplification ({@link #irrepsOut()}). */
     UvuConvolution(Irreps irreps1, Irreps irrepsSh, Irreps slots, List<Instruction> instructions, double norm) {
+        this(irreps1, irrepsSh, slots, instructions, norm, BEST);
+    }
+
+    /** With the given kernels (tests compare the implementations). */
+    UvuConvolution(Irreps irreps1, Irreps irrepsSh, Irreps slots, List<Instruction> instructions, double norm, UvuKernels kernels) {
+        this.kernels = kernels;
         this.irreps1 = irreps1;
         this.irrepsSh = irrepsSh;
         this.irrepsOut = slots.simplify();
@@ -59,10 +61,10 @@ final class UvuConvolution {
             chOff[k] = ch;
             ch += slots.mul(k);
         }
-        Map<List<Integer>, Coupling> byKey = new HashMap<>();
-        List<Coupling> cgs = new ArrayList<>();
+        Map<List<Integer>, UvuCoupling> byKey = new HashMap<>();
+        List<UvuCoupling> cgs = new ArrayList<>();
         paths = new Path[instructions.size()];
-        int count = 0, t = 0, scratch = 0;
+        int count = 0, t = 0, scratch = 0, pairMax = 0;
         for (int n = 0; n < instructions.size(); n++) {
             Instruction ins = instructions.get(n);
             if (irrepsSh.mul(ins.in2) != 1) throw new IllegalArgumentException("uvu tensor product needs multiplicity 1 in the second input, got " + irrepsSh.get(ins.in2));
@@ -70,49 +72,25 @@ final class UvuConvolution {
             if (ins.weightOffset != count) throw new IllegalArgumentException("uvu path weights must be consecutive in path order");
             Irrep ir1 = irreps1.ir(ins.in1), ir2 = irrepsSh.ir(ins.in2), ir3 = slots.ir(ins.out);
             List<Integer> key = List.of(ins.in2, ir1.l(), ir3.l());
-            Coupling cg = byKey.get(key);
+            UvuCoupling cg = byKey.get(key);
             if (cg == null) {
-                cg = coupling(ir1.l(), ir2.l(), ir3.l(), irrepsSh.offset(ins.in2), t);
-                t += cg.pairA.length;
+                cg = UvuCoupling.of(ir1.l(), ir2.l(), ir3.l(), irrepsSh.offset(ins.in2), t);
+                t += cg.pairs();
                 byKey.put(key, cg);
                 cgs.add(cg);
             }
             int mul = irreps1.mul(ins.in1), b = block[ins.out];
-            paths[n] = new Path(irreps1.offset(ins.in1), ir1.dim(), mul, ir3.dim(), irrepsOut.offset(b), irrepsOut.mul(b), chOff[ins.out],
+            paths[n] = new Path(irreps1.offset(ins.in1), mul, irrepsOut.offset(b), irrepsOut.mul(b), chOff[ins.out],
                     count, norm * ins.pathWeight, cg);
-            scratch = Math.max(scratch, Math.max(ir1.dim(), ir3.dim()) * mul + cg.pairA.length);
+            scratch = Math.max(scratch, ir1.dim() * mul);
+            pairMax = Math.max(pairMax, cg.pairs());
             count += mul;
         }
         weightCount = count;
         tSize = t;
         scratchSize = scratch;
-        couplings = cgs.toArray(new Coupling[0]);
-    }
-
-    private static Coupling coupling(int l1, int l2, int l3, int yOff, int tOff) {
-        double[] w3j = Wigner3j.get(l1, l2, l3);
-        int d2 = 2 * l2 + 1, d3 = 2 * l3 + 1;
-        List<Integer> pa = new ArrayList<>(), pc = new ArrayList<>();
-        int[] pairIndex = new int[(2 * l1 + 1) * d3];
-        Arrays.fill(pairIndex, -1);
-        int nnz = 0;
-        for (double v : w3j) if (v != 0) nnz++;
-        int[] ep = new int[nnz], eb = new int[nnz];
-        double[] ev = new double[nnz];
-        int k = 0;
-        for (int x = 0; x < w3j.length; x++) {
-            if (w3j[x] == 0) continue;
-            int a = x / (d2 * d3), b = (x / d3) % d2, c = x % d3;
-            if (pairIndex[a * d3 + c] < 0) {
-                pairIndex[a * d3 + c] = pa.size();
-                pa.add(a);
-                pc.add(c);
-            }
-            ep[k] = pairIndex[a * d3 + c];
-            eb[k] = b;
-            ev[k++] = w3j[x];
-        }
-        return new Coupling(yOff, pa.stream().mapToInt(Integer::intValue).toArray(), pc.stream().mapToInt(Integer::intValue).toArray(), ep, eb, ev, tOff);
+        maxPairs = pairMax;
+        couplings = cgs.toArray(new UvuCoupling[0]);
     }
 
     int weightCount() { return weightCount; }
@@ -166,60 +144,31 @@ final class UvuConvolution {
     /** Accumulates the mode's result into {@code res}; the mode's own argument is null. */
     private void run(int mode, double[] x, double[] y, double[] w, double[] o, double[] res, EdgeGraph graph) {
         int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
-        double[] t = new double[tSize], tmp = new double[scratchSize];
+        double[] t = new double[tSize], scratch = new double[scratchSize], m = new double[maxPairs];
         for (int e = 0; e < graph.edges(); e++) {
             int xr = graph.neighbour()[e] * dim1, yr = e * dimSh, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
             if (mode != Y) {
-                // T[pair(a,c)] = Σ_b C[a,b,c] Y[b] for every coupling of this edge.
+                // T[q] = Σ_b C[a_q,b,c_q]·Y[b] for every coupling of this edge.
                 Arrays.fill(t, 0.0);
-                for (Coupling cg : couplings)
-                    for (int k = 0; k < cg.entryValue.length; k++) t[cg.tOff + cg.entryPair[k]] += cg.entryValue[k] * y[yr + cg.yOff + cg.entryB[k]];
+                for (UvuCoupling cg : couplings) {
+                    int[] ep = cg.entryPair(), eb = cg.entryB();
+                    double[] ev = cg.entryValue();
+                    for (int k = 0; k < ev.length; k++) t[cg.tOff() + ep[k]] += ev[k] * y[yr + cg.yOff() + eb[k]];
+                }
             }
             for (Path p : paths) {
-                Coupling cg = p.cg;
-                int mul = p.mul, xb = xr + p.xOff, ob = or + p.oOff + p.chOff, wb = wr + p.wOff, pairs = cg.pairA.length;
+                int xb = xr + p.xOff, ob = or + p.oOff + p.chOff, wb = wr + p.wOff;
                 switch (mode) {
-                    case OUT -> {
-                        // out[c][u] += s·Σ_a T[a][c]·X[a][u]·W[u]
-                        for (int a = 0; a < p.d1; a++)
-                            for (int u = 0; u < mul; u++) tmp[a * mul + u] = x[xb + a * mul + u] * w[wb + u];
-                        for (int q = 0; q < pairs; q++) {
-                            double s = p.scale * t[cg.tOff + q];
-                            int src = cg.pairA[q] * mul, dst = ob + cg.pairC[q] * p.oMul;
-                            for (int u = 0; u < mul; u++) res[dst + u] += s * tmp[src + u];
-                        }
-                    }
-                    case X -> {
-                        // dX[a][u] += s·W[u]·Σ_c T[a][c]·O[c][u]
-                        for (int c = 0; c < p.dc; c++)
-                            for (int u = 0; u < mul; u++) tmp[c * mul + u] = o[ob + c * p.oMul + u] * w[wb + u];
-                        for (int q = 0; q < pairs; q++) {
-                            double s = p.scale * t[cg.tOff + q];
-                            int src = cg.pairC[q] * mul, dst = xb + cg.pairA[q] * mul;
-                            for (int u = 0; u < mul; u++) res[dst + u] += s * tmp[src + u];
-                        }
-                    }
-                    case W -> {
-                        // dW[u] += s·Σ_(a,c) T[a][c]·X[a][u]·O[c][u]
-                        int dst = wb;
-                        for (int q = 0; q < pairs; q++) {
-                            double s = p.scale * t[cg.tOff + q];
-                            int xa = xb + cg.pairA[q] * mul, oc = ob + cg.pairC[q] * p.oMul;
-                            for (int u = 0; u < mul; u++) res[dst + u] += s * x[xa + u] * o[oc + u];
-                        }
-                    }
+                    case OUT -> kernels.forward(p.cg, p.mul, p.scale, t, x, xb, w, wb, res, ob, p.oMul, scratch);
+                    case X -> kernels.inputGrad(p.cg, p.mul, p.scale, t, o, ob, p.oMul, w, wb, res, xb, scratch);
+                    case W -> kernels.weightGrad(p.cg, p.mul, p.scale, t, x, xb, o, ob, p.oMul, res, wb, scratch);
                     default -> {
-                        // dY[b] += s·Σ C[a,b,c]·M[a][c], M[a][c] = Σ_u X[a][u]·W[u]·O[c][u]
-                        int m = p.d1 * mul;
-                        for (int a = 0; a < p.d1; a++)
-                            for (int u = 0; u < mul; u++) tmp[a * mul + u] = x[xb + a * mul + u] * w[wb + u];
-                        for (int q = 0; q < pairs; q++) {
-                            int xa = cg.pairA[q] * mul, oc = ob + cg.pairC[q] * p.oMul;
-                            double dot = 0;
-                            for (int u = 0; u < mul; u++) dot += tmp[xa + u] * o[oc + u];
-                            tmp[m + q] = p.scale * dot;
-                        }
-                        for (int k = 0; k < cg.entryValue.length; k++) res[yr + cg.yOff + cg.entryB[k]] += cg.entryValue[k] * tmp[m + cg.entryPair[k]];
+                        // dY[b] += Σ C[a,b,c]·M[a][c] with M[a][c] = s·Σ_u X[a][u]·W[u]·O[c][u]
+                        kernels.pairProducts(p.cg, p.mul, p.scale, x, xb, w, wb, o, ob, p.oMul, m, scratch);
+                        int[] ep = p.cg.entryPair(), eb = p.cg.entryB();
+                        double[] ev = p.cg.entryValue();
+                        int yb = yr + p.cg.yOff();
+                        for (int k = 0; k < ev.length; k++) res[yb + eb[k]] += ev[k] * m[ep[k]];
                     }
                 }
             }

@@ -46,16 +46,20 @@ class FusedOpDerivativesTest {
 
     @Test
     void convolutionDerivativesMatchFiniteDifferences() {
-        // A middle layer of an l_max=2 model with parity: several input blocks, every harmonic, merged output slots.
-        Hyperparameters hp = new Hyperparameters(2, 2, true, 2, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
-        NequipLayout.Layer layer = NequipLayout.derive(hp).layers().get(1);
-        Irreps sh = NequipLayout.derive(hp).edgeAttrs();
-        UvuConvolution conv = new UvuConvolution(layer.input(), sh, layer.tpOut(), layer.instructions(), 0.7);
-        assertEquals(layer.linear2In(), conv.irrepsOut());
-        EdgeGraph g = EdgeGraph.of(edges(), 4);
-        Random rng = new Random(5);
-        Tensor[] in = {random(rng, 4, layer.input().dim()), random(rng, g.edges(), sh.dim()), random(rng, g.pairs(), conv.weightCount())};
-        checkBothOrders("uvu convolution", x -> conv.apply(x[0], x[1], x[2], g), in, rng);
+        // 9 channels: one full vector of 8 lanes (AVX-512) or two of 4, and a leftover channel.
+        for (UvuKernels kernels : new UvuKernels[] {new UvuKernels.Plain(), UvuKernels.best()}) {
+            int features = kernels instanceof UvuKernels.Plain ? 2 : 9;
+            // A middle layer of an l_max=2 model with parity: several input blocks, every harmonic, merged output slots.
+            Hyperparameters hp = new Hyperparameters(2, 2, true, features, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
+            NequipLayout layout = NequipLayout.derive(hp);
+            NequipLayout.Layer layer = layout.layers().get(1);
+            UvuConvolution conv = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7, kernels);
+            assertEquals(layer.linear2In(), conv.irrepsOut());
+            EdgeGraph g = EdgeGraph.of(edges(), 4);
+            Random rng = new Random(5);
+            Tensor[] in = {random(rng, 4, layer.input().dim()), random(rng, g.edges(), layout.edgeAttrs().dim()), random(rng, g.pairs(), conv.weightCount())};
+            checkBothOrders("uvu convolution, " + kernels.getClass().getSimpleName(), x -> conv.apply(x[0], x[1], x[2], g), in, rng);
+        }
     }
 
     @Test

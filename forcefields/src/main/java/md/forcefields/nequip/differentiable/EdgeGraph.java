@@ -2,14 +2,27 @@ package md.forcefields.nequip.differentiable;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The message-passing graph of one structure: for each directed edge its centre (receiver) and
  * neighbour (sender), and its unordered pair. The two directions of a pair have the same length, so
  * everything that depends only on |r_ij| (radial basis, radial MLP) is evaluated once per pair;
  * {@code pairEdge} is the edge that represents each pair, {@code pairOf} the pair of each edge.
+ *
+ * <p>It also keeps tables computed from op data that several ops share (see {@link #table}), so one
+ * instance belongs to one graph build on one thread: a new evaluation (e.g. after leaves changed) needs a
+ * new instance.
  */
-record EdgeGraph(int nodes, int[] centre, int[] neighbour, int[] pairOf, int[] pairEdge) {
+record EdgeGraph(int nodes, int[] centre, int[] neighbour, int[] pairOf, int[] pairEdge, Map<TableKey, double[]> tables) {
+
+    /** A table computed from the array {@code source} (compared by identity: op data never changes) by {@code kind}. */
+    record TableKey(Object kind, double[] source) {}
+
+    /** The table for ({@code kind}, {@code source}), computed on first use. */
+    double[] table(Object kind, double[] source, Supplier<double[]> compute) {
+        return tables.computeIfAbsent(new TableKey(kind, source), k -> compute.get());
+    }
 
     int edges() { return centre.length; }
 
@@ -37,6 +50,6 @@ record EdgeGraph(int nodes, int[] centre, int[] neighbour, int[] pairOf, int[] p
             // Several periodic images may join the same atoms; the last unmatched one waits for its reverse.
             unpaired.put((long) ci[k] * nodes + nj[k], k);
         }
-        return new EdgeGraph(nodes, ci, nj, pairOf, java.util.Arrays.copyOf(pairEdge, pairs));
+        return new EdgeGraph(nodes, ci, nj, pairOf, java.util.Arrays.copyOf(pairEdge, pairs), new HashMap<>());
     }
 }

@@ -42,6 +42,8 @@ final class UvuConvolution {
     private final Path[] paths;
     private final UvuCoupling[] couplings;
     private final UvuKernels kernels;
+    /** Identifies the layout of the coupling table (layers with the same input irreps share it). */
+    private final String couplingsKey;
 
     /** {@code slots}: the sorted output slots; the op writes their simplification ({@link #irrepsOut()}). */
     UvuConvolution(Irreps irreps1, Irreps irrepsSh, Irreps slots, List<Instruction> instructions, double norm) {
@@ -63,6 +65,7 @@ final class UvuConvolution {
         }
         Map<List<Integer>, UvuCoupling> byKey = new HashMap<>();
         List<UvuCoupling> cgs = new ArrayList<>();
+        List<List<Integer>> order = new ArrayList<>();
         paths = new Path[instructions.size()];
         int count = 0, t = 0, scratch = 0, pairMax = 0;
         for (int n = 0; n < instructions.size(); n++) {
@@ -77,6 +80,7 @@ final class UvuConvolution {
                 cg = UvuCoupling.of(ir1.l(), ir2.l(), ir3.l(), irrepsSh.offset(ins.in2), t);
                 t += cg.pairs();
                 byKey.put(key, cg);
+                order.add(key);
                 cgs.add(cg);
             }
             int mul = irreps1.mul(ins.in1), b = block[ins.out];
@@ -91,6 +95,7 @@ final class UvuConvolution {
         scratchSize = scratch;
         maxPairs = pairMax;
         couplings = cgs.toArray(new UvuCoupling[0]);
+        couplingsKey = "uvu couplings of " + irrepsSh + " (harmonic block, l_in, l_out): " + order;
     }
 
     int weightCount() { return weightCount; }
@@ -141,27 +146,38 @@ final class UvuConvolution {
         }, inputs);
     }
 
-    /** Accumulates the mode's result into {@code res}; the mode's own argument is null. */
-    private void run(int mode, double[] x, double[] y, double[] w, double[] o, double[] res, EdgeGraph graph) {
-        int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
-        double[] t = new double[tSize], scratch = new double[scratchSize], m = new double[maxPairs];
-        for (int e = 0; e < graph.edges(); e++) {
-            int xr = graph.neighbour()[e] * dim1, yr = e * dimSh, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
-            if (mode != Y) {
-                // T[q] = Σ_b C[a_q,b,c_q]·Y[b] for every coupling of this edge.
-                Arrays.fill(t, 0.0);
+    /**
+     * T[e, q] = Σ_b C[a_q,b,c_q]·Y[e, b] for every edge and coupling, at e·tSize + tOff + q. Shared by all
+     * evaluations with the same Y in one graph (forward, backward and double backward use the same
+     * harmonics), and by layers with the same couplings.
+     */
+    private double[] couplingTable(double[] y, EdgeGraph graph) {
+        return graph.table(couplingsKey, y, () -> {
+            int dimSh = irrepsSh.dim();
+            double[] t = new double[graph.edges() * tSize];
+            for (int e = 0; e < graph.edges(); e++)
                 for (UvuCoupling cg : couplings) {
                     int[] ep = cg.entryPair(), eb = cg.entryB();
                     double[] ev = cg.entryValue();
-                    for (int k = 0; k < ev.length; k++) t[cg.tOff() + ep[k]] += ev[k] * y[yr + cg.yOff() + eb[k]];
+                    int tb = e * tSize + cg.tOff(), yb = e * dimSh + cg.yOff();
+                    for (int k = 0; k < ev.length; k++) t[tb + ep[k]] += ev[k] * y[yb + eb[k]];
                 }
-            }
+            return t;
+        });
+    }
+
+    /** Accumulates the mode's result into {@code res}; the mode's own argument is null. */
+    private void run(int mode, double[] x, double[] y, double[] w, double[] o, double[] res, EdgeGraph graph) {
+        int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
+        double[] t = mode == Y ? null : couplingTable(y, graph), scratch = new double[scratchSize], m = new double[maxPairs];
+        for (int e = 0; e < graph.edges(); e++) {
+            int xr = graph.neighbour()[e] * dim1, yr = e * dimSh, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
             for (Path p : paths) {
-                int xb = xr + p.xOff, ob = or + p.oOff + p.chOff, wb = wr + p.wOff;
+                int xb = xr + p.xOff, ob = or + p.oOff + p.chOff, wb = wr + p.wOff, tb = e * tSize + p.cg.tOff();
                 switch (mode) {
-                    case OUT -> kernels.forward(p.cg, p.mul, p.scale, t, x, xb, w, wb, res, ob, p.oMul, scratch);
-                    case X -> kernels.inputGrad(p.cg, p.mul, p.scale, t, o, ob, p.oMul, w, wb, res, xb, scratch);
-                    case W -> kernels.weightGrad(p.cg, p.mul, p.scale, t, x, xb, o, ob, p.oMul, res, wb, scratch);
+                    case OUT -> kernels.forward(p.cg, p.mul, p.scale, t, tb, x, xb, w, wb, res, ob, p.oMul, scratch);
+                    case X -> kernels.inputGrad(p.cg, p.mul, p.scale, t, tb, o, ob, p.oMul, w, wb, res, xb, scratch);
+                    case W -> kernels.weightGrad(p.cg, p.mul, p.scale, t, tb, x, xb, o, ob, p.oMul, res, wb, scratch);
                     default -> {
                         // dY[b] += Σ C[a,b,c]·M[a][c] with M[a][c] = s·Σ_u X[a][u]·W[u]·O[c][u]
                         kernels.pairProducts(p.cg, p.mul, p.scale, x, xb, w, wb, o, ob, p.oMul, m, scratch);

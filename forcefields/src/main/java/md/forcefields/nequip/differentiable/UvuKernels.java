@@ -4,7 +4,7 @@ import md.forcefields.e3nn.DenseKernels;
 
 /**
  * The per-edge, per-path inner loops of {@link UvuConvolution}, one per mode, over the channels u of a
- * path (contiguous in the component-major layout). {@code t} holds T[q] at {@code cg.tOff() + q};
+ * path (contiguous in the component-major layout). {@code t} holds T[q] of the edge at {@code tb + q};
  * {@code s} is the path's constant factor. Two implementations with the same loop structure: plain
  * Java, and the Vector API when the JVM has it (see {@link DenseKernels#VECTORIZED}).
  */
@@ -14,31 +14,31 @@ interface UvuKernels {
     static UvuKernels best() { return DenseKernels.VECTORIZED ? new UvuVectorKernels() : new Plain(); }
 
     /** res[ob + c·oMul + u] += s·W[wb + u]·Σ_{q: c_q = c} T[q]·X[xb + a_q·mul + u]. */
-    void forward(UvuCoupling cg, int mul, double s, double[] t, double[] x, int xb, double[] w, int wb, double[] res, int ob, int oMul, double[] scratch);
+    void forward(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] w, int wb, double[] res, int ob, int oMul, double[] scratch);
 
     /** res[xb + a·mul + u] += s·W[wb + u]·Σ_{q: a_q = a} T[q]·O[ob + c_q·oMul + u]. */
-    void inputGrad(UvuCoupling cg, int mul, double s, double[] t, double[] o, int ob, int oMul, double[] w, int wb, double[] res, int xb, double[] scratch);
+    void inputGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] o, int ob, int oMul, double[] w, int wb, double[] res, int xb, double[] scratch);
 
     /** res[wb + u] += s·Σ_q T[q]·X[xb + a_q·mul + u]·O[ob + c_q·oMul + u]. */
-    void weightGrad(UvuCoupling cg, int mul, double s, double[] t, double[] x, int xb, double[] o, int ob, int oMul, double[] res, int wb, double[] scratch);
+    void weightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul, double[] res, int wb, double[] scratch);
 
     /** m[q] = s·Σ_u X[xb + a_q·mul + u]·W[wb + u]·O[ob + c_q·oMul + u] for every pair q; scratch holds mul·(2l_in+1). */
     void pairProducts(UvuCoupling cg, int mul, double s, double[] x, int xb, double[] w, int wb, double[] o, int ob, int oMul, double[] m, double[] scratch);
 
     /** Plain loops (scratch: at least mul). Each also runs on the channels from {@code u0} on only, for vector kernels' leftovers. */
     final class Plain implements UvuKernels {
-        @Override public void forward(UvuCoupling cg, int mul, double s, double[] t, double[] x, int xb, double[] w, int wb, double[] res, int ob, int oMul, double[] acc) {
-            forward(cg, mul, s, t, x, xb, w, wb, res, ob, oMul, acc, 0);
+        @Override public void forward(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] w, int wb, double[] res, int ob, int oMul, double[] acc) {
+            forward(cg, mul, s, t, tb, x, xb, w, wb, res, ob, oMul, acc, 0);
         }
 
-        void forward(UvuCoupling cg, int mul, double s, double[] t, double[] x, int xb, double[] w, int wb, double[] res, int ob, int oMul, double[] acc, int u0) {
+        void forward(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] w, int wb, double[] res, int ob, int oMul, double[] acc, int u0) {
             int[] by = cg.byC(), start = cg.cStart(), pa = cg.pairA();
             for (int c = 0; c + 1 < start.length; c++) {
                 if (start[c] == start[c + 1]) continue;
                 java.util.Arrays.fill(acc, u0, mul, 0.0);
                 for (int k = start[c]; k < start[c + 1]; k++) {
                     int q = by[k], xa = xb + pa[q] * mul;
-                    double tq = t[cg.tOff() + q];
+                    double tq = t[tb + q];
                     for (int u = u0; u < mul; u++) acc[u] += tq * x[xa + u];
                 }
                 int oc = ob + c * oMul;
@@ -46,18 +46,18 @@ interface UvuKernels {
             }
         }
 
-        @Override public void inputGrad(UvuCoupling cg, int mul, double s, double[] t, double[] o, int ob, int oMul, double[] w, int wb, double[] res, int xb, double[] acc) {
-            inputGrad(cg, mul, s, t, o, ob, oMul, w, wb, res, xb, acc, 0);
+        @Override public void inputGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] o, int ob, int oMul, double[] w, int wb, double[] res, int xb, double[] acc) {
+            inputGrad(cg, mul, s, t, tb, o, ob, oMul, w, wb, res, xb, acc, 0);
         }
 
-        void inputGrad(UvuCoupling cg, int mul, double s, double[] t, double[] o, int ob, int oMul, double[] w, int wb, double[] res, int xb, double[] acc, int u0) {
+        void inputGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] o, int ob, int oMul, double[] w, int wb, double[] res, int xb, double[] acc, int u0) {
             int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC();
             for (int a = 0; a + 1 < start.length; a++) {
                 if (start[a] == start[a + 1]) continue;
                 java.util.Arrays.fill(acc, u0, mul, 0.0);
                 for (int k = start[a]; k < start[a + 1]; k++) {
                     int q = by[k], oc = ob + pc[q] * oMul;
-                    double tq = t[cg.tOff() + q];
+                    double tq = t[tb + q];
                     for (int u = u0; u < mul; u++) acc[u] += tq * o[oc + u];
                 }
                 int xa = xb + a * mul;
@@ -65,18 +65,18 @@ interface UvuKernels {
             }
         }
 
-        @Override public void weightGrad(UvuCoupling cg, int mul, double s, double[] t, double[] x, int xb, double[] o, int ob, int oMul, double[] res, int wb, double[] acc) {
-            weightGrad(cg, mul, s, t, x, xb, o, ob, oMul, res, wb, acc, 0);
+        @Override public void weightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul, double[] res, int wb, double[] acc) {
+            weightGrad(cg, mul, s, t, tb, x, xb, o, ob, oMul, res, wb, acc, 0);
         }
 
-        void weightGrad(UvuCoupling cg, int mul, double s, double[] t, double[] x, int xb, double[] o, int ob, int oMul, double[] res, int wb, double[] acc, int u0) {
+        void weightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul, double[] res, int wb, double[] acc, int u0) {
             int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC();
             for (int a = 0; a + 1 < start.length; a++) {
                 if (start[a] == start[a + 1]) continue;
                 java.util.Arrays.fill(acc, u0, mul, 0.0);
                 for (int k = start[a]; k < start[a + 1]; k++) {
                     int q = by[k], oc = ob + pc[q] * oMul;
-                    double tq = t[cg.tOff() + q];
+                    double tq = t[tb + q];
                     for (int u = u0; u < mul; u++) acc[u] += tq * o[oc + u];
                 }
                 int xa = xb + a * mul;

@@ -58,8 +58,34 @@ class FusedOpDerivativesTest {
             EdgeGraph g = EdgeGraph.of(edges(), 4);
             Random rng = new Random(5);
             Tensor[] in = {random(rng, 4, layer.input().dim()), random(rng, g.edges(), layout.edgeAttrs().dim()), random(rng, g.pairs(), conv.weightCount())};
-            checkBothOrders("uvu convolution, " + kernels.getClass().getSimpleName(), x -> conv.apply(x[0], x[1], x[2], g), in, rng);
+            // A graph caches tables of its edge data, so each evaluation (with changed inputs) gets its own, as in the model.
+            checkBothOrders("uvu convolution, " + kernels.getClass().getSimpleName(), x -> conv.apply(x[0], x[1], x[2], EdgeGraph.of(edges(), 4)), in, rng);
         }
+    }
+
+    @Test
+    void vectorAndPlainConvolutionKernelsAgreeInEveryMode() {
+        // 45 channels: blocks of four vectors, single vectors and leftovers on any vector width up to 8.
+        Hyperparameters hp = new Hyperparameters(2, 2, true, 45, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
+        NequipLayout layout = NequipLayout.derive(hp);
+        NequipLayout.Layer layer = layout.layers().get(1);
+        Random rng = new Random(8);
+        EdgeGraph g0 = EdgeGraph.of(edges(), 4);
+        Tensor[] in = {random(rng, 4, layer.input().dim()), random(rng, g0.edges(), layout.edgeAttrs().dim()), random(rng, g0.pairs(), 45 * layer.instructions().size())};
+        double[][] results = new double[2][];
+        UvuKernels[] kernels = {new UvuKernels.Plain(), UvuKernels.best()};
+        for (int k = 0; k < 2; k++) {
+            UvuConvolution conv = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7, kernels[k]);
+            Tensor out = conv.apply(in[0], in[1], in[2], EdgeGraph.of(edges(), 4));
+            Tensor[] grads = md.forcefields.autodiff.Autograd.grad(out, in, Tensor.randn(new Random(9), out.shape()), false);
+            results[k] = Tensor.concat(java.util.List.of(out.reshape(-1), grads[0].reshape(-1), grads[1].reshape(-1), grads[2].reshape(-1)), 0).data();
+        }
+        double worst = 0, scale = 0;
+        for (int i = 0; i < results[0].length; i++) {
+            worst = Math.max(worst, Math.abs(results[0][i] - results[1][i]));
+            scale = Math.max(scale, Math.abs(results[0][i]));
+        }
+        assertTrue(worst <= 1e-13 * scale, "plain and vector kernels differ by " + worst + " (scale " + scale + ")");
     }
 
     @Test

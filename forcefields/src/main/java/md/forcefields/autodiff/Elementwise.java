@@ -104,26 +104,27 @@ final class Elementwise {
     }
 
     static Tensor silu(Tensor x) {
-        // silu(x) = x σ(x); its backward is one fused op, g·silu'(x).
-        return Tensor.result(map(x, v -> v * sigmoid(v)), x.shape, "silu", (g, need) -> new Tensor[] {g.mul(siluDerivative(x))}, x);
+        // silu(x) = x σ(x); its backward is one fused op, g·silu'(x). σ is computed once for all three.
+        double[] s = map(x, Elementwise::sigmoid);
+        double[] o = new double[s.length];
+        for (int i = 0; i < o.length; i++) o[i] = x.data[i] * s[i];
+        return Tensor.result(o, x.shape, "silu", (g, need) -> new Tensor[] {g.mul(siluDerivative(x, s))}, x);
     }
 
-    /** silu'(x) = σ(1 + x(1 − σ)); its derivative silu'' is again one fused op. */
-    static Tensor siluDerivative(Tensor x) {
-        return Tensor.result(map(x, v -> {
-            double s = sigmoid(v);
-            return s * (1 + v * (1 - s));
-        }), x.shape, "siluDerivative", (g, need) -> new Tensor[] {g.mul(siluSecondDerivative(x))}, x);
+    /** silu'(x) = σ(1 + x(1 − σ)) given σ(x); its derivative silu'' is again one fused op. */
+    private static Tensor siluDerivative(Tensor x, double[] s) {
+        double[] o = new double[s.length];
+        for (int i = 0; i < o.length; i++) o[i] = s[i] * (1 + x.data[i] * (1 - s[i]));
+        return Tensor.result(o, x.shape, "siluDerivative", (g, need) -> new Tensor[] {g.mul(siluSecondDerivative(x, s))}, x);
     }
 
     /** silu''(x) = q(2 + x(1 − 2σ)) with q = σ(1 − σ); silu''' is left to elementary ops (never on a hot path). */
-    static Tensor siluSecondDerivative(Tensor x) {
-        return Tensor.result(map(x, v -> {
-            double s = sigmoid(v);
-            return s * (1 - s) * (2 + v * (1 - 2 * s));
-        }), x.shape, "siluSecondDerivative", (g, need) -> {
+    private static Tensor siluSecondDerivative(Tensor x, double[] s) {
+        double[] o = new double[s.length];
+        for (int i = 0; i < o.length; i++) o[i] = s[i] * (1 - s[i]) * (2 + x.data[i] * (1 - 2 * s[i]));
+        return Tensor.result(o, x.shape, "siluSecondDerivative", (g, need) -> {
             // silu''' = q[(1 − 2σ)(3 + x(1 − 2σ)) − 2xq]
-            Tensor s = x.sigmoid(), q = s.sub(s.square()), r = s.mul(-2.0).add(1.0);
+            Tensor sig = x.sigmoid(), q = sig.sub(sig.square()), r = sig.mul(-2.0).add(1.0);
             return new Tensor[] {g.mul(q.mul(r.mul(r.mul(x).add(3.0)).sub(x.mul(q).mul(2.0))))};
         }, x);
     }

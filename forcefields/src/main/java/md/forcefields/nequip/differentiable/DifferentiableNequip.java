@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import md.core.io.NpyArray;
 import md.forcefields.autodiff.Autograd;
 import md.forcefields.autodiff.Tensor;
+import md.forcefields.e3nn.Irrep;
 import md.forcefields.e3nn.Irreps;
 import md.forcefields.nequip.NequipArchitecture;
 import md.forcefields.nequip.NequipConfig;
@@ -78,7 +80,11 @@ public final class DifferentiableNequip {
             linear1[k] = new BlockLinear(l.input(), l.input(), 1);
             linear2[k] = new BlockLinear(l.linear2In(), l.gateInput(), 1);
             selfConnection[k] = new BlockLinear(l.input(), l.gateInput(), hp.numTypes());
-            convolution[k] = new UvuConvolution(l.input(), layout.edgeAttrs(), l.tpOut(), l.instructions(), 1.0 / Math.sqrt(hp.avgNumNeighbors()));
+            // Only scalar (0e) outputs of the last convolution reach the energy (through the 0e gate scalars and
+            // the readout): its other paths, and the radial weights they read, are left out.
+            Predicate<Irrep> reachesEnergy = k == n - 1 ? ir -> ir.equals(Irrep.SCALAR) : ir -> true;
+            convolution[k] = new UvuConvolution(l.input(), layout.edgeAttrs(), l.tpOut(), l.instructions(), 1.0 / Math.sqrt(hp.avgNumNeighbors()),
+                    reachesEnergy, UvuKernels.best());
         }
         NequipLayout.Layer last = layout.layers().get(n - 1);
         toHidden = new BlockLinear(last.output(), layout.readoutHidden(), 1);
@@ -237,6 +243,7 @@ public final class DifferentiableNequip {
             Tensor x1 = linear1[k].apply(x, parameters.get(layerKey(k, "linear_1.weight")), null);
             Tensor[] fc = new Tensor[hp.invariantLayers() + 1];
             for (int m = 0; m < fc.length; m++) fc[m] = parameters.get(layerKey(k, "fc.layer" + m + ".weight"));
+            fc[fc.length - 1] = convolution[k].keptWeights(fc[fc.length - 1]);
             Tensor pairWeights = RadialMlp.apply(radial, fc, Activations.SILU);
             Tensor aggregated = convolution[k].apply(x1, sh, pairWeights, graph);
             Tensor y = linear2[k].apply(aggregated, parameters.get(layerKey(k, "linear_2.weight")), null).add(sc);

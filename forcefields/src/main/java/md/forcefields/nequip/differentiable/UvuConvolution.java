@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.e3nn.Irrep;
@@ -35,23 +36,24 @@ final class UvuConvolution {
 
     private record Path(int xOff, int mul, int oOff, int oMul, int chOff, int wOff, double scale, UvuCoupling cg) {}
 
-    private static final UvuKernels BEST = UvuKernels.best();
-
     private final Irreps irreps1, irrepsSh, irrepsOut;
-    private final int weightCount, tSize, scratchSize, maxPairs;
+    private final int weightCount, fullWeightCount, tSize, scratchSize, maxPairs;
+    /** Per instruction of the full layout: its number of weights and whether its path is kept. */
+    private final int[] weightSizes;
+    private final boolean[] weightKept;
     private final Path[] paths;
     private final UvuCoupling[] couplings;
     private final UvuKernels kernels;
     /** Identifies the layout of the coupling table (layers with the same input irreps share it). */
     private final String couplingsKey;
 
-    /** {@code slots}: the sorted output slots; the op writes their simplification ({@link #irrepsOut()}). */
-    UvuConvolution(Irreps irreps1, Irreps irrepsSh, Irreps slots, List<Instruction> instructions, double norm) {
-        this(irreps1, irrepsSh, slots, instructions, norm, BEST);
-    }
-
-    /** With the given kernels (tests compare the implementations). */
-    UvuConvolution(Irreps irreps1, Irreps irrepsSh, Irreps slots, List<Instruction> instructions, double norm, UvuKernels kernels) {
+    /**
+     * {@code slots}: the sorted output slots; the op writes their simplification ({@link #irrepsOut()}).
+     * Only the paths whose output irrep passes {@code keepOutput} are evaluated (the others' outputs stay
+     * zero); they read consecutive weights, which {@link #keptWeights} selects from the full layout.
+     */
+    UvuConvolution(Irreps irreps1, Irreps irrepsSh, Irreps slots, List<Instruction> instructions, double norm,
+                   Predicate<Irrep> keepOutput, UvuKernels kernels) {
         this.kernels = kernels;
         this.irreps1 = irreps1;
         this.irrepsSh = irrepsSh;
@@ -66,14 +68,20 @@ final class UvuConvolution {
         Map<List<Integer>, UvuCoupling> byKey = new HashMap<>();
         List<UvuCoupling> cgs = new ArrayList<>();
         List<List<Integer>> order = new ArrayList<>();
-        paths = new Path[instructions.size()];
-        int count = 0, t = 0, scratch = 0, pairMax = 0;
-        for (int n = 0; n < instructions.size(); n++) {
-            Instruction ins = instructions.get(n);
+        List<Path> kept = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        List<Boolean> keep = new ArrayList<>();
+        int count = 0, full = 0, t = 0, scratch = 0, pairMax = 0;
+        for (Instruction ins : instructions) {
             if (irrepsSh.mul(ins.in2) != 1) throw new IllegalArgumentException("uvu tensor product needs multiplicity 1 in the second input, got " + irrepsSh.get(ins.in2));
             if (slots.mul(ins.out) != irreps1.mul(ins.in1)) throw new IllegalArgumentException("uvu output " + slots.get(ins.out) + " must have the multiplicity of " + irreps1.get(ins.in1));
-            if (ins.weightOffset != count) throw new IllegalArgumentException("uvu path weights must be consecutive in path order");
+            if (ins.weightOffset != full) throw new IllegalArgumentException("uvu path weights must be consecutive in path order");
             Irrep ir1 = irreps1.ir(ins.in1), ir2 = irrepsSh.ir(ins.in2), ir3 = slots.ir(ins.out);
+            int mul = irreps1.mul(ins.in1), b = block[ins.out];
+            full += mul;
+            sizes.add(mul);
+            keep.add(keepOutput.test(ir3));
+            if (!keepOutput.test(ir3)) continue;
             List<Integer> key = List.of(ins.in2, ir1.l(), ir3.l());
             UvuCoupling cg = byKey.get(key);
             if (cg == null) {
@@ -83,14 +91,18 @@ final class UvuConvolution {
                 order.add(key);
                 cgs.add(cg);
             }
-            int mul = irreps1.mul(ins.in1), b = block[ins.out];
-            paths[n] = new Path(irreps1.offset(ins.in1), mul, irrepsOut.offset(b), irrepsOut.mul(b), chOff[ins.out],
-                    count, norm * ins.pathWeight, cg);
+            kept.add(new Path(irreps1.offset(ins.in1), mul, irrepsOut.offset(b), irrepsOut.mul(b), chOff[ins.out],
+                    count, norm * ins.pathWeight, cg));
             scratch = Math.max(scratch, ir1.dim() * mul);
             pairMax = Math.max(pairMax, cg.pairs());
             count += mul;
         }
+        paths = kept.toArray(new Path[0]);
         weightCount = count;
+        fullWeightCount = full;
+        weightSizes = sizes.stream().mapToInt(Integer::intValue).toArray();
+        weightKept = new boolean[keep.size()];
+        for (int n = 0; n < weightKept.length; n++) weightKept[n] = keep.get(n);
         tSize = t;
         scratchSize = scratch;
         maxPairs = pairMax;
@@ -98,7 +110,18 @@ final class UvuConvolution {
         couplingsKey = "uvu couplings of " + irrepsSh + " (harmonic block, l_in, l_out): " + order;
     }
 
+    /** Weights per pair that the kept paths read. */
     int weightCount() { return weightCount; }
+
+    /** The columns of a (rows, all paths' weights) matrix that the kept paths read, in order (the matrix itself when all are kept). */
+    Tensor keptWeights(Tensor full) {
+        if (full.size(-1) != fullWeightCount)
+            throw new IllegalArgumentException("weights for all paths must have " + fullWeightCount + " columns, got " + Arrays.toString(full.shape()));
+        if (weightCount == fullWeightCount) return full;
+        List<Tensor> pieces = full.split(-1, weightSizes), kept = new ArrayList<>();
+        for (int n = 0; n < pieces.size(); n++) if (weightKept[n]) kept.add(pieces.get(n));
+        return Tensor.concat(kept, -1);
+    }
 
     /** The layout of the result: the simplified output slots. */
     Irreps irrepsOut() { return irrepsOut; }

@@ -53,7 +53,7 @@ class FusedOpDerivativesTest {
             Hyperparameters hp = new Hyperparameters(2, 2, true, features, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
             NequipLayout layout = NequipLayout.derive(hp);
             NequipLayout.Layer layer = layout.layers().get(1);
-            UvuConvolution conv = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7, kernels);
+            UvuConvolution conv = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7, ir -> true, kernels);
             assertEquals(layer.linear2In(), conv.irrepsOut());
             EdgeGraph g = EdgeGraph.of(edges(), 4);
             Random rng = new Random(5);
@@ -75,7 +75,7 @@ class FusedOpDerivativesTest {
         double[][] results = new double[2][];
         UvuKernels[] kernels = {new UvuKernels.Plain(), UvuKernels.best()};
         for (int k = 0; k < 2; k++) {
-            UvuConvolution conv = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7, kernels[k]);
+            UvuConvolution conv = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7, ir -> true, kernels[k]);
             Tensor out = conv.apply(in[0], in[1], in[2], EdgeGraph.of(edges(), 4));
             Tensor[] grads = md.forcefields.autodiff.Autograd.grad(out, in, Tensor.randn(new Random(9), out.shape()), false);
             results[k] = Tensor.concat(java.util.List.of(out.reshape(-1), grads[0].reshape(-1), grads[1].reshape(-1), grads[2].reshape(-1)), 0).data();
@@ -86,6 +86,32 @@ class FusedOpDerivativesTest {
             scale = Math.max(scale, Math.abs(results[0][i]));
         }
         assertTrue(worst <= 1e-13 * scale, "plain and vector kernels differ by " + worst + " (scale " + scale + ")");
+    }
+
+    @Test
+    void restrictedConvolutionGivesTheSameScalarOutputs() {
+        Hyperparameters hp = new Hyperparameters(2, 2, true, 3, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
+        NequipLayout layout = NequipLayout.derive(hp);
+        NequipLayout.Layer layer = layout.layers().get(1);
+        UvuConvolution full = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7, ir -> true, UvuKernels.best());
+        UvuConvolution scalars = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7,
+                ir -> ir.equals(md.forcefields.e3nn.Irrep.SCALAR), UvuKernels.best());
+        assertTrue(scalars.weightCount() < full.weightCount() && scalars.weightCount() > 0);
+        Random rng = new Random(10);
+        EdgeGraph g = EdgeGraph.of(edges(), 4);
+        Tensor x = Tensor.randn(rng, 4, layer.input().dim()), y = Tensor.randn(rng, g.edges(), layout.edgeAttrs().dim());
+        Tensor w = Tensor.randn(rng, g.pairs(), full.weightCount());
+        double[] a = full.apply(x, y, w, g).data(), b = scalars.apply(x, y, scalars.keptWeights(w), EdgeGraph.of(edges(), 4)).data();
+        Irreps out = full.irrepsOut();
+        int dim = out.dim(), checked = 0;
+        for (int blk = 0; blk < out.size(); blk++)
+            for (int n = 0; n < 4; n++)
+                for (int i = out.offset(blk); i < out.offset(blk) + out.get(blk).dim(); i++) {
+                    double expected = out.ir(blk).equals(md.forcefields.e3nn.Irrep.SCALAR) ? a[n * dim + i] : 0.0;
+                    assertEquals(expected, b[n * dim + i], 0.0);
+                    if (expected != 0) checked++;
+                }
+        assertTrue(checked > 0);
     }
 
     @Test

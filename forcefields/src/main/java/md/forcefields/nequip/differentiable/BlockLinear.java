@@ -119,32 +119,48 @@ final class BlockLinear {
     }
 
     private double[] forward(double[] x, double[] w, int[][] bySpecies, int rows) {
-        double[] out = new double[rows * irrepsOut.dim()];
-        for (Path p : paths)
+        int dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+        double[] out = new double[rows * dimOut];
+        for (Path p : paths) {
+            if (species == 1) {
+                // Component c of every row is a row of a strided matrix: one product per component, no copies.
+                for (int c = 0; c < p.d; c++)
+                    DenseKernels.gemm(rows, p.mulOut, p.mulIn, p.scale, x, p.xOff + c * p.mulIn, dimIn, w, p.wOff, p.mulOut,
+                            out, p.oOff + c * p.mulOut, dimOut, true);
+                continue;
+            }
             for (int s = 0; s < species; s++) {
                 int[] r = bySpecies[s];
                 if (r.length == 0) continue;
                 int m = r.length * p.d;
-                double[] a = pack(x, irrepsIn.dim(), p.xOff, p.d, p.mulIn, r), c = new double[m * p.mulOut];
+                double[] a = pack(x, dimIn, p.xOff, p.d, p.mulIn, r), c = new double[m * p.mulOut];
                 DenseKernels.gemm(m, p.mulOut, p.mulIn, p.scale, a, 0, p.mulIn, w, p.wOff + s * p.mulOut, species * p.mulOut, c, 0, p.mulOut, false);
-                unpackAdd(c, out, irrepsOut.dim(), p.oOff, p.d, p.mulOut, r);
+                unpackAdd(c, out, dimOut, p.oOff, p.d, p.mulOut, r);
             }
+        }
         return out;
     }
 
     private double[] inputGradient(double[] w, double[] o, int[][] bySpecies, int rows) {
-        double[] out = new double[rows * irrepsIn.dim()];
+        int dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+        double[] out = new double[rows * dimIn];
         for (Path p : paths)
             for (int s = 0; s < species; s++) {
                 int[] r = bySpecies[s];
                 if (r.length == 0) continue;
-                int m = r.length * p.d;
                 double[] wt = new double[p.mulOut * p.mulIn]; // W_sᵀ
                 for (int u = 0; u < p.mulIn; u++)
                     for (int v = 0; v < p.mulOut; v++) wt[v * p.mulIn + u] = w[p.wOff + (u * species + s) * p.mulOut + v];
-                double[] b = pack(o, irrepsOut.dim(), p.oOff, p.d, p.mulOut, r), c = new double[m * p.mulIn];
+                if (species == 1) {
+                    for (int c = 0; c < p.d; c++)
+                        DenseKernels.gemm(rows, p.mulIn, p.mulOut, p.scale, o, p.oOff + c * p.mulOut, dimOut, wt, 0, p.mulIn,
+                                out, p.xOff + c * p.mulIn, dimIn, true);
+                    continue;
+                }
+                int m = r.length * p.d;
+                double[] b = pack(o, dimOut, p.oOff, p.d, p.mulOut, r), c = new double[m * p.mulIn];
                 DenseKernels.gemm(m, p.mulIn, p.mulOut, p.scale, b, 0, p.mulOut, wt, 0, p.mulIn, c, 0, p.mulIn, false);
-                unpackAdd(c, out, irrepsIn.dim(), p.xOff, p.d, p.mulIn, r);
+                unpackAdd(c, out, dimIn, p.xOff, p.d, p.mulIn, r);
             }
         return out;
     }

@@ -50,11 +50,16 @@ final class Elementwise {
     }
 
     static Tensor scale(Tensor x, double c) {
-        return Tensor.result(map(x, v -> c * v), x.shape, "scale", (g, need) -> new Tensor[] {g.mul(c)}, x);
+        // plain loops rather than map(): these two run on most op outputs and a shared lambda call site is megamorphic
+        double[] o = new double[x.data.length];
+        for (int i = 0; i < o.length; i++) o[i] = c * x.data[i];
+        return Tensor.result(o, x.shape, "scale", (g, need) -> new Tensor[] {g.mul(c)}, x);
     }
 
     static Tensor shift(Tensor x, double c) {
-        return Tensor.result(map(x, v -> v + c), x.shape, "shift", (g, need) -> new Tensor[] {g}, x);
+        double[] o = new double[x.data.length];
+        for (int i = 0; i < o.length; i++) o[i] = x.data[i] + c;
+        return Tensor.result(o, x.shape, "shift", (g, need) -> new Tensor[] {g}, x);
     }
 
     static Tensor pow(Tensor x, double p) {

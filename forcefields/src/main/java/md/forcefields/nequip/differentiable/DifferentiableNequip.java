@@ -13,7 +13,6 @@ import java.util.function.Predicate;
 import md.core.io.NpyArray;
 import md.forcefields.autodiff.Autograd;
 import md.forcefields.autodiff.Tensor;
-import md.forcefields.e3nn.Irrep;
 import md.forcefields.e3nn.Irreps;
 import md.forcefields.nequip.NequipArchitecture;
 import md.forcefields.nequip.NequipConfig;
@@ -82,7 +81,7 @@ public final class DifferentiableNequip {
             selfConnection[k] = new BlockLinear(l.input(), l.gateInput(), hp.numTypes());
             // Only scalar (0e) outputs of the last convolution reach the energy (through the 0e gate scalars and
             // the readout): its other paths, and the radial weights they read, are left out.
-            Predicate<Irrep> reachesEnergy = k == n - 1 ? ir -> ir.equals(Irrep.SCALAR) : ir -> true;
+            Predicate<md.forcefields.e3nn.Irrep> reachesEnergy = k == n - 1 ? ir -> ir.equals(md.forcefields.e3nn.Irrep.SCALAR) : ir -> true;
             convolution[k] = new UvuConvolution(l.input(), layout.edgeAttrs(), l.tpOut(), l.instructions(), 1.0 / Math.sqrt(hp.avgNumNeighbors()),
                     reachesEnergy, UvuKernels.best());
         }

@@ -21,6 +21,7 @@ public final class BenchCommand implements Command {
         KNOWN.put("lj", "LennardJonesBenchmark");
         KNOWN.put("lennard-jones", "LennardJonesBenchmark");
         KNOWN.put("nequip", "NequipBenchmark");
+        KNOWN.put("stability", "StabilityBenchmark");
     }
 
     @Override public String name() { return "bench"; }
@@ -34,6 +35,7 @@ public final class BenchCommand implements Command {
                 Runs the benchmark class md.engine.bench.<Name>Benchmark. Known names:
                   lj (or lennard-jones)   Lennard-Jones throughput in atom-steps/s
                   nequip                  NequIP force-field throughput
+                  stability               MD17 stability benchmark of Fu et al. (docs/stability.md)
                 Any other NAME is tried as md.engine.bench.<CamelCaseName>Benchmark.
                 Results and their commands are recorded in docs/benchmarks.md.""";
     }

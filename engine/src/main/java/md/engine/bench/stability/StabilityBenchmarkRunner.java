@@ -3,8 +3,11 @@ package md.engine.bench.stability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -33,6 +36,8 @@ public final class StabilityBenchmarkRunner {
     private StabilityBenchmarkRunner() {}
 
     static final String SETTINGS = "benchmark.properties";
+    /** Held (OS file lock) while a benchmark works in the folder, so two processes never write the same runs. */
+    static final String LOCK = ".lock";
 
     public static int run(String[] args, PrintStream out) throws Exception {
         for (String a : args)
@@ -43,6 +48,17 @@ public final class StabilityBenchmarkRunner {
         StabilityOptions o = StabilityOptions.parse(args);
         ReferenceData reference = ReferenceData.read(o.reference(), o.molecule());
         Potential potential = Potential.of(o);
+        Files.createDirectories(o.output());
+        try (FileChannel lockFile = FileChannel.open(o.output().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockFile.tryLock()) {
+            if (lock == null)
+                throw new UserError("another md bench stability is working in " + o.output() + " (it holds " + LOCK + "); wait for it to end, "
+                        + "or stop it and continue with --resume");
+            return run(o, reference, potential, out);
+        }
+    }
+
+    private static int run(StabilityOptions o, ReferenceData reference, Potential potential, PrintStream out) throws Exception {
         prepareFolder(o, potential);
 
         ForceError forceError;
@@ -128,7 +144,7 @@ public final class StabilityBenchmarkRunner {
             }
             return;
         }
-        if (Files.isDirectory(dir)) {
+        {
             boolean earlier = Files.exists(settingsFile);
             try (Stream<Path> s = Files.list(dir)) {
                 earlier |= s.anyMatch(p -> p.getFileName().toString().matches("run-\\d+"));

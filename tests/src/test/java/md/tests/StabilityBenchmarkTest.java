@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -286,6 +285,4 @@ class StabilityBenchmarkTest {
         assertTrue(r.message().contains(expected), "expected '" + expected + "' in: " + r.message());
         assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
     }
-
-    static String fmt(double v) { return String.format(Locale.ROOT, "%.6g", v); }
 }

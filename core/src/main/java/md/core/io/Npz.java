@@ -53,6 +53,11 @@ public final class Npz {
         return parse(name, Files.readAllBytes(file), file);
     }
 
+    /** One {@code .npy} array from its bytes (e.g. an entry of another archive); {@code source} names it in errors. */
+    public static NpyArray parseNpy(String name, byte[] bytes, Path source) throws IOException {
+        return parse(name, bytes, source);
+    }
+
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");

@@ -4,6 +4,11 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 import md.forcefields.NeighborList;
 import md.forcefields.e3nn.FullyConnectedNet;
@@ -73,7 +78,7 @@ public final class NequipEvaluator {
 
     private final NequipModel model;
     private final NequipConfig cfg;
-    private final SphericalHarmonics sh;
+    private final SphericalHarmonics[] sh; // one per thread (scratch inside)
     private final int shDim, numBasis, numTypes;
     private final double[] bessel;
     private final LayerState[] layers;
@@ -90,15 +95,35 @@ public final class NequipEvaluator {
     private int[] pairI, pairJ, eCentre, eNbr, ePair, pairEdge;
     private double[] pairVec, pairLen, emb, dEmbDr, dEmb, dEmbLayer, shY, shGrad, dShY;
     private double[][] mlpScratch;
-    private final double[] tpScratch;
+    private final double[][] tpScratch;
+    private final int threads;
+    private final ExecutorService pool;
+    private final Future<?>[] tasks;
+    private final int[] edgeSplit, pairSplit;
+    private double[][][] dx1Partial; // [layer][thread ≥ 1] per-thread neighbour gradients
     private int nodes, pairs, edges;
     private long flopsForward, flopsBackward;
 
-    public NequipEvaluator(NequipModel model) {
+    /** Single-threaded evaluator. */
+    public NequipEvaluator(NequipModel model) { this(model, 1); }
+
+    /**
+     * Evaluator using {@code threads} threads per call (the caller's plus a fixed pool). Work is split
+     * in a fixed way, so results are deterministic for a given thread count.
+     */
+    public NequipEvaluator(NequipModel model, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        this.threads = threads;
+        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "nequip-worker");
+            t.setDaemon(true);
+            return t;
+        });
         this.model = model;
         this.cfg = model.config();
         NequipArchitecture arch = model.architecture();
-        sh = new SphericalHarmonics(cfg.irrepsEdgeSh().lmax());
+        sh = new SphericalHarmonics[threads];
+        for (int t = 0; t < threads; t++) sh[t] = new SphericalHarmonics(cfg.irrepsEdgeSh().lmax());
         shDim = cfg.irrepsEdgeSh().dim();
         numBasis = cfg.numBasis();
         numTypes = cfg.numTypes();
@@ -118,7 +143,47 @@ public final class NequipEvaluator {
             layers[k] = new LayerState(model, ls.get(k), k == ls.size() - 1 ? neededInLastLayer(ls.get(k).gate()) : null);
         int scratch = 0;
         for (LayerState l : layers) scratch = Math.max(scratch, l.tp.scratchSize());
-        tpScratch = new double[scratch];
+        tpScratch = new double[threads][scratch];
+        edgeSplit = new int[threads + 1];
+        pairSplit = new int[threads + 1];
+        tasks = new Future<?>[threads];
+    }
+
+    /** Stops the worker threads. */
+    public void close() {
+        if (pool != null) pool.shutdownNow();
+    }
+
+    /** Runs body(0 … threads−1), part 0 on the calling thread, and waits for all. */
+    private void parallel(IntConsumer body) {
+        if (threads == 1) { body.accept(0); return; }
+        for (int t = 1; t < threads; t++) {
+            int part = t;
+            tasks[t] = pool.submit(() -> body.accept(part));
+        }
+        body.accept(0);
+        try {
+            for (int t = 1; t < threads; t++) tasks[t].get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during a NequIP evaluation", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Splits pairs evenly and directed edges at centre-atom boundaries with about equal edge counts. */
+    private void splitWork() {
+        for (int t = 0; t <= threads; t++) pairSplit[t] = (int) ((long) pairs * t / threads);
+        edgeSplit[0] = 0;
+        int a = 0;
+        for (int t = 1; t < threads; t++) {
+            long target = (long) edges * t / threads;
+            while (a < nodes && edgeStart[a] < target) a++;
+            edgeSplit[t] = edgeStart[a];
+        }
+        edgeSplit[threads] = edges;
     }
 
     /** Irreps of the last gate's input that can influence the energy (via the readout's paths). */
@@ -186,6 +251,9 @@ public final class NequipEvaluator {
             l.dy = new double[l.y.length];
             l.out = new double[n * l.gate.irrepsOut().dim()];
         }
+        dx1Partial = new double[layers.length][threads][];
+        for (int k = 0; k < layers.length; k++)
+            for (int t = 1; t < threads; t++) dx1Partial[k][t] = new double[n * layers[k].irrepsIn.dim()];
     }
 
     private void ensurePairs(int p) {
@@ -256,13 +324,17 @@ public final class NequipEvaluator {
             int e1 = cursor[pairJ[p]]++;
             eCentre[e1] = pairJ[p]; fill[e1] = pairI[p]; ePair[e1] = p; pairEdge[2 * p + 1] = e1;
         }
-        for (int p = 0; p < count; p++) {
-            double vx = pairVec[3 * p], vy = pairVec[3 * p + 1], vz = pairVec[3 * p + 2];
-            int e0 = pairEdge[2 * p], e1 = pairEdge[2 * p + 1];
-            sh.evaluate(vx, vy, vz, shY, e0 * shDim, shGrad, 3 * e0 * shDim);
-            sh.evaluate(-vx, -vy, -vz, shY, e1 * shDim, shGrad, 3 * e1 * shDim);
-            radialEmbedding(p);
-        }
+        splitWork();
+        parallel(t -> {
+            SphericalHarmonics y = sh[t];
+            for (int p = pairSplit[t]; p < pairSplit[t + 1]; p++) {
+                double vx = pairVec[3 * p], vy = pairVec[3 * p + 1], vz = pairVec[3 * p + 2];
+                int e0 = pairEdge[2 * p], e1 = pairEdge[2 * p + 1];
+                y.evaluate(vx, vy, vz, shY, e0 * shDim, shGrad, 3 * e0 * shDim);
+                y.evaluate(-vx, -vy, -vz, shY, e1 * shDim, shGrad, 3 * e1 * shDim);
+                radialEmbedding(p);
+            }
+        });
     }
 
     /** Bessel basis × polynomial envelope of pair p and its derivative with respect to r. */
@@ -302,10 +374,14 @@ public final class NequipEvaluator {
         double[] x = x0;
         for (LayerState l : layers) {
             l.lin1.forward(l.wLin1, x, l.x1, n);
-            l.fc.forward(emb, 0, pairs, l.pre, l.post, l.wPair);
             Arrays.fill(l.agg, 0, n * l.tp.irrepsOut().dim(), 0.0);
-            for (int e = 0; e < edges; e++)
-                l.tp.forwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.agg, eCentre[e], n, messageScale, tpScratch);
+            parallel(t -> {
+                l.fc.forward(emb, pairSplit[t], pairSplit[t + 1], l.pre, l.post, l.wPair);
+            });
+            parallel(t -> {
+                for (int e = edgeSplit[t]; e < edgeSplit[t + 1]; e++)
+                    l.tp.forwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.agg, eCentre[e], n, messageScale, tpScratch[t]);
+            });
             l.lin2.forward(l.wLin2, l.agg, l.y, n);
             if (l.sc != null) l.sc.forward(l.wSc, x, attrs, l.y, n, true);
             l.gate.forward(l.y, l.out, n);
@@ -345,18 +421,29 @@ public final class NequipEvaluator {
             else Arrays.fill(l.dx, 0, n * dimIn, 0.0);
             l.lin2.backward(l.wLin2T, l.dy, l.dagg, n, false);
             if (l.sc != null) l.sc.backward(l.wScT, attrs, l.dy, l.dx, n);
-            Arrays.fill(l.dx1, 0, n * dimIn, 0.0);
-            Arrays.fill(l.dwEdge, 0, edges * l.numel, 0.0);
-            for (int e = 0; e < edges; e++)
-                l.tp.backwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.dagg, eCentre[e], n, messageScale,
-                        l.dx1, dShY, e * shDim, l.dwEdge, e * l.numel, tpScratch);
-            int m = l.numel;
-            for (int p = 0; p < pairs; p++) {
-                int a = pairEdge[2 * p] * m, b = pairEdge[2 * p + 1] * m, o = p * m;
-                for (int u = 0; u < m; u++) l.dwPair[o + u] = l.dwEdge[a + u] + l.dwEdge[b + u];
+            double[][] dx1Parts = dx1Partial[k];
+            parallel(t -> {
+                double[] dx1 = t == 0 ? l.dx1 : dx1Parts[t];
+                Arrays.fill(dx1, 0, n * dimIn, 0.0);
+                int e0 = edgeSplit[t], e1 = edgeSplit[t + 1];
+                Arrays.fill(l.dwEdge, e0 * l.numel, e1 * l.numel, 0.0);
+                for (int e = e0; e < e1; e++)
+                    l.tp.backwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.dagg, eCentre[e], n, messageScale,
+                            dx1, dShY, e * shDim, l.dwEdge, e * l.numel, tpScratch[t]);
+            });
+            for (int t = 1; t < threads; t++) {
+                double[] part = dx1Parts[t];
+                for (int i = 0; i < n * dimIn; i++) l.dx1[i] += part[i];
             }
-            l.fc.backward(l.pre, l.dwPair, 0, pairs, mlpScratch, dEmbLayer);
-            for (int i = 0; i < pairs * numBasis; i++) dEmb[i] += dEmbLayer[i];
+            int m = l.numel;
+            parallel(t -> {
+                for (int p = pairSplit[t]; p < pairSplit[t + 1]; p++) {
+                    int a = pairEdge[2 * p] * m, b = pairEdge[2 * p + 1] * m, o = p * m;
+                    for (int u = 0; u < m; u++) l.dwPair[o + u] = l.dwEdge[a + u] + l.dwEdge[b + u];
+                }
+                l.fc.backward(l.pre, l.dwPair, pairSplit[t], pairSplit[t + 1], mlpScratch, dEmbLayer);
+                for (int i = pairSplit[t] * numBasis; i < pairSplit[t + 1] * numBasis; i++) dEmb[i] += dEmbLayer[i];
+            });
             l.lin1.backward(l.wLin1T, l.dx1, l.dx, n, true);
             flops += l.lin1.flops(n) + l.fc.flops(pairs) + 2 * l.tp.flopsPerEdge() * edges + l.lin2.flops(n);
             dOut = l.dx;

@@ -95,6 +95,22 @@ class ReferenceParityTest {
         assertClose("atomic_energy_raw", im.get("atomic_energy_raw").data(), ev.rawAtomicOutput(), 1e-12);
     }
 
+    @Test void importerRejectsInconsistentWeights() throws IOException {
+        Map<String, Object> config;
+        try (Reader r = Files.newBufferedReader(NequipReference.aspirin("config.yaml"))) {
+            config = new Yaml().load(r);
+        }
+        Map<String, NpyArray> sd = new java.util.LinkedHashMap<>(Npz.read(NequipReference.aspirin("weights.npz")));
+        String key = "model.model.func.layer1_convnet.conv.linear_2.weight";
+        sd.remove(key);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NequipImporter.fromReference(config, sd));
+        assertTrue(e.getMessage().startsWith(key) && e.getMessage().contains("missing"), e.getMessage());
+        Map<String, Object> c2 = new java.util.LinkedHashMap<>(config);
+        c2.put("l_max", 1);
+        e = assertThrows(IllegalArgumentException.class, () -> NequipImporter.fromReference(c2, Npz.read(NequipReference.aspirin("weights.npz"))));
+        assertTrue(e.getMessage().contains("shape") || e.getMessage().contains("not used"), e.getMessage());
+    }
+
     private static void assertClose(String what, double[] ref, double[] ours, double tol) {
         assertEquals(ref.length, ours.length, what + " size");
         double max = 0;

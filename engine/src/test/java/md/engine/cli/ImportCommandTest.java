@@ -1,0 +1,72 @@
+package md.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import md.core.Cell;
+import md.core.io.NpyArray;
+import md.core.io.Npz;
+import md.forcefields.Atoms;
+import md.forcefields.ForceField;
+import md.forcefields.ForceFieldSpec;
+import md.forcefields.ForceFields;
+import md.forcefields.NeighborList;
+
+/** {@code md import nequip} on the reference fixture, then the model through the force-field SPI. */
+class ImportCommandTest {
+
+    @TempDir Path dir;
+
+    static Path fixture(String file) {
+        String prop = System.getProperty("md.shared.data");
+        Path p = (prop != null ? Path.of(prop) : Path.of("../shared/data")).resolve("nequip-reference/aspirin-l2/" + file);
+        Assumptions.assumeTrue(Files.isRegularFile(p), "shared data not available: " + p);
+        return p;
+    }
+
+    @Test void importsTheReferenceModelAndReproducesItsEnergies() throws Exception {
+        Path out = dir.resolve("aspirin.nqp");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Main.run(new String[] {"import", "nequip", fixture("config.yaml").toString(), fixture("weights.npz").toString(), "-o", out.toString()},
+                new PrintStream(err));
+        assertEquals(0, rc, err.toString());
+        Map<String, NpyArray> frames = Npz.read(fixture("frames.npz"));
+        int[] z = frames.get("z").asInts();
+        try (ForceField ff = ForceFields.create(new ForceFieldSpec("nequip", Map.of("model", out.toString()), null))) {
+            for (int k = 0; k < 12; k++) {
+                double[] f = new double[3 * z.length];
+                double e = ff.compute(new Atoms(z, frames.get("R").slice(k), Cell.NONE), NeighborList.allPairs(z.length, 5), f, null);
+                assertEquals(frames.get("E").data()[k], e, 1e-10, "frame " + k);
+                double[] fr = frames.get("F").slice(k);
+                for (int i = 0; i < f.length; i++) assertEquals(fr[i], f[i], 1e-10, "frame " + k + " force " + i);
+            }
+        }
+    }
+
+    @Test void userMistakesGiveOneLineErrors() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Main.run(new String[] {"import", "nequip", dir.resolve("nope.yaml").toString(), "w.npz", "-o", "m.nqp"}, new PrintStream(err));
+        assertEquals(2, rc);
+        assertTrue(err.toString().contains("nope.yaml: no such file"), err.toString());
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "r_max: 4.0\nl_max: [oops\n");
+        err.reset();
+        rc = Main.run(new String[] {"import", "nequip", bad.toString(), fixture("weights.npz").toString(), "-o", dir.resolve("m.nqp").toString()},
+                new PrintStream(err));
+        assertEquals(2, rc);
+        assertTrue(err.toString().contains("bad.yaml: not valid YAML"), err.toString());
+        err.reset();
+        rc = Main.run(new String[] {"import", "mace", "a", "b", "-o", "c"}, new PrintStream(err));
+        assertEquals(2, rc);
+        assertTrue(err.toString().contains("supported: nequip"), err.toString());
+    }
+}

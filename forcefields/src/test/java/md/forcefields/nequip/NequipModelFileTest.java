@@ -1,0 +1,102 @@
+package md.forcefields.nequip;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import md.core.Cell;
+import md.forcefields.Atoms;
+import md.forcefields.ForceField;
+import md.forcefields.ForceFieldConfigException;
+import md.forcefields.ForceFieldSpec;
+import md.forcefields.ForceFields;
+import md.forcefields.NeighborList;
+
+class NequipModelFileTest {
+
+    @TempDir Path dir;
+
+    static NequipModel small() {
+        return NequipModel.withRandomWeights(NequipSymmetryTest.withResnet(
+                NequipConfig.simple(new int[] {1, 6, 8}, 3.0, 1, true, 4, 2, 4, 1, 8, 5.5, new double[] {1, 1.1, 0.9},
+                        new double[] {-0.3, -1, -2}, 1.7)), 7);
+    }
+
+    @Test void roundTripIsExact() throws IOException {
+        NequipModel m = small();
+        Path f = dir.resolve("m.nqp");
+        NequipModelFile.write(f, m, "test");
+        NequipModel back = NequipModelFile.read(f);
+        assertEquals(m.weights().keySet(), back.weights().keySet());
+        for (String k : m.weights().keySet()) assertArrayEquals(m.weight(k), back.weight(k), k);
+        assertEquals(m.config().avgNumNeighbors(), back.config().avgNumNeighbors());
+        assertEquals(m.config().featureIrrepsHidden(), back.config().featureIrrepsHidden());
+        assertEquals(m.config().globalShift(), back.config().globalShift());
+        assertTrue(back.config().resnet());
+        double[] x = {0, 0, 0, 1.0, 0.2, 0, -0.3, 0.9, 0.1, 0.5, -0.8, 0.4};
+        int[] t = {1, 0, 0, 2};
+        double[] f1 = new double[12], f2 = new double[12];
+        double e1 = new NequipEvaluator(m).compute(x, t, NeighborList.allPairs(4, 3), f1, null, null);
+        double e2 = new NequipEvaluator(back).compute(x, t, NeighborList.allPairs(4, 3), f2, null, null);
+        assertEquals(e1, e2, 0.0);
+        assertArrayEquals(f1, f2, 0.0);
+    }
+
+    @Test void providerLoadsTheFileAndComputes() throws IOException {
+        NequipModelFile.write(dir.resolve("m.nqp"), small(), "test");
+        try (ForceField ff = ForceFields.create(new ForceFieldSpec("nequip", Map.of("model", "m.nqp"), dir))) {
+            assertEquals("nequip", ff.name());
+            assertEquals(3.0, ff.cutoffAngstrom());
+            assertTrue(ff.supportsElement(8));
+            assertFalse(ff.supportsElement(7));
+            double[] f = new double[6], vir = new double[9];
+            double e = ff.compute(new Atoms(new int[] {6, 8}, new double[] {0, 0, 0, 1.2, 0, 0}, Cell.NONE), NeighborList.allPairs(2, 3), f, vir);
+            assertTrue(Double.isFinite(e));
+            assertEquals(0, f[0] + f[3], 1e-12, "Newton's third law");
+            assertEquals(-1.2 * -f[3], vir[0], 1e-12, "virial −r⊗∂E/∂r of the one pair");
+            IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                    () -> ff.compute(new Atoms(new int[] {6, 7}, new double[] {0, 0, 0, 1.2, 0, 0}, Cell.NONE), NeighborList.allPairs(2, 3), f, null));
+            assertTrue(x.getMessage().contains("Z=7"), x.getMessage());
+        }
+        ForceFieldConfigException e = assertThrows(ForceFieldConfigException.class,
+                () -> ForceFields.create(new ForceFieldSpec("nequip", Map.of("modle", "m.nqp"), dir)));
+        assertTrue(e.getMessage().contains("did you mean 'model'"), e.getMessage());
+    }
+
+    @Test void clearErrorsForFilesThatAreNotModels() throws IOException {
+        Path text = dir.resolve("x.nqp");
+        Files.writeString(text, "hello");
+        IOException e = assertThrows(IOException.class, () -> NequipModelFile.read(text));
+        assertTrue(e.getMessage().contains("not a NequIP model file"), e.getMessage());
+
+        Path otherZip = dir.resolve("y.nqp");
+        try (OutputStream os = Files.newOutputStream(otherZip); ZipOutputStream z = new ZipOutputStream(os)) {
+            z.putNextEntry(new ZipEntry("a.npy"));
+            z.write(1);
+        }
+        e = assertThrows(IOException.class, () -> NequipModelFile.read(otherZip));
+        assertTrue(e.getMessage().contains("not a NequIP model file"), e.getMessage());
+
+        Path future = dir.resolve("z.nqp");
+        try (OutputStream os = Files.newOutputStream(future); ZipOutputStream z = new ZipOutputStream(os)) {
+            z.putNextEntry(new ZipEntry("model.json"));
+            z.write("{\"format\": \"md-nequip-model\", \"version\": 99}".getBytes());
+        }
+        e = assertThrows(IOException.class, () -> NequipModelFile.read(future));
+        assertTrue(e.getMessage().contains("version 99 is not supported"), e.getMessage());
+
+        ForceFieldConfigException fe = assertThrows(ForceFieldConfigException.class,
+                () -> ForceFields.create(new ForceFieldSpec("nequip", Map.of("model", "x.nqp"), dir)));
+        assertEquals("model", fe.key());
+        assertTrue(fe.getMessage().contains("x.nqp"), fe.getMessage());
+    }
+}

@@ -3,7 +3,8 @@ package md.integrators;
 /**
  * Advances an {@link MdState} by one timestep. Before the first {@link #step}, the caller has
  * evaluated forces and potential energy at the initial positions into the state; after each step the
- * state's forces and energy belong to the new positions (one force evaluation per step).
+ * state's forces and energy belong to the new positions (one force evaluation per step), and
+ * {@code state.step} has been incremented and {@code state.timeFs} advanced by {@link #timestepFs()}.
  */
 public interface Integrator {
 

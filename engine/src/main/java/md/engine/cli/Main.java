@@ -13,7 +13,8 @@ public final class Main {
     /** Subcommands in the order {@code md help} lists them. */
     static List<Command> commands() {
         return List.of(
-                new ImportCommand()
+                new ImportCommand(),
+                new AnalyzeCommand()
         );
     }
 

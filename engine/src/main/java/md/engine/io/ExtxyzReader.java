@@ -1,0 +1,306 @@
+package md.engine.io;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import md.core.Cell;
+import md.core.Elements;
+import md.engine.cli.UserError;
+import md.engine.system.Frame;
+
+/**
+ * Reads XYZ and extended XYZ in ASE's dialect. The comment line may hold {@code Lattice="ax ay az bx by bz
+ * cx cy cz"} (lattice vectors a, b, c in Å), {@code pbc="T T F"} (default T T T when a lattice is
+ * given), {@code Properties=name:type:columns:...} (default {@code species:S:1:pos:R:3}), the energy
+ * ({@code energy=}, eV) and any other values (kept in {@link Frame#info()}). Per-atom columns used:
+ * {@code species} (or {@code Z}), {@code pos}, {@code forces} (or {@code force}, eV/Å),
+ * {@code velocities} (Å/fs) or ASE's {@code momenta} (amu·Å/ASE-time, converted); other columns are
+ * skipped. A plain XYZ comment that is not key=value pairs is kept as {@code info.comment}.
+ * Errors name the file and line.
+ */
+public final class ExtxyzReader {
+
+    /** Which comment key holds the energy and which column the forces (files differ: "energy" vs "DFT_energy"). */
+    public record Keys(String energy, String forces) {
+        public static final Keys ASE = new Keys("energy", "forces");
+    }
+
+    /** ASE's time unit is Å·sqrt(amu/eV); this converts its velocities (momenta / mass) into Å/fs. */
+    static final double ASE_VELOCITY_TO_ANGSTROM_PER_FS =
+            Math.sqrt(md.core.Units.ACCEL_EV_PER_ANGSTROM_AMU_TO_ANGSTROM_PER_FS2);
+
+    private final Path file;
+    private final Keys keys;
+
+    private ExtxyzReader(Path file, Keys keys) {
+        this.file = file;
+        this.keys = keys;
+    }
+
+    public static List<Frame> readAll(Path file) { return readAll(file, Keys.ASE); }
+
+    public static List<Frame> readAll(Path file, Keys keys) {
+        ExtxyzReader r = new ExtxyzReader(file, keys);
+        List<Frame> out = new ArrayList<>();
+        try (LineSource in = LineSource.open(file)) {
+            Frame f;
+            while ((f = r.next(in, true)) != null) out.add(f);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        if (out.isEmpty()) throw new UserError(file + ": no frames (the file is empty)");
+        return out;
+    }
+
+    /** Frame {@code index} (0-based; negative counts from the end, -1 = last), parsing only that frame. */
+    public static Frame readFrame(Path file, int index) { return readFrame(file, index, Keys.ASE); }
+
+    public static Frame readFrame(Path file, int index, Keys keys) {
+        ExtxyzReader r = new ExtxyzReader(file, keys);
+        int wanted = index;
+        if (index < 0) {
+            int count = countFrames(file);
+            wanted = count + index;
+            if (wanted < 0) throw new UserError(file + ": frame " + index + " requested, but the file has only " + count + " frame(s)");
+        }
+        try (LineSource in = LineSource.open(file)) {
+            for (int k = 0; k < wanted; k++) {
+                if (r.next(in, false) == null)
+                    throw new UserError(file + ": frame " + index + " requested, but the file has only " + k + " frame(s) (valid: 0.." + (k - 1) + ")");
+            }
+            Frame f = r.next(in, true);
+            if (f == null) throw new UserError(file + ": frame " + index + " requested, but the file has only " + wanted + " frame(s)"
+                    + (wanted > 0 ? " (valid: 0.." + (wanted - 1) + ")" : ""));
+            return f;
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Number of frames, reading only the atom-count lines' structure. */
+    public static int countFrames(Path file) {
+        ExtxyzReader r = new ExtxyzReader(file, Keys.ASE);
+        int count = 0;
+        try (LineSource in = LineSource.open(file)) {
+            while (r.next(in, false) != null) count++;
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        return count;
+    }
+
+    /** Next frame, or null at end of file; when {@code parse} is false the frame is skipped (returns a dummy). */
+    private Frame next(LineSource in, boolean parse) throws IOException {
+        String countLine;
+        do {
+            countLine = in.next();
+            if (countLine == null) return null;
+        } while (countLine.isBlank());
+        int countLineNo = in.lineNumber();
+        int n;
+        try {
+            n = Integer.parseInt(countLine.strip());
+        } catch (NumberFormatException e) {
+            throw error(countLineNo, "expected the number of atoms of a frame, found '" + abbreviate(countLine) + "'");
+        }
+        if (n < 0) throw error(countLineNo, "negative atom count " + n);
+        String comment = in.next();
+        if (comment == null) throw error(countLineNo + 1, "file ends before the comment line of a frame of " + n + " atoms");
+        int commentLineNo = in.lineNumber();
+        if (!parse) {
+            for (int i = 0; i < n; i++)
+                if (in.next() == null) throw error(in.lineNumber() + 1, "file ends inside a frame: " + i + " of " + n + " atom lines found (frame starts at line " + countLineNo + ")");
+            return SKIPPED;
+        }
+        Header h = parseHeader(comment, commentLineNo);
+        int[] z = new int[n];
+        double[] pos = new double[3 * n];
+        double[] forces = h.forcesColumn >= 0 ? new double[3 * n] : null;
+        double[] vel = h.velocityColumn >= 0 ? new double[3 * n] : null;
+        for (int i = 0; i < n; i++) {
+            String line = in.next();
+            if (line == null) throw error(in.lineNumber() + 1, "file ends inside a frame: " + i + " of " + n + " atom lines found (frame starts at line " + countLineNo + ")");
+            String[] t = line.strip().split("\\s+");
+            int lineNo = in.lineNumber();
+            if (t.length < h.totalColumns)
+                throw error(lineNo, "atom line has " + t.length + " columns, expected " + h.totalColumns + " (Properties=" + h.properties + ")");
+            z[i] = element(t[h.speciesColumn], h.speciesIsNumber, lineNo);
+            for (int c = 0; c < 3; c++) {
+                pos[3 * i + c] = number(t[h.positionColumn + c], lineNo, "position");
+                if (forces != null) forces[3 * i + c] = number(t[h.forcesColumn + c], lineNo, keys.forces());
+                if (vel != null) vel[3 * i + c] = number(t[h.velocityColumn + c], lineNo, h.velocityName);
+            }
+        }
+        if (vel != null && h.velocityName.equals("momenta")) {
+            for (int i = 0; i < n; i++) {
+                double m = Elements.massAmu(z[i]);
+                for (int c = 0; c < 3; c++) vel[3 * i + c] = vel[3 * i + c] / m * ASE_VELOCITY_TO_ANGSTROM_PER_FS;
+            }
+        }
+        return new Frame(z, pos, h.cell, h.energy, forces, vel, h.info);
+    }
+
+    private static final Frame SKIPPED = Frame.of(new int[0], new double[0], Cell.NONE);
+
+    private static final class Header {
+        Cell cell = Cell.NONE;
+        Double energy;
+        Map<String, Object> info = new LinkedHashMap<>();
+        String properties = "species:S:1:pos:R:3";
+        int speciesColumn = -1, positionColumn = -1, forcesColumn = -1, velocityColumn = -1, totalColumns;
+        boolean speciesIsNumber;
+        String velocityName;
+    }
+
+    private Header parseHeader(String comment, int lineNo) {
+        Header h = new Header();
+        Map<String, String> raw;
+        if (!ExtxyzComment.looksLikeKeyValues(comment)) {
+            raw = Map.of();
+            if (!comment.isBlank()) h.info.put("comment", comment.strip());
+        } else {
+            try {
+                raw = ExtxyzComment.parseRaw(comment);
+            } catch (IllegalArgumentException e) {
+                throw error(lineNo, "cannot parse the comment line: " + e.getMessage());
+            }
+        }
+        double[] lattice = null;
+        boolean[] pbc = null;
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            String key = e.getKey(), value = e.getValue();
+            switch (key) {
+                case "Lattice" -> {
+                    lattice = numbers(value, 9, lineNo, "Lattice", "9 numbers (lattice vectors a, b, c in Å)");
+                }
+                case "pbc" -> {
+                    Object t = ExtxyzComment.typed(value);
+                    if (t instanceof boolean[] b && b.length == 3) pbc = b;
+                    else if (t instanceof Boolean b) pbc = new boolean[] {b, b, b};
+                    else throw error(lineNo, "pbc=\"" + value + "\" is not valid; expected three T/F flags such as pbc=\"T T T\"");
+                }
+                case "Properties" -> h.properties = value;
+                default -> {
+                    if (key.equals(keys.energy())) {
+                        try {
+                            h.energy = ExtxyzComment.parseDouble(value.strip());
+                        } catch (NumberFormatException x) {
+                            throw error(lineNo, key + "=" + value + " is not a number (energy in eV expected)");
+                        }
+                    } else h.info.put(key, ExtxyzComment.typed(value));
+                }
+            }
+        }
+        if (lattice != null) {
+            if (pbc == null) pbc = new boolean[] {true, true, true};
+            try {
+                h.cell = new Cell(lattice, pbc);
+            } catch (IllegalArgumentException x) {
+                throw error(lineNo, "Lattice: " + x.getMessage());
+            }
+        } else if (pbc != null && (pbc[0] || pbc[1] || pbc[2])) {
+            throw error(lineNo, "pbc=\"" + raw.get("pbc") + "\" asks for periodic directions but there is no Lattice=\"...\" with the cell vectors");
+        }
+        parseProperties(h, lineNo);
+        return h;
+    }
+
+    private void parseProperties(Header h, int lineNo) {
+        String[] f = h.properties.split(":");
+        if (f.length % 3 != 0) throw error(lineNo, "Properties=" + h.properties + " is not a list of name:type:columns triples");
+        int column = 0;
+        for (int k = 0; k < f.length; k += 3) {
+            String name = f[k], type = f[k + 1];
+            int cols;
+            try {
+                cols = Integer.parseInt(f[k + 2]);
+            } catch (NumberFormatException e) {
+                throw error(lineNo, "Properties: column count '" + f[k + 2] + "' of '" + name + "' is not an integer");
+            }
+            if (!type.equals("R") && !type.equals("I") && !type.equals("S") && !type.equals("L"))
+                throw error(lineNo, "Properties: type '" + type + "' of '" + name + "' is not one of R, I, S, L");
+            if (name.equals("species") && cols == 1) h.speciesColumn = column;
+            else if (name.equals("Z") && cols == 1) {
+                if (h.speciesColumn < 0) { h.speciesColumn = column; h.speciesIsNumber = true; }
+            } else if (name.equals("pos") && cols == 3 && type.equals("R")) h.positionColumn = column;
+            else if ((name.equals(keys.forces()) || (keys == Keys.ASE && name.equals("force"))) && cols == 3 && type.equals("R")) h.forcesColumn = column;
+            else if ((name.equals("velocities") || name.equals("velo") || name.equals("momenta")) && cols == 3 && type.equals("R") && h.velocityColumn < 0) {
+                h.velocityColumn = column;
+                h.velocityName = name;
+            }
+            column += cols;
+        }
+        h.totalColumns = column;
+        if (h.speciesColumn < 0) throw error(lineNo, "Properties=" + h.properties + " has no species:S:1 (or Z:I:1) column");
+        if (h.positionColumn < 0) throw error(lineNo, "Properties=" + h.properties + " has no pos:R:3 column");
+    }
+
+    private int element(String token, boolean isNumber, int lineNo) {
+        if (isNumber || Character.isDigit(token.charAt(0))) {
+            int z;
+            try {
+                z = Integer.parseInt(token);
+            } catch (NumberFormatException e) {
+                throw error(lineNo, "'" + token + "' is not an atomic number");
+            }
+            if (!Elements.isKnown(z)) throw error(lineNo, "unknown atomic number " + z + "; expected 1 (H) to " + Elements.maxAtomicNumber());
+            return z;
+        }
+        Optional<Integer> z = Elements.atomicNumber(token);
+        if (z.isEmpty()) throw error(lineNo, "unknown element '" + token + "'; expected a symbol from H to " + Elements.symbol(Elements.maxAtomicNumber()));
+        return z.get();
+    }
+
+    private double number(String token, int lineNo, String what) {
+        try {
+            return ExtxyzComment.parseDouble(token);
+        } catch (NumberFormatException e) {
+            throw error(lineNo, "'" + token + "' is not a number (" + what + ")");
+        }
+    }
+
+    private double[] numbers(String value, int count, int lineNo, String key, String expected) {
+        String[] t = value.strip().split("[\\s,]+");
+        if (t.length != count) throw error(lineNo, key + "=\"" + value + "\" has " + t.length + " values; expected " + expected);
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) out[i] = number(t[i], lineNo, key);
+        return out;
+    }
+
+    private UserError error(int lineNo, String message) {
+        return new UserError(file + ":" + lineNo + ": " + message);
+    }
+
+    private static String abbreviate(String s) { return s.length() > 60 ? s.substring(0, 57) + "..." : s; }
+
+    /** Lines with their numbers; a missing file is a user error naming it. */
+    static final class LineSource implements AutoCloseable {
+        private final BufferedReader reader;
+        private int lineNumber;
+
+        private LineSource(BufferedReader reader) { this.reader = reader; }
+
+        static LineSource open(Path file) throws IOException {
+            if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
+            return new LineSource(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        }
+
+        String next() throws IOException {
+            String line = reader.readLine();
+            if (line != null) lineNumber++;
+            return line;
+        }
+
+        int lineNumber() { return lineNumber; }
+
+        @Override public void close() throws IOException { reader.close(); }
+    }
+}

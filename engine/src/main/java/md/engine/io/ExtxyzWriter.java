@@ -1,0 +1,190 @@
+package md.engine.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import md.core.Cell;
+import md.core.Elements;
+import md.engine.system.Frame;
+
+/**
+ * Writes extended XYZ that {@code ase.io.read(file, index=':')} reads back with cell, pbc, energy
+ * (as the SinglePointCalculator's energy) and forces. One {@link #write} is one frame: it is
+ * formatted completely and then handed to the operating system in one write, so a crash of the
+ * process never leaves a half frame behind a finished one (with {@code fsync}, not even a power loss).
+ *
+ * <p>Numbers are written in Java's shortest round-trip form (e.g. {@code -1.2345678901234567E-5}),
+ * so reading a file back gives bit-identical doubles. Velocities go to a {@code velocities:R:3}
+ * column in Å/fs by default, or to ASE's {@code momenta:R:3} (amu·Å per ASE time unit), which ASE's
+ * {@code atoms.get_velocities()} understands.
+ */
+public final class ExtxyzWriter implements AutoCloseable {
+
+    public enum VelocityFormat {
+        /** Column {@code velocities}, Å/fs (this engine's unit). */
+        VELOCITIES_ANGSTROM_PER_FS,
+        /** Column {@code momenta} in ASE units, as {@code ase.io.write} writes it. */
+        ASE_MOMENTA
+    }
+
+    private static final Set<String> RESERVED = Set.of("Lattice", "Properties", "pbc", "energy");
+
+    private final Path file;
+    private final FileChannel channel;
+    private final VelocityFormat velocityFormat;
+    private final boolean fsync;
+    private long framesWritten;
+
+    private ExtxyzWriter(Path file, FileChannel channel, VelocityFormat velocityFormat, boolean fsync) {
+        this.file = file;
+        this.channel = channel;
+        this.velocityFormat = velocityFormat;
+        this.fsync = fsync;
+    }
+
+    /** A new file (an existing one is replaced). */
+    public static ExtxyzWriter create(Path file) throws IOException { return open(file, false, VelocityFormat.VELOCITIES_ANGSTROM_PER_FS, false); }
+
+    /**
+     * Opens for writing frames; {@code append} keeps existing frames (resume). With {@code fsync} every
+     * frame is forced to the disk, which survives power loss at a cost per frame.
+     */
+    public static ExtxyzWriter open(Path file, boolean append, VelocityFormat velocityFormat, boolean fsync) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        FileChannel ch = append
+                ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+                : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return new ExtxyzWriter(file, ch, velocityFormat, fsync);
+    }
+
+    /** Writes all frames to a new file. */
+    public static void writeAll(Path file, List<Frame> frames) throws IOException {
+        try (ExtxyzWriter w = create(file)) {
+            for (Frame f : frames) w.write(f);
+        }
+    }
+
+    public Path file() { return file; }
+
+    /** Frames written by this writer (not counting frames already in an appended file). */
+    public long framesWritten() { return framesWritten; }
+
+    public void write(Frame frame) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(format(frame, velocityFormat).getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) channel.write(bytes);
+        if (fsync) channel.force(false);
+        framesWritten++;
+    }
+
+    @Override public void close() throws IOException { channel.close(); }
+
+    /** The text of one frame, ending with a newline. */
+    public static String format(Frame frame, VelocityFormat velocityFormat) {
+        int n = frame.size();
+        StringBuilder sb = new StringBuilder(64 + n * (frame.forces() != null ? 150 : 80));
+        sb.append(n).append('\n');
+        Cell cell = frame.cell();
+        boolean hasLattice = cell.isPeriodic() || cell.volume() > 0;
+        if (hasLattice) {
+            sb.append("Lattice=\"");
+            double[] v = cell.vectors();
+            for (int k = 0; k < 9; k++) sb.append(k == 0 ? "" : " ").append(ExtxyzComment.formatDouble(v[k]));
+            sb.append("\" ");
+        }
+        sb.append("Properties=species:S:1:pos:R:3");
+        if (frame.forces() != null) sb.append(":forces:R:3");
+        if (frame.velocities() != null) sb.append(velocityFormat == VelocityFormat.ASE_MOMENTA ? ":momenta:R:3" : ":velocities:R:3");
+        if (frame.energyEv() != null) sb.append(" energy=").append(ExtxyzComment.formatDouble(frame.energyEv()));
+        for (Map.Entry<String, Object> e : frame.info().entrySet()) {
+            if (RESERVED.contains(e.getKey())) continue;
+            if (!ExtxyzComment.isValidKey(e.getKey()))
+                throw new IllegalArgumentException("info key '" + e.getKey() + "' cannot be written to extxyz (letters, digits, _ and - only, not starting with a digit)");
+            if (e.getValue() == null) continue;
+            sb.append(' ').append(e.getKey()).append('=').append(ExtxyzComment.format(e.getValue()));
+        }
+        boolean[] pbc = cell.pbc();
+        sb.append(" pbc=\"").append(pbc[0] ? 'T' : 'F').append(' ').append(pbc[1] ? 'T' : 'F').append(' ').append(pbc[2] ? 'T' : 'F').append("\"\n");
+
+        int[] z = frame.atomicNumbers();
+        double[] x = frame.positions(), f = frame.forces(), v = frame.velocities();
+        for (int i = 0; i < n; i++) {
+            String symbol = Elements.symbol(z[i]);
+            sb.append(symbol);
+            if (symbol.length() == 1) sb.append(' ');
+            appendTriple(sb, x, i, 1.0);
+            if (f != null) appendTriple(sb, f, i, 1.0);
+            if (v != null) {
+                double scale = velocityFormat == VelocityFormat.ASE_MOMENTA
+                        ? Elements.massAmu(z[i]) / ExtxyzReader.ASE_VELOCITY_TO_ANGSTROM_PER_FS : 1.0;
+                appendTriple(sb, v, i, scale);
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void appendTriple(StringBuilder sb, double[] a, int atom, double scale) {
+        for (int c = 0; c < 3; c++) {
+            String s = ExtxyzComment.formatDouble(scale == 1.0 ? a[3 * atom + c] : a[3 * atom + c] * scale);
+            for (int pad = 24 - s.length(); pad > 0; pad--) sb.append(' ');
+            sb.append(' ').append(s);
+        }
+    }
+
+    /**
+     * Cuts a trajectory after its first {@code frames} frames (for resuming from a checkpoint taken at
+     * that point); a file with fewer frames is left as it is. Returns the number of frames kept.
+     */
+    public static int truncateToFrames(Path file, int frames) throws IOException {
+        if (!Files.exists(file)) return 0;
+        long keepBytes = 0;
+        int kept = 0;
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            LineCounter lines = new LineCounter(in);
+            while (kept < frames) {
+                String count = lines.next();
+                if (count == null) break;
+                if (count.isBlank()) { keepBytes = lines.position; continue; }
+                int n = Integer.parseInt(count.strip());
+                boolean complete = true;
+                for (int k = 0; k < n + 1; k++) if (lines.next() == null) { complete = false; break; }
+                if (!complete) break;
+                keepBytes = lines.position;
+                kept++;
+            }
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(keepBytes);
+        }
+        return kept;
+    }
+
+    /** Reads lines while tracking the byte offset after the last complete line. */
+    private static final class LineCounter {
+        private final java.io.InputStream in;
+        long position;
+
+        LineCounter(java.io.InputStream in) { this.in = in; }
+
+        String next() throws IOException {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            int b;
+            long p = position;
+            while ((b = in.read()) >= 0) {
+                p++;
+                if (b == '\n') { position = p; return line.toString(StandardCharsets.UTF_8); }
+                line.write(b);
+            }
+            return null;  // an unterminated last line is not a complete line
+        }
+    }
+}

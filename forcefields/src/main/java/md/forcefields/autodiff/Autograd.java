@@ -1,0 +1,133 @@
+package md.forcefields.autodiff;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse-mode differentiation over the graph recorded by {@link Tensor} ops.
+ *
+ * <p>{@link #grad} walks the graph from the output in reverse topological order and applies each op's
+ * vector–Jacobian product. Those products are ordinary tensor ops: with {@code createGraph = true} they
+ * are recorded like any forward computation, so the returned gradients can be differentiated again
+ * (forces F = −∂E/∂R, then ∂loss(F)/∂θ); with {@code createGraph = false} recording is off and the
+ * gradients are plain constants.
+ */
+public final class Autograd {
+    private Autograd() {}
+
+    /** Gradients of a scalar output, no graph of the gradients. */
+    public static Tensor[] grad(Tensor output, Tensor... inputs) {
+        return grad(output, inputs, null, false);
+    }
+
+    /**
+     * Gradients of {@code <output, gradOutput>} with respect to each input (leaves or intermediate
+     * tensors of the graph). {@code gradOutput} may be null for a one-element output (then 1).
+     * An input the output does not depend on gets zeros.
+     */
+    public static Tensor[] grad(Tensor output, Tensor[] inputs, Tensor gradOutput, boolean createGraph) {
+        if (gradOutput == null) {
+            if (output.numel() != 1)
+                throw new IllegalArgumentException("grad of a non-scalar output " + Shapes.str(output.shape) + " needs gradOutput");
+            gradOutput = Tensor.ones(output.shape);
+        } else if (!Arrays.equals(gradOutput.shape, output.shape)) {
+            throw new IllegalArgumentException("gradOutput shape " + Shapes.str(gradOutput.shape) + " differs from output shape " + Shapes.str(output.shape));
+        }
+        Set<Tensor> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+        targets.addAll(Arrays.asList(inputs));
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        if (output.requiresGrad()) {
+            List<Tensor> order = relevantNodes(output, targets);
+            grads.put(output, gradOutput);
+            Set<Tensor> relevant = Collections.newSetFromMap(new IdentityHashMap<>());
+            relevant.addAll(order);
+            relevant.addAll(targets);
+            Map<GradFn.SplitGroup, Tensor[]> splitGrads = new IdentityHashMap<>();
+            Map<Tensor, List<GradFn.SplitGroup>> splitsOf = new IdentityHashMap<>();
+            try (GradMode.Scope s = GradMode.set(createGraph)) {
+                for (int k = order.size() - 1; k >= 0; k--) {
+                    Tensor t = order.get(k);
+                    // Every piece of a split comes before its source in this order: pass their gradients on at once.
+                    for (GradFn.SplitGroup group : splitsOf.getOrDefault(t, List.of())) {
+                        Tensor joined = joinPieces(group, splitGrads.remove(group));
+                        Tensor prev = grads.get(t);
+                        grads.put(t, prev == null ? joined : prev.add(joined));
+                    }
+                    splitsOf.remove(t);
+                    Tensor g = targets.contains(t) ? grads.get(t) : grads.remove(t);
+                    if (g == null || t.gradFn == null) continue;
+                    GradFn.SplitPiece piece = t.gradFn.piece();
+                    if (piece != null) {
+                        GradFn.SplitGroup group = piece.group();
+                        if (relevant.contains(group.source)) {
+                            if (!splitGrads.containsKey(group)) {
+                                splitGrads.put(group, new Tensor[group.pieces.length]);
+                                splitsOf.computeIfAbsent(group.source, x -> new ArrayList<>()).add(group);
+                            }
+                            splitGrads.get(group)[piece.index()] = g;
+                        }
+                        continue;
+                    }
+                    Tensor[] in = t.gradFn.inputs();
+                    boolean[] need = new boolean[in.length];
+                    for (int i = 0; i < in.length; i++) need[i] = in[i] != null && in[i].requiresGrad() && relevant.contains(in[i]);
+                    Tensor[] gi = t.gradFn.backward().apply(g, need);
+                    for (int i = 0; i < in.length; i++) {
+                        if (!need[i] || gi[i] == null) continue;
+                        Tensor prev = grads.get(in[i]);
+                        grads.put(in[i], prev == null ? gi[i] : prev.add(gi[i]));
+                    }
+                }
+            }
+        }
+        Tensor[] out = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor g = grads.get(inputs[i]);
+            out[i] = g != null ? g : Tensor.zeros(inputs[i].shape);
+        }
+        return out;
+    }
+
+    private static Tensor joinPieces(GradFn.SplitGroup group, Tensor[] grads) {
+        List<Tensor> parts = new ArrayList<>(grads.length);
+        for (int k = 0; k < grads.length; k++) parts.add(grads[k] != null ? grads[k] : Tensor.zeros(group.pieces[k].shape));
+        return Tensor.concat(parts, group.axis);
+    }
+
+    /**
+     * Recorded tensors between the output and the targets (those some target can be reached from), in
+     * topological order (inputs before the ops that use them), by an iterative post-order walk.
+     */
+    private static List<Tensor> relevantNodes(Tensor output, Set<Tensor> targets) {
+        Map<Tensor, Boolean> reaches = new IdentityHashMap<>();
+        List<Tensor> order = new ArrayList<>();
+        Deque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {output, 0});
+        while (!stack.isEmpty()) {
+            Object[] top = stack.peek();
+            Tensor t = (Tensor) top[0];
+            int next = (Integer) top[1];
+            Tensor[] in = t.gradFn == null ? new Tensor[0] : t.gradFn.inputs();
+            if (next == 0 && reaches.containsKey(t)) { stack.pop(); continue; }
+            if (next < in.length) {
+                top[1] = next + 1;
+                Tensor c = in[next];
+                if (c != null && c.requiresGrad() && !reaches.containsKey(c)) stack.push(new Object[] {c, 0});
+                continue;
+            }
+            stack.pop();
+            boolean r = targets.contains(t);
+            for (Tensor c : in) if (c != null && Boolean.TRUE.equals(reaches.get(c))) r = true;
+            reaches.put(t, r);
+            if (r) order.add(t);
+        }
+        return order;
+    }
+}

@@ -1,0 +1,132 @@
+package md.forcefields.autodiff;
+
+import java.util.Arrays;
+import java.util.function.DoubleUnaryOperator;
+
+/** Elementwise arithmetic and activation functions; each backward is written in these same ops. */
+final class Elementwise {
+    private Elementwise() {}
+
+    /** Brings both operands to their common shape with recorded broadcast ops. */
+    private static Tensor[] aligned(Tensor a, Tensor b) {
+        if (Arrays.equals(a.shape, b.shape)) return new Tensor[] {a, b};
+        int[] s = Shapes.broadcast(a.shape, b.shape);
+        return new Tensor[] {a.broadcastTo(s), b.broadcastTo(s)};
+    }
+
+    static Tensor add(Tensor a0, Tensor b0) {
+        Tensor[] ab = aligned(a0, b0);
+        Tensor a = ab[0], b = ab[1];
+        double[] o = new double[a.data.length];
+        for (int i = 0; i < o.length; i++) o[i] = a.data[i] + b.data[i];
+        return Tensor.result(o, a.shape, "add", (g, need) -> new Tensor[] {g, g}, a, b);
+    }
+
+    static Tensor sub(Tensor a0, Tensor b0) {
+        Tensor[] ab = aligned(a0, b0);
+        Tensor a = ab[0], b = ab[1];
+        double[] o = new double[a.data.length];
+        for (int i = 0; i < o.length; i++) o[i] = a.data[i] - b.data[i];
+        return Tensor.result(o, a.shape, "sub", (g, need) -> new Tensor[] {g, need[1] ? g.neg() : null}, a, b);
+    }
+
+    static Tensor mul(Tensor a0, Tensor b0) {
+        Tensor[] ab = aligned(a0, b0);
+        Tensor a = ab[0], b = ab[1];
+        double[] o = new double[a.data.length];
+        for (int i = 0; i < o.length; i++) o[i] = a.data[i] * b.data[i];
+        return Tensor.result(o, a.shape, "mul",
+                (g, need) -> new Tensor[] {need[0] ? g.mul(b) : null, need[1] ? g.mul(a) : null}, a, b);
+    }
+
+    static Tensor div(Tensor a0, Tensor b0) {
+        Tensor[] ab = aligned(a0, b0);
+        Tensor a = ab[0], b = ab[1];
+        double[] o = new double[a.data.length];
+        for (int i = 0; i < o.length; i++) o[i] = a.data[i] / b.data[i];
+        // d(a/b)/db = -a/b²; written with a and b (not the output) so the graph stays simple to follow.
+        return Tensor.result(o, a.shape, "div",
+                (g, need) -> new Tensor[] {need[0] ? g.div(b) : null, need[1] ? g.mul(a).div(b.square()).neg() : null}, a, b);
+    }
+
+    static Tensor scale(Tensor x, double c) {
+        return Tensor.result(map(x, v -> c * v), x.shape, "scale", (g, need) -> new Tensor[] {g.mul(c)}, x);
+    }
+
+    static Tensor shift(Tensor x, double c) {
+        return Tensor.result(map(x, v -> v + c), x.shape, "shift", (g, need) -> new Tensor[] {g}, x);
+    }
+
+    static Tensor pow(Tensor x, double p) {
+        if (p == 1.0) return shift(x, 0.0);
+        return Tensor.result(map(x, v -> Math.pow(v, p)), x.shape, "pow",
+                (g, need) -> new Tensor[] {p == 0.0 ? g.mul(0.0) : g.mul(x.pow(p - 1)).mul(p)}, x);
+    }
+
+    static Tensor exp(Tensor x) {
+        Tensor[] out = new Tensor[1];
+        out[0] = Tensor.result(map(x, Math::exp), x.shape, "exp", (g, need) -> new Tensor[] {g.mul(out[0])}, x);
+        return out[0];
+    }
+
+    static Tensor log(Tensor x) {
+        return Tensor.result(map(x, Math::log), x.shape, "log", (g, need) -> new Tensor[] {g.div(x)}, x);
+    }
+
+    static Tensor sqrt(Tensor x) {
+        Tensor[] out = new Tensor[1];
+        out[0] = Tensor.result(map(x, Math::sqrt), x.shape, "sqrt", (g, need) -> new Tensor[] {g.div(out[0]).mul(0.5)}, x);
+        return out[0];
+    }
+
+    static Tensor sin(Tensor x) {
+        return Tensor.result(map(x, Math::sin), x.shape, "sin", (g, need) -> new Tensor[] {g.mul(x.cos())}, x);
+    }
+
+    static Tensor cos(Tensor x) {
+        return Tensor.result(map(x, Math::cos), x.shape, "cos", (g, need) -> new Tensor[] {g.mul(x.sin()).neg()}, x);
+    }
+
+    static Tensor tanh(Tensor x) {
+        Tensor[] out = new Tensor[1];
+        // tanh' = 1 - tanh²
+        out[0] = Tensor.result(map(x, Math::tanh), x.shape, "tanh",
+                (g, need) -> new Tensor[] {g.sub(g.mul(out[0].square()))}, x);
+        return out[0];
+    }
+
+    static Tensor sigmoid(Tensor x) {
+        Tensor[] out = new Tensor[1];
+        // σ' = σ(1 - σ)
+        out[0] = Tensor.result(map(x, Elementwise::sigmoid), x.shape, "sigmoid",
+                (g, need) -> new Tensor[] {g.mul(out[0].sub(out[0].square()))}, x);
+        return out[0];
+    }
+
+    static Tensor silu(Tensor x) {
+        // silu(x) = x σ(x);  silu' = σ + x σ (1 - σ)
+        return Tensor.result(map(x, v -> v * sigmoid(v)), x.shape, "silu", (g, need) -> {
+            Tensor s = x.sigmoid();
+            return new Tensor[] {g.mul(s.add(x.mul(s).mul(s.neg().add(1.0))))};
+        }, x);
+    }
+
+    static Tensor abs(Tensor x) {
+        return Tensor.result(map(x, Math::abs), x.shape, "abs", (g, need) -> new Tensor[] {g.mul(x.sign())}, x);
+    }
+
+    static Tensor sign(Tensor x) { return new Tensor(map(x, Math::signum), x.shape); }
+
+    static double sigmoid(double v) {
+        // Two branches keep exp from overflowing for large |v|.
+        if (v >= 0) return 1.0 / (1.0 + Math.exp(-v));
+        double e = Math.exp(v);
+        return e / (1.0 + e);
+    }
+
+    private static double[] map(Tensor x, DoubleUnaryOperator f) {
+        double[] o = new double[x.data.length];
+        for (int i = 0; i < o.length; i++) o[i] = f.applyAsDouble(x.data[i]);
+        return o;
+    }
+}

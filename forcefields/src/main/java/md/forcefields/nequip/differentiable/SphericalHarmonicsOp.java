@@ -1,0 +1,63 @@
+package md.forcefields.nequip.differentiable;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import md.forcefields.autodiff.Tensor;
+import md.forcefields.e3nn.Wigner3j;
+
+/**
+ * Edge spherical harmonics [Y^0, …, Y^lmax] of (unnormalised) vectors in e3nn's basis and 'component'
+ * normalisation, written in differentiable ops so that forces and their derivatives follow.
+ *
+ * <p>Same recursion as {@link md.forcefields.e3nn.SphericalHarmonics}: Y^{l+1}_c = k_l Σ_ab
+ * C^{l,1,l+1}[a,b,c] Y^l_a u_b with u = v/|v|, here as one matrix product per degree.
+ */
+final class SphericalHarmonicsOp {
+    private final int lmax;
+    /** Per l ≥ 1: the recursion matrix k_l·C^{l,1,l+1} reshaped to ((2l+1)·3, 2l+3). */
+    private final Tensor[] step;
+
+    SphericalHarmonicsOp(int lmax) {
+        this.lmax = lmax;
+        step = new Tensor[Math.max(lmax, 1)];
+        double[] y = {Math.sqrt(3) * 0.36, Math.sqrt(3) * -0.48, Math.sqrt(3) * 0.8}; // Y^1 of a unit test direction
+        double[] u = {0.36, -0.48, 0.8};
+        for (int l = 1; l < lmax; l++) {
+            double[] c = Wigner3j.get(l, 1, l + 1);
+            int d = 2 * l + 1, d3 = 2 * l + 3;
+            double[] next = new double[d3];
+            for (int a = 0; a < d; a++) for (int b = 0; b < 3; b++) for (int k = 0; k < d3; k++) next[k] += c[(a * 3 + b) * d3 + k] * y[a] * u[b];
+            double norm2 = 0;
+            for (double v : next) norm2 += v * v;
+            // The recursion preserves |Y| on the sphere up to this constant: rescale so |Y^{l+1}|² = 2l+3.
+            double k = Math.sqrt(d3 / norm2);
+            double[] m = c.clone();
+            for (int i = 0; i < m.length; i++) m[i] *= k;
+            step[l] = Tensor.of(m, d * 3, d3);
+            for (int i = 0; i < d3; i++) next[i] *= k;
+            y = next;
+        }
+    }
+
+    int dim() { return (lmax + 1) * (lmax + 1); }
+
+    /** (E, 3) edge vectors to the blocks Y^0 … Y^lmax, each (E, 2l+1). */
+    List<Tensor> apply(Tensor vectors) {
+        int edges = vectors.size(0);
+        List<Tensor> blocks = new ArrayList<>();
+        blocks.add(Tensor.ones(edges, 1));
+        if (lmax >= 1) {
+            Tensor length = vectors.square().sum(1).sqrt().unsqueeze(1);
+            Tensor u = vectors.div(length);
+            Tensor y = u.mul(Math.sqrt(3));
+            blocks.add(y);
+            for (int l = 1; l < lmax; l++) {
+                Tensor outer = y.unsqueeze(2).mul(u.unsqueeze(1)).reshape(edges, (2 * l + 1) * 3);
+                y = outer.matmul(step[l]);
+                blocks.add(y);
+            }
+        }
+        return blocks;
+    }
+}

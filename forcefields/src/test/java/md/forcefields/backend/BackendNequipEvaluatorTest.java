@@ -144,6 +144,7 @@ class BackendNequipEvaluatorTest {
         NeighborList nl = periodicList(x, cell, cfg.rMax() + 1.0); // 1 Å skin: many listed pairs beyond r_max
         try (BackendNequipEvaluator resident = new BackendNequipEvaluator(model, backend);
              BackendNequipEvaluator filtered = new BackendNequipEvaluator(model, backend)) {
+            resident.setEdgeMode(BackendNequipEvaluator.EdgeMode.RESIDENT);
             filtered.setEdgeMode(BackendNequipEvaluator.EdgeMode.HOST_FILTERED);
             for (int step = 0; step < 3; step++) {
                 // move atoms without rebuilding the list: pairs cross r_max, the resident graph stays

@@ -44,7 +44,7 @@ public final class CudaBackend extends DeviceBackend {
             cuDeviceGetCount(count);
             if (count[0] == 0) throw new BackendUnavailableException("CUDA requested but no CUDA device found; use device: opencl or java");
             return new CudaBackend();
-        } catch (UnsatisfiedLinkError e) {
+        } catch (LinkageError e) { // UnsatisfiedLinkError the first time, NoClassDefFoundError after
             throw new BackendUnavailableException("CUDA requested but the NVIDIA driver library (libcuda.so.1) cannot be loaded: "
                     + "this machine has no NVIDIA GPU driver; use device: opencl or java", e);
         } catch (CudaException e) {

@@ -78,7 +78,7 @@ public final class OpenClBackend extends DeviceBackend {
                         + "install pocl-opencl-icd or use device: java");
             if (gpuOnly && !bestGpu) throw new BackendUnavailableException("no OpenCL GPU device (only " + stringInfo(best, CL_DEVICE_NAME) + ")");
             return new OpenClBackend(bestPlatform, best, bestGpu);
-        } catch (UnsatisfiedLinkError e) {
+        } catch (LinkageError e) { // UnsatisfiedLinkError the first time, NoClassDefFoundError after
             throw new BackendUnavailableException("OpenCL requested but the OpenCL loader libOpenCL.so cannot be loaded ("
                     + e.getMessage() + "); install ocl-icd-opencl-dev and pocl-opencl-icd, or use device: java", e);
         }

@@ -145,7 +145,6 @@ final class KernelTables {
                     }
         }
         for (int l = Math.max(lmax, 1); l < start.length; l++) start[l] = e.size();
-        if (lmax >= 1) start[lmax] = e.size();
         int[] abc = new int[3 * e.size()];
         double[] w = new double[e.size()];
         for (int k = 0; k < w.length; k++) { System.arraycopy(e.get(k), 0, abc, 3 * k, 3); w[k] = coef.get(k); }

@@ -23,6 +23,8 @@ import md.core.Cell;
 final class CellListBuilder {
     /** More bins than this many per atom only cost memory and empty-bin loops. */
     private static final int MAX_BINS_PER_ATOM = 2;
+    /** Bin offsets searched per bin; beyond this a cell is so small for the cutoff that it is surely a mistake. */
+    private static final long MAX_STENCIL = 1_000_000;
 
     int[] first = new int[0];
     int[] second = new int[0];
@@ -123,7 +125,12 @@ final class CellListBuilder {
         if (first.length == 0) growPairs(Math.max(16, 64 * n));
         // Pairs come out grouped by their first atom (all partners of i consecutive), which lets force
         // kernels keep the force on i in registers.
-        int stencil = (2 * reach[0] + 1) * (2 * reach[1] + 1) * (2 * reach[2] + 1);
+        long stencilSize = (2L * reach[0] + 1) * (2L * reach[1] + 1) * (2L * reach[2] + 1);
+        if (stencilSize > MAX_STENCIL)
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "neighbour-list cutoff %.3g Å spans %d periodic images of a cell only %.3g × %.3g × %.3g Å wide; the cell is far too small for this cutoff",
+                    rlist, stencilSize, widths[0], widths[1], widths[2]));
+        int stencil = (int) stencilSize;
         int[] nbBegin = new int[stencil], nbEnd = new int[stencil];
         double[] nbShift = new double[3 * stencil];
         boolean[] nbPositive = new boolean[stencil];

@@ -167,6 +167,13 @@ class VerletNeighborListTest {
         assertTrue(vl.update(strained));
     }
 
+    @Test void absurdlySmallCellsAreRefusedWithAMessage() {
+        Cell tiny = Cell.orthorhombic(0.05, 0.05, 0.05);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new VerletNeighborList(5.0, 1.0).update(new Atoms(new int[1], new double[3], tiny)));
+        assertTrue(e.getMessage().contains("the cell is far too small for this cutoff"), e.getMessage());
+    }
+
     @Test void atomsFarOutsideTheBoxGetTheRightImages() {
         Random rng = new Random(12);
         Cell cell = Cell.orthorhombic(9, 10, 11);

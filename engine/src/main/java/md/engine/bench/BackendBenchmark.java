@@ -50,6 +50,14 @@ public final class BackendBenchmark {
         List<String> names = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println("""
+                        usage: md bench backends [--data DIR] [--steps N] [--warmup N] [--waters N] [--backends java,opencl,cuda]
+                          NequIP (aspirin-l2 fixture model) energy+forces in ms/step on every available backend next to
+                          the java backend in the same run: aspirin, a periodic water box of N^3 waters (default 7),
+                          and 5 batched aspirin replicas. --data is the shared data folder (default ../shared/data).""");
+                return 0;
+            }
             if (i + 1 >= args.length) throw new UserError("option " + a + " needs a value");
             String v = args[++i];
             switch (a) {

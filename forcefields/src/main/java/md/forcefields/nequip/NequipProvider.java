@@ -21,6 +21,8 @@ public final class NequipProvider implements ForceFieldProvider {
 
     @Override public String description() { return "NequIP equivariant neural network potential (model file from 'md import nequip')"; }
 
+    @Override public Set<String> devices() { return Set.copyOf(md.forcefields.backend.Backends.NAMES); }
+
     @Override public ForceField create(ForceFieldSpec spec) {
         spec.rejectUnknownKeys(KEYS);
         Path file = spec.requireFile("model");

@@ -95,6 +95,19 @@ class FailureTest {
         assertTrue(traj.contains("step=36 "));
     }
 
+    /** A real blow-up: 100 fs steps make argon atoms collide and fly apart; the default window stops the run. */
+    @Test
+    void atomsFlyingApartAreCaughtByTheDefaultWindow() throws IOException {
+        String yaml = Inputs.argon("  integrator: velocity-verlet\n  timestep_fs: 100\n  steps: 5000\n",
+                "  directory: out\n  trajectory: {every: 10}\n  checkpoint: {every: 100}\n");
+        Cli.Result r = Cli.run("run", "--quiet", Cli.write(dir.resolve("blowup.yaml"), yaml).toString());
+        assertEquals(4, r.exitCode(), r.err());
+        assertTrue(r.message().contains("left the window [0, 100000] K (the default of safety.temperature_window_K)"), r.err());
+        long failedStep = number(r.message(), "stopped at step (\\d+)");
+        assertTrue(failedStep < 5000);
+        assertEquals((failedStep - 1) / 10 + 1, ExtxyzFrames.completeFrameSteps(dir.resolve("out/trajectory.extxyz"), 108).size());
+    }
+
     private static long number(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertTrue(m.find(), regex + " in " + text);

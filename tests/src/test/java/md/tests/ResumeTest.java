@@ -35,7 +35,7 @@ class ResumeTest {
 
     static final String OUTPUT = """
               directory: out
-              trajectory: {every: 10, formats: [extxyz, h5], h5_segment_frames: 7}
+              trajectory: {every: 10, formats: [extxyz, h5], h5_segment_frames: 6}
               thermo: {every: 5}
               checkpoint: {every: 50}
             """;
@@ -48,10 +48,10 @@ class ResumeTest {
     @ValueSource(strings = {"velocity-verlet", "nose-hoover-chain", "langevin", "berendsen", "nose-hoover-fu"})
     void resumedRunMatchesUninterruptedRunBitForBit(String integrator) throws IOException {
         Path whole = dir.resolve("whole"), split = dir.resolve("split");
-        assertEquals(0, Cli.run("run", "--quiet", input(whole, integrator, 300).toString()).exitCode());
-        // First part stops at step 130 (last periodic checkpoint at 100, final one at 130), then continue to 300.
+        assertEquals(0, Cli.run("run", "--quiet", input(whole, integrator, 200).toString()).exitCode());
+        // First part stops at step 130 (last periodic checkpoint at 100, final one at 130), then continue to 200.
         assertEquals(0, Cli.run("run", "--quiet", input(split, integrator, 130).toString()).exitCode());
-        Cli.Result resumed = Cli.run("run", "--quiet", "--resume", input(split, integrator, 300).toString());
+        Cli.Result resumed = Cli.run("run", "--quiet", "--resume", input(split, integrator, 200).toString());
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertSameOutputs(whole.resolve("out"), split.resolve("out"));
     }

@@ -76,8 +76,8 @@ public final class NequipBenchmark {
                     long t0 = System.nanoTime();
                     for (int w = 0; System.nanoTime() - t0 < seconds * 1e9 || w < 200; w++) ev.compute(x, types, nl, f, null, null);
                     int steps = 0;
-                    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
-                    long cpu0 = mx.getCurrentThreadCpuTime();
+                    var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+                    long cpu0 = mx.getCurrentThreadCpuTime(), bytes0 = mx.getCurrentThreadAllocatedBytes();
                     t0 = System.nanoTime();
                     double sink = 0;
                     while (System.nanoTime() - t0 < seconds * 1e9 || steps < 5) {
@@ -87,11 +87,12 @@ public final class NequipBenchmark {
                     double ms = (System.nanoTime() - t0) / 1e6 / steps;
                     // CPU time of the calling thread: with 1 thread, the step's cost even when the machine is shared
                     double cpuMs = (mx.getCurrentThreadCpuTime() - cpu0) / 1e6 / steps;
+                    double bytesPerStep = (double) (mx.getCurrentThreadAllocatedBytes() - bytes0) / steps;
                     long flops = ev.flopsForward() + ev.flopsBackward();
                     String line = String.format(Locale.ROOT,
-                            "%-32s | %7d params | %3d edges | %d thread%s | %8.2f ms/step wall | %8.2f ms/step CPU (calling thread) | %6.1f MFLOP (fwd %5.1f) | %5.1f GFLOP/s (wall) | %5.1fx faster than reference %.0f ms (wall)",
+                            "%-32s | %7d params | %3d edges | %d thread%s | %8.2f ms/step wall | %8.2f ms/step CPU (calling thread) | %6.1f MFLOP (fwd %5.1f) | %5.1f GFLOP/s (wall) | %5.1fx faster than reference %.0f ms (wall) | %.0f bytes allocated/step",
                             c.name(), model.parameterCount(), ev.edgeCount(), threads, threads == 1 ? " " : "s", ms, cpuMs, flops / 1e6,
-                            ev.flopsForward() / 1e6, flops / ms / 1e6, c.referenceMs() / ms, c.referenceMs());
+                            ev.flopsForward() / 1e6, flops / ms / 1e6, c.referenceMs() / ms, c.referenceMs(), bytesPerStep);
                     System.out.println(line);
                     if (!Double.isFinite(sink)) throw new IllegalStateException("non-finite energy");
                 }

@@ -21,6 +21,7 @@ public final class BenchCommand implements Command {
         KNOWN.put("lj", "LennardJonesBenchmark");
         KNOWN.put("lennard-jones", "LennardJonesBenchmark");
         KNOWN.put("nequip", "NequipBenchmark");
+        KNOWN.put("backends", "BackendBenchmark");
         KNOWN.put("stability", "StabilityBenchmark");
     }
 
@@ -35,6 +36,7 @@ public final class BenchCommand implements Command {
                 Runs the benchmark class md.engine.bench.<Name>Benchmark. Known names:
                   lj (or lennard-jones)   Lennard-Jones throughput in atom-steps/s
                   nequip                  NequIP force-field throughput
+                  backends                NequIP on each kernel backend (java, opencl, cuda) vs java
                   stability               MD17 stability benchmark of Fu et al. (docs/stability.md)
                 Any other NAME is tried as md.engine.bench.<CamelCaseName>Benchmark.
                 Results and their commands are recorded in docs/benchmarks.md.""";

@@ -59,7 +59,7 @@ public final class MdRun implements AutoCloseable {
     private final long totalSteps;
     private final Map<String, String> settings;
     private final TrajectoryOutput trajectory;
-    private ThermoLog thermo;
+    private final ThermoLog thermo;
     private long lastCheckpointStep = -1;
     private final long firstStep;
     private StopCondition stopCondition;
@@ -113,6 +113,17 @@ public final class MdRun implements AutoCloseable {
                         resumeFrom.velocities(), null), "checkpoint " + chk)
                 : MolecularSystem.fromFrame(StructureLoader.load(config.structure()), structureSource(config.structure()));
         ForceField forceField = config.forcefield().create();
+        try {
+            return setUp(config, dir, settings, resumeFrom, system, forceField);
+        } catch (IOException | RuntimeException e) {
+            forceField.close();
+            throw e;
+        }
+    }
+
+    private static MdRun setUp(RunConfig config, Path dir, Map<String, String> settings, Checkpoint resumeFrom, MolecularSystem system,
+                               ForceField forceField) throws IOException {
+        Path chk = dir.resolve(CHECKPOINT);
         requireSupportedElements(forceField, system, config);
         requireCutoffFitsCell(forceField, system, config);
 
@@ -127,7 +138,6 @@ public final class MdRun implements AutoCloseable {
 
         Files.createDirectories(dir);
         OutputConfig out = config.output();
-        MdRun run;
         if (resumeFrom == null) {
             if (vc != null) {
                 double[] v = MaxwellBoltzmann.initialVelocities(system.positions(), system.massesAmu(), vc.temperatureK(), vc.seed(),
@@ -136,22 +146,28 @@ public final class MdRun implements AutoCloseable {
             }
             sim.computeInitialForces();
             Files.deleteIfExists(chk);
+            Files.deleteIfExists(dir.resolve(ThermoLog.FILE));
             ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.create(dir) : null;
-            run = new MdRun(config, dir, sim, settings, TrajectoryOutput.create(dir, out), thermo, 0);
-            run.check();
-            run.observe(true);
-        } else {
-            state.step = resumeFrom.step();
-            state.timeFs = resumeFrom.timeFs();
-            System.arraycopy(resumeFrom.forces(), 0, state.forces, 0, state.forces.length);
-            state.potentialEnergyEv = resumeFrom.potentialEnergyEv();
-            integrator.restoreState(resumeFrom.integratorState());
-            sim.restore(resumeFrom.neighborPositions() != null ? resumeFrom.neighborPositions() : resumeFrom.positions());
-            Checkpoint.OutputMarks marks = resumeFrom.outputs();
-            ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.resume(dir, marks.thermoBytes()) : null;
-            run = new MdRun(config, dir, sim, settings, TrajectoryOutput.resume(dir, out, marks), thermo, resumeFrom.step());
-            run.lastCheckpointStep = resumeFrom.step();
+            MdRun run = new MdRun(config, dir, sim, settings, TrajectoryOutput.create(dir, out), thermo, 0);
+            try {
+                run.check();
+                run.observe(true);
+            } catch (IOException | RuntimeException e) {
+                run.closeOutputs();
+                throw e;
+            }
+            return run;
         }
+        state.step = resumeFrom.step();
+        state.timeFs = resumeFrom.timeFs();
+        System.arraycopy(resumeFrom.forces(), 0, state.forces, 0, state.forces.length);
+        state.potentialEnergyEv = resumeFrom.potentialEnergyEv();
+        integrator.restoreState(resumeFrom.integratorState());
+        sim.restore(resumeFrom.neighborPositions() != null ? resumeFrom.neighborPositions() : resumeFrom.positions());
+        Checkpoint.OutputMarks marks = resumeFrom.outputs();
+        ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.resume(dir, marks.thermoBytes()) : null;
+        MdRun run = new MdRun(config, dir, sim, settings, TrajectoryOutput.resume(dir, out, marks), thermo, resumeFrom.step());
+        run.lastCheckpointStep = resumeFrom.step();
         return run;
     }
 
@@ -210,7 +226,15 @@ public final class MdRun implements AutoCloseable {
         MdState state = sim.state();
         stopReason = null;
         while (state.step < totalSteps) {
-            sim.step();
+            try {
+                sim.step();
+            } catch (IllegalArgumentException e) {
+                // Positions that overflowed to infinity are refused by the neighbour list: an instability, not a bug.
+                int atom = firstNonFinite(state.positions);
+                if (atom < 0) throw e;
+                throw failure("the position of atom " + atom + " became non-finite — the dynamics became unstable (usual causes: "
+                        + "a timestep too large for the fastest motion, overlapping atoms, or a force field used outside its range)");
+            }
             check();
             observe(false);
             progress.update(sim);
@@ -268,12 +292,17 @@ public final class MdRun implements AutoCloseable {
                     + "overlapping atoms, or a force field used outside its range)");
         }
         SafetyConfig safety = config.safety();
-        if (safety.node() != null) {
-            double t = sim.temperatureK(sim.kineticEnergyEv());
-            if (!(t >= safety.minTemperatureK() && t <= safety.maxTemperatureK()))
-                throw failure(String.format(Locale.ROOT, "the temperature %.6g K left the window [%s, %s] K set by %s", t,
-                        fmt(safety.minTemperatureK()), fmt(safety.maxTemperatureK()), safety.node().where()));
-        }
+        double t = sim.temperatureK(sim.kineticEnergyEv());
+        if (!(t >= safety.minTemperatureK() && t <= safety.maxTemperatureK()))
+            throw failure(String.format(Locale.ROOT, "the temperature %.6g K left the window [%s, %s] K %s", t,
+                    fmt(safety.minTemperatureK()), fmt(safety.maxTemperatureK()), safety.node() != null ? "set by " + safety.node().where()
+                            : "(the default of safety.temperature_window_K) — the dynamics became unstable (usual causes: a timestep too "
+                            + "large for the fastest motion, overlapping atoms, or a force field used outside its range)"));
+    }
+
+    private static int firstNonFinite(double[] xyz) {
+        for (int i = 0; i < xyz.length; i++) if (!Double.isFinite(xyz[i])) return i / 3;
+        return -1;
     }
 
     private UnstableRunException failure(String what) {
@@ -293,15 +322,21 @@ public final class MdRun implements AutoCloseable {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
+    /** Closes the output files (the force field stays open). */
+    private void closeOutputs() throws IOException {
+        try {
+            if (thermo != null) thermo.close();
+        } finally {
+            trajectory.close();
+        }
+    }
+
     @Override
     public void close() throws IOException {
-        try (AutoCloseable ff = sim.forceField()) {
-            if (thermo != null) thermo.close();
-            trajectory.close();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
+        try {
+            closeOutputs();
+        } finally {
+            sim.forceField().close();
         }
     }
 }

@@ -73,9 +73,4 @@ public final class Simulation implements ForceEvaluator {
     public double kineticEnergyEv() { return KineticEnergy.kineticEnergyEv(state.velocities, state.massesAmu); }
 
     public double temperatureK(double kineticEnergyEv) { return KineticEnergy.temperatureK(kineticEnergyEv, degreesOfFreedom); }
-
-    /** Total energy plus the integrator's extra terms: what the dynamics conserves. */
-    public double conservedEnergyEv() {
-        return state.potentialEnergyEv + kineticEnergyEv() + integrator.conservedEnergyExtraEv(state);
-    }
 }

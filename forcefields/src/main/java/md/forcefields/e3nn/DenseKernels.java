@@ -70,18 +70,4 @@ public final class DenseKernels {
                 c[cOff + i * ldc + j] = alpha * s;
             }
     }
-
-    /** y[yOff + j] += α·x[xOff + j] for j < n. */
-    public static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
-        if (VECTORIZED && n >= 8) { VectorKernels.axpy(n, alpha, x, xOff, y, yOff); return; }
-        for (int j = 0; j < n; j++) y[yOff + j] += alpha * x[xOff + j];
-    }
-
-    /** Σ_j x[xOff + j]·y[yOff + j]. */
-    public static double dot(int n, double[] x, int xOff, double[] y, int yOff) {
-        if (VECTORIZED && n >= 8) return VectorKernels.dot(n, x, xOff, y, yOff);
-        double s = 0;
-        for (int j = 0; j < n; j++) s += x[xOff + j] * y[yOff + j];
-        return s;
-    }
 }

@@ -218,22 +218,4 @@ final class VectorKernels {
             }
         }
     }
-
-    static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
-        DoubleVector al = DoubleVector.broadcast(S, alpha);
-        int j = 0;
-        for (; j + L <= n; j += L)
-            DoubleVector.fromArray(S, x, xOff + j).fma(al, DoubleVector.fromArray(S, y, yOff + j)).intoArray(y, yOff + j);
-        for (; j < n; j++) y[yOff + j] += alpha * x[xOff + j];
-    }
-
-    static double dot(int n, double[] x, int xOff, double[] y, int yOff) {
-        DoubleVector s = DoubleVector.zero(S);
-        int j = 0;
-        for (; j + L <= n; j += L)
-            s = DoubleVector.fromArray(S, x, xOff + j).fma(DoubleVector.fromArray(S, y, yOff + j), s);
-        double r = s.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) r += x[xOff + j] * y[yOff + j];
-        return r;
-    }
 }

@@ -4,10 +4,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.IntConsumer;
 
 import md.forcefields.NeighborList;
@@ -97,8 +94,14 @@ public final class NequipEvaluator {
     private double[][] mlpScratch;
     private final double[][] tpScratch;
     private final int threads;
-    private final ExecutorService pool;
-    private final Future<?>[] tasks;
+    private final Semaphore[] start;
+    private final Semaphore done = new Semaphore(0);
+    private volatile IntConsumer job;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+    private int currentLayer;
+    private final IntConsumer geometryJob = this::geometryPart, mlpForwardJob = this::mlpForwardPart,
+            tpForwardJob = this::tpForwardPart, tpBackwardJob = this::tpBackwardPart, mlpBackwardJob = this::mlpBackwardPart;
     private final int[] edgeSplit, pairSplit;
     private double[][][] dx1Partial; // [layer][thread ≥ 1] per-thread neighbour gradients
     private int nodes, pairs, edges;
@@ -114,11 +117,14 @@ public final class NequipEvaluator {
     public NequipEvaluator(NequipModel model, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "nequip-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        start = new Semaphore[threads];
+        for (int t = 1; t < threads; t++) {
+            start[t] = new Semaphore(0);
+            int part = t;
+            Thread w = new Thread(() -> workerLoop(part), "nequip-worker-" + t);
+            w.setDaemon(true);
+            w.start();
+        }
         this.model = model;
         this.cfg = model.config();
         NequipArchitecture arch = model.architecture();
@@ -146,30 +152,45 @@ public final class NequipEvaluator {
         tpScratch = new double[threads][scratch];
         edgeSplit = new int[threads + 1];
         pairSplit = new int[threads + 1];
-        tasks = new Future<?>[threads];
     }
 
     /** Stops the worker threads. */
     public void close() {
-        if (pool != null) pool.shutdownNow();
+        closed = true;
+        for (int t = 1; t < threads; t++) start[t].release();
     }
 
-    /** Runs body(0 … threads−1), part 0 on the calling thread, and waits for all. */
+    /** Runs job(0 … threads−1), part 0 on the calling thread, and waits for all; allocates nothing. */
     private void parallel(IntConsumer body) {
         if (threads == 1) { body.accept(0); return; }
-        for (int t = 1; t < threads; t++) {
-            int part = t;
-            tasks[t] = pool.submit(() -> body.accept(part));
-        }
-        body.accept(0);
+        if (closed) throw new IllegalStateException("evaluator was closed");
+        job = body;
+        failure = null;
+        for (int t = 1; t < threads; t++) start[t].release();
+        Throwable mine = null;
         try {
-            for (int t = 1; t < threads; t++) tasks[t].get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during a NequIP evaluation", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IllegalStateException(e.getCause());
+            body.accept(0);
+        } catch (Throwable e) {
+            mine = e;
+        }
+        done.acquireUninterruptibly(threads - 1);
+        Throwable f = mine != null ? mine : failure;
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error er) throw er;
+        if (f != null) throw new IllegalStateException(f);
+    }
+
+    private void workerLoop(int t) {
+        while (true) {
+            start[t].acquireUninterruptibly();
+            if (closed) return;
+            try {
+                job.accept(t);
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                done.release();
+            }
         }
     }
 
@@ -325,16 +346,7 @@ public final class NequipEvaluator {
             eCentre[e1] = pairJ[p]; fill[e1] = pairI[p]; ePair[e1] = p; pairEdge[2 * p + 1] = e1;
         }
         splitWork();
-        parallel(t -> {
-            SphericalHarmonics y = sh[t];
-            for (int p = pairSplit[t]; p < pairSplit[t + 1]; p++) {
-                double vx = pairVec[3 * p], vy = pairVec[3 * p + 1], vz = pairVec[3 * p + 2];
-                int e0 = pairEdge[2 * p], e1 = pairEdge[2 * p + 1];
-                y.evaluate(vx, vy, vz, shY, e0 * shDim, shGrad, 3 * e0 * shDim);
-                y.evaluate(-vx, -vy, -vz, shY, e1 * shDim, shGrad, 3 * e1 * shDim);
-                radialEmbedding(p);
-            }
-        });
+        parallel(geometryJob);
     }
 
     /** Bessel basis × polynomial envelope of pair p and its derivative with respect to r. */
@@ -372,16 +384,13 @@ public final class NequipEvaluator {
         }
         embedding.forward(wEmb, attrs, x0, n);
         double[] x = x0;
-        for (LayerState l : layers) {
+        for (int k = 0; k < layers.length; k++) {
+            LayerState l = layers[k];
             l.lin1.forward(l.wLin1, x, l.x1, n);
             Arrays.fill(l.agg, 0, n * l.tp.irrepsOut().dim(), 0.0);
-            parallel(t -> {
-                l.fc.forward(emb, pairSplit[t], pairSplit[t + 1], l.pre, l.post, l.wPair);
-            });
-            parallel(t -> {
-                for (int e = edgeSplit[t]; e < edgeSplit[t + 1]; e++)
-                    l.tp.forwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.agg, eCentre[e], n, messageScale, tpScratch[t]);
-            });
+            currentLayer = k;
+            parallel(mlpForwardJob);
+            parallel(tpForwardJob);
             l.lin2.forward(l.wLin2, l.agg, l.y, n);
             if (l.sc != null) l.sc.forward(l.wSc, x, attrs, l.y, n, true);
             l.gate.forward(l.y, l.out, n);
@@ -402,6 +411,53 @@ public final class NequipEvaluator {
         return energy + cfg.globalShift();
     }
 
+    /** Thread t's share of the tensor-product backward of layer {@link #currentLayer} (its own dx1 buffer). */
+    private void tpBackwardPart(int t) {
+        LayerState l = layers[currentLayer];
+        int n = nodes, dimIn = l.irrepsIn.dim();
+        double[] dx1 = t == 0 ? l.dx1 : dx1Partial[currentLayer][t];
+        Arrays.fill(dx1, 0, n * dimIn, 0.0);
+        int e0 = edgeSplit[t], e1 = edgeSplit[t + 1];
+        Arrays.fill(l.dwEdge, e0 * l.numel, e1 * l.numel, 0.0);
+        for (int e = e0; e < e1; e++)
+            l.tp.backwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.dagg, eCentre[e], n, messageScale,
+                    dx1, dShY, e * shDim, l.dwEdge, e * l.numel, tpScratch[t]);
+    }
+
+    /** Thread t's pairs: both directions' weight gradients summed, then back through the radial MLP. */
+    private void mlpBackwardPart(int t) {
+        LayerState l = layers[currentLayer];
+        int m = l.numel;
+        for (int p = pairSplit[t]; p < pairSplit[t + 1]; p++) {
+            int a = pairEdge[2 * p] * m, b = pairEdge[2 * p + 1] * m, o = p * m;
+            for (int u = 0; u < m; u++) l.dwPair[o + u] = l.dwEdge[a + u] + l.dwEdge[b + u];
+        }
+        l.fc.backward(l.pre, l.dwPair, pairSplit[t], pairSplit[t + 1], mlpScratch, dEmbLayer);
+        for (int i = pairSplit[t] * numBasis; i < pairSplit[t + 1] * numBasis; i++) dEmb[i] += dEmbLayer[i];
+    }
+
+    private void mlpForwardPart(int t) {
+        LayerState l = layers[currentLayer];
+        l.fc.forward(emb, pairSplit[t], pairSplit[t + 1], l.pre, l.post, l.wPair);
+    }
+
+    private void tpForwardPart(int t) {
+        LayerState l = layers[currentLayer];
+        for (int e = edgeSplit[t]; e < edgeSplit[t + 1]; e++)
+            l.tp.forwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.agg, eCentre[e], nodes, messageScale, tpScratch[t]);
+    }
+
+    private void geometryPart(int t) {
+        SphericalHarmonics y = sh[t];
+        for (int p = pairSplit[t]; p < pairSplit[t + 1]; p++) {
+            double vx = pairVec[3 * p], vy = pairVec[3 * p + 1], vz = pairVec[3 * p + 2];
+            int e0 = pairEdge[2 * p], e1 = pairEdge[2 * p + 1];
+            y.evaluate(vx, vy, vz, shY, e0 * shDim, shGrad, 3 * e0 * shDim);
+            y.evaluate(-vx, -vy, -vz, shY, e1 * shDim, shGrad, 3 * e1 * shDim);
+            radialEmbedding(p);
+        }
+    }
+
     private void backward(double[] forces, double[] virial) {
         int n = nodes;
         long flops = 0;
@@ -414,36 +470,19 @@ public final class NequipEvaluator {
         double[] dOut = dLast;
         for (int k = layers.length - 1; k >= 0; k--) {
             LayerState l = layers[k];
-            double[] x = k == 0 ? x0 : layers[k - 1].out;
             int dimIn = l.irrepsIn.dim();
             l.gate.backward(l.y, dOut, l.dy, n);
             if (l.resnet) System.arraycopy(dOut, 0, l.dx, 0, n * dimIn);
             else Arrays.fill(l.dx, 0, n * dimIn, 0.0);
             l.lin2.backward(l.wLin2T, l.dy, l.dagg, n, false);
             if (l.sc != null) l.sc.backward(l.wScT, attrs, l.dy, l.dx, n);
-            double[][] dx1Parts = dx1Partial[k];
-            parallel(t -> {
-                double[] dx1 = t == 0 ? l.dx1 : dx1Parts[t];
-                Arrays.fill(dx1, 0, n * dimIn, 0.0);
-                int e0 = edgeSplit[t], e1 = edgeSplit[t + 1];
-                Arrays.fill(l.dwEdge, e0 * l.numel, e1 * l.numel, 0.0);
-                for (int e = e0; e < e1; e++)
-                    l.tp.backwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.dagg, eCentre[e], n, messageScale,
-                            dx1, dShY, e * shDim, l.dwEdge, e * l.numel, tpScratch[t]);
-            });
+            currentLayer = k;
+            parallel(tpBackwardJob);
             for (int t = 1; t < threads; t++) {
-                double[] part = dx1Parts[t];
+                double[] part = dx1Partial[k][t];
                 for (int i = 0; i < n * dimIn; i++) l.dx1[i] += part[i];
             }
-            int m = l.numel;
-            parallel(t -> {
-                for (int p = pairSplit[t]; p < pairSplit[t + 1]; p++) {
-                    int a = pairEdge[2 * p] * m, b = pairEdge[2 * p + 1] * m, o = p * m;
-                    for (int u = 0; u < m; u++) l.dwPair[o + u] = l.dwEdge[a + u] + l.dwEdge[b + u];
-                }
-                l.fc.backward(l.pre, l.dwPair, pairSplit[t], pairSplit[t + 1], mlpScratch, dEmbLayer);
-                for (int i = pairSplit[t] * numBasis; i < pairSplit[t + 1] * numBasis; i++) dEmb[i] += dEmbLayer[i];
-            });
+            parallel(mlpBackwardJob);
             l.lin1.backward(l.wLin1T, l.dx1, l.dx, n, true);
             flops += l.lin1.flops(n) + l.fc.flops(pairs) + 2 * l.tp.flopsPerEdge() * edges + l.lin2.flops(n);
             dOut = l.dx;
@@ -454,8 +493,8 @@ public final class NequipEvaluator {
             double r = pairLen[p];
             double dEdr = 0;
             for (int k = 0; k < numBasis; k++) dEdr += dEmb[p * numBasis + k] * dEmbDr[p * numBasis + k];
-            double[] v = {pairVec[3 * p], pairVec[3 * p + 1], pairVec[3 * p + 2]};
-            double gx = dEdr * v[0] / r, gy = dEdr * v[1] / r, gz = dEdr * v[2] / r;
+            double vx = pairVec[3 * p], vy = pairVec[3 * p + 1], vz = pairVec[3 * p + 2];
+            double gx = dEdr * vx / r, gy = dEdr * vy / r, gz = dEdr * vz / r;
             for (int side = 0; side < 2; side++) {
                 int e = pairEdge[2 * p + side];
                 double sign = side == 0 ? 1 : -1; // edge 1 sees −r
@@ -473,8 +512,9 @@ public final class NequipEvaluator {
             forces[3 * i] += gx; forces[3 * i + 1] += gy; forces[3 * i + 2] += gz;
             forces[3 * j] -= gx; forces[3 * j + 1] -= gy; forces[3 * j + 2] -= gz;
             if (virial != null) {
-                double[] gg = {gx, gy, gz};
-                for (int a = 0; a < 3; a++) for (int b = 0; b < 3; b++) virial[3 * a + b] -= v[a] * gg[b];
+                virial[0] -= vx * gx; virial[1] -= vx * gy; virial[2] -= vx * gz;
+                virial[3] -= vy * gx; virial[4] -= vy * gy; virial[5] -= vy * gz;
+                virial[6] -= vz * gx; virial[7] -= vz * gy; virial[8] -= vz * gz;
             }
         }
         flopsBackward = flops;

@@ -32,6 +32,7 @@ import md.engine.report.TrajectoryFiles;
 import md.engine.run.MdRun;
 import md.engine.run.UnstableRunException;
 import md.engine.system.Frame;
+import md.thermostats.KineticEnergy;
 import md.thermostats.MaxwellBoltzmann;
 
 /**
@@ -121,8 +122,9 @@ final class StabilityRun {
 
         double[] firstFrame = StructureReader.read(dir.resolve("initial.extxyz"), 0).positions();
         List<Bonds.Bond> bonds = Bonds.naturalCutoffs(firstFrame, reference.atomicNumbers(), Cell.NONE);
-        CollapseWatch watch = new CollapseWatch(o.minTemperatureK(), o.maxTemperatureK(), o.saveEvery(),
-                o.stopAtCollapse() ? bonds : null, Bonds.meanLengths(reference.positions(), bonds), o.bondThresholdA(), reference.atomicNumbers());
+        CollapseWatch watch = o.stopAtCollapse()
+                ? new CollapseWatch(o.saveEvery(), bonds, Bonds.meanLengths(reference.positions(), bonds), o.bondThresholdA(), reference.atomicNumbers())
+                : null;
 
         String kind = "", message = "";
         long stepsRun;
@@ -132,7 +134,7 @@ final class StabilityRun {
             long[] segmentStart = {first, System.nanoTime()};
             // Saved with every checkpoint, so an interrupted run keeps the speed of what it had done.
             run.stopWhen(sim -> {
-                String why = watch.stopReason(sim);
+                String why = watch == null ? null : watch.stopReason(sim);
                 long step = sim.state().step;
                 if (step % o.checkpointEvery() == 0) {
                     long now = System.nanoTime();
@@ -147,11 +149,13 @@ final class StabilityRun {
             try {
                 run.run(options);
                 if (run.stopReason() != null) {
-                    kind = watch.reason().name().toLowerCase(java.util.Locale.ROOT);
+                    kind = "collapse";
                     message = run.stopReason();
                 }
             } catch (UnstableRunException e) {
-                kind = "unstable";
+                // The run stopped at the failing step: the temperature left the window, or energy/forces are not finite.
+                double t = KineticEnergy.temperatureK(run.simulation().kineticEnergyEv(), 3 * reference.atomicNumbers().length);
+                kind = t >= o.minTemperatureK() && t <= o.maxTemperatureK() ? "unstable" : "temperature";
                 message = e.getMessage().replaceAll("\\s+", " ");
             }
             stepsRun = run.simulation().state().step;
@@ -184,7 +188,8 @@ final class StabilityRun {
                 + "  trajectory: {every: " + o.saveEvery() + ", formats: [extxyz]}\n"
                 + "  thermo: {every: " + o.saveEvery() + "}\n"
                 + "  checkpoint: {every: " + o.checkpointEvery() + "}\n"
-                + "  progress: {every_s: " + o.progressEveryS() + "}\n";
+                + "  progress: {every_s: " + o.progressEveryS() + "}\n"
+                + "safety: {temperature_window_K: [" + o.minTemperatureK() + ", " + o.maxTemperatureK() + "]}\n";
     }
 
     /** The analysis module on this run's trajectory, against the reference; writes analysis/report.html and metrics.json. */

@@ -167,7 +167,7 @@ public final class TensorProductUvu {
     /** Multiply-adds ×2 of {@link #forwardEdge} for one edge. */
     public long flopsPerEdge() {
         long f = 0;
-        for (Instruction p : instructions) {
+        for (Instruction p : instructionArray) {
             int d1 = irrepsIn1.ir(p.i1()).dim(), d3 = p.irOut().dim(), mul = irrepsIn1.mul(p.i1());
             f += 2L * p.value().length + (long) d1 * mul + 2L * d1 * d3 * mul;
         }

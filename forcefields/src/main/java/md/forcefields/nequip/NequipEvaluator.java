@@ -148,6 +148,9 @@ public final class NequipEvaluator {
     /** Stops the worker threads. */
     public void close() { workers.close(); }
 
+    /** Ids of the evaluator's own worker threads (empty with one thread): for measuring their CPU time. */
+    public long[] workerThreadIds() { return workers.workerIds(); }
+
     /**
      * Splits pairs evenly, and nodes into ranges with about equal numbers of directed edges centred
      * on them (the edges of a node go to the thread that owns the node, so that the messages into a

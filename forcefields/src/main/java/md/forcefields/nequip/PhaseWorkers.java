@@ -38,6 +38,13 @@ final class PhaseWorkers implements AutoCloseable {
 
     int threads() { return threads; }
 
+    /** Ids of the worker threads (parts 1 … threads−1). */
+    long[] workerIds() {
+        long[] ids = new long[threads - 1];
+        for (int t = 1; t < threads; t++) ids[t - 1] = workers[t].threadId();
+        return ids;
+    }
+
     /** Runs body(0 … threads−1) and waits for all parts; rethrows the first failure. */
     void run(IntConsumer body) {
         if (threads == 1) { body.accept(0); return; }

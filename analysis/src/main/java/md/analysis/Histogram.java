@@ -84,11 +84,9 @@ public record Histogram(double lo, double hi, double[] values) {
             if (k >= 0) counts[k]++;
         }
 
-        long total() { return Arrays.stream(counts).sum(); }
-
         /** Probability density ({@code np.histogram(..., density=True)}): counts / (total * bin width). */
         Histogram density() {
-            double total = total();
+            double total = Arrays.stream(counts).sum();
             double[] v = new double[counts.length];
             if (total > 0) for (int i = 0; i < v.length; i++) v[i] = counts[i] / (total * (edges[i + 1] - edges[i]));
             return new Histogram(lo, hi, v);

@@ -32,9 +32,6 @@ final class MinimumImage {
         this.halfWidthSquared = 0.25 * w * w;
     }
 
-    /** Largest distance that is guaranteed to have a unique image: half the smallest periodic width. */
-    double uniqueImageRadius() { return Math.sqrt(halfWidthSquared); }
-
     /** Writes {@code r_j - r_i} (nearest image) into {@code out[0..2]} and returns its squared length. */
     double displacement(double[] x, int i, int j, double[] out) {
         double dx = x[3 * j] - x[3 * i], dy = x[3 * j + 1] - x[3 * i + 1], dz = x[3 * j + 2] - x[3 * i + 2];

@@ -15,8 +15,9 @@ import java.util.Optional;
  *       averaged over the reference; without one, the run's own first frame gives the bond lengths.</li>
  *   <li>Periodic systems: additionally total and element-resolved RDFs after the burn-in; with a
  *       reference, their errors and the RDF-window stability criterion.</li>
- *   <li>Always: MSD and diffusion coefficients per element (after burn-in, unwrapped), bond-angle
- *       distribution, and energy drift / temperature statistics when a thermo log is given.</li>
+ *   <li>Always: MSD per element (after burn-in, unwrapped; diffusion coefficients fitted for periodic
+ *       systems only), bond-angle distribution, and energy drift / temperature statistics when a thermo
+ *       log is given.</li>
  * </ul>
  */
 public final class TrajectoryAnalysis {
@@ -26,7 +27,9 @@ public final class TrajectoryAnalysis {
     public enum Criterion { BONDS, RDF }
 
     /**
-     * @param hrMin/hrMax/hrBins    h(r) binning (benchmark: 1e-6, 10 Å, 500)
+     * @param hrMin                 h(r) range start (benchmark: 1e-6 Å)
+     * @param hrMax                 h(r) range end (benchmark: 10 Å)
+     * @param hrBins                h(r) bins (benchmark: 500)
      * @param bondThresholdAngstrom bond-length criterion threshold (benchmark: 0.5 Å)
      * @param rdfBins               RDF binning (benchmark: 1e-6 to 6 Å, 500 bins)
      * @param rdfWindowPs           window of the RDF criterion (benchmark: 1 ps)
@@ -130,7 +133,9 @@ public final class TrajectoryAnalysis {
             double lagMax = m.lagPs()[maxLag];
             double start = o.msdFitStartPs() >= 0 ? o.msdFitStartPs() : 0.2 * lagMax;
             double end = o.msdFitEndPs() >= 0 ? o.msdFitEndPs() : lagMax;
-            for (var e : m.byElement().entrySet()) fits.put(e.getKey(), Diffusion.fit(m.lagPs(), e.getValue(), start, end));
+            // Without a periodic cell (a molecule in vacuum) the MSD after removing the centre of mass is
+            // bounded internal motion; a slope fitted to it would not be a diffusion coefficient.
+            if (periodic) for (var e : m.byElement().entrySet()) fits.put(e.getKey(), Diffusion.fit(m.lagPs(), e.getValue(), start, end));
         }
 
         Histogram adf = BondAngles.of(run.range(0, keep), bondList, BondAngles.DEFAULT_BINS);

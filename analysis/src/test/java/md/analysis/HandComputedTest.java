@@ -154,6 +154,10 @@ class HandComputedTest {
         assertArrayEquals(new double[] {0, 0.5, 1.0, 1.5, 2.0}, msd.lagPs(), 1e-15);
         assertArrayEquals(new double[] {0, 0.0025, 0.01, 0.0225, 0.04}, msd.byElement().get("H"), 1e-15);
         assertArrayEquals(msd.byElement().get("H"), msd.byElement().get("all"), 1e-15);
+        // The benchmark's running estimate MSD/(6τ): 0.0025 k² / (6 · 0.5 k) = k / 1200 Å²/ps.
+        double[] running = msd.runningDiffusivity("H");
+        assertTrue(Double.isNaN(running[0]));
+        for (int k = 1; k <= 4; k++) assertEquals(k / 1200.0, running[k], 1e-15);
         // A straight line MSD = 0.6 τ + 0.1 gives D = 0.1 Å²/ps = 1e-5 cm²/s.
         Diffusion.Fit fit = Diffusion.fit(new double[] {0, 1, 2, 3}, new double[] {0.1, 0.7, 1.3, 1.9}, 1, 3);
         assertEquals(3, fit.points());

@@ -13,7 +13,11 @@ public final class Main {
     /** Subcommands in the order {@code md help} lists them. */
     static List<Command> commands() {
         return List.of(
-                new ImportCommand()
+                new RunCommand(),
+                new EvalCommand(),
+                new ImportCommand(),
+                new AnalyzeCommand(),
+                new BenchCommand()
         );
     }
 

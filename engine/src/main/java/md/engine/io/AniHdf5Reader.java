@@ -81,18 +81,18 @@ public final class AniHdf5Reader {
         if (dims.length != 3 || dims[2] != 3)
             throw new UserError(where + "/coordinates has shape " + Arrays.toString(dims) + "; expected (conformers, atoms, 3)");
         int conformers = dims[0], n = dims[1];
-        double[] x = doubles(coords.getDataFlat());
+        double[] x = Hdf5Arrays.doubles(coords.getDataFlat());
         int[] fixedZ = null;
         int[] zPerConformer = null;
         double[] energies, forces;
         Map<String, Node> children = g.getChildren();
         if (children.containsKey("atomic_numbers")) {
-            fixedZ = ints(doubles(dataset(g, "atomic_numbers", where).getDataFlat()), where + "/atomic_numbers");
+            fixedZ = Hdf5Arrays.ints(Hdf5Arrays.doubles(dataset(g, "atomic_numbers", where).getDataFlat()), where + "/atomic_numbers");
             if (fixedZ.length != n) throw new UserError(where + "/atomic_numbers has " + fixedZ.length + " entries for " + n + " atoms");
             energies = optional(g, method + ".energy", conformers, where);
             forces = optional(g, method + ".forces", conformers * n * 3, where);
         } else if (children.containsKey("species")) {
-            zPerConformer = ints(doubles(dataset(g, "species", where).getDataFlat()), where + "/species");
+            zPerConformer = Hdf5Arrays.ints(Hdf5Arrays.doubles(dataset(g, "species", where).getDataFlat()), where + "/species");
             if (zPerConformer.length != conformers * n) throw new UserError(where + "/species has " + zPerConformer.length + " entries; expected " + conformers + "×" + n);
             energies = optional(g, "energies", conformers, where);
             forces = optional(g, "forces", conformers * n * 3, where);
@@ -130,28 +130,8 @@ public final class AniHdf5Reader {
     private static double[] optional(Group g, String name, int expectedSize, String where) {
         Node node = g.getChildren().get(name);
         if (!(node instanceof Dataset d)) return null;
-        double[] v = doubles(d.getDataFlat());
+        double[] v = Hdf5Arrays.doubles(d.getDataFlat());
         if (v.length != expectedSize) throw new UserError(where + "/" + name + " has " + v.length + " values; expected " + expectedSize);
         return v;
-    }
-
-    /** Widens whatever primitive array jhdf returns. */
-    static double[] doubles(Object flat) {
-        if (flat instanceof double[] a) return a;
-        if (flat instanceof float[] a) { double[] o = new double[a.length]; for (int i = 0; i < a.length; i++) o[i] = a[i]; return o; }
-        if (flat instanceof long[] a) { double[] o = new double[a.length]; for (int i = 0; i < a.length; i++) o[i] = a[i]; return o; }
-        if (flat instanceof int[] a) { double[] o = new double[a.length]; for (int i = 0; i < a.length; i++) o[i] = a[i]; return o; }
-        if (flat instanceof short[] a) { double[] o = new double[a.length]; for (int i = 0; i < a.length; i++) o[i] = a[i]; return o; }
-        if (flat instanceof byte[] a) { double[] o = new double[a.length]; for (int i = 0; i < a.length; i++) o[i] = a[i] & 0xff; return o; }
-        throw new IllegalArgumentException("unsupported HDF5 data type " + (flat == null ? "null" : flat.getClass().getSimpleName()));
-    }
-
-    static int[] ints(double[] v, String where) {
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] != Math.rint(v[i])) throw new UserError(where + " holds a non-integer value " + v[i]);
-            out[i] = (int) v[i];
-        }
-        return out;
     }
 }

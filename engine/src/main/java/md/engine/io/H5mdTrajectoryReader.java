@@ -48,7 +48,7 @@ public final class H5mdTrajectoryReader {
     private static List<Entry> read(Path file, HdfFile h5) {
         Node allNode = h5.getByPath("particles/all");
         if (!(allNode instanceof Group all)) throw new UserError(file + ": no /particles/all group; not an H5MD trajectory");
-        int[] z = AniHdf5Reader.ints(AniHdf5Reader.doubles(dataset(file, all, "species").getDataFlat()), file + ":/particles/all/species");
+        int[] z = Hdf5Arrays.ints(Hdf5Arrays.doubles(dataset(file, all, "species").getDataFlat()), file + ":/particles/all/species");
         int n = z.length;
         Group box = (Group) all.getChild("box");
         boolean[] pbc = new boolean[3];
@@ -56,17 +56,17 @@ public final class H5mdTrajectoryReader {
         Object[] b = (Object[]) boundary.getData();
         for (int k = 0; k < 3; k++) pbc[k] = "periodic".equals(String.valueOf(b[k]));
         Cell cell = Cell.NONE;
-        if (box.getChildren().containsKey("edges")) cell = new Cell(AniHdf5Reader.doubles(dataset(file, box, "edges").getDataFlat()), pbc);
+        if (box.getChildren().containsKey("edges")) cell = new Cell(Hdf5Arrays.doubles(dataset(file, box, "edges").getDataFlat()), pbc);
         Group position = (Group) all.getChild("position");
-        double[] x = AniHdf5Reader.doubles(dataset(file, position, "value").getDataFlat());
+        double[] x = Hdf5Arrays.doubles(dataset(file, position, "value").getDataFlat());
         long[] steps = (long[]) dataset(file, position, "step").getDataFlat();
-        double[] times = AniHdf5Reader.doubles(dataset(file, position, "time").getDataFlat());
+        double[] times = Hdf5Arrays.doubles(dataset(file, position, "time").getDataFlat());
         int frames = steps.length;
         double[] v = series(file, all, "velocity"), f = series(file, all, "force");
         Map<String, double[]> observables = new LinkedHashMap<>();
         if (h5.getChild("observables") instanceof Group obs)
             for (Node node : obs.getChildren().values())
-                if (node instanceof Group g) observables.put(g.getName(), AniHdf5Reader.doubles(dataset(file, g, "value").getDataFlat()));
+                if (node instanceof Group g) observables.put(g.getName(), Hdf5Arrays.doubles(dataset(file, g, "value").getDataFlat()));
         List<Entry> out = new ArrayList<>(frames);
         for (int k = 0; k < frames; k++) {
             Map<String, Object> info = new LinkedHashMap<>();
@@ -82,7 +82,7 @@ public final class H5mdTrajectoryReader {
     }
 
     private static double[] series(Path file, Group all, String name) {
-        return all.getChildren().get(name) instanceof Group g ? AniHdf5Reader.doubles(dataset(file, g, "value").getDataFlat()) : null;
+        return all.getChildren().get(name) instanceof Group g ? Hdf5Arrays.doubles(dataset(file, g, "value").getDataFlat()) : null;
     }
 
     private static double[] slice(double[] a, int k, int n) { return java.util.Arrays.copyOfRange(a, 3 * n * k, 3 * n * (k + 1)); }

@@ -23,6 +23,8 @@ import md.core.Cell;
 final class CellListBuilder {
     /** More bins than this many per atom only cost memory and empty-bin loops. */
     private static final int MAX_BINS_PER_ATOM = 2;
+    /** Bin offsets searched per bin; beyond this a cell is so small for the cutoff that it is surely a mistake. */
+    private static final long MAX_STENCIL = 1_000_000;
 
     int[] first = new int[0];
     int[] second = new int[0];
@@ -36,7 +38,8 @@ final class CellListBuilder {
     private int[] atomsByBin = new int[0];
 
     void build(double[] x, int n, Cell cell, double rlist) {
-        if (!(rlist > 0) || !Double.isFinite(rlist)) throw new IllegalArgumentException("neighbour-list cutoff must be positive and finite, got " + rlist);
+        if (!(rlist >= 0) || !Double.isFinite(rlist)) throw new IllegalArgumentException("neighbour-list cutoff must be zero or positive and finite, got " + rlist);
+        if (rlist == 0) { pairCount = 0; return; }   // force fields without pair terms (bonded only)
         boolean usesCell = cell.isPeriodic();
         double[] lattice = usesCell ? cell.vectors() : new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1};
         boolean[] pbc = usesCell ? cell.pbc() : new boolean[3];
@@ -120,6 +123,17 @@ final class CellListBuilder {
         double rlist2 = rlist * rlist;
         int count = 0;
         if (first.length == 0) growPairs(Math.max(16, 64 * n));
+        // Pairs come out grouped by their first atom (all partners of i consecutive), which lets force
+        // kernels keep the force on i in registers.
+        long stencilSize = (2L * reach[0] + 1) * (2L * reach[1] + 1) * (2L * reach[2] + 1);
+        if (stencilSize > MAX_STENCIL)
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "neighbour-list cutoff %.3g Å spans %d periodic images of a cell only %.3g × %.3g × %.3g Å wide; the cell is far too small for this cutoff",
+                    rlist, stencilSize, widths[0], widths[1], widths[2]));
+        int stencil = (int) stencilSize;
+        int[] nbBegin = new int[stencil], nbEnd = new int[stencil];
+        double[] nbShift = new double[3 * stencil];
+        boolean[] nbPositive = new boolean[stencil];
         int[] src = new int[3], dst = new int[3], img = new int[3];
         for (src[0] = 0; src[0] < bins[0]; src[0]++)
         for (src[1] = 0; src[1] < bins[1]; src[1]++)
@@ -127,21 +141,28 @@ final class CellListBuilder {
             int srcBin = (src[0] * bins[1] + src[1]) * bins[2] + src[2];
             int srcBegin = binStart[srcBin], srcEnd = binStart[srcBin + 1];
             if (srcBegin == srcEnd) continue;
+            int m = 0;
             for (int d0 = -reach[0]; d0 <= reach[0]; d0++)
             for (int d1 = -reach[1]; d1 <= reach[1]; d1++)
             for (int d2 = -reach[2]; d2 <= reach[2]; d2++) {
                 if (!target(src, d0, d1, d2, bins, pbc, dst, img)) continue;
                 int dstBin = (dst[0] * bins[1] + dst[1]) * bins[2] + dst[2];
-                int dstBegin = binStart[dstBin], dstEnd = binStart[dstBin + 1];
-                if (dstBegin == dstEnd) continue;
-                boolean positiveImage = img[0] > 0 || (img[0] == 0 && (img[1] > 0 || (img[1] == 0 && img[2] > 0)));
-                double sx = img[0] * lattice[0] + img[1] * lattice[3] + img[2] * lattice[6];
-                double sy = img[0] * lattice[1] + img[1] * lattice[4] + img[2] * lattice[7];
-                double sz = img[0] * lattice[2] + img[1] * lattice[5] + img[2] * lattice[8];
-                for (int a = srcBegin; a < srcEnd; a++) {
-                    int i = atomsByBin[a];
+                if (binStart[dstBin] == binStart[dstBin + 1]) continue;
+                nbBegin[m] = binStart[dstBin];
+                nbEnd[m] = binStart[dstBin + 1];
+                nbPositive[m] = img[0] > 0 || (img[0] == 0 && (img[1] > 0 || (img[1] == 0 && img[2] > 0)));
+                nbShift[3 * m] = img[0] * lattice[0] + img[1] * lattice[3] + img[2] * lattice[6];
+                nbShift[3 * m + 1] = img[0] * lattice[1] + img[1] * lattice[4] + img[2] * lattice[7];
+                nbShift[3 * m + 2] = img[0] * lattice[2] + img[1] * lattice[5] + img[2] * lattice[8];
+                m++;
+            }
+            for (int a = srcBegin; a < srcEnd; a++) {
+                int i = atomsByBin[a];
+                for (int q = 0; q < m; q++) {
+                    double sx = nbShift[3 * q], sy = nbShift[3 * q + 1], sz = nbShift[3 * q + 2];
                     double xi = wrapped[3 * i] - sx, yi = wrapped[3 * i + 1] - sy, zi = wrapped[3 * i + 2] - sz;
-                    for (int b = dstBegin; b < dstEnd; b++) {
+                    boolean positiveImage = nbPositive[q];
+                    for (int b = nbBegin[q], end = nbEnd[q]; b < end; b++) {
                         int j = atomsByBin[b];
                         if (j < i || (j == i && !positiveImage)) continue;
                         double dx = wrapped[3 * j] - xi, dy = wrapped[3 * j + 1] - yi, dz = wrapped[3 * j + 2] - zi;

@@ -24,10 +24,11 @@ public final class VerletNeighborList {
     private double[] positionsAtBuild;
     private double[] cellAtBuild;
     private boolean[] pbcAtBuild;
+    private Cell cellObjectAtBuild;  // Cell is immutable: the same object needs no comparison (and no array copies per step)
     private long rebuildCount;
 
     public VerletNeighborList(double cutoffAngstrom, double skinAngstrom) {
-        if (!(cutoffAngstrom > 0) || !Double.isFinite(cutoffAngstrom)) throw new IllegalArgumentException("neighbour-list cutoff must be positive, got " + cutoffAngstrom + " Å");
+        if (!(cutoffAngstrom >= 0) || !Double.isFinite(cutoffAngstrom)) throw new IllegalArgumentException("neighbour-list cutoff must be zero or positive, got " + cutoffAngstrom + " Å");
         if (!(skinAngstrom >= 0) || !Double.isFinite(skinAngstrom)) throw new IllegalArgumentException("neighbour-list skin must be zero or positive, got " + skinAngstrom + " Å");
         this.cutoffAngstrom = cutoffAngstrom;
         this.skinAngstrom = skinAngstrom;
@@ -58,6 +59,7 @@ public final class VerletNeighborList {
         positionsAtBuild = Arrays.copyOf(atoms.positions(), 3 * n);
         cellAtBuild = atoms.cell().vectors();
         pbcAtBuild = atoms.cell().pbc();
+        cellObjectAtBuild = atoms.cell();
         rebuildCount++;
     }
 
@@ -67,7 +69,7 @@ public final class VerletNeighborList {
     public boolean needsRebuild(Atoms atoms) {
         if (positionsAtBuild == null || positionsAtBuild.length != 3 * atoms.size()) return true;
         Cell cell = atoms.cell();
-        if (!Arrays.equals(cellAtBuild, cell.vectors()) || !Arrays.equals(pbcAtBuild, cell.pbc())) return true;
+        if (cell != cellObjectAtBuild && (!Arrays.equals(cellAtBuild, cell.vectors()) || !Arrays.equals(pbcAtBuild, cell.pbc()))) return true;
         double limit2 = 0.25 * skinAngstrom * skinAngstrom;
         double[] x = atoms.positions();
         for (int i = 0; i < x.length; i += 3) {

@@ -43,8 +43,15 @@ public final class LennardJones implements ForceField {
     private int[] tableElements = new int[0];
     private int[] typeOfAtom = new int[0];
     private int[] lastAtomicNumbers;
-    private double[] c12, c6, rc2, energyShift, forceShiftSlope, rc;
+    private Coefficients[] table;
     private int nt;
+
+    /**
+     * Per type pair: 4εσ¹², 4εσ⁶, r_c², E(r_c) when shifted, E'(r_c) for shifted force, r_c. Kept in
+     * objects rather than double[] so the JIT knows force-array stores cannot change them and keeps
+     * them in registers.
+     */
+    private record Coefficients(double c12, double c6, double rc2, double energyShift, double forceShiftSlope, double rc) {}
 
     private LennardJones(Builder b) {
         this.speciesParameters = new LinkedHashMap<>(b.species);
@@ -177,33 +184,44 @@ public final class LennardJones implements ForceField {
         int pairs = neighbors.pairCount();
         int[] type = typeOfAtom;
         final int ntypes = nt;
+        final Coefficients[] coefficients = table;
         final boolean forceShift = shift == Shift.FORCE;
         double energy = 0, wxx = 0, wyy = 0, wzz = 0, wxy = 0, wxz = 0, wyz = 0;
-        for (int p = 0; p < pairs; p++) {
-            int i = first[p], j = second[p];
-            double dx = x[3 * j] + sh[3 * p] - x[3 * i];
-            double dy = x[3 * j + 1] + sh[3 * p + 1] - x[3 * i + 1];
-            double dz = x[3 * j + 2] + sh[3 * p + 2] - x[3 * i + 2];
-            double r2 = dx * dx + dy * dy + dz * dz;
-            int t = type[i] * ntypes + type[j];
-            if (r2 >= rc2[t]) continue;
-            double inv2 = 1.0 / r2;
-            double inv6 = inv2 * inv2 * inv2;
-            double a12 = c12[t] * inv6, a6 = c6[t];
-            double e = inv6 * (a12 - a6) - energyShift[t];
-            // F_j = fOverR * d with fOverR = -E'(r)/r
-            double fOverR = inv6 * (12 * a12 - 6 * a6) * inv2;
-            if (forceShift) {
-                double r = Math.sqrt(r2);
-                e -= (r - rc[t]) * forceShiftSlope[t];
-                fOverR += forceShiftSlope[t] / r;
+        // Pairs usually come grouped by their first atom (the engine's builder does so); the force on
+        // i is then accumulated in registers over its run of pairs.
+        int p = 0;
+        while (p < pairs) {
+            final int i = first[p];
+            final double xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2];
+            final int rowOfI = type[i] * ntypes;
+            double fix = 0, fiy = 0, fiz = 0;
+            for (; p < pairs && first[p] == i; p++) {
+                int j = second[p];
+                double dx = x[3 * j] + sh[3 * p] - xi;
+                double dy = x[3 * j + 1] + sh[3 * p + 1] - yi;
+                double dz = x[3 * j + 2] + sh[3 * p + 2] - zi;
+                double r2 = dx * dx + dy * dy + dz * dz;
+                Coefficients c = coefficients[rowOfI + type[j]];
+                if (r2 >= c.rc2()) continue;
+                double inv2 = 1.0 / r2;
+                double inv6 = inv2 * inv2 * inv2;
+                double a12 = c.c12() * inv6, a6 = c.c6();
+                double e = inv6 * (a12 - a6) - c.energyShift();
+                // F_j = fOverR * d with fOverR = -E'(r)/r
+                double fOverR = inv6 * (12 * a12 - 6 * a6) * inv2;
+                if (forceShift) {
+                    double r = Math.sqrt(r2);
+                    e -= (r - c.rc()) * c.forceShiftSlope();
+                    fOverR += c.forceShiftSlope() / r;
+                }
+                energy += e;
+                double fx = fOverR * dx, fy = fOverR * dy, fz = fOverR * dz;
+                forcesOut[3 * j] += fx; forcesOut[3 * j + 1] += fy; forcesOut[3 * j + 2] += fz;
+                fix -= fx; fiy -= fy; fiz -= fz;
+                wxx += dx * fx; wyy += dy * fy; wzz += dz * fz;
+                wxy += dx * fy; wxz += dx * fz; wyz += dy * fz;
             }
-            energy += e;
-            double fx = fOverR * dx, fy = fOverR * dy, fz = fOverR * dz;
-            forcesOut[3 * j] += fx; forcesOut[3 * j + 1] += fy; forcesOut[3 * j + 2] += fz;
-            forcesOut[3 * i] -= fx; forcesOut[3 * i + 1] -= fy; forcesOut[3 * i + 2] -= fz;
-            wxx += dx * fx; wyy += dy * fy; wzz += dz * fz;
-            wxy += dx * fy; wxz += dx * fz; wyz += dy * fz;
+            forcesOut[3 * i] += fix; forcesOut[3 * i + 1] += fiy; forcesOut[3 * i + 2] += fiz;
         }
         if (virialOut != null) {
             virialOut[0] = wxx; virialOut[1] = wxy; virialOut[2] = wxz;
@@ -228,22 +246,18 @@ public final class LennardJones implements ForceField {
 
     private void buildTables(int[] elements) {
         int k = elements.length;
-        c12 = new double[k * k]; c6 = new double[k * k]; rc2 = new double[k * k];
-        energyShift = new double[k * k]; forceShiftSlope = new double[k * k]; rc = new double[k * k];
+        Coefficients[] t = new Coefficients[k * k];
         for (int a = 0; a < k; a++) for (int b = 0; b < k; b++) {
             PairParameters p = parameters(elements[a], elements[b]);
             if (p == null)
                 throw new IllegalArgumentException("Lennard-Jones has no parameters for the pair " + Elements.symbol(elements[a]) + "-" + Elements.symbol(elements[b])
                         + "; give both elements under 'species' or the pair under 'pairs'");
-            int t = a * k + b;
             double s6 = Math.pow(p.sigmaAngstrom(), 6);
-            c12[t] = 4 * p.epsilonEv() * s6 * s6;
-            c6[t] = 4 * p.epsilonEv() * s6;
-            rc[t] = p.cutoffAngstrom();
-            rc2[t] = rc[t] * rc[t];
-            if (shift != Shift.NONE) energyShift[t] = bare(p, rc[t]);
-            if (shift == Shift.FORCE) forceShiftSlope[t] = bareDerivative(p, rc[t]);
+            double rc = p.cutoffAngstrom();
+            t[a * k + b] = new Coefficients(4 * p.epsilonEv() * s6 * s6, 4 * p.epsilonEv() * s6, rc * rc,
+                    shift != Shift.NONE ? bare(p, rc) : 0, shift == Shift.FORCE ? bareDerivative(p, rc) : 0, rc);
         }
+        table = t;
         tableElements = elements;
         nt = k;
     }

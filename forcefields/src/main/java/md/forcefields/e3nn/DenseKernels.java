@@ -31,6 +31,11 @@ public final class DenseKernels {
                             double[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) return;
         if (VECTORIZED) {
+            int l = VectorKernels.lanes();
+            if (m <= 8 && alpha == 1 && n % l == 0) {
+                VectorKernels.fewRows(m, n, kk, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                return;
+            }
             VectorKernels.gemm(m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
@@ -47,17 +52,22 @@ public final class DenseKernels {
         }
     }
 
-    /** y[yOff + j] += α·x[xOff + j] for j < n. */
-    public static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
-        if (VECTORIZED && n >= 8) { VectorKernels.axpy(n, alpha, x, xOff, y, yOff); return; }
-        for (int j = 0; j < n; j++) y[yOff + j] += alpha * x[xOff + j];
-    }
-
-    /** Σ_j x[xOff + j]·y[yOff + j]. */
-    public static double dot(int n, double[] x, int xOff, double[] y, int yOff) {
-        if (VECTORIZED && n >= 8) return VectorKernels.dot(n, x, xOff, y, yOff);
-        double s = 0;
-        for (int j = 0; j < n; j++) s += x[xOff + j] * y[yOff + j];
-        return s;
+    /**
+     * C[i][j] = α Σ_k A[i][k]·B[j][k] (B transposed; overwrites C) — dot products of the rows of A with
+     * the rows of B, for short row counts and long k.
+     */
+    public static void gemmTransB(int m, int n, int kk, double alpha,
+                                  double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                                  double[] c, int cOff, int ldc) {
+        if (VECTORIZED && kk >= 8) {
+            VectorKernels.gemmTransB(m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < kk; k++) s += a[aOff + i * lda + k] * b[bOff + j * ldb + k];
+                c[cOff + i * ldc + j] = alpha * s;
+            }
     }
 }

@@ -17,6 +17,7 @@ public final class SphericalHarmonics {
     private final int[][] ia, ib, ic;
     private final double[][] coef;
     private final double[] scratchGrad; // dY/du for the current vector, (lmax+1)² x 3
+    private final double[] unit = new double[3];
 
     public SphericalHarmonics(int lmax) {
         if (lmax < 0) throw new IllegalArgumentException("lmax must be >= 0, got " + lmax);
@@ -65,7 +66,8 @@ public final class SphericalHarmonics {
     public void evaluate(double vx, double vy, double vz, double[] y, int yOff, double[] grad, int gOff) {
         double r = Math.sqrt(vx * vx + vy * vy + vz * vz);
         double x = vx / r, yy = vy / r, z = vz / r;
-        double[] u = {x, yy, z};
+        double[] u = unit;
+        u[0] = x; u[1] = yy; u[2] = z;
         double[] g = scratchGrad; // dY/du
         y[yOff] = 1;
         if (grad != null) { g[0] = 0; g[1] = 0; g[2] = 0; }

@@ -27,10 +27,14 @@ public final class TensorProductUvu {
      * offset, path weight, and the nonzero Wigner 3j entries (a, b, c, value).
      */
     public record Instruction(int i1, int i2, Irrep irOut, int slot, int outBlock, int outChannelOffset,
-                              int weightOffset, double pathWeight, int[] a, int[] b, int[] c, double[] value) {}
+                              int weightOffset, double pathWeight, int[] a, int[] b, int[] c, double[] value, Dims dims) {}
+
+    /** Sizes and offsets of a path, precomputed for the kernels. */
+    public record Dims(int d1, int mul1, int offset1, int offset2, int d3, int mulOut, int offsetOut) {}
 
     private final Irreps irrepsIn1, irrepsIn2, irrepsSlots, irrepsOut;
     private final List<Instruction> instructions;
+    private final Instruction[] instructionArray;
     private final int weightNumel, scratchSize;
 
     /** The convolution TP: every product irrep accepted by {@code allowed} gets a slot. */
@@ -82,13 +86,23 @@ public final class TensorProductUvu {
             }
             int sortedPos = sorted.perm()[r.slot()];
             double pw = Math.sqrt((double) r.ir().dim() / irrepsIn2.mul(r.i2())); // one path per slot
-            ins.add(new Instruction(r.i1(), r.i2(), r.ir(), r.slot(), block[sortedPos], chOff[sortedPos],
-                    r.weightOffset(), pw, ia, ib, ic, val));
+            int ob = block[sortedPos];
+            Dims dims = new Dims(2 * l1 + 1, irrepsIn1.mul(r.i1()), irrepsIn1.offset(r.i1()), irrepsIn2.offset(r.i2()),
+                    d3, irrepsOut.mul(ob), irrepsOut.offset(ob));
+            ins.add(new Instruction(r.i1(), r.i2(), r.ir(), r.slot(), ob, chOff[sortedPos], r.weightOffset(), pw, ia, ib, ic, val, dims));
             int mul = irrepsIn1.mul(r.i1());
-            maxScratch = Math.max(maxScratch, 2 * (2 * l1 + 1) * d3 + (2 * l1 + 1) * mul + mul);
+            maxScratch = Math.max(maxScratch, 2 * (2 * l1 + 1) * d3 + 2 * (2 * l1 + 1) * mul);
         }
         instructions = List.copyOf(ins);
+        instructionArray = ins.toArray(new Instruction[0]);
         scratchSize = maxScratch;
+    }
+
+    private static final int LANES = DenseKernels.VECTORIZED ? VectorKernels.lanes() : 0;
+
+    /** Whether the fused vector kernels handle {@code mul} channels (whole vectors), else the generic path. */
+    private static boolean fused(int mul) {
+        return LANES > 0 && mul % LANES == 0;
     }
 
     private TensorProductUvu(TensorProductUvu full, List<Instruction> kept) {
@@ -97,6 +111,7 @@ public final class TensorProductUvu {
         irrepsSlots = full.irrepsSlots;
         irrepsOut = full.irrepsOut;
         instructions = List.copyOf(kept);
+        instructionArray = kept.toArray(new Instruction[0]);
         weightNumel = full.weightNumel;
         scratchSize = full.scratchSize;
     }
@@ -118,7 +133,7 @@ public final class TensorProductUvu {
             int mul = irrepsIn1.mul(p.i1());
             for (int u = 0; u < mul; u++) cols[off + u] = p.weightOffset() + u;
             ins.add(new Instruction(p.i1(), p.i2(), p.irOut(), p.slot(), p.outBlock(), p.outChannelOffset(), off,
-                    p.pathWeight(), p.a(), p.b(), p.c(), p.value()));
+                    p.pathWeight(), p.a(), p.b(), p.c(), p.value(), p.dims()));
             off += mul;
         }
         TensorProductUvu t = new TensorProductUvu(this, ins);
@@ -152,7 +167,7 @@ public final class TensorProductUvu {
     /** Multiply-adds ×2 of {@link #forwardEdge} for one edge. */
     public long flopsPerEdge() {
         long f = 0;
-        for (Instruction p : instructions) {
+        for (Instruction p : instructionArray) {
             int d1 = irrepsIn1.ir(p.i1()).dim(), d3 = p.irOut().dim(), mul = irrepsIn1.mul(p.i1());
             f += 2L * p.value().length + (long) d1 * mul + 2L * d1 * d3 * mul;
         }
@@ -162,68 +177,74 @@ public final class TensorProductUvu {
     /**
      * out[centre] += scale · TP(x1[neighbor], y; w) for one edge. x1 and out are batched over
      * {@code nodes} rows ({@link Layout}); y at {@code y[yOff…]} in e3nn order; w at {@code w[wOff…]}.
+     * Per path: out[c][u] += Σ_a Tᵀ[c][a]·(x1[a][u]·w[u]) with T[a][c] = pw·scale·Σ_b C[a,b,c]·Y[b],
+     * one small matrix product over the contiguous channels.
      */
     public void forwardEdge(double[] x1, int neighbor, double[] y, int yOff, double[] w, int wOff,
                             double[] out, int centre, int nodes, double scale, double[] scratch) {
-        for (Instruction p : instructions) {
-            Irrep ir1 = irrepsIn1.ir(p.i1());
-            int d1 = ir1.dim(), d3 = p.irOut().dim(), mul = irrepsIn1.mul(p.i1()), mulOut = irrepsOut.mul(p.outBlock());
-            double[] t = scratch; // T[a][c] = pw·scale·Σ_b C[a,b,c] Y[b] at 0; xw[a][u] at d1*d3
+        for (Instruction p : instructionArray) {
+            Dims dm = p.dims();
+            int d1 = dm.d1(), d3 = dm.d3(), mul = dm.mul1(), mulOut = dm.mulOut();
+            double[] t = scratch; // Tᵀ[c][a] at 0; xw[a][u] at d1*d3
             java.util.Arrays.fill(t, 0, d1 * d3, 0.0);
-            int y2 = yOff + irrepsIn2.offset(p.i2());
+            int y2 = yOff + dm.offset2();
             double s = p.pathWeight() * scale;
-            for (int k = 0; k < p.value().length; k++) t[p.a()[k] * d3 + p.c()[k]] += s * p.value()[k] * y[y2 + p.b()[k]];
-            int xw = d1 * d3, xBase = Layout.index(irrepsIn1, nodes, p.i1(), neighbor, 0);
+            int[] pa = p.a(), pb = p.b(), pc = p.c();
+            double[] val = p.value();
+            for (int k = 0; k < val.length; k++) t[pc[k] * d1 + pa[k]] += s * val[k] * y[y2 + pb[k]];
+            int xw = d1 * d3, xBase = nodes * dm.offset1() + neighbor * d1 * mul;
             int wo = wOff + p.weightOffset();
-            for (int a = 0; a < d1; a++)
-                for (int u = 0; u < mul; u++) t[xw + a * mul + u] = x1[xBase + a * mul + u] * w[wo + u];
-            int oBase = Layout.index(irrepsOut, nodes, p.outBlock(), centre, 0) + p.outChannelOffset();
-            for (int c = 0; c < d3; c++)
-                for (int a = 0; a < d1; a++) {
-                    double tac = t[a * d3 + c];
-                    if (tac != 0) DenseKernels.axpy(mul, tac, t, xw + a * mul, out, oBase + c * mulOut);
-                }
+            int oBase = nodes * dm.offsetOut() + centre * d3 * mulOut + p.outChannelOffset();
+            if (fused(mul)) {
+                VectorKernels.tpForward(d1, d3, mul, t, x1, xBase, w, wo, out, oBase, mulOut);
+                continue;
+            }
+            for (int a = 0; a < d1; a++) {
+                int xa = xBase + a * mul, ta = xw + a * mul;
+                for (int u = 0; u < mul; u++) t[ta + u] = x1[xa + u] * w[wo + u];
+            }
+            DenseKernels.gemm(d3, mul, d1, 1.0, t, 0, d1, t, xw, mul, out, oBase, mulOut, true);
         }
     }
 
     /**
      * Backward of {@link #forwardEdge} given dOut (batched over nodes): accumulates dx1[neighbor],
-     * dy[dyOff…] and dw[dwOff…].
+     * dy[dyOff…] and dw[dwOff…]. With G = T·dOut (d1 × mul): dw[u] += Σ_a x1[a][u]·G[a][u],
+     * dx1[a][u] += w[u]·G[a][u], dY[b] += Σ_{a,c} C[a,b,c]·s·Σ_u x1[a][u]·w[u]·dOut[c][u].
      */
     public void backwardEdge(double[] x1, int neighbor, double[] y, int yOff, double[] w, int wOff,
                              double[] dOut, int centre, int nodes, double scale,
                              double[] dx1, double[] dy, int dyOff, double[] dw, int dwOff, double[] scratch) {
-        for (Instruction p : instructions) {
-            Irrep ir1 = irrepsIn1.ir(p.i1());
-            int d1 = ir1.dim(), d3 = p.irOut().dim(), mul = irrepsIn1.mul(p.i1()), mulOut = irrepsOut.mul(p.outBlock());
-            double[] t = scratch; // T at 0, dT at d1*d3, G[a][u] at 2*d1*d3, tmp at 2*d1*d3 + d1*mul
-            int dtOff = d1 * d3, gOff = 2 * d1 * d3, tmp = gOff + d1 * mul;
+        for (Instruction p : instructionArray) {
+            Dims dm = p.dims();
+            int d1 = dm.d1(), d3 = dm.d3(), mul = dm.mul1(), mulOut = dm.mulOut();
+            double[] t = scratch; // T[a][c] at 0, dT[a][c] at d1*d3, G[a][u] at 2*d1*d3, xw[a][u] after G
+            int dtOff = d1 * d3, gOff = 2 * d1 * d3, xwOff = gOff + d1 * mul;
             java.util.Arrays.fill(t, 0, d1 * d3, 0.0);
-            int y2 = yOff + irrepsIn2.offset(p.i2());
+            int y2 = yOff + dm.offset2();
             double s = p.pathWeight() * scale;
-            for (int k = 0; k < p.value().length; k++) t[p.a()[k] * d3 + p.c()[k]] += p.value()[k] * y[y2 + p.b()[k]];
-            int xBase = Layout.index(irrepsIn1, nodes, p.i1(), neighbor, 0);
-            int oBase = Layout.index(irrepsOut, nodes, p.outBlock(), centre, 0) + p.outChannelOffset();
+            int[] pa = p.a(), pb = p.b(), pc = p.c();
+            double[] val = p.value();
+            for (int k = 0; k < val.length; k++) t[pa[k] * d3 + pc[k]] += s * val[k] * y[y2 + pb[k]];
+            int xBase = nodes * dm.offset1() + neighbor * d1 * mul;
+            int oBase = nodes * dm.offsetOut() + centre * d3 * mulOut + p.outChannelOffset();
             int wo = wOff + p.weightOffset(), dwo = dwOff + p.weightOffset();
-            for (int a = 0; a < d1; a++) {
-                // G[a][u] = Σ_c T[a][c]·dOut[c][u]
-                int g = gOff + a * mul;
-                java.util.Arrays.fill(t, g, g + mul, 0.0);
-                for (int c = 0; c < d3; c++) {
-                    double tac = t[a * d3 + c];
-                    if (tac != 0) DenseKernels.axpy(mul, tac, dOut, oBase + c * mulOut, t, g);
+            if (fused(mul)) {
+                VectorKernels.tpBackward(d1, d3, mul, t, s, x1, xBase, w, wo, dOut, oBase, mulOut, dx1, dw, dwo, t, dtOff);
+            } else {
+                DenseKernels.gemm(d1, mul, d3, 1.0, t, 0, d3, dOut, oBase, mulOut, t, gOff, mul, false);
+                for (int a = 0; a < d1; a++) {
+                    int xa = xBase + a * mul, g = gOff + a * mul, xw = xwOff + a * mul;
+                    for (int u = 0; u < mul; u++) {
+                        double gu = t[g + u], xu = x1[xa + u], wu = w[wo + u];
+                        dw[dwo + u] += xu * gu;
+                        dx1[xa + u] += wu * gu;
+                        t[xw + u] = xu * wu;
+                    }
                 }
-                int xa = xBase + a * mul;
-                // tmp[u] = w[u]·x1[a][u]; dT[a][c] = s Σ_u tmp[u] dOut[c][u]
-                for (int u = 0; u < mul; u++) t[tmp + u] = w[wo + u] * x1[xa + u];
-                for (int c = 0; c < d3; c++) t[dtOff + a * d3 + c] = s * DenseKernels.dot(mul, t, tmp, dOut, oBase + c * mulOut);
-                for (int u = 0; u < mul; u++) {
-                    double gu = s * t[g + u];
-                    dw[dwo + u] += x1[xa + u] * gu;
-                    dx1[xa + u] += w[wo + u] * gu;
-                }
+                DenseKernels.gemmTransB(d1, d3, mul, s, t, xwOff, mul, dOut, oBase, mulOut, t, dtOff, d3);
             }
-            for (int k = 0; k < p.value().length; k++) dy[dyOff + irrepsIn2.offset(p.i2()) + p.b()[k]] += p.value()[k] * t[dtOff + p.a()[k] * d3 + p.c()[k]];
+            for (int k = 0; k < val.length; k++) dy[dyOff + dm.offset2() + pb[k]] += val[k] * t[dtOff + pa[k] * d3 + pc[k]];
         }
     }
 }

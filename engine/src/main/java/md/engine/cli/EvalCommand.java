@@ -1,0 +1,142 @@
+package md.engine.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+import md.core.Elements;
+import md.engine.config.ConfigNode;
+import md.engine.config.ForceFieldConfig;
+import md.engine.io.ExtxyzWriter;
+import md.engine.io.StructureReader;
+import md.engine.neighbors.VerletNeighborList;
+import md.engine.system.Frame;
+import md.engine.system.MolecularSystem;
+import md.forcefields.Atoms;
+import md.forcefields.ForceField;
+import md.forcefields.NeighborList;
+
+/**
+ * {@code md eval --forcefield FF input.{extxyz,npz}}: energy and forces of every frame with a force
+ * field, written as extended XYZ (ASE reads {@code energy} and {@code forces}). A reference energy in
+ * the input is kept as {@code ref_energy}, and errors against the input's labels are summarised.
+ */
+public final class EvalCommand implements Command {
+
+    @Override public String name() { return "eval"; }
+
+    @Override public String summary() { return "energies and forces of every frame of a structure file with a force field"; }
+
+    @Override public String usage() {
+        return """
+                usage: md eval --forcefield FF [-o OUTPUT.extxyz] INPUT
+
+                Single-point energy and forces of every frame of INPUT (.extxyz/.xyz, .npz MD17/rMD17,
+                .h5 ANI data) with a force field; writes extended XYZ with energy (eV) and forces (eV/Å)
+                per frame, readable by ase.io.read(OUTPUT, index=':').
+
+                FF is one of
+                  a YAML file with the force field's keys (type: lennard-jones, ...),
+                  a run input (its 'forcefield' section is used),
+                  inline YAML: --forcefield '{type: lennard-jones, epsilon_eV: 0.0104, sigma_A: 3.4, cutoff_A: 8.5}'
+
+                options:
+                  -o, --output FILE   output file (default: INPUT's name with .eval.extxyz, in the current folder)
+                  --quiet             no summary line
+
+                Periodic frames include every periodic image within the cutoff (no minimum-image limit).
+                When INPUT has reference energies/forces, the summary reports the mean absolute errors.""";
+    }
+
+    @Override public int run(String[] args) throws Exception {
+        String ffArg = null;
+        Path input = null, output = null;
+        boolean quiet = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--forcefield", "-f" -> ffArg = value(args, ++i, "--forcefield needs a YAML file or inline YAML");
+                case "--output", "-o" -> output = Path.of(value(args, ++i, "--output needs a file name"));
+                case "--quiet", "-q" -> quiet = true;
+                default -> {
+                    if (a.startsWith("-")) throw new UserError("unknown option '" + a + "'; expected --forcefield FF, --output FILE or --quiet (md eval --help)");
+                    if (input != null) throw new UserError("more than one input file given ('" + input + "' and '" + a + "'); expected exactly one");
+                    input = Path.of(a);
+                }
+            }
+        }
+        if (ffArg == null) throw new UserError("no force field given; expected --forcefield FILE.yaml or --forcefield '{type: ..., ...}'");
+        if (input == null) throw new UserError("no input file given; expected md eval --forcefield FF INPUT.extxyz");
+        if (output == null) output = Path.of(input.getFileName().toString().replaceFirst("\\.[^.]*$", "") + ".eval.extxyz");
+        if (output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize()))
+            throw new UserError("the output " + output + " would overwrite the input; expected another --output file");
+
+        ForceFieldConfig ffConfig = forceFieldConfig(ffArg);
+        List<Frame> frames = StructureReader.readAll(input);
+        if (frames.isEmpty()) throw new UserError(input + ": no frames; expected at least one structure");
+        double energyAbsErr = 0, forceAbsErr = 0;
+        long energyCount = 0, forceCount = 0;
+        try (ForceField ff = ffConfig.create(); ExtxyzWriter writer = ExtxyzWriter.create(output)) {
+            for (int k = 0; k < frames.size(); k++) {
+                Frame frame = frames.get(k);
+                MolecularSystem system = MolecularSystem.fromFrame(frame, input + ", frame " + k);
+                requireSupported(ff, system, ffConfig, input, k);
+                Atoms atoms = system.atoms();
+                NeighborList list = VerletNeighborList.pairsWithin(atoms, ff.cutoffAngstrom());
+                double[] forces = new double[3 * system.size()];
+                double energy = ff.compute(atoms, list, forces, null);
+                Map<String, Object> info = new LinkedHashMap<>(frame.info());
+                if (frame.energyEv() != null) {
+                    info.put("ref_energy", frame.energyEv());
+                    energyAbsErr += Math.abs(energy - frame.energyEv());
+                    energyCount++;
+                }
+                if (frame.forces() != null) {
+                    for (int i = 0; i < forces.length; i++) forceAbsErr += Math.abs(forces[i] - frame.forces()[i]);
+                    forceCount += forces.length;
+                }
+                writer.write(new Frame(frame.atomicNumbers(), frame.positions(), frame.cell(), energy, forces, frame.velocities(), info));
+            }
+        }
+        if (!quiet) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "md eval: %d frames of %s with %s -> %s", frames.size(), input, ffConfig.spec().type(), output));
+            if (energyCount > 0) sb.append(String.format(Locale.ROOT, "; vs the input's labels: energy MAE %.6g eV", energyAbsErr / energyCount));
+            if (forceCount > 0) sb.append(String.format(Locale.ROOT, ", force MAE %.6g eV/Å", forceAbsErr / forceCount));
+            System.out.println(sb);
+        }
+        return 0;
+    }
+
+    private static String value(String[] args, int i, String message) {
+        if (i >= args.length) throw new UserError(message);
+        return args[i];
+    }
+
+    /** A force-field YAML file, a run input's forcefield section, or inline YAML. */
+    static ForceFieldConfig forceFieldConfig(String arg) {
+        ConfigNode root;
+        if (arg.strip().startsWith("{")) {
+            root = ConfigNode.parse(Path.of("--forcefield"), arg);
+        } else {
+            Path p = Path.of(arg);
+            if (!Files.isRegularFile(p))
+                throw new UserError("force field file " + p + " does not exist; expected a YAML file with 'type' and the force field's keys, "
+                        + "a run input with a 'forcefield' section, or inline YAML such as '{type: lennard-jones, ...}'");
+            root = ConfigNode.parse(p);
+        }
+        ConfigNode section = root.has("forcefield") ? root.section("forcefield") : root;
+        return ForceFieldConfig.from(section);
+    }
+
+    private static void requireSupported(ForceField ff, MolecularSystem system, ForceFieldConfig config, Path input, int frame) {
+        TreeSet<String> missing = new TreeSet<>();
+        for (int z : system.atomicNumbers()) if (!ff.supportsElement(z)) missing.add(Elements.symbol(z));
+        if (!missing.isEmpty())
+            throw config.node().error("force field '" + ff.name() + "' has no parameters for " + String.join(", ", missing)
+                    + ", found in " + input + " frame " + frame + "; expected parameters for every element of the input");
+    }
+}

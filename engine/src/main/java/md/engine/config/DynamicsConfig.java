@@ -1,0 +1,23 @@
+package md.engine.config;
+
+/**
+ * The {@code dynamics} section. Thermostat parameters are NaN (or 0) when the integrator does not use
+ * them; {@link RunConfigLoader} rejects keys that do not apply to the chosen integrator.
+ *
+ * @param integrator     velocity-verlet, nose-hoover-chain, langevin, berendsen or nose-hoover-fu
+ * @param temperatureK   target temperature of the thermostat
+ * @param tauFs          thermostat time constant (Nosé–Hoover chain, Berendsen)
+ * @param chainLength    number of Nosé–Hoover chain thermostats
+ * @param frictionPerPs  Langevin friction coefficient γ
+ * @param ttime          Fu et al. Nosé–Hoover: Q = 3 N k T (ttime · dt)²
+ * @param seed           random stream of the Langevin thermostat
+ */
+public record DynamicsConfig(String integrator, double timestepFs, long steps, double temperatureK, double tauFs,
+                             int chainLength, double frictionPerPs, double ttime, long seed, ConfigNode node) {
+
+    public static final java.util.List<String> INTEGRATORS =
+            java.util.List.of("velocity-verlet", "nose-hoover-chain", "langevin", "berendsen", "nose-hoover-fu");
+
+    /** Whether the dynamics samples a canonical (or approximately canonical) ensemble at temperatureK. */
+    public boolean thermostatted() { return !integrator.equals("velocity-verlet"); }
+}

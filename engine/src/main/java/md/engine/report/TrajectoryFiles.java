@@ -1,0 +1,132 @@
+package md.engine.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import md.analysis.Frames;
+import md.core.Cell;
+import md.core.io.NpyArray;
+import md.core.io.Npz;
+import md.engine.cli.UserError;
+import md.engine.io.StructureReader;
+import md.engine.system.Frame;
+
+/**
+ * Loads trajectories and reference data sets for analysis. Extended XYZ and H5MD trajectories are read
+ * with {@link StructureReader}; NumPy {@code .npz} archives are read here, with positions
+ * under {@code R}, {@code coords}, {@code positions} or {@code pos} (frames x atoms x 3, Å), atomic numbers
+ * under {@code z}, {@code nuclear_charges}, {@code numbers} or {@code atomic_numbers}, and optionally a
+ * cell ({@code cell} or {@code lattice}, 3x3 rows a, b, c in Å, or one per frame if all equal), periodic
+ * flags ({@code pbc}, default all periodic when a cell is given) and frame times ({@code time_ps}).
+ * This covers MD17 ({@code R, z}) and rMD17 ({@code coords, nuclear_charges}) files as distributed.
+ */
+public final class TrajectoryFiles {
+    private TrajectoryFiles() {}
+
+    private static final List<String> POSITIONS = List.of("R", "coords", "positions", "pos");
+    private static final List<String> NUMBERS = List.of("z", "nuclear_charges", "numbers", "atomic_numbers");
+    private static final List<String> CELLS = List.of("cell", "lattice");
+
+    /**
+     * @param frameIntervalPs used when the file holds no frame times; empty makes such a file an error
+     *                        (reference data sets pass a dummy interval: their times are never used)
+     */
+    public static Frames read(Path file, Optional<Double> frameIntervalPs) throws IOException {
+        if (!Files.isRegularFile(file)) throw new UserError("trajectory " + file + " does not exist");
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".npz")) return fromFrames(file, StructureReader.readAll(file), frameIntervalPs);
+        Map<String, NpyArray> d = Npz.read(file);
+        NpyArray r = find(d, POSITIONS, file, "positions");
+        NpyArray z = find(d, NUMBERS, file, "atomic numbers");
+        int n = (int) z.size();
+        int frames;
+        if (r.shape().length == 3 && r.dim(1) == n && r.dim(2) == 3) frames = r.dim(0);
+        else if (r.shape().length == 2 && r.dim(0) == n && r.dim(1) == 3) frames = 1;
+        else throw new UserError(file + ": positions '" + r.name() + "' have shape " + java.util.Arrays.toString(r.shape())
+                + "; expected (frames, " + n + ", 3) for the " + n + " atomic numbers in '" + z.name() + "'");
+        double[][] x = new double[frames][];
+        for (int f = 0; f < frames; f++) x[f] = frames == 1 ? r.data().clone() : r.slice(f);
+        int[] numbers;
+        try {
+            numbers = z.asInts();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": '" + z.name() + "' must hold integer atomic numbers: " + e.getMessage());
+        }
+        Cell cell = cell(d, file);
+        try {
+            NpyArray t = d.get("time_ps");
+            if (t != null) {
+                if (t.size() != frames) throw new UserError(file + ": 'time_ps' has " + t.size() + " entries for " + frames + " frames");
+                return new Frames(x, numbers, cell, t.data());
+            }
+            if (frameIntervalPs.isEmpty())
+                throw new UserError(file + " holds no frame times ('time_ps'); give the time between saved frames with --frame-interval-fs "
+                        + "(e.g. 50 for a frame every 100 steps of 0.5 fs, 0.5 for MD17's consecutive frames)");
+            return Frames.evenlySpaced(x, numbers, cell, frameIntervalPs.get());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Frames read by {@link StructureReader} (extended XYZ, H5MD trajectories): all must hold the same
+     * atoms and cell; times come from the per-frame values {@code time_fs} (written by this engine) or
+     * {@code time_ps}, else from {@code frameIntervalPs}.
+     */
+    private static Frames fromFrames(Path file, List<Frame> frames, Optional<Double> frameIntervalPs) {
+        if (frames.isEmpty()) throw new UserError(file + ": holds no frames");
+        Frame first = frames.get(0);
+        double[][] x = new double[frames.size()][];
+        double[] t = new double[frames.size()];
+        boolean timed = true;
+        for (int f = 0; f < x.length; f++) {
+            Frame fr = frames.get(f);
+            if (!java.util.Arrays.equals(fr.atomicNumbers(), first.atomicNumbers()))
+                throw new UserError(file + ": frame " + f + " has different atoms than frame 0; a trajectory must keep its atoms");
+            if (!java.util.Arrays.equals(fr.cell().vectors(), first.cell().vectors()))
+                throw new UserError(file + ": the cell changes at frame " + f + "; md analyze handles one fixed cell (NVT/NVE runs)");
+            x[f] = fr.positions();
+            Object fs = fr.info().get("time_fs"), ps = fr.info().get("time_ps");
+            if (fs instanceof Number n) t[f] = n.doubleValue() / 1000.0;
+            else if (ps instanceof Number n) t[f] = n.doubleValue();
+            else timed = false;
+        }
+        try {
+            if (timed) return new Frames(x, first.atomicNumbers(), first.cell(), t);
+            if (frameIntervalPs.isEmpty())
+                throw new UserError(file + " has no frame times (per-frame time_fs or time_ps); give the time between saved frames with --frame-interval-fs");
+            return Frames.evenlySpaced(x, first.atomicNumbers(), first.cell(), frameIntervalPs.get());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+
+    private static Cell cell(Map<String, NpyArray> d, Path file) {
+        NpyArray c = null;
+        for (String k : CELLS) if (d.containsKey(k)) c = d.get(k);
+        if (c == null) return Cell.NONE;
+        if (c.size() % 9 != 0) throw new UserError(file + ": cell '" + c.name() + "' has shape " + java.util.Arrays.toString(c.shape()) + "; expected (3, 3)");
+        double[] first = java.util.Arrays.copyOf(c.data(), 9);
+        for (int i = 9; i < c.size(); i++)
+            if (c.data()[i] != first[i % 9])
+                throw new UserError(file + ": the cell changes between frames; md analyze handles one fixed cell (NVT/NVE runs)");
+        boolean[] pbc = {true, true, true};
+        NpyArray p = d.get("pbc");
+        if (p != null) for (int a = 0; a < 3 && a < p.size(); a++) pbc[a] = p.data()[a] != 0;
+        try {
+            return new Cell(first, pbc);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+
+    private static NpyArray find(Map<String, NpyArray> d, List<String> keys, Path file, String what) {
+        for (String k : keys) if (d.containsKey(k)) return d.get(k);
+        throw new UserError(file + ": no " + what + " found; expected one of the keys " + keys + " (the file has " + d.keySet() + ")");
+    }
+}

@@ -1,0 +1,342 @@
+package md.engine.run;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+import md.core.Elements;
+import md.engine.cli.UserError;
+import md.engine.config.ConfigNode;
+import md.engine.config.OutputConfig;
+import md.engine.config.RunConfig;
+import md.engine.config.SafetyConfig;
+import md.engine.config.StructureConfig;
+import md.engine.config.VelocitiesConfig;
+import md.engine.system.Frame;
+import md.engine.system.MolecularSystem;
+import md.forcefields.ForceField;
+import md.integrators.Integrator;
+import md.integrators.MdState;
+import md.thermostats.MaxwellBoltzmann;
+
+/**
+ * One {@code md run}: sets up the simulation from a validated input (or its checkpoint), then steps it,
+ * checking every step that energy and forces are finite and the temperature is inside the safety
+ * window, and lets the outputs read the state at their intervals. Outputs only read the state, so a
+ * run with more or fewer outputs follows the same trajectory.
+ *
+ * <p>Files in the output folder: {@code thermo.csv}, {@code trajectory.extxyz}, {@code trajectory-h5/}
+ * segments, {@code checkpoint.mdchk}. A checkpoint records how much of each file existed when it was
+ * taken; {@code --resume} cuts the files back to that point and continues, so the files end up
+ * identical to those of an uninterrupted run (thermo.csv's wall-clock steps_per_s column aside).
+ */
+public final class MdRun implements AutoCloseable {
+    public static final String CHECKPOINT = "checkpoint.mdchk";
+
+    /**
+     * @param outputDirectory overrides output.directory when not null
+     * @param progress        where progress goes (null: nowhere)
+     * @param terminal        whether {@code progress} is an interactive terminal (bar instead of lines)
+     */
+    public record Options(Path outputDirectory, boolean resume, boolean overwrite, PrintStream progress, boolean terminal) {}
+
+    /**
+     * Asked after every step, once that step's outputs are written: why the run should end here, or
+     * null to go on. Lets a caller such as a stability benchmark end a run that has collapsed.
+     */
+    @FunctionalInterface
+    public interface StopCondition {
+        String stopReason(Simulation sim);
+    }
+
+    private final RunConfig config;
+    private final Path directory;
+    private final Simulation sim;
+    private final long totalSteps;
+    private final Map<String, String> settings;
+    private final TrajectoryOutput trajectory;
+    private final ThermoLog thermo;
+    private long lastCheckpointStep = -1;
+    private final long firstStep;
+    private StopCondition stopCondition;
+    private String stopReason;
+
+    private MdRun(RunConfig config, Path directory, Simulation sim, Map<String, String> settings, TrajectoryOutput trajectory,
+                  ThermoLog thermo, long firstStep) {
+        this.config = config;
+        this.directory = directory;
+        this.sim = sim;
+        this.totalSteps = config.dynamics().steps();
+        this.settings = settings;
+        this.trajectory = trajectory;
+        this.thermo = thermo;
+        this.firstStep = firstStep;
+    }
+
+    public Simulation simulation() { return sim; }
+    public Path directory() { return directory; }
+
+    /** Ends {@link #run} early (with a checkpoint at that step) when {@code condition} gives a reason. */
+    public void stopWhen(StopCondition condition) { this.stopCondition = condition; }
+
+    /** Why the last {@link #run} ended before dynamics.steps, or null when it ran to the end. */
+    public String stopReason() { return stopReason; }
+
+    // ------------------------------------------------------------------ setup
+
+    /** Builds the run: fresh (step 0 written) or resumed from the output folder's checkpoint. */
+    public static MdRun open(RunConfig config, Options options) throws IOException {
+        Path dir = options.outputDirectory() != null ? options.outputDirectory().toAbsolutePath().normalize() : config.output().directory();
+        Path chk = dir.resolve(CHECKPOINT);
+        Map<String, String> settings = RunSettings.of(config);
+        Checkpoint resumeFrom = null;
+        if (options.resume()) {
+            if (!Files.isRegularFile(chk))
+                throw new UserError("cannot resume: there is no checkpoint " + chk + "; expected the output folder of an earlier run of "
+                        + config.file() + " (output.checkpoint.every > 0). Start the run without --resume.");
+            resumeFrom = Checkpoint.read(chk);
+            RunSettings.requireSame(resumeFrom.settings(), settings, chk, config.file());
+            if (resumeFrom.step() > config.dynamics().steps())
+                throw config.dynamics().node().get("steps").error("the checkpoint " + chk + " is at step " + resumeFrom.step()
+                        + ", beyond the " + config.dynamics().steps() + " steps asked for; expected at least " + resumeFrom.step());
+        } else if (!options.overwrite() && (Files.exists(chk) || Files.exists(dir.resolve(ThermoLog.FILE)) || Files.exists(dir.resolve(TrajectoryOutput.EXTXYZ)))) {
+            throw new UserError("the output folder " + dir + " already holds a run; use --resume to continue it, --overwrite to replace it, "
+                    + "or choose another output.directory (" + config.file() + ").");
+        }
+
+        MolecularSystem system = resumeFrom != null
+                ? MolecularSystem.fromFrame(new Frame(resumeFrom.atomicNumbers(), resumeFrom.positions(), resumeFrom.cell(), null, null,
+                        resumeFrom.velocities(), null), "checkpoint " + chk)
+                : MolecularSystem.fromFrame(StructureLoader.load(config.structure()), structureSource(config.structure()));
+        ForceField forceField = config.forcefield().create();
+        try {
+            return setUp(config, dir, settings, resumeFrom, system, forceField);
+        } catch (IOException | RuntimeException e) {
+            forceField.close();
+            throw e;
+        }
+    }
+
+    private static MdRun setUp(RunConfig config, Path dir, Map<String, String> settings, Checkpoint resumeFrom, MolecularSystem system,
+                               ForceField forceField) throws IOException {
+        Path chk = dir.resolve(CHECKPOINT);
+        requireSupportedElements(forceField, system, config);
+        requireCutoffFitsCell(forceField, system, config);
+
+        VelocitiesConfig vc = config.velocities();
+        boolean comRemoved = vc != null && vc.removeCom(), rotationRemoved = vc != null && vc.removeRotation();
+        if (rotationRemoved && system.cell().isPeriodic())
+            throw vc.node().get("remove_rotation").error("rotation can only be removed for an isolated molecule, but the structure is periodic; expected false");
+        int dof = IntegratorFactory.degreesOfFreedom(config.dynamics(), system.size(), comRemoved, rotationRemoved);
+        Integrator integrator = IntegratorFactory.create(config.dynamics(), system.size(), dof);
+        Simulation sim = new Simulation(system, forceField, config.skinAngstrom(), integrator, dof);
+        MdState state = sim.state();
+
+        Files.createDirectories(dir);
+        OutputConfig out = config.output();
+        if (resumeFrom == null) {
+            if (vc != null) {
+                double[] v = MaxwellBoltzmann.initialVelocities(system.positions(), system.massesAmu(), vc.temperatureK(), vc.seed(),
+                        comRemoved, rotationRemoved, true);
+                System.arraycopy(v, 0, system.velocities(), 0, v.length);
+            }
+            sim.computeInitialForces();
+            Files.deleteIfExists(chk);
+            Files.deleteIfExists(dir.resolve(ThermoLog.FILE));
+            ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.create(dir) : null;
+            MdRun run = new MdRun(config, dir, sim, settings, TrajectoryOutput.create(dir, out), thermo, 0);
+            try {
+                run.check();
+                run.observe(true);
+            } catch (IOException | RuntimeException e) {
+                run.closeOutputs();
+                throw e;
+            }
+            return run;
+        }
+        state.step = resumeFrom.step();
+        state.timeFs = resumeFrom.timeFs();
+        System.arraycopy(resumeFrom.forces(), 0, state.forces, 0, state.forces.length);
+        state.potentialEnergyEv = resumeFrom.potentialEnergyEv();
+        integrator.restoreState(resumeFrom.integratorState());
+        sim.restore(resumeFrom.neighborPositions() != null ? resumeFrom.neighborPositions() : resumeFrom.positions());
+        Checkpoint.OutputMarks marks = resumeFrom.outputs();
+        ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.resume(dir, marks.thermoBytes()) : null;
+        MdRun run = new MdRun(config, dir, sim, settings, TrajectoryOutput.resume(dir, out, marks), thermo, resumeFrom.step());
+        run.lastCheckpointStep = resumeFrom.step();
+        return run;
+    }
+
+    private static String structureSource(StructureConfig s) {
+        return switch (s) {
+            case StructureConfig.FromFile f -> s.node().get("file").where() + " (" + f.file() + ", frame " + f.frame() + ")";
+            case StructureConfig.Lattice l -> s.node().where() + " (" + l.kind() + " lattice)";
+        };
+    }
+
+    private static void requireSupportedElements(ForceField ff, MolecularSystem system, RunConfig config) {
+        TreeSet<String> missing = new TreeSet<>();
+        int firstAtom = -1;
+        for (int i = 0; i < system.size(); i++) {
+            int z = system.atomicNumbers()[i];
+            if (!ff.supportsElement(z)) {
+                missing.add(Elements.symbol(z));
+                if (firstAtom < 0) firstAtom = i;
+            }
+        }
+        if (!missing.isEmpty())
+            throw config.forcefield().node().error("force field '" + ff.name() + "' has no parameters for element" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + " (first: atom " + firstAtom + " of the structure); expected parameters for every element in the structure");
+    }
+
+    /**
+     * Minimum-image convention: with a cutoff below half the narrowest periodic width, every atom sees
+     * at most one image of any partner. Larger cutoffs are refused: in a liquid they would let an atom
+     * feel its own periodic copies through a box too small for the interaction range.
+     */
+    private static void requireCutoffFitsCell(ForceField ff, MolecularSystem system, RunConfig config) {
+        if (!system.cell().isPeriodic()) return;
+        double[] w = system.cell().perpendicularWidths();
+        double narrowest = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < 3; k++) if (system.cell().periodic(k)) narrowest = Math.min(narrowest, w[k]);
+        double rc = ff.cutoffAngstrom();
+        if (rc >= 0.5 * narrowest) {
+            ConfigNode node = config.forcefield().node();
+            ConfigNode cutoffNode = null;
+            for (String k : node.keys()) if (k.startsWith("cutoff")) cutoffNode = node.get(k);
+            throw (cutoffNode != null ? cutoffNode : node).error("the cutoff " + round(rc) + " Å is not less than half the narrowest periodic width "
+                    + "of the cell (" + round(narrowest) + " Å / 2 = " + round(0.5 * narrowest) + " Å), so an atom would interact with more than one "
+                    + "periodic image of the same atom (minimum image convention); expected a cutoff below " + round(0.5 * narrowest)
+                    + " Å, or a larger cell (more repeats of the structure)");
+        }
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    /**
+     * Runs to dynamics.steps, or until the {@link #stopWhen stop condition} gives a reason. Throws
+     * {@link UnstableRunException} when the dynamics fails a check.
+     */
+    public void run(Options options) throws IOException {
+        Progress progress = new Progress(options.progress(), options.terminal(), config.output().progressEverySeconds(), firstStep, totalSteps);
+        MdState state = sim.state();
+        stopReason = null;
+        while (state.step < totalSteps) {
+            try {
+                sim.step();
+            } catch (IllegalArgumentException e) {
+                // Positions that overflowed to infinity are refused by the neighbour list: an instability, not a bug.
+                int atom = firstNonFinite(state.positions);
+                if (atom < 0) throw e;
+                throw failure("the position of atom " + atom + " became non-finite — the dynamics became unstable (usual causes: "
+                        + "a timestep too large for the fastest motion, overlapping atoms, or a force field used outside its range)");
+            }
+            check();
+            observe(false);
+            progress.update(sim);
+            if (stopCondition != null && (stopReason = stopCondition.stopReason(sim)) != null) break;
+        }
+        if (lastCheckpointStep != state.step && config.output().checkpointEvery() > 0) checkpoint();
+        progress.finish(sim);
+    }
+
+    /** Writes the outputs due at this step; {@code start} writes all of them (step 0 of a fresh run). */
+    private void observe(boolean start) throws IOException {
+        long step = sim.state().step;
+        OutputConfig out = config.output();
+        if (thermo != null && (start || step % out.thermoEvery() == 0)) thermo.write(sim);
+        if (trajectory.every() > 0 && (start || step % trajectory.every() == 0)) trajectory.write(sim);
+        if (out.checkpointEvery() > 0 && (start || step % out.checkpointEvery() == 0 || step == totalSteps)) checkpoint();
+    }
+
+    private void checkpoint() throws IOException {
+        long thermoBytes = 0;
+        if (thermo != null) {
+            thermo.sync();
+            thermoBytes = thermo.position();
+        }
+        Checkpoint.OutputMarks marks = trajectory.sync(thermoBytes);
+        MdState s = sim.state();
+        MolecularSystem system = sim.system();
+        new Checkpoint(settings, s.step, s.timeFs, system.atomicNumbers(), system.cell(), s.positions, s.velocities, s.forces,
+                s.potentialEnergyEv, sim.neighborPositions(), sim.integrator().saveState(), marks)
+                .write(directory.resolve(CHECKPOINT));
+        lastCheckpointStep = s.step;
+    }
+
+    /**
+     * Energy and forces finite, temperature inside the window; O(N) and allocation-free. Inf·0 and
+     * NaN·0 are NaN while any finite force times 0 is 0, so one multiply-add per component finds
+     * non-finite forces without overflowing on large finite ones.
+     */
+    private void check() {
+        MdState s = sim.state();
+        double[] f = s.forces;
+        double probe = 0;
+        for (double fi : f) probe += fi * 0.0;
+        boolean energyBad = !Double.isFinite(s.potentialEnergyEv);
+        if (energyBad || probe != 0) {
+            String what;
+            if (energyBad) what = "the potential energy is " + s.potentialEnergyEv;
+            else {
+                int atom = 0;
+                while (Double.isFinite(f[3 * atom]) && Double.isFinite(f[3 * atom + 1]) && Double.isFinite(f[3 * atom + 2])) atom++;
+                what = "the force on atom " + atom + " (" + Elements.symbol(sim.system().atomicNumbers()[atom]) + ") is ["
+                        + f[3 * atom] + ", " + f[3 * atom + 1] + ", " + f[3 * atom + 2] + "] eV/Å";
+            }
+            throw failure(what + " — the dynamics became unstable (usual causes: a timestep too large for the fastest motion, "
+                    + "overlapping atoms, or a force field used outside its range)");
+        }
+        SafetyConfig safety = config.safety();
+        double t = sim.temperatureK(sim.kineticEnergyEv());
+        if (!(t >= safety.minTemperatureK() && t <= safety.maxTemperatureK()))
+            throw failure(String.format(Locale.ROOT, "the temperature %.6g K left the window [%s, %s] K %s", t,
+                    fmt(safety.minTemperatureK()), fmt(safety.maxTemperatureK()), safety.node() != null ? "set by " + safety.node().where()
+                            : "(the default of safety.temperature_window_K) — the dynamics became unstable (usual causes: a timestep too "
+                            + "large for the fastest motion, overlapping atoms, or a force field used outside its range)"));
+    }
+
+    private static int firstNonFinite(double[] xyz) {
+        for (int i = 0; i < xyz.length; i++) if (!Double.isFinite(xyz[i])) return i / 3;
+        return -1;
+    }
+
+    private UnstableRunException failure(String what) {
+        MdState s = sim.state();
+        StringBuilder msg = new StringBuilder(String.format(Locale.ROOT, "stopped at step %d (t = %s ps): %s. ", s.step, fmt(s.timeFs / 1000), what));
+        long goodFrame = trajectory.lastFrameStep();
+        if (goodFrame >= 0) msg.append("The last good frame is step ").append(goodFrame).append(" in ").append(trajectory.describe()).append(". ");
+        if (lastCheckpointStep >= 0) msg.append("The last checkpoint (step ").append(lastCheckpointStep).append(") is ")
+                .append(directory.resolve(CHECKPOINT)).append(": md run --resume continues from it (e.g. after widening the safety window), or name it as structure.file of a new run with a smaller timestep.");
+        else msg.append("No checkpoint was written.");
+        return new UnstableRunException(msg.toString());
+    }
+
+    private static double round(double v) { return Math.round(v * 1e4) / 1e4; }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** Closes the output files (the force field stays open). */
+    private void closeOutputs() throws IOException {
+        try {
+            if (thermo != null) thermo.close();
+        } finally {
+            trajectory.close();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            closeOutputs();
+        } finally {
+            sim.forceField().close();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package md.engine.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import md.engine.config.OutputConfig;
+import md.engine.io.ExtxyzWriter;
+import md.engine.io.H5mdTrajectoryWriter;
+import md.engine.system.Frame;
+import md.engine.system.MolecularSystem;
+import md.integrators.MdState;
+
+/**
+ * The trajectory files of a run: {@code trajectory.extxyz} (one complete frame per write, with
+ * positions, velocities, forces, energy, step and time) and H5MD segments {@code trajectory.NNN.h5}
+ * (each segment file replaced atomically after every frame, so what is on disk is always complete).
+ * Reads the simulation state only.
+ */
+final class TrajectoryOutput implements AutoCloseable {
+    static final String EXTXYZ = "trajectory.extxyz";
+    static final String H5 = "trajectory.h5";
+
+    private final long every;
+    private final TextOutput extxyz;
+    private final H5mdTrajectoryWriter h5;
+    private long framesWritten;
+    private long lastFrameStep = -1;
+
+    private TrajectoryOutput(long every, TextOutput extxyz, H5mdTrajectoryWriter h5, long framesWritten) {
+        this.every = every;
+        this.extxyz = extxyz;
+        this.h5 = h5;
+        this.framesWritten = framesWritten;
+    }
+
+    static TrajectoryOutput create(Path dir, OutputConfig out) throws IOException {
+        boolean on = out.trajectoryEvery() > 0;
+        Files.deleteIfExists(dir.resolve(EXTXYZ));
+        for (Path p : H5mdTrajectoryWriter.segments(dir.resolve(H5))) Files.delete(p);
+        TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.create(dir.resolve(EXTXYZ)) : null;
+        H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5")
+                ? new H5mdTrajectoryWriter(dir.resolve(H5), out.h5SegmentFrames(), 1, 0) : null;
+        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, h, 0);
+    }
+
+    static TrajectoryOutput resume(Path dir, OutputConfig out, Checkpoint.OutputMarks marks) throws IOException {
+        boolean on = out.trajectoryEvery() > 0;
+        TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.resume(dir.resolve(EXTXYZ), marks.extxyzBytes()) : null;
+        H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5")
+                ? H5mdTrajectoryWriter.resume(dir.resolve(H5), out.h5SegmentFrames(), 1, marks.framesWritten()) : null;
+        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, h, marks.framesWritten());
+    }
+
+    long every() { return every; }
+
+    /** Step of the newest frame this process wrote, or -1. */
+    long lastFrameStep() { return lastFrameStep; }
+
+    String describe() {
+        return extxyz != null ? extxyz.file().toString() : h5 != null ? "the trajectory.NNN.h5 segments" : "no trajectory file";
+    }
+
+    void write(Simulation sim) throws IOException {
+        MdState s = sim.state();
+        MolecularSystem sys = sim.system();
+        if (extxyz != null) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("step", s.step);
+            info.put("time_fs", s.timeFs);
+            Frame frame = new Frame(sys.atomicNumbers(), s.positions, sys.cell(), s.potentialEnergyEv, s.forces, s.velocities, info);
+            extxyz.record().append(ExtxyzWriter.format(frame, ExtxyzWriter.VelocityFormat.VELOCITIES_ANGSTROM_PER_FS));
+            extxyz.commit();
+        }
+        if (h5 != null) h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, Map.of()), s.step, s.timeFs);
+        framesWritten++;
+        lastFrameStep = s.step;
+    }
+
+    /** Forces written frames to disk and returns the marks a checkpoint records. */
+    Checkpoint.OutputMarks sync(long thermoBytes) throws IOException {
+        long xBytes = 0;
+        if (extxyz != null) {
+            extxyz.sync();
+            xBytes = extxyz.position();
+        }
+        if (h5 != null) h5.flush();
+        return new Checkpoint.OutputMarks(thermoBytes, xBytes, framesWritten);
+    }
+
+    @Override public void close() throws IOException {
+        try {
+            if (extxyz != null) extxyz.close();
+        } finally {
+            if (h5 != null) h5.close();
+        }
+    }
+}

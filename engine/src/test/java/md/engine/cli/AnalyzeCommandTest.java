@@ -1,0 +1,189 @@
+package md.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import md.core.io.NpyArray;
+import md.core.io.NpyWriter;
+
+/** {@code md analyze} end to end on small trajectories written to a temporary folder. */
+class AnalyzeCommandTest {
+    @TempDir Path dir;
+
+    /** A water molecule vibrating a little; from frame 30 on, one O-H bond is 0.7 Å longer. */
+    static double[][] water(int frames, int breakAt) {
+        Random rnd = new Random(3);
+        double[][] x = new double[frames][];
+        for (int f = 0; f < frames; f++) {
+            double s = f >= breakAt ? 0.7 : 0;
+            x[f] = new double[] {0, 0, 0, 0.757 + s, 0.586, 0, -0.757, 0.586, 0};
+            for (int k = 0; k < 9; k++) x[f][k] += 0.01 * rnd.nextGaussian();
+        }
+        return x;
+    }
+
+    static void writeNpz(Path file, double[][] frames, double[] z, double[] cell, double[] timePs) throws IOException {
+        int n = z.length;
+        double[] flat = new double[frames.length * 3 * n];
+        for (int f = 0; f < frames.length; f++) System.arraycopy(frames[f], 0, flat, f * 3 * n, 3 * n);
+        Map<String, NpyArray> m = new LinkedHashMap<>();
+        m.put("R", new NpyArray("R", "<f8", new int[] {frames.length, n, 3}, flat, null));
+        m.put("z", new NpyArray("z", "<f8", new int[] {n}, z, null));
+        if (cell != null) m.put("cell", new NpyArray("cell", "<f8", new int[] {3, 3}, cell, null));
+        if (timePs != null) m.put("time_ps", new NpyArray("time_ps", "<f8", new int[] {timePs.length}, timePs, null));
+        NpyWriter.writeNpz(file, m);
+    }
+
+    record Run(int code, String err) {}
+
+    static Run md(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, err.toString(StandardCharsets.UTF_8));
+    }
+
+    static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": (-?[0-9.eE+-]+)").matcher(json);
+        assertTrue(m.find(), "metrics.json has no number '" + key + "'");
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** Every figure of the report is an inline SVG that draws paths. */
+    static void assertFigures(String html, List<String> ids) {
+        for (String id : ids) {
+            int at = html.indexOf("<figure id=\"" + id + "\">");
+            assertTrue(at >= 0, "report has no figure " + id);
+            String fig = html.substring(at, html.indexOf("</figure>", at));
+            assertTrue(fig.contains("<svg") && fig.contains("<path"), id + " has no drawn SVG");
+        }
+        assertFalse(html.contains("<script") || html.contains("src=\"http"), "the report must be self-contained");
+    }
+
+    @Test
+    void collapsedMoleculeReportsTheFrameAndWritesAllPlots() throws IOException {
+        Path traj = dir.resolve("run.npz"), ref = dir.resolve("ref.npz");
+        double[] z = {8, 1, 1};
+        writeNpz(traj, water(60, 30), z, null, null);
+        writeNpz(ref, water(30, 99), z, null, null);
+        Path thermo = dir.resolve("thermo.csv");
+        StringBuilder csv = new StringBuilder("step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s\n");
+        // Conserved energy rising 0.003 eV/ps over 3 atoms: drift 0.001 eV/atom/ps.
+        for (int i = 0; i < 60; i++) csv.append(i * 100).append(',').append(i * 0.05).append(",-10,0.2,-9.8,500,").append(-9.8 + 0.003 * i * 0.05).append(",1000\n");
+        Files.writeString(thermo, csv);
+        Path out = dir.resolve("report");
+        Run r = md("analyze", traj.toString(), "--reference", ref.toString(), "--frame-interval-fs", "50", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String json = Files.readString(out.resolve("metrics.json"));
+        assertTrue(json.contains(thermo.toAbsolutePath().toString()), "picks up the thermo log beside the trajectory");
+        assertEquals(30, number(json, "collapse_frame"));
+        assertEquals(1.5, number(json, "stability_ps"), 1e-12);
+        assertEquals(0.001, number(json, "energy_drift_eV_per_atom_per_ps"), 1e-9);
+        assertEquals(500, number(json, "temperature_mean_K"), 1e-9);
+        assertTrue(json.contains("\"collapsed\": true"));
+        assertTrue(json.contains("\"max_deviation_bond\": \"O0-H1\""), json);
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("Collapsed at frame 30"), "verdict");
+        assertFigures(html, List.of("fig-hr", "fig-bonds", "fig-msd", "fig-energy", "fig-temperature", "fig-adf"));
+    }
+
+    @Test
+    void periodicCrystalGetsRdfPlotsAndDiffusion() throws IOException {
+        // 27 argon atoms on a 3x3x3 simple cubic lattice (3.5 Å) in a 10.5 Å box, vibrating slightly.
+        Random rnd = new Random(5);
+        int frames = 40;
+        double[][] x = new double[frames][81];
+        double[] time = new double[frames];
+        for (int f = 0; f < frames; f++) {
+            time[f] = 0.1 * f;
+            int a = 0;
+            for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) for (int k = 0; k < 3; k++, a++) {
+                x[f][3 * a] = 3.5 * i + 0.05 * rnd.nextGaussian();
+                x[f][3 * a + 1] = 3.5 * j + 0.05 * rnd.nextGaussian();
+                x[f][3 * a + 2] = 3.5 * k + 0.05 * rnd.nextGaussian();
+            }
+        }
+        double[] z = new double[27];
+        java.util.Arrays.fill(z, 18);
+        double[] cell = {10.5, 0, 0, 0, 10.5, 0, 0, 0, 10.5};
+        Path traj = dir.resolve("ar.npz");
+        writeNpz(traj, x, z, cell, time);
+        Path out = dir.resolve("ar-report");
+        Run r = md("analyze", traj.toString(), "--reference", traj.toString(), "--rdf-rmax", "5", "--rdf-bins", "50",
+                "--rdf-window-ps", "0.5", "--rdf-threshold", "1.0", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String json = Files.readString(out.resolve("metrics.json"));
+        assertTrue(json.contains("\"criterion\": \"rdf\""), json);
+        assertTrue(json.contains("\"collapsed\": false"), json);
+        assertEquals(5, number(json, "window_frames"));
+        assertEquals(3.9, number(json, "stability_ps"), 1e-12);
+        assertTrue(json.contains("\"Ar\": {"), json);
+        String html = Files.readString(out.resolve("report.html"));
+        assertFigures(html, List.of("fig-hr", "fig-bonds", "fig-rdf-all", "fig-rdf-Ar_Ar", "fig-rdf-window", "fig-msd", "fig-adf"));
+    }
+
+    @Test
+    void extendedXyzTrajectoryWithFrameTimesFromTheEngineWriter() throws IOException {
+        // Frames as the run loop writes them: extended XYZ with a per-frame time_fs.
+        double[][] x = water(20, 12);
+        List<md.engine.system.Frame> frames = new java.util.ArrayList<>();
+        for (int f = 0; f < x.length; f++)
+            frames.add(md.engine.system.Frame.of(new int[] {8, 1, 1}, x[f], md.core.Cell.NONE).withInfo(Map.of("time_fs", 25.0 * f, "step", 50L * f)));
+        Path traj = dir.resolve("traj.extxyz"), ref = dir.resolve("ref.npz");
+        md.engine.io.ExtxyzWriter.writeAll(traj, frames);
+        writeNpz(ref, water(12, 99), new double[] {8, 1, 1}, null, null);
+        Path out = dir.resolve("x");
+        Run r = md("analyze", traj.toString(), "--reference", ref.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String json = Files.readString(out.resolve("metrics.json"));
+        assertEquals(0.025, number(json, "frame_interval_ps"), 1e-12);
+        assertEquals(12, number(json, "collapse_frame"));
+        assertEquals(0.3, number(json, "stability_ps"), 1e-12);
+    }
+
+    @Test
+    void userMistakesGetOneLineMessagesAndExitCode2() throws IOException {
+        Run missing = md("analyze", dir.resolve("nope.npz").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("nope.npz") && missing.err().contains("does not exist"), missing.err());
+        assertFalse(missing.err().contains("\tat "), "no stack trace");
+
+        Path traj = dir.resolve("w.npz");
+        writeNpz(traj, water(5, 99), new double[] {8, 1, 1}, null, null);
+        Run noTimes = md("analyze", traj.toString(), "-o", dir.resolve("o").toString());
+        assertEquals(2, noTimes.code());
+        assertTrue(noTimes.err().contains("--frame-interval-fs"), noTimes.err());
+
+        Run typo = md("analyze", traj.toString(), "--bond-treshold", "0.4");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().contains("did you mean '--bond-threshold'"), typo.err());
+
+        Path badRef = dir.resolve("other.npz");
+        writeNpz(badRef, new double[][] {{0, 0, 0, 1, 0, 0}}, new double[] {1, 1}, null, null);
+        Run mismatch = md("analyze", traj.toString(), "--frame-interval-fs", "1", "--reference", badRef.toString(), "-o", dir.resolve("o").toString());
+        assertEquals(2, mismatch.code());
+        assertTrue(mismatch.err().contains("same atoms in the same order"), mismatch.err());
+
+        Path thermo = dir.resolve("t.csv");
+        Files.writeString(thermo, "step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K\n0,0,-1,0.1,-0.9,300\n1,0.1,-1,abc,-0.9,300\n");
+        Run badThermo = md("analyze", traj.toString(), "--frame-interval-fs", "1", "--thermo", thermo.toString(), "-o", dir.resolve("o").toString());
+        assertEquals(2, badThermo.code());
+        assertTrue(badThermo.err().contains("t.csv:3") && badThermo.err().contains("ekin_eV"), badThermo.err());
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Writes the LAMMPS data files of the LJ cross-check (needs only NumPy).
+
+argon_fcc500.data       500 Ar, fcc 5x5x5 (a = 5.72 Å, liquid density) with Gaussian displacements
+                        (σ = 0.25 Å), orthorhombic periodic box.
+arkr_triclinic256.data  256 atoms, 30 % Kr, fcc 4x4x4 in a triclinic box (LAMMPS tilt factors xy, xz, yz),
+                        displacements σ = 0.2 Å.
+Coordinates are written with repr() so LAMMPS and the Java test read the same doubles.
+"""
+import numpy as np
+
+FCC = np.array([[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]])
+
+
+def fcc_fractional(n):
+    cells = np.array([[i, j, k] for i in range(n) for j in range(n) for k in range(n)], dtype=float)
+    return ((cells[:, None, :] + FCC[None, :, :]).reshape(-1, 3)) / n
+
+
+def write(path, title, lattice, positions, types, masses):
+    (lx, _, _), (xy, ly, _), (xz, yz, lz) = [[float(v) for v in row] for row in lattice]
+    lines = [title, "", f"{len(positions)} atoms", f"{len(masses)} atom types", "",
+             f"0.0 {lx!r} xlo xhi", f"0.0 {ly!r} ylo yhi", f"0.0 {lz!r} zlo zhi"]
+    if xy or xz or yz:
+        lines.append(f"{xy!r} {xz!r} {yz!r} xy xz yz")
+    lines += ["", "Masses", ""] + [f"{t + 1} {float(m)!r}" for t, m in enumerate(masses)]
+    lines += ["", "Atoms # atomic", ""]
+    lines += [f"{i + 1} {types[i]} {x!r} {y!r} {z!r}" for i, (x, y, z) in enumerate(positions)]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def wrapped(frac, lattice):
+    return (frac - np.floor(frac)) @ lattice
+
+
+rng = np.random.default_rng(20240607)
+
+a = 5.72
+lattice = np.diag([5 * a] * 3)
+frac = fcc_fractional(5)
+pos = frac @ lattice + rng.normal(0, 0.25, (len(frac), 3))
+pos = wrapped(pos @ np.linalg.inv(lattice), lattice)
+write("argon_fcc500.data", "Ar fcc 5x5x5, a = 5.72 A, displaced (LJ cross-check)", lattice, [tuple(map(float, p)) for p in pos],
+      [1] * len(pos), [39.948])
+
+lattice = np.array([[22.8, 0.0, 0.0], [4.0, 22.0, 0.0], [-3.0, 2.5, 23.2]])
+frac = fcc_fractional(4)
+pos = frac @ lattice + rng.normal(0, 0.2, (len(frac), 3))
+pos = wrapped(pos @ np.linalg.inv(lattice), lattice)
+types = [2 if u < 0.3 else 1 for u in rng.random(len(pos))]
+write("arkr_triclinic256.data", "Ar/Kr fcc 4x4x4 in a triclinic box (LJ cross-check)", lattice, [tuple(map(float, p)) for p in pos],
+      types, [39.948, 83.798])
+print("wrote argon_fcc500.data, arkr_triclinic256.data")

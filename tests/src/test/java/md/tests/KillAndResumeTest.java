@@ -1,0 +1,81 @@
+package md.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import md.engine.run.Checkpoint;
+
+/**
+ * A run killed with SIGKILL mid-way leaves valid files (complete frames, a complete checkpoint), and
+ * {@code --resume} cuts the files back to the checkpoint and continues to exactly what an
+ * uninterrupted run writes.
+ */
+class KillAndResumeTest {
+    @TempDir Path dir;
+
+    private static String input(long steps) {
+        return Inputs.argon(ResumeTest.dynamics("langevin", steps), """
+                  directory: out
+                  trajectory: {every: 10, formats: [extxyz, h5], h5_segment_frames: 16}
+                  thermo: {every: 10}
+                  checkpoint: {every: 100}
+                """);
+    }
+
+    @Test
+    void killedRunResumesToTheUninterruptedFiles() throws Exception {
+        Path killed = dir.resolve("killed"), whole = dir.resolve("whole");
+        Path killedInput = Cli.write(killed.resolve("input.yaml"), input(10_000_000));
+        Process p = startMd(killedInput);
+        Path thermo = killed.resolve("out/thermo.csv");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try {
+            // Let it pass at least two checkpoints (steps 100, 200) and get some way past the next one.
+            while (lineCount(thermo) < 1 + 26) {
+                if (!p.isAlive()) fail("md run ended early (exit " + p.exitValue() + "): " + new String(p.getErrorStream().readAllBytes()));
+                if (System.nanoTime() > deadline) fail("md run did not reach step 250 in 120 s");
+                Thread.sleep(5);
+            }
+        } finally {
+            p.destroyForcibly();  // SIGKILL: no shutdown hooks, no flushing
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        // What the kill left is usable: complete frames (maybe a torn last one) and a whole checkpoint.
+        List<Long> steps = ExtxyzFrames.completeFrameSteps(killed.resolve("out/trajectory.extxyz"), 108);
+        assertTrue(steps.size() >= 25, "frames written before the kill: " + steps.size());
+        for (int i = 0; i < steps.size(); i++) assertEquals(10L * i, steps.get(i), "frame " + i);
+        Checkpoint c = Checkpoint.read(killed.resolve("out/checkpoint.mdchk"));
+        assertTrue(c.step() >= 200 && c.step() % 100 == 0, "checkpoint step " + c.step());
+
+        // Resume with the run length of the reference (steps may change on resume) and compare.
+        long total = c.step() + 300;
+        Files.writeString(killedInput, input(total));
+        Cli.Result resumed = Cli.run("run", "--quiet", "--resume", killedInput.toString());
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertEquals(0, Cli.run("run", "--quiet", Cli.write(whole.resolve("input.yaml"), input(total)).toString()).exitCode());
+        ResumeTest.assertSameOutputs(whole.resolve("out"), killed.resolve("out"));
+    }
+
+    private static Process startMd(Path input) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "md.engine.cli.Main", "run", "--quiet", input.toString());
+        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static long lineCount(Path file) throws IOException {
+        if (!Files.exists(file)) return 0;
+        return Files.readString(file).chars().filter(ch -> ch == '\n').count();
+    }
+}

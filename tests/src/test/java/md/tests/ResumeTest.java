@@ -1,0 +1,93 @@
+package md.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code md run --resume} continues a run so that its files are byte for byte those of an
+ * uninterrupted run of the same length (thermo.csv's wall-clock steps_per_s column aside).
+ */
+class ResumeTest {
+    @TempDir Path dir;
+
+    static String dynamics(String integrator, long steps) {
+        String thermostat = switch (integrator) {
+            case "velocity-verlet" -> "";
+            case "nose-hoover-chain" -> "  temperature_K: 100\n  tau_fs: 200\n  chain_length: 3\n";
+            case "langevin" -> "  temperature_K: 100\n  friction_per_ps: 5\n  seed: 99\n";
+            case "berendsen" -> "  temperature_K: 100\n  tau_fs: 200\n";
+            case "nose-hoover-fu" -> "  temperature_K: 100\n  ttime: 20\n";
+            default -> throw new IllegalArgumentException(integrator);
+        };
+        return "  integrator: " + integrator + "\n  timestep_fs: 5\n  steps: " + steps + "\n" + thermostat;
+    }
+
+    static final String OUTPUT = """
+              directory: out
+              trajectory: {every: 10, formats: [extxyz, h5], h5_segment_frames: 6}
+              thermo: {every: 5}
+              checkpoint: {every: 50}
+            """;
+
+    static Path input(Path folder, String integrator, long steps) throws IOException {
+        return Cli.write(folder.resolve("input.yaml"), Inputs.argon(dynamics(integrator, steps), OUTPUT));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"velocity-verlet", "nose-hoover-chain", "langevin", "berendsen", "nose-hoover-fu"})
+    void resumedRunMatchesUninterruptedRunBitForBit(String integrator) throws IOException {
+        Path whole = dir.resolve("whole"), split = dir.resolve("split");
+        assertEquals(0, Cli.run("run", "--quiet", input(whole, integrator, 200).toString()).exitCode());
+        // First part stops at step 130 (last periodic checkpoint at 100, final one at 130), then continue to 200.
+        assertEquals(0, Cli.run("run", "--quiet", input(split, integrator, 130).toString()).exitCode());
+        Cli.Result resumed = Cli.run("run", "--quiet", "--resume", input(split, integrator, 200).toString());
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertSameOutputs(whole.resolve("out"), split.resolve("out"));
+    }
+
+    /** trajectory.extxyz and HDF5 segments byte-identical; thermo.csv identical except steps_per_s. */
+    static void assertSameOutputs(Path expected, Path actual) throws IOException {
+        byte[] a = Files.readAllBytes(expected.resolve("trajectory.extxyz")), b = Files.readAllBytes(actual.resolve("trajectory.extxyz"));
+        assertTrue(a.length > 0);
+        assertArrayEquals(a, b, "trajectory.extxyz differs");
+        for (int i = 0; Files.exists(expected.resolve(String.format("trajectory.%03d.h5", i))) || Files.exists(actual.resolve(String.format("trajectory.%03d.h5", i))); i++) {
+            String name = String.format("trajectory.%03d.h5", i);
+            assertArrayEquals(Files.readAllBytes(expected.resolve(name)), Files.readAllBytes(actual.resolve(name)), name + " differs");
+        }
+        List<String> ta = withoutRate(expected.resolve("thermo.csv")), tb = withoutRate(actual.resolve("thermo.csv"));
+        assertEquals(ta.size(), tb.size(), "thermo.csv line count");
+        assertEquals(ta, tb, "thermo.csv differs");
+    }
+
+    private static List<String> withoutRate(Path thermo) throws IOException {
+        return Files.readAllLines(thermo).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
+    @Test
+    void resumeRefusesChangedSettings() throws IOException {
+        Path input = input(dir, "nose-hoover-chain", 60);
+        assertEquals(0, Cli.run("run", "--quiet", input.toString()).exitCode());
+        Files.writeString(input, Files.readString(input).replace("timestep_fs: 5", "timestep_fs: 4").replace("steps: 60", "steps: 100"));
+        Cli.Result r = Cli.run("run", "--quiet", "--resume", input.toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.message().contains("dynamics.timestep_fs was '5', now '4'"), r.err());
+    }
+
+    @Test
+    void resumeWithoutCheckpointIsAClearError() throws IOException {
+        Cli.Result r = Cli.run("run", "--quiet", "--resume", input(dir, "velocity-verlet", 10).toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.message().contains("cannot resume: there is no checkpoint"), r.err());
+    }
+}

@@ -3,14 +3,12 @@ package md.analysis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Output of {@code analysis/reference/compute_reference.py} (NumPy, committed under
@@ -54,13 +52,6 @@ final class ReferenceData {
         return v;
     }
 
-    /** A file below ../shared/data, or a skipped test when absent (same lookup as md.core.SharedData). */
-    static Path shared(String relative) {
-        String prop = System.getProperty("md.shared.data");
-        Path root = prop != null ? Path.of(prop) : Path.of("../shared/data");
-        if (!Files.isDirectory(root)) root = Path.of("../../shared/data");
-        Path p = root.resolve(relative).toAbsolutePath().normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(p), "shared data not available: " + p);
-        return p;
-    }
+    /** A file below ../shared/data, or a skipped test when absent. */
+    static Path shared(String relative) { return md.core.SharedData.require(relative); }
 }

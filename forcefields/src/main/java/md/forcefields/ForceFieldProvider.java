@@ -13,4 +13,11 @@ public interface ForceFieldProvider {
     String description();
 
     ForceField create(ForceFieldSpec spec);
+
+    /**
+     * Compute backends the force field can run on ("java", and e.g. "auto", "opencl", "cuda"). The engine
+     * passes its top-level {@code device} choice as the {@code device} parameter to providers that list
+     * more than "java", and rejects an accelerator for those that do not.
+     */
+    default java.util.Set<String> devices() { return java.util.Set.of("java"); }
 }

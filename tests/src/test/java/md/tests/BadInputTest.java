@@ -181,7 +181,7 @@ class BadInputTest {
         String yaml = Inputs.argon(DYNAMICS, OUTPUT) + "device: cuda\n";
         String msg = fails(yaml);
         assertLocated(msg, yaml, "device", "device:");
-        assertTrue(msg.contains("expected auto or java"), msg);
+        assertTrue(msg.contains("force field 'lennard-jones' runs on [java] only; expected one of those or auto"), msg);
     }
 
     @Test void missingInputFile() {

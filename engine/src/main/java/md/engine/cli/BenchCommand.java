@@ -21,6 +21,8 @@ public final class BenchCommand implements Command {
         KNOWN.put("lj", "LennardJonesBenchmark");
         KNOWN.put("lennard-jones", "LennardJonesBenchmark");
         KNOWN.put("nequip", "NequipBenchmark");
+        KNOWN.put("backends", "BackendBenchmark");
+        KNOWN.put("stability", "StabilityBenchmark");
         KNOWN.put("training", "TrainingBenchmark");
     }
 
@@ -35,6 +37,8 @@ public final class BenchCommand implements Command {
                 Runs the benchmark class md.engine.bench.<Name>Benchmark. Known names:
                   lj (or lennard-jones)   Lennard-Jones throughput in atom-steps/s
                   nequip                  NequIP force-field throughput
+                  backends                NequIP on each kernel backend (java, opencl, cuda) vs java
+                  stability               MD17 stability benchmark of Fu et al. (docs/stability.md)
                   training                NequIP training throughput (forward + double backward)
                 Any other NAME is tried as md.engine.bench.<CamelCaseName>Benchmark.
                 Results and their commands are recorded in docs/benchmarks.md.""";

@@ -39,6 +39,20 @@ public final class ForceFieldConfig {
     }
 
     public ForceFieldSpec spec() { return spec; }
+
+    /** Backends the provider of this type runs on; just "java" for an unknown type (create() reports that). */
+    public java.util.Set<String> devices() {
+        var provider = ForceFields.providers().get(spec.type());
+        return provider == null ? java.util.Set.of("java") : provider.devices();
+    }
+
+    /** This section with the run's {@code device} choice added, unless the section names its own. */
+    public ForceFieldConfig withDevice(String device) {
+        if (spec.has("device")) return this;
+        Map<String, Object> params = new LinkedHashMap<>(spec.params());
+        params.put("device", device);
+        return new ForceFieldConfig(new ForceFieldSpec(spec.type(), params, spec.baseDirectory()), node, marks);
+    }
     public ConfigNode node() { return node; }
 
     /** Creates the force field; a provider's complaint becomes a located one-paragraph user error. */

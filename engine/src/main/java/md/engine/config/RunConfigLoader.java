@@ -31,16 +31,18 @@ public final class RunConfigLoader {
         root.allowOnly(TOP_LEVEL);
         if (root.has("description")) root.get("description").asString("a line of text");
         StructureConfig structure = structure(root.require("structure", "a 'structure' section with 'file' or 'lattice'"));
-        ForceFieldConfig ff = ForceFieldConfig.from(root.require("forcefield", "a 'forcefield' section with 'type' and its parameters"));
+        ForceFieldConfig forcefield = ForceFieldConfig.from(root.require("forcefield", "a 'forcefield' section with 'type' and its parameters"));
         double skin = neighbors(root.section("neighbors"));
         DynamicsConfig dynamics = dynamics(root.require("dynamics", "a 'dynamics' section with integrator, timestep_fs and steps"));
         VelocitiesConfig velocities = root.has("velocities") ? velocities(root.section("velocities")) : null;
         OutputConfig output = output(root.section("output"), root.file());
         SafetyConfig safety = root.has("safety") ? safety(root.section("safety")) : SafetyConfig.DEFAULT;
         String device = root.has("device") ? root.get("device").asChoice(RunConfig.DEVICES) : "auto";
-        if (device.equals("opencl") || device.equals("cuda"))
-            throw root.get("device").error("the " + device + " backend is not part of this build yet; expected auto or java "
-                    + "(auto picks the fastest available backend, currently java).");
+        java.util.Set<String> devices = forcefield.devices();
+        if (!device.equals("auto") && !devices.contains(device))
+            throw root.get("device").error("force field '" + forcefield.spec().type() + "' runs on " + new java.util.TreeSet<>(devices)
+                    + " only; expected one of those or auto (accelerators serve learned force fields such as nequip)");
+        ForceFieldConfig ff = devices.size() > 1 ? forcefield.withDevice(device) : forcefield;
         return new RunConfig(root.file(), root, structure, ff, skin, dynamics, velocities, output, safety, device);
     }
 

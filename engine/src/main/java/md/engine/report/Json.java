@@ -8,10 +8,10 @@ import java.util.Map;
  * Writes maps, lists, strings, numbers, booleans and nulls as indented JSON. Non-finite numbers, which
  * JSON cannot hold, become {@code null}.
  */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value, 0);
         return sb.append('\n').toString();

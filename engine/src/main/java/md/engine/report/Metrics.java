@@ -125,7 +125,7 @@ public final class Metrics {
     }
 
     /** Formula with elements in order of atomic number, e.g. "H6C2O" for ethanol. */
-    static String composition(int[] z) {
+    public static String composition(int[] z) {
         java.util.TreeMap<Integer, Integer> count = new java.util.TreeMap<>();
         for (int x : z) count.merge(x, 1, Integer::sum);
         List<String> parts = new ArrayList<>();

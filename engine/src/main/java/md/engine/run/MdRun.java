@@ -44,6 +44,15 @@ public final class MdRun implements AutoCloseable {
      */
     public record Options(Path outputDirectory, boolean resume, boolean overwrite, PrintStream progress, boolean terminal) {}
 
+    /**
+     * Asked after every step, once that step's outputs are written: why the run should end here, or
+     * null to go on. Lets a caller such as a stability benchmark end a run that has collapsed.
+     */
+    @FunctionalInterface
+    public interface StopCondition {
+        String stopReason(Simulation sim);
+    }
+
     private final RunConfig config;
     private final Path directory;
     private final Simulation sim;
@@ -53,6 +62,8 @@ public final class MdRun implements AutoCloseable {
     private final ThermoLog thermo;
     private long lastCheckpointStep = -1;
     private final long firstStep;
+    private StopCondition stopCondition;
+    private String stopReason;
 
     private MdRun(RunConfig config, Path directory, Simulation sim, Map<String, String> settings, TrajectoryOutput trajectory,
                   ThermoLog thermo, long firstStep) {
@@ -68,6 +79,12 @@ public final class MdRun implements AutoCloseable {
 
     public Simulation simulation() { return sim; }
     public Path directory() { return directory; }
+
+    /** Ends {@link #run} early (with a checkpoint at that step) when {@code condition} gives a reason. */
+    public void stopWhen(StopCondition condition) { this.stopCondition = condition; }
+
+    /** Why the last {@link #run} ended before dynamics.steps, or null when it ran to the end. */
+    public String stopReason() { return stopReason; }
 
     // ------------------------------------------------------------------ setup
 
@@ -200,10 +217,14 @@ public final class MdRun implements AutoCloseable {
 
     // ------------------------------------------------------------------ the loop
 
-    /** Runs to dynamics.steps. Throws {@link UnstableRunException} when the dynamics fails a check. */
+    /**
+     * Runs to dynamics.steps, or until the {@link #stopWhen stop condition} gives a reason. Throws
+     * {@link UnstableRunException} when the dynamics fails a check.
+     */
     public void run(Options options) throws IOException {
         Progress progress = new Progress(options.progress(), options.terminal(), config.output().progressEverySeconds(), firstStep, totalSteps);
         MdState state = sim.state();
+        stopReason = null;
         while (state.step < totalSteps) {
             try {
                 sim.step();
@@ -217,6 +238,7 @@ public final class MdRun implements AutoCloseable {
             check();
             observe(false);
             progress.update(sim);
+            if (stopCondition != null && (stopReason = stopCondition.stopReason(sim)) != null) break;
         }
         if (lastCheckpointStep != state.step && config.output().checkpointEvery() > 0) checkpoint();
         progress.finish(sim);

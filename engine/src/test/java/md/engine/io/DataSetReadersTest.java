@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import md.core.Units;
-import md.engine.SharedData;
+import md.core.SharedData;
 import md.engine.cli.UserError;
 import md.engine.system.Frame;
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import md.core.Cell;
-import md.engine.SharedData;
+import md.core.SharedData;
 import md.engine.cli.UserError;
 import md.engine.system.Frame;
 

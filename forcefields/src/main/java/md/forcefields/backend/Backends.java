@@ -1,0 +1,49 @@
+package md.forcefields.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Backend selection by name: {@code java}, {@code opencl}, {@code cuda}, or {@code auto} = the fastest
+ * available: CUDA, else an OpenCL GPU, else Java (an OpenCL CPU device such as PoCL is not picked
+ * automatically: it is slower than the Java backend on the same cores, see docs/benchmarks.md).
+ */
+public final class Backends {
+    private Backends() {}
+
+    public static final List<String> NAMES = List.of("auto", "java", "opencl", "cuda");
+
+    /** Opens a backend; throws {@link BackendUnavailableException} naming what is missing. */
+    public static KernelBackend open(String name) {
+        return switch (name) {
+            case "java" -> new JavaBackend();
+            case "opencl" -> OpenClBackend.open(false);
+            case "cuda" -> CudaBackend.open();
+            case "auto" -> {
+                try {
+                    yield CudaBackend.open();
+                } catch (BackendUnavailableException | LinkageError e) {
+                    try {
+                        yield OpenClBackend.open(true);
+                    } catch (BackendUnavailableException | LinkageError e2) {
+                        yield new JavaBackend();
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown device '" + name + "'; expected one of " + NAMES);
+        };
+    }
+
+    /** The backends that open on this machine (each is opened and closed once). */
+    public static List<String> available() {
+        List<String> out = new ArrayList<>();
+        for (String n : List.of("java", "opencl", "cuda")) {
+            try (KernelBackend b = open(n)) {
+                out.add(n);
+            } catch (BackendUnavailableException | LinkageError e) {
+                // not here
+            }
+        }
+        return out;
+    }
+}

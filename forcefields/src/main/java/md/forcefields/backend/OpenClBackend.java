@@ -1,0 +1,202 @@
+package md.forcefields.backend;
+
+import static org.jocl.CL.*;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_platform_id;
+import org.jocl.cl_program;
+
+/**
+ * OpenCL through JOCL: the kernel sources compiled at run time for the first float64-capable device
+ * (GPUs preferred). In CI this is PoCL on the CPU. One in-order queue; reads block, so a read also
+ * waits for the kernels before it.
+ */
+public final class OpenClBackend extends DeviceBackend {
+
+    record ClReals(cl_mem mem, int length) implements RealBuffer {}
+    record ClInts(cl_mem mem, int length) implements IntBuffer {}
+
+    private static final int LOCAL = 64;
+
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final cl_program program;
+    private final String device;
+    private final boolean gpu;
+    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final Set<cl_mem> live = new HashSet<>();
+
+    /** Opens the best device; {@code gpuOnly} refuses CPU devices (used by device: auto). */
+    public static OpenClBackend open(boolean gpuOnly) {
+        try {
+            CL.setExceptionsEnabled(true);
+            int[] n = new int[1];
+            try {
+                clGetPlatformIDs(0, null, n);
+            } catch (CLException e) {
+                n[0] = 0;
+            }
+            if (n[0] == 0)
+                throw new BackendUnavailableException("OpenCL requested but no OpenCL platform found; install pocl-opencl-icd "
+                        + "(CPU) or a GPU vendor's OpenCL driver, or use device: java");
+            cl_platform_id[] platforms = new cl_platform_id[n[0]];
+            clGetPlatformIDs(n[0], platforms, null);
+            cl_platform_id bestPlatform = null;
+            cl_device_id best = null;
+            boolean bestGpu = false;
+            for (cl_platform_id p : platforms) {
+                int[] nd = new int[1];
+                try {
+                    clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, 0, null, nd);
+                } catch (CLException e) {
+                    continue;
+                }
+                cl_device_id[] ds = new cl_device_id[nd[0]];
+                clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, nd[0], ds, null);
+                for (cl_device_id d : ds) {
+                    if (!hasFp64(d)) continue;
+                    boolean isGpu = (longInfo(d, CL_DEVICE_TYPE) & CL_DEVICE_TYPE_GPU) != 0;
+                    if (best == null || (isGpu && !bestGpu)) { best = d; bestPlatform = p; bestGpu = isGpu; }
+                }
+            }
+            if (best == null)
+                throw new BackendUnavailableException("OpenCL requested but no OpenCL device supports float64 (cl_khr_fp64); "
+                        + "install pocl-opencl-icd or use device: java");
+            if (gpuOnly && !bestGpu) throw new BackendUnavailableException("no OpenCL GPU device (only " + stringInfo(best, CL_DEVICE_NAME) + ")");
+            return new OpenClBackend(bestPlatform, best, bestGpu);
+        } catch (LinkageError e) { // UnsatisfiedLinkError the first time, NoClassDefFoundError after
+            throw new BackendUnavailableException("OpenCL requested but the OpenCL loader libOpenCL.so cannot be loaded ("
+                    + e.getMessage() + "); install ocl-icd-opencl-dev and pocl-opencl-icd, or use device: java", e);
+        }
+    }
+
+    private OpenClBackend(cl_platform_id platform, cl_device_id dev, boolean gpu) {
+        this.gpu = gpu;
+        this.device = "OpenCL " + stringInfo(dev, CL_DEVICE_VERSION).strip() + " " + stringInfo(dev, CL_DEVICE_NAME).strip()
+                + " (" + stringInfoPlatform(platform) + ")";
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL_CONTEXT_PLATFORM, platform);
+        context = clCreateContext(props, 1, new cl_device_id[] {dev}, null, null, null);
+        queue = clCreateCommandQueueWithProperties(context, dev, null, null);
+        program = clCreateProgramWithSource(context, 1, new String[] {KernelSources.program("prelude_opencl.h")}, null, null);
+        try {
+            clBuildProgram(program, 0, null, "", null, null);
+        } catch (CLException e) {
+            long[] size = new long[1];
+            clGetProgramBuildInfo(program, dev, CL_PROGRAM_BUILD_LOG, 0, null, size);
+            byte[] log = new byte[(int) size[0]];
+            clGetProgramBuildInfo(program, dev, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+            throw new IllegalStateException("OpenCL kernel build failed on " + device + ":\n" + new String(log).strip(), e);
+        }
+    }
+
+    private static boolean hasFp64(cl_device_id d) {
+        return stringInfo(d, CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64") || longInfo(d, CL_DEVICE_DOUBLE_FP_CONFIG) != 0;
+    }
+
+    private static long longInfo(cl_device_id d, int param) {
+        long[] v = new long[1];
+        clGetDeviceInfo(d, param, Sizeof.cl_long, Pointer.to(v), null);
+        return v[0];
+    }
+
+    private static String stringInfo(cl_device_id d, int param) {
+        long[] size = new long[1];
+        clGetDeviceInfo(d, param, 0, null, size);
+        byte[] b = new byte[(int) size[0]];
+        clGetDeviceInfo(d, param, b.length, Pointer.to(b), null);
+        return new String(b, 0, Math.max(0, b.length - 1));
+    }
+
+    private static String stringInfoPlatform(cl_platform_id p) {
+        long[] size = new long[1];
+        clGetPlatformInfo(p, CL_PLATFORM_NAME, 0, null, size);
+        byte[] b = new byte[(int) size[0]];
+        clGetPlatformInfo(p, CL_PLATFORM_NAME, b.length, Pointer.to(b), null);
+        return new String(b, 0, Math.max(0, b.length - 1)).strip();
+    }
+
+    @Override public String name() { return "opencl"; }
+    @Override public String deviceName() { return device; }
+    /** Whether the device is a GPU. */
+    public boolean isGpu() { return gpu; }
+
+    private cl_mem alloc(long bytes) {
+        cl_mem m = clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(8, bytes), null, null);
+        live.add(m);
+        return m;
+    }
+
+    @Override public RealBuffer reals(int length) {
+        ClReals b = new ClReals(alloc((long) length * Sizeof.cl_double), length);
+        zero(b, length);
+        return b;
+    }
+
+    @Override public IntBuffer ints(int length) {
+        cl_mem m = alloc((long) length * Sizeof.cl_int);
+        if (length > 0) clEnqueueFillBuffer(queue, m, Pointer.to(new int[1]), Sizeof.cl_int, 0, (long) length * Sizeof.cl_int, 0, null, null);
+        return new ClInts(m, length);
+    }
+
+    @Override public void release(Object buffer) {
+        cl_mem m = buffer instanceof ClReals r ? r.mem() : ((ClInts) buffer).mem();
+        if (live.remove(m)) clReleaseMemObject(m);
+    }
+
+    @Override public void write(RealBuffer dst, double[] src, int n) {
+        if (n > 0) clEnqueueWriteBuffer(queue, ((ClReals) dst).mem(), CL_TRUE, 0, (long) n * Sizeof.cl_double, Pointer.to(src), 0, null, null);
+    }
+
+    @Override public void write(IntBuffer dst, int[] src, int n) {
+        if (n > 0) clEnqueueWriteBuffer(queue, ((ClInts) dst).mem(), CL_TRUE, 0, (long) n * Sizeof.cl_int, Pointer.to(src), 0, null, null);
+    }
+
+    @Override public void read(RealBuffer src, double[] dst, int n) {
+        if (n > 0) clEnqueueReadBuffer(queue, ((ClReals) src).mem(), CL_TRUE, 0, (long) n * Sizeof.cl_double, Pointer.to(dst), 0, null, null);
+    }
+
+    @Override protected void launch(String name, int items, Object... args) {
+        if (items <= 0) return;
+        cl_kernel k = kernels.computeIfAbsent(name, s -> clCreateKernel(program, s, null));
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof ClReals r) clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(r.mem()));
+            else if (a instanceof ClInts b) clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(b.mem()));
+            else if (a instanceof Integer v) clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
+            else if (a instanceof Double v) clSetKernelArg(k, i, Sizeof.cl_double, Pointer.to(new double[] {v}));
+            else throw new IllegalArgumentException("kernel " + name + " argument " + i + ": unsupported " + a);
+        }
+        // a fixed work-group size (global rounded up; kernels ignore the extra items): PoCL compiles a
+        // kernel once per work-group size, so letting it choose per launch would recompile often
+        long global = (items + LOCAL - 1) / LOCAL * LOCAL;
+        clEnqueueNDRangeKernel(queue, k, 1, null, new long[] {global}, new long[] {LOCAL}, 0, null, null);
+    }
+
+    @Override public void finish() { clFinish(queue); }
+
+    @Override public void close() {
+        clFinish(queue);
+        for (cl_mem m : live) clReleaseMemObject(m);
+        live.clear();
+        for (cl_kernel k : kernels.values()) clReleaseKernel(k);
+        kernels.clear();
+        clReleaseProgram(program);
+        clReleaseCommandQueue(queue);
+        clReleaseContext(context);
+    }
+}

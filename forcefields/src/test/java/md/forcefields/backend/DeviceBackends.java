@@ -1,0 +1,30 @@
+package md.forcefields.backend;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The device backends of this machine for tests, opened once per test JVM (the OpenCL build takes a
+ * few seconds) and never closed (the JVM exit releases them). A test asks by name and is skipped,
+ * with the reason, when that backend is not available here.
+ */
+final class DeviceBackends {
+    private DeviceBackends() {}
+
+    private static final Map<String, Object> OPENED = new HashMap<>();
+
+    /** The backend, or an aborted (skipped) test saying why it is not available. */
+    static synchronized KernelBackend require(String name) {
+        Object b = OPENED.computeIfAbsent(name, n -> {
+            try {
+                return Backends.open(n);
+            } catch (BackendUnavailableException | LinkageError e) {
+                return e.getMessage();
+            }
+        });
+        Assumptions.assumeTrue(b instanceof KernelBackend, () -> name + " backend not available: " + b);
+        return (KernelBackend) b;
+    }
+}

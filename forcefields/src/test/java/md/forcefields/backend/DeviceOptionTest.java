@@ -1,0 +1,81 @@
+package md.forcefields.backend;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import md.core.Cell;
+import md.forcefields.Atoms;
+import md.forcefields.ForceField;
+import md.forcefields.ForceFieldConfigException;
+import md.forcefields.ForceFieldSpec;
+import md.forcefields.ForceFields;
+import md.forcefields.NeighborList;
+import md.forcefields.nequip.NequipConfig;
+import md.forcefields.nequip.NequipModel;
+import md.forcefields.nequip.NequipModelFile;
+
+/** The {@code device} key of the nequip force field: selection, and clear errors. */
+class DeviceOptionTest {
+
+    @TempDir Path dir;
+
+    private void writeModel() throws Exception {
+        NequipConfig cfg = NequipConfig.simple(new int[] {1, 8}, 3.0, 1, true, 4, 2, 4, 1, 8, 3.0,
+                new double[] {1, 1}, new double[] {-0.3, -2.0}, 1.0);
+        NequipModelFile.write(dir.resolve("m.nqp"), NequipModel.withRandomWeights(cfg, 3), "test");
+    }
+
+    private ForceField create(String device) {
+        return ForceFields.create(new ForceFieldSpec("nequip", Map.of("model", "m.nqp", "device", device), dir));
+    }
+
+    @Test void unknownDeviceNamesTheChoices() throws Exception {
+        writeModel();
+        ForceFieldConfigException e = assertThrows(ForceFieldConfigException.class, () -> create("gpu"));
+        assertEquals("device", e.key());
+        assertTrue(e.getMessage().contains("[auto, java, opencl, cuda]"), e.getMessage());
+    }
+
+    @Test void openclDeviceAgreesWithTheHostPath() throws Exception {
+        writeModel();
+        double[] x = {0, 0, 0, 0.96, 0, 0, -0.24, 0.93, 0};
+        Atoms atoms = new Atoms(new int[] {8, 1, 1}, x, Cell.NONE);
+        NeighborList nl = NeighborList.allPairs(3, 4);
+        double[] f0 = new double[9], f1 = new double[9];
+        double e0, e1;
+        try (ForceField host = create("java")) {
+            assertFalse(host instanceof BackendNequipForceField);
+            e0 = host.compute(atoms, nl, f0, null);
+        }
+        ForceField dev;
+        try {
+            dev = create("opencl");
+        } catch (ForceFieldConfigException e) {
+            // no OpenCL here: the message must say what to install
+            assertEquals("device", e.key());
+            assertTrue(e.getMessage().contains("pocl-opencl-icd") && e.getMessage().contains("device: java"), e.getMessage());
+            return;
+        }
+        try (dev) {
+            assertInstanceOf(BackendNequipForceField.class, dev);
+            e1 = dev.compute(atoms, nl, f1, null);
+        }
+        assertEquals(e0, e1, 1e-12);
+        for (int i = 0; i < 9; i++) assertEquals(f0[i], f1[i], 1e-12);
+    }
+
+    @Test void cudaWithoutADriverSaysSo() throws Exception {
+        writeModel();
+        try (ForceField ff = create("cuda")) {
+            assertInstanceOf(BackendNequipForceField.class, ff); // a GPU machine
+        } catch (ForceFieldConfigException e) {
+            assertEquals("device", e.key());
+            assertTrue(e.getMessage().startsWith("CUDA requested but"), e.getMessage());
+        }
+    }
+}

@@ -116,7 +116,7 @@ public final class TrainingBenchmark {
                 c.name(), c.molecule(), java.util.Arrays.stream(params).mapToInt(Tensor::numel).sum(), edges.size(), efMs[0], efMs[1], stepMs[0], stepMs[1],
                 1000 / stepMs[0], 1000 / stepMs[1], stepMs[1] / efMs[1]);
         for (int threads : new int[] {1, 2}) {
-            Trainer.Options o = new Trainer.Options(1000, 5, 1, threads, w, Adam.Options.adam(0.01).withAmsgrad(true), 0, 0.99,
+            Trainer.Options o = new Trainer.Options(Integer.MAX_VALUE, 5, 1, threads, w, Adam.Options.adam(0.01).withAmsgrad(true), 0, 0.99,
                     Double.POSITIVE_INFINITY, 0.5, 50, 1e-4, 0, 1000, Double.POSITIVE_INFINITY);
             List<TrainingFrame> train = frames.subList(0, 5), val = frames.subList(5, 6);
             DifferentiableNequip m = Trainer.initialModel(hp, new double[] {-10, -1000, -2000}, 1.0, 1);

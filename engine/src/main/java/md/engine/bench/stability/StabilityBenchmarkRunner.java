@@ -176,7 +176,7 @@ public final class StabilityBenchmarkRunner {
                 StringBuilder sb = new StringBuilder();
                 for (String k : changed) sb.append("; ").append(k).append(": ").append(earlier.getProperty(k)).append(" -> ").append(settings.getProperty(k));
                 throw new UserError("cannot resume the benchmark in " + dir + " with other settings (" + sb.substring(2) + "). Only --runs, --steps, "
-                        + "--parallel, --checkpoint-every, --max-test-frames and --progress-every may change; use another --output folder for a new benchmark.");
+                        + "--parallel, --batched, --checkpoint-every, --max-test-frames and --progress-every may change; use another --output folder for a new benchmark.");
             }
             return;
         }

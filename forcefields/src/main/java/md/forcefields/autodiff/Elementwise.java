@@ -50,11 +50,16 @@ final class Elementwise {
     }
 
     static Tensor scale(Tensor x, double c) {
-        return Tensor.result(map(x, v -> c * v), x.shape, "scale", (g, need) -> new Tensor[] {g.mul(c)}, x);
+        // plain loops rather than map(): these two run on most op outputs and a shared lambda call site is megamorphic
+        double[] o = new double[x.data.length];
+        for (int i = 0; i < o.length; i++) o[i] = c * x.data[i];
+        return Tensor.result(o, x.shape, "scale", (g, need) -> new Tensor[] {g.mul(c)}, x);
     }
 
     static Tensor shift(Tensor x, double c) {
-        return Tensor.result(map(x, v -> v + c), x.shape, "shift", (g, need) -> new Tensor[] {g}, x);
+        double[] o = new double[x.data.length];
+        for (int i = 0; i < o.length; i++) o[i] = x.data[i] + c;
+        return Tensor.result(o, x.shape, "shift", (g, need) -> new Tensor[] {g}, x);
     }
 
     static Tensor pow(Tensor x, double p) {
@@ -104,10 +109,28 @@ final class Elementwise {
     }
 
     static Tensor silu(Tensor x) {
-        // silu(x) = x σ(x);  silu' = σ + x σ (1 - σ)
-        return Tensor.result(map(x, v -> v * sigmoid(v)), x.shape, "silu", (g, need) -> {
-            Tensor s = x.sigmoid();
-            return new Tensor[] {g.mul(s.add(x.mul(s).mul(s.neg().add(1.0))))};
+        // silu(x) = x σ(x); its backward is one fused op, g·silu'(x). σ is computed once for all three.
+        double[] s = map(x, Elementwise::sigmoid);
+        double[] o = new double[s.length];
+        for (int i = 0; i < o.length; i++) o[i] = x.data[i] * s[i];
+        return Tensor.result(o, x.shape, "silu", (g, need) -> new Tensor[] {g.mul(siluDerivative(x, s))}, x);
+    }
+
+    /** silu'(x) = σ(1 + x(1 − σ)) given σ(x); its derivative silu'' is again one fused op. */
+    private static Tensor siluDerivative(Tensor x, double[] s) {
+        double[] o = new double[s.length];
+        for (int i = 0; i < o.length; i++) o[i] = s[i] * (1 + x.data[i] * (1 - s[i]));
+        return Tensor.result(o, x.shape, "siluDerivative", (g, need) -> new Tensor[] {g.mul(siluSecondDerivative(x, s))}, x);
+    }
+
+    /** silu''(x) = q(2 + x(1 − 2σ)) with q = σ(1 − σ); silu''' is left to elementary ops (never on a hot path). */
+    private static Tensor siluSecondDerivative(Tensor x, double[] s) {
+        double[] o = new double[s.length];
+        for (int i = 0; i < o.length; i++) o[i] = s[i] * (1 - s[i]) * (2 + x.data[i] * (1 - 2 * s[i]));
+        return Tensor.result(o, x.shape, "siluSecondDerivative", (g, need) -> {
+            // silu''' = q[(1 − 2σ)(3 + x(1 − 2σ)) − 2xq]
+            Tensor sig = x.sigmoid(), q = sig.sub(sig.square()), r = sig.mul(-2.0).add(1.0);
+            return new Tensor[] {g.mul(q.mul(r.mul(r.mul(x).add(3.0)).sub(x.mul(q).mul(2.0))))};
         }, x);
     }
 

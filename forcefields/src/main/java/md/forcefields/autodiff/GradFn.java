@@ -29,14 +29,4 @@ record GradFn(String op, Tensor[] inputs, Backward backward, SplitPiece piece) {
             this.pieces = pieces;
         }
     }
-
-    /** Vector–Jacobian product of one op. */
-    @FunctionalInterface
-    interface Backward {
-        /**
-         * Gradients with respect to each input given the gradient {@code g} of the output; an entry may be
-         * null when {@code need[i]} is false (the caller does not want it) or the input is a constant.
-         */
-        Tensor[] apply(Tensor g, boolean[] need);
-    }
 }

@@ -1,58 +1,64 @@
 package md.forcefields.autodiff;
 
-/** Matrix products: plain (M,K)·(K,N), batched (B,M,K)·(B,K,N), and the two mixed forms. */
+import md.forcefields.e3nn.DenseKernels;
+
+/**
+ * Matrix products: plain (M,K)·(K,N), batched (B,M,K)·(B,K,N), and the two mixed forms. Internally each
+ * operand may be used transposed, so backward passes (g·bᵀ, aᵀ·g) never materialise a transpose op.
+ */
 final class LinearAlgebra {
     private LinearAlgebra() {}
 
     static Tensor matmul(Tensor a, Tensor b) {
         int ra = a.shape.length, rb = b.shape.length;
-        if (ra == 2 && rb == 2) return mm(a, b);
-        if (ra == 3 && rb == 3) return bmm(a, b);
+        if (ra == 2 && rb == 2) return product(a, false, b, false);
+        if (ra == 3 && rb == 3) return product(a, false, b, false);
         if (ra == 3 && rb == 2) {
             // One matrix for every batch entry: fold the batch into the rows.
             int batch = a.shape[0], m = a.shape[1];
-            return mm(a.reshape(batch * m, a.shape[2]), b).reshape(batch, m, b.shape[1]);
+            return product(a.reshape(batch * m, a.shape[2]), false, b, false).reshape(batch, m, b.shape[1]);
         }
         if (ra == 2 && rb == 3) {
             // out[n] = a · b[n]: fold the batch into the columns.
             int batch = b.shape[0], k = b.shape[1], n = b.shape[2];
             Tensor cols = b.permute(1, 0, 2).reshape(k, batch * n);
-            return mm(a, cols).reshape(a.shape[0], batch, n).permute(1, 0, 2);
+            return product(a, false, cols, false).reshape(a.shape[0], batch, n).permute(1, 0, 2);
         }
         throw new IllegalArgumentException("matmul of shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape));
     }
 
-    private static Tensor mm(Tensor a, Tensor b) {
-        int m = a.shape[0], k = a.shape[1], n = b.shape[1];
-        if (b.shape[0] != k) throw new IllegalArgumentException("matmul of shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape));
-        double[] o = new double[m * n];
-        kernel(a.data, 0, b.data, 0, o, 0, m, k, n);
-        return Tensor.result(o, new int[] {m, n}, "matmul", (g, need) -> new Tensor[] {
-                need[0] ? mm(g, b.transpose()) : null,
-                need[1] ? mm(a.transpose(), g) : null}, a, b);
-    }
-
-    private static Tensor bmm(Tensor a, Tensor b) {
-        int batch = a.shape[0], m = a.shape[1], k = a.shape[2], n = b.shape[2];
-        if (b.shape[0] != batch || b.shape[1] != k)
-            throw new IllegalArgumentException("batched matmul of shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape));
+    /**
+     * op(a)·op(b) for 2-D operands, or for every batch entry of 3-D operands, where op transposes the last
+     * two axes when the flag is set.
+     */
+    static Tensor product(Tensor a, boolean ta, Tensor b, boolean tb) {
+        int rank = a.shape.length;
+        if (b.shape.length != rank || (rank != 2 && rank != 3))
+            throw new IllegalArgumentException("matmul of shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape));
+        int batch = rank == 3 ? a.shape[0] : 1;
+        int ar = a.shape[rank - 2], ac = a.shape[rank - 1], br = b.shape[rank - 2], bc = b.shape[rank - 1];
+        int m = ta ? ac : ar, k = ta ? ar : ac, kb = tb ? bc : br, n = tb ? br : bc;
+        if (k != kb || (rank == 3 && b.shape[0] != batch))
+            throw new IllegalArgumentException("matmul of shapes " + Shapes.str(a.shape) + (ta ? "ᵀ" : "") + " and " + Shapes.str(b.shape) + (tb ? "ᵀ" : ""));
         double[] o = new double[batch * m * n];
-        for (int p = 0; p < batch; p++) kernel(a.data, p * m * k, b.data, p * k * n, o, p * m * n, m, k, n);
-        return Tensor.result(o, new int[] {batch, m, n}, "bmm", (g, need) -> new Tensor[] {
-                need[0] ? bmm(g, b.transpose()) : null,
-                need[1] ? bmm(a.transpose(), g) : null}, a, b);
+        double[] pa = ta ? new double[m * k] : null, pb = tb ? new double[k * n] : null;
+        for (int p = 0; p < batch; p++) {
+            double[] x = a.data, y = b.data;
+            int xo = p * m * k, yo = p * k * n;
+            if (ta) { transpose(a.data, xo, ar, ac, pa); x = pa; xo = 0; }
+            if (tb) { transpose(b.data, yo, br, bc, pb); y = pb; yo = 0; }
+            DenseKernels.gemm(m, n, k, 1.0, x, xo, k, y, yo, n, o, p * m * n, n, false);
+        }
+        int[] shape = rank == 3 ? new int[] {batch, m, n} : new int[] {m, n};
+        // C = op(A)·op(B): dA = g·op(B)ᵀ (or its transpose when A is used transposed), likewise dB.
+        return Tensor.result(o, shape, rank == 3 ? "bmm" : "matmul", (g, need) -> new Tensor[] {
+                need[0] ? (ta ? product(b, tb, g, true) : product(g, false, b, !tb)) : null,
+                need[1] ? (tb ? product(g, true, a, ta) : product(a, !ta, g, false)) : null}, a, b);
     }
 
-    /** o[m×n] = a[m×k] · b[k×n], row-major, i-k-j order so the inner loop streams rows of b and o. */
-    private static void kernel(double[] a, int ao, double[] b, int bo, double[] o, int oo, int m, int k, int n) {
-        for (int i = 0; i < m; i++) {
-            int orow = oo + i * n;
-            for (int p = 0; p < k; p++) {
-                double aip = a[ao + i * k + p];
-                if (aip == 0.0) continue;
-                int brow = bo + p * n;
-                for (int j = 0; j < n; j++) o[orow + j] += aip * b[brow + j];
-            }
-        }
+    /** out (cols×rows) = the rows×cols matrix at x[off…] transposed. */
+    private static void transpose(double[] x, int off, int rows, int cols, double[] out) {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) out[j * rows + i] = x[off + i * cols + j];
     }
 }

@@ -103,7 +103,7 @@ public final class Tensor {
     }
 
     /** Builds an op result: recorded (with {@code backward}) when grad mode is on and an input needs it. */
-    static Tensor result(double[] data, int[] shape, String op, GradFn.Backward backward, Tensor... inputs) {
+    static Tensor result(double[] data, int[] shape, String op, Backward backward, Tensor... inputs) {
         Tensor out = new Tensor(data, shape);
         if (GradMode.isEnabled()) {
             for (Tensor in : inputs) {
@@ -115,6 +115,16 @@ public final class Tensor {
             }
         }
         return out;
+    }
+
+    /**
+     * A fused op defined outside this package: {@code data} (owned by the result from now on) with
+     * {@code shape}, recorded with {@code backward} like the built-in ops. The backward must be written in
+     * differentiable ops (see {@link Backward}); an op that is multilinear in its inputs can use itself
+     * with the roles of output and input exchanged, which makes it differentiable to any order.
+     */
+    public static Tensor custom(String op, double[] data, int[] shape, Backward backward, Tensor... inputs) {
+        return result(data, shape.clone(), op, backward, inputs);
     }
 
     /** Marks {@code pieces} (results of slicing {@code source}) as one split, recorded when grad mode is on. */

@@ -32,7 +32,7 @@ public final class DenseKernels {
         if (m == 0 || n == 0) return;
         if (VECTORIZED) {
             int l = VectorKernels.lanes();
-            if (m <= 8 && alpha == 1 && n % l == 0 && n <= 4 * l) {
+            if (m <= 8 && alpha == 1 && n % l == 0) {
                 VectorKernels.fewRows(m, n, kk, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
                 return;
             }

@@ -22,6 +22,7 @@ public final class FullyConnectedTensorProduct {
     private final Irreps irrepsIn, irrepsOut;
     private final int numAttrs;
     private final List<Instruction> instructions;
+    private final Instruction[] paths; // the same, iterated in the hot loops without an iterator
     private final int weightNumel;
 
     public FullyConnectedTensorProduct(Irreps irrepsIn, Irreps irrepsAttrs, Irreps irrepsOut) {
@@ -43,6 +44,7 @@ public final class FullyConnectedTensorProduct {
                     off += irrepsIn.mul(i) * numAttrs * irrepsOut.mul(k);
                 }
         instructions = List.copyOf(ins);
+        paths = ins.toArray(new Instruction[0]);
         weightNumel = off;
     }
 
@@ -51,6 +53,7 @@ public final class FullyConnectedTensorProduct {
         irrepsOut = full.irrepsOut;
         numAttrs = full.numAttrs;
         instructions = List.copyOf(kept);
+        paths = kept.toArray(new Instruction[0]);
         weightNumel = full.weightNumel;
     }
 
@@ -68,9 +71,14 @@ public final class FullyConnectedTensorProduct {
     /** y (+)= FCTP(x, attrs) for {@code rows} rows; zero attributes are skipped (one-hot: one term per row). */
     public void forward(double[] w, double[] x, double[] attrs, double[] y, int rows, boolean accumulate) {
         if (!accumulate) java.util.Arrays.fill(y, 0, rows * irrepsOut.dim(), 0.0);
-        for (Instruction p : instructions) {
+        forward(w, x, attrs, y, rows, 0, rows);
+    }
+
+    /** y += FCTP(x, attrs) for rows [r0, r1) of a batch of {@code rows} rows. */
+    public void forward(double[] w, double[] x, double[] attrs, double[] y, int rows, int r0, int r1) {
+        for (Instruction p : paths) {
             int d = irrepsIn.ir(p.iIn()).dim(), mi = irrepsIn.mul(p.iIn()), mo = irrepsOut.mul(p.iOut());
-            for (int r = 0; r < rows; r++)
+            for (int r = r0; r < r1; r++)
                 for (int v = 0; v < numAttrs; v++) {
                     double a = attrs[r * numAttrs + v];
                     if (a == 0) continue;
@@ -96,10 +104,13 @@ public final class FullyConnectedTensorProduct {
     }
 
     /** dx += ∂(dy·y)/∂x; {@code wT} from {@link #transposeWeights}. */
-    public void backward(double[] wT, double[] attrs, double[] dy, double[] dx, int rows) {
-        for (Instruction p : instructions) {
+    public void backward(double[] wT, double[] attrs, double[] dy, double[] dx, int rows) { backward(wT, attrs, dy, dx, rows, 0, rows); }
+
+    /** dx += ∂(dy·y)/∂x for rows [r0, r1) of a batch of {@code rows} rows. */
+    public void backward(double[] wT, double[] attrs, double[] dy, double[] dx, int rows, int r0, int r1) {
+        for (Instruction p : paths) {
             int d = irrepsIn.ir(p.iIn()).dim(), mi = irrepsIn.mul(p.iIn()), mo = irrepsOut.mul(p.iOut());
-            for (int r = 0; r < rows; r++)
+            for (int r = r0; r < r1; r++)
                 for (int v = 0; v < numAttrs; v++) {
                     double a = attrs[r * numAttrs + v];
                     if (a == 0) continue;

@@ -82,10 +82,13 @@ public final class Gate {
 
     private int in(Source s, int rows, int r, int c) { return Layout.index(irrepsIn, rows, s.block(), r, c) + s.channelOffset(); }
 
-    public void forward(double[] x, double[] out, int rows) {
+    public void forward(double[] x, double[] out, int rows) { forward(x, out, rows, 0, rows); }
+
+    /** Forward for rows [r0, r1) of a batch of {@code rows} rows. */
+    public void forward(double[] x, double[] out, int rows, int r0, int r1) {
         for (int k = 0; k < scalars.length; k++) {
             Activation act = actScalars.get(k);
-            for (int r = 0; r < rows; r++) {
+            for (int r = r0; r < r1; r++) {
                 int i = in(scalars[k], rows, r, 0), o = Layout.index(irrepsOut, rows, k, r, 0);
                 for (int u = 0; u < scalars[k].mul(); u++) out[o + u] = act.value(x[i + u]);
             }
@@ -93,7 +96,7 @@ public final class Gate {
         for (int k = 0; k < gated.length; k++) {
             Activation act = actGates.get(k);
             int ob = scalars.length + k, d = gated[k].dim(), mul = gated[k].mul();
-            for (int r = 0; r < rows; r++) {
+            for (int r = r0; r < r1; r++) {
                 int gi = in(gates[k], rows, r, 0);
                 for (int c = 0; c < d; c++) {
                     int vi = in(gated[k], rows, r, c), o = Layout.index(irrepsOut, rows, ob, r, c);
@@ -104,10 +107,13 @@ public final class Gate {
     }
 
     /** dx = ∂(dOut·out)/∂x (overwritten). */
-    public void backward(double[] x, double[] dOut, double[] dx, int rows) {
+    public void backward(double[] x, double[] dOut, double[] dx, int rows) { backward(x, dOut, dx, rows, 0, rows); }
+
+    /** Backward for rows [r0, r1) of a batch of {@code rows} rows. */
+    public void backward(double[] x, double[] dOut, double[] dx, int rows, int r0, int r1) {
         for (int k = 0; k < scalars.length; k++) {
             Activation act = actScalars.get(k);
-            for (int r = 0; r < rows; r++) {
+            for (int r = r0; r < r1; r++) {
                 int i = in(scalars[k], rows, r, 0), o = Layout.index(irrepsOut, rows, k, r, 0);
                 for (int u = 0; u < scalars[k].mul(); u++) dx[i + u] = dOut[o + u] * act.derivative(x[i + u]);
             }
@@ -115,7 +121,7 @@ public final class Gate {
         for (int k = 0; k < gated.length; k++) {
             Activation act = actGates.get(k);
             int ob = scalars.length + k, d = gated[k].dim(), mul = gated[k].mul();
-            for (int r = 0; r < rows; r++) {
+            for (int r = r0; r < r1; r++) {
                 int gi = in(gates[k], rows, r, 0);
                 for (int u = 0; u < mul; u++) {
                     double g = act.value(x[gi + u]), dg = 0;

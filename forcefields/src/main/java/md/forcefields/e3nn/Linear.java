@@ -20,6 +20,7 @@ public final class Linear {
 
     private final Irreps irrepsIn, irrepsOut;
     private final List<Instruction> instructions;
+    private final Instruction[] paths; // the same, iterated in the hot loops without an iterator
     private final int weightNumel;
 
     public Linear(Irreps irrepsIn, Irreps irrepsOut) {
@@ -38,6 +39,7 @@ public final class Linear {
                     off += irrepsIn.mul(i) * irrepsOut.mul(j);
                 }
         this.instructions = List.copyOf(ins);
+        this.paths = ins.toArray(new Instruction[0]);
         this.weightNumel = off;
     }
 
@@ -45,6 +47,7 @@ public final class Linear {
         this.irrepsIn = full.irrepsIn;
         this.irrepsOut = full.irrepsOut;
         this.instructions = List.copyOf(kept);
+        this.paths = kept.toArray(new Instruction[0]);
         this.weightNumel = full.weightNumel;
     }
 
@@ -61,18 +64,25 @@ public final class Linear {
     /** Number of multiply-adds ×2 for {@code rows} rows. */
     public long flops(int rows) {
         long f = 0;
-        for (Instruction p : instructions)
+        for (Instruction p : paths)
             f += 2L * rows * irrepsIn.ir(p.iIn()).dim() * irrepsIn.mul(p.iIn()) * irrepsOut.mul(p.iOut());
         return f;
     }
 
     /** y = Linear(x) for {@code rows} rows (y overwritten). */
-    public void forward(double[] w, double[] x, double[] y, int rows) {
-        java.util.Arrays.fill(y, 0, rows * irrepsOut.dim(), 0.0);
-        for (Instruction p : instructions) {
+    public void forward(double[] w, double[] x, double[] y, int rows) { forward(w, x, y, rows, 0, rows); }
+
+    /**
+     * y = Linear(x) for rows [r0, r1) of a batch of {@code rows} rows (only those rows of y are written),
+     * so that threads can share one batch by row ranges.
+     */
+    public void forward(double[] w, double[] x, double[] y, int rows, int r0, int r1) {
+        for (int b = 0; b < irrepsOut.size(); b++)
+            java.util.Arrays.fill(y, Layout.index(irrepsOut, rows, b, r0, 0), Layout.index(irrepsOut, rows, b, r1, 0), 0.0);
+        for (Instruction p : paths) {
             int d = irrepsIn.ir(p.iIn()).dim(), mi = irrepsIn.mul(p.iIn()), mo = irrepsOut.mul(p.iOut());
-            DenseKernels.gemm(rows * d, mo, mi, p.pathWeight(), x, rows * irrepsIn.offset(p.iIn()), mi,
-                    w, p.weightOffset(), mo, y, rows * irrepsOut.offset(p.iOut()), mo, true);
+            DenseKernels.gemm((r1 - r0) * d, mo, mi, p.pathWeight(), x, Layout.index(irrepsIn, rows, p.iIn(), r0, 0), mi,
+                    w, p.weightOffset(), mo, y, Layout.index(irrepsOut, rows, p.iOut(), r0, 0), mo, true);
         }
     }
 
@@ -89,11 +99,18 @@ public final class Linear {
 
     /** dx = ∂(dy·y)/∂x (overwritten unless {@code accumulate}); {@code wT} from {@link #transposeWeights}. */
     public void backward(double[] wT, double[] dy, double[] dx, int rows, boolean accumulate) {
-        if (!accumulate) java.util.Arrays.fill(dx, 0, rows * irrepsIn.dim(), 0.0);
-        for (Instruction p : instructions) {
+        backward(wT, dy, dx, rows, accumulate, 0, rows);
+    }
+
+    /** {@link #backward(double[], double[], double[], int, boolean)} for rows [r0, r1) only. */
+    public void backward(double[] wT, double[] dy, double[] dx, int rows, boolean accumulate, int r0, int r1) {
+        if (!accumulate)
+            for (int b = 0; b < irrepsIn.size(); b++)
+                java.util.Arrays.fill(dx, Layout.index(irrepsIn, rows, b, r0, 0), Layout.index(irrepsIn, rows, b, r1, 0), 0.0);
+        for (Instruction p : paths) {
             int d = irrepsIn.ir(p.iIn()).dim(), mi = irrepsIn.mul(p.iIn()), mo = irrepsOut.mul(p.iOut());
-            DenseKernels.gemm(rows * d, mi, mo, p.pathWeight(), dy, rows * irrepsOut.offset(p.iOut()), mo,
-                    wT, p.weightOffset(), mi, dx, rows * irrepsIn.offset(p.iIn()), mi, true);
+            DenseKernels.gemm((r1 - r0) * d, mi, mo, p.pathWeight(), dy, Layout.index(irrepsOut, rows, p.iOut(), r0, 0), mo,
+                    wT, p.weightOffset(), mi, dx, Layout.index(irrepsIn, rows, p.iIn(), r0, 0), mi, true);
         }
     }
 }

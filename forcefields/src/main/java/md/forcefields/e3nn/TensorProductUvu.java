@@ -100,9 +100,9 @@ public final class TensorProductUvu {
 
     private static final int LANES = DenseKernels.VECTORIZED ? VectorKernels.lanes() : 0;
 
-    /** Number of vector registers that hold {@code mul} channels for the fused kernels, or 0 to use the generic path. */
-    private static int vectorBlocks(int mul) {
-        return LANES > 0 && mul % LANES == 0 && mul <= 4 * LANES ? mul / LANES : 0;
+    /** Whether the fused vector kernels handle {@code mul} channels (whole vectors), else the generic path. */
+    private static boolean fused(int mul) {
+        return LANES > 0 && mul % LANES == 0;
     }
 
     private TensorProductUvu(TensorProductUvu full, List<Instruction> kept) {
@@ -167,7 +167,7 @@ public final class TensorProductUvu {
     /** Multiply-adds ×2 of {@link #forwardEdge} for one edge. */
     public long flopsPerEdge() {
         long f = 0;
-        for (Instruction p : instructions) {
+        for (Instruction p : instructionArray) {
             int d1 = irrepsIn1.ir(p.i1()).dim(), d3 = p.irOut().dim(), mul = irrepsIn1.mul(p.i1());
             f += 2L * p.value().length + (long) d1 * mul + 2L * d1 * d3 * mul;
         }
@@ -195,9 +195,8 @@ public final class TensorProductUvu {
             int xw = d1 * d3, xBase = nodes * dm.offset1() + neighbor * d1 * mul;
             int wo = wOff + p.weightOffset();
             int oBase = nodes * dm.offsetOut() + centre * d3 * mulOut + p.outChannelOffset();
-            int nv = vectorBlocks(mul);
-            if (nv > 0) {
-                VectorKernels.tpForward(d1, d3, nv, t, x1, xBase, w, wo, out, oBase, mulOut);
+            if (fused(mul)) {
+                VectorKernels.tpForward(d1, d3, mul, t, x1, xBase, w, wo, out, oBase, mulOut);
                 continue;
             }
             for (int a = 0; a < d1; a++) {
@@ -230,9 +229,8 @@ public final class TensorProductUvu {
             int xBase = nodes * dm.offset1() + neighbor * d1 * mul;
             int oBase = nodes * dm.offsetOut() + centre * d3 * mulOut + p.outChannelOffset();
             int wo = wOff + p.weightOffset(), dwo = dwOff + p.weightOffset();
-            int nv = vectorBlocks(mul);
-            if (nv > 0) {
-                VectorKernels.tpBackward(d1, d3, nv, t, s, x1, xBase, w, wo, dOut, oBase, mulOut, dx1, dw, dwo, t, dtOff);
+            if (fused(mul)) {
+                VectorKernels.tpBackward(d1, d3, mul, t, s, x1, xBase, w, wo, dOut, oBase, mulOut, dx1, dw, dwo, t, dtOff);
             } else {
                 DenseKernels.gemm(d1, mul, d3, 1.0, t, 0, d3, dOut, oBase, mulOut, t, gOff, mul, false);
                 for (int a = 0; a < d1; a++) {

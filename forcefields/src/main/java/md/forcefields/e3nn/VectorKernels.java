@@ -4,7 +4,16 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API bodies of {@link DenseKernels}; loaded only when the incubator module is present. */
+/**
+ * Vector API bodies of {@link DenseKernels}; loaded only when the incubator module is present.
+ *
+ * <p>Rule for every method here: vector values never cross a method boundary and never merge at a
+ * conditional. Each method loads, computes and stores its vectors in its own frame, with calls between
+ * methods carrying only arrays and offsets; then C2 keeps every vector in a register even when it
+ * does not inline a helper, and a step allocates nothing. (A vector passed to a non-inlined helper,
+ * or chosen by {@code cond ? v : w}, is boxed on the heap: about 100 bytes per use.) Register blocks
+ * of a fixed width get their own method rather than one method with {@code if (nv > k)} branches.
+ */
 final class VectorKernels {
     private VectorKernels() {}
 
@@ -13,71 +22,109 @@ final class VectorKernels {
 
     static int lanes() { return L; }
 
+    /** C (+)= α·A·B: 4-row × 4-vector register blocks, then 4 × 1, then single rows; scalar column tail. */
     static void gemm(int m, int n, int kk, double alpha,
                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                      double[] c, int cOff, int ldc, boolean acc) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            int a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-            int c0 = cOff + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-            int j = 0;
-            for (; j + 2 * L <= n; j += 2 * L) {
-                DoubleVector s00 = DoubleVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-                for (int k = 0; k < kk; k++) {
-                    int bk = bOff + k * ldb + j;
-                    DoubleVector b0 = DoubleVector.fromArray(S, b, bk), b1 = DoubleVector.fromArray(S, b, bk + L);
-                    DoubleVector x = DoubleVector.broadcast(S, a[a0 + k]);
-                    s00 = x.fma(b0, s00); s01 = x.fma(b1, s01);
-                    x = DoubleVector.broadcast(S, a[a1 + k]);
-                    s10 = x.fma(b0, s10); s11 = x.fma(b1, s11);
-                    x = DoubleVector.broadcast(S, a[a2 + k]);
-                    s20 = x.fma(b0, s20); s21 = x.fma(b1, s21);
-                    x = DoubleVector.broadcast(S, a[a3 + k]);
-                    s30 = x.fma(b0, s30); s31 = x.fma(b1, s31);
-                }
-                store(s00, alpha, c, c0 + j, acc); store(s01, alpha, c, c0 + j + L, acc);
-                store(s10, alpha, c, c1 + j, acc); store(s11, alpha, c, c1 + j + L, acc);
-                store(s20, alpha, c, c2 + j, acc); store(s21, alpha, c, c2 + j + L, acc);
-                store(s30, alpha, c, c3 + j, acc); store(s31, alpha, c, c3 + j + L, acc);
-            }
-            for (; j + L <= n; j += L) {
-                DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-                for (int k = 0; k < kk; k++) {
-                    DoubleVector b0 = DoubleVector.fromArray(S, b, bOff + k * ldb + j);
-                    s0 = DoubleVector.broadcast(S, a[a0 + k]).fma(b0, s0);
-                    s1 = DoubleVector.broadcast(S, a[a1 + k]).fma(b0, s1);
-                    s2 = DoubleVector.broadcast(S, a[a2 + k]).fma(b0, s2);
-                    s3 = DoubleVector.broadcast(S, a[a3 + k]).fma(b0, s3);
-                }
-                store(s0, alpha, c, c0 + j, acc); store(s1, alpha, c, c1 + j, acc);
-                store(s2, alpha, c, c2 + j, acc); store(s3, alpha, c, c3 + j, acc);
-            }
-            if (j < n) scalarBlock(i, i + 4, j, n, kk, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
+            int ai = aOff + i * lda, ci = cOff + i * ldc, j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) block4x4(kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
+            for (; j + L <= n; j += L) block4x1(kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
+            if (j < n) scalarBlock(4, n - j, kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
         }
         for (; i < m; i++) {
-            int ai = aOff + i * lda, ci = cOff + i * ldc;
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                DoubleVector s0 = DoubleVector.zero(S);
-                for (int k = 0; k < kk; k++)
-                    s0 = DoubleVector.broadcast(S, a[ai + k]).fma(DoubleVector.fromArray(S, b, bOff + k * ldb + j), s0);
-                store(s0, alpha, c, ci + j, acc);
-            }
-            if (j < n) scalarBlock(i, i + 1, j, n, kk, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
+            int ai = aOff + i * lda, ci = cOff + i * ldc, j = 0;
+            for (; j + L <= n; j += L) block1x1(kk, alpha, a, ai, b, bOff + j, ldb, c, ci + j, acc);
+            if (j < n) scalarBlock(1, n - j, kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
         }
     }
 
-    private static void store(DoubleVector s, double alpha, double[] c, int off, boolean acc) {
-        DoubleVector v = s.mul(alpha);
-        if (acc) v = v.add(DoubleVector.fromArray(S, c, off));
-        v.intoArray(c, off);
+    private static void block4x4(int kk, double alpha, double[] a, int a0, int lda, double[] b, int bOff, int ldb,
+                                 double[] c, int c0, int ldc, boolean acc) {
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        DoubleVector s00 = DoubleVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        DoubleVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        for (int k = 0; k < kk; k++) {
+            int bk = bOff + k * ldb;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bk), b1 = DoubleVector.fromArray(S, b, bk + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, b, bk + 2 * L), b3 = DoubleVector.fromArray(S, b, bk + 3 * L);
+            DoubleVector x = DoubleVector.broadcast(S, a[a0 + k]);
+            s00 = x.fma(b0, s00); s01 = x.fma(b1, s01); s02 = x.fma(b2, s02); s03 = x.fma(b3, s03);
+            x = DoubleVector.broadcast(S, a[a1 + k]);
+            s10 = x.fma(b0, s10); s11 = x.fma(b1, s11); s12 = x.fma(b2, s12); s13 = x.fma(b3, s13);
+            x = DoubleVector.broadcast(S, a[a2 + k]);
+            s20 = x.fma(b0, s20); s21 = x.fma(b1, s21); s22 = x.fma(b2, s22); s23 = x.fma(b3, s23);
+            x = DoubleVector.broadcast(S, a[a3 + k]);
+            s30 = x.fma(b0, s30); s31 = x.fma(b1, s31); s32 = x.fma(b2, s32); s33 = x.fma(b3, s33);
+        }
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        if (acc) {
+            s00.mul(alpha).add(DoubleVector.fromArray(S, c, c0)).intoArray(c, c0);
+            s01.mul(alpha).add(DoubleVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            s02.mul(alpha).add(DoubleVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
+            s03.mul(alpha).add(DoubleVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+            s10.mul(alpha).add(DoubleVector.fromArray(S, c, c1)).intoArray(c, c1);
+            s11.mul(alpha).add(DoubleVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
+            s12.mul(alpha).add(DoubleVector.fromArray(S, c, c1 + 2 * L)).intoArray(c, c1 + 2 * L);
+            s13.mul(alpha).add(DoubleVector.fromArray(S, c, c1 + 3 * L)).intoArray(c, c1 + 3 * L);
+            s20.mul(alpha).add(DoubleVector.fromArray(S, c, c2)).intoArray(c, c2);
+            s21.mul(alpha).add(DoubleVector.fromArray(S, c, c2 + L)).intoArray(c, c2 + L);
+            s22.mul(alpha).add(DoubleVector.fromArray(S, c, c2 + 2 * L)).intoArray(c, c2 + 2 * L);
+            s23.mul(alpha).add(DoubleVector.fromArray(S, c, c2 + 3 * L)).intoArray(c, c2 + 3 * L);
+            s30.mul(alpha).add(DoubleVector.fromArray(S, c, c3)).intoArray(c, c3);
+            s31.mul(alpha).add(DoubleVector.fromArray(S, c, c3 + L)).intoArray(c, c3 + L);
+            s32.mul(alpha).add(DoubleVector.fromArray(S, c, c3 + 2 * L)).intoArray(c, c3 + 2 * L);
+            s33.mul(alpha).add(DoubleVector.fromArray(S, c, c3 + 3 * L)).intoArray(c, c3 + 3 * L);
+        } else {
+            s00.mul(alpha).intoArray(c, c0); s01.mul(alpha).intoArray(c, c0 + L);
+            s02.mul(alpha).intoArray(c, c0 + 2 * L); s03.mul(alpha).intoArray(c, c0 + 3 * L);
+            s10.mul(alpha).intoArray(c, c1); s11.mul(alpha).intoArray(c, c1 + L);
+            s12.mul(alpha).intoArray(c, c1 + 2 * L); s13.mul(alpha).intoArray(c, c1 + 3 * L);
+            s20.mul(alpha).intoArray(c, c2); s21.mul(alpha).intoArray(c, c2 + L);
+            s22.mul(alpha).intoArray(c, c2 + 2 * L); s23.mul(alpha).intoArray(c, c2 + 3 * L);
+            s30.mul(alpha).intoArray(c, c3); s31.mul(alpha).intoArray(c, c3 + L);
+            s32.mul(alpha).intoArray(c, c3 + 2 * L); s33.mul(alpha).intoArray(c, c3 + 3 * L);
+        }
     }
 
-    private static void scalarBlock(int i0, int i1, int j0, int n, int kk, double alpha,
+    private static void block4x1(int kk, double alpha, double[] a, int a0, int lda, double[] b, int bOff, int ldb,
+                                 double[] c, int c0, int ldc, boolean acc) {
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int k = 0; k < kk; k++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bOff + k * ldb);
+            s0 = DoubleVector.broadcast(S, a[a0 + k]).fma(b0, s0);
+            s1 = DoubleVector.broadcast(S, a[a1 + k]).fma(b0, s1);
+            s2 = DoubleVector.broadcast(S, a[a2 + k]).fma(b0, s2);
+            s3 = DoubleVector.broadcast(S, a[a3 + k]).fma(b0, s3);
+        }
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        if (acc) {
+            s0.mul(alpha).add(DoubleVector.fromArray(S, c, c0)).intoArray(c, c0);
+            s1.mul(alpha).add(DoubleVector.fromArray(S, c, c1)).intoArray(c, c1);
+            s2.mul(alpha).add(DoubleVector.fromArray(S, c, c2)).intoArray(c, c2);
+            s3.mul(alpha).add(DoubleVector.fromArray(S, c, c3)).intoArray(c, c3);
+        } else {
+            s0.mul(alpha).intoArray(c, c0); s1.mul(alpha).intoArray(c, c1);
+            s2.mul(alpha).intoArray(c, c2); s3.mul(alpha).intoArray(c, c3);
+        }
+    }
+
+    private static void block1x1(int kk, double alpha, double[] a, int a0, double[] b, int bOff, int ldb,
+                                 double[] c, int c0, boolean acc) {
+        DoubleVector s0 = DoubleVector.zero(S);
+        for (int k = 0; k < kk; k++)
+            s0 = DoubleVector.broadcast(S, a[a0 + k]).fma(DoubleVector.fromArray(S, b, bOff + k * ldb), s0);
+        if (acc) s0.mul(alpha).add(DoubleVector.fromArray(S, c, c0)).intoArray(c, c0);
+        else s0.mul(alpha).intoArray(c, c0);
+    }
+
+    private static void scalarBlock(int rows, int cols, int kk, double alpha,
                                     double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                                     double[] c, int cOff, int ldc, boolean acc) {
-        for (int i = i0; i < i1; i++)
-            for (int j = j0; j < n; j++) {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) {
                 double s = 0;
                 for (int k = 0; k < kk; k++) s += a[aOff + i * lda + k] * b[bOff + k * ldb + j];
                 int ci = cOff + i * ldc + j;
@@ -86,44 +133,67 @@ final class VectorKernels {
     }
 
     /**
-     * C[i][:] (+)= Σ_k A[i][k]·B[k][:] for few rows and n = nv·L ≤ 4L columns: the whole output row
-     * stays in registers while k runs (the shape of a tensor-product path: d_out × mul from d_in).
+     * C[i][:] (+)= Σ_k A[i][k]·B[k][:] for few rows and n a multiple of L: the output row stays in
+     * registers while k runs (the shape of a tensor-product path: d_out × mul from d_in). Zero
+     * entries of A are skipped.
      */
     static void fewRows(int m, int n, int kk, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                         double[] c, int cOff, int ldc, boolean acc) {
-        int nv = n / L;
         for (int i = 0; i < m; i++) {
-            int ai = aOff + i * lda, ci = cOff + i * ldc;
-            DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-            for (int k = 0; k < kk; k++) {
-                double av = a[ai + k];
-                if (av == 0) continue;
-                DoubleVector x = DoubleVector.broadcast(S, av);
-                int bk = bOff + k * ldb;
-                s0 = x.fma(DoubleVector.fromArray(S, b, bk), s0);
-                if (nv > 1) s1 = x.fma(DoubleVector.fromArray(S, b, bk + L), s1);
-                if (nv > 2) s2 = x.fma(DoubleVector.fromArray(S, b, bk + 2 * L), s2);
-                if (nv > 3) s3 = x.fma(DoubleVector.fromArray(S, b, bk + 3 * L), s3);
-            }
-            if (acc) s0 = s0.add(DoubleVector.fromArray(S, c, ci));
-            s0.intoArray(c, ci);
-            if (nv > 1) { if (acc) s1 = s1.add(DoubleVector.fromArray(S, c, ci + L)); s1.intoArray(c, ci + L); }
-            if (nv > 2) { if (acc) s2 = s2.add(DoubleVector.fromArray(S, c, ci + 2 * L)); s2.intoArray(c, ci + 2 * L); }
-            if (nv > 3) { if (acc) s3 = s3.add(DoubleVector.fromArray(S, c, ci + 3 * L)); s3.intoArray(c, ci + 3 * L); }
+            int ai = aOff + i * lda, ci = cOff + i * ldc, j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) row4(kk, a, ai, b, bOff + j, ldb, c, ci + j, acc);
+            for (; j < n; j += L) row1(kk, a, ai, b, bOff + j, ldb, c, ci + j, acc);
         }
     }
 
+    private static void row4(int kk, double[] a, int ai, double[] b, int bOff, int ldb, double[] c, int ci, boolean acc) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int k = 0; k < kk; k++) {
+            double av = a[ai + k];
+            if (av == 0) continue;
+            DoubleVector x = DoubleVector.broadcast(S, av);
+            int bk = bOff + k * ldb;
+            s0 = x.fma(DoubleVector.fromArray(S, b, bk), s0);
+            s1 = x.fma(DoubleVector.fromArray(S, b, bk + L), s1);
+            s2 = x.fma(DoubleVector.fromArray(S, b, bk + 2 * L), s2);
+            s3 = x.fma(DoubleVector.fromArray(S, b, bk + 3 * L), s3);
+        }
+        if (acc) {
+            s0.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
+            s1.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            s2.add(DoubleVector.fromArray(S, c, ci + 2 * L)).intoArray(c, ci + 2 * L);
+            s3.add(DoubleVector.fromArray(S, c, ci + 3 * L)).intoArray(c, ci + 3 * L);
+        } else {
+            s0.intoArray(c, ci); s1.intoArray(c, ci + L); s2.intoArray(c, ci + 2 * L); s3.intoArray(c, ci + 3 * L);
+        }
+    }
+
+    private static void row1(int kk, double[] a, int ai, double[] b, int bOff, int ldb, double[] c, int ci, boolean acc) {
+        DoubleVector s0 = DoubleVector.zero(S);
+        for (int k = 0; k < kk; k++) {
+            double av = a[ai + k];
+            if (av == 0) continue;
+            s0 = DoubleVector.broadcast(S, av).fma(DoubleVector.fromArray(S, b, bOff + k * ldb), s0);
+        }
+        if (acc) s0 = s0.add(DoubleVector.fromArray(S, c, ci));
+        s0.intoArray(c, ci);
+    }
+
     /**
-     * One tensor-product path of one edge, forward: out[c][:] += w ⊙ Σ_a Tt[c][a]·x1[a][:], with
-     * mul = nv·L channels (nv ≤ 4) kept in registers.
+     * One tensor-product path of one edge, forward: out[c][:] += w ⊙ Σ_a Tt[c][a]·x1[a][:], for mul a
+     * multiple of L; 4·L channels at a time in registers.
      */
-    static void tpForward(int d1, int d3, int nv, double[] tt, double[] x1, int xOff, double[] w, int wOff,
+    static void tpForward(int d1, int d3, int mul, double[] tt, double[] x1, int xOff, double[] w, int wOff,
                           double[] out, int oOff, int ldo) {
-        int mul = nv * L;
-        DoubleVector w0 = DoubleVector.fromArray(S, w, wOff);
-        DoubleVector w1 = nv > 1 ? DoubleVector.fromArray(S, w, wOff + L) : w0;
-        DoubleVector w2 = nv > 2 ? DoubleVector.fromArray(S, w, wOff + 2 * L) : w0;
-        DoubleVector w3 = nv > 3 ? DoubleVector.fromArray(S, w, wOff + 3 * L) : w0;
+        int j = 0;
+        for (; j + 4 * L <= mul; j += 4 * L) tpForward4(d1, d3, mul, tt, x1, xOff + j, w, wOff + j, out, oOff + j, ldo);
+        for (; j < mul; j += L) tpForward1(d1, d3, mul, tt, x1, xOff + j, w, wOff + j, out, oOff + j, ldo);
+    }
+
+    private static void tpForward4(int d1, int d3, int mul, double[] tt, double[] x1, int xOff, double[] w, int wOff,
+                                   double[] out, int oOff, int ldo) {
+        DoubleVector w0 = DoubleVector.fromArray(S, w, wOff), w1 = DoubleVector.fromArray(S, w, wOff + L);
+        DoubleVector w2 = DoubleVector.fromArray(S, w, wOff + 2 * L), w3 = DoubleVector.fromArray(S, w, wOff + 3 * L);
         for (int c = 0; c < d3; c++) {
             DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
             for (int a = 0; a < d1; a++) {
@@ -132,90 +202,115 @@ final class VectorKernels {
                 DoubleVector x = DoubleVector.broadcast(S, t);
                 int xa = xOff + a * mul;
                 s0 = x.fma(DoubleVector.fromArray(S, x1, xa), s0);
-                if (nv > 1) s1 = x.fma(DoubleVector.fromArray(S, x1, xa + L), s1);
-                if (nv > 2) s2 = x.fma(DoubleVector.fromArray(S, x1, xa + 2 * L), s2);
-                if (nv > 3) s3 = x.fma(DoubleVector.fromArray(S, x1, xa + 3 * L), s3);
+                s1 = x.fma(DoubleVector.fromArray(S, x1, xa + L), s1);
+                s2 = x.fma(DoubleVector.fromArray(S, x1, xa + 2 * L), s2);
+                s3 = x.fma(DoubleVector.fromArray(S, x1, xa + 3 * L), s3);
             }
             int o = oOff + c * ldo;
             s0.fma(w0, DoubleVector.fromArray(S, out, o)).intoArray(out, o);
-            if (nv > 1) s1.fma(w1, DoubleVector.fromArray(S, out, o + L)).intoArray(out, o + L);
-            if (nv > 2) s2.fma(w2, DoubleVector.fromArray(S, out, o + 2 * L)).intoArray(out, o + 2 * L);
-            if (nv > 3) s3.fma(w3, DoubleVector.fromArray(S, out, o + 3 * L)).intoArray(out, o + 3 * L);
+            s1.fma(w1, DoubleVector.fromArray(S, out, o + L)).intoArray(out, o + L);
+            s2.fma(w2, DoubleVector.fromArray(S, out, o + 2 * L)).intoArray(out, o + 2 * L);
+            s3.fma(w3, DoubleVector.fromArray(S, out, o + 3 * L)).intoArray(out, o + 3 * L);
+        }
+    }
+
+    private static void tpForward1(int d1, int d3, int mul, double[] tt, double[] x1, int xOff, double[] w, int wOff,
+                                   double[] out, int oOff, int ldo) {
+        DoubleVector w0 = DoubleVector.fromArray(S, w, wOff);
+        for (int c = 0; c < d3; c++) {
+            DoubleVector s0 = DoubleVector.zero(S);
+            for (int a = 0; a < d1; a++) {
+                double t = tt[c * d1 + a];
+                if (t != 0) s0 = DoubleVector.broadcast(S, t).fma(DoubleVector.fromArray(S, x1, xOff + a * mul), s0);
+            }
+            int o = oOff + c * ldo;
+            s0.fma(w0, DoubleVector.fromArray(S, out, o)).intoArray(out, o);
         }
     }
 
     /**
-     * One tensor-product path of one edge, backward. With G[a] = Σ_c T[a][c]·dOut[c]:
-     * dw += Σ_a x1[a] ⊙ G[a], dx1[a] += w ⊙ G[a], dT[a][c] = s·Σ_u x1[a][u]·w[u]·dOut[c][u].
+     * One tensor-product path of one edge, backward, for mul a multiple of L. With G[a] = Σ_c T[a][c]·dOut[c]:
+     * dw += Σ_a x1[a] ⊙ G[a], dx1[a] += w ⊙ G[a], dT[a][c] = s·Σ_u x1[a][u]·w[u]·dOut[c][u] (overwritten).
      */
-    static void tpBackward(int d1, int d3, int nv, double[] t, double s, double[] x1, int xOff, double[] w, int wOff,
+    static void tpBackward(int d1, int d3, int mul, double[] t, double s, double[] x1, int xOff, double[] w, int wOff,
                            double[] dOut, int oOff, int ldo, double[] dx1, double[] dw, int dwOff, double[] dT, int dtOff) {
-        int mul = nv * L;
+        if (mul == 4 * L) {
+            tpBackward4(d1, d3, t, s, x1, xOff, w, wOff, dOut, oOff, ldo, dx1, dw, dwOff, dT, dtOff);
+            return;
+        }
+        java.util.Arrays.fill(dT, dtOff, dtOff + d1 * d3, 0.0);
+        for (int j = 0; j < mul; j += L)
+            tpBackward1(d1, d3, mul, t, s, x1, xOff + j, w, wOff + j, dOut, oOff + j, ldo, dx1, dw, dwOff + j, dT, dtOff);
+    }
+
+    private static void tpBackward4(int d1, int d3, double[] t, double s, double[] x1, int xOff, double[] w, int wOff,
+                                    double[] dOut, int oOff, int ldo, double[] dx1, double[] dw, int dwOff, double[] dT, int dtOff) {
+        int mul = 4 * L;
+        DoubleVector w0 = DoubleVector.fromArray(S, w, wOff), w1 = DoubleVector.fromArray(S, w, wOff + L);
+        DoubleVector w2 = DoubleVector.fromArray(S, w, wOff + 2 * L), w3 = DoubleVector.fromArray(S, w, wOff + 3 * L);
+        DoubleVector dw0 = DoubleVector.zero(S), dw1 = dw0, dw2 = dw0, dw3 = dw0;
+        for (int a = 0; a < d1; a++) {
+            int xa = xOff + a * mul;
+            DoubleVector x0 = DoubleVector.fromArray(S, x1, xa), x1v = DoubleVector.fromArray(S, x1, xa + L);
+            DoubleVector x2 = DoubleVector.fromArray(S, x1, xa + 2 * L), x3 = DoubleVector.fromArray(S, x1, xa + 3 * L);
+            DoubleVector xw0 = x0.mul(w0), xw1 = x1v.mul(w1), xw2 = x2.mul(w2), xw3 = x3.mul(w3);
+            DoubleVector g0 = DoubleVector.zero(S), g1 = g0, g2 = g0, g3 = g0;
+            for (int c = 0; c < d3; c++) {
+                int o = oOff + c * ldo;
+                DoubleVector tb = DoubleVector.broadcast(S, t[a * d3 + c]);
+                DoubleVector o0 = DoubleVector.fromArray(S, dOut, o), o1 = DoubleVector.fromArray(S, dOut, o + L);
+                DoubleVector o2 = DoubleVector.fromArray(S, dOut, o + 2 * L), o3 = DoubleVector.fromArray(S, dOut, o + 3 * L);
+                g0 = tb.fma(o0, g0); g1 = tb.fma(o1, g1); g2 = tb.fma(o2, g2); g3 = tb.fma(o3, g3);
+                DoubleVector dot = xw3.fma(o3, xw2.fma(o2, xw1.fma(o1, xw0.mul(o0))));
+                dT[dtOff + a * d3 + c] = s * dot.reduceLanes(VectorOperators.ADD);
+            }
+            dw0 = x0.fma(g0, dw0); dw1 = x1v.fma(g1, dw1); dw2 = x2.fma(g2, dw2); dw3 = x3.fma(g3, dw3);
+            w0.fma(g0, DoubleVector.fromArray(S, dx1, xa)).intoArray(dx1, xa);
+            w1.fma(g1, DoubleVector.fromArray(S, dx1, xa + L)).intoArray(dx1, xa + L);
+            w2.fma(g2, DoubleVector.fromArray(S, dx1, xa + 2 * L)).intoArray(dx1, xa + 2 * L);
+            w3.fma(g3, DoubleVector.fromArray(S, dx1, xa + 3 * L)).intoArray(dx1, xa + 3 * L);
+        }
+        dw0.add(DoubleVector.fromArray(S, dw, dwOff)).intoArray(dw, dwOff);
+        dw1.add(DoubleVector.fromArray(S, dw, dwOff + L)).intoArray(dw, dwOff + L);
+        dw2.add(DoubleVector.fromArray(S, dw, dwOff + 2 * L)).intoArray(dw, dwOff + 2 * L);
+        dw3.add(DoubleVector.fromArray(S, dw, dwOff + 3 * L)).intoArray(dw, dwOff + 3 * L);
+    }
+
+    /** L channels of {@link #tpBackward}; dT accumulated (the caller zeroes it). */
+    private static void tpBackward1(int d1, int d3, int mul, double[] t, double s, double[] x1, int xOff, double[] w, int wOff,
+                                    double[] dOut, int oOff, int ldo, double[] dx1, double[] dw, int dwOff, double[] dT, int dtOff) {
         DoubleVector w0 = DoubleVector.fromArray(S, w, wOff);
-        DoubleVector w1 = nv > 1 ? DoubleVector.fromArray(S, w, wOff + L) : w0;
-        DoubleVector w2 = nv > 2 ? DoubleVector.fromArray(S, w, wOff + 2 * L) : w0;
-        DoubleVector w3 = nv > 3 ? DoubleVector.fromArray(S, w, wOff + 3 * L) : w0;
-        DoubleVector z = DoubleVector.zero(S), dw0 = z, dw1 = z, dw2 = z, dw3 = z;
+        DoubleVector dw0 = DoubleVector.zero(S);
         for (int a = 0; a < d1; a++) {
             int xa = xOff + a * mul;
             DoubleVector x0 = DoubleVector.fromArray(S, x1, xa);
-            DoubleVector x1v = nv > 1 ? DoubleVector.fromArray(S, x1, xa + L) : z;
-            DoubleVector x2 = nv > 2 ? DoubleVector.fromArray(S, x1, xa + 2 * L) : z;
-            DoubleVector x3 = nv > 3 ? DoubleVector.fromArray(S, x1, xa + 3 * L) : z;
-            DoubleVector xw0 = x0.mul(w0), xw1 = x1v.mul(w1), xw2 = x2.mul(w2), xw3 = x3.mul(w3);
-            DoubleVector g0 = z, g1 = z, g2 = z, g3 = z;
+            DoubleVector xw0 = x0.mul(w0);
+            DoubleVector g0 = DoubleVector.zero(S);
             for (int c = 0; c < d3; c++) {
-                int o = oOff + c * ldo;
-                double tac = t[a * d3 + c];
-                DoubleVector tb = DoubleVector.broadcast(S, tac);
-                DoubleVector o0 = DoubleVector.fromArray(S, dOut, o);
-                g0 = tb.fma(o0, g0);
-                DoubleVector dot = xw0.mul(o0);
-                if (nv > 1) { DoubleVector o1 = DoubleVector.fromArray(S, dOut, o + L); g1 = tb.fma(o1, g1); dot = xw1.fma(o1, dot); }
-                if (nv > 2) { DoubleVector o2 = DoubleVector.fromArray(S, dOut, o + 2 * L); g2 = tb.fma(o2, g2); dot = xw2.fma(o2, dot); }
-                if (nv > 3) { DoubleVector o3 = DoubleVector.fromArray(S, dOut, o + 3 * L); g3 = tb.fma(o3, g3); dot = xw3.fma(o3, dot); }
-                dT[dtOff + a * d3 + c] = s * dot.reduceLanes(VectorOperators.ADD);
+                DoubleVector o0 = DoubleVector.fromArray(S, dOut, oOff + c * ldo);
+                g0 = DoubleVector.broadcast(S, t[a * d3 + c]).fma(o0, g0);
+                dT[dtOff + a * d3 + c] += s * xw0.mul(o0).reduceLanes(VectorOperators.ADD);
             }
             dw0 = x0.fma(g0, dw0);
             w0.fma(g0, DoubleVector.fromArray(S, dx1, xa)).intoArray(dx1, xa);
-            if (nv > 1) { dw1 = x1v.fma(g1, dw1); w1.fma(g1, DoubleVector.fromArray(S, dx1, xa + L)).intoArray(dx1, xa + L); }
-            if (nv > 2) { dw2 = x2.fma(g2, dw2); w2.fma(g2, DoubleVector.fromArray(S, dx1, xa + 2 * L)).intoArray(dx1, xa + 2 * L); }
-            if (nv > 3) { dw3 = x3.fma(g3, dw3); w3.fma(g3, DoubleVector.fromArray(S, dx1, xa + 3 * L)).intoArray(dx1, xa + 3 * L); }
         }
         dw0.add(DoubleVector.fromArray(S, dw, dwOff)).intoArray(dw, dwOff);
-        if (nv > 1) dw1.add(DoubleVector.fromArray(S, dw, dwOff + L)).intoArray(dw, dwOff + L);
-        if (nv > 2) dw2.add(DoubleVector.fromArray(S, dw, dwOff + 2 * L)).intoArray(dw, dwOff + 2 * L);
-        if (nv > 3) dw3.add(DoubleVector.fromArray(S, dw, dwOff + 3 * L)).intoArray(dw, dwOff + 3 * L);
     }
 
+    /** C[i][j] = α Σ_k A[i][k]·B[j][k]: one dot product per entry, vectorised along k. */
     static void gemmTransB(int m, int n, int kk, double alpha,
                            double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                            double[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = alpha * dot(kk, a, aOff + i * lda, b, bOff + j * ldb);
+    }
+
+    private static double dot(int kk, double[] a, int ai, double[] b, int bj) {
         int kv = kk - kk % L;
-        for (int i = 0; i < m; i++) {
-            int ai = aOff + i * lda;
-            int j = 0;
-            for (; j + 2 <= n; j += 2) {
-                int b0 = bOff + j * ldb, b1 = b0 + ldb;
-                DoubleVector s0 = DoubleVector.zero(S), s1 = s0;
-                for (int k = 0; k < kv; k += L) {
-                    DoubleVector x = DoubleVector.fromArray(S, a, ai + k);
-                    s0 = x.fma(DoubleVector.fromArray(S, b, b0 + k), s0);
-                    s1 = x.fma(DoubleVector.fromArray(S, b, b1 + k), s1);
-                }
-                double r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-                for (int k = kv; k < kk; k++) { r0 += a[ai + k] * b[b0 + k]; r1 += a[ai + k] * b[b1 + k]; }
-                c[cOff + i * ldc + j] = alpha * r0;
-                c[cOff + i * ldc + j + 1] = alpha * r1;
-            }
-            for (; j < n; j++) {
-                int b0 = bOff + j * ldb;
-                DoubleVector s0 = DoubleVector.zero(S);
-                for (int k = 0; k < kv; k += L) s0 = DoubleVector.fromArray(S, a, ai + k).fma(DoubleVector.fromArray(S, b, b0 + k), s0);
-                double r0 = s0.reduceLanes(VectorOperators.ADD);
-                for (int k = kv; k < kk; k++) r0 += a[ai + k] * b[b0 + k];
-                c[cOff + i * ldc + j] = alpha * r0;
-            }
-        }
+        DoubleVector s0 = DoubleVector.zero(S);
+        for (int k = 0; k < kv; k += L) s0 = DoubleVector.fromArray(S, a, ai + k).fma(DoubleVector.fromArray(S, b, bj + k), s0);
+        double r = s0.reduceLanes(VectorOperators.ADD);
+        for (int k = kv; k < kk; k++) r += a[ai + k] * b[bj + k];
+        return r;
     }
 }

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 import java.util.function.IntConsumer;
 
 import md.forcefields.NeighborList;
@@ -13,6 +12,7 @@ import md.forcefields.e3nn.FullyConnectedTensorProduct;
 import md.forcefields.e3nn.Gate;
 import md.forcefields.e3nn.Irrep;
 import md.forcefields.e3nn.Irreps;
+import md.forcefields.e3nn.Layout;
 import md.forcefields.e3nn.Linear;
 import md.forcefields.e3nn.SphericalHarmonics;
 import md.forcefields.e3nn.TensorProductUvu;
@@ -94,15 +94,12 @@ public final class NequipEvaluator {
     private double[][] mlpScratch;
     private final double[][] tpScratch;
     private final int threads;
-    private final Semaphore[] start;
-    private final Semaphore done = new Semaphore(0);
-    private volatile IntConsumer job;
-    private volatile Throwable failure;
-    private volatile boolean closed;
+    private final PhaseWorkers workers;
+    private final IntConsumer forwardStartJob = this::forwardStart, forwardLayerJob = this::forwardLayer,
+            backwardStartJob = this::backwardStart, backwardLayerJob = this::backwardLayer;
     private int currentLayer;
-    private final IntConsumer geometryJob = this::geometryPart, mlpForwardJob = this::mlpForwardPart,
-            tpForwardJob = this::tpForwardPart, tpBackwardJob = this::tpBackwardPart, mlpBackwardJob = this::mlpBackwardPart;
-    private final int[] edgeSplit, pairSplit;
+    /** Thread t owns nodes [nodeSplit[t], nodeSplit[t+1]), the edges centred on them, and pairs [pairSplit[t], …). */
+    private final int[] nodeSplit, edgeSplit, pairSplit;
     private double[][][] dx1Partial; // [layer][thread ≥ 1] per-thread neighbour gradients
     private int nodes, pairs, edges;
     private long flopsForward, flopsBackward;
@@ -117,14 +114,6 @@ public final class NequipEvaluator {
     public NequipEvaluator(NequipModel model, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
-        start = new Semaphore[threads];
-        for (int t = 1; t < threads; t++) {
-            start[t] = new Semaphore(0);
-            int part = t;
-            Thread w = new Thread(() -> workerLoop(part), "nequip-worker-" + t);
-            w.setDaemon(true);
-            w.start();
-        }
         this.model = model;
         this.cfg = model.config();
         NequipArchitecture arch = model.architecture();
@@ -150,61 +139,34 @@ public final class NequipEvaluator {
         int scratch = 0;
         for (LayerState l : layers) scratch = Math.max(scratch, l.tp.scratchSize());
         tpScratch = new double[threads][scratch];
+        nodeSplit = new int[threads + 1];
         edgeSplit = new int[threads + 1];
         pairSplit = new int[threads + 1];
+        workers = new PhaseWorkers(threads);
     }
 
     /** Stops the worker threads. */
-    public void close() {
-        closed = true;
-        for (int t = 1; t < threads; t++) start[t].release();
-    }
+    public void close() { workers.close(); }
 
-    /** Runs job(0 … threads−1), part 0 on the calling thread, and waits for all; allocates nothing. */
-    private void parallel(IntConsumer body) {
-        if (threads == 1) { body.accept(0); return; }
-        if (closed) throw new IllegalStateException("evaluator was closed");
-        job = body;
-        failure = null;
-        for (int t = 1; t < threads; t++) start[t].release();
-        Throwable mine = null;
-        try {
-            body.accept(0);
-        } catch (Throwable e) {
-            mine = e;
-        }
-        done.acquireUninterruptibly(threads - 1);
-        Throwable f = mine != null ? mine : failure;
-        if (f instanceof RuntimeException re) throw re;
-        if (f instanceof Error er) throw er;
-        if (f != null) throw new IllegalStateException(f);
-    }
+    /** Ids of the evaluator's own worker threads (empty with one thread): for measuring their CPU time. */
+    public long[] workerThreadIds() { return workers.workerIds(); }
 
-    private void workerLoop(int t) {
-        while (true) {
-            start[t].acquireUninterruptibly();
-            if (closed) return;
-            try {
-                job.accept(t);
-            } catch (Throwable e) {
-                failure = e;
-            } finally {
-                done.release();
-            }
-        }
-    }
-
-    /** Splits pairs evenly and directed edges at centre-atom boundaries with about equal edge counts. */
+    /**
+     * Splits pairs evenly, and nodes into ranges with about equal numbers of directed edges centred
+     * on them (the edges of a node go to the thread that owns the node, so that the messages into a
+     * node are summed by one thread, in a fixed order).
+     */
     private void splitWork() {
         for (int t = 0; t <= threads; t++) pairSplit[t] = (int) ((long) pairs * t / threads);
-        edgeSplit[0] = 0;
+        nodeSplit[0] = 0;
         int a = 0;
         for (int t = 1; t < threads; t++) {
             long target = (long) edges * t / threads;
             while (a < nodes && edgeStart[a] < target) a++;
-            edgeSplit[t] = edgeStart[a];
+            nodeSplit[t] = a;
         }
-        edgeSplit[threads] = edges;
+        nodeSplit[threads] = nodes;
+        for (int t = 0; t <= threads; t++) edgeSplit[t] = edgeStart[nodeSplit[t]];
     }
 
     /** Irreps of the last gate's input that can influence the energy (via the readout's paths). */
@@ -242,9 +204,11 @@ public final class NequipEvaluator {
                           double[] forces, double[] virial, double[] atomicEnergies) {
         int n = typeIndex.length;
         ensureNodes(n);
+        System.arraycopy(typeIndex, 0, types, 0, n);
         buildEdges(positions, n, neighbors);
-        double energy = forward(typeIndex, atomicEnergies);
+        double energy = forward(atomicEnergies);
         backward(forces, virial);
+        countFlops();
         return energy;
     }
 
@@ -304,7 +268,7 @@ public final class NequipEvaluator {
         mlpScratch = new double[][] {new double[cap * maxHidden], new double[cap * maxHidden]};
     }
 
-    /** Pairs within r_max, their embeddings, and the directed edges sorted by centre atom. */
+    /** Pairs within r_max and the directed edges sorted by centre atom. */
     private void buildEdges(double[] pos, int n, NeighborList nl) {
         double rMax = cfg.rMax(), rMax2 = rMax * rMax;
         int np = nl.pairCount();
@@ -337,16 +301,14 @@ public final class NequipEvaluator {
         Arrays.fill(edgeStart, 0, n + 1, 0);
         for (int p = 0; p < count; p++) { edgeStart[pairI[p] + 1]++; edgeStart[pairJ[p] + 1]++; }
         for (int a = 0; a < n; a++) edgeStart[a + 1] += edgeStart[a];
-        int[] fill = eNbr;
         System.arraycopy(edgeStart, 0, cursor, 0, n);
         for (int p = 0; p < count; p++) {
             int e0 = cursor[pairI[p]]++;
-            eCentre[e0] = pairI[p]; fill[e0] = pairJ[p]; ePair[e0] = p; pairEdge[2 * p] = e0;
+            eCentre[e0] = pairI[p]; eNbr[e0] = pairJ[p]; ePair[e0] = p; pairEdge[2 * p] = e0;
             int e1 = cursor[pairJ[p]]++;
-            eCentre[e1] = pairJ[p]; fill[e1] = pairI[p]; ePair[e1] = p; pairEdge[2 * p + 1] = e1;
+            eCentre[e1] = pairJ[p]; eNbr[e1] = pairI[p]; ePair[e1] = p; pairEdge[2 * p + 1] = e1;
         }
         splitWork();
-        parallel(geometryJob);
     }
 
     /** Bessel basis × polynomial envelope of pair p and its derivative with respect to r. */
@@ -374,119 +336,90 @@ public final class NequipEvaluator {
         }
     }
 
-    private double forward(int[] typeIndex, double[] atomicEnergies) {
-        int n = nodes;
-        long flops = 0;
-        Arrays.fill(attrs, 0, n * numTypes, 0.0);
-        for (int a = 0; a < n; a++) {
-            types[a] = typeIndex[a];
-            attrs[a * numTypes + typeIndex[a]] = 1;
-        }
-        embedding.forward(wEmb, attrs, x0, n);
-        double[] x = x0;
+    /*
+     * The step runs in phases separated by one barrier each; inside a phase a thread touches only its
+     * own nodes, edges (those centred on its nodes) and pairs, plus shared read-only data:
+     *   forward:  [geometry, every layer's radial MLP (own pairs); embedding, linear 1 of layer 0 (own nodes)]
+     *             then per layer k: [messages into own nodes; linear 2, self-connection, gate, residual,
+     *             then linear 1 of layer k+1 or the readout (own nodes)]
+     *   backward: [readout, node part of the last layer, its messages' backward (own nodes/edges)]
+     *             then per layer k: [sum the neighbour gradients of layer k and linear 1 backward (own
+     *             nodes); radial MLP backward of layer k (own pairs); node part and messages' backward of
+     *             layer k−1]
+     * Neighbour gradients (dx1) go to per-thread arrays summed afterwards in thread order: deterministic.
+     */
+
+    private double forward(double[] atomicEnergies) {
+        workers.run(forwardStartJob);
         for (int k = 0; k < layers.length; k++) {
-            LayerState l = layers[k];
-            l.lin1.forward(l.wLin1, x, l.x1, n);
-            Arrays.fill(l.agg, 0, n * l.tp.irrepsOut().dim(), 0.0);
             currentLayer = k;
-            parallel(mlpForwardJob);
-            parallel(tpForwardJob);
-            l.lin2.forward(l.wLin2, l.agg, l.y, n);
-            if (l.sc != null) l.sc.forward(l.wSc, x, attrs, l.y, n, true);
-            l.gate.forward(l.y, l.out, n);
-            if (l.resnet) for (int i = 0; i < n * l.irrepsIn.dim(); i++) l.out[i] += x[i];
-            flops += l.lin1.flops(n) + l.fc.flops(pairs) + l.tp.flopsPerEdge() * edges + l.lin2.flops(n);
-            x = l.out;
+            workers.run(forwardLayerJob);
         }
-        readoutHidden.forward(wHidden, x, hidden, n);
-        readoutScalar.forward(wScalar, hidden, eps, n);
-        double energy = 0, g = cfg.globalScale();
-        for (int a = 0; a < n; a++) {
+        double energy = 0;
+        for (int a = 0; a < nodes; a++) {
             int t = types[a];
-            double ea = g * (cfg.perSpeciesScales()[t] * eps[a] + cfg.perSpeciesShifts()[t]);
+            double ea = cfg.globalScale() * (cfg.perSpeciesScales()[t] * eps[a] + cfg.perSpeciesShifts()[t]);
             if (atomicEnergies != null) atomicEnergies[a] = ea;
             energy += ea;
         }
-        flopsForward = flops;
         return energy + cfg.globalShift();
     }
 
-    /** Thread t's share of the tensor-product backward of layer {@link #currentLayer} (its own dx1 buffer). */
-    private void tpBackwardPart(int t) {
-        LayerState l = layers[currentLayer];
-        int n = nodes, dimIn = l.irrepsIn.dim();
-        double[] dx1 = t == 0 ? l.dx1 : dx1Partial[currentLayer][t];
-        Arrays.fill(dx1, 0, n * dimIn, 0.0);
-        int e0 = edgeSplit[t], e1 = edgeSplit[t + 1];
-        Arrays.fill(l.dwEdge, e0 * l.numel, e1 * l.numel, 0.0);
-        for (int e = e0; e < e1; e++)
-            l.tp.backwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.dagg, eCentre[e], n, messageScale,
-                    dx1, dShY, e * shDim, l.dwEdge, e * l.numel, tpScratch[t]);
-    }
-
-    /** Thread t's pairs: both directions' weight gradients summed, then back through the radial MLP. */
-    private void mlpBackwardPart(int t) {
-        LayerState l = layers[currentLayer];
-        int m = l.numel;
-        for (int p = pairSplit[t]; p < pairSplit[t + 1]; p++) {
-            int a = pairEdge[2 * p] * m, b = pairEdge[2 * p + 1] * m, o = p * m;
-            for (int u = 0; u < m; u++) l.dwPair[o + u] = l.dwEdge[a + u] + l.dwEdge[b + u];
-        }
-        l.fc.backward(l.pre, l.dwPair, pairSplit[t], pairSplit[t + 1], mlpScratch, dEmbLayer);
-        for (int i = pairSplit[t] * numBasis; i < pairSplit[t + 1] * numBasis; i++) dEmb[i] += dEmbLayer[i];
-    }
-
-    private void mlpForwardPart(int t) {
-        LayerState l = layers[currentLayer];
-        l.fc.forward(emb, pairSplit[t], pairSplit[t + 1], l.pre, l.post, l.wPair);
-    }
-
-    private void tpForwardPart(int t) {
-        LayerState l = layers[currentLayer];
-        for (int e = edgeSplit[t]; e < edgeSplit[t + 1]; e++)
-            l.tp.forwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.agg, eCentre[e], nodes, messageScale, tpScratch[t]);
-    }
-
-    private void geometryPart(int t) {
+    private void forwardStart(int t) {
         SphericalHarmonics y = sh[t];
-        for (int p = pairSplit[t]; p < pairSplit[t + 1]; p++) {
+        int p0 = pairSplit[t], p1 = pairSplit[t + 1];
+        for (int p = p0; p < p1; p++) {
             double vx = pairVec[3 * p], vy = pairVec[3 * p + 1], vz = pairVec[3 * p + 2];
             int e0 = pairEdge[2 * p], e1 = pairEdge[2 * p + 1];
             y.evaluate(vx, vy, vz, shY, e0 * shDim, shGrad, 3 * e0 * shDim);
             y.evaluate(-vx, -vy, -vz, shY, e1 * shDim, shGrad, 3 * e1 * shDim);
             radialEmbedding(p);
         }
+        if (p1 > p0) for (LayerState l : layers) l.fc.forward(emb, p0, p1, l.pre, l.post, l.wPair);
+        int n = nodes, a0 = nodeSplit[t], a1 = nodeSplit[t + 1];
+        Arrays.fill(attrs, a0 * numTypes, a1 * numTypes, 0.0);
+        for (int a = a0; a < a1; a++) attrs[a * numTypes + types[a]] = 1;
+        embedding.forward(wEmb, attrs, x0, n, a0, a1);
+        layers[0].lin1.forward(layers[0].wLin1, x0, layers[0].x1, n, a0, a1);
+    }
+
+    private void forwardLayer(int t) {
+        int k = currentLayer, n = nodes, a0 = nodeSplit[t], a1 = nodeSplit[t + 1];
+        LayerState l = layers[k];
+        double[] x = k == 0 ? x0 : layers[k - 1].out;
+        Irreps aggIrreps = l.tp.irrepsOut();
+        for (int b = 0; b < aggIrreps.size(); b++)
+            Arrays.fill(l.agg, Layout.index(aggIrreps, n, b, a0, 0), Layout.index(aggIrreps, n, b, a1, 0), 0.0);
+        double[] scratch = tpScratch[t];
+        for (int e = edgeSplit[t]; e < edgeSplit[t + 1]; e++)
+            l.tp.forwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.agg, eCentre[e], n, messageScale, scratch);
+        l.lin2.forward(l.wLin2, l.agg, l.y, n, a0, a1);
+        if (l.sc != null) l.sc.forward(l.wSc, x, attrs, l.y, n, a0, a1);
+        l.gate.forward(l.y, l.out, n, a0, a1);
+        if (l.resnet) addRows(l.irrepsIn, x, l.out, n, a0, a1);
+        if (k + 1 < layers.length) {
+            LayerState next = layers[k + 1];
+            next.lin1.forward(next.wLin1, l.out, next.x1, n, a0, a1);
+        } else {
+            readoutHidden.forward(wHidden, l.out, hidden, n, a0, a1);
+            readoutScalar.forward(wScalar, hidden, eps, n, a0, a1);
+        }
+    }
+
+    /** dst += src on rows [r0, r1) of a batch in the {@link Layout} of {@code irreps}. */
+    private static void addRows(Irreps irreps, double[] src, double[] dst, int rows, int r0, int r1) {
+        for (int b = 0; b < irreps.size(); b++)
+            for (int i = Layout.index(irreps, rows, b, r0, 0), end = Layout.index(irreps, rows, b, r1, 0); i < end; i++) dst[i] += src[i];
     }
 
     private void backward(double[] forces, double[] virial) {
-        int n = nodes;
-        long flops = 0;
-        double g = cfg.globalScale();
-        for (int a = 0; a < n; a++) dEps[a] = g * cfg.perSpeciesScales()[types[a]];
-        readoutScalar.backward(wScalarT, dEps, dHidden, n, false);
-        readoutHidden.backward(wHiddenT, dHidden, dLast, n, false);
-        Arrays.fill(dShY, 0, edges * shDim, 0.0);
-        Arrays.fill(dEmb, 0, pairs * numBasis, 0.0);
-        double[] dOut = dLast;
+        currentLayer = layers.length - 1;
+        workers.run(backwardStartJob);
         for (int k = layers.length - 1; k >= 0; k--) {
-            LayerState l = layers[k];
-            int dimIn = l.irrepsIn.dim();
-            l.gate.backward(l.y, dOut, l.dy, n);
-            if (l.resnet) System.arraycopy(dOut, 0, l.dx, 0, n * dimIn);
-            else Arrays.fill(l.dx, 0, n * dimIn, 0.0);
-            l.lin2.backward(l.wLin2T, l.dy, l.dagg, n, false);
-            if (l.sc != null) l.sc.backward(l.wScT, attrs, l.dy, l.dx, n);
             currentLayer = k;
-            parallel(tpBackwardJob);
-            for (int t = 1; t < threads; t++) {
-                double[] part = dx1Partial[k][t];
-                for (int i = 0; i < n * dimIn; i++) l.dx1[i] += part[i];
-            }
-            parallel(mlpBackwardJob);
-            l.lin1.backward(l.wLin1T, l.dx1, l.dx, n, true);
-            flops += l.lin1.flops(n) + l.fc.flops(pairs) + 2 * l.tp.flopsPerEdge() * edges + l.lin2.flops(n);
-            dOut = l.dx;
+            workers.run(backwardLayerJob);
         }
+        int n = nodes;
         Arrays.fill(forces, 0, 3 * n, 0.0);
         if (virial != null) Arrays.fill(virial, 0, 9, 0.0);
         for (int p = 0; p < pairs; p++) {
@@ -517,16 +450,88 @@ public final class NequipEvaluator {
                 virial[6] -= vz * gx; virial[7] -= vz * gy; virial[8] -= vz * gz;
             }
         }
-        flopsBackward = flops;
+    }
+
+    private void backwardStart(int t) {
+        int n = nodes, a0 = nodeSplit[t], a1 = nodeSplit[t + 1];
+        double g = cfg.globalScale();
+        for (int a = a0; a < a1; a++) dEps[a] = g * cfg.perSpeciesScales()[types[a]];
+        readoutScalar.backward(wScalarT, dEps, dHidden, n, false, a0, a1);
+        readoutHidden.backward(wHiddenT, dHidden, dLast, n, false, a0, a1);
+        Arrays.fill(dShY, edgeSplit[t] * shDim, edgeSplit[t + 1] * shDim, 0.0);
+        Arrays.fill(dEmb, pairSplit[t] * numBasis, pairSplit[t + 1] * numBasis, 0.0);
+        layerBackward(layers.length - 1, dLast, t);
+    }
+
+    /** Node part of layer k's backward on own nodes (given dOut of its output), then its messages' backward. */
+    private void layerBackward(int k, double[] dOut, int t) {
+        int n = nodes, a0 = nodeSplit[t], a1 = nodeSplit[t + 1];
+        LayerState l = layers[k];
+        l.gate.backward(l.y, dOut, l.dy, n, a0, a1);
+        if (l.resnet) copyRows(l.irrepsIn, dOut, l.dx, n, a0, a1);
+        else zeroRows(l.irrepsIn, l.dx, n, a0, a1);
+        l.lin2.backward(l.wLin2T, l.dy, l.dagg, n, false, a0, a1);
+        if (l.sc != null) l.sc.backward(l.wScT, attrs, l.dy, l.dx, n, a0, a1);
+        // messages into own nodes: gradients to any neighbour go to this thread's own dx1 array
+        double[] dx1 = t == 0 ? l.dx1 : dx1Partial[k][t];
+        Arrays.fill(dx1, 0, n * l.irrepsIn.dim(), 0.0);
+        int e0 = edgeSplit[t], e1 = edgeSplit[t + 1];
+        Arrays.fill(l.dwEdge, e0 * l.numel, e1 * l.numel, 0.0);
+        double[] scratch = tpScratch[t];
+        for (int e = e0; e < e1; e++)
+            l.tp.backwardEdge(l.x1, eNbr[e], shY, e * shDim, l.wPair, ePair[e] * l.numel, l.dagg, eCentre[e], n, messageScale,
+                    dx1, dShY, e * shDim, l.dwEdge, e * l.numel, scratch);
+    }
+
+    private void backwardLayer(int t) {
+        int k = currentLayer, n = nodes, a0 = nodeSplit[t], a1 = nodeSplit[t + 1];
+        LayerState l = layers[k];
+        Irreps in = l.irrepsIn;
+        for (int s = 1; s < threads; s++) addRows(in, dx1Partial[k][s], l.dx1, n, a0, a1);
+        l.lin1.backward(l.wLin1T, l.dx1, l.dx, n, true, a0, a1);
+        int p0 = pairSplit[t], p1 = pairSplit[t + 1], m = l.numel;
+        for (int p = p0; p < p1; p++) {
+            int a = pairEdge[2 * p] * m, b = pairEdge[2 * p + 1] * m, o = p * m;
+            for (int u = 0; u < m; u++) l.dwPair[o + u] = l.dwEdge[a + u] + l.dwEdge[b + u];
+        }
+        if (p1 > p0) {
+            l.fc.backward(l.pre, l.dwPair, p0, p1, mlpScratch, dEmbLayer);
+            for (int i = p0 * numBasis; i < p1 * numBasis; i++) dEmb[i] += dEmbLayer[i];
+        }
+        if (k > 0) layerBackward(k - 1, l.dx, t);
+    }
+
+    private static void copyRows(Irreps irreps, double[] src, double[] dst, int rows, int r0, int r1) {
+        for (int b = 0; b < irreps.size(); b++) {
+            int i = Layout.index(irreps, rows, b, r0, 0);
+            System.arraycopy(src, i, dst, i, Layout.index(irreps, rows, b, r1, 0) - i);
+        }
+    }
+
+    private static void zeroRows(Irreps irreps, double[] dst, int rows, int r0, int r1) {
+        for (int b = 0; b < irreps.size(); b++)
+            Arrays.fill(dst, Layout.index(irreps, rows, b, r0, 0), Layout.index(irreps, rows, b, r1, 0), 0.0);
+    }
+
+    private void countFlops() {
+        long fwd = 0, bwd = 0;
+        int n = nodes;
+        for (LayerState l : layers) {
+            long f = l.lin1.flops(n) + l.fc.flops(pairs) + l.tp.flopsPerEdge() * edges + l.lin2.flops(n);
+            fwd += f;
+            bwd += f + l.tp.flopsPerEdge() * edges;
+        }
+        flopsForward = fwd;
+        flopsBackward = bwd;
     }
 
     // ---- access to intermediates for layer-by-layer comparison in tests (e3nn layout) ----
 
     /** Node features after interaction block k, e3nn layout (N × dim). */
-    double[] layerOutput(int k) { return md.forcefields.e3nn.Layout.toE3nn(layers[k].gate.irrepsOut(), layers[k].out, nodes); }
-    double[] layerGateInput(int k) { return md.forcefields.e3nn.Layout.toE3nn(layers[k].gate.irrepsIn(), layers[k].y, nodes); }
-    double[] layerAggregated(int k) { return md.forcefields.e3nn.Layout.toE3nn(layers[k].tp.irrepsOut(), layers[k].agg, nodes); }
-    double[] layerLinear1(int k) { return md.forcefields.e3nn.Layout.toE3nn(layers[k].irrepsIn, layers[k].x1, nodes); }
+    double[] layerOutput(int k) { return Layout.toE3nn(layers[k].gate.irrepsOut(), layers[k].out, nodes); }
+    double[] layerGateInput(int k) { return Layout.toE3nn(layers[k].gate.irrepsIn(), layers[k].y, nodes); }
+    double[] layerAggregated(int k) { return Layout.toE3nn(layers[k].tp.irrepsOut(), layers[k].agg, nodes); }
+    double[] layerLinear1(int k) { return Layout.toE3nn(layers[k].irrepsIn, layers[k].x1, nodes); }
     double[] chemicalEmbeddingOutput() { return Arrays.copyOf(x0, nodes * embedding.irrepsOut().dim()); }
     double[] rawAtomicOutput() { return Arrays.copyOf(eps, nodes); }
 }

@@ -60,12 +60,19 @@ class OpDerivativesTest {
         c.add(new Case("tanh", x -> x[0].tanh(), Domain.ANY, s(2, 3)));
         c.add(new Case("sigmoid", x -> x[0].sigmoid(), Domain.ANY, s(2, 3)));
         c.add(new Case("silu", x -> x[0].silu(), Domain.ANY, s(2, 3)));
+        // Its gradient (fused silu') checked to second order reaches silu''' (fused silu'' and its backward).
+        c.add(new Case("silu gradient", x -> Autograd.grad(x[0].silu().sum(), new Tensor[] {x[0]}, null, true)[0], Domain.ANY, s(2, 3)));
         c.add(new Case("abs", x -> x[0].abs(), Domain.AWAY_FROM_ZERO, s(2, 3)));
         c.add(new Case("abs * x (nonzero second derivative)", x -> x[0].abs().mul(x[0]), Domain.AWAY_FROM_ZERO, s(4)));
         c.add(new Case("matmul (3,4)(4,2)", x -> x[0].matmul(x[1]), Domain.ANY, s(3, 4), s(4, 2)));
         c.add(new Case("matmul batched (2,3,4)(2,4,2)", x -> x[0].matmul(x[1]), Domain.ANY, s(2, 3, 4), s(2, 4, 2)));
         c.add(new Case("matmul (2,3,4)(4,2)", x -> x[0].matmul(x[1]), Domain.ANY, s(2, 3, 4), s(4, 2)));
         c.add(new Case("matmul (3,4)(2,4,2)", x -> x[0].matmul(x[1]), Domain.ANY, s(3, 4), s(2, 4, 2)));
+        // Products with transposed operands (what matmul's backward uses), checked to second order.
+        c.add(new Case("matmul aᵀb", x -> LinearAlgebra.product(x[0], true, x[1], false), Domain.ANY, s(4, 3), s(4, 2)));
+        c.add(new Case("matmul abᵀ", x -> LinearAlgebra.product(x[0], false, x[1], true), Domain.ANY, s(3, 4), s(2, 4)));
+        c.add(new Case("matmul aᵀbᵀ", x -> LinearAlgebra.product(x[0], true, x[1], true), Domain.ANY, s(4, 3), s(2, 4)));
+        c.add(new Case("matmul batched aᵀbᵀ", x -> LinearAlgebra.product(x[0], true, x[1], true), Domain.ANY, s(2, 4, 3), s(2, 2, 4)));
         c.add(new Case("transpose", x -> x[0].transpose(), Domain.ANY, s(2, 3, 4)));
         c.add(new Case("reshape", x -> x[0].reshape(3, -1), Domain.ANY, s(2, 3, 2)));
         c.add(new Case("permute", x -> x[0].permute(2, 0, 1), Domain.ANY, s(2, 3, 4)));

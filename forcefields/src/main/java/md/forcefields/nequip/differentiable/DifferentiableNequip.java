@@ -1,14 +1,13 @@
 package md.forcefields.nequip.differentiable;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import md.core.io.NpyArray;
 import md.forcefields.autodiff.Autograd;
@@ -25,6 +24,11 @@ import md.forcefields.nequip.NequipModel;
  *
  * <p>Trainable tensors are kept under their nequip {@code state_dict} keys, so a model loads from and
  * saves to the reference format unchanged. Per-species scales/shifts and the global scale are constants.
+ *
+ * <p>Inside the network, features of an irreps block are stored component-major (index offset + c·mul + u
+ * for component c of channel u, unlike e3nn's channel-major u·(2l+1) + c), so that equivariant linear
+ * maps are plain matrix products and the fused kernels ({@link BlockLinear}, {@link UvuConvolution}) run
+ * over contiguous channels. Only scalars enter and leave the network, where both layouts coincide.
  */
 public final class DifferentiableNequip {
     /** nequip's state_dict prefix of the network's tensors; the names below follow {@link NequipArchitecture}. */
@@ -49,10 +53,9 @@ public final class DifferentiableNequip {
     private final Tensor besselWeights, speciesScales, speciesShifts;
     private final double globalScale;
     private final SphericalHarmonicsOp sphericalHarmonics;
-    private final EquivariantLinear embedding, toHidden, toScalar;
-    private final EquivariantLinear[] linear1, linear2;
-    private final SelfConnection[] selfConnection;
-    private final ChannelwiseTensorProduct[] tensorProduct;
+    private final BlockLinear embedding, toHidden, toScalar;
+    private final BlockLinear[] linear1, linear2, selfConnection;
+    private final UvuConvolution[] convolution;
 
     private DifferentiableNequip(Hyperparameters hp, Map<String, Tensor> parameters, Tensor besselWeights,
                                  Tensor speciesScales, Tensor speciesShifts, double globalScale) {
@@ -64,22 +67,26 @@ public final class DifferentiableNequip {
         this.speciesShifts = speciesShifts;
         this.globalScale = globalScale;
         sphericalHarmonics = new SphericalHarmonicsOp(hp.lMax());
-        embedding = new EquivariantLinear(Irreps.parse(hp.numTypes() + "x0e"), layout.embedding());
+        embedding = new BlockLinear(Irreps.parse(hp.numTypes() + "x0e"), layout.embedding(), 1);
         int n = hp.numLayers();
-        linear1 = new EquivariantLinear[n];
-        linear2 = new EquivariantLinear[n];
-        selfConnection = new SelfConnection[n];
-        tensorProduct = new ChannelwiseTensorProduct[n];
+        linear1 = new BlockLinear[n];
+        linear2 = new BlockLinear[n];
+        selfConnection = new BlockLinear[n];
+        convolution = new UvuConvolution[n];
         for (int k = 0; k < n; k++) {
             NequipLayout.Layer l = layout.layers().get(k);
-            linear1[k] = new EquivariantLinear(l.input(), l.input());
-            linear2[k] = new EquivariantLinear(l.linear2In(), l.gateInput());
-            selfConnection[k] = new SelfConnection(l.input(), hp.numTypes(), l.gateInput());
-            tensorProduct[k] = new ChannelwiseTensorProduct(l.input(), layout.edgeAttrs(), l.tpOut(), l.instructions());
+            linear1[k] = new BlockLinear(l.input(), l.input(), 1);
+            linear2[k] = new BlockLinear(l.linear2In(), l.gateInput(), 1);
+            selfConnection[k] = new BlockLinear(l.input(), l.gateInput(), hp.numTypes());
+            // Only scalar (0e) outputs of the last convolution reach the energy (through the 0e gate scalars and
+            // the readout): its other paths, and the radial weights they read, are left out.
+            Predicate<md.forcefields.e3nn.Irrep> reachesEnergy = k == n - 1 ? ir -> ir.equals(md.forcefields.e3nn.Irrep.SCALAR) : ir -> true;
+            convolution[k] = new UvuConvolution(l.input(), layout.edgeAttrs(), l.tpOut(), l.instructions(), 1.0 / Math.sqrt(hp.avgNumNeighbors()),
+                    reachesEnergy, UvuKernels.best());
         }
         NequipLayout.Layer last = layout.layers().get(n - 1);
-        toHidden = new EquivariantLinear(last.output(), layout.readoutHidden());
-        toScalar = new EquivariantLinear(layout.readoutHidden(), Irreps.parse("1x0e"));
+        toHidden = new BlockLinear(last.output(), layout.readoutHidden(), 1);
+        toScalar = new BlockLinear(layout.readoutHidden(), Irreps.parse("1x0e"), 1);
     }
 
     /** Shapes of the trainable tensors under their state_dict keys, in nequip's order. */
@@ -90,17 +97,17 @@ public final class DifferentiableNequip {
         shapes.put(EMBEDDING, new int[] {hp.numTypes() * hp.numFeatures()});
         for (int k = 0; k < hp.numLayers(); k++) {
             NequipLayout.Layer l = layout.layers().get(k);
-            shapes.put(layerKey(k, "linear_1.weight"), new int[] {new EquivariantLinear(l.input(), l.input()).weightCount()});
+            shapes.put(layerKey(k, "linear_1.weight"), new int[] {new BlockLinear(l.input(), l.input(), 1).weightCount()});
             int[] sizes = new int[hp.invariantLayers() + 2];
             sizes[0] = hp.numBasis();
             for (int m = 1; m <= hp.invariantLayers(); m++) sizes[m] = hp.invariantNeurons();
             sizes[sizes.length - 1] = l.tpWeights();
             for (int m = 0; m + 1 < sizes.length; m++) shapes.put(layerKey(k, "fc.layer" + m + ".weight"), new int[] {sizes[m], sizes[m + 1]});
-            shapes.put(layerKey(k, "linear_2.weight"), new int[] {new EquivariantLinear(l.linear2In(), l.gateInput()).weightCount()});
-            shapes.put(layerKey(k, "sc.weight"), new int[] {new SelfConnection(l.input(), hp.numTypes(), l.gateInput()).weightCount()});
+            shapes.put(layerKey(k, "linear_2.weight"), new int[] {new BlockLinear(l.linear2In(), l.gateInput(), 1).weightCount()});
+            shapes.put(layerKey(k, "sc.weight"), new int[] {new BlockLinear(l.input(), l.gateInput(), hp.numTypes()).weightCount()});
         }
         NequipLayout.Layer last = layout.layers().get(hp.numLayers() - 1);
-        shapes.put(HIDDEN, new int[] {new EquivariantLinear(last.output(), layout.readoutHidden()).weightCount()});
+        shapes.put(HIDDEN, new int[] {new BlockLinear(last.output(), layout.readoutHidden(), 1).weightCount()});
         shapes.put(SCALAR, new int[] {layout.readoutHidden().dim()});
         return shapes;
     }
@@ -219,31 +226,30 @@ public final class DifferentiableNequip {
             if (types[i] < 0 || types[i] >= hp.numTypes()) throw new IllegalArgumentException("atom " + i + " has type " + types[i] + ", model has " + hp.numTypes());
             onehot[i * hp.numTypes() + types[i]] = 1;
         }
+        EdgeGraph graph = EdgeGraph.of(edges, n);
         Tensor attrs = Tensor.of(onehot, n, hp.numTypes());
         Tensor vectors = positions.indexSelect(edges.neighbour()).sub(positions.indexSelect(edges.centre()))
                 .add(Tensor.of(edges.shifts(), edges.size(), 3));
-        Tensor lengths = vectors.square().sum(1).sqrt();
-        List<Tensor> sh = sphericalHarmonics.apply(vectors);
-        Tensor radial = RadialEmbedding.apply(lengths, besselWeights, hp.rMax(), hp.cutoffP());
-        Tensor x = embedding.apply(attrs, parameters.get(EMBEDDING));
-        double norm = 1.0 / Math.sqrt(hp.avgNumNeighbors());
+        // Both directions of a pair have the same length: radial functions are evaluated once per pair.
+        Tensor pairLengths = vectors.indexSelect(graph.pairEdge()).square().sum(1).sqrt();
+        Tensor sh = Tensor.concat(sphericalHarmonics.apply(vectors), 1);
+        Tensor radial = RadialEmbedding.apply(pairLengths, besselWeights, hp.rMax(), hp.cutoffP());
+        Tensor x = embedding.apply(attrs, parameters.get(EMBEDDING), null);
         for (int k = 0; k < hp.numLayers(); k++) {
             NequipLayout.Layer layer = layout.layers().get(k);
-            Tensor sc = selfConnection[k].apply(x, attrs, parameters.get(layerKey(k, "sc.weight")));
-            Tensor x1 = linear1[k].apply(x, parameters.get(layerKey(k, "linear_1.weight")));
+            Tensor sc = selfConnection[k].apply(x, parameters.get(layerKey(k, "sc.weight")), types);
+            Tensor x1 = linear1[k].apply(x, parameters.get(layerKey(k, "linear_1.weight")), null);
             Tensor[] fc = new Tensor[hp.invariantLayers() + 1];
             for (int m = 0; m < fc.length; m++) fc[m] = parameters.get(layerKey(k, "fc.layer" + m + ".weight"));
-            Tensor edgeWeights = RadialMlp.apply(radial, fc, Activations.SILU);
-            List<Tensor> x1j = new ArrayList<>();
-            for (Tensor block : Blocks.split(x1, layer.input())) x1j.add(block.indexSelect(edges.neighbour()));
-            Tensor messages = tensorProduct[k].apply(x1j, sh, edgeWeights);
-            Tensor aggregated = messages.indexAdd(edges.centre(), n).mul(norm);
-            Tensor y = linear2[k].apply(aggregated, parameters.get(layerKey(k, "linear_2.weight"))).add(sc);
+            fc[fc.length - 1] = convolution[k].keptWeights(fc[fc.length - 1]);
+            Tensor pairWeights = RadialMlp.apply(radial, fc, Activations.SILU);
+            Tensor aggregated = convolution[k].apply(x1, sh, pairWeights, graph);
+            Tensor y = linear2[k].apply(aggregated, parameters.get(layerKey(k, "linear_2.weight")), null).add(sc);
             Tensor out = layer.gate().apply(y);
             x = layer.resnet() ? x.add(out) : out;
         }
-        Tensor hidden = toHidden.apply(x, parameters.get(HIDDEN));
-        Tensor raw = toScalar.apply(hidden, parameters.get(SCALAR)).reshape(n);
+        Tensor hidden = toHidden.apply(x, parameters.get(HIDDEN), null);
+        Tensor raw = toScalar.apply(hidden, parameters.get(SCALAR), null).reshape(n);
         Tensor atomic = raw.mul(speciesScales.indexSelect(types)).add(speciesShifts.indexSelect(types)).mul(globalScale);
         return new Output(atomic.sum(), atomic);
     }

@@ -8,7 +8,7 @@ import md.forcefields.e3nn.Irrep;
 
 /**
  * e3nn's Gate on a gate-input vector laid out as sort(S + Γ + V): output [act(S)…, V_k·act(Γ_k)…],
- * where each of the 2l+1 components of gated channel u is multiplied by act(gate u).
+ * where each of the 2l+1 components of gated channel u is multiplied by act(gate u) (blocks component-major).
  */
 final class Gate {
     /** A block of the unsimplified sorted gate input: its position there, channels, irrep, activation (or null). */
@@ -32,8 +32,8 @@ final class Gate {
         for (Piece s : scalars) out.add(Activations.apply(s.activation(), in.get(s.index())));
         for (int k = 0; k < gated.size(); k++) {
             Piece v = gated.get(k), g = gates.get(k);
-            Tensor gate = Activations.apply(g.activation(), in.get(g.index())).unsqueeze(2);
-            out.add(in.get(v.index()).reshape(rows, v.mul(), v.ir().dim()).mul(gate).reshape(rows, v.mul() * v.ir().dim()));
+            Tensor gate = Activations.apply(g.activation(), in.get(g.index())).unsqueeze(1);
+            out.add(in.get(v.index()).reshape(rows, v.ir().dim(), v.mul()).mul(gate).reshape(rows, v.mul() * v.ir().dim()));
         }
         return Tensor.concat(out, 1);
     }

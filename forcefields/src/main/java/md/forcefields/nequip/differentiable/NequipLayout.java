@@ -15,7 +15,7 @@ import md.forcefields.e3nn.Irreps.MulIrrep;
 record NequipLayout(Irreps edgeAttrs, Irreps embedding, List<Layer> layers, Irreps readoutHidden) {
 
     /** One interaction block. {@code tpOut} are the sorted output slots; {@code linear2In} is their simplification. */
-    record Layer(Irreps input, Irreps tpOut, List<ChannelwiseTensorProduct.Instruction> instructions, int tpWeights,
+    record Layer(Irreps input, Irreps tpOut, List<UvuConvolution.Instruction> instructions, int tpWeights,
                  Irreps linear2In, Irreps gateInput, Gate gate, Irreps output, boolean resnet) {}
 
     static NequipLayout derive(Hyperparameters hp) {
@@ -80,12 +80,12 @@ record NequipLayout(Irreps edgeAttrs, Irreps embedding, List<Layer> layers, Irre
         Irreps.Sorted tpSorted = new Irreps(slots).sort();
         int[] fanIn = new int[slots.size()];
         for (int[] c : created) fanIn[c[2]] += sh.mul(c[1]);
-        List<ChannelwiseTensorProduct.Instruction> instructions = new ArrayList<>();
+        List<UvuConvolution.Instruction> instructions = new ArrayList<>();
         int offset = 0;
         for (int[] c : created) {
             Irrep out = slots.get(c[2]).ir();
             double pathWeight = Math.sqrt(out.dim() / (double) fanIn[c[2]]);
-            instructions.add(new ChannelwiseTensorProduct.Instruction(c[0], c[1], tpSorted.perm()[c[2]], pathWeight, offset));
+            instructions.add(new UvuConvolution.Instruction(c[0], c[1], tpSorted.perm()[c[2]], pathWeight, offset));
             offset += input.mul(c[0]) * sh.mul(c[1]);
         }
         boolean resnet = hp.resnet() && output.equals(input);

@@ -12,8 +12,10 @@ final class RadialMlp {
     static Tensor apply(Tensor input, Tensor[] weights, double siluNormalization) {
         Tensor h = input;
         for (int k = 0; k < weights.length; k++) {
-            h = h.matmul(weights[k]).mul(1.0 / Math.sqrt(weights[k].size(0)));
-            if (k < weights.length - 1) h = h.silu().mul(siluNormalization);
+            // The constants act on the (small) weight matrix rather than on the (rows × width) activations.
+            double c = (k == 0 ? 1.0 : siluNormalization) / Math.sqrt(weights[k].size(0));
+            h = h.matmul(weights[k].mul(c));
+            if (k < weights.length - 1) h = h.silu();
         }
         return h;
     }

@@ -30,7 +30,9 @@ class FastPathAgreementTest {
                 Arguments.of("lmax0", NequipConfig.simple(SPECIES, 3.5, 0, true, 8, 2, 6, 2, 16, 6.0, s, b, 1.3)),
                 Arguments.of("lmax1", NequipConfig.simple(SPECIES, 3.5, 1, true, 8, 3, 8, 1, 16, 6.0, s, b, 0.7)),
                 Arguments.of("lmax2-noparity", NequipConfig.simple(SPECIES, 3.5, 2, false, 6, 3, 8, 2, 16, 6.0, s, b, 1.0)),
-                Arguments.of("lmax3", NequipConfig.simple(SPECIES, 3.5, 3, true, 4, 2, 8, 2, 8, 6.0, s, b, 1.0)));
+                Arguments.of("lmax3", NequipConfig.simple(SPECIES, 3.5, 3, true, 4, 2, 8, 2, 8, 6.0, s, b, 1.0)),
+                // 32 channels: the register-blocked kernels (4 vectors of 8 lanes) of the benchmark models
+                Arguments.of("lmax2-32ch", NequipConfig.simple(SPECIES, 3.5, 2, true, 32, 2, 8, 2, 32, 6.0, s, b, 1.0)));
     }
 
     @ParameterizedTest(name = "{0}")

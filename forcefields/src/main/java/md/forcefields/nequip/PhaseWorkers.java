@@ -1,0 +1,100 @@
+package md.forcefields.nequip;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * A fixed team of threads that runs one phase {@code body(0 … threads−1)} at a time, part 0 on the
+ * caller, and returns when all parts are done. Allocation-free (unlike a {@code Semaphore}, whose
+ * waiting threads allocate queue nodes): threads wait by spinning briefly (phases follow each other
+ * within microseconds in an MD step), then park. Workers are daemon threads named
+ * {@code nequip-worker-N}.
+ */
+final class PhaseWorkers implements AutoCloseable {
+    /** How long a waiting thread spins before parking: a few phase lengths of the small models. */
+    private static final long SPIN_NANOS = 50_000;
+
+    private final int threads;
+    private final Thread[] workers;
+    private final AtomicInteger remaining = new AtomicInteger();
+    private volatile int generation;
+    private volatile IntConsumer job;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    PhaseWorkers(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        this.threads = threads;
+        workers = new Thread[threads];
+        for (int t = 1; t < threads; t++) {
+            int part = t;
+            workers[t] = new Thread(() -> workerLoop(part), "nequip-worker-" + t);
+            workers[t].setDaemon(true);
+            workers[t].start();
+        }
+    }
+
+    int threads() { return threads; }
+
+    /** Ids of the worker threads (parts 1 … threads−1). */
+    long[] workerIds() {
+        long[] ids = new long[threads - 1];
+        for (int t = 1; t < threads; t++) ids[t - 1] = workers[t].threadId();
+        return ids;
+    }
+
+    /** Runs body(0 … threads−1) and waits for all parts; rethrows the first failure. */
+    void run(IntConsumer body) {
+        if (threads == 1) { body.accept(0); return; }
+        if (closed) throw new IllegalStateException("evaluator was closed");
+        job = body;
+        failure = null;
+        caller = Thread.currentThread();
+        remaining.set(threads - 1);
+        generation++; // only the caller writes it; the volatile write publishes job and caller
+        for (int t = 1; t < threads; t++) LockSupport.unpark(workers[t]);
+        Throwable mine = null;
+        try {
+            body.accept(0);
+        } catch (Throwable e) {
+            mine = e;
+        }
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (remaining.get() != 0) {
+            if (System.nanoTime() < spinUntil) Thread.onSpinWait();
+            else LockSupport.park(this);
+        }
+        Throwable f = mine != null ? mine : failure;
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error er) throw er;
+        if (f != null) throw new IllegalStateException(f);
+    }
+
+    private void workerLoop(int t) {
+        int seen = 0;
+        while (true) {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            int g;
+            while ((g = generation) == seen) {
+                if (closed) return;
+                if (System.nanoTime() < spinUntil) Thread.onSpinWait();
+                else LockSupport.park(this);
+            }
+            seen = g;
+            try {
+                job.accept(t);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            if (remaining.decrementAndGet() == 0) LockSupport.unpark(caller);
+        }
+    }
+
+    /** Stops the worker threads. */
+    @Override public void close() {
+        closed = true;
+        for (int t = 1; t < threads; t++) LockSupport.unpark(workers[t]);
+    }
+}

@@ -1,0 +1,183 @@
+package md.forcefields.nequip.differentiable;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import md.forcefields.autodiff.Tensor;
+import md.forcefields.e3nn.DenseKernels;
+import md.forcefields.e3nn.Irreps;
+
+/**
+ * e3nn's {@code Linear} without biases, optionally with a separate weight per species (then it is the
+ * self-connection, e3nn's {@code FullyConnectedTensorProduct} with one-hot species attributes), as one
+ * fused differentiable op.
+ *
+ * <p>One path for every (input block i, output block j) of the same irrep, ordered i then j; path
+ * weights (mul_i, species, mul_j) row-major, concatenated; each output block scaled by 1/√fan_j,
+ * fan_j = Σ_paths mul_i·species. Features are laid out component-major inside a block (see
+ * {@link DifferentiableNequip}): out[n, c, v] = Σ_paths s_j Σ_u x[n, c, u]·W[u, t_n, v] with t_n the
+ * species of row n. The map is bilinear in (x, W): F(x, W, o) = ⟨out(x, W), o⟩ is one trilinear form,
+ * and the op computes its gradient with respect to one argument from the other two. The backward of
+ * each mode is another mode of the same op, so derivatives of any order stay fused.
+ */
+final class BlockLinear {
+    private record Path(int xOff, int d, int mulIn, int oOff, int mulOut, int wOff, double scale) {}
+
+    private static final int X = 0, W = 1, OUT = 2;
+
+    private final Irreps irrepsIn, irrepsOut;
+    private final int species, weightCount;
+    private final List<Path> paths = new ArrayList<>();
+
+    /** {@code species} = 1 for a plain linear layer. */
+    BlockLinear(Irreps irrepsIn, Irreps irrepsOut, int species) {
+        this.irrepsIn = irrepsIn;
+        this.irrepsOut = irrepsOut;
+        this.species = species;
+        int[] fan = new int[irrepsOut.size()];
+        for (int i = 0; i < irrepsIn.size(); i++)
+            for (int j = 0; j < irrepsOut.size(); j++)
+                if (irrepsIn.ir(i).equals(irrepsOut.ir(j))) fan[j] += irrepsIn.mul(i) * species;
+        int offset = 0;
+        for (int i = 0; i < irrepsIn.size(); i++)
+            for (int j = 0; j < irrepsOut.size(); j++)
+                if (irrepsIn.ir(i).equals(irrepsOut.ir(j))) {
+                    paths.add(new Path(irrepsIn.offset(i), irrepsIn.ir(i).dim(), irrepsIn.mul(i), irrepsOut.offset(j), irrepsOut.mul(j),
+                            offset, 1.0 / Math.sqrt(fan[j])));
+                    offset += irrepsIn.mul(i) * species * irrepsOut.mul(j);
+                }
+        weightCount = offset;
+    }
+
+    int weightCount() { return weightCount; }
+
+    /** x (rows, irrepsIn.dim()) to (rows, irrepsOut.dim()); {@code types} (species of each row) may be null for one species. */
+    Tensor apply(Tensor x, Tensor weight, int[] types) {
+        if (weight.numel() != weightCount)
+            throw new IllegalArgumentException("Linear " + irrepsIn + " -> " + irrepsOut + (species > 1 ? " with " + species + " species" : "")
+                    + " needs " + weightCount + " weights, got " + weight.numel());
+        if (x.dim() != 2 || x.size(1) != irrepsIn.dim())
+            throw new IllegalArgumentException("Linear " + irrepsIn + " -> " + irrepsOut + ": input of shape " + Arrays.toString(x.shape()));
+        int rows = x.size(0);
+        int[] t = types != null ? types : new int[rows];
+        if (t.length != rows) throw new IllegalArgumentException(t.length + " species for " + rows + " rows");
+        for (int v : t) if (v < 0 || v >= species) throw new IllegalArgumentException("species " + v + " outside [0, " + species + ")");
+        return op(OUT, new Tensor[] {x, weight.reshape(weightCount), null}, rowsBySpecies(t), rows);
+    }
+
+    private int[][] rowsBySpecies(int[] types) {
+        int[] count = new int[species];
+        for (int v : types) count[v]++;
+        int[][] rows = new int[species][];
+        for (int s = 0; s < species; s++) rows[s] = new int[count[s]];
+        int[] at = new int[species];
+        for (int r = 0; r < types.length; r++) rows[types[r]][at[types[r]]++] = r;
+        return rows;
+    }
+
+    private Tensor op(int mode, Tensor[] args, int[][] bySpecies, int rows) {
+        double[] data = switch (mode) {
+            case OUT -> forward(args[X].data(), args[W].data(), bySpecies, rows);
+            case X -> inputGradient(args[W].data(), args[OUT].data(), bySpecies, rows);
+            default -> weightGradient(args[X].data(), args[OUT].data(), bySpecies);
+        };
+        int[] shape = switch (mode) {
+            case OUT -> new int[] {rows, irrepsOut.dim()};
+            case X -> new int[] {rows, irrepsIn.dim()};
+            default -> new int[] {weightCount};
+        };
+        Tensor[] inputs = new Tensor[2];
+        int[] roles = new int[2];
+        for (int k = 0, at = 0; k < 3; k++) if (k != mode) { roles[at] = k; inputs[at++] = args[k]; }
+        String name = mode == OUT ? "blockLinear" : mode == X ? "blockLinearInputGrad" : "blockLinearWeightGrad";
+        return Tensor.custom(name, data, shape, (g, need) -> {
+            Tensor[] grads = new Tensor[2];
+            for (int i = 0; i < 2; i++) {
+                if (!need[i]) continue;
+                Tensor[] a = args.clone();
+                a[mode] = g;
+                a[roles[i]] = null;
+                grads[i] = op(roles[i], a, bySpecies, rows);
+            }
+            return grads;
+        }, inputs);
+    }
+
+    /** Rows (r, c) of the block at {@code off} (width mul) for the given rows, packed as a (rows·d × mul) matrix. */
+    private static double[] pack(double[] x, int dim, int off, int d, int mul, int[] rows) {
+        double[] p = new double[rows.length * d * mul];
+        for (int k = 0; k < rows.length; k++) System.arraycopy(x, rows[k] * dim + off, p, k * d * mul, d * mul);
+        return p;
+    }
+
+    private static void unpackAdd(double[] p, double[] x, int dim, int off, int d, int mul, int[] rows) {
+        for (int k = 0; k < rows.length; k++) {
+            int src = k * d * mul, dst = rows[k] * dim + off;
+            for (int q = 0; q < d * mul; q++) x[dst + q] += p[src + q];
+        }
+    }
+
+    private double[] forward(double[] x, double[] w, int[][] bySpecies, int rows) {
+        int dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+        double[] out = new double[rows * dimOut];
+        for (Path p : paths) {
+            if (species == 1) {
+                // Component c of every row is a row of a strided matrix: one product per component, no copies.
+                for (int c = 0; c < p.d; c++)
+                    DenseKernels.gemm(rows, p.mulOut, p.mulIn, p.scale, x, p.xOff + c * p.mulIn, dimIn, w, p.wOff, p.mulOut,
+                            out, p.oOff + c * p.mulOut, dimOut, true);
+                continue;
+            }
+            for (int s = 0; s < species; s++) {
+                int[] r = bySpecies[s];
+                if (r.length == 0) continue;
+                int m = r.length * p.d;
+                double[] a = pack(x, dimIn, p.xOff, p.d, p.mulIn, r), c = new double[m * p.mulOut];
+                DenseKernels.gemm(m, p.mulOut, p.mulIn, p.scale, a, 0, p.mulIn, w, p.wOff + s * p.mulOut, species * p.mulOut, c, 0, p.mulOut, false);
+                unpackAdd(c, out, dimOut, p.oOff, p.d, p.mulOut, r);
+            }
+        }
+        return out;
+    }
+
+    private double[] inputGradient(double[] w, double[] o, int[][] bySpecies, int rows) {
+        int dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+        double[] out = new double[rows * dimIn];
+        for (Path p : paths)
+            for (int s = 0; s < species; s++) {
+                int[] r = bySpecies[s];
+                if (r.length == 0) continue;
+                double[] wt = new double[p.mulOut * p.mulIn]; // W_sᵀ
+                for (int u = 0; u < p.mulIn; u++)
+                    for (int v = 0; v < p.mulOut; v++) wt[v * p.mulIn + u] = w[p.wOff + (u * species + s) * p.mulOut + v];
+                if (species == 1) {
+                    for (int c = 0; c < p.d; c++)
+                        DenseKernels.gemm(rows, p.mulIn, p.mulOut, p.scale, o, p.oOff + c * p.mulOut, dimOut, wt, 0, p.mulIn,
+                                out, p.xOff + c * p.mulIn, dimIn, true);
+                    continue;
+                }
+                int m = r.length * p.d;
+                double[] b = pack(o, dimOut, p.oOff, p.d, p.mulOut, r), c = new double[m * p.mulIn];
+                DenseKernels.gemm(m, p.mulIn, p.mulOut, p.scale, b, 0, p.mulOut, wt, 0, p.mulIn, c, 0, p.mulIn, false);
+                unpackAdd(c, out, dimIn, p.xOff, p.d, p.mulIn, r);
+            }
+        return out;
+    }
+
+    private double[] weightGradient(double[] x, double[] o, int[][] bySpecies) {
+        double[] out = new double[weightCount];
+        for (Path p : paths)
+            for (int s = 0; s < species; s++) {
+                int[] r = bySpecies[s];
+                if (r.length == 0) continue;
+                int m = r.length * p.d;
+                double[] a = pack(x, irrepsIn.dim(), p.xOff, p.d, p.mulIn, r), at = new double[m * p.mulIn];
+                for (int i = 0; i < m; i++)
+                    for (int u = 0; u < p.mulIn; u++) at[u * m + i] = a[i * p.mulIn + u];
+                double[] b = pack(o, irrepsOut.dim(), p.oOff, p.d, p.mulOut, r);
+                DenseKernels.gemm(p.mulIn, p.mulOut, m, p.scale, at, 0, m, b, 0, p.mulOut, out, p.wOff + s * p.mulOut, species * p.mulOut, true);
+            }
+        return out;
+    }
+}

@@ -1,0 +1,216 @@
+package md.forcefields.nequip.differentiable;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import md.forcefields.autodiff.Tensor;
+import md.forcefields.e3nn.Irrep;
+import md.forcefields.e3nn.Irreps;
+
+/**
+ * NequIP's convolution as one fused differentiable op: gather of the neighbour's features, e3nn's
+ * channel-wise ('uvu') tensor product with the edge spherical harmonics and per-pair weights, and
+ * scatter-add onto the centre atom, scaled by {@code norm} (1/√avg_num_neighbors). For path n from
+ * input block i (mul U) and harmonic block j to output slot s:
+ * out[ctr(e), s, c, u] += norm·α_n · W[pair(e), off_n + u] · Σ_ab C^{l_i,l_j,l_s}[a,b,c] X[nbr(e), i, a, u] Y[e, j, b].
+ *
+ * <p>Features are component-major inside a block (index offset + c·mul + u, see {@link DifferentiableNequip});
+ * the output slots (sorted, e3nn order) are written into the merged blocks of their simplification, each
+ * at its channel offset. Path weights keep creation order (e3nn's layout).
+ *
+ * <p>The result is linear in each of X, Y and W, so F(X, Y, W, O) = ⟨out(X, Y, W), O⟩ is one 4-linear
+ * form; the op computes its gradient with respect to any one argument from the other three. The backward
+ * of every mode is again this op in another mode (with the incoming gradient in place of the mode's
+ * argument), so double backward and beyond stay fused.
+ */
+final class UvuConvolution {
+    /** One path: input blocks, output slot (position in the sorted slots), path weight α, weight offset. */
+    record Instruction(int in1, int in2, int out, double pathWeight, int weightOffset) {}
+
+    static final int X = 0, Y = 1, W = 2, OUT = 3;
+    private static final String[] NAMES = {"uvuConvolutionInputGrad", "uvuConvolutionShGrad", "uvuConvolutionWeightGrad", "uvuConvolution"};
+
+    private record Path(int xOff, int mul, int oOff, int oMul, int chOff, int wOff, double scale, UvuCoupling cg) {}
+
+    private final Irreps irreps1, irrepsSh, irrepsOut;
+    private final int weightCount, fullWeightCount, tSize, scratchSize, maxPairs;
+    /** Per instruction of the full layout: its number of weights and whether its path is kept. */
+    private final int[] weightSizes;
+    private final boolean[] weightKept;
+    private final Path[] paths;
+    private final UvuCoupling[] couplings;
+    private final UvuKernels kernels;
+    /** Identifies the layout of the coupling table (layers with the same input irreps share it). */
+    private final String couplingsKey;
+
+    /**
+     * {@code slots}: the sorted output slots; the op writes their simplification ({@link #irrepsOut()}).
+     * Only the paths whose output irrep passes {@code keepOutput} are evaluated (the others' outputs stay
+     * zero); they read consecutive weights, which {@link #keptWeights} selects from the full layout.
+     */
+    UvuConvolution(Irreps irreps1, Irreps irrepsSh, Irreps slots, List<Instruction> instructions, double norm,
+                   Predicate<Irrep> keepOutput, UvuKernels kernels) {
+        this.kernels = kernels;
+        this.irreps1 = irreps1;
+        this.irrepsSh = irrepsSh;
+        this.irrepsOut = slots.simplify();
+        int[] block = new int[slots.size()], chOff = new int[slots.size()];
+        for (int k = 0, b = -1, ch = 0; k < slots.size(); k++) {
+            if (k == 0 || !slots.ir(k).equals(slots.ir(k - 1))) { b++; ch = 0; }
+            block[k] = b;
+            chOff[k] = ch;
+            ch += slots.mul(k);
+        }
+        Map<List<Integer>, UvuCoupling> byKey = new HashMap<>();
+        List<UvuCoupling> cgs = new ArrayList<>();
+        List<List<Integer>> order = new ArrayList<>();
+        List<Path> kept = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        List<Boolean> keep = new ArrayList<>();
+        int count = 0, full = 0, t = 0, scratch = 0, pairMax = 0;
+        for (Instruction ins : instructions) {
+            if (irrepsSh.mul(ins.in2) != 1) throw new IllegalArgumentException("uvu tensor product needs multiplicity 1 in the second input, got " + irrepsSh.get(ins.in2));
+            if (slots.mul(ins.out) != irreps1.mul(ins.in1)) throw new IllegalArgumentException("uvu output " + slots.get(ins.out) + " must have the multiplicity of " + irreps1.get(ins.in1));
+            if (ins.weightOffset != full) throw new IllegalArgumentException("uvu path weights must be consecutive in path order");
+            Irrep ir1 = irreps1.ir(ins.in1), ir2 = irrepsSh.ir(ins.in2), ir3 = slots.ir(ins.out);
+            int mul = irreps1.mul(ins.in1), b = block[ins.out];
+            full += mul;
+            sizes.add(mul);
+            keep.add(keepOutput.test(ir3));
+            if (!keepOutput.test(ir3)) continue;
+            List<Integer> key = List.of(ins.in2, ir1.l(), ir3.l());
+            UvuCoupling cg = byKey.get(key);
+            if (cg == null) {
+                cg = UvuCoupling.of(ir1.l(), ir2.l(), ir3.l(), irrepsSh.offset(ins.in2), t);
+                t += cg.pairs();
+                byKey.put(key, cg);
+                order.add(key);
+                cgs.add(cg);
+            }
+            kept.add(new Path(irreps1.offset(ins.in1), mul, irrepsOut.offset(b), irrepsOut.mul(b), chOff[ins.out],
+                    count, norm * ins.pathWeight, cg));
+            scratch = Math.max(scratch, ir1.dim() * mul);
+            pairMax = Math.max(pairMax, cg.pairs());
+            count += mul;
+        }
+        paths = kept.toArray(new Path[0]);
+        weightCount = count;
+        fullWeightCount = full;
+        weightSizes = sizes.stream().mapToInt(Integer::intValue).toArray();
+        weightKept = new boolean[keep.size()];
+        for (int n = 0; n < weightKept.length; n++) weightKept[n] = keep.get(n);
+        tSize = t;
+        scratchSize = scratch;
+        maxPairs = pairMax;
+        couplings = cgs.toArray(new UvuCoupling[0]);
+        couplingsKey = "uvu couplings of " + irrepsSh + " (harmonic block, l_in, l_out): " + order;
+    }
+
+    /** Weights per pair that the kept paths read. */
+    int weightCount() { return weightCount; }
+
+    /** The columns of a (rows, all paths' weights) matrix that the kept paths read, in order (the matrix itself when all are kept). */
+    Tensor keptWeights(Tensor full) {
+        if (full.size(-1) != fullWeightCount)
+            throw new IllegalArgumentException("weights for all paths must have " + fullWeightCount + " columns, got " + Arrays.toString(full.shape()));
+        if (weightCount == fullWeightCount) return full;
+        List<Tensor> pieces = full.split(-1, weightSizes), kept = new ArrayList<>();
+        for (int n = 0; n < pieces.size(); n++) if (weightKept[n]) kept.add(pieces.get(n));
+        return Tensor.concat(kept, -1);
+    }
+
+    /** The layout of the result: the simplified output slots. */
+    Irreps irrepsOut() { return irrepsOut; }
+
+    /** x (nodes, irreps1.dim()), y (edges, irrepsSh.dim()), w (pairs, weightCount) to (nodes, irrepsOut.dim()). */
+    Tensor apply(Tensor x, Tensor y, Tensor w, EdgeGraph graph) {
+        check(x, graph.nodes(), irreps1.dim(), "node features");
+        check(y, graph.edges(), irrepsSh.dim(), "edge spherical harmonics");
+        check(w, graph.pairs(), weightCount, "pair weights");
+        return op(OUT, new Tensor[] {x, y, w, null}, graph);
+    }
+
+    private static void check(Tensor t, int rows, int cols, String what) {
+        if (t.dim() != 2 || t.size(0) != rows || t.size(1) != cols)
+            throw new IllegalArgumentException(what + " must have shape (" + rows + ", " + cols + "), got " + Arrays.toString(t.shape()));
+    }
+
+    private int[] shape(int mode, EdgeGraph g) {
+        return switch (mode) {
+            case X -> new int[] {g.nodes(), irreps1.dim()};
+            case Y -> new int[] {g.edges(), irrepsSh.dim()};
+            case W -> new int[] {g.pairs(), weightCount};
+            default -> new int[] {g.nodes(), irrepsOut.dim()};
+        };
+    }
+
+    private Tensor op(int mode, Tensor[] args, EdgeGraph graph) {
+        int[] shape = shape(mode, graph);
+        double[] out = new double[shape[0] * shape[1]];
+        run(mode, args[X] == null ? null : args[X].data(), args[Y] == null ? null : args[Y].data(),
+                args[W] == null ? null : args[W].data(), args[OUT] == null ? null : args[OUT].data(), out, graph);
+        Tensor[] inputs = new Tensor[3];
+        int[] roles = new int[3];
+        for (int k = 0, at = 0; k < 4; k++) if (k != mode) { roles[at] = k; inputs[at++] = args[k]; }
+        return Tensor.custom(NAMES[mode], out, shape, (g, need) -> {
+            Tensor[] grads = new Tensor[3];
+            for (int i = 0; i < 3; i++) {
+                if (!need[i]) continue;
+                Tensor[] a = args.clone();
+                a[mode] = g;
+                a[roles[i]] = null;
+                grads[i] = op(roles[i], a, graph);
+            }
+            return grads;
+        }, inputs);
+    }
+
+    /**
+     * T[e, q] = Σ_b C[a_q,b,c_q]·Y[e, b] for every edge and coupling, at e·tSize + tOff + q. Shared by all
+     * evaluations with the same Y in one graph (forward, backward and double backward use the same
+     * harmonics), and by layers with the same couplings.
+     */
+    private double[] couplingTable(double[] y, EdgeGraph graph) {
+        return graph.table(couplingsKey, y, () -> {
+            int dimSh = irrepsSh.dim();
+            double[] t = new double[graph.edges() * tSize];
+            for (int e = 0; e < graph.edges(); e++)
+                for (UvuCoupling cg : couplings) {
+                    int[] ep = cg.entryPair(), eb = cg.entryB();
+                    double[] ev = cg.entryValue();
+                    int tb = e * tSize + cg.tOff(), yb = e * dimSh + cg.yOff();
+                    for (int k = 0; k < ev.length; k++) t[tb + ep[k]] += ev[k] * y[yb + eb[k]];
+                }
+            return t;
+        });
+    }
+
+    /** Accumulates the mode's result into {@code res}; the mode's own argument is null. */
+    private void run(int mode, double[] x, double[] y, double[] w, double[] o, double[] res, EdgeGraph graph) {
+        int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
+        double[] t = mode == Y ? null : couplingTable(y, graph), scratch = new double[scratchSize], m = new double[maxPairs];
+        for (int e = 0; e < graph.edges(); e++) {
+            int xr = graph.neighbour()[e] * dim1, yr = e * dimSh, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
+            for (Path p : paths) {
+                int xb = xr + p.xOff, ob = or + p.oOff + p.chOff, wb = wr + p.wOff, tb = e * tSize + p.cg.tOff();
+                switch (mode) {
+                    case OUT -> kernels.forward(p.cg, p.mul, p.scale, t, tb, x, xb, w, wb, res, ob, p.oMul, scratch);
+                    case X -> kernels.inputGrad(p.cg, p.mul, p.scale, t, tb, o, ob, p.oMul, w, wb, res, xb, scratch);
+                    case W -> kernels.weightGrad(p.cg, p.mul, p.scale, t, tb, x, xb, o, ob, p.oMul, res, wb, scratch);
+                    default -> {
+                        // dY[b] += Σ C[a,b,c]·M[a][c] with M[a][c] = s·Σ_u X[a][u]·W[u]·O[c][u]
+                        kernels.pairProducts(p.cg, p.mul, p.scale, x, xb, w, wb, o, ob, p.oMul, m, scratch);
+                        int[] ep = p.cg.entryPair(), eb = p.cg.entryB();
+                        double[] ev = p.cg.entryValue();
+                        int yb = yr + p.cg.yOff();
+                        for (int k = 0; k < ev.length; k++) res[yb + eb[k]] += ev[k] * m[ep[k]];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -30,7 +30,6 @@ import md.forcefields.nequip.NequipModel;
  */
 public final class BatchedNequipForceFields implements AutoCloseable {
     private final NequipModel model;
-    private final KernelBackend backend;
     private final BackendNequipEvaluator evaluator;
     private final Replica[] replicas;
     private final BatchPhaser phaser;
@@ -40,7 +39,6 @@ public final class BatchedNequipForceFields implements AutoCloseable {
     public BatchedNequipForceFields(NequipModel model, KernelBackend backend, int count) {
         if (count < 1) throw new IllegalArgumentException("expected at least one replica, got " + count);
         this.model = model;
-        this.backend = backend;
         this.evaluator = new BackendNequipEvaluator(model, backend);
         this.phaser = new BatchPhaser(count);
         this.replicas = new Replica[count];
@@ -49,9 +47,6 @@ public final class BatchedNequipForceFields implements AutoCloseable {
 
     /** The force field of replica {@code k}; use it from one thread, and close it when that thread is done with it. */
     public ForceField replica(int k) { return replicas[k]; }
-
-    public int size() { return replicas.length; }
-    public KernelBackend backend() { return backend; }
 
     /** Batched evaluations so far. */
     public synchronized int batches() { return batches; }

@@ -23,6 +23,7 @@ public final class BenchCommand implements Command {
         KNOWN.put("nequip", "NequipBenchmark");
         KNOWN.put("backends", "BackendBenchmark");
         KNOWN.put("stability", "StabilityBenchmark");
+        KNOWN.put("training", "TrainingBenchmark");
     }
 
     @Override public String name() { return "bench"; }
@@ -38,6 +39,7 @@ public final class BenchCommand implements Command {
                   nequip                  NequIP force-field throughput
                   backends                NequIP on each kernel backend (java, opencl, cuda) vs java
                   stability               MD17 stability benchmark of Fu et al. (docs/stability.md)
+                  training                NequIP training throughput (forward + double backward)
                 Any other NAME is tried as md.engine.bench.<CamelCaseName>Benchmark.
                 Results and their commands are recorded in docs/benchmarks.md.""";
     }

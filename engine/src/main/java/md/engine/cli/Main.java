@@ -17,7 +17,8 @@ public final class Main {
                 new EvalCommand(),
                 new ImportCommand(),
                 new AnalyzeCommand(),
-                new BenchCommand()
+                new BenchCommand(),
+                new TrainCommand()
         );
     }
 

@@ -56,6 +56,30 @@ public final class Adam {
     public void setLearningRate(double lr) { learningRate = lr; }
     public long steps() { return steps; }
 
+    /** Everything {@link #step} depends on besides the parameters (deep copies), for checkpoints. */
+    public record State(long steps, double learningRate, double[][] m, double[][] v, double[][] vMax) {}
+
+    public State state() { return new State(steps, learningRate, deepCopy(m), deepCopy(v), deepCopy(vMax)); }
+
+    /** Restores a {@link #state()} taken from an optimizer over parameters of the same shapes. */
+    public void restore(State s) {
+        if (s.m().length != m.length) throw new IllegalArgumentException("optimizer state for " + s.m().length + " parameters, this one has " + m.length);
+        for (int k = 0; k < m.length; k++) {
+            if (s.m()[k].length != m[k].length) throw new IllegalArgumentException("optimizer state of parameter " + k + " has the wrong size");
+            System.arraycopy(s.m()[k], 0, m[k], 0, m[k].length);
+            System.arraycopy(s.v()[k], 0, v[k], 0, v[k].length);
+            if (vMax[k] != null && s.vMax()[k] != null) System.arraycopy(s.vMax()[k], 0, vMax[k], 0, vMax[k].length);
+        }
+        steps = s.steps();
+        learningRate = s.learningRate();
+    }
+
+    private static double[][] deepCopy(double[][] a) {
+        double[][] c = new double[a.length][];
+        for (int k = 0; k < a.length; k++) c[k] = a[k] == null ? null : a[k].clone();
+        return c;
+    }
+
     /** One update with {@code grads[k]} the gradient of parameter k (same order as the constructor list). */
     public void step(Tensor[] grads) {
         if (grads.length != params.size()) throw new IllegalArgumentException(grads.length + " gradients for " + params.size() + " parameters");

@@ -48,6 +48,18 @@ public final class ExponentialMovingAverage {
         }
     }
 
+    public long updates() { return updates; }
+
+    /** Continues from a checkpoint: the number of updates so far and the averages (copied in). */
+    public void restore(long updateCount, double[][] averages) {
+        if (averages.length != shadow.length) throw new IllegalArgumentException("EMA state for " + averages.length + " parameters, this one has " + shadow.length);
+        for (int k = 0; k < shadow.length; k++) {
+            if (averages[k].length != shadow[k].length) throw new IllegalArgumentException("EMA state of parameter " + k + " has the wrong size");
+            System.arraycopy(averages[k], 0, shadow[k], 0, shadow[k].length);
+        }
+        updates = updateCount;
+    }
+
     /** A copy of the averaged values of parameter k. */
     public double[] average(int k) { return shadow[k].clone(); }
 }

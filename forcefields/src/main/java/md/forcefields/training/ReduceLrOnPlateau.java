@@ -43,5 +43,13 @@ public final class ReduceLrOnPlateau {
     }
 
     public double best() { return best; }
+    public int cooldownLeft() { return cooldownLeft; }
+
+    /** Continues from a checkpoint (values from {@link #best}, {@link #badEvaluations}, {@link #cooldownLeft}). */
+    public void restore(double bestMetric, int bad, int cooldownRemaining) {
+        best = bestMetric;
+        badEvaluations = bad;
+        cooldownLeft = cooldownRemaining;
+    }
     public int badEvaluations() { return badEvaluations; }
 }

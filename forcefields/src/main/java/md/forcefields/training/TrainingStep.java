@@ -37,12 +37,20 @@ public final class TrainingStep {
     public double baseLearningRate() { return baseLearningRate; }
     public void setBaseLearningRate(double lr) { baseLearningRate = lr; }
     public long skippedSteps() { return skipped; }
+    /** Continues a count from a checkpoint. */
+    public void setSkippedSteps(long count) { skipped = count; }
 
     /** Builds the loss with {@code loss} (a graph over the parameters), differentiates and updates. */
     public Result run(Supplier<Tensor> loss) {
         Tensor l = loss.get();
-        double value = l.item();
-        Tensor[] grads = Autograd.grad(l, params.toArray(new Tensor[0]));
+        return apply(l.item(), Autograd.grad(l, params.toArray(new Tensor[0])));
+    }
+
+    /**
+     * The update for a loss whose gradients were computed elsewhere (e.g. summed over frames evaluated
+     * in parallel); {@code grads} must be graph-free and in the order of the parameter list.
+     */
+    public Result apply(double value, Tensor[] grads) {
         double norm = GradientClipping.norm(grads);
         if (!Double.isFinite(value) || !Double.isFinite(norm)) {
             skipped++;

@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import md.core.io.NpyArray;
 import md.forcefields.autodiff.Autograd;
 import md.forcefields.autodiff.Tensor;
+import md.forcefields.e3nn.Activation;
 import md.forcefields.e3nn.Irreps;
 import md.forcefields.nequip.NequipArchitecture;
 import md.forcefields.nequip.NequipConfig;
@@ -203,6 +204,23 @@ public final class DifferentiableNequip {
         Map<String, double[]> w = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : parameters.entrySet()) w.put(e.getKey(), e.getValue().data().clone());
         return new NequipModel(config, w);
+    }
+
+    /**
+     * The current weights as a fast-path model for atoms whose type t has atomic number
+     * {@code atomicNumbers[t]}, with this model's hyperparameters, per-species scales/shifts and global scale.
+     */
+    public NequipModel toNequipModel(int[] atomicNumbers) {
+        if (atomicNumbers.length != hp.numTypes())
+            throw new IllegalArgumentException(atomicNumbers.length + " atomic numbers for a model of " + hp.numTypes() + " types");
+        StringBuilder hidden = new StringBuilder();
+        for (int p : hp.parity() ? new int[] {1, -1} : new int[] {1})
+            for (int l = 0; l <= hp.lMax(); l++) hidden.append(hidden.isEmpty() ? "" : "+").append(hp.numFeatures()).append('x').append(l).append(p == 1 ? 'e' : 'o');
+        return toModel(new NequipConfig(atomicNumbers, hp.rMax(), hp.numBasis(), hp.besselTrainable(), hp.cutoffP(), hp.numLayers(),
+                Irreps.parse(hidden.toString()), layout.edgeAttrs(), layout.embedding(), layout.readoutHidden(), hp.invariantLayers(),
+                hp.invariantNeurons(), hp.avgNumNeighbors(), hp.resnet(), true, Activation.byKey(hp.scalarEven()), Activation.byKey(hp.scalarOdd()),
+                Activation.byKey(hp.gateEven()), Activation.byKey(hp.gateOdd()), speciesScales.data().clone(), speciesShifts.data().clone(),
+                globalScale, 0.0, "eV", "Angstrom"));
     }
 
     private static NpyArray require(Map<String, NpyArray> dict, String key, String source) {

@@ -1,0 +1,148 @@
+package md.engine.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+import md.core.Units;
+import md.core.io.NpyArray;
+import md.core.io.Npz;
+import md.forcefields.NeighborList;
+import md.forcefields.autodiff.Tensor;
+import md.forcefields.nequip.NequipEvaluator;
+import md.forcefields.nequip.NequipModel;
+import md.forcefields.nequip.differentiable.DifferentiableNequip;
+import md.forcefields.nequip.differentiable.EdgeList;
+import md.forcefields.nequip.differentiable.Hyperparameters;
+import md.forcefields.training.Adam;
+import md.forcefields.training.BatchLoss;
+import md.forcefields.training.LossWeights;
+import md.forcefields.training.Objective;
+import md.forcefields.training.Trainer;
+import md.forcefields.training.TrainingFrame;
+
+/**
+ * Training throughput of NequIP on real rMD17 frames: per frame, energy, forces with a graph, the
+ * per-atom energy + force loss and its gradient for every weight (forward + double backward), in
+ * frames/s; single-threaded (wall and process CPU time, which shows the cost when the machine is
+ * shared) and as whole training epochs (with Adam, EMA and validation) on 1 and 2 threads. Baseline in
+ * the same run: energy + forces of the same model on the fast path (NequipEvaluator). Configurations:
+ * the issue's l_max=1/32 features/4 layers and l_max=3/32/5 (r_max 4 Å, radial MLP 2×64) on aspirin,
+ * and the shipped ethanol model's l_max=1/16/3 (radial MLP 2×32).
+ * Usage: {@code md bench training [--data DIR] [--seconds S] [--only aspirin|ethanol]}.
+ */
+public final class TrainingBenchmark {
+    private TrainingBenchmark() {}
+
+    public static void main(String[] args) throws Exception { System.exit(run(args)); }
+
+    record Case(String name, String molecule, int lMax, int features, int layers, int invariantNeurons) {}
+
+    public static int run(String[] args) throws Exception {
+        Path data = Path.of(System.getProperty("md.shared.data", "../shared/data"));
+        double seconds = 10;
+        String only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data" -> data = Path.of(args[++i]);
+                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--only" -> only = args[++i];
+                case "--help", "-h" -> {
+                    System.out.println("usage: md bench training [--data SHARED_DATA_DIR] [--seconds S per measurement] [--only aspirin|ethanol]");
+                    return 0;
+                }
+                default -> {
+                    System.err.println("md bench training: unknown option " + args[i]);
+                    return 2;
+                }
+            }
+        }
+        List<Case> cases = List.of(new Case("l_max=1, 32 features, 4 layers", "aspirin", 1, 32, 4, 64),
+                new Case("l_max=3, 32 features, 5 layers", "aspirin", 3, 32, 5, 64),
+                new Case("l_max=1, 16 features, 3 layers, MLP 32", "ethanol", 1, 16, 3, 32));
+        System.out.printf(Locale.ROOT, "training benchmark: float64, %d CPUs, load average %.1f%n", Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        for (Case c : cases) {
+            if (only != null && !only.equals(c.molecule())) continue;
+            Path file = data.resolve("rmd17/rmd17_" + c.molecule() + "_train_01.npz");
+            if (!Files.isRegularFile(file)) {
+                System.err.println("md bench training: " + file + " not found (give --data DIR of the shared data)");
+                return 2;
+            }
+            List<TrainingFrame> frames = frames(file, 6);
+            run(c, frames, seconds);
+        }
+        return 0;
+    }
+
+    private static List<TrainingFrame> frames(Path file, int count) throws Exception {
+        Map<String, NpyArray> npz = Npz.read(file);
+        int[] z = npz.get("nuclear_charges").asInts();
+        List<TrainingFrame> out = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            double[] f = npz.get("forces").slice(k);
+            for (int i = 0; i < f.length; i++) f[i] *= Units.KCAL_PER_MOL_TO_EV;
+            out.add(new TrainingFrame(z, npz.get("coords").slice(k), npz.get("energies").data()[k] * Units.KCAL_PER_MOL_TO_EV, f,
+                    Objective.ENERGY_AND_FORCES, "bench"));
+        }
+        return out;
+    }
+
+    private static void run(Case c, List<TrainingFrame> frames, double seconds) {
+        int[] species = {1, 6, 8};
+        Hyperparameters hp = Hyperparameters.of(3, c.lMax(), true, c.features(), c.layers(), 4.0, 10.5).withRadial(8, 2, c.invariantNeurons());
+        DifferentiableNequip model = Trainer.initialModel(hp, new double[] {-10, -1000, -2000}, 1.0, 1);
+        NequipModel fast = model.toNequipModel(species);
+        TrainingFrame f0 = frames.get(0);
+        int n = f0.size();
+        int[] types = new int[n];
+        for (int i = 0; i < n; i++) types[i] = java.util.Arrays.binarySearch(species, f0.atomicNumbers()[i]);
+        EdgeList edges = EdgeList.isolated(f0.positions(), 4.0);
+        Tensor[] params = model.parameters().values().toArray(new Tensor[0]);
+        BatchLoss.Counts counts = BatchLoss.Counts.of(List.of(f0));
+        LossWeights w = LossWeights.defaults();
+
+        NequipEvaluator ev = new NequipEvaluator(fast);
+        double[] forces = new double[3 * n];
+        NeighborList nl = NeighborList.allPairs(n, 4.0);
+        double[] efMs = time(seconds / 3, () -> ev.compute(f0.positions(), types, nl, forces, null, null), true);
+        double[] stepMs = time(seconds, () -> BatchLoss.frame(model, params, f0, types, edges, counts, w, 1.0, new Random(1)), true);
+        System.out.printf(Locale.ROOT, "%-40s %s %7d weights %4d edges | E+F fast path %8.2f ms (CPU %8.2f) | training step %8.1f ms (CPU %8.1f) = %6.2f frames/s (on CPU time %6.2f) | step/(E+F) %5.1f (CPU time)%n",
+                c.name(), c.molecule(), java.util.Arrays.stream(params).mapToInt(Tensor::numel).sum(), edges.size(), efMs[0], efMs[1], stepMs[0], stepMs[1],
+                1000 / stepMs[0], 1000 / stepMs[1], stepMs[1] / efMs[1]);
+        for (int threads : new int[] {1, 2}) {
+            Trainer.Options o = new Trainer.Options(Integer.MAX_VALUE, 5, 1, threads, w, Adam.Options.adam(0.01).withAmsgrad(true), 0, 0.99,
+                    Double.POSITIVE_INFINITY, 0.5, 50, 1e-4, 0, 1000, Double.POSITIVE_INFINITY);
+            List<TrainingFrame> train = frames.subList(0, 5), val = frames.subList(5, 6);
+            DifferentiableNequip m = Trainer.initialModel(hp, new double[] {-10, -1000, -2000}, 1.0, 1);
+            try (Trainer t = new Trainer(m, species, 1.0, train, val, o)) {
+                double[] epochMs = time(seconds, t::runEpoch, false);
+                System.out.printf(Locale.ROOT, "%-40s %s epoch of %d frames (batches of 5, Adam, EMA, validation) on %d thread%s: %8.1f ms = %6.2f frames/s (process CPU time: %6.2f frames/s)%n",
+                        "", c.molecule(), train.size(), threads, threads == 1 ? " " : "s", epochMs[0], train.size() * 1000 / epochMs[0],
+                        train.size() * 1000 / epochMs[1]);
+            }
+        }
+    }
+
+    /**
+     * Mean wall and CPU milliseconds per call after a warm-up of a third of the budget (at least 2 calls
+     * each). CPU time is the calling thread's ({@code thisThread}: single-threaded work, unaffected by JIT
+     * and GC threads and by other processes on a shared machine) or the whole process's (pool threads).
+     */
+    private static double[] time(double seconds, Runnable r, boolean thisThread) {
+        long warm = System.nanoTime() + (long) (seconds / 3 * 1e9);
+        for (int k = 0; k < 2 || System.nanoTime() < warm; k++) r.run();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var threads = ManagementFactory.getThreadMXBean();
+        java.util.function.LongSupplier cpu = thisThread ? threads::getCurrentThreadCpuTime : os::getProcessCpuTime;
+        long cpu0 = cpu.getAsLong(), start = System.nanoTime(), end = start + (long) (seconds * 1e9);
+        int n = 0;
+        while (n < 2 || System.nanoTime() < end) { r.run(); n++; }
+        return new double[] {(System.nanoTime() - start) / 1e6 / n, (cpu.getAsLong() - cpu0) / 1e6 / n};
+    }
+}

@@ -1,0 +1,59 @@
+package md.engine.cli;
+
+import java.nio.file.Path;
+
+import md.engine.train.TrainConfig;
+import md.engine.train.TrainConfigLoader;
+import md.engine.train.TrainingRun;
+
+/** {@code md train CONFIG.yaml [--resume] [--threads N]}: fits a NequIP model to reference data. */
+public final class TrainCommand implements Command {
+    @Override public String name() { return "train"; }
+
+    @Override public String summary() { return "fit a NequIP model to energies and forces (YAML config, see docs/training.md)"; }
+
+    @Override public String usage() {
+        return """
+                usage: md train CONFIG.yaml [--resume] [--threads N]
+
+                Trains a NequIP potential as described in CONFIG.yaml (data files and split, model size,
+                optimiser, loss weights, output folder; every key in docs/training.md). Writes to the output
+                folder: metrics.csv (one row per epoch), checkpoint-last.npz and checkpoint-best.npz, the
+                model file (best validation loss, EMA weights) and test-report.json.
+
+                  --resume     continue from the output folder's checkpoint-last.npz exactly where it stopped
+                               (a finished training only re-writes the test report)
+                  --threads N  worker threads (overrides 'threads' in the file; results do not depend on it)
+                """;
+    }
+
+    @Override public int run(String[] args) throws Exception {
+        Path config = null;
+        boolean resume = false;
+        Integer threads = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--resume" -> resume = true;
+                case "--threads" -> {
+                    if (i + 1 >= args.length) throw new UserError("--threads needs a number, e.g. --threads 2");
+                    try {
+                        threads = Integer.parseInt(args[++i]);
+                    } catch (NumberFormatException e) {
+                        throw new UserError("--threads needs a whole number >= 1, got '" + args[i] + "'");
+                    }
+                    if (threads < 1) throw new UserError("--threads needs a whole number >= 1, got " + threads);
+                }
+                default -> {
+                    if (args[i].startsWith("-")) throw new UserError("unknown option '" + args[i] + "'; expected --resume or --threads N");
+                    if (config != null) throw new UserError("one configuration file expected, got '" + config + "' and '" + args[i] + "'");
+                    config = Path.of(args[i]);
+                }
+            }
+        }
+        if (config == null) throw new UserError("missing the configuration file; usage: md train CONFIG.yaml [--resume] [--threads N]");
+        TrainConfig cfg = TrainConfigLoader.load(config);
+        if (threads != null) cfg = cfg.withThreads(threads);
+        new TrainingRun(cfg, System.out, System.console() != null).run(resume);
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+package md.engine.train;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import md.forcefields.training.ErrorMetrics;
+import md.forcefields.training.Trainer;
+
+/**
+ * {@code metrics.csv}: one row per epoch. Columns: epoch, train_loss, train_energy_loss, train_force_loss,
+ * train_equilibrium_loss, val_loss, val_energy_mae_meV, val_energy_rmse_meV, val_force_mae_meV_per_A,
+ * val_force_rmse_meV_per_A, learning_rate, skipped_steps, seconds, best (1 when the epoch improved on the
+ * best validation loss).
+ */
+final class MetricsLog {
+    static final String HEADER = "epoch,train_loss,train_energy_loss,train_force_loss,train_equilibrium_loss,val_loss,val_energy_mae_meV,"
+            + "val_energy_rmse_meV,val_force_mae_meV_per_A,val_force_rmse_meV_per_A,learning_rate,skipped_steps,seconds,best";
+
+    private final Path file;
+
+    /** Starts the file, or on resume keeps the rows up to {@code lastEpoch} (later rows belong to lost epochs). */
+    MetricsLog(Path file, int lastEpoch) throws IOException {
+        this.file = file;
+        List<String> keep = new ArrayList<>();
+        keep.add(HEADER);
+        if (lastEpoch > 0 && Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank() || line.startsWith("epoch")) continue;
+                int epoch = Integer.parseInt(line.substring(0, line.indexOf(',')));
+                if (epoch <= lastEpoch) keep.add(line);
+            }
+        }
+        Files.write(file, keep, StandardCharsets.UTF_8);
+    }
+
+    void append(Trainer.EpochReport r) throws IOException {
+        ErrorMetrics e = r.validation().errors();
+        String row = String.format(Locale.ROOT, "%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.6f,%.6f,%.6f,%.6f,%.6g,%d,%.3f,%d%n", r.epoch(), r.trainLoss(),
+                r.trainEnergyPart(), r.trainForcePart(), r.trainEquilibriumPart(), r.validation().loss(), e.energy().mae() * 1000,
+                e.energy().rmse() * 1000, e.forces().mae() * 1000, e.forces().rmse() * 1000, r.learningRate(), r.skippedSteps(), r.seconds(),
+                r.improved() ? 1 : 0);
+        Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+}

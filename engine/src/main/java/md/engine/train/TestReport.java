@@ -1,0 +1,62 @@
+package md.engine.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+
+import md.core.Elements;
+import md.forcefields.training.ErrorMetrics;
+
+/**
+ * The final report on held-out frames: energy (meV, and meV/atom) and force (meV/Å) MAE and RMSE
+ * overall, force errors per element; written as JSON and printed as a table.
+ */
+final class TestReport {
+    private TestReport() {}
+
+    static void write(Path file, ErrorMetrics m, int frames, String model, double trainingSeconds, int epochs) throws IOException {
+        StringBuilder j = new StringBuilder("{\n");
+        j.append("  \"model\": \"").append(model.replace("\\", "\\\\").replace("\"", "\\\"")).append("\",\n");
+        j.append("  \"test_frames\": ").append(frames).append(",\n");
+        j.append("  \"epochs\": ").append(epochs).append(",\n");
+        j.append(String.format(Locale.ROOT, "  \"training_seconds\": %.1f,%n", trainingSeconds));
+        j.append("  \"energy_meV\": ").append(json(m.energy())).append(",\n");
+        j.append("  \"energy_per_atom_meV\": ").append(json(m.energyPerAtom())).append(",\n");
+        j.append("  \"forces_meV_per_A\": ").append(json(m.forces())).append(",\n");
+        j.append("  \"forces_meV_per_A_by_element\": {");
+        boolean first = true;
+        for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.forcesByElement().entrySet()) {
+            j.append(first ? "\n" : ",\n").append("    \"").append(Elements.symbol(e.getKey())).append("\": ").append(json(e.getValue()));
+            first = false;
+        }
+        j.append("\n  }\n}\n");
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, j, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String json(ErrorMetrics.Errors e) {
+        if (e.count() == 0) return "null";
+        return String.format(Locale.ROOT, "{\"mae\": %.6f, \"rmse\": %.6f, \"count\": %d}", e.mae() * 1000, e.rmse() * 1000, e.count());
+    }
+
+    static void print(PrintStream out, ErrorMetrics m, int frames) {
+        out.printf(Locale.ROOT, "test set: %d frames%n", frames);
+        out.printf(Locale.ROOT, "  %-22s %12s %12s%n", "quantity", "MAE", "RMSE");
+        row(out, "energy (meV)", m.energy());
+        row(out, "energy/atom (meV)", m.energyPerAtom());
+        row(out, "forces (meV/Å)", m.forces());
+        for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.forcesByElement().entrySet())
+            row(out, "  forces " + Elements.symbol(e.getKey()) + " (meV/Å)", e.getValue());
+    }
+
+    private static void row(PrintStream out, String name, ErrorMetrics.Errors e) {
+        if (e.count() == 0) out.printf(Locale.ROOT, "  %-22s %12s %12s%n", name, "-", "-");
+        else out.printf(Locale.ROOT, "  %-22s %12.3f %12.3f%n", name, e.mae() * 1000, e.rmse() * 1000);
+    }
+}

@@ -1,0 +1,111 @@
+package md.engine.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import md.core.io.NpyArray;
+import md.core.io.NpyWriter;
+import md.core.io.Npz;
+import md.engine.cli.UserError;
+import md.forcefields.nequip.differentiable.Hyperparameters;
+import md.forcefields.training.Adam;
+import md.forcefields.training.Trainer;
+
+/**
+ * A training checkpoint as an {@code .npz} (float64 arrays, written atomically): the model's
+ * hyperparameters, species and statistics (checked on resume against the configuration), the
+ * trainer's {@link Trainer.State} (weights, Adam moments, EMA averages, scheduler and early-stopping
+ * counters) under {@code param/}, {@code adam_m/}, {@code adam_v/}, {@code adam_vmax/}, {@code ema/}.
+ * Doubles are stored bit for bit, so a resumed run continues exactly.
+ */
+public final class TrainCheckpoint {
+    private TrainCheckpoint() {}
+
+    static final int VERSION = 1;
+    static final List<String> STOP_REASONS = List.of("", Trainer.STOP_MAX_EPOCHS, Trainer.STOP_PATIENCE, Trainer.STOP_LR_FLOOR, Trainer.STOP_WALL_CLOCK);
+
+    /** The model description a checkpoint carries besides the trainer state. */
+    public record ModelInfo(Hyperparameters hyperparameters, int[] species, double[] perSpeciesShiftsEv, double forceScale) {}
+
+    public static void write(Path file, ModelInfo info, Trainer.State s) throws IOException {
+        Map<String, NpyArray> a = new LinkedHashMap<>();
+        Hyperparameters hp = info.hyperparameters();
+        put(a, "version", VERSION);
+        put(a, "model/hyperparameters", hp.lMax(), hp.parity() ? 1 : 0, hp.numFeatures(), hp.numLayers(), hp.rMax(), hp.numBasis(),
+                hp.invariantLayers(), hp.invariantNeurons(), hp.avgNumNeighbors());
+        put(a, "model/species", Arrays.stream(info.species()).asDoubleStream().toArray());
+        put(a, "model/shifts_eV", info.perSpeciesShiftsEv());
+        put(a, "model/force_scale", info.forceScale());
+        Adam.State o = s.optimizer();
+        put(a, "state/scalars", s.epoch(), s.emaUpdates(), s.plateauBest(), s.plateauBad(), s.plateauCooldown(), s.baseLearningRate(),
+                s.skippedSteps(), s.bestValidationLoss(), s.bestEpoch(), s.epochsSinceImprovement(), s.trainingSeconds(), o.steps(),
+                o.learningRate(), STOP_REASONS.indexOf(s.stopReason() == null ? "" : s.stopReason()));
+        int k = 0;
+        for (Map.Entry<String, double[]> e : s.parameters().entrySet()) {
+            put(a, "param/" + e.getKey(), e.getValue());
+            put(a, "adam_m/" + e.getKey(), o.m()[k]);
+            put(a, "adam_v/" + e.getKey(), o.v()[k]);
+            if (o.vMax()[k] != null) put(a, "adam_vmax/" + e.getKey(), o.vMax()[k]);
+            if (s.emaAverages() != null) put(a, "ema/" + e.getKey(), s.emaAverages()[k]);
+            k++;
+        }
+        NpyWriter.writeNpz(file, a);
+    }
+
+    /** The model description of a checkpoint. */
+    public static ModelInfo readModelInfo(Path file) {
+        Map<String, NpyArray> a = read(file);
+        double[] h = need(a, "model/hyperparameters", file);
+        double[] z = need(a, "model/species", file);
+        Hyperparameters hp = Hyperparameters.of(z.length, (int) h[0], h[1] != 0, (int) h[2], (int) h[3], h[4], h[8])
+                .withRadial((int) h[5], (int) h[6], (int) h[7]);
+        return new ModelInfo(hp, Arrays.stream(z).mapToInt(v -> (int) v).toArray(), need(a, "model/shifts_eV", file), need(a, "model/force_scale", file)[0]);
+    }
+
+    /** The trainer state, with parameters in the order of {@code parameterKeys} (the model's order). */
+    public static Trainer.State readState(Path file, List<String> parameterKeys) {
+        Map<String, NpyArray> a = read(file);
+        double[] v = need(a, "state/scalars", file);
+        int n = parameterKeys.size();
+        Map<String, double[]> params = new LinkedHashMap<>();
+        double[][] m = new double[n][], vv = new double[n][], vMax = new double[n][], ema = new double[n][];
+        boolean hasEma = false;
+        for (int k = 0; k < n; k++) {
+            String key = parameterKeys.get(k);
+            params.put(key, need(a, "param/" + key, file));
+            m[k] = need(a, "adam_m/" + key, file);
+            vv[k] = need(a, "adam_v/" + key, file);
+            vMax[k] = a.containsKey("adam_vmax/" + key) ? a.get("adam_vmax/" + key).data() : null;
+            if (a.containsKey("ema/" + key)) { ema[k] = a.get("ema/" + key).data(); hasEma = true; }
+        }
+        String reason = STOP_REASONS.get((int) v[13]);
+        return new Trainer.State((int) v[0], params, new Adam.State((long) v[11], v[12], m, vv, vMax), (long) v[1], hasEma ? ema : null,
+                v[2], (int) v[3], (int) v[4], v[5], (long) v[6], v[7], (int) v[8], (int) v[9], v[10], reason.isEmpty() ? null : reason);
+    }
+
+    private static Map<String, NpyArray> read(Path file) {
+        Map<String, NpyArray> a;
+        try {
+            a = Npz.read(file);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read the training checkpoint (" + e.getMessage() + ")");
+        }
+        double[] version = need(a, "version", file);
+        if (version[0] != VERSION) throw new UserError(file + ": checkpoint version " + version[0] + " is not supported (expected " + VERSION + ")");
+        return a;
+    }
+
+    private static double[] need(Map<String, NpyArray> a, String key, Path file) {
+        NpyArray x = a.get(key);
+        if (x == null) throw new UserError(file + ": not a complete md train checkpoint (array '" + key + "' is missing)");
+        return x.data();
+    }
+
+    private static void put(Map<String, NpyArray> a, String key, double... values) {
+        a.put(key, new NpyArray(key, "<f8", new int[] {values.length}, values, null));
+    }
+}

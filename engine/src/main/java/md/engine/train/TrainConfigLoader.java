@@ -1,0 +1,183 @@
+package md.engine.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import md.engine.config.ConfigNode;
+import md.forcefields.training.Adam;
+import md.forcefields.training.LossWeights;
+import md.forcefields.training.Objective;
+import md.forcefields.training.Trainer;
+
+/** Reads and checks an {@code md train} YAML file; every mistake is reported with file, line and key. */
+public final class TrainConfigLoader {
+    private TrainConfigLoader() {}
+
+    static final Set<String> TOP = Set.of("description", "seed", "threads", "data", "model", "training", "loss", "output");
+    static final Set<String> DATA = Set.of("train", "validation", "test", "split");
+    static final Set<String> SOURCE = Set.of("file", "format", "objective", "energy_key", "forces_key", "method");
+    static final Set<String> SPLIT = Set.of("method", "n_train", "n_val", "n_test", "seed");
+    static final Set<String> MODEL = Set.of("l_max", "parity", "num_features", "num_layers", "r_max", "num_basis", "invariant_layers", "invariant_neurons");
+    static final Set<String> TRAINING = Set.of("max_epochs", "batch_size", "learning_rate", "optimizer", "amsgrad", "weight_decay",
+            "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping");
+    static final Set<String> SCHEDULER = Set.of("factor", "patience", "threshold");
+    static final Set<String> EARLY = Set.of("patience", "lr_floor", "max_wall_minutes");
+    static final Set<String> LOSS = Set.of("energy_per_atom", "forces", "zero_force", "denoising", "noise_variance_A2", "restoring_stiffness_eV_per_A2");
+    static final Set<String> OUTPUT = Set.of("directory", "model");
+
+    public static TrainConfig load(Path file) {
+        ConfigNode root = ConfigNode.parse(file);
+        root.allowOnly(TOP);
+        if (root.has("description")) root.get("description").asString("a line of text");
+        long seed = root.has("seed") ? integer(root.get("seed"), "a random seed", 0) : 0;
+        int threads = root.has("threads") ? integer(root.get("threads"), "a number of threads", 1) : 1;
+        TrainConfig.Data data = data(root.require("data", "a 'data' section with 'train' (a list of data files)"), seed);
+        TrainConfig.Model model = model(section(root, "model", MODEL));
+        LossWeights loss = loss(section(root, "loss", LOSS));
+        Trainer.Options training = training(section(root, "training", TRAINING), seed, threads, loss);
+        TrainConfig.Output output = output(root.require("output", "an 'output' section with 'directory'"), root);
+        return new TrainConfig(file, seed, threads, data, model, training, output);
+    }
+
+    private static TrainConfig.Data data(ConfigNode d, long seed) {
+        if (!d.isMapping()) throw d.error("expected a mapping with train, validation, test, split");
+        d.allowOnly(DATA);
+        List<TrainConfig.Source> train = sources(d.require("train", "a list of data files, e.g. [{file: data.npz}]"), d);
+        List<TrainConfig.Source> val = d.has("validation") ? sources(d.get("validation"), d) : List.of();
+        List<TrainConfig.Source> test = d.has("test") ? sources(d.get("test"), d) : List.of();
+        ConfigNode s = section(d, "split", SPLIT);
+        TrainConfig.Split split = null;
+        if (val.isEmpty()) {
+            if (s == null) throw d.error("give either 'validation' (files) or 'split' (n_train/n_val drawn from 'train')");
+            String method = s.has("method") ? s.get("method").asChoice(List.of("random", "grouped")) : "random";
+            Integer nTrain = s.has("n_train") ? integer(s.get("n_train"), "a number of training " + unit(method), 1) : null;
+            int nVal = integer(s.require("n_val", "the number of validation " + unit(method)), "a number of validation " + unit(method), 1);
+            Integer nTest = s.has("n_test") ? integer(s.get("n_test"), "a number of test " + unit(method), 0) : null;
+            if (nTest != null && nTest > 0 && !test.isEmpty()) throw s.get("n_test").error("not allowed together with 'data.test' files; the test set is either drawn or given");
+            long splitSeed = s.has("seed") ? integer(s.get("seed"), "a random seed", 0) : seed;
+            split = new TrainConfig.Split(method, nTrain, nVal, nTest, splitSeed);
+        } else if (s != null) {
+            throw s.error("not allowed together with 'data.validation' files; the validation set is either drawn or given");
+        }
+        return new TrainConfig.Data(train, val, test, split);
+    }
+
+    private static String unit(String method) { return method.equals("grouped") ? "molecules (groups)" : "frames"; }
+
+    private static List<TrainConfig.Source> sources(ConfigNode list, ConfigNode parent) {
+        List<TrainConfig.Source> out = new ArrayList<>();
+        List<ConfigNode> items = list.isSequence() ? list.asList("data files") : List.of(list);
+        if (items.isEmpty()) throw list.error("expected at least one data file");
+        for (ConfigNode item : items) {
+            if (!item.isMapping()) throw item.error("expected a mapping like {file: data.npz, objective: energy_forces}");
+            item.allowOnly(SOURCE);
+            ConfigNode f = item.require("file", "the path of an .npz (MD17/rMD17), .extxyz or .h5/.hdf5 (ANI) file");
+            Path path = parent.baseDirectory().resolve(f.asString("a file path")).normalize();
+            if (!Files.isRegularFile(path))
+                throw f.error("file not found: " + path + " (relative paths are resolved against the folder of " + parent.file() + ")");
+            String format = item.has("format") ? item.get("format").asChoice(List.of("npz", "extxyz", "ani")) : formatOf(path, f);
+            Objective objective = Objective.ENERGY_AND_FORCES;
+            if (item.has("objective")) {
+                ConfigNode o = item.get("objective");
+                objective = Objective.byKey(o.asChoice(List.of("energy_forces", "forces", "equilibrium")));
+            }
+            String eKey = item.has("energy_key") ? item.get("energy_key").asString("a comment key") : "energy";
+            String fKey = item.has("forces_key") ? item.get("forces_key").asString("a column name") : "forces";
+            if ((item.has("energy_key") || item.has("forces_key")) && !format.equals("extxyz"))
+                throw item.error("energy_key/forces_key apply to extended XYZ files only");
+            String method = item.has("method") ? item.get("method").asString("a level of theory such as wb97x_dz") : "wb97x_dz";
+            if (item.has("method") && !format.equals("ani")) throw item.get("method").error("'method' applies to ANI HDF5 files only");
+            out.add(new TrainConfig.Source(path, format, objective, eKey, fKey, method, f.path()));
+        }
+        return out;
+    }
+
+    private static String formatOf(Path path, ConfigNode where) {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".npz")) return "npz";
+        if (name.endsWith(".extxyz") || name.endsWith(".xyz")) return "extxyz";
+        if (name.endsWith(".h5") || name.endsWith(".hdf5")) return "ani";
+        throw where.error("cannot tell the format of '" + path.getFileName() + "' from its extension; add format: npz, extxyz or ani");
+    }
+
+    private static TrainConfig.Model model(ConfigNode m) {
+        int lMax = m != null && m.has("l_max") ? integer(m.get("l_max"), "the highest rotation order l_max", 0) : 1;
+        boolean parity = m == null || !m.has("parity") || m.get("parity").asBoolean();
+        int features = m != null && m.has("num_features") ? integer(m.get("num_features"), "a number of features per irrep", 1) : 32;
+        int layers = m != null && m.has("num_layers") ? integer(m.get("num_layers"), "a number of interaction layers", 1) : 4;
+        double rMax = m != null && m.has("r_max") ? m.get("r_max").asPositive("the cutoff radius in Å") : 4.0;
+        int basis = m != null && m.has("num_basis") ? integer(m.get("num_basis"), "a number of Bessel functions", 1) : 8;
+        int invLayers = m != null && m.has("invariant_layers") ? integer(m.get("invariant_layers"), "a number of radial MLP hidden layers", 0) : 2;
+        int invNeurons = m != null && m.has("invariant_neurons") ? integer(m.get("invariant_neurons"), "a radial MLP width", 1) : 64;
+        return new TrainConfig.Model(lMax, parity, features, layers, rMax, basis, invLayers, invNeurons);
+    }
+
+    private static LossWeights loss(ConfigNode l) {
+        LossWeights d = LossWeights.defaults();
+        if (l == null) return d;
+        return new LossWeights(
+                l.has("energy_per_atom") ? l.get("energy_per_atom").asNonNegative("a loss weight") : d.energyPerAtom(),
+                l.has("forces") ? l.get("forces").asNonNegative("a loss weight") : d.forces(),
+                l.has("zero_force") ? l.get("zero_force").asNonNegative("a loss weight") : d.zeroForce(),
+                l.has("denoising") ? l.get("denoising").asNonNegative("a loss weight") : d.denoising(),
+                l.has("noise_variance_A2") ? l.get("noise_variance_A2").asPositive("the noise variance σ² in Å²") : d.noiseVarianceA2(),
+                l.has("restoring_stiffness_eV_per_A2") ? l.get("restoring_stiffness_eV_per_A2").asPositive("a stiffness in eV/Å²") : d.restoringStiffness());
+    }
+
+    private static Trainer.Options training(ConfigNode t, long seed, int threads, LossWeights loss) {
+        int epochs = num(t, "max_epochs") ? integer(t.get("max_epochs"), "a number of epochs", 1) : 1000;
+        int batch = num(t, "batch_size") ? integer(t.get("batch_size"), "a number of frames per batch", 1) : 5;
+        double lr = num(t, "learning_rate") ? t.get("learning_rate").asPositive("a learning rate") : 0.01;
+        String opt = num(t, "optimizer") ? t.get("optimizer").asChoice(List.of("adam", "adamw")) : "adam";
+        boolean ams = num(t, "amsgrad") && t.get("amsgrad").asBoolean();
+        Adam.Options o = opt.equals("adamw") ? Adam.Options.adamW(lr) : Adam.Options.adam(lr);
+        if (num(t, "weight_decay")) o = o.withWeightDecay(t.get("weight_decay").asNonNegative("a weight decay"), opt.equals("adamw"));
+        o = o.withAmsgrad(ams);
+        int warmup = num(t, "warmup_steps") ? integer(t.get("warmup_steps"), "a number of optimizer steps", 0) : 0;
+        double ema = 0.99;
+        if (num(t, "ema_decay")) {
+            ema = t.get("ema_decay").asNonNegative("an EMA decay in [0, 1)");
+            if (ema >= 1) throw t.get("ema_decay").error("expected an EMA decay in [0, 1) (0 disables the average), got " + ema);
+        }
+        double clip = num(t, "max_gradient_norm") ? t.get("max_gradient_norm").asPositive("a gradient norm") : Double.POSITIVE_INFINITY;
+        ConfigNode s = section(t, "lr_scheduler", SCHEDULER);
+        double factor = s != null && s.has("factor") ? s.get("factor").asPositive("a factor in (0, 1)") : 0.5;
+        if (factor >= 1) throw s.get("factor").error("expected a factor in (0, 1), got " + factor);
+        int patience = s != null && s.has("patience") ? integer(s.get("patience"), "a number of epochs", 0) : 50;
+        double threshold = s != null && s.has("threshold") ? s.get("threshold").asNonNegative("a relative threshold") : 1e-4;
+        ConfigNode e = section(t, "early_stopping", EARLY);
+        int stopPatience = e != null && e.has("patience") ? integer(e.get("patience"), "a number of epochs", 1) : 1000;
+        double floor = e != null && e.has("lr_floor") ? e.get("lr_floor").asNonNegative("a learning rate") : 1e-6;
+        double wall = e != null && e.has("max_wall_minutes") ? e.get("max_wall_minutes").asPositive("minutes") * 60 : Double.POSITIVE_INFINITY;
+        return new Trainer.Options(epochs, batch, seed, threads, loss, o, warmup, ema, clip, factor, patience, threshold, floor, stopPatience, wall);
+    }
+
+    private static boolean num(ConfigNode section, String key) { return section != null && section.has(key); }
+
+    /** A whole number of at least {@code min}. */
+    private static int integer(ConfigNode n, String expected, int min) {
+        int v = n.asInt(expected);
+        if (v < min) throw n.error("expected " + expected + " (a whole number >= " + min + "), got " + v);
+        return v;
+    }
+
+    /** An optional mapping section with only the given keys (null when absent). */
+    private static ConfigNode section(ConfigNode parent, String key, Set<String> allowed) {
+        if (parent == null) return null;
+        ConfigNode c = parent.section(key);
+        if (c != null) c.allowOnly(allowed);
+        return c;
+    }
+
+    private static TrainConfig.Output output(ConfigNode o, ConfigNode root) {
+        if (!o.isMapping()) throw o.error("expected a mapping with 'directory' and optionally 'model'");
+        o.allowOnly(OUTPUT);
+        Path dir = root.baseDirectory().resolve(o.require("directory", "the folder for metrics, checkpoints and the report").asString("a folder path")).normalize();
+        Path model = o.has("model") ? root.baseDirectory().resolve(o.get("model").asString("a model file path")).normalize() : dir.resolve("model.nqp");
+        return new TrainConfig.Output(dir, model);
+    }
+}

@@ -1,0 +1,128 @@
+package md.engine.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import md.engine.cli.UserError;
+import md.forcefields.nequip.NequipModel;
+import md.forcefields.nequip.NequipModelFile;
+import md.forcefields.nequip.differentiable.DifferentiableNequip;
+import md.forcefields.nequip.differentiable.Hyperparameters;
+import md.forcefields.training.ErrorMetrics;
+import md.forcefields.training.ModelEvaluation;
+import md.forcefields.training.Trainer;
+import md.forcefields.training.TrainingFrame;
+import md.forcefields.training.TrainingStatistics;
+
+/**
+ * One {@code md train} invocation: data and statistics, a fresh or resumed {@link Trainer}, the epoch
+ * loop with metrics, checkpoints and the best model file, and the final test report.
+ */
+public final class TrainingRun {
+    private final TrainConfig cfg;
+    private final PrintStream out;
+    private final boolean terminal;
+
+    public TrainingRun(TrainConfig cfg, PrintStream out, boolean terminal) {
+        this.cfg = cfg;
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    public void run(boolean resume) throws IOException {
+        TrainConfig.Output o = cfg.output();
+        TrainingData data = TrainingData.load(cfg.data());
+        int[] species = TrainingStatistics.species(data.train());
+        checkSpecies(species, data.validation(), "validation");
+        checkSpecies(species, data.test(), "test");
+        double forceScale = TrainingStatistics.forceRms(data.train());
+        double[] shifts = TrainingStatistics.perSpeciesEnergyShifts(data.train(), species);
+        double avg = TrainingStatistics.averageNeighbours(data.train(), cfg.model().rMax());
+        Hyperparameters hp = cfg.model().hyperparameters(species.length, avg);
+        TrainCheckpoint.ModelInfo info = new TrainCheckpoint.ModelInfo(hp, species, shifts, forceScale);
+        out.printf(Locale.ROOT, "md train: %d training, %d validation, %d test frames; species %s; force RMS %.4f eV/Å; avg_num_neighbors %.4f%n",
+                data.train().size(), data.validation().size(), data.test().size(), Arrays.toString(species), forceScale, avg);
+
+        if (resume) {
+            if (!Files.isRegularFile(o.lastCheckpoint()))
+                throw new UserError(o.lastCheckpoint() + ": no checkpoint to resume from (output.directory of " + cfg.file() + ")");
+            TrainCheckpoint.ModelInfo saved = TrainCheckpoint.readModelInfo(o.lastCheckpoint());
+            if (!saved.hyperparameters().equals(hp) || !Arrays.equals(saved.species(), species)
+                    || !Arrays.equals(saved.perSpeciesShiftsEv(), shifts) || saved.forceScale() != forceScale)
+                throw new UserError(o.lastCheckpoint() + ": the checkpoint was made with a different model section or training data than "
+                        + cfg.file() + " describes now (checkpoint: " + saved.hyperparameters() + ", species " + Arrays.toString(saved.species())
+                        + "); resume with the original configuration or start in a new output.directory");
+        } else if (Files.exists(o.lastCheckpoint())) {
+            throw new UserError(o.lastCheckpoint() + " exists: this output.directory holds a training already; continue it with "
+                    + "'md train " + cfg.file() + " --resume', or set another output.directory");
+        }
+        Files.createDirectories(o.directory());
+        if (o.modelFile().getParent() != null) Files.createDirectories(o.modelFile().getParent());
+
+        DifferentiableNequip model = Trainer.initialModel(hp, shifts, forceScale, cfg.seed());
+        try (Trainer trainer = new Trainer(model, species, forceScale, data.train(), data.validation(), cfg.training())) {
+            if (resume) {
+                trainer.restore(TrainCheckpoint.readState(o.lastCheckpoint(), new ArrayList<>(model.parameters().keySet())));
+                out.printf(Locale.ROOT, "md train: resuming after epoch %d (best validation loss %.6g at epoch %d)%n",
+                        trainer.epoch(), trainer.bestValidationLoss(), trainer.bestEpoch());
+            }
+            MetricsLog metrics = new MetricsLog(o.metrics(), trainer.epoch());
+            TrainProgress progress = new TrainProgress(out, terminal, cfg.training().maxEpochs(), cfg.training().maxWallSeconds());
+            trainer.setListener(progress);
+            while (!trainer.finished()) {
+                Trainer.EpochReport r = trainer.runEpoch();
+                TrainCheckpoint.write(o.lastCheckpoint(), info, trainer.state());
+                if (r.improved()) {
+                    Path tmp = o.bestCheckpoint().resolveSibling(o.bestCheckpoint().getFileName() + ".tmp");
+                    Files.copy(o.lastCheckpoint(), tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, o.bestCheckpoint(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    NequipModelFile.write(o.modelFile(), trainer.exportModel(), provenance(trainer));
+                }
+                metrics.append(r);
+                progress.epochDone(r);
+            }
+            out.printf(Locale.ROOT, "md train: stopped after epoch %d (%s); best validation loss %.6g at epoch %d; %.1f min of training%n",
+                    trainer.epoch(), trainer.stopReason(), trainer.bestValidationLoss(), trainer.bestEpoch(), trainer.trainingSeconds() / 60);
+            if (!Files.isRegularFile(o.modelFile())) throw new UserError(o.modelFile() + ": no model was saved (no epoch finished)");
+            out.println("md train: model (best epoch, EMA weights) in " + o.modelFile());
+            if (data.test().isEmpty()) {
+                out.println("md train: no test frames (data.test or split.n_test), so no test report");
+                return;
+            }
+            NequipModel best = NequipModelFile.read(o.modelFile());
+            ErrorMetrics m;
+            ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
+            try {
+                m = ModelEvaluation.errors(best, data.test(), pool, cfg.threads());
+            } finally {
+                pool.shutdownNow();
+            }
+            TestReport.write(o.testReport(), m, data.test().size(), o.modelFile().toString(), trainer.trainingSeconds(), trainer.epoch());
+            TestReport.print(out, m, data.test().size());
+            out.println("md train: test report in " + o.testReport());
+        }
+    }
+
+    private String provenance(Trainer t) {
+        return "md train " + cfg.file().getFileName() + ", epoch " + t.epoch() + ", validation loss "
+                + String.format(Locale.ROOT, "%.6g", t.bestValidationLoss()) + " (EMA weights)";
+    }
+
+    private static void checkSpecies(int[] species, List<TrainingFrame> frames, String which) {
+        for (TrainingFrame f : frames)
+            for (int z : f.atomicNumbers())
+                if (Arrays.binarySearch(species, z) < 0)
+                    throw new UserError("the " + which + " set has element Z=" + z + " (group '" + f.group()
+                            + "'), which no training frame has; the model cannot learn it");
+    }
+
+}

@@ -1,0 +1,78 @@
+package md.forcefields.training;
+
+import java.util.List;
+import java.util.Random;
+
+import md.forcefields.autodiff.Autograd;
+import md.forcefields.autodiff.Tensor;
+import md.forcefields.nequip.differentiable.DifferentiableNequip;
+import md.forcefields.nequip.differentiable.EdgeList;
+
+/**
+ * The loss of one batch, assembled frame by frame so that frames can be differentiated in parallel:
+ * <pre>
+ * L = w_E/B_E · Σ_f ((E_f − Ê_f)/(N_f σ_F))²           frames trained on energies (B_E of them)
+ *   + w_F/C_F · Σ_f Σ_i ((F_fi − F̂_fi)/σ_F)²             frames trained on forces (C_F components)
+ *   + w_0/C_0 · Σ_f Σ_i (F_fi(x)/σ_F)²                   equilibrium frames (C_0 components)
+ *   + w_D/C_0 · Σ_f Σ_i ((F_fi(x + ε) + κε_i)/σ_F)²      equilibrium frames, denoising
+ * </pre>
+ * Each frame's share is a separate graph; the batch gradient is the sum of the frames' gradients.
+ */
+public final class BatchLoss {
+    private BatchLoss() {}
+
+    /** The denominators of one batch. */
+    public record Counts(int energyFrames, int forceComponents, int equilibriumComponents) {
+        public static Counts of(List<TrainingFrame> batch) {
+            int e = 0, f = 0, q = 0;
+            for (TrainingFrame t : batch) {
+                if (t.trainsEnergy()) e++;
+                if (t.trainsForces()) f += 3 * t.size();
+                if (t.objective() == Objective.EQUILIBRIUM) q += 3 * t.size();
+            }
+            return new Counts(e, f, q);
+        }
+    }
+
+    /** One frame's share of the batch loss (value, its parts) and its gradient for every parameter. */
+    public record FrameResult(double loss, double energyPart, double forcePart, double equilibriumPart, Tensor[] gradients) {}
+
+    /** The frame's loss as a graph over the parameters (positions of equilibrium frames are displaced with {@code rng}). */
+    public static Tensor frameLoss(DifferentiableNequip model, TrainingFrame frame, int[] types, EdgeList edges, Counts counts,
+                                   LossWeights w, double forceScale, Random rng, double[] partsOut) {
+        int n = frame.size();
+        if (frame.objective() == Objective.EQUILIBRIUM) {
+            Tensor r = Tensor.of(frame.positions().clone(), n, 3).requireGrad();
+            Tensor f = DifferentiableNequip.forces(model.evaluate(r, types, edges), r, true);
+            Tensor zero = LossTerms.forceSquaredError(f, null, forceScale).mul(w.zeroForce() / counts.equilibriumComponents());
+            ForceCentricTargets.Denoising d = ForceCentricTargets.denoising(frame.positions(), w.noiseVarianceA2(), w.restoringStiffness(), rng);
+            Tensor rd = Tensor.of(d.positions(), n, 3).requireGrad();
+            EdgeList displacedEdges = EdgeList.isolated(d.positions(), model.hyperparameters().rMax());
+            Tensor fd = DifferentiableNequip.forces(model.evaluate(rd, types, displacedEdges), rd, true);
+            Tensor denoise = LossTerms.forceSquaredError(fd, d.targetForces(), forceScale).mul(w.denoising() / counts.equilibriumComponents());
+            Tensor total = zero.add(denoise);
+            if (partsOut != null) partsOut[2] += total.item();
+            return total;
+        }
+        Tensor r = Tensor.of(frame.positions().clone(), n, 3).requireGrad();
+        DifferentiableNequip.Output out = model.evaluate(r, types, edges);
+        Tensor f = DifferentiableNequip.forces(out, r, true);
+        Tensor forceTerm = LossTerms.forceSquaredError(f, frame.forcesEvPerA(), forceScale).mul(w.forces() / counts.forceComponents());
+        Tensor total = forceTerm;
+        if (partsOut != null) partsOut[1] += forceTerm.item();
+        if (frame.trainsEnergy() && w.energyPerAtom() > 0) {
+            Tensor e = LossTerms.energyPerAtomSquaredError(out.energy(), frame.energyEv(), n, forceScale).mul(w.energyPerAtom() / counts.energyFrames());
+            if (partsOut != null) partsOut[0] += e.item();
+            total = total.add(e);
+        }
+        return total;
+    }
+
+    /** {@link #frameLoss} and its gradient with respect to {@code params} (graph-free). */
+    public static FrameResult frame(DifferentiableNequip model, Tensor[] params, TrainingFrame frame, int[] types, EdgeList edges,
+                                    Counts counts, LossWeights w, double forceScale, Random rng) {
+        double[] parts = new double[3];
+        Tensor loss = frameLoss(model, frame, types, edges, counts, w, forceScale, rng, parts);
+        return new FrameResult(loss.item(), parts[0], parts[1], parts[2], Autograd.grad(loss, params));
+    }
+}

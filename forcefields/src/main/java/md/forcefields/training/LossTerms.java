@@ -1,0 +1,23 @@
+package md.forcefields.training;
+
+import md.forcefields.autodiff.Tensor;
+
+/**
+ * The squared-error sums the loss is made of, as differentiable tensors. Each is a plain sum over one
+ * frame; the batch divides by its counts ({@link BatchLoss}) so frames of different sizes weigh by
+ * their number of force components, as in nequip's MSE over a batch.
+ */
+public final class LossTerms {
+    private LossTerms() {}
+
+    /** Σ ((F_pred − F_target)/scale)² over all components; {@code target} null means zero. */
+    public static Tensor forceSquaredError(Tensor predicted, double[] target, double scale) {
+        Tensor diff = target == null ? predicted : predicted.sub(Tensor.of(target.clone(), predicted.shape()));
+        return diff.mul(1.0 / scale).square().sum();
+    }
+
+    /** ((E_pred − E_target) / (N · scale))²: the per-atom energy error in units of {@code scale}. */
+    public static Tensor energyPerAtomSquaredError(Tensor energy, double target, int atoms, double scale) {
+        return energy.add(-target).mul(1.0 / (atoms * scale)).square();
+    }
+}

@@ -51,7 +51,8 @@ class ExampleInputsTest {
         try (var files = Files.list(Cli.inputs())) {
             for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
                 if (Files.readString(p).contains("shared/data") && !Files.isDirectory(Cli.repo().resolveSibling("shared/data"))) continue;
-                RunConfigLoader.load(p);
+                if (p.getFileName().toString().startsWith("train-")) md.engine.train.TrainConfigLoader.load(p);
+                else RunConfigLoader.load(p);
             }
         }
     }

@@ -40,8 +40,10 @@ class StabilityBenchmarkTest {
         return "{type: test-breaking, bonds: [[0, 1], [0, 2]], k: " + K + ", r0: " + R0 + extra + "}";
     }
 
-    /** 20 perturbed water frames with the harmonic forces plus LABEL_OFFSET, as extended XYZ (eV/Å). */
-    Path reference() throws IOException {
+    Path reference() throws IOException { return reference(dir); }
+
+    /** 20 perturbed water frames with the harmonic forces plus LABEL_OFFSET, as extended XYZ (eV/Å), in {@code dir}. */
+    static Path reference(Path dir) throws IOException {
         SplittableRandom rng = new SplittableRandom(7);
         StringBuilder sb = new StringBuilder();
         for (int f = 0; f < 20; f++) {

@@ -28,7 +28,7 @@ public final class HtmlReport {
     /** Writes report.html and metrics.json into {@code dir} (created if needed). */
     public static void write(TrajectoryAnalysis.Result r, Metrics.Inputs in, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("metrics.json"), Json.write(Metrics.of(r, in)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("metrics.json"), md.core.io.Json.writeNonFiniteAsNull(Metrics.of(r, in)), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.html"), html(r, in), StandardCharsets.UTF_8);
     }
 

@@ -90,6 +90,15 @@ public final class MdRun implements AutoCloseable {
 
     /** Builds the run: fresh (step 0 written) or resumed from the output folder's checkpoint. */
     public static MdRun open(RunConfig config, Options options) throws IOException {
+        return open(config, options, null);
+    }
+
+    /**
+     * As {@link #open(RunConfig, Options)}, with {@code forceField} (when not null) in place of the one the
+     * configuration's forcefield section would create, e.g. a replica of a batched evaluation. The run
+     * closes it; so must the caller when this throws (closing twice must be harmless).
+     */
+    public static MdRun open(RunConfig config, Options options, ForceField forceField) throws IOException {
         Path dir = options.outputDirectory() != null ? options.outputDirectory().toAbsolutePath().normalize() : config.output().directory();
         Path chk = dir.resolve(CHECKPOINT);
         Map<String, String> settings = RunSettings.of(config);
@@ -112,11 +121,11 @@ public final class MdRun implements AutoCloseable {
                 ? MolecularSystem.fromFrame(new Frame(resumeFrom.atomicNumbers(), resumeFrom.positions(), resumeFrom.cell(), null, null,
                         resumeFrom.velocities(), null), "checkpoint " + chk)
                 : MolecularSystem.fromFrame(StructureLoader.load(config.structure()), structureSource(config.structure()));
-        ForceField forceField = config.forcefield().create();
+        ForceField ff = forceField != null ? forceField : config.forcefield().create();
         try {
-            return setUp(config, dir, settings, resumeFrom, system, forceField);
+            return setUp(config, dir, settings, resumeFrom, system, ff);
         } catch (IOException | RuntimeException e) {
-            forceField.close();
+            ff.close();
             throw e;
         }
     }

@@ -219,9 +219,22 @@ public final class BackendNequipEvaluator implements AutoCloseable {
                 Arrays.fill(r.virialOut(), 0, 9, 0.0);
                 for (int a = o; a < o + m; a++) for (int c = 0; c < 9; c++) r.virialOut()[c] += hostVirial[9 * a + c];
             }
+            if (!finite(r.positions(), 3 * m)) {
+                // The kernels give a pair with a NaN length zero weight, which would leave the atom silently
+                // isolated; report it as the host evaluator does, so the run's safety check stops it.
+                energies[k] = Double.NaN;
+                Arrays.fill(r.forcesOut(), 0, 3 * m, Double.NaN);
+                if (r.virialOut() != null) Arrays.fill(r.virialOut(), 0, 9, Double.NaN);
+                if (r.atomicEnergiesOut() != null) Arrays.fill(r.atomicEnergiesOut(), 0, m, Double.NaN);
+            }
             o += m;
         }
         return energies;
+    }
+
+    private static boolean finite(double[] x, int n) {
+        for (int i = 0; i < n; i++) if (!Double.isFinite(x[i])) return false;
+        return true;
     }
 
     private void updateGraph(List<Replica> replicas, int n) {

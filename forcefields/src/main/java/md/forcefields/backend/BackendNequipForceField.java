@@ -4,6 +4,7 @@ import md.forcefields.Atoms;
 import md.forcefields.ForceField;
 import md.forcefields.ForceFieldConfigException;
 import md.forcefields.NeighborList;
+import md.forcefields.nequip.NequipConfig;
 import md.forcefields.nequip.NequipModel;
 
 /**
@@ -53,15 +54,20 @@ public final class BackendNequipForceField implements ForceField {
 
     private int[] typesOf(int[] z) {
         if (z == lastNumbers) return types;
+        types = typesOf(model.config(), z);
+        lastNumbers = z;
+        return types;
+    }
+
+    /** The model's type index of each atom; an element the model does not know is an error. */
+    static int[] typesOf(NequipConfig cfg, int[] z) {
         int[] t = new int[z.length];
         for (int i = 0; i < z.length; i++) {
-            t[i] = model.config().typeOf(z[i]);
+            t[i] = cfg.typeOf(z[i]);
             if (t[i] < 0)
                 throw new IllegalArgumentException("atom " + i + " is element Z=" + z[i] + ", which this NequIP model does not know (species: "
-                        + model.config().species() + ")");
+                        + cfg.species() + ")");
         }
-        lastNumbers = z;
-        types = t;
         return t;
     }
 

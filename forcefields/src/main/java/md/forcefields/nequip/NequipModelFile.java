@@ -18,6 +18,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import md.core.Elements;
+import md.core.io.Json;
 import md.core.io.NpyArray;
 import md.core.io.NpyWriter;
 import md.core.io.Npz;

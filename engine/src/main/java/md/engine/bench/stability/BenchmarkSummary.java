@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import md.engine.report.Json;
 import md.engine.report.Metrics;
 
 /**
@@ -149,7 +148,7 @@ final class BenchmarkSummary {
     }
 
     void write(Path dir) throws IOException {
-        Files.writeString(dir.resolve("metrics.json"), Json.write(metrics()), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("metrics.json"), md.core.io.Json.writeNonFiniteAsNull(metrics()), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.html"), html(), StandardCharsets.UTF_8);
     }
 

@@ -22,8 +22,12 @@ import md.engine.config.ForceFieldConfig;
  *
  * @param flowYaml the section as one line of YAML flow style, e.g. {@code {type: nequip, model: /m.nqp, threads: 1}}
  * @param label    what to call it in tables and reports
+ * @param nequip   for a NequIP potential its model file, device and threads (what {@code --batched} needs); null otherwise
  */
-public record Potential(String flowYaml, String label) {
+public record Potential(String flowYaml, String label, Nequip nequip) {
+
+    /** The NequIP keys of the section: model file (absolute; null when missing), device (default java), threads (default 1). */
+    public record Nequip(Path model, String device, int threads) {}
 
     public static Potential of(StabilityOptions o) {
         Map<String, Object> section;
@@ -64,11 +68,24 @@ public record Potential(String flowYaml, String label) {
                 section.put("model", base.resolve(file).normalize().toString());
             label = type + (inline ? "" : " (" + Path.of(arg).getFileName() + ")");
         }
+        Object type = section.get("type");
+        if ((o.device() != null || o.batched()) && !"nequip".equals(type))
+            throw new UserError((o.device() != null ? "--device" : "--batched") + " applies to NequIP potentials (--model, or --forcefield with type: nequip); "
+                    + "the potential is '" + type + "'");
+        if (o.device() != null) section.put("device", o.device());
+        Nequip nequip = null;
+        if ("nequip".equals(type)) {
+            nequip = new Nequip(section.get("model") instanceof String m ? Path.of(m) : null,
+                    section.get("device") instanceof String dev ? dev : "java", section.get("threads") instanceof Number n ? n.intValue() : 1);
+            if (o.batched() && nequip.threads() != 1)
+                throw new UserError("--batched evaluates all runs together on one thread (device java) or on the device; threads " + nequip.threads()
+                        + " applies only to runs evaluated one by one; expected --threads 1 (or no threads key) with --batched");
+        }
         DumperOptions d = new DumperOptions();
         d.setDefaultFlowStyle(DumperOptions.FlowStyle.FLOW);
         d.setWidth(Integer.MAX_VALUE);
         String flow = new Yaml(d).dump(section).strip();
-        return new Potential(flow, label);
+        return new Potential(flow, label, nequip);
     }
 
     /** The validated force-field configuration (errors name the option the potential came from). */

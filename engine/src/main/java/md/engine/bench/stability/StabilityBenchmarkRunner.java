@@ -26,11 +26,18 @@ import java.util.stream.Stream;
 import md.core.Elements;
 import md.engine.cli.UserError;
 import md.forcefields.ForceField;
+import md.forcefields.backend.BackendUnavailableException;
+import md.forcefields.backend.Backends;
+import md.forcefields.backend.BatchedNequipForceFields;
+import md.forcefields.backend.KernelBackend;
+import md.forcefields.nequip.NequipModel;
+import md.forcefields.nequip.NequipModelFile;
 
 /**
  * Runs the stability benchmark: checks the options and the output folder, measures the force error,
- * runs (or continues) every run — up to {@code --parallel} at once, each with its own force field — and
- * writes the table. What each step does is described in docs/stability.md.
+ * runs (or continues) every run — up to {@code --parallel} at once, each with its own force field, or
+ * with {@code --batched} all at once through one batched NequIP evaluation — and writes the table.
+ * What each step does is described in docs/stability.md.
  */
 public final class StabilityBenchmarkRunner {
     private StabilityBenchmarkRunner() {}
@@ -84,7 +91,29 @@ public final class StabilityBenchmarkRunner {
 
     private static List<StabilityRun.Outcome> runAll(StabilityOptions o, Potential potential, ReferenceData reference, PrintStream out)
             throws Exception {
-        int threads = Math.min(o.parallel(), o.runs());
+        if (!o.batched()) return runAll(o, potential, reference, out, Math.min(o.parallel(), o.runs()), null);
+        Potential.Nequip nequip = potential.nequip();
+        NequipModel model;
+        try {
+            model = NequipModelFile.read(nequip.model());
+        } catch (IOException e) {
+            throw new UserError("--batched: cannot read the NequIP model " + nequip.model() + ": " + e.getMessage());
+        }
+        KernelBackend backend;
+        try {
+            backend = Backends.open(nequip.device());
+        } catch (BackendUnavailableException | LinkageError e) {
+            throw new UserError((o.device() != null ? "--device " : "device ") + nequip.device() + ": " + e.getMessage());
+        }
+        try (backend; BatchedNequipForceFields batch = new BatchedNequipForceFields(model, backend, o.runs())) {
+            out.println("md bench stability: --batched: " + o.runs() + " runs evaluated together on " + backend.name() + " (" + backend.deviceName() + ")");
+            return runAll(o, potential, reference, out, o.runs(), batch);
+        }
+    }
+
+    /** Runs every run on {@code threads} threads; with a batch, run k uses its replica k (then every run needs its own thread). */
+    private static List<StabilityRun.Outcome> runAll(StabilityOptions o, Potential potential, ReferenceData reference, PrintStream out,
+                                                     int threads, BatchedNequipForceFields batch) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "stability-run");
             t.setDaemon(true);
@@ -95,8 +124,15 @@ public final class StabilityBenchmarkRunner {
             for (int k = 0; k < o.runs(); k++) {
                 StabilityRun run = new StabilityRun(o, potential, reference, k);
                 PrintStream progress = PrefixedLines.of(out, "[run " + (k + 1) + "] ");
+                ForceField replica = batch == null ? null : batch.replica(k);
                 futures.add(pool.submit(() -> {
-                    StabilityRun.Outcome r = run.execute(progress);
+                    StabilityRun.Outcome r;
+                    try {
+                        r = run.execute(progress, replica);
+                    } finally {
+                        // a run that ends (or fails) leaves the batch, so the others go on without it
+                        if (replica != null) replica.close();
+                    }
                     progress.printf(Locale.ROOT, "%s after %.2f ps: stability %.2f ps, h(r) MAE %.4f, %.1f steps/s%n",
                             BenchmarkSummary.ended(r), r.simulatedPs(o.timestepFs()), r.analysis().stabilityPs(),
                             r.analysis().hrMae().orElse(Double.NaN), r.stepsPerSecond());
@@ -140,7 +176,7 @@ public final class StabilityBenchmarkRunner {
                 StringBuilder sb = new StringBuilder();
                 for (String k : changed) sb.append("; ").append(k).append(": ").append(earlier.getProperty(k)).append(" -> ").append(settings.getProperty(k));
                 throw new UserError("cannot resume the benchmark in " + dir + " with other settings (" + sb.substring(2) + "). Only --runs, --steps, "
-                        + "--parallel, --checkpoint-every, --max-test-frames and --progress-every may change; use another --output folder for a new benchmark.");
+                        + "--parallel, --batched, --checkpoint-every, --max-test-frames and --progress-every may change; use another --output folder for a new benchmark.");
             }
             return;
         }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import md.engine.cli.UserError;
+import md.forcefields.backend.Backends;
 
 /**
  * The command line of {@code md bench stability}, checked: every mistake is a {@link UserError} naming
@@ -33,12 +34,14 @@ import md.engine.cli.UserError;
  * @param checkpointEvery  steps between checkpoints
  * @param maxTestFrames    reference frames used for the force error (benchmark: 10,000)
  * @param progressEveryS   seconds between progress lines per run
+ * @param device           NequIP device (java, opencl, cuda, auto) set in every run's force field; null keeps the potential's own
+ * @param batched          run every run at once, their NequIP evaluations batched into one per step
  */
 public record StabilityOptions(Path model, String forceField, Path reference, String molecule, int runs, long steps, long seed,
                                int threads, int parallel, Path output, boolean resume, boolean overwrite, double temperatureK,
                                double timestepFs, double ttime, int saveEvery, double bondThresholdA, double minTemperatureK,
                                double maxTemperatureK, boolean stopAtCollapse, long checkpointEvery, int maxTestFrames,
-                               int progressEveryS) {
+                               int progressEveryS, String device, boolean batched) {
 
     public static final String USAGE = """
             usage: md bench stability (--model M.nqp | --forcefield FF) --reference TEST.npz [options]
@@ -62,6 +65,10 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
               --seed S              run k uses seed S+k for its initial frame and velocities (default 123)
               --threads K           threads per force-field instance (default 1)
               --parallel N          runs at the same time, each with its own force field (default 1)
+              --batched             run all runs at once, one thread each, with one NequIP evaluation
+                                    per step for all of them (one launch sequence on a GPU)
+              --device D            NequIP device of every run: java, opencl, cuda or auto (default:
+                                    the potential's device key, else java); also the batch's device
               -o, --output DIR      benchmark folder (default stability-NAME)
               --resume              continue an interrupted benchmark from its checkpoints
               --overwrite           replace an earlier benchmark in the folder
@@ -82,7 +89,8 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
         String forceField = null, molecule = null;
         int runs = 5, threads = 1, parallel = 1, saveEvery = 100, maxTestFrames = 10_000, progressEvery = 60;
         long steps = 600_000, seed = 123, checkpointEvery = 10_000;
-        boolean resume = false, overwrite = false, stopAtCollapse = true;
+        boolean resume = false, overwrite = false, stopAtCollapse = true, batched = false, parallelGiven = false;
+        String device = null;
         double temperature = 500, timestep = 0.5, ttime = 20, bondThreshold = 0.5, minT = 0.1, maxT = 100_000;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -95,7 +103,16 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
                 case "--steps" -> steps = whole(args, ++i, a, 1, Long.MAX_VALUE / 2);
                 case "--seed" -> seed = whole(args, ++i, a, Long.MIN_VALUE, Long.MAX_VALUE);
                 case "--threads" -> threads = (int) whole(args, ++i, a, 1, 256);
-                case "--parallel" -> parallel = (int) whole(args, ++i, a, 1, 256);
+                case "--parallel" -> {
+                    parallel = (int) whole(args, ++i, a, 1, 256);
+                    parallelGiven = true;
+                }
+                case "--batched" -> batched = true;
+                case "--device" -> {
+                    device = value(args, ++i, a, "a device: " + String.join(", ", Backends.NAMES));
+                    if (!Backends.NAMES.contains(device))
+                        throw new UserError("--device expects one of " + String.join(", ", Backends.NAMES) + ", got '" + device + "'");
+                }
                 case "-o", "--output" -> output = Path.of(value(args, ++i, a, "a folder"));
                 case "--resume" -> resume = true;
                 case "--overwrite" -> overwrite = true;
@@ -117,7 +134,7 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
                 case "--max-test-frames" -> maxTestFrames = (int) whole(args, ++i, a, 0, Integer.MAX_VALUE);
                 case "--progress-every" -> progressEvery = (int) whole(args, ++i, a, 1, 86_400);
                 default -> throw new UserError("md bench stability: unknown option '" + a + "'; expected one of --model, --forcefield, --reference, "
-                        + "--molecule, --runs, --steps, --seed, --threads, --parallel, --output, --resume, --overwrite, --temperature, --timestep, "
+                        + "--molecule, --runs, --steps, --seed, --threads, --parallel, --batched, --device, --output, --resume, --overwrite, --temperature, --timestep, "
                         + "--ttime, --save-every, --bond-threshold, --temperature-window, --run-past-collapse, --checkpoint-every, "
                         + "--max-test-frames, --progress-every (md bench stability --help)");
             }
@@ -133,6 +150,8 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
                     + "the initial frames, force error, reference bond lengths and h(r) come from");
         if (!Files.isRegularFile(reference))
             throw new UserError("--reference " + reference + ": no such file; expected test data with forces (.npz MD17/rMD17 or .extxyz)");
+        if (batched && parallelGiven)
+            throw new UserError("--batched runs every run at the same time (one thread each, one evaluation per step for all); expected it without --parallel");
         if (resume && overwrite) throw new UserError("--resume and --overwrite contradict each other; expected one of them");
         if (saveEvery > steps) throw new UserError("--save-every " + saveEvery + " is more than --steps " + steps + "; expected at most the run length");
         if (output == null) {
@@ -140,7 +159,8 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
             output = Path.of("stability-" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_.-]+", "_"));
         }
         return new StabilityOptions(model, forceField, reference, molecule, runs, steps, seed, threads, parallel, output, resume, overwrite,
-                temperature, timestep, ttime, saveEvery, bondThreshold, minT, maxT, stopAtCollapse, checkpointEvery, maxTestFrames, progressEvery);
+                temperature, timestep, ttime, saveEvery, bondThreshold, minT, maxT, stopAtCollapse, checkpointEvery, maxTestFrames, progressEvery,
+                device, batched);
     }
 
     /** Simulated time of one run, ps. */

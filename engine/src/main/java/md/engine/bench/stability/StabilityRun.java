@@ -32,6 +32,7 @@ import md.engine.report.TrajectoryFiles;
 import md.engine.run.MdRun;
 import md.engine.run.UnstableRunException;
 import md.engine.system.Frame;
+import md.forcefields.ForceField;
 import md.thermostats.KineticEnergy;
 import md.thermostats.MaxwellBoltzmann;
 
@@ -84,8 +85,10 @@ final class StabilityRun {
     /**
      * Runs the dynamics — fresh, from the checkpoint of an interrupted run, or on from the end of a
      * finished one when more steps are asked for — unless it has already ended; then analyses it.
+     * {@code forceField}, when not null, is used (and closed) instead of one made from the input file's
+     * section; the caller closes it as well (for the paths that never reach the dynamics).
      */
-    Outcome execute(PrintStream progress) throws IOException {
+    Outcome execute(PrintStream progress, ForceField forceField) throws IOException {
         int frame = initialFrame(seed, reference.frames().size());
         Properties status = read(dir.resolve(STATUS));
         boolean endedEarly = status != null && !status.getProperty("stop_kind").isEmpty();
@@ -93,13 +96,13 @@ final class StabilityRun {
         if (status != null && !endedEarly && done > o.steps())
             throw new UserError(dir + " already holds " + done + " steps, more than --steps " + o.steps()
                     + "; expected --steps of at least that many, or another --output folder");
-        if (status == null || (!endedEarly && done < o.steps())) status = simulate(frame, progress);
+        if (status == null || (!endedEarly && done < o.steps())) status = simulate(frame, progress, forceField);
         return new Outcome(index, seed, frame, Long.parseLong(status.getProperty("steps_run")), status.getProperty("stop_kind"),
                 status.getProperty("stop_message"), Long.parseLong(status.getProperty("timed_steps")),
                 Double.parseDouble(status.getProperty("timed_seconds")), analyse(), dir);
     }
 
-    private Properties simulate(int frame, PrintStream progress) throws IOException {
+    private Properties simulate(int frame, PrintStream progress, ForceField forceField) throws IOException {
         boolean resume = Files.isRegularFile(dir.resolve(MdRun.CHECKPOINT));
         if (!resume) {
             Files.createDirectories(dir);
@@ -129,7 +132,7 @@ final class StabilityRun {
         String kind = "", message = "";
         long stepsRun;
         MdRun.Options options = new MdRun.Options(dir, resume, !resume, progress, false);
-        try (MdRun run = MdRun.open(config, options)) {
+        try (MdRun run = MdRun.open(config, options, forceField)) {
             long first = run.simulation().state().step;
             long[] segmentStart = {first, System.nanoTime()};
             // Saved with every checkpoint, so an interrupted run keeps the speed of what it had done.

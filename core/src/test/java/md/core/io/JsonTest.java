@@ -1,6 +1,7 @@
-package md.engine.report;
+package md.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,16 @@ class JsonTest {
               "g": {},
               "h": true
             }
-            """, Json.write(m));
+            """, Json.writeNonFiniteAsNull(m));
+    }
+
+    @Test
+    void strictWriterRefusesNonFiniteAndDoublesReadBackExactly() {
+        assertThrows(IllegalArgumentException.class, () -> Json.write(Map.of("x", Double.POSITIVE_INFINITY)));
+        double x = 0.1 + 0.2, y = -1.2345678901234567e-300;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> back = (Map<String, Object>) Json.parse(Json.write(Map.of("x", x, "y", List.of(y))));
+        assertEquals(x, (Double) back.get("x"));
+        assertEquals(y, (Double) ((List<?>) back.get("y")).get(0));
     }
 }

@@ -1,4 +1,4 @@
-package md.forcefields.nequip;
+package md.core.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,27 +6,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Minimal JSON for model metadata: objects become {@code LinkedHashMap<String,Object>}, arrays
+ * Minimal JSON for model metadata, reports and metrics files: objects become {@code LinkedHashMap<String,Object>}, arrays
  * {@code List<Object>}, numbers {@code Long} (integers) or {@code Double}, plus String, Boolean, null.
- * Doubles are written with {@link Double#toString} so they read back bit for bit.
+ * Doubles are written in their shortest round-trip form so they read back bit for bit. JSON has no
+ * NaN or infinity: {@link #write} refuses them (model files must not hold them), while
+ * {@link #writeNonFiniteAsNull} writes {@code null} (metrics of a run that produced no number).
  */
 public final class Json {
     private Json() {}
 
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
-        write(value, sb, 0);
+        write(value, sb, 0, false);
         return sb.append('\n').toString();
     }
 
-    private static void write(Object v, StringBuilder sb, int indent) {
+    public static String writeNonFiniteAsNull(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(value, sb, 0, true);
+        return sb.append('\n').toString();
+    }
+
+    private static void write(Object v, StringBuilder sb, int indent, boolean nonFiniteAsNull) {
         if (v == null) sb.append("null");
         else if (v instanceof String s) quote(s, sb);
         else if (v instanceof Boolean || v instanceof Integer || v instanceof Long) sb.append(v);
-        else if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            if (!Double.isFinite(d)) throw new IllegalArgumentException("JSON cannot hold " + d);
-            sb.append(d);
+        else if (v instanceof Number n) {
+            double d = n.doubleValue();
+            if (Double.isFinite(d)) sb.append(Double.toString(d).replace('E', 'e'));
+            else if (nonFiniteAsNull) sb.append("null");
+            else throw new IllegalArgumentException("JSON cannot hold " + d);
         } else if (v instanceof Map<?, ?> m) {
             sb.append('{');
             boolean first = true;
@@ -34,7 +43,7 @@ public final class Json {
                 sb.append(first ? "\n" : ",\n").append("  ".repeat(indent + 1));
                 quote(String.valueOf(e.getKey()), sb);
                 sb.append(": ");
-                write(e.getValue(), sb, indent + 1);
+                write(e.getValue(), sb, indent + 1, nonFiniteAsNull);
                 first = false;
             }
             sb.append(first ? "}" : "\n" + "  ".repeat(indent) + "}");
@@ -42,17 +51,17 @@ public final class Json {
             sb.append('[');
             for (int i = 0; i < l.size(); i++) {
                 if (i > 0) sb.append(", ");
-                write(l.get(i), sb, indent + 1);
+                write(l.get(i), sb, indent + 1, nonFiniteAsNull);
             }
             sb.append(']');
         } else if (v instanceof double[] a) {
             List<Object> l = new ArrayList<>();
             for (double d : a) l.add(d);
-            write(l, sb, indent);
+            write(l, sb, indent, nonFiniteAsNull);
         } else if (v instanceof int[] a) {
             List<Object> l = new ArrayList<>();
             for (int d : a) l.add(d);
-            write(l, sb, indent);
+            write(l, sb, indent, nonFiniteAsNull);
         } else throw new IllegalArgumentException("cannot write " + v.getClass() + " as JSON");
     }
 

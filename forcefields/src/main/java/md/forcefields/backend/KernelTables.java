@@ -80,37 +80,22 @@ final class KernelTables {
     record GateTable(int[] segments, double[] norms, int[] chanSeg, int[] segChan0, int channels) {}
 
     static GateTable gate(Gate gate) {
-        Irreps s = gate.irrepsScalars(), g = gate.irrepsGates(), v = gate.irrepsGated(), in = gate.irrepsIn(), out = gate.irrepsOut();
-        // where each block of (scalars + gates + gated) sits in the sorted, simplified input (as Gate builds it)
-        Irreps all = s.concat(g).concat(v);
-        Irreps.Sorted sorted = all.sort();
-        int[] block = new int[all.size()], ch = new int[all.size()];
-        int b = -1, c = 0;
-        Irrep prev = null;
-        for (int k = 0; k < all.size(); k++) {
-            Irreps.MulIrrep m = sorted.irreps().get(k);
-            if (m.mul() == 0) continue;
-            if (!m.ir().equals(prev)) { b++; c = 0; prev = m.ir(); }
-            block[k] = b;
-            ch[k] = c;
-            c += m.mul();
-        }
-        int ns = s.size(), ng = g.size(), segs = ns + v.size();
+        Irreps s = gate.irrepsScalars(), v = gate.irrepsGated(), in = gate.irrepsIn(), out = gate.irrepsOut();
+        // where each input block sits in the sorted, simplified input comes from the Gate itself
+        int ns = s.size(), segs = ns + v.size();
         int[] seg = new int[SEG_FIELDS * segs];
         double[] norms = new double[segs];
         int[] chan0 = new int[segs];
         List<Integer> chanSeg = new ArrayList<>();
         for (int k = 0; k < segs; k++) {
             boolean scalar = k < ns;
-            int src = scalar ? k : ns + (k - ns);           // scalar block, or the gate block of gated k
-            int gated = scalar ? -1 : ns + ng + (k - ns);
-            int ps = sorted.perm()[src];
+            Gate.Source ps = scalar ? gate.scalarSource(k) : gate.gateSource(k - ns);
+            Gate.Source pv = scalar ? null : gate.gatedSource(k - ns);
             Activation act = scalar ? gate.actScalars().get(k) : gate.actGates().get(k - ns);
             int mul = scalar ? s.mul(k) : v.mul(k - ns);
-            int pv = gated < 0 ? 0 : sorted.perm()[gated];
             int[] f = {scalar ? 0 : 1, scalar ? 1 : v.ir(k - ns).dim(), mul, activationKind(act),
-                    in.offset(block[ps]), in.mul(block[ps]), ch[ps],
-                    gated < 0 ? 0 : in.offset(block[pv]), gated < 0 ? 0 : in.mul(block[pv]), gated < 0 ? 0 : ch[pv],
+                    in.offset(ps.block()), in.mul(ps.block()), ps.channelOffset(),
+                    pv == null ? 0 : in.offset(pv.block()), pv == null ? 0 : in.mul(pv.block()), pv == null ? 0 : pv.channelOffset(),
                     out.offset(k)};
             System.arraycopy(f, 0, seg, SEG_FIELDS * k, SEG_FIELDS);
             norms[k] = act.normalization();

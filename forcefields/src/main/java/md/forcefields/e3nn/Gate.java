@@ -14,7 +14,8 @@ import java.util.List;
 public final class Gate {
 
     /** Where one block of S, Γ or V sits in the input: block of {@link #irrepsIn()} and channel offset. */
-    private record Source(int block, int channelOffset, int mul, int dim) {}
+    /** Where an input irrep sits in the sorted, simplified input: block of irrepsIn and channel offset in it. */
+    public record Source(int block, int channelOffset, int mul, int dim) {}
 
     private final Irreps irrepsIn, irrepsOut, irrepsScalars, irrepsGates, irrepsGated;
     private final List<Activation> actScalars, actGates;
@@ -73,6 +74,10 @@ public final class Gate {
     }
 
     public Irreps irrepsIn() { return irrepsIn; }
+    /** Input location of scalar block k, of gate k and of gated block k (for kernels built elsewhere). */
+    public Source scalarSource(int k) { return scalars[k]; }
+    public Source gateSource(int k) { return gates[k]; }
+    public Source gatedSource(int k) { return gated[k]; }
     public Irreps irrepsOut() { return irrepsOut; }
     public Irreps irrepsScalars() { return irrepsScalars; }
     public Irreps irrepsGates() { return irrepsGates; }

@@ -14,11 +14,13 @@ import md.core.io.NpyArray;
 import md.core.io.Npz;
 import md.forcefields.NeighborList;
 import md.forcefields.autodiff.Tensor;
-import md.forcefields.nequip.NequipEvaluator;
-import md.forcefields.nequip.NequipModel;
-import md.forcefields.nequip.differentiable.DifferentiableNequip;
-import md.forcefields.nequip.differentiable.EdgeList;
-import md.forcefields.nequip.differentiable.Hyperparameters;
+import md.forcefields.ml.EdgeList;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.executors.PlanExecutor;
+import md.forcefields.ml.executors.TapeExecutor;
+import md.forcefields.ml.models.Nequip;
+import md.forcefields.ml.models.NequipHyperparameters;
 import md.forcefields.training.Adam;
 import md.forcefields.training.BatchLoss;
 import md.forcefields.training.LossWeights;
@@ -95,32 +97,32 @@ public final class TrainingBenchmark {
 
     private static void run(Case c, List<TrainingFrame> frames, double seconds) {
         int[] species = {1, 6, 8};
-        Hyperparameters hp = Hyperparameters.of(3, c.lMax(), true, c.features(), c.layers(), 4.0, 10.5).withRadial(8, 2, c.invariantNeurons());
-        DifferentiableNequip model = Trainer.initialModel(hp, new double[] {-10, -1000, -2000}, 1.0, 1);
-        NequipModel fast = model.toNequipModel(species);
+        NequipHyperparameters hp = NequipHyperparameters.of(3, c.lMax(), true, c.features(), c.layers(), 4.0, 10.5).withRadial(8, 2, c.invariantNeurons());
+        LearnedModel initial = Nequip.initial(hp, species, new double[] {-10, -1000, -2000}, 1.0, 1);
+        TapeExecutor model = new TapeExecutor(initial);
         TrainingFrame f0 = frames.get(0);
         int n = f0.size();
         int[] types = new int[n];
         for (int i = 0; i < n; i++) types[i] = java.util.Arrays.binarySearch(species, f0.atomicNumbers()[i]);
         EdgeList edges = EdgeList.isolated(f0.positions(), 4.0);
-        Tensor[] params = model.parameters().values().toArray(new Tensor[0]);
+        Graph graph = Graph.of(types, edges);
+        Tensor[] params = model.trainableParameters().values().toArray(new Tensor[0]);
         BatchLoss.Counts counts = BatchLoss.Counts.of(List.of(f0));
         LossWeights w = LossWeights.defaults();
 
-        NequipEvaluator ev = new NequipEvaluator(fast);
+        PlanExecutor ev = new PlanExecutor(initial);
         double[] forces = new double[3 * n];
         NeighborList nl = NeighborList.allPairs(n, 4.0);
         double[] efMs = time(seconds / 3, () -> ev.compute(f0.positions(), types, nl, forces, null, null), true);
-        double[] stepMs = time(seconds, () -> BatchLoss.frame(model, params, f0, types, edges, counts, w, 1.0, new Random(1)), true);
-        System.out.printf(Locale.ROOT, "%-40s %s %7d weights %4d edges | E+F fast path %8.2f ms (CPU %8.2f) | training step %8.1f ms (CPU %8.1f) = %6.2f frames/s (on CPU time %6.2f) | step/(E+F) %5.1f (CPU time)%n",
+        double[] stepMs = time(seconds, () -> BatchLoss.frame(model, params, f0, types, graph, counts, w, 1.0, new Random(1)), true);
+        System.out.printf(Locale.ROOT, "%-40s %s %7d weights %4d edges | E+F MD plan %8.2f ms (CPU %8.2f) | training step %8.1f ms (CPU %8.1f) = %6.2f frames/s (on CPU time %6.2f) | step/(E+F) %5.1f (CPU time)%n",
                 c.name(), c.molecule(), java.util.Arrays.stream(params).mapToInt(Tensor::numel).sum(), edges.size(), efMs[0], efMs[1], stepMs[0], stepMs[1],
                 1000 / stepMs[0], 1000 / stepMs[1], stepMs[1] / efMs[1]);
         for (int threads : new int[] {1, 2}) {
             Trainer.Options o = new Trainer.Options(Integer.MAX_VALUE, 5, 1, threads, w, Adam.Options.adam(0.01).withAmsgrad(true), 0, 0.99,
                     Double.POSITIVE_INFINITY, 0.5, 50, 1e-4, 0, Integer.MAX_VALUE, Double.POSITIVE_INFINITY);
             List<TrainingFrame> train = frames.subList(0, 5), val = frames.subList(5, 6);
-            DifferentiableNequip m = Trainer.initialModel(hp, new double[] {-10, -1000, -2000}, 1.0, 1);
-            try (Trainer t = new Trainer(m, species, 1.0, train, val, o)) {
+            try (Trainer t = new Trainer(initial, 1.0, train, val, o)) {
                 double[] epochMs = time(seconds, t::runEpoch, false);
                 System.out.printf(Locale.ROOT, "%-40s %s epoch of %d frames (batches of 5, Adam, EMA, validation) on %d thread%s: %8.1f ms = %6.2f frames/s (process CPU time: %6.2f frames/s)%n",
                         "", c.molecule(), train.size(), threads, threads == 1 ? " " : "s", epochMs[0], train.size() * 1000 / epochMs[0],

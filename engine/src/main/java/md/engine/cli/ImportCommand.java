@@ -16,7 +16,9 @@ import md.core.io.NpyArray;
 import md.core.io.Npz;
 import md.forcefields.nequip.NequipImporter;
 import md.forcefields.nequip.NequipModel;
-import md.forcefields.nequip.NequipModelFile;
+import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.ModelFile;
+import md.forcefields.nequip.NequipConversion;
 
 /** {@code md import nequip config.yaml weights.npz -o model.nqp}: converts a reference NequIP model. */
 public final class ImportCommand implements Command {
@@ -67,12 +69,14 @@ public final class ImportCommand implements Command {
             throw new UserError(weightsPath + ": " + e.getMessage());
         }
         NequipModel model;
+        LearnedModel learned;
         try {
             model = NequipImporter.fromReference(cfg, sd);
+            learned = NequipConversion.toLearned(model);
         } catch (IllegalArgumentException e) {
             throw new UserError(configPath + " / " + weightsPath + ": " + e.getMessage());
         }
-        NequipModelFile.write(outPath, model, "imported by 'md import nequip' from " + configPath.toAbsolutePath() + " and " + weightsPath.toAbsolutePath());
+        ModelFile.write(outPath, learned, "imported by 'md import nequip' from " + configPath.toAbsolutePath() + " and " + weightsPath.toAbsolutePath());
         var c = model.config();
         System.out.printf("wrote %s: NequIP, species %s, %d layers, hidden irreps %s, r_max %s Å, %d parameters%n",
                 outPath, c.species().stream().map(md.core.Elements::symbol).toList(), c.numLayers(), c.featureIrrepsHidden(),

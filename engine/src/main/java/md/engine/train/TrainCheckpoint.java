@@ -11,13 +11,14 @@ import md.core.io.NpyArray;
 import md.core.io.NpyWriter;
 import md.core.io.Npz;
 import md.engine.cli.UserError;
-import md.forcefields.nequip.differentiable.Hyperparameters;
+import md.core.io.Json;
 import md.forcefields.training.Adam;
 import md.forcefields.training.Trainer;
 
 /**
- * A training checkpoint as an {@code .npz} (float64 arrays, written atomically): the model's
- * hyperparameters, species and statistics (checked on resume against the configuration), the
+ * A training checkpoint as an {@code .npz} (float64 arrays, written atomically): the model's family and
+ * spec (as the characters of its JSON, {@code model/spec_json}) and training statistics (checked on resume
+ * against the configuration), the
  * trainer's {@link Trainer.State} (weights, Adam moments, EMA averages, scheduler and early-stopping
  * counters) under {@code param/}, {@code adam_m/}, {@code adam_v/}, {@code adam_vmax/}, {@code ema/}.
  * Doubles are stored bit for bit, so a resumed run continues exactly.
@@ -25,19 +26,30 @@ import md.forcefields.training.Trainer;
 public final class TrainCheckpoint {
     private TrainCheckpoint() {}
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final List<String> STOP_REASONS = List.of("", Trainer.STOP_MAX_EPOCHS, Trainer.STOP_PATIENCE, Trainer.STOP_LR_FLOOR, Trainer.STOP_WALL_CLOCK);
 
     /** The model description a checkpoint carries besides the trainer state. */
-    public record ModelInfo(Hyperparameters hyperparameters, int[] species, double[] perSpeciesShiftsEv, double forceScale) {}
+    public record ModelInfo(String family, Map<String, Object> spec, double[] perSpeciesShiftsEv, double forceScale) {
+        /** The family and spec as one JSON text. */
+        String json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", family);
+            m.put("spec", spec);
+            return Json.write(m);
+        }
+
+        /** Whether {@code other} describes the same model and statistics (specs compared as parsed JSON). */
+        public boolean sameAs(ModelInfo other) {
+            return Json.parse(json()).equals(Json.parse(other.json())) && Arrays.equals(perSpeciesShiftsEv, other.perSpeciesShiftsEv)
+                    && forceScale == other.forceScale;
+        }
+    }
 
     public static void write(Path file, ModelInfo info, Trainer.State s) throws IOException {
         Map<String, NpyArray> a = new LinkedHashMap<>();
-        Hyperparameters hp = info.hyperparameters();
         put(a, "version", VERSION);
-        put(a, "model/hyperparameters", hp.lMax(), hp.parity() ? 1 : 0, hp.numFeatures(), hp.numLayers(), hp.rMax(), hp.numBasis(),
-                hp.invariantLayers(), hp.invariantNeurons(), hp.avgNumNeighbors());
-        put(a, "model/species", Arrays.stream(info.species()).asDoubleStream().toArray());
+        put(a, "model/spec_json", info.json().codePoints().asDoubleStream().toArray());
         put(a, "model/shifts_eV", info.perSpeciesShiftsEv());
         put(a, "model/force_scale", info.forceScale());
         Adam.State o = s.optimizer();
@@ -59,11 +71,17 @@ public final class TrainCheckpoint {
     /** The model description of a checkpoint. */
     public static ModelInfo readModelInfo(Path file) {
         Map<String, NpyArray> a = read(file);
-        double[] h = need(a, "model/hyperparameters", file);
-        double[] z = need(a, "model/species", file);
-        Hyperparameters hp = Hyperparameters.of(z.length, (int) h[0], h[1] != 0, (int) h[2], (int) h[3], h[4], h[8])
-                .withRadial((int) h[5], (int) h[6], (int) h[7]);
-        return new ModelInfo(hp, Arrays.stream(z).mapToInt(v -> (int) v).toArray(), need(a, "model/shifts_eV", file), need(a, "model/force_scale", file)[0]);
+        double[] chars = need(a, "model/spec_json", file);
+        Object parsed;
+        try {
+            parsed = Json.parse(new String(Arrays.stream(chars).mapToInt(c -> (int) c).toArray(), 0, chars.length));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": the checkpoint's model/spec_json is not valid JSON (" + e.getMessage() + ")");
+        }
+        if (!(parsed instanceof Map<?, ?> m) || !(m.get("model") instanceof String family) || !(m.get("spec") instanceof Map<?, ?> spec))
+            throw new UserError(file + ": the checkpoint's model/spec_json lacks 'model' or 'spec'");
+        @SuppressWarnings("unchecked") Map<String, Object> sp = (Map<String, Object>) spec;
+        return new ModelInfo(family, sp, need(a, "model/shifts_eV", file), need(a, "model/force_scale", file)[0]);
     }
 
     /** The trainer state, with parameters in the order of {@code parameterKeys} (the model's order). */
@@ -95,7 +113,9 @@ public final class TrainCheckpoint {
             throw new UserError(file + ": cannot read the training checkpoint (" + e.getMessage() + ")");
         }
         double[] version = need(a, "version", file);
-        if (version[0] != VERSION) throw new UserError(file + ": checkpoint version " + version[0] + " is not supported (expected " + VERSION + ")");
+        if (version[0] != VERSION)
+            throw new UserError(file + ": checkpoint version " + (int) version[0] + " is not supported (this md writes and reads version " + VERSION
+                    + (version[0] == 1 ? "; version 1 came from before models were family-agnostic: start the training again in a new output.directory" : "") + ")");
         return a;
     }
 

@@ -3,7 +3,9 @@ package md.engine.train;
 import java.nio.file.Path;
 import java.util.List;
 
-import md.forcefields.nequip.differentiable.Hyperparameters;
+import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.models.Nequip;
+import md.forcefields.ml.models.NequipHyperparameters;
 import md.forcefields.training.Objective;
 import md.forcefields.training.Trainer;
 
@@ -29,9 +31,14 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
     /** Architecture (NequIP names); avg_num_neighbors comes from the training set. */
     public record Model(int lMax, boolean parity, int numFeatures, int numLayers, double rMax, int numBasis, int invariantLayers,
                         int invariantNeurons) {
-        public Hyperparameters hyperparameters(int numTypes, double avgNumNeighbors) {
-            return Hyperparameters.of(numTypes, lMax, parity, numFeatures, numLayers, rMax, avgNumNeighbors)
+        public NequipHyperparameters hyperparameters(int numTypes, double avgNumNeighbors) {
+            return NequipHyperparameters.of(numTypes, lMax, parity, numFeatures, numLayers, rMax, avgNumNeighbors)
                     .withRadial(numBasis, invariantLayers, invariantNeurons);
+        }
+
+        /** A freshly initialised model for these species and training statistics. */
+        public LearnedModel initialModel(int[] species, double avgNumNeighbors, double[] perSpeciesShiftsEv, double forceScale, long seed) {
+            return Nequip.initial(hyperparameters(species.length, avgNumNeighbors), species, perSpeciesShiftsEv, forceScale, seed);
         }
     }
 

@@ -13,10 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import md.engine.cli.UserError;
-import md.forcefields.nequip.NequipModel;
-import md.forcefields.nequip.NequipModelFile;
-import md.forcefields.nequip.differentiable.DifferentiableNequip;
-import md.forcefields.nequip.differentiable.Hyperparameters;
+import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.ModelFile;
 import md.forcefields.training.ErrorMetrics;
 import md.forcefields.training.ModelEvaluation;
 import md.forcefields.training.Trainer;
@@ -47,8 +45,8 @@ public final class TrainingRun {
         double forceScale = TrainingStatistics.forceRms(data.train());
         double[] shifts = TrainingStatistics.perSpeciesEnergyShifts(data.train(), species);
         double avg = TrainingStatistics.averageNeighbours(data.train(), cfg.model().rMax());
-        Hyperparameters hp = cfg.model().hyperparameters(species.length, avg);
-        TrainCheckpoint.ModelInfo info = new TrainCheckpoint.ModelInfo(hp, species, shifts, forceScale);
+        LearnedModel initial = cfg.model().initialModel(species, avg, shifts, forceScale, cfg.seed());
+        TrainCheckpoint.ModelInfo info = new TrainCheckpoint.ModelInfo(initial.architecture().family(), initial.architecture().spec(), shifts, forceScale);
         out.printf(Locale.ROOT, "md train: %d training, %d validation, %d test frames; species %s; force RMS %.4f eV/Å; avg_num_neighbors %.4f%n",
                 data.train().size(), data.validation().size(), data.test().size(), Arrays.toString(species), forceScale, avg);
 
@@ -56,10 +54,9 @@ public final class TrainingRun {
             if (!Files.isRegularFile(o.lastCheckpoint()))
                 throw new UserError(o.lastCheckpoint() + ": no checkpoint to resume from (output.directory of " + cfg.file() + ")");
             TrainCheckpoint.ModelInfo saved = TrainCheckpoint.readModelInfo(o.lastCheckpoint());
-            if (!saved.hyperparameters().equals(hp) || !Arrays.equals(saved.species(), species)
-                    || !Arrays.equals(saved.perSpeciesShiftsEv(), shifts) || saved.forceScale() != forceScale)
+            if (!saved.sameAs(info))
                 throw new UserError(o.lastCheckpoint() + ": the checkpoint was made with a different model section or training data than "
-                        + cfg.file() + " describes now (checkpoint: " + saved.hyperparameters() + ", species " + Arrays.toString(saved.species())
+                        + cfg.file() + " describes now (checkpoint: " + saved.family() + " " + saved.spec()
                         + "); resume with the original configuration or start in a new output.directory");
         } else if (Files.exists(o.lastCheckpoint())) {
             throw new UserError(o.lastCheckpoint() + " exists: this output.directory holds a training already; continue it with "
@@ -68,10 +65,9 @@ public final class TrainingRun {
         Files.createDirectories(o.directory());
         if (o.modelFile().getParent() != null) Files.createDirectories(o.modelFile().getParent());
 
-        DifferentiableNequip model = Trainer.initialModel(hp, shifts, forceScale, cfg.seed());
-        try (Trainer trainer = new Trainer(model, species, forceScale, data.train(), data.validation(), cfg.training())) {
+        try (Trainer trainer = new Trainer(initial, forceScale, data.train(), data.validation(), cfg.training())) {
             if (resume) {
-                trainer.restore(TrainCheckpoint.readState(o.lastCheckpoint(), new ArrayList<>(model.parameters().keySet())));
+                trainer.restore(TrainCheckpoint.readState(o.lastCheckpoint(), new ArrayList<>(trainer.model().trainableParameters().keySet())));
                 out.printf(Locale.ROOT, "md train: resuming after epoch %d (best validation loss %.6g at epoch %d)%n",
                         trainer.epoch(), trainer.bestValidationLoss(), trainer.bestEpoch());
             }
@@ -85,7 +81,7 @@ public final class TrainingRun {
                     Path tmp = o.bestCheckpoint().resolveSibling(o.bestCheckpoint().getFileName() + ".tmp");
                     Files.copy(o.lastCheckpoint(), tmp, StandardCopyOption.REPLACE_EXISTING);
                     Files.move(tmp, o.bestCheckpoint(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    NequipModelFile.write(o.modelFile(), trainer.exportModel(), provenance(trainer));
+                    ModelFile.write(o.modelFile(), trainer.exportModel(), provenance(trainer));
                 }
                 metrics.append(r);
                 progress.epochDone(r);
@@ -98,7 +94,7 @@ public final class TrainingRun {
                 out.println("md train: no test frames (data.test or split.n_test), so no test report");
                 return;
             }
-            NequipModel best = NequipModelFile.read(o.modelFile());
+            LearnedModel best = ModelFile.read(o.modelFile());
             ErrorMetrics m;
             ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
             try {

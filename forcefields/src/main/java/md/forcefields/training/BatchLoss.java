@@ -5,8 +5,9 @@ import java.util.Random;
 
 import md.forcefields.autodiff.Autograd;
 import md.forcefields.autodiff.Tensor;
-import md.forcefields.nequip.differentiable.DifferentiableNequip;
-import md.forcefields.nequip.differentiable.EdgeList;
+import md.forcefields.ml.EdgeList;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.executors.TapeExecutor;
 
 /**
  * The loss of one batch, assembled frame by frame so that frames can be differentiated in parallel:
@@ -38,25 +39,25 @@ public final class BatchLoss {
     public record FrameResult(double loss, double energyPart, double forcePart, double equilibriumPart, Tensor[] gradients) {}
 
     /** The frame's loss as a graph over the parameters (positions of equilibrium frames are displaced with {@code rng}). */
-    public static Tensor frameLoss(DifferentiableNequip model, TrainingFrame frame, int[] types, EdgeList edges, Counts counts,
+    public static Tensor frameLoss(TapeExecutor model, TrainingFrame frame, int[] types, Graph graph, Counts counts,
                                    LossWeights w, double forceScale, Random rng, double[] partsOut) {
         int n = frame.size();
         if (frame.objective() == Objective.EQUILIBRIUM) {
             Tensor r = Tensor.of(frame.positions().clone(), n, 3).requireGrad();
-            Tensor f = DifferentiableNequip.forces(model.evaluate(r, types, edges), r, true);
+            Tensor f = model.evaluate(r, graph).forces(true);
             Tensor zero = LossTerms.forceSquaredError(f, null, forceScale).mul(w.zeroForce() / counts.equilibriumComponents());
             ForceCentricTargets.Denoising d = ForceCentricTargets.denoising(frame.positions(), w.noiseVarianceA2(), w.restoringStiffness(), rng);
             Tensor rd = Tensor.of(d.positions(), n, 3).requireGrad();
-            EdgeList displacedEdges = EdgeList.isolated(d.positions(), model.hyperparameters().rMax());
-            Tensor fd = DifferentiableNequip.forces(model.evaluate(rd, types, displacedEdges), rd, true);
+            Graph displaced = Graph.of(types, EdgeList.isolated(d.positions(), model.model().cutoff()));
+            Tensor fd = model.evaluate(rd, displaced).forces(true);
             Tensor denoise = LossTerms.forceSquaredError(fd, d.targetForces(), forceScale).mul(w.denoising() / counts.equilibriumComponents());
             Tensor total = zero.add(denoise);
             if (partsOut != null) partsOut[2] += total.item();
             return total;
         }
         Tensor r = Tensor.of(frame.positions().clone(), n, 3).requireGrad();
-        DifferentiableNequip.Output out = model.evaluate(r, types, edges);
-        Tensor f = DifferentiableNequip.forces(out, r, true);
+        TapeExecutor.Result out = model.evaluate(r, graph);
+        Tensor f = out.forces(true);
         Tensor forceTerm = LossTerms.forceSquaredError(f, frame.forcesEvPerA(), forceScale).mul(w.forces() / counts.forceComponents());
         Tensor total = forceTerm;
         if (partsOut != null) partsOut[1] += forceTerm.item();
@@ -69,10 +70,10 @@ public final class BatchLoss {
     }
 
     /** {@link #frameLoss} and its gradient with respect to {@code params} (graph-free). */
-    public static FrameResult frame(DifferentiableNequip model, Tensor[] params, TrainingFrame frame, int[] types, EdgeList edges,
+    public static FrameResult frame(TapeExecutor model, Tensor[] params, TrainingFrame frame, int[] types, Graph graph,
                                     Counts counts, LossWeights w, double forceScale, Random rng) {
         double[] parts = new double[3];
-        Tensor loss = frameLoss(model, frame, types, edges, counts, w, forceScale, rng, parts);
+        Tensor loss = frameLoss(model, frame, types, graph, counts, w, forceScale, rng, parts);
         return new FrameResult(loss.item(), parts[0], parts[1], parts[2], Autograd.grad(loss, params));
     }
 }

@@ -11,15 +11,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import md.forcefields.autodiff.Tensor;
-import md.forcefields.nequip.NequipModel;
-import md.forcefields.nequip.differentiable.DifferentiableNequip;
-import md.forcefields.nequip.differentiable.EdgeList;
-import md.forcefields.nequip.differentiable.Hyperparameters;
+import md.forcefields.ml.EdgeList;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.executors.TapeExecutor;
 
 /**
- * Trains a {@link DifferentiableNequip} epoch by epoch: shuffled mini-batches (frames of any size mixed),
+ * Trains any learned model (through its {@link TapeExecutor}) epoch by epoch: shuffled mini-batches (frames of any size mixed),
  * one {@link TrainingStep} per batch (NaN/Inf skip, clipping, warm-up, Adam, EMA), validation with the
- * EMA weights on the fast path, ReduceLROnPlateau on the validation loss, and early stopping (patience,
+ * EMA weights on the MD executor, ReduceLROnPlateau on the validation loss, and early stopping (patience,
  * learning-rate floor, epoch limit, wall-clock limit).
  *
  * <p>Deterministic: the shuffle and the denoising noise come from the seed, epoch and frame index, and
@@ -62,12 +62,11 @@ public final class Trainer implements AutoCloseable {
     public static final String STOP_MAX_EPOCHS = "max_epochs", STOP_PATIENCE = "early_stopping_patience",
             STOP_LR_FLOOR = "learning_rate_floor", STOP_WALL_CLOCK = "wall_clock_limit";
 
-    private final DifferentiableNequip model;
-    private final int[] species;
+    private final TapeExecutor model;
     private final double forceScale;
     private final List<TrainingFrame> train, validation;
     private final int[][] trainTypes;
-    private final EdgeList[] trainEdges;
+    private final Graph[] trainGraphs;
     private final Options options;
     private final Tensor[] params;
     private final Adam optimizer;
@@ -85,28 +84,27 @@ public final class Trainer implements AutoCloseable {
     private String stopReason;
 
     /**
-     * {@code model}'s output scale must be the training force RMS {@code forceScale} (eV/Å), which is also
-     * the unit of the loss; {@code species} are the atomic numbers of its types in order.
+     * {@code forceScale} (eV/Å, the training force RMS) is the unit of the loss; models typically also
+     * scale their output by it (see e.g. {@code Nequip.initial}). Training starts from {@code initial}'s values.
      */
-    public Trainer(DifferentiableNequip model, int[] species, double forceScale, List<TrainingFrame> train,
+    public Trainer(LearnedModel initial, double forceScale, List<TrainingFrame> train,
                    List<TrainingFrame> validation, Options options) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training frames");
         if (validation.isEmpty()) throw new IllegalArgumentException("no validation frames");
-        this.model = model;
-        this.species = species.clone();
+        this.model = new TapeExecutor(initial);
         this.forceScale = forceScale;
         this.train = List.copyOf(train);
         this.validation = List.copyOf(validation);
         this.options = options;
-        double rMax = model.hyperparameters().rMax();
+        double rMax = initial.architecture().cutoff();
         trainTypes = new int[train.size()][];
-        trainEdges = new EdgeList[train.size()];
+        trainGraphs = new Graph[train.size()];
         for (int i = 0; i < train.size(); i++) {
             trainTypes[i] = types(train.get(i));
-            trainEdges[i] = EdgeList.isolated(train.get(i).positions(), rMax);
+            trainGraphs[i] = Graph.of(trainTypes[i], EdgeList.isolated(train.get(i).positions(), rMax));
         }
         for (TrainingFrame f : validation) types(f);
-        List<Tensor> list = new ArrayList<>(model.parameters().values());
+        List<Tensor> list = new ArrayList<>(model.trainableParameters().values());
         params = list.toArray(new Tensor[0]);
         optimizer = new Adam(list, options.optimizer());
         ema = options.emaDecay() > 0 ? new ExponentialMovingAverage(list, options.emaDecay(), true) : null;
@@ -120,18 +118,6 @@ public final class Trainer implements AutoCloseable {
         });
     }
 
-    /**
-     * A freshly initialised model for these hyperparameters: e3nn's N(0, 1) weights from {@code seed},
-     * global scale σ_F, per-species scales 1 and shifts b_t/σ_F, so that E = Σ_i (σ_F ε_i + b_{t_i}) with ε_i
-     * the network's atomic output.
-     */
-    public static DifferentiableNequip initialModel(Hyperparameters hp, double[] perSpeciesShiftsEv, double forceScale, long seed) {
-        double[] ones = new double[hp.numTypes()], shifts = new double[hp.numTypes()];
-        Arrays.fill(ones, 1.0);
-        for (int t = 0; t < shifts.length; t++) shifts[t] = perSpeciesShiftsEv[t] / forceScale;
-        return DifferentiableNequip.random(hp, new Random(seed), ones, shifts, forceScale);
-    }
-
     public void setListener(Listener l) { listener = l == null ? new Listener() {} : l; }
 
     public int epoch() { return epoch; }
@@ -140,7 +126,7 @@ public final class Trainer implements AutoCloseable {
     public double bestValidationLoss() { return bestValidationLoss; }
     public int bestEpoch() { return bestEpoch; }
     public double trainingSeconds() { return trainingSeconds; }
-    public DifferentiableNequip model() { return model; }
+    public TapeExecutor model() { return model; }
     public Options options() { return options; }
 
     /** One pass over the training frames followed by validation and the schedulers. */
@@ -229,7 +215,7 @@ public final class Trainer implements AutoCloseable {
         List<Future<BatchLoss.FrameResult>> futures = new ArrayList<>(idx.length);
         for (int i : idx) {
             int frame = i;
-            futures.add(pool.submit(() -> BatchLoss.frame(model, params, train.get(frame), trainTypes[frame], trainEdges[frame], counts,
+            futures.add(pool.submit(() -> BatchLoss.frame(model, params, train.get(frame), trainTypes[frame], trainGraphs[frame], counts,
                     options.loss(), forceScale, new Random(mix(options.seed(), epoch, frame + 1)))));
         }
         double loss = 0;
@@ -255,7 +241,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Validation loss and errors of the current (EMA when enabled) weights. */
     public Validation validate() {
-        NequipModel m = exportModel();
+        LearnedModel m = exportModel();
         List<ModelEvaluation.Prediction> p = ModelEvaluation.predict(m, validation, pool, options.threads());
         ErrorMetrics errors = new ErrorMetrics();
         double eSq = 0, fSq = 0, zSq = 0;
@@ -286,11 +272,11 @@ public final class Trainer implements AutoCloseable {
         return new Validation(loss, errors);
     }
 
-    /** The model for the fast path with the weights validation uses (the EMA averages when enabled). */
-    public NequipModel exportModel() {
+    /** The model with the weights validation uses (the EMA averages when enabled). */
+    public LearnedModel exportModel() {
         if (ema != null) ema.swap();
         try {
-            return model.toNequipModel(species);
+            return model.snapshot();
         } finally {
             if (ema != null) ema.swap();
         }
@@ -298,7 +284,7 @@ public final class Trainer implements AutoCloseable {
 
     public State state() {
         Map<String, double[]> p = new LinkedHashMap<>();
-        model.parameters().forEach((k, t) -> p.put(k, t.data().clone()));
+        model.trainableParameters().forEach((k, t) -> p.put(k, t.data().clone()));
         double[][] averages = null;
         if (ema != null) {
             averages = new double[params.length][];
@@ -315,7 +301,7 @@ public final class Trainer implements AutoCloseable {
      * allowance: the limit applies to each invocation).
      */
     public void restore(State s) {
-        Map<String, Tensor> live = model.parameters();
+        Map<String, Tensor> live = model.trainableParameters();
         if (!live.keySet().equals(s.parameters().keySet()))
             throw new IllegalArgumentException("checkpoint parameters " + s.parameters().keySet() + " do not match the model's " + live.keySet());
         for (Map.Entry<String, Tensor> e : live.entrySet()) {
@@ -342,9 +328,9 @@ public final class Trainer implements AutoCloseable {
     private int[] types(TrainingFrame f) {
         int[] t = new int[f.size()];
         for (int i = 0; i < t.length; i++) {
-            t[i] = Arrays.binarySearch(species, f.atomicNumbers()[i]);
+            t[i] = model.model().typeOf(f.atomicNumbers()[i]);
             if (t[i] < 0) throw new IllegalArgumentException("a frame of '" + f.group() + "' has element Z=" + f.atomicNumbers()[i]
-                    + ", which is not among the model's species " + Arrays.toString(species));
+                    + ", which is not among the model's species " + Arrays.toString(model.model().atomicNumbers()));
         }
         return t;
     }

@@ -31,7 +31,8 @@ import md.forcefields.backend.Backends;
 import md.forcefields.backend.BatchedNequipForceFields;
 import md.forcefields.backend.KernelBackend;
 import md.forcefields.nequip.NequipModel;
-import md.forcefields.nequip.NequipModelFile;
+import md.forcefields.ml.ModelFile;
+import md.forcefields.nequip.NequipConversion;
 
 /**
  * Runs the stability benchmark: checks the options and the output folder, measures the force error,
@@ -95,8 +96,8 @@ public final class StabilityBenchmarkRunner {
         Potential.Nequip nequip = potential.nequip();
         NequipModel model;
         try {
-            model = NequipModelFile.read(nequip.model());
-        } catch (IOException e) {
+            model = NequipConversion.toNequipModel(ModelFile.read(nequip.model()));
+        } catch (IOException | IllegalArgumentException e) {
             throw new UserError("--batched: cannot read the NequIP model " + nequip.model() + ": " + e.getMessage());
         }
         KernelBackend backend;

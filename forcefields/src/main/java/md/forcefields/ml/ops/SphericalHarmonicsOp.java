@@ -1,10 +1,16 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.ops;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import md.forcefields.autodiff.Tensor;
+import md.forcefields.e3nn.SphericalHarmonics;
 import md.forcefields.e3nn.Wigner3j;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.Op;
+import md.forcefields.ml.Ops;
+import md.forcefields.ml.Shape;
+import md.forcefields.ml.Workspace;
 
 /**
  * Edge spherical harmonics [Y^0, …, Y^lmax] of (unnormalised) vectors in e3nn's basis and 'component'
@@ -13,12 +19,12 @@ import md.forcefields.e3nn.Wigner3j;
  * <p>Same recursion as {@link md.forcefields.e3nn.SphericalHarmonics}: Y^{l+1}_c = k_l Σ_ab
  * C^{l,1,l+1}[a,b,c] Y^l_a u_b with u = v/|v|, here as one matrix product per degree.
  */
-final class SphericalHarmonicsOp {
+public final class SphericalHarmonicsOp implements Op {
     private final int lmax;
     /** Per l ≥ 1: the recursion matrix k_l·C^{l,1,l+1} reshaped to ((2l+1)·3, 2l+3). */
     private final Tensor[] step;
 
-    SphericalHarmonicsOp(int lmax) {
+    public SphericalHarmonicsOp(int lmax) {
         this.lmax = lmax;
         step = new Tensor[Math.max(lmax, 1)];
         double[] y = {Math.sqrt(3) * 0.36, Math.sqrt(3) * -0.48, Math.sqrt(3) * 0.8}; // Y^1 of a unit test direction
@@ -40,10 +46,47 @@ final class SphericalHarmonicsOp {
         }
     }
 
-    int dim() { return (lmax + 1) * (lmax + 1); }
+    public int dim() { return (lmax + 1) * (lmax + 1); }
+
+    @Override public String name() { return "sphericalHarmonics"; }
+
+    @Override public Shape outputShape(Shape... in) {
+        Ops.expectCount(this, in, 1);
+        if (in[0].width() != 3) throw new IllegalArgumentException("sphericalHarmonics needs vectors (3 columns), got " + in[0]);
+        return in[0].withWidth(dim());
+    }
+
+    @Override public Tensor tape(Graph graph, Tensor... in) { return Tensor.concat(apply(in[0]), 1); }
+
+    // MD kernels: e3nn.SphericalHarmonics (same recursion, same basis) gives values and dY/dv together;
+    // the gradient table is kept for the backward pass.
+    @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) {
+        int rows = ws.inputShape(0).rowCount(graph), d = dim();
+        SphericalHarmonics sh = ws.object(0, () -> new SphericalHarmonics(lmax));
+        double[] grad = ws.doubles(0, rows * 3 * d), v = in[0];
+        for (int e = 0; e < rows; e++) sh.evaluate(v[3 * e], v[3 * e + 1], v[3 * e + 2], out, e * d, grad, 3 * e * d);
+    }
+
+    @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+        if (gIn[0] == null) return;
+        int rows = ws.inputShape(0).rowCount(graph), d = dim();
+        double[] grad = ws.doubles(0, rows * 3 * d), gv = gIn[0];
+        for (int e = 0; e < rows; e++) {
+            double sx = 0, sy = 0, sz = 0;
+            for (int c = 0, go = 3 * e * d; c < d; c++) {
+                double g = gOut[e * d + c];
+                sx += g * grad[go + 3 * c];
+                sy += g * grad[go + 3 * c + 1];
+                sz += g * grad[go + 3 * c + 2];
+            }
+            gv[3 * e] += sx;
+            gv[3 * e + 1] += sy;
+            gv[3 * e + 2] += sz;
+        }
+    }
 
     /** (E, 3) edge vectors to the blocks Y^0 … Y^lmax, each (E, 2l+1). */
-    List<Tensor> apply(Tensor vectors) {
+    public List<Tensor> apply(Tensor vectors) {
         int edges = vectors.size(0);
         List<Tensor> blocks = new ArrayList<>();
         blocks.add(Tensor.ones(edges, 1));

@@ -1,4 +1,4 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.ops;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +8,11 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import md.forcefields.autodiff.Tensor;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.Ops;
+import md.forcefields.ml.Op;
+import md.forcefields.ml.Shape;
+import md.forcefields.ml.Workspace;
 import md.forcefields.e3nn.Irrep;
 import md.forcefields.e3nn.Irreps;
 
@@ -27,9 +32,9 @@ import md.forcefields.e3nn.Irreps;
  * of every mode is again this op in another mode (with the incoming gradient in place of the mode's
  * argument), so double backward and beyond stay fused.
  */
-final class UvuConvolution {
+public final class UvuConvolution implements Op {
     /** One path: input blocks, output slot (position in the sorted slots), path weight α, weight offset. */
-    record Instruction(int in1, int in2, int out, double pathWeight, int weightOffset) {}
+    public record Instruction(int in1, int in2, int out, double pathWeight, int weightOffset) {}
 
     static final int X = 0, Y = 1, W = 2, OUT = 3;
     private static final String[] NAMES = {"uvuConvolutionInputGrad", "uvuConvolutionShGrad", "uvuConvolutionWeightGrad", "uvuConvolution"};
@@ -52,7 +57,7 @@ final class UvuConvolution {
      * Only the paths whose output irrep passes {@code keepOutput} are evaluated (the others' outputs stay
      * zero); they read consecutive weights, which {@link #keptWeights} selects from the full layout.
      */
-    UvuConvolution(Irreps irreps1, Irreps irrepsSh, Irreps slots, List<Instruction> instructions, double norm,
+    public UvuConvolution(Irreps irreps1, Irreps irrepsSh, Irreps slots, List<Instruction> instructions, double norm,
                    Predicate<Irrep> keepOutput, UvuKernels kernels) {
         this.kernels = kernels;
         this.irreps1 = irreps1;
@@ -111,10 +116,40 @@ final class UvuConvolution {
     }
 
     /** Weights per pair that the kept paths read. */
-    int weightCount() { return weightCount; }
+    public int weightCount() { return weightCount; }
+
+    /** The op that selects, from a (rows, all paths' weights) matrix, the columns the kept paths read. */
+    public SelectColumns keptWeights() {
+        int[] starts = new int[weightSizes.length];
+        for (int n = 1; n < starts.length; n++) starts[n] = starts[n - 1] + weightSizes[n - 1];
+        return new SelectColumns(fullWeightCount, starts, weightSizes, weightKept);
+    }
+
+    @Override public String name() { return "uvuConvolution"; }
+
+    @Override public Shape outputShape(Shape... in) {
+        Ops.expect(this, in, Shape.atoms(irreps1.dim()), Shape.edges(irrepsSh.dim()), Shape.pairs(weightCount));
+        return Shape.atoms(irrepsOut.dim());
+    }
+
+    @Override public Tensor tape(Graph graph, Tensor... in) { return apply(in[0], in[1], in[2], graph); }
+
+    @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) {
+        java.util.Arrays.fill(out, 0, graph.atoms() * irrepsOut.dim(), 0.0);
+        double[] t = ws.doubles(0, graph.edges() * tSize);
+        fillCouplingTable(in[Y], graph, t);
+        run(OUT, in[X], in[Y], in[W], null, out, graph, t, ws.doubles(1, scratchSize), ws.doubles(2, maxPairs));
+    }
+
+    @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+        double[] t = ws.doubles(0, graph.edges() * tSize), scratch = ws.doubles(1, scratchSize), m = ws.doubles(2, maxPairs);
+        if (gIn[X] != null) run(X, null, in[Y], in[W], gOut, gIn[X], graph, t, scratch, m);
+        if (gIn[Y] != null) run(Y, in[X], null, in[W], gOut, gIn[Y], graph, t, scratch, m);
+        if (gIn[W] != null) run(W, in[X], in[Y], null, gOut, gIn[W], graph, t, scratch, m);
+    }
 
     /** The columns of a (rows, all paths' weights) matrix that the kept paths read, in order (the matrix itself when all are kept). */
-    Tensor keptWeights(Tensor full) {
+    public Tensor keptWeights(Tensor full) {
         if (full.size(-1) != fullWeightCount)
             throw new IllegalArgumentException("weights for all paths must have " + fullWeightCount + " columns, got " + Arrays.toString(full.shape()));
         if (weightCount == fullWeightCount) return full;
@@ -124,11 +159,11 @@ final class UvuConvolution {
     }
 
     /** The layout of the result: the simplified output slots. */
-    Irreps irrepsOut() { return irrepsOut; }
+    public Irreps irrepsOut() { return irrepsOut; }
 
     /** x (nodes, irreps1.dim()), y (edges, irrepsSh.dim()), w (pairs, weightCount) to (nodes, irrepsOut.dim()). */
-    Tensor apply(Tensor x, Tensor y, Tensor w, EdgeGraph graph) {
-        check(x, graph.nodes(), irreps1.dim(), "node features");
+    public Tensor apply(Tensor x, Tensor y, Tensor w, Graph graph) {
+        check(x, graph.atoms(), irreps1.dim(), "node features");
         check(y, graph.edges(), irrepsSh.dim(), "edge spherical harmonics");
         check(w, graph.pairs(), weightCount, "pair weights");
         return op(OUT, new Tensor[] {x, y, w, null}, graph);
@@ -139,16 +174,16 @@ final class UvuConvolution {
             throw new IllegalArgumentException(what + " must have shape (" + rows + ", " + cols + "), got " + Arrays.toString(t.shape()));
     }
 
-    private int[] shape(int mode, EdgeGraph g) {
+    private int[] shape(int mode, Graph g) {
         return switch (mode) {
-            case X -> new int[] {g.nodes(), irreps1.dim()};
+            case X -> new int[] {g.atoms(), irreps1.dim()};
             case Y -> new int[] {g.edges(), irrepsSh.dim()};
             case W -> new int[] {g.pairs(), weightCount};
-            default -> new int[] {g.nodes(), irrepsOut.dim()};
+            default -> new int[] {g.atoms(), irrepsOut.dim()};
         };
     }
 
-    private Tensor op(int mode, Tensor[] args, EdgeGraph graph) {
+    private Tensor op(int mode, Tensor[] args, Graph graph) {
         int[] shape = shape(mode, graph);
         double[] out = new double[shape[0] * shape[1]];
         run(mode, args[X] == null ? null : args[X].data(), args[Y] == null ? null : args[Y].data(),
@@ -174,25 +209,33 @@ final class UvuConvolution {
      * evaluations with the same Y in one graph (forward, backward and double backward use the same
      * harmonics), and by layers with the same couplings.
      */
-    private double[] couplingTable(double[] y, EdgeGraph graph) {
+    private double[] couplingTable(double[] y, Graph graph) {
         return graph.table(couplingsKey, y, () -> {
-            int dimSh = irrepsSh.dim();
             double[] t = new double[graph.edges() * tSize];
-            for (int e = 0; e < graph.edges(); e++)
-                for (UvuCoupling cg : couplings) {
-                    int[] ep = cg.entryPair(), eb = cg.entryB();
-                    double[] ev = cg.entryValue();
-                    int tb = e * tSize + cg.tOff(), yb = e * dimSh + cg.yOff();
-                    for (int k = 0; k < ev.length; k++) t[tb + ep[k]] += ev[k] * y[yb + eb[k]];
-                }
+            fillCouplingTable(y, graph, t);
             return t;
         });
     }
 
+    private void fillCouplingTable(double[] y, Graph graph, double[] t) {
+        int dimSh = irrepsSh.dim();
+        java.util.Arrays.fill(t, 0, graph.edges() * tSize, 0.0);
+        for (int e = 0; e < graph.edges(); e++)
+            for (UvuCoupling cg : couplings) {
+                int[] ep = cg.entryPair(), eb = cg.entryB();
+                double[] ev = cg.entryValue();
+                int tb = e * tSize + cg.tOff(), yb = e * dimSh + cg.yOff();
+                for (int k = 0; k < ev.length; k++) t[tb + ep[k]] += ev[k] * y[yb + eb[k]];
+            }
+    }
+
     /** Accumulates the mode's result into {@code res}; the mode's own argument is null. */
-    private void run(int mode, double[] x, double[] y, double[] w, double[] o, double[] res, EdgeGraph graph) {
+    private void run(int mode, double[] x, double[] y, double[] w, double[] o, double[] res, Graph graph) {
+        run(mode, x, y, w, o, res, graph, mode == Y ? null : couplingTable(y, graph), new double[scratchSize], new double[maxPairs]);
+    }
+
+    private void run(int mode, double[] x, double[] y, double[] w, double[] o, double[] res, Graph graph, double[] t, double[] scratch, double[] m) {
         int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
-        double[] t = mode == Y ? null : couplingTable(y, graph), scratch = new double[scratchSize], m = new double[maxPairs];
         for (int e = 0; e < graph.edges(); e++) {
             int xr = graph.neighbour()[e] * dim1, yr = e * dimSh, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
             for (Path p : paths) {

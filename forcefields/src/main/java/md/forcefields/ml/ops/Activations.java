@@ -1,4 +1,4 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.ops;
 
 import md.forcefields.autodiff.Tensor;
 
@@ -6,13 +6,13 @@ import md.forcefields.autodiff.Tensor;
  * e3nn-normalised activations c·f(x) in differentiable ops. c = E[f(z)²]^(−1/2) as e3nn 0.5 estimates it
  * (Monte Carlo, 10⁶ samples, seed 0): these exact doubles, not the integrals, are needed for parity.
  */
-final class Activations {
+public final class Activations {
     private Activations() {}
 
-    static final double SILU = Double.longBitsToDouble(0x3FFADDE87BF8E3E3L);  // 1.6791767923989418
-    static final double TANH = Double.longBitsToDouble(0x3FF97FEEA4A85186L);  // 1.5937334472592695
+    public static final double SILU = Double.longBitsToDouble(0x3FFADDE87BF8E3E3L);  // 1.6791767923989418
+    public static final double TANH = Double.longBitsToDouble(0x3FF97FEEA4A85186L);  // 1.5937334472592695
 
-    static Tensor apply(String name, Tensor x) {
+    public static Tensor apply(String name, Tensor x) {
         return switch (name) {
             case "silu" -> x.silu().mul(SILU);
             case "tanh" -> x.tanh().mul(TANH);
@@ -21,5 +21,5 @@ final class Activations {
     }
 
     /** Whether f is odd (then an odd scalar stays odd); silu is neither odd nor even. */
-    static boolean isOdd(String name) { return name.equals("tanh"); }
+    public static boolean isOdd(String name) { return name.equals("tanh"); }
 }

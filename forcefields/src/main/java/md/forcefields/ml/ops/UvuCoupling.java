@@ -1,4 +1,4 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.ops;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.ops;
 
 import md.forcefields.e3nn.DenseKernels;
 
@@ -8,7 +8,7 @@ import md.forcefields.e3nn.DenseKernels;
  * {@code s} is the path's constant factor. Two implementations with the same loop structure: plain
  * Java, and the Vector API when the JVM has it (see {@link DenseKernels#VECTORIZED}).
  */
-interface UvuKernels {
+public interface UvuKernels {
 
     /** The Vector API kernels when available, else the plain ones. */
     static UvuKernels best() { return DenseKernels.VECTORIZED ? new UvuVectorKernels() : new Plain(); }

@@ -1,4 +1,4 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.ops;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;

@@ -1,4 +1,4 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.ops;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +7,11 @@ import java.util.List;
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.e3nn.DenseKernels;
 import md.forcefields.e3nn.Irreps;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.Op;
+import md.forcefields.ml.Ops;
+import md.forcefields.ml.Shape;
+import md.forcefields.ml.Workspace;
 
 /**
  * e3nn's {@code Linear} without biases, optionally with a separate weight per species (then it is the
@@ -21,7 +26,7 @@ import md.forcefields.e3nn.Irreps;
  * and the op computes its gradient with respect to one argument from the other two. The backward of
  * each mode is another mode of the same op, so derivatives of any order stay fused.
  */
-final class BlockLinear {
+public final class BlockLinear implements Op {
     private record Path(int xOff, int d, int mulIn, int oOff, int mulOut, int wOff, double scale) {}
 
     private static final int X = 0, W = 1, OUT = 2;
@@ -31,7 +36,7 @@ final class BlockLinear {
     private final List<Path> paths = new ArrayList<>();
 
     /** {@code species} = 1 for a plain linear layer. */
-    BlockLinear(Irreps irrepsIn, Irreps irrepsOut, int species) {
+    public BlockLinear(Irreps irrepsIn, Irreps irrepsOut, int species) {
         this.irrepsIn = irrepsIn;
         this.irrepsOut = irrepsOut;
         this.species = species;
@@ -50,10 +55,72 @@ final class BlockLinear {
         weightCount = offset;
     }
 
-    int weightCount() { return weightCount; }
+    public int weightCount() { return weightCount; }
+
+    @Override public String name() { return species > 1 ? "speciesLinear" : "linear"; }
+
+    @Override public Shape outputShape(Shape... in) {
+        Ops.expectCount(this, in, 2);
+        if (in[0].width() != irrepsIn.dim() || (species > 1 && in[0].rows() != Shape.Rows.ATOMS))
+            throw new IllegalArgumentException(name() + " " + irrepsIn + " -> " + irrepsOut + ": input " + in[0] + (species > 1 ? " (per-atom values needed)" : ""));
+        if (in[1].rows() != Shape.Rows.FIXED || in[1].fixedRows() * in[1].width() != weightCount)
+            throw new IllegalArgumentException(name() + " " + irrepsIn + " -> " + irrepsOut + " needs " + weightCount + " weights, got " + in[1]);
+        return in[0].withWidth(irrepsOut.dim());
+    }
+
+    @Override public Tensor tape(Graph graph, Tensor... in) {
+        return apply(in[0], in[1], species > 1 ? graph.species() : null);
+    }
+
+    @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) {
+        int rows = ws.inputShape(0).rowCount(graph), dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+        double[] x = in[0], w = in[1];
+        int[] types = graph.species();
+        Arrays.fill(out, 0, rows * dimOut, 0.0);
+        for (Path p : paths) {
+            if (species == 1) {
+                for (int c = 0; c < p.d; c++)
+                    DenseKernels.gemm(rows, p.mulOut, p.mulIn, p.scale, x, p.xOff + c * p.mulIn, dimIn, w, p.wOff, p.mulOut,
+                            out, p.oOff + c * p.mulOut, dimOut, true);
+                continue;
+            }
+            for (int r = 0; r < rows; r++) // the (d × mulIn) block of row r times W of its species
+                DenseKernels.gemm(p.d, p.mulOut, p.mulIn, p.scale, x, r * dimIn + p.xOff, p.mulIn, w, p.wOff + types[r] * p.mulOut,
+                        species * p.mulOut, out, r * dimOut + p.oOff, p.mulOut, true);
+        }
+    }
+
+    @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+        int rows = ws.inputShape(0).rowCount(graph), dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+        double[] w = in[1];
+        int[] types = graph.species();
+        if (gIn[0] != null)
+            for (Path p : paths)
+                for (int s = 0; s < species; s++) {
+                    // dX_block += s·dOut_block·W_sᵀ, with W_sᵀ packed once per call (weights are small)
+                    double[] wt = ws.doubles(0, p.mulOut * p.mulIn);
+                    for (int u = 0; u < p.mulIn; u++)
+                        for (int v = 0; v < p.mulOut; v++) wt[v * p.mulIn + u] = w[p.wOff + (u * species + s) * p.mulOut + v];
+                    if (species == 1) {
+                        for (int c = 0; c < p.d; c++)
+                            DenseKernels.gemm(rows, p.mulIn, p.mulOut, p.scale, gOut, p.oOff + c * p.mulOut, dimOut, wt, 0, p.mulIn,
+                                    gIn[0], p.xOff + c * p.mulIn, dimIn, true);
+                        continue;
+                    }
+                    for (int r = 0; r < rows; r++)
+                        if (types[r] == s)
+                            DenseKernels.gemm(p.d, p.mulIn, p.mulOut, p.scale, gOut, r * dimOut + p.oOff, p.mulOut, wt, 0, p.mulIn,
+                                    gIn[0], r * dimIn + p.xOff, p.mulIn, true);
+                }
+        if (gIn[1] != null) {
+            int[] t = Arrays.copyOf(types, rows);
+            double[] gw = weightGradient(Arrays.copyOf(in[0], rows * dimIn), Arrays.copyOf(gOut, rows * dimOut), rowsBySpecies(t));
+            for (int i = 0; i < weightCount; i++) gIn[1][i] += gw[i];
+        }
+    }
 
     /** x (rows, irrepsIn.dim()) to (rows, irrepsOut.dim()); {@code types} (species of each row) may be null for one species. */
-    Tensor apply(Tensor x, Tensor weight, int[] types) {
+    public Tensor apply(Tensor x, Tensor weight, int[] types) {
         if (weight.numel() != weightCount)
             throw new IllegalArgumentException("Linear " + irrepsIn + " -> " + irrepsOut + (species > 1 ? " with " + species + " species" : "")
                     + " needs " + weightCount + " weights, got " + weight.numel());

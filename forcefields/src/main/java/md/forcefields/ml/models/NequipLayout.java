@@ -1,4 +1,4 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.models;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,19 +6,22 @@ import java.util.List;
 import md.forcefields.e3nn.Irrep;
 import md.forcefields.e3nn.Irreps;
 import md.forcefields.e3nn.Irreps.MulIrrep;
+import md.forcefields.ml.ops.Activations;
+import md.forcefields.ml.ops.Gate;
+import md.forcefields.ml.ops.UvuConvolution;
 
 /**
  * The irreps of every NequIP interaction block derived from the hyperparameters with nequip 0.6's rules
  * (SimpleIrrepsConfig + ConvNetLayer): reachable hidden irreps, gate layout, 'uvu' path list with
  * e3nn's sorted output slots and creation-order weight offsets.
  */
-record NequipLayout(Irreps edgeAttrs, Irreps embedding, List<Layer> layers, Irreps readoutHidden) {
+public record NequipLayout(Irreps edgeAttrs, Irreps embedding, List<Layer> layers, Irreps readoutHidden) {
 
     /** One interaction block. {@code tpOut} are the sorted output slots; {@code linear2In} is their simplification. */
-    record Layer(Irreps input, Irreps tpOut, List<UvuConvolution.Instruction> instructions, int tpWeights,
+    public record Layer(Irreps input, Irreps tpOut, List<UvuConvolution.Instruction> instructions, int tpWeights,
                  Irreps linear2In, Irreps gateInput, Gate gate, Irreps output, boolean resnet) {}
 
-    static NequipLayout derive(Hyperparameters hp) {
+    public static NequipLayout derive(NequipHyperparameters hp) {
         Irreps sh = Irreps.sphericalHarmonics(hp.lMax(), hp.parity());
         int f = hp.numFeatures();
         List<MulIrrep> hidden = new ArrayList<>();
@@ -34,7 +37,7 @@ record NequipLayout(Irreps edgeAttrs, Irreps embedding, List<Layer> layers, Irre
         return new NequipLayout(sh, Irreps.parse(f + "x0e"), layers, Irreps.parse(Math.max(1, f / 2) + "x0e"));
     }
 
-    private static Layer layer(Hyperparameters hp, Irreps input, Irreps sh, List<MulIrrep> hidden) {
+    private static Layer layer(NequipHyperparameters hp, Irreps input, Irreps sh, List<MulIrrep> hidden) {
         List<Irrep> reachable = new ArrayList<>();
         for (MulIrrep a : input.blocks()) for (MulIrrep b : sh.blocks()) reachable.addAll(a.ir().times(b.ir()));
         List<MulIrrep> scalars = new ArrayList<>(), gated = new ArrayList<>();

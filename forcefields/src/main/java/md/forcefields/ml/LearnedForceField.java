@@ -1,0 +1,55 @@
+package md.forcefields.ml;
+
+import java.util.Arrays;
+
+import md.core.Elements;
+import md.forcefields.Atoms;
+import md.forcefields.ForceField;
+import md.forcefields.NeighborList;
+import md.forcefields.ml.executors.PlanExecutor;
+
+/** Any {@link LearnedModel} as a {@link ForceField}, evaluated by the MD executor: energy (eV), forces (eV/Å) and virial. */
+public final class LearnedForceField implements ForceField {
+    private final LearnedModel model;
+    private final PlanExecutor executor;
+    private int[] lastNumbers;
+    private int[] types = new int[0];
+
+    public LearnedForceField(LearnedModel model) {
+        this.model = model;
+        this.executor = new PlanExecutor(model);
+    }
+
+    @Override public String name() { return model.architecture().family(); }
+
+    @Override public double cutoffAngstrom() { return model.architecture().cutoff(); }
+
+    @Override public boolean supportsElement(int atomicNumber) { return model.architecture().typeOf(atomicNumber) >= 0; }
+
+    @Override public boolean providesVirial() { return true; }
+
+    public LearnedModel model() { return model; }
+
+    @Override public double compute(Atoms atoms, NeighborList neighbors, double[] forcesOut, double[] virialOut) {
+        return executor.compute(atoms.positions(), typesOf(atoms.atomicNumbers()), neighbors, forcesOut, virialOut, null);
+    }
+
+    /** Per-atom energies (eV) as well; {@code atomicEnergiesOut} has one entry per atom. */
+    public double compute(Atoms atoms, NeighborList neighbors, double[] forcesOut, double[] virialOut, double[] atomicEnergiesOut) {
+        return executor.compute(atoms.positions(), typesOf(atoms.atomicNumbers()), neighbors, forcesOut, virialOut, atomicEnergiesOut);
+    }
+
+    private int[] typesOf(int[] z) {
+        if (z == lastNumbers && types.length == z.length) return types;
+        int[] t = new int[z.length];
+        for (int i = 0; i < z.length; i++) {
+            t[i] = model.architecture().typeOf(z[i]);
+            if (t[i] < 0)
+                throw new IllegalArgumentException("atom " + i + " is element " + (z[i] > 0 && z[i] < 119 ? Elements.symbol(z[i]) : "Z=" + z[i])
+                        + ", which this " + name() + " model does not know (species Z=" + Arrays.toString(model.architecture().atomicNumbers()) + ")");
+        }
+        types = t;
+        lastNumbers = z;
+        return t;
+    }
+}

@@ -1,0 +1,61 @@
+package md.forcefields.ml;
+
+import java.util.Arrays;
+
+/**
+ * Scratch arrays of one op application in one executor, kept between calls: an op asks for slot k of at
+ * least n elements and gets the same (grown when needed, never shrunk) array every time, so a warm step
+ * allocates nothing. An op may also keep values from its forward pass for its backward pass here. It also
+ * tells kernels the shapes of the values they get (arrays may be longer than rows × width).
+ */
+public final class Workspace {
+    private final Shape[] inputShapes;
+    private final Shape outputShape;
+
+    /** The workspace of one op application with these input and output shapes. */
+    public Workspace(Shape[] inputShapes, Shape outputShape) {
+        this.inputShapes = inputShapes.clone();
+        this.outputShape = outputShape;
+    }
+
+    /** Columns of input {@code i} (kernels get arrays that may be longer than rows × width). */
+    public int width(int i) { return inputShapes[i].width(); }
+    public Shape inputShape(int i) { return inputShapes[i]; }
+    public int outputWidth() { return outputShape.width(); }
+    public Shape outputShape() { return outputShape; }
+
+    private double[][] doubles = new double[0][];
+    private int[][] ints = new int[0][];
+
+    /** Slot {@code k}, at least {@code n} long; contents are whatever was last written. */
+    public double[] doubles(int k, int n) {
+        if (k >= doubles.length) doubles = Arrays.copyOf(doubles, k + 1);
+        double[] a = doubles[k];
+        if (a == null || a.length < n) doubles[k] = a = new double[Math.max(n, a == null ? 0 : a.length * 5 / 4)];
+        return a;
+    }
+
+    /** Slot {@code k} of {@code n} zeros. */
+    public double[] zeros(int k, int n) {
+        double[] a = doubles(k, n);
+        Arrays.fill(a, 0, n, 0.0);
+        return a;
+    }
+
+    private Object[] objects = new Object[0];
+
+    /** A per-workspace helper object in slot {@code k} (e.g. a kernel with internal scratch), made on first use. */
+    @SuppressWarnings("unchecked")
+    public <O> O object(int k, java.util.function.Supplier<O> make) {
+        if (k >= objects.length) objects = Arrays.copyOf(objects, k + 1);
+        if (objects[k] == null) objects[k] = make.get();
+        return (O) objects[k];
+    }
+
+    public int[] ints(int k, int n) {
+        if (k >= ints.length) ints = Arrays.copyOf(ints, k + 1);
+        int[] a = ints[k];
+        if (a == null || a.length < n) ints[k] = a = new int[Math.max(n, a == null ? 0 : a.length * 5 / 4)];
+        return a;
+    }
+}

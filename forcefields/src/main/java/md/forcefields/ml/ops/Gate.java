@@ -1,0 +1,124 @@
+package md.forcefields.ml.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import md.forcefields.autodiff.Tensor;
+import md.forcefields.e3nn.Irrep;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.Op;
+import md.forcefields.ml.Ops;
+import md.forcefields.ml.Shape;
+import md.forcefields.ml.Workspace;
+
+/**
+ * e3nn's Gate on a gate-input vector laid out as sort(S + Γ + V): output [act(S)…, V_k·act(Γ_k)…],
+ * where each of the 2l+1 components of gated channel u is multiplied by act(gate u) (blocks component-major).
+ */
+public final class Gate implements Op {
+    /** A block of the unsimplified sorted gate input: its position there, channels, irrep, activation (or null). */
+    public record Piece(int index, int mul, Irrep ir, String activation) {}
+
+    private final int[] sortedDims;
+    private final List<Piece> scalars, gates, gated;
+
+    /** {@code sortedDims}: the dimensions of the blocks of sort(S + Γ + V) before simplification. */
+    public Gate(int[] sortedDims, List<Piece> scalars, List<Piece> gates, List<Piece> gated) {
+        this.sortedDims = sortedDims.clone();
+        if (gates.size() != gated.size()) throw new IllegalArgumentException("one gate block per gated block");
+        this.scalars = List.copyOf(scalars);
+        this.gates = List.copyOf(gates);
+        this.gated = List.copyOf(gated);
+        offsets = new int[sortedDims.length];
+        for (int b = 1; b < sortedDims.length; b++) offsets[b] = offsets[b - 1] + sortedDims[b - 1];
+        int in = 0, out = 0;
+        for (int d : sortedDims) in += d;
+        for (Piece p : scalars) out += p.mul();
+        for (Piece p : gated) out += p.mul() * p.ir().dim();
+        inputDim = in;
+        outputDim = out;
+    }
+
+    private final int[] offsets;
+    private final int inputDim, outputDim;
+
+    @Override public String name() { return "gate"; }
+
+    @Override public Shape outputShape(Shape... in) {
+        Ops.expectCount(this, in, 1);
+        if (in[0].width() != inputDim) throw new IllegalArgumentException("gate needs " + inputDim + " columns, got " + in[0]);
+        return in[0].withWidth(outputDim);
+    }
+
+    @Override public Tensor tape(Graph graph, Tensor... in) { return apply(in[0]); }
+
+    private static double act(String name, double x) {
+        return name.equals("silu") ? Activations.SILU * (x / (1 + Math.exp(-x))) : Activations.TANH * Math.tanh(x);
+    }
+
+    private static double dAct(String name, double x) {
+        if (name.equals("silu")) {
+            double s = 1 / (1 + Math.exp(-x));
+            return Activations.SILU * (s * (1 + x * (1 - s)));
+        }
+        double t = Math.tanh(x);
+        return Activations.TANH * (1 - t * t);
+    }
+
+    @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) {
+        int rows = ws.inputShape(0).rowCount(graph);
+        double[] y = in[0];
+        for (int r = 0; r < rows; r++) {
+            int yr = r * inputDim, o = r * outputDim;
+            for (Piece s : scalars) {
+                int b = yr + offsets[s.index()];
+                for (int u = 0; u < s.mul(); u++) out[o++] = act(s.activation(), y[b + u]);
+            }
+            for (int k = 0; k < gated.size(); k++) {
+                Piece v = gated.get(k), g = gates.get(k);
+                int vb = yr + offsets[v.index()], gb = yr + offsets[g.index()], d = v.ir().dim(), m = v.mul();
+                for (int c = 0; c < d; c++)
+                    for (int u = 0; u < m; u++) out[o++] = y[vb + c * m + u] * act(g.activation(), y[gb + u]);
+            }
+        }
+    }
+
+    @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+        if (gIn[0] == null) return;
+        int rows = ws.inputShape(0).rowCount(graph);
+        double[] y = in[0], gy = gIn[0];
+        for (int r = 0; r < rows; r++) {
+            int yr = r * inputDim, o = r * outputDim;
+            for (Piece s : scalars) {
+                int b = yr + offsets[s.index()];
+                for (int u = 0; u < s.mul(); u++) gy[b + u] += gOut[o++] * dAct(s.activation(), y[b + u]);
+            }
+            for (int k = 0; k < gated.size(); k++) {
+                Piece v = gated.get(k), g = gates.get(k);
+                int vb = yr + offsets[v.index()], gb = yr + offsets[g.index()], d = v.ir().dim(), m = v.mul();
+                for (int u = 0; u < m; u++) {
+                    double a = act(g.activation(), y[gb + u]), da = dAct(g.activation(), y[gb + u]), sum = 0;
+                    for (int c = 0; c < d; c++) {
+                        double go = gOut[o + c * m + u];
+                        gy[vb + c * m + u] += go * a;
+                        sum += go * y[vb + c * m + u];
+                    }
+                    gy[gb + u] += sum * da;
+                }
+                o += d * m;
+            }
+        }
+    }
+
+    public Tensor apply(Tensor y) {
+        int rows = y.size(0);
+        List<Tensor> out = new ArrayList<>(), in = y.split(1, sortedDims);
+        for (Piece s : scalars) out.add(Activations.apply(s.activation(), in.get(s.index())));
+        for (int k = 0; k < gated.size(); k++) {
+            Piece v = gated.get(k), g = gates.get(k);
+            Tensor gate = Activations.apply(g.activation(), in.get(g.index())).unsqueeze(1);
+            out.add(in.get(v.index()).reshape(rows, v.ir().dim(), v.mul()).mul(gate).reshape(rows, v.mul() * v.ir().dim()));
+        }
+        return Tensor.concat(out, 1);
+    }
+}

@@ -14,13 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
  * or chosen by {@code cond ? v : w}, is boxed on the heap: about 100 bytes per use.) Register blocks
  * of a fixed width get their own method rather than one method with {@code if (nv > k)} branches.
  */
-final class VectorKernels {
+public final class VectorKernels {
     private VectorKernels() {}
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    static int lanes() { return L; }
+    public static int lanes() { return L; }
 
     /** C (+)= α·A·B: 4-row × 4-vector register blocks, then 4 × 1, then single rows; scalar column tail. */
     static void gemm(int m, int n, int kk, double alpha,
@@ -232,7 +232,7 @@ final class VectorKernels {
      * One tensor-product path of one edge, backward, for mul a multiple of L. With G[a] = Σ_c T[a][c]·dOut[c]:
      * dw += Σ_a x1[a] ⊙ G[a], dx1[a] += w ⊙ G[a], dT[a][c] = s·Σ_u x1[a][u]·w[u]·dOut[c][u] (overwritten).
      */
-    static void tpBackward(int d1, int d3, int mul, double[] t, double s, double[] x1, int xOff, double[] w, int wOff,
+    public static void tpBackward(int d1, int d3, int mul, double[] t, double s, double[] x1, int xOff, double[] w, int wOff,
                            double[] dOut, int oOff, int ldo, double[] dx1, double[] dw, int dwOff, double[] dT, int dtOff) {
         if (mul == 4 * L) {
             tpBackward4(d1, d3, t, s, x1, xOff, w, wOff, dOut, oOff, ldo, dx1, dw, dwOff, dT, dtOff);

@@ -52,6 +52,8 @@ public final class PlanExecutor {
     private final Node[] forwardOrder, backwardOrder;
     private final Graph graph = new Graph();
     private double[] vectorBuffer;
+    /** Per node: nanoseconds in forward and backward kernels since {@link #profile} was switched on (null: off). */
+    private long[] forwardNanos, backwardNanos;
 
     public PlanExecutor(LearnedModel learned) {
         this.model = learned.architecture();
@@ -117,7 +119,9 @@ public final class PlanExecutor {
         ensureBuffers();
         for (Node node : forwardOrder) {
             for (int i = 0; i < node.inputs.length; i++) node.inValues[i] = node.inputs[i].value;
+            long t0 = forwardNanos == null ? 0 : System.nanoTime();
             node.op.forward(graph, node.ws, node.inValues, node.value);
+            if (forwardNanos != null) forwardNanos[node.id] += System.nanoTime() - t0;
         }
         double energy = 0;
         for (int a = 0; a < n; a++) {
@@ -133,7 +137,9 @@ public final class PlanExecutor {
                 node.inValues[i] = node.inputs[i].value;
                 node.inGrads[i] = node.inputs[i].needsGrad ? node.inputs[i].grad : null;
             }
+            long t0 = backwardNanos == null ? 0 : System.nanoTime();
             node.op.backward(graph, node.ws, node.inValues, node.value, node.grad, node.inGrads);
+            if (backwardNanos != null) backwardNanos[node.id] += System.nanoTime() - t0;
         }
         Arrays.fill(forces, 0, 3 * n, 0.0);
         if (virial != null) Arrays.fill(virial, 0, 9, 0.0);
@@ -152,6 +158,24 @@ public final class PlanExecutor {
             }
         }
         return energy;
+    }
+
+    /** Starts (or restarts) timing every op kernel of later calls. */
+    public void profile() {
+        forwardNanos = new long[nodes.size()];
+        backwardNanos = new long[nodes.size()];
+    }
+
+    /** Milliseconds spent per op name since {@link #profile()}: {forward, backward} by op, largest first. */
+    public java.util.Map<String, double[]> profileByOp() {
+        java.util.Map<String, double[]> m = new java.util.TreeMap<>();
+        if (forwardNanos == null) return m;
+        for (Node n : forwardOrder) {
+            double[] t = m.computeIfAbsent(n.op.name(), k -> new double[2]);
+            t[0] += forwardNanos[n.id] / 1e6;
+            t[1] += backwardNanos[n.id] / 1e6;
+        }
+        return m;
     }
 
     private void ensureBuffers() {

@@ -125,16 +125,32 @@ public final class Elementwise {
         }
     }
 
-    /** factor·f(x) elementwise. */
+    /** factor·f(x) elementwise. The MD kernel keeps factor·f'(x) from the forward pass (one exp per element, not two). */
     public record Act(Activation f, double factor) implements Op {
         @Override public String name() { return f.name().toLowerCase(); }
         @Override public Shape outputShape(Shape... in) { Ops.expectCount(this, in, 1); return in[0]; }
         @Override public Tensor tape(Graph g, Tensor... in) { Tensor y = f.tape(in[0]); return factor == 1 ? y : y.mul(factor); }
         @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
-            for (int i = 0, n = size(g, ws); i < n; i++) out[i] = factor * f.value(in[0][i]);
+            int n = size(g, ws);
+            double[] x = in[0], d = ws.doubles(0, n);
+            if (f == Activation.SILU) {
+                for (int i = 0; i < n; i++) {
+                    double v = x[i], s = 1 / (1 + Math.exp(-v));
+                    out[i] = factor * (v * s);
+                    d[i] = factor * (s * (1 + v * (1 - s)));
+                }
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                out[i] = factor * f.value(x[i]);
+                d[i] = factor * f.derivative(x[i]);
+            }
         }
         @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
-            if (gIn[0] != null) for (int i = 0, n = size(g, ws); i < n; i++) gIn[0][i] += gOut[i] * factor * f.derivative(in[0][i]);
+            if (gIn[0] == null) return;
+            int n = size(g, ws);
+            double[] d = ws.doubles(0, n), gi = gIn[0];
+            for (int i = 0; i < n; i++) gi[i] += gOut[i] * d[i];
         }
     }
 
@@ -160,10 +176,10 @@ public final class Elementwise {
         @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
             int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();
             double[] w = c != 1 ? ws.doubles(0, k * n) : in[1];
-            if (gIn[0] != null) {
-                double[] t = ws.doubles(1, rows * k);
-                DenseKernels.gemmTransB(rows, k, n, 1.0, gOut, 0, n, w, 0, n, t, 0, k);
-                for (int i = 0; i < rows * k; i++) gIn[0][i] += t[i];
+            if (gIn[0] != null) { // dX += dOut·Wᵀ with Wᵀ packed per call (weights are small, rows many)
+                double[] wt = ws.doubles(1, k * n);
+                for (int a = 0; a < k; a++) for (int b = 0; b < n; b++) wt[b * k + a] = w[a * n + b];
+                DenseKernels.gemm(rows, k, n, 1.0, gOut, 0, n, wt, 0, k, gIn[0], 0, k, true);
             }
             if (gIn[1] != null)
                 for (int r = 0; r < rows; r++)

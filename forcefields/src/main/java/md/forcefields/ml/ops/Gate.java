@@ -52,33 +52,43 @@ public final class Gate implements Op {
 
     @Override public Tensor tape(Graph graph, Tensor... in) { return apply(in[0]); }
 
-    private static double act(String name, double x) {
-        return name.equals("silu") ? Activations.SILU * (x / (1 + Math.exp(-x))) : Activations.TANH * Math.tanh(x);
-    }
-
-    private static double dAct(String name, double x) {
+    /** a = c·f(y), da = c·f'(y) on [b, b + n) for the normalised silu or tanh. */
+    private static void activate(String name, double[] y, double[] a, double[] da, int b, int n) {
         if (name.equals("silu")) {
-            double s = 1 / (1 + Math.exp(-x));
-            return Activations.SILU * (s * (1 + x * (1 - s)));
+            for (int i = b; i < b + n; i++) {
+                double x = y[i], s = 1 / (1 + Math.exp(-x));
+                a[i] = Activations.SILU * (x * s);
+                da[i] = Activations.SILU * (s * (1 + x * (1 - s)));
+            }
+        } else {
+            for (int i = b; i < b + n; i++) {
+                double t = Math.tanh(y[i]);
+                a[i] = Activations.TANH * t;
+                da[i] = Activations.TANH * (1 - t * t);
+            }
         }
-        double t = Math.tanh(x);
-        return Activations.TANH * (1 - t * t);
     }
 
     @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) {
         int rows = ws.inputShape(0).rowCount(graph);
-        double[] y = in[0];
+        double[] y = in[0], a = ws.doubles(0, rows * inputDim), da = ws.doubles(1, rows * inputDim);
+        // activations and their derivatives of every scalar and gate, once (the backward pass reuses them)
+        for (int r = 0; r < rows; r++) {
+            int yr = r * inputDim;
+            for (Piece s : scalars) activate(s.activation(), y, a, da, yr + offsets[s.index()], s.mul());
+            for (Piece g : gates) activate(g.activation(), y, a, da, yr + offsets[g.index()], g.mul());
+        }
         for (int r = 0; r < rows; r++) {
             int yr = r * inputDim, o = r * outputDim;
             for (Piece s : scalars) {
                 int b = yr + offsets[s.index()];
-                for (int u = 0; u < s.mul(); u++) out[o++] = act(s.activation(), y[b + u]);
+                for (int u = 0; u < s.mul(); u++) out[o++] = a[b + u];
             }
             for (int k = 0; k < gated.size(); k++) {
                 Piece v = gated.get(k), g = gates.get(k);
                 int vb = yr + offsets[v.index()], gb = yr + offsets[g.index()], d = v.ir().dim(), m = v.mul();
                 for (int c = 0; c < d; c++)
-                    for (int u = 0; u < m; u++) out[o++] = y[vb + c * m + u] * act(g.activation(), y[gb + u]);
+                    for (int u = 0; u < m; u++) out[o++] = y[vb + c * m + u] * a[gb + u];
             }
         }
     }
@@ -86,18 +96,18 @@ public final class Gate implements Op {
     @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
         if (gIn[0] == null) return;
         int rows = ws.inputShape(0).rowCount(graph);
-        double[] y = in[0], gy = gIn[0];
+        double[] y = in[0], gy = gIn[0], act = ws.doubles(0, rows * inputDim), dAct = ws.doubles(1, rows * inputDim);
         for (int r = 0; r < rows; r++) {
             int yr = r * inputDim, o = r * outputDim;
             for (Piece s : scalars) {
                 int b = yr + offsets[s.index()];
-                for (int u = 0; u < s.mul(); u++) gy[b + u] += gOut[o++] * dAct(s.activation(), y[b + u]);
+                for (int u = 0; u < s.mul(); u++) gy[b + u] += gOut[o++] * dAct[b + u];
             }
             for (int k = 0; k < gated.size(); k++) {
                 Piece v = gated.get(k), g = gates.get(k);
                 int vb = yr + offsets[v.index()], gb = yr + offsets[g.index()], d = v.ir().dim(), m = v.mul();
                 for (int u = 0; u < m; u++) {
-                    double a = act(g.activation(), y[gb + u]), da = dAct(g.activation(), y[gb + u]), sum = 0;
+                    double a = act[gb + u], da = dAct[gb + u], sum = 0;
                     for (int c = 0; c < d; c++) {
                         double go = gOut[o + c * m + u];
                         gy[vb + c * m + u] += go * a;

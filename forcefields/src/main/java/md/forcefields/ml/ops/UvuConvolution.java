@@ -42,7 +42,7 @@ public final class UvuConvolution implements Op {
     private record Path(int xOff, int mul, int oOff, int oMul, int chOff, int wOff, double scale, UvuCoupling cg) {}
 
     private final Irreps irreps1, irrepsSh, irrepsOut;
-    private final int weightCount, fullWeightCount, tSize, scratchSize, maxPairs;
+    private final int weightCount, fullWeightCount, tSize, scratchSize, maxPairs, maxDense;
     /** Per instruction of the full layout: its number of weights and whether its path is kept. */
     private final int[] weightSizes;
     private final boolean[] weightKept;
@@ -110,6 +110,9 @@ public final class UvuConvolution implements Op {
         for (int n = 0; n < weightKept.length; n++) weightKept[n] = keep.get(n);
         tSize = t;
         scratchSize = scratch;
+        int dense = 0;
+        for (Path p : kept) dense = Math.max(dense, (p.cg.aStart().length - 1) * (p.cg.cStart().length - 1));
+        maxDense = dense;
         maxPairs = pairMax;
         couplings = cgs.toArray(new UvuCoupling[0]);
         couplingsKey = "uvu couplings of " + irrepsSh + " (harmonic block, l_in, l_out): " + order;
@@ -143,9 +146,49 @@ public final class UvuConvolution implements Op {
 
     @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
         double[] t = ws.doubles(0, graph.edges() * tSize), scratch = ws.doubles(1, scratchSize), m = ws.doubles(2, maxPairs);
-        if (gIn[X] != null) run(X, null, in[Y], in[W], gOut, gIn[X], graph, t, scratch, m);
+        if (gIn[Y] != null && gIn[W] != null) {
+            // the MD case: every gradient in one pass per edge and path (a layer whose input does not depend on
+            // the positions still gets its dx computed, into scratch)
+            double[] gx = gIn[X] != null ? gIn[X] : ws.zeros(3, graph.atoms() * irreps1.dim());
+            fusedBackward(in[X], in[W], gOut, gx, gIn[Y], gIn[W], graph, t, ws.doubles(4, 2 * maxDense));
+            return;
+        }
+        if (gIn[X] != null && gIn[W] != null) inputAndWeightGrad(in[X], in[W], gOut, gIn[X], gIn[W], graph, t, scratch);
+        else if (gIn[X] != null) run(X, null, in[Y], in[W], gOut, gIn[X], graph, t, scratch, m);
+        else if (gIn[W] != null) run(W, in[X], in[Y], null, gOut, gIn[W], graph, t, scratch, m);
         if (gIn[Y] != null) run(Y, in[X], null, in[W], gOut, gIn[Y], graph, t, scratch, m);
-        if (gIn[W] != null) run(W, in[X], in[Y], null, gOut, gIn[W], graph, t, scratch, m);
+    }
+
+    /** All three gradients, per edge and path from a dense T[a][c] (as the hand-written NequIP backward did). */
+    private void fusedBackward(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t, double[] tt) {
+        int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
+        for (int e = 0; e < graph.edges(); e++) {
+            int xr = graph.neighbour()[e] * dim1, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
+            for (Path p : paths) {
+                UvuCoupling cg = p.cg;
+                int d1 = cg.aStart().length - 1, d3 = cg.cStart().length - 1, tb = e * tSize + cg.tOff(), dense = d1 * d3;
+                int[] pa = cg.pairA(), pc = cg.pairC();
+                java.util.Arrays.fill(tt, 0, dense, 0.0);
+                for (int q = 0; q < pa.length; q++) tt[pa[q] * d3 + pc[q]] = p.scale * t[tb + q];
+                kernels.denseBackward(d1, d3, p.mul, tt, p.scale, x, xr + p.xOff, w, wr + p.wOff, o, or + p.oOff + p.chOff, p.oMul,
+                        gx, gw, wr + p.wOff, tt, dense);
+                int[] ep = cg.entryPair(), eb = cg.entryB();
+                double[] ev = cg.entryValue();
+                int yb = e * dimSh + cg.yOff();
+                for (int k = 0; k < ev.length; k++) gy[yb + eb[k]] += ev[k] * tt[dense + pa[ep[k]] * d3 + pc[ep[k]]];
+            }
+        }
+    }
+
+    /** The X and W gradients in one pass over the edges (they share the sums over output components). */
+    private void inputAndWeightGrad(double[] x, double[] w, double[] o, double[] resX, double[] resW, Graph graph, double[] t, double[] scratch) {
+        int dim1 = irreps1.dim(), dimOut = irrepsOut.dim();
+        for (int e = 0; e < graph.edges(); e++) {
+            int xr = graph.neighbour()[e] * dim1, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
+            for (Path p : paths)
+                kernels.inputAndWeightGrad(p.cg, p.mul, p.scale, t, e * tSize + p.cg.tOff(), x, xr + p.xOff, o, or + p.oOff + p.chOff, p.oMul,
+                        w, wr + p.wOff, resX, resW, scratch);
+        }
     }
 
     /** The columns of a (rows, all paths' weights) matrix that the kept paths read, in order (the matrix itself when all are kept). */

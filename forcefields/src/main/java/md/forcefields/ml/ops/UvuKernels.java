@@ -22,6 +22,36 @@ public interface UvuKernels {
     /** res[wb + u] += s·Σ_q T[q]·X[xb + a_q·mul + u]·O[ob + c_q·oMul + u]. */
     void weightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul, double[] res, int wb, double[] scratch);
 
+    /**
+     * {@link #inputGrad} and {@link #weightGrad} in one sweep (both need A[a][u] = Σ_{q: a_q = a} T[q]·O[c_q][u]):
+     * resX[xb + a·mul + u] += s·W[wb + u]·A[a][u] and resW[wb + u] += s·Σ_a X[xb + a·mul + u]·A[a][u].
+     */
+    void inputAndWeightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul, double[] w, int wb,
+                            double[] resX, double[] resW, double[] scratch);
+
+    /**
+     * Every gradient of one path on one edge from a dense T[a·d3 + c] (path scale folded in): dx[xOff + a·mul + u]
+     * += Σ_c T[a][c]·W[u]·O[c][u], dw[dwOff + u] += Σ_a X[a][u]·Σ_c T[a][c]·O[c][u], and dT[dtOff + a·d3 + c] =
+     * s·Σ_u X[a][u]·W[u]·O[c][u] (overwritten). Layouts as in the other modes (O rows at oOff + c·ldo).
+     */
+    default void denseBackward(int d1, int d3, int mul, double[] t, double s, double[] x, int xOff, double[] w, int wOff,
+                               double[] o, int oOff, int ldo, double[] dx, double[] dw, int dwOff, double[] dT, int dtOff) {
+        for (int a = 0; a < d1; a++) {
+            int xa = xOff + a * mul;
+            for (int c = 0; c < d3; c++) {
+                double ta = t[a * d3 + c], dot = 0;
+                int oc = oOff + c * ldo;
+                for (int u = 0; u < mul; u++) {
+                    double g = ta * o[oc + u];
+                    dx[xa + u] += w[wOff + u] * g;
+                    dw[dwOff + u] += x[xa + u] * g;
+                    dot += x[xa + u] * w[wOff + u] * o[oc + u];
+                }
+                dT[dtOff + a * d3 + c] = s * dot;
+            }
+        }
+    }
+
     /** m[q] = s·Σ_u X[xb + a_q·mul + u]·W[wb + u]·O[ob + c_q·oMul + u] for every pair q; scratch holds mul·(2l_in+1). */
     void pairProducts(UvuCoupling cg, int mul, double s, double[] x, int xb, double[] w, int wb, double[] o, int ob, int oMul, double[] m, double[] scratch);
 
@@ -81,6 +111,30 @@ public interface UvuKernels {
                 }
                 int xa = xb + a * mul;
                 for (int u = u0; u < mul; u++) res[wb + u] += s * x[xa + u] * acc[u];
+            }
+        }
+
+        @Override public void inputAndWeightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul,
+                                                 double[] w, int wb, double[] resX, double[] resW, double[] acc) {
+            inputAndWeightGrad(cg, mul, s, t, tb, x, xb, o, ob, oMul, w, wb, resX, resW, acc, 0);
+        }
+
+        void inputAndWeightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul,
+                                double[] w, int wb, double[] resX, double[] resW, double[] acc, int u0) {
+            int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC();
+            for (int a = 0; a + 1 < start.length; a++) {
+                if (start[a] == start[a + 1]) continue;
+                java.util.Arrays.fill(acc, u0, mul, 0.0);
+                for (int k = start[a]; k < start[a + 1]; k++) {
+                    int q = by[k], oc = ob + pc[q] * oMul;
+                    double tq = t[tb + q];
+                    for (int u = u0; u < mul; u++) acc[u] += tq * o[oc + u];
+                }
+                int xa = xb + a * mul;
+                for (int u = u0; u < mul; u++) {
+                    resX[xa + u] += s * w[wb + u] * acc[u];
+                    resW[wb + u] += s * x[xa + u] * acc[u];
+                }
             }
         }
 

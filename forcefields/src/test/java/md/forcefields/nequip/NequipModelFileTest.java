@@ -51,8 +51,24 @@ class NequipModelFileTest {
         assertArrayEquals(f1, f2, 0.0);
     }
 
+    /** {@link #small} without the global energy shift: a configuration the MD executor runs ({@link NequipConversion}). */
+    static NequipModel smallWithoutGlobalShift() {
+        NequipConfig c = small().config();
+        NequipConfig noShift = new NequipConfig(c.atomicNumbers(), c.rMax(), c.numBasis(), c.besselTrainable(), c.polynomialCutoffP(), c.numLayers(),
+                c.featureIrrepsHidden(), c.irrepsEdgeSh(), c.chemicalEmbeddingIrreps(), c.convToOutputHiddenIrreps(), c.invariantLayers(),
+                c.invariantNeurons(), c.avgNumNeighbors(), c.resnet(), c.useSc(), c.scalarsEven(), c.scalarsOdd(), c.gatesEven(), c.gatesOdd(),
+                c.perSpeciesScales(), c.perSpeciesShifts(), c.globalScale(), 0.0, c.energyUnit(), c.lengthUnit());
+        return NequipModel.withRandomWeights(noShift, 7);
+    }
+
     @Test void providerLoadsTheFileAndComputes() throws IOException {
-        NequipModelFile.write(dir.resolve("m.nqp"), small(), "test");
+        // the provider runs .nqp files through the learned-model layer, which has no global energy shift: such a
+        // file is rejected with the reason, one without it loads and computes
+        NequipModelFile.write(dir.resolve("shifted.nqp"), small(), "test");
+        ForceFieldConfigException shifted = assertThrows(ForceFieldConfigException.class,
+                () -> ForceFields.create(new ForceFieldSpec("nequip", Map.of("model", "shifted.nqp"), dir)));
+        assertTrue(shifted.getMessage().contains("global shift"), shifted.getMessage());
+        NequipModelFile.write(dir.resolve("m.nqp"), smallWithoutGlobalShift(), "test");
         try (ForceField ff = ForceFields.create(new ForceFieldSpec("nequip", Map.of("model", "m.nqp"), dir))) {
             assertEquals("nequip", ff.name());
             assertEquals(3.0, ff.cutoffAngstrom());
@@ -65,7 +81,7 @@ class NequipModelFileTest {
             assertEquals(-1.2 * -f[3], vir[0], 1e-12, "virial −r⊗∂E/∂r of the one pair");
             IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
                     () -> ff.compute(new Atoms(new int[] {6, 7}, new double[] {0, 0, 0, 1.2, 0, 0}, Cell.NONE), NeighborList.allPairs(2, 3), f, null));
-            assertTrue(x.getMessage().contains("Z=7"), x.getMessage());
+            assertTrue(x.getMessage().contains("element N,"), x.getMessage()); // names the element it does not know (by symbol)
         }
         ForceFieldConfigException e = assertThrows(ForceFieldConfigException.class,
                 () -> ForceFields.create(new ForceFieldSpec("nequip", Map.of("modle", "m.nqp"), dir)));

@@ -8,11 +8,15 @@ import java.util.Random;
 
 import md.forcefields.NeighborList;
 import md.forcefields.autodiff.Tensor;
+import md.forcefields.ml.EdgeList;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.executors.TapeExecutor;
+import md.forcefields.ml.models.Nequip;
+import md.forcefields.ml.models.NequipHyperparameters;
+import md.forcefields.nequip.NequipConversion;
 import md.forcefields.nequip.NequipEvaluator;
 import md.forcefields.nequip.NequipModel;
-import md.forcefields.nequip.differentiable.DifferentiableNequip;
-import md.forcefields.nequip.differentiable.EdgeList;
-import md.forcefields.nequip.differentiable.Hyperparameters;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,11 +56,17 @@ class ObjectivesTest {
         assertEquals(0.04, var, 5 * 0.04 * Math.sqrt(2.0 / n));
     }
 
-    /** A random small model and its fast-path twin. */
-    private static DifferentiableNequip model() {
-        Hyperparameters hp = Hyperparameters.of(3, 1, true, 4, 2, 4.0, 3.0).withRadial(4, 1, 8);
-        return DifferentiableNequip.random(hp, new Random(2), new double[] {1, 1, 1}, new double[] {-0.3, -1.1, -2.0}, 0.7);
+    /** A random small model (its fast-path twin is {@link NequipConversion#toNequipModel} of it). */
+    private static LearnedModel model() {
+        NequipHyperparameters hp = NequipHyperparameters.of(3, 1, true, 4, 2, 4.0, 3.0).withRadial(4, 1, 8);
+        Nequip arch = new Nequip(hp, SyntheticMolecules.ELEMENTS, 0.7);
+        java.util.Map<String, double[]> v = arch.initialParameters(new Random(2));
+        v.put(Nequip.SCALES, new double[] {1, 1, 1});
+        v.put(Nequip.SHIFTS, new double[] {-0.3, -1.1, -2.0});
+        return new LearnedModel(arch, v);
     }
+
+    private static Graph graph(TrainingFrame f) { return Graph.of(types(f), EdgeList.isolated(f.positions(), 4.0)); }
 
     private static int[] types(TrainingFrame f) {
         int[] t = new int[f.size()];
@@ -72,8 +82,9 @@ class ObjectivesTest {
 
     @Test
     void energyAndForceFrameLossIsTheWeightedNormalisedMse() {
-        DifferentiableNequip model = model();
-        NequipModel fast = model.toNequipModel(SyntheticMolecules.ELEMENTS);
+        LearnedModel learned = model();
+        TapeExecutor model = new TapeExecutor(learned);
+        NequipModel fast = NequipConversion.toNequipModel(learned);
         List<TrainingFrame> batch = SyntheticMolecules.frames(3, 4, 1, Objective.ENERGY_AND_FORCES);
         BatchLoss.Counts counts = BatchLoss.Counts.of(batch);
         assertEquals(new BatchLoss.Counts(3, 36, 0), counts);
@@ -85,42 +96,41 @@ class ObjectivesTest {
         double forceSq = 0;
         for (int i = 0; i < pf.length; i++) forceSq += Math.pow((pf[i] - f.forcesEvPerA()[i]) / scale, 2);
         double expected = 2.0 / 3 * Math.pow((e[0] - f.energyEv()) / (4 * scale), 2) + 1000.0 / 36 * forceSq;
-        Tensor loss = BatchLoss.frameLoss(model, f, types(f), EdgeList.isolated(f.positions(), 4.0), counts, w, scale, new Random(0), null);
+        Tensor loss = BatchLoss.frameLoss(model, f, types(f), graph(f), counts, w, scale, new Random(0), null);
         assertEquals(expected, loss.item(), 1e-9 * expected);
     }
 
     @Test
     void forceOnlyFramesIgnoreTheirEnergy() {
-        DifferentiableNequip model = model();
+        TapeExecutor model = new TapeExecutor(model());
         TrainingFrame good = SyntheticMolecules.frames(1, 4, 3, Objective.FORCES).get(0);
         TrainingFrame wrongEnergy = new TrainingFrame(good.atomicNumbers(), good.positions(), good.energyEv() + 1e3, good.forcesEvPerA(), Objective.FORCES, "x");
         BatchLoss.Counts c = BatchLoss.Counts.of(List.of(good));
         assertEquals(0, c.energyFrames());
         LossWeights w = LossWeights.defaults();
-        EdgeList edges = EdgeList.isolated(good.positions(), 4.0);
-        double a = BatchLoss.frameLoss(model, good, types(good), edges, c, w, 1, new Random(0), null).item();
-        double b = BatchLoss.frameLoss(model, wrongEnergy, types(good), edges, c, w, 1, new Random(0), null).item();
+        double a = BatchLoss.frameLoss(model, good, types(good), graph(good), c, w, 1, new Random(0), null).item();
+        double b = BatchLoss.frameLoss(model, wrongEnergy, types(good), graph(good), c, w, 1, new Random(0), null).item();
         assertEquals(a, b, 0.0);
     }
 
     @Test
     void equilibriumFramesGetZeroForceAndDenoisingTerms() {
-        DifferentiableNequip model = model();
-        NequipModel fast = model.toNequipModel(SyntheticMolecules.ELEMENTS);
+        LearnedModel learned = model();
+        TapeExecutor model = new TapeExecutor(learned);
+        NequipModel fast = NequipConversion.toNequipModel(learned);
         TrainingFrame labelled = SyntheticMolecules.frames(1, 5, 4, Objective.FORCES).get(0);
         // no labels at all: the objective needs none
         TrainingFrame eq = new TrainingFrame(labelled.atomicNumbers(), labelled.positions(), null, null, Objective.EQUILIBRIUM, "eq");
         BatchLoss.Counts c = BatchLoss.Counts.of(List.of(eq));
         assertEquals(new BatchLoss.Counts(0, 0, 15), c);
         int[] t = types(eq);
-        EdgeList edges = EdgeList.isolated(eq.positions(), 4.0);
         double scale = 1.3, kappa = 4.0;
 
         double[] e = new double[1];
         double[] f0 = fastForces(fast, eq.positions(), t, e);
         double zero = 0;
         for (double v : f0) zero += (v / scale) * (v / scale);
-        double onlyZero = BatchLoss.frameLoss(model, eq, t, edges, c, new LossWeights(1, 1, 7, 0, 0.04, kappa), scale, new Random(11), null).item();
+        double onlyZero = BatchLoss.frameLoss(model, eq, t, graph(eq), c, new LossWeights(1, 1, 7, 0, 0.04, kappa), scale, new Random(11), null).item();
         assertEquals(7.0 / 15 * zero, onlyZero, 1e-9 * onlyZero);
 
         // the same noise stream gives the displaced structure; its forces should be −κε
@@ -128,7 +138,7 @@ class ObjectivesTest {
         double[] fd = fastForces(fast, d.positions(), t, e);
         double den = 0;
         for (int i = 0; i < fd.length; i++) den += Math.pow((fd[i] - d.targetForces()[i]) / scale, 2);
-        double onlyDenoise = BatchLoss.frameLoss(model, eq, t, edges, c, new LossWeights(1, 1, 0, 3, 0.04, kappa), scale, new Random(11), null).item();
+        double onlyDenoise = BatchLoss.frameLoss(model, eq, t, graph(eq), c, new LossWeights(1, 1, 0, 3, 0.04, kappa), scale, new Random(11), null).item();
         assertEquals(3.0 / 15 * den, onlyDenoise, 1e-9 * onlyDenoise);
     }
 

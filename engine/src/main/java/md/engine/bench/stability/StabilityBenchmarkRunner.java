@@ -94,6 +94,20 @@ public final class StabilityBenchmarkRunner {
             throws Exception {
         if (!o.batched()) return runAll(o, potential, reference, out, Math.min(o.parallel(), o.runs()), null);
         Potential.Nequip nequip = potential.nequip();
+        if ("java".equals(nequip.device())) {
+            // On the host every run has its own MD plan of the model layer: the runs are evaluated side by side,
+            // each on its own thread, with exactly the code of a run one by one.
+            md.forcefields.ml.LearnedModel learned;
+            try {
+                learned = ModelFile.read(nequip.model());
+            } catch (IOException e) {
+                throw new UserError("--batched: cannot read the model " + nequip.model() + ": " + e.getMessage());
+            }
+            List<ForceField> replicas = new ArrayList<>();
+            for (int k = 0; k < o.runs(); k++) replicas.add(new md.forcefields.ml.LearnedForceField(learned));
+            out.println("md bench stability: --batched on java: " + o.runs() + " runs side by side, one MD plan each");
+            return runAll(o, potential, reference, out, o.runs(), replicas::get);
+        }
         NequipModel model;
         try {
             model = NequipConversion.toNequipModel(ModelFile.read(nequip.model()));
@@ -108,13 +122,13 @@ public final class StabilityBenchmarkRunner {
         }
         try (backend; BatchedNequipForceFields batch = new BatchedNequipForceFields(model, backend, o.runs())) {
             out.println("md bench stability: --batched: " + o.runs() + " runs evaluated together on " + backend.name() + " (" + backend.deviceName() + ")");
-            return runAll(o, potential, reference, out, o.runs(), batch);
+            return runAll(o, potential, reference, out, o.runs(), batch::replica);
         }
     }
 
     /** Runs every run on {@code threads} threads; with a batch, run k uses its replica k (then every run needs its own thread). */
     private static List<StabilityRun.Outcome> runAll(StabilityOptions o, Potential potential, ReferenceData reference, PrintStream out,
-                                                     int threads, BatchedNequipForceFields batch) throws Exception {
+                                                     int threads, java.util.function.IntFunction<ForceField> batch) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "stability-run");
             t.setDaemon(true);
@@ -125,7 +139,7 @@ public final class StabilityBenchmarkRunner {
             for (int k = 0; k < o.runs(); k++) {
                 StabilityRun run = new StabilityRun(o, potential, reference, k);
                 PrintStream progress = PrefixedLines.of(out, "[run " + (k + 1) + "] ");
-                ForceField replica = batch == null ? null : batch.replica(k);
+                ForceField replica = batch == null ? null : batch.apply(k);
                 futures.add(pool.submit(() -> {
                     StabilityRun.Outcome r;
                     try {

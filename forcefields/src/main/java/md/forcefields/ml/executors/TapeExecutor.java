@@ -62,6 +62,7 @@ public final class TapeExecutor {
         int n = graph.atoms();
         if (positions.dim() != 2 || positions.size(0) != n || positions.size(1) != 3)
             throw new IllegalArgumentException("positions must have shape (" + n + ", 3), got " + java.util.Arrays.toString(positions.shape()));
+        graph.clearTables(); // tables are keyed by op data of one evaluation; a new one starts afresh
         Tensor vectors = positions.indexSelect(graph.neighbour()).sub(positions.indexSelect(graph.centre()))
                 .add(Tensor.of(graph.shifts(), graph.edges(), 3));
         Tensor atomic = model.atomicEnergies(new TapeOps(graph, vectors));

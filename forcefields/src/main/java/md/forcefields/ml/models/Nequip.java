@@ -101,6 +101,8 @@ public final class Nequip implements EquivariantModel {
      */
     public static md.forcefields.ml.LearnedModel initial(NequipHyperparameters hp, int[] atomicNumbers, double[] perSpeciesShiftsEv,
                                                           double forceScale, long seed) {
+        if (!(forceScale > 0) || !Double.isFinite(forceScale))
+            throw new IllegalArgumentException("the force scale (RMS of the training forces) is " + forceScale + "; the training data's forces must be finite and not all zero");
         Nequip model = new Nequip(hp, atomicNumbers, forceScale);
         Map<String, double[]> v = model.initialParameters(new Random(seed));
         double[] shifts = v.get(SHIFTS);

@@ -53,7 +53,11 @@ public final class BlockLinear implements Op {
                     offset += irrepsIn.mul(i) * species * irrepsOut.mul(j);
                 }
         weightCount = offset;
+        pathArray = paths.toArray(new Path[0]);
     }
+
+    /** The paths as an array for the MD kernels (iterating the list allocates an iterator per call). */
+    private final Path[] pathArray;
 
     public int weightCount() { return weightCount; }
 
@@ -77,7 +81,7 @@ public final class BlockLinear implements Op {
         double[] x = in[0], w = in[1];
         int[] types = graph.species();
         Arrays.fill(out, 0, rows * dimOut, 0.0);
-        for (Path p : paths) {
+        for (Path p : pathArray) {
             if (species == 1) {
                 for (int c = 0; c < p.d; c++)
                     DenseKernels.gemm(rows, p.mulOut, p.mulIn, p.scale, x, p.xOff + c * p.mulIn, dimIn, w, p.wOff, p.mulOut,
@@ -95,7 +99,7 @@ public final class BlockLinear implements Op {
         double[] w = in[1];
         int[] types = graph.species();
         if (gIn[0] != null)
-            for (Path p : paths)
+            for (Path p : pathArray)
                 for (int s = 0; s < species; s++) {
                     // dX_block += s·dOut_block·W_sᵀ, with W_sᵀ packed once per call (weights are small)
                     double[] wt = ws.doubles(0, p.mulOut * p.mulIn);
@@ -113,7 +117,7 @@ public final class BlockLinear implements Op {
                                     gIn[0], r * dimIn + p.xOff, p.mulIn, true);
                 }
         if (gIn[1] != null) {
-            int[] t = Arrays.copyOf(types, rows);
+            int[] t = species > 1 ? Arrays.copyOf(types, rows) : new int[rows];
             double[] gw = weightGradient(Arrays.copyOf(in[0], rows * dimIn), Arrays.copyOf(gOut, rows * dimOut), rowsBySpecies(t));
             for (int i = 0; i < weightCount; i++) gIn[1][i] += gw[i];
         }

@@ -29,6 +29,9 @@ public final class Gate implements Op {
         this.scalars = List.copyOf(scalars);
         this.gates = List.copyOf(gates);
         this.gated = List.copyOf(gated);
+        scalarArray = scalars.toArray(new Piece[0]);
+        gateArray = gates.toArray(new Piece[0]);
+        gatedArray = gated.toArray(new Piece[0]);
         offsets = new int[sortedDims.length];
         for (int b = 1; b < sortedDims.length; b++) offsets[b] = offsets[b - 1] + sortedDims[b - 1];
         int in = 0, out = 0;
@@ -40,6 +43,8 @@ public final class Gate implements Op {
     }
 
     private final int[] offsets;
+    // arrays for the MD kernels: indexed loops (iterators over the lists allocate on every call)
+    private final Piece[] scalarArray, gateArray, gatedArray;
     private final int inputDim, outputDim;
 
     @Override public String name() { return "gate"; }
@@ -75,17 +80,17 @@ public final class Gate implements Op {
         // activations and their derivatives of every scalar and gate, once (the backward pass reuses them)
         for (int r = 0; r < rows; r++) {
             int yr = r * inputDim;
-            for (Piece s : scalars) activate(s.activation(), y, a, da, yr + offsets[s.index()], s.mul());
-            for (Piece g : gates) activate(g.activation(), y, a, da, yr + offsets[g.index()], g.mul());
+            for (Piece s : scalarArray) activate(s.activation(), y, a, da, yr + offsets[s.index()], s.mul());
+            for (Piece g : gateArray) activate(g.activation(), y, a, da, yr + offsets[g.index()], g.mul());
         }
         for (int r = 0; r < rows; r++) {
             int yr = r * inputDim, o = r * outputDim;
-            for (Piece s : scalars) {
+            for (Piece s : scalarArray) {
                 int b = yr + offsets[s.index()];
                 for (int u = 0; u < s.mul(); u++) out[o++] = a[b + u];
             }
-            for (int k = 0; k < gated.size(); k++) {
-                Piece v = gated.get(k), g = gates.get(k);
+            for (int k = 0; k < gatedArray.length; k++) {
+                Piece v = gatedArray[k], g = gateArray[k];
                 int vb = yr + offsets[v.index()], gb = yr + offsets[g.index()], d = v.ir().dim(), m = v.mul();
                 for (int c = 0; c < d; c++)
                     for (int u = 0; u < m; u++) out[o++] = y[vb + c * m + u] * a[gb + u];
@@ -99,12 +104,12 @@ public final class Gate implements Op {
         double[] y = in[0], gy = gIn[0], act = ws.doubles(0, rows * inputDim), dAct = ws.doubles(1, rows * inputDim);
         for (int r = 0; r < rows; r++) {
             int yr = r * inputDim, o = r * outputDim;
-            for (Piece s : scalars) {
+            for (Piece s : scalarArray) {
                 int b = yr + offsets[s.index()];
                 for (int u = 0; u < s.mul(); u++) gy[b + u] += gOut[o++] * dAct[b + u];
             }
-            for (int k = 0; k < gated.size(); k++) {
-                Piece v = gated.get(k), g = gates.get(k);
+            for (int k = 0; k < gatedArray.length; k++) {
+                Piece v = gatedArray[k], g = gateArray[k];
                 int vb = yr + offsets[v.index()], gb = yr + offsets[g.index()], d = v.ir().dim(), m = v.mul();
                 for (int u = 0; u < m; u++) {
                     double a = act[gb + u], da = dAct[gb + u], sum = 0;

@@ -26,6 +26,7 @@ public final class SphericalHarmonicsOp implements Op {
 
     public SphericalHarmonicsOp(int lmax) {
         this.lmax = lmax;
+        makeKernel = () -> new SphericalHarmonics(lmax);
         step = new Tensor[Math.max(lmax, 1)];
         double[] y = {Math.sqrt(3) * 0.36, Math.sqrt(3) * -0.48, Math.sqrt(3) * 0.8}; // Y^1 of a unit test direction
         double[] u = {0.36, -0.48, 0.8};
@@ -48,6 +49,9 @@ public final class SphericalHarmonicsOp implements Op {
 
     public int dim() { return (lmax + 1) * (lmax + 1); }
 
+    /** Makes the per-workspace evaluator (a field: a capturing lambda in the kernel would allocate every call). */
+    private final java.util.function.Supplier<SphericalHarmonics> makeKernel;
+
     @Override public String name() { return "sphericalHarmonics"; }
 
     @Override public Shape outputShape(Shape... in) {
@@ -62,7 +66,7 @@ public final class SphericalHarmonicsOp implements Op {
     // the gradient table is kept for the backward pass.
     @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) {
         int rows = ws.inputShape(0).rowCount(graph), d = dim();
-        SphericalHarmonics sh = ws.object(0, () -> new SphericalHarmonics(lmax));
+        SphericalHarmonics sh = ws.object(0, makeKernel);
         double[] grad = ws.doubles(0, rows * 3 * d), v = in[0];
         for (int e = 0; e < rows; e++) sh.evaluate(v[3 * e], v[3 * e + 1], v[3 * e + 2], out, e * d, grad, 3 * e * d);
     }

@@ -1,5 +1,6 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.models;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,12 @@ import java.util.stream.Stream;
 
 import md.forcefields.NeighborList;
 import md.forcefields.autodiff.Tensor;
+import md.forcefields.ml.EdgeList;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.executors.TapeExecutor;
 import md.forcefields.nequip.NequipConfig;
+import md.forcefields.nequip.NequipConversion;
 import md.forcefields.nequip.NequipEvaluator;
 import md.forcefields.nequip.NequipModel;
 
@@ -17,11 +23,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The differentiable reference path and the hand-differentiated fast path ({@link NequipEvaluator}) are
- * the same function: energies, per-atom energies and forces agree on random-weight models of several
+ * The NequIP model on the tape executor (converted with {@link NequipConversion#toLearned}) and the
+ * hand-differentiated fast path ({@link NequipEvaluator}) are the same function: energies, per-atom energies and forces agree on random-weight models of several
  * configurations (two independent implementations of the same conventions).
  */
-class FastPathAgreementTest {
+class NequipFastPathAgreementTest {
     private static final int[] SPECIES = {1, 6, 8};
 
     static Stream<Arguments> configs() {
@@ -39,7 +45,7 @@ class FastPathAgreementTest {
     @MethodSource("configs")
     void sameEnergyAndForcesAsTheFastPath(String name, NequipConfig config) {
         NequipModel fast = NequipModel.withRandomWeights(config, 42);
-        DifferentiableNequip diff = DifferentiableNequip.fromModel(fast);
+        TapeExecutor diff = new TapeExecutor(NequipConversion.toLearned(fast));
         Random rng = new Random(7);
         int n = 10;
         double[] pos = new double[3 * n];
@@ -55,13 +61,13 @@ class FastPathAgreementTest {
         Tensor r = Tensor.of(pos.clone(), n, 3).requireGrad();
         EdgeList edges = EdgeList.isolated(pos, config.rMax());
         assertTrue(edges.size() < n * (n - 1), "test geometry should have pairs beyond the cutoff");
-        DifferentiableNequip.Output out = diff.evaluate(r, types, edges);
-        double[] f = DifferentiableNequip.forces(out, r, false).data();
+        TapeExecutor.Result out = diff.evaluate(r, Graph.of(types, edges));
+        double[] f = out.forces(false).data();
         double dF = 0, scale = 0, dA = 0;
         for (int k = 0; k < 3 * n; k++) { dF = Math.max(dF, Math.abs(f[k] - fastForces[k])); scale = Math.max(scale, Math.abs(f[k])); }
         for (int i = 0; i < n; i++) dA = Math.max(dA, Math.abs(out.atomicEnergies().data()[i] - fastAtomic[i]));
         double dE = Math.abs(out.energy().item() - eFast);
-        System.out.printf("%s: differentiable vs fast path |dE| %.1e, max|dE_atom| %.1e, max|dF| %.1e (max|F| %.2f)%n", name, dE, dA, dF, scale);
+        System.out.printf("%s: tape executor vs fast path |dE| %.1e, max|dE_atom| %.1e, max|dF| %.1e (max|F| %.2f)%n", name, dE, dA, dF, scale);
         assertTrue(dE < 1e-12 * Math.max(1, Math.abs(eFast)), name + ": energy differs by " + dE);
         assertTrue(dA < 1e-12 * Math.max(1, Math.abs(eFast)), name + ": atomic energies differ by " + dA);
         assertTrue(dF < 1e-11 * Math.max(1, scale), name + ": forces differ by " + dF + " (max |F| " + scale + ")");
@@ -71,9 +77,19 @@ class FastPathAgreementTest {
     @MethodSource("configs")
     void weightsRoundTripThroughTheFastPathModel(String name, NequipConfig config) {
         NequipModel fast = NequipModel.withRandomWeights(config, 43);
-        NequipModel back = DifferentiableNequip.fromModel(fast).toModel(config);
+        LearnedModel learned = NequipConversion.toLearned(fast);
+        // every weight of the imported model is a parameter of the same name, unchanged
+        for (var e : fast.weights().entrySet())
+            assertTrue(java.util.Arrays.equals(e.getValue(), learned.parameter(e.getKey())), name + ": " + e.getKey());
+        assertTrue(java.util.Arrays.equals(config.perSpeciesScales(), learned.parameter(Nequip.SCALES)), name + ": scales");
+        assertTrue(java.util.Arrays.equals(config.perSpeciesShifts(), learned.parameter(Nequip.SHIFTS)), name + ": shifts");
+        NequipModel back = NequipConversion.toNequipModel(learned);
+        assertEquals(fast.weights().keySet(), back.weights().keySet(), name);
         for (var e : fast.weights().entrySet())
             assertTrue(java.util.Arrays.equals(e.getValue(), back.weight(e.getKey())), name + ": " + e.getKey());
+        assertEquals(config.globalScale(), back.config().globalScale(), 0.0, name);
+        assertTrue(java.util.Arrays.equals(config.perSpeciesScales(), back.config().perSpeciesScales()), name + ": scales");
+        assertTrue(java.util.Arrays.equals(config.perSpeciesShifts(), back.config().perSpeciesShifts()), name + ": shifts");
     }
 
     @org.junit.jupiter.api.Test
@@ -83,7 +99,7 @@ class FastPathAgreementTest {
                 c.featureIrrepsHidden(), c.irrepsEdgeSh(), c.chemicalEmbeddingIrreps(), c.convToOutputHiddenIrreps(), c.invariantLayers(),
                 c.invariantNeurons(), c.avgNumNeighbors(), false, false, c.scalarsEven(), c.scalarsOdd(), c.gatesEven(), c.gatesOdd(),
                 c.perSpeciesScales(), c.perSpeciesShifts(), c.globalScale(), 0.0, c.energyUnit(), c.lengthUnit());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DifferentiableNequip.fromModel(NequipModel.withRandomWeights(noSc, 1)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NequipConversion.toLearned(NequipModel.withRandomWeights(noSc, 1)));
         assertTrue(e.getMessage().contains("use_sc false"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.models;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -8,26 +9,33 @@ import java.util.Random;
 import md.forcefields.autodiff.Autograd;
 import md.forcefields.autodiff.GradMode;
 import md.forcefields.autodiff.Tensor;
+import md.forcefields.ml.EdgeList;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.executors.TapeExecutor;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * Second derivatives through the backward pass: ∂/∂θ of L = Σ (F − F_ref)², F = −∂E/∂R computed with a
- * graph, equals central finite differences of L for every element of every weight tensor.
+ * graph by the tape executor, equals central finite differences of L for every element of every trainable
+ * tensor of a NequIP model.
  */
-class ForceLossGradientTest {
+class NequipForceLossGradientTest {
 
     @Test
     void forceLossGradientMatchesFiniteDifferencesForEveryWeight() {
-        DifferentiableNequip model = SmallModels.model(1, true, 4, 2, 11);
+        TapeExecutor model = SmallModels.model(1, true, 4, 2, 11);
         Random rng = new Random(12);
         int n = 5;
         double[] pos = SmallModels.molecule(n, rng);
         int[] types = {0, 1, 0, 1, 1};
-        EdgeList edges = EdgeList.isolated(pos, model.hyperparameters().rMax());
+        EdgeList edges = EdgeList.isolated(pos, model.model().cutoff());
         Tensor reference = Tensor.randn(rng, n, 3).mul(0.3);
-        Map<String, Tensor> params = model.parameters();
+        Map<String, Tensor> params = model.trainableParameters();
         Tensor[] theta = params.values().toArray(new Tensor[0]);
+        // every trainable parameter of the model is checked (the Bessel frequencies included), and nothing else
+        assertEquals(model.model().parameters().values().stream().filter(p -> p.trainable()).count(), params.size());
+        assertTrue(params.containsKey(Nequip.BESSEL) && !params.containsKey(Nequip.SCALES) && !params.containsKey(Nequip.SHIFTS));
 
         Tensor[] analytic = Autograd.grad(loss(model, pos, types, edges, reference, true), theta);
 
@@ -59,10 +67,10 @@ class ForceLossGradientTest {
     }
 
     /** Σ (F − F_ref)² with forces from autodiff; {@code createGraph} keeps the graph through the forces. */
-    private static Tensor loss(DifferentiableNequip model, double[] pos, int[] types, EdgeList edges, Tensor reference, boolean createGraph) {
+    private static Tensor loss(TapeExecutor model, double[] pos, int[] types, EdgeList edges, Tensor reference, boolean createGraph) {
         Tensor positions = Tensor.of(pos.clone(), pos.length / 3, 3).requireGrad();
-        DifferentiableNequip.Output out = model.evaluate(positions, types, edges);
-        Tensor forces = DifferentiableNequip.forces(out, positions, createGraph);
+        // one graph per evaluation (a graph caches tables of the op data of its evaluations)
+        Tensor forces = model.evaluate(positions, Graph.of(types, edges)).forces(createGraph);
         if (createGraph) return forces.sub(reference).square().sum();
         try (GradMode.Scope s = GradMode.disabled()) {
             return forces.sub(reference).square().sum();

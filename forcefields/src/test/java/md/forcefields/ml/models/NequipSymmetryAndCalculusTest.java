@@ -1,4 +1,4 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.models;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,18 +7,21 @@ import java.util.Random;
 import md.forcefields.autodiff.GradMode;
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.e3nn.Rotations;
+import md.forcefields.ml.EdgeList;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.executors.TapeExecutor;
 
 import org.junit.jupiter.api.Test;
 
-/** Random small models: invariance/equivariance under O(3), translations, permutations; forces = −∇E numerically. */
-class SymmetryAndCalculusTest {
+/** Random small NequIP models on the tape executor: invariance/equivariance under O(3), translations, permutations; forces = −∇E numerically. */
+class NequipSymmetryAndCalculusTest {
 
     private record EF(double energy, double[] forces) {}
 
-    private static EF evaluate(DifferentiableNequip model, double[] pos, int[] types) {
+    private static EF evaluate(TapeExecutor model, double[] pos, int[] types) {
         Tensor positions = Tensor.of(pos.clone(), types.length, 3).requireGrad();
-        DifferentiableNequip.Output out = model.evaluate(positions, types, EdgeList.isolated(pos, model.hyperparameters().rMax()));
-        return new EF(out.energy().item(), DifferentiableNequip.forces(out, positions, false).data());
+        TapeExecutor.Result out = model.evaluate(positions, Graph.of(types, EdgeList.isolated(pos, model.model().cutoff())));
+        return new EF(out.energy().item(), out.forces(false).data());
     }
 
     private static double[] transform(double[] pos, double[] q, double[] t) {
@@ -44,13 +47,13 @@ class SymmetryAndCalculusTest {
         Random rng = new Random(3);
         int[] types = {0, 1, 1, 0, 1, 0};
         double[] pos = SmallModels.molecule(types.length, rng);
-        DifferentiableNequip withParity = SmallModels.model(2, true, 4, 2, 21);
-        DifferentiableNequip noParity = SmallModels.model(2, false, 4, 2, 22);
+        TapeExecutor withParity = SmallModels.model(2, true, 4, 2, 21);
+        TapeExecutor noParity = SmallModels.model(2, false, 4, 2, 22);
         double[] t = {0.7, -1.1, 2.3};
         for (int trial = 0; trial < 2; trial++) {
             double[] proper = Rotations.random(rng), improper = Rotations.randomImproper(rng);
             for (Object[] c : new Object[][] {{withParity, proper}, {withParity, improper}, {noParity, proper}}) {
-                DifferentiableNequip m = (DifferentiableNequip) c[0];
+                TapeExecutor m = (TapeExecutor) c[0];
                 double[] q = (double[]) c[1];
                 EF a = evaluate(m, pos, types), b = evaluate(m, transform(pos, q, t), types);
                 double dE = Math.abs(a.energy() - b.energy()) / Math.abs(a.energy());
@@ -69,7 +72,7 @@ class SymmetryAndCalculusTest {
         Random rng = new Random(4);
         int[] types = {0, 1, 1, 0, 1};
         double[] pos = SmallModels.molecule(types.length, rng);
-        DifferentiableNequip m = SmallModels.model(1, false, 4, 3, 23);
+        TapeExecutor m = SmallModels.model(1, false, 4, 3, 23);
         double e = evaluate(m, pos, types).energy(), er = evaluate(m, transform(pos, Rotations.randomImproper(rng), new double[3]), types).energy();
         assertTrue(Math.abs(e - er) > 1e-6 * Math.abs(e), "energy unchanged by a reflection: " + e + " vs " + er);
     }
@@ -86,7 +89,7 @@ class SymmetryAndCalculusTest {
             pt[i] = types[perm[i]];
             System.arraycopy(pos, 3 * perm[i], pp, 3 * i, 3);
         }
-        DifferentiableNequip m = SmallModels.model(1, true, 4, 2, 24);
+        TapeExecutor m = SmallModels.model(1, true, 4, 2, 24);
         EF a = evaluate(m, pos, types), b = evaluate(m, pp, pt);
         assertTrue(Math.abs(a.energy() - b.energy()) < 1e-12 * Math.abs(a.energy()));
         for (int i = 0; i < types.length; i++)
@@ -98,7 +101,7 @@ class SymmetryAndCalculusTest {
         Random rng = new Random(6);
         int[] types = {0, 1, 1, 0, 1};
         double[] pos = SmallModels.molecule(types.length, rng);
-        DifferentiableNequip m = SmallModels.model(3, true, 4, 2, 25);
+        TapeExecutor m = SmallModels.model(3, true, 4, 2, 25);
         EF ef = evaluate(m, pos, types);
         double h = 1e-5, worst = 0, scale = 0;
         try (GradMode.Scope s = GradMode.disabled()) {

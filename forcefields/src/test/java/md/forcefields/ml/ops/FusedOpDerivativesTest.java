@@ -1,4 +1,4 @@
-package md.forcefields.nequip.differentiable;
+package md.forcefields.ml.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,16 +9,23 @@ import java.util.Random;
 import md.forcefields.autodiff.GradCheck;
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.e3nn.Irreps;
+import md.forcefields.ml.EdgeList;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.models.NequipHyperparameters;
+import md.forcefields.ml.models.NequipLayout;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused ops of the differentiable NequIP: first derivatives (every mode used by a backward) and
+ * The fused ops of the NequIP model ({@link UvuConvolution}, {@link BlockLinear}) on tensors: first derivatives (every mode used by a backward) and
  * second derivatives (the backward of each backward) against central finite differences, with the same
  * step and tolerances as the built-in ops; and the pairing of edges.
  */
 class FusedOpDerivativesTest {
     private static final double STEP = 1e-5, RTOL = 1e-7, ATOL = 1e-9;
+
+    /** Species of the 4 atoms of {@link #edges} (3 types). */
+    private static final int[] SPECIES = {2, 0, 2, 1};
 
     /** 4 atoms; pairs 0-1 and 1-2 in both directions, 2→3 without its reverse, and 0-0 across a periodic image. */
     private static EdgeList edges() {
@@ -28,7 +35,7 @@ class FusedOpDerivativesTest {
 
     @Test
     void edgesArePairedWithTheirReverse() {
-        EdgeGraph g = EdgeGraph.of(edges(), 4);
+        Graph g = Graph.of(SPECIES, edges());
         assertEquals(4, g.pairs());
         assertArrayEquals(new int[] {0, 0, 1, 1, 2, 3, 3}, g.pairOf());
         assertArrayEquals(new int[] {0, 2, 4, 5}, g.pairEdge());
@@ -50,33 +57,33 @@ class FusedOpDerivativesTest {
         for (UvuKernels kernels : new UvuKernels[] {new UvuKernels.Plain(), UvuKernels.best()}) {
             int features = kernels instanceof UvuKernels.Plain ? 2 : 9;
             // A middle layer of an l_max=2 model with parity: several input blocks, every harmonic, merged output slots.
-            Hyperparameters hp = new Hyperparameters(2, 2, true, features, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
+            NequipHyperparameters hp = new NequipHyperparameters(2, 2, true, features, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
             NequipLayout layout = NequipLayout.derive(hp);
             NequipLayout.Layer layer = layout.layers().get(1);
             UvuConvolution conv = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7, ir -> true, kernels);
             assertEquals(layer.linear2In(), conv.irrepsOut());
-            EdgeGraph g = EdgeGraph.of(edges(), 4);
+            Graph g = Graph.of(SPECIES, edges());
             Random rng = new Random(5);
             Tensor[] in = {random(rng, 4, layer.input().dim()), random(rng, g.edges(), layout.edgeAttrs().dim()), random(rng, g.pairs(), conv.weightCount())};
             // A graph caches tables of its edge data, so each evaluation (with changed inputs) gets its own, as in the model.
-            checkBothOrders("uvu convolution, " + kernels.getClass().getSimpleName(), x -> conv.apply(x[0], x[1], x[2], EdgeGraph.of(edges(), 4)), in, rng);
+            checkBothOrders("uvu convolution, " + kernels.getClass().getSimpleName(), x -> conv.apply(x[0], x[1], x[2], Graph.of(SPECIES, edges())), in, rng);
         }
     }
 
     @Test
     void vectorAndPlainConvolutionKernelsAgreeInEveryMode() {
         // 45 channels: blocks of four vectors, single vectors and leftovers on any vector width up to 8.
-        Hyperparameters hp = new Hyperparameters(2, 2, true, 45, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
+        NequipHyperparameters hp = new NequipHyperparameters(2, 2, true, 45, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
         NequipLayout layout = NequipLayout.derive(hp);
         NequipLayout.Layer layer = layout.layers().get(1);
         Random rng = new Random(8);
-        EdgeGraph g0 = EdgeGraph.of(edges(), 4);
+        Graph g0 = Graph.of(SPECIES, edges());
         Tensor[] in = {random(rng, 4, layer.input().dim()), random(rng, g0.edges(), layout.edgeAttrs().dim()), random(rng, g0.pairs(), 45 * layer.instructions().size())};
         double[][] results = new double[2][];
         UvuKernels[] kernels = {new UvuKernels.Plain(), UvuKernels.best()};
         for (int k = 0; k < 2; k++) {
             UvuConvolution conv = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7, ir -> true, kernels[k]);
-            Tensor out = conv.apply(in[0], in[1], in[2], EdgeGraph.of(edges(), 4));
+            Tensor out = conv.apply(in[0], in[1], in[2], Graph.of(SPECIES, edges()));
             Tensor[] grads = md.forcefields.autodiff.Autograd.grad(out, in, Tensor.randn(new Random(9), out.shape()), false);
             results[k] = Tensor.concat(java.util.List.of(out.reshape(-1), grads[0].reshape(-1), grads[1].reshape(-1), grads[2].reshape(-1)), 0).data();
         }
@@ -90,7 +97,7 @@ class FusedOpDerivativesTest {
 
     @Test
     void restrictedConvolutionGivesTheSameScalarOutputs() {
-        Hyperparameters hp = new Hyperparameters(2, 2, true, 3, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
+        NequipHyperparameters hp = new NequipHyperparameters(2, 2, true, 3, 2, 3.0, 3, true, 6.0, 1, 4, 3.0, false, "silu", "tanh", "silu", "tanh");
         NequipLayout layout = NequipLayout.derive(hp);
         NequipLayout.Layer layer = layout.layers().get(1);
         UvuConvolution full = new UvuConvolution(layer.input(), layout.edgeAttrs(), layer.tpOut(), layer.instructions(), 0.7, ir -> true, UvuKernels.best());
@@ -98,10 +105,13 @@ class FusedOpDerivativesTest {
                 ir -> ir.equals(md.forcefields.e3nn.Irrep.SCALAR), UvuKernels.best());
         assertTrue(scalars.weightCount() < full.weightCount() && scalars.weightCount() > 0);
         Random rng = new Random(10);
-        EdgeGraph g = EdgeGraph.of(edges(), 4);
+        Graph g = Graph.of(SPECIES, edges());
         Tensor x = Tensor.randn(rng, 4, layer.input().dim()), y = Tensor.randn(rng, g.edges(), layout.edgeAttrs().dim());
         Tensor w = Tensor.randn(rng, g.pairs(), full.weightCount());
-        double[] a = full.apply(x, y, w, g).data(), b = scalars.apply(x, y, scalars.keptWeights(w), EdgeGraph.of(edges(), 4)).data();
+        double[] a = full.apply(x, y, w, g).data(), b = scalars.apply(x, y, scalars.keptWeights(w), Graph.of(SPECIES, edges())).data();
+        // the column selection as an op (what the model applies to the radial-MLP weights) picks the same columns
+        assertArrayEquals(scalars.keptWeights(w).data(), scalars.keptWeights().tape(g, w).data(), 0.0);
+        assertTrue(!scalars.keptWeights().keepsAll() && full.keptWeights().keepsAll());
         Irreps out = full.irrepsOut();
         int dim = out.dim(), checked = 0;
         for (int blk = 0; blk < out.size(); blk++)

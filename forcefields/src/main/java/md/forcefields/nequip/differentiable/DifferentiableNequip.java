@@ -199,11 +199,14 @@ public final class DifferentiableNequip {
         return new DifferentiableNequip(hp, params, bessel, Tensor.vector(c.perSpeciesScales()), Tensor.vector(c.perSpeciesShifts()), c.globalScale());
     }
 
-    /** The current weights as a fast-path model with the given configuration (e.g. after training). */
+    /**
+     * The current weights as a fast-path model with the given configuration (e.g. after training); without
+     * trainable Bessel frequencies the model keeps this model's fixed ones.
+     */
     public NequipModel toModel(NequipConfig config) {
         Map<String, double[]> w = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : parameters.entrySet()) w.put(e.getKey(), e.getValue().data().clone());
-        return new NequipModel(config, w);
+        return new NequipModel(config, w, config.besselTrainable() ? null : besselWeights.data().clone());
     }
 
     /**

@@ -38,7 +38,11 @@ class FastPathAgreementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void sameEnergyAndForcesAsTheFastPath(String name, NequipConfig config) {
-        NequipModel fast = NequipModel.withRandomWeights(config, 42);
+        assertSameFunction(name, NequipModel.withRandomWeights(config, 42));
+    }
+
+    static void assertSameFunction(String name, NequipModel fast) {
+        NequipConfig config = fast.config();
         DifferentiableNequip diff = DifferentiableNequip.fromModel(fast);
         Random rng = new Random(7);
         int n = 10;
@@ -74,6 +78,22 @@ class FastPathAgreementTest {
         NequipModel back = DifferentiableNequip.fromModel(fast).toModel(config);
         for (var e : fast.weights().entrySet())
             assertTrue(java.util.Arrays.equals(e.getValue(), back.weight(e.getKey())), name + ": " + e.getKey());
+    }
+
+    /** BesselBasis_trainable: false with frequencies other than nπ (a buffer): both paths use them, and toModel keeps them. */
+    @org.junit.jupiter.api.Test
+    void fixedBesselFrequenciesAreCarriedBothWays() {
+        NequipConfig c = NequipConfig.simple(SPECIES, 3.5, 1, true, 8, 2, 6, 2, 16, 6.0, new double[] {0.9, 1.1, 1.2}, new double[] {-0.5, -1.5, -1.2}, 0.9);
+        NequipConfig fixed = new NequipConfig(c.atomicNumbers(), c.rMax(), c.numBasis(), false, c.polynomialCutoffP(), c.numLayers(),
+                c.featureIrrepsHidden(), c.irrepsEdgeSh(), c.chemicalEmbeddingIrreps(), c.convToOutputHiddenIrreps(), c.invariantLayers(),
+                c.invariantNeurons(), c.avgNumNeighbors(), false, true, c.scalarsEven(), c.scalarsOdd(), c.gatesEven(), c.gatesOdd(),
+                c.perSpeciesScales(), c.perSpeciesShifts(), c.globalScale(), 0.0, c.energyUnit(), c.lengthUnit());
+        double[] w = {2.9, 6.6, 9.0, 12.8, 15.9, 18.5};
+        NequipModel fast = new NequipModel(fixed, NequipModel.withRandomWeights(fixed, 5).weights(), w);
+        assertSameFunction("fixed-bessel", fast);
+        DifferentiableNequip diff = DifferentiableNequip.fromModel(fast);
+        assertTrue(!diff.parameters().containsKey(DifferentiableNequip.BESSEL), "a fixed buffer is not a trainable parameter");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(w, diff.toModel(fixed).besselWeights(), 0.0);
     }
 
     @org.junit.jupiter.api.Test

@@ -66,10 +66,11 @@ public final class NequipImporter {
         Map<String, Activation> gates = activations(config, "nonlinearity_gates");
 
         String prefix = findPrefix(stateDict);
+        String outer = outerPrefix(prefix);
         double[] scales = buffer(stateDict, prefix + "per_species_rescale.scales", z.length, 1.0);
         double[] shifts = buffer(stateDict, prefix + "per_species_rescale.shifts", z.length, 0.0);
-        double globalScale = buffer(stateDict, "model.scale_by", 1, 1.0)[0];
-        double globalShift = buffer(stateDict, "model.shift_by", 1, 0.0)[0];
+        double globalScale = buffer(stateDict, outer + "scale_by", 1, 1.0)[0];
+        double globalShift = buffer(stateDict, outer + "shift_by", 1, 0.0)[0];
 
         NequipConfig cfg;
         try {
@@ -82,7 +83,7 @@ public final class NequipImporter {
         NequipArchitecture arch = new NequipArchitecture(cfg);
         Map<String, double[]> weights = new LinkedHashMap<>();
         Set<String> used = new HashSet<>(List.of(prefix + "per_species_rescale.scales", prefix + "per_species_rescale.shifts",
-                "model.scale_by", "model.shift_by"));
+                outer + "scale_by", outer + "shift_by"));
         for (var e : arch.weightShapes().entrySet()) {
             String key = prefix + e.getKey();
             NpyArray a = stateDict.get(key);
@@ -119,6 +120,16 @@ public final class NequipImporter {
             throw bad(k, "is not used by a NequIP model of this configuration (unsupported module or option?)");
         }
         return new NequipModel(cfg, weights, fixedBessel);
+    }
+
+    /**
+     * Where nequip 0.6 keeps the global rescaling relative to the network's prefix: {@code model.scale_by}
+     * next to {@code model.model.func.*} (state_dict of the whole model), {@code scale_by} next to
+     * {@code model.func.*} (state_dict of its RescaleOutput).
+     */
+    private static String outerPrefix(String prefix) {
+        String network = "model.func.";
+        return prefix.endsWith(network) ? prefix.substring(0, prefix.length() - network.length()) : "model.";
     }
 
     /** The modules of this architecture whose state_dict entries carry no weight of their own (masks, empty biases). */

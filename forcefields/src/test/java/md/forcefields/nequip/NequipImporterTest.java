@@ -168,4 +168,22 @@ class NequipImporterTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NequipImporter.fromReference(config, sd));
         assertTrue(e.getMessage().startsWith(w3j + ": "), e.getMessage());
     }
+
+    @Test void stateDictOfTheRescaleOutputGivesTheSameModel() throws IOException {
+        // nequip's RescaleOutput saved on its own: 'model.func.*' next to 'scale_by'/'shift_by'
+        Map<String, NpyArray> full = weights(), inner = new LinkedHashMap<>();
+        for (var e : full.entrySet()) {
+            assertTrue(e.getKey().startsWith("model."), e.getKey());
+            inner.put(e.getKey().substring("model.".length()), e.getValue());
+        }
+        NequipModel a = NequipImporter.fromReference(config(false), full), b = NequipImporter.fromReference(config(false), inner);
+        assertEquals(a.config().globalScale(), b.config().globalScale());
+        assertArrayEquals(a.besselWeights(), b.besselWeights(), 0.0);
+        Map<String, NpyArray> frames = Npz.read(NequipReference.aspirin("frames.npz"));
+        int[] types = frames.get("types").asInts();
+        double[] r = frames.get("R").slice(0);
+        double[] eb = energyAndForces(b, r, types);
+        assertEquals(frames.get("E").data()[0], eb[0], 1e-10);
+        assertArrayEquals(energyAndForces(a, r, types), eb, 0.0);
+    }
 }

@@ -36,7 +36,8 @@ public final class ImportCommand implements Command {
                                 avg_num_neighbors as a number, chemical_symbols)
                   WEIGHTS.npz   the model's state_dict saved with numpy (keys as in state_dict)
                   -o FILE       the model file to write (use it as forcefield: {type: nequip, model: FILE})
-                Every tensor is checked against the configuration; see docs/nequip.md.""";
+                Every tensor is checked against the configuration (a state_dict entry that cannot be
+                placed is an error naming its key); see docs/nequip.md.""";
     }
 
     @Override public int run(String[] args) throws Exception {

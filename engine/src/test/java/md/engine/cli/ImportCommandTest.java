@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Assumptions;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import md.core.Cell;
 import md.core.io.NpyArray;
+import md.core.io.NpyWriter;
 import md.core.io.Npz;
 import md.forcefields.Atoms;
 import md.forcefields.ForceField;
@@ -50,6 +52,46 @@ class ImportCommandTest {
                 for (int i = 0; i < f.length; i++) assertEquals(fr[i], f[i], 1e-10, "frame " + k + " force " + i);
             }
         }
+    }
+
+    @Test void importsAModelWhoseBesselFrequenciesAreAFixedBuffer() throws Exception {
+        // The same state_dict with BesselBasis_trainable: false: the frequencies (the fixture's, not nπ) are then a
+        // buffer, and must still be the ones the model file computes with, so nequip's energies come out.
+        Path config = dir.resolve("config.yaml");
+        String yaml = Files.readString(fixture("config.yaml"));
+        assertTrue(yaml.contains("BesselBasis_trainable: true\n"));
+        Files.writeString(config, yaml.replace("BesselBasis_trainable: true\n", "BesselBasis_trainable: false\n"));
+        Path out = dir.resolve("fixed.nqp");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Main.run(new String[] {"import", "nequip", config.toString(), fixture("weights.npz").toString(), "-o", out.toString()},
+                new PrintStream(err));
+        assertEquals(0, rc, err.toString());
+        Map<String, NpyArray> frames = Npz.read(fixture("frames.npz"));
+        int[] z = frames.get("z").asInts();
+        try (ForceField ff = ForceFields.create(new ForceFieldSpec("nequip", Map.of("model", out.toString()), null))) {
+            for (int k : new int[] {0, 5, 9, 11}) {
+                double[] f = new double[3 * z.length];
+                double e = ff.compute(new Atoms(z, frames.get("R").slice(k), Cell.NONE), NeighborList.allPairs(z.length, 5), f, null);
+                assertEquals(frames.get("E").data()[k], e, 1e-10, "frame " + k);
+                double[] fr = frames.get("F").slice(k);
+                for (int i = 0; i < f.length; i++) assertEquals(fr[i], f[i], 1e-10, "frame " + k + " force " + i);
+            }
+        }
+    }
+
+    @Test void aTensorTheModelDoesNotUseIsNamed() throws Exception {
+        Map<String, NpyArray> sd = new LinkedHashMap<>(Npz.read(fixture("weights.npz")));
+        String key = "model.model.func.layer0_convnet.extra_norm.weight";
+        sd.put(key, new NpyArray(key, "<f8", new int[] {16}, new double[16], null));
+        Path weights = dir.resolve("extra.npz");
+        NpyWriter.writeNpz(weights, sd);
+        Path out = dir.resolve("extra.nqp");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Main.run(new String[] {"import", "nequip", fixture("config.yaml").toString(), weights.toString(), "-o", out.toString()},
+                new PrintStream(err));
+        assertEquals(2, rc);
+        assertTrue(err.toString().contains(key + ": is not used"), err.toString());
+        assertFalse(Files.exists(out), "no model file is written");
     }
 
     @Test void userMistakesGiveOneLineErrors() throws Exception {

@@ -69,6 +69,6 @@ public final class NequipConversion {
             if (k.equals(Nequip.SCALES) || k.equals(Nequip.SHIFTS) || (k.equals(Nequip.BESSEL) && !hp.besselTrainable())) continue;
             w.put(k, e.getValue().clone());
         }
-        return new NequipModel(config, w);
+        return hp.besselTrainable() ? new NequipModel(config, w) : new NequipModel(config, w, learned.parameter(Nequip.BESSEL));
     }
 }

@@ -1,9 +1,10 @@
 package md.forcefields.nequip;
 
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import md.core.Elements;
 import md.core.io.NpyArray;
@@ -17,10 +18,12 @@ import md.forcefields.e3nn.Wigner3j;
  * (keys like {@code model.model.func.layer0_convnet.conv.linear_1.weight}).
  *
  * <p>Hyperparameters come from the configuration (nequip's defaults where a key is absent); the
- * per-species scales/shifts and the global scale come from the state_dict buffers, which are what
- * the reference model actually uses. Every non-empty tensor must be used: a missing, misshaped or
- * unused tensor is an error naming the key. Errors are {@link IllegalArgumentException}s whose
- * message starts with the offending key.
+ * per-species scales/shifts, the global scale and (with {@code BesselBasis_trainable: false}) the fixed
+ * Bessel frequencies come from the state_dict buffers, which are what the reference model actually uses.
+ * Every entry must be placed: a missing or misshaped tensor, or an entry that is neither a weight or
+ * buffer the model uses nor a number-free entry of one of its modules (output masks, empty biases,
+ * e3nn's Wigner 3j constants, which are checked), is an error naming the key. Errors are
+ * {@link IllegalArgumentException}s whose message starts with the offending key.
  */
 public final class NequipImporter {
     private NequipImporter() {}
@@ -63,10 +66,11 @@ public final class NequipImporter {
         Map<String, Activation> gates = activations(config, "nonlinearity_gates");
 
         String prefix = findPrefix(stateDict);
+        String outer = outerPrefix(prefix);
         double[] scales = buffer(stateDict, prefix + "per_species_rescale.scales", z.length, 1.0);
         double[] shifts = buffer(stateDict, prefix + "per_species_rescale.shifts", z.length, 0.0);
-        double globalScale = buffer(stateDict, "model.scale_by", 1, 1.0)[0];
-        double globalShift = buffer(stateDict, "model.shift_by", 1, 0.0)[0];
+        double globalScale = buffer(stateDict, outer + "scale_by", 1, 1.0)[0];
+        double globalShift = buffer(stateDict, outer + "shift_by", 1, 0.0)[0];
 
         NequipConfig cfg;
         try {
@@ -78,8 +82,8 @@ public final class NequipImporter {
         }
         NequipArchitecture arch = new NequipArchitecture(cfg);
         Map<String, double[]> weights = new LinkedHashMap<>();
-        List<String> used = new ArrayList<>(List.of(prefix + "per_species_rescale.scales", prefix + "per_species_rescale.shifts",
-                "model.scale_by", "model.shift_by"));
+        Set<String> used = new HashSet<>(List.of(prefix + "per_species_rescale.scales", prefix + "per_species_rescale.shifts",
+                outer + "scale_by", outer + "shift_by"));
         for (var e : arch.weightShapes().entrySet()) {
             String key = prefix + e.getKey();
             NpyArray a = stateDict.get(key);
@@ -89,22 +93,69 @@ public final class NequipImporter {
             weights.put(e.getKey(), a.data());
             used.add(key);
         }
+        double[] fixedBessel = null;
+        if (!besselTrainable) {
+            // BesselBasis_trainable: false makes the frequencies a registered buffer: still in the state_dict, and
+            // those values (nπ at initialisation, but whatever was saved) are what the model computes with.
+            String key = prefix + NequipArchitecture.BESSEL;
+            NpyArray b = stateDict.get(key);
+            if (b == null)
+                throw bad(key, "missing from the weights file (with BesselBasis_trainable: false the Bessel frequencies are a buffer of the"
+                        + " state_dict, shape (" + numBasis + "))");
+            if (!java.util.Arrays.equals(b.shape(), new int[] {numBasis}))
+                throw bad(key, "has shape " + shape(b.shape()) + ", the configuration needs (" + numBasis + ")");
+            for (double w : b.data()) if (!Double.isFinite(w)) throw bad(key, "contains " + w);
+            fixedBessel = b.data().clone();
+            used.add(key);
+        }
+        Set<String> modules = modulesWithoutWeights(cfg);
         for (var e : stateDict.entrySet()) {
             String k = e.getKey();
-            if (used.contains(k) || e.getValue().size() == 0 || k.endsWith(".output_mask")) continue;
-            int w = k.indexOf("._w3j_");
-            if (w >= 0) { checkWigner(k, k.substring(w + 6), e.getValue()); continue; }
+            if (used.contains(k)) continue;
+            if (k.startsWith(prefix) && carriesNoWeight(k.substring(prefix.length()), e.getValue(), modules)) {
+                int w = k.indexOf("._w3j_");
+                if (w >= 0) checkWigner(k, k.substring(w + 6), e.getValue());
+                continue;
+            }
             throw bad(k, "is not used by a NequIP model of this configuration (unsupported module or option?)");
         }
-        if (!besselTrainable) {
-            NpyArray b = stateDict.get(prefix + NequipArchitecture.BESSEL);
-            if (b != null && b.size() > 0) {
-                for (int i = 0; i < b.data().length; i++)
-                    if (Math.abs(b.data()[i] - (i + 1) * Math.PI) > 1e-12)
-                        throw bad(prefix + NequipArchitecture.BESSEL, "is a fixed buffer but differs from nπ");
-            }
+        return new NequipModel(cfg, weights, fixedBessel);
+    }
+
+    /**
+     * Where nequip 0.6 keeps the global rescaling relative to the network's prefix: {@code model.scale_by}
+     * next to {@code model.model.func.*} (state_dict of the whole model), {@code scale_by} next to
+     * {@code model.func.*} (state_dict of its RescaleOutput).
+     */
+    private static String outerPrefix(String prefix) {
+        String network = "model.func.";
+        return prefix.endsWith(network) ? prefix.substring(0, prefix.length() - network.length()) : "model.";
+    }
+
+    /** The modules of this architecture whose state_dict entries carry no weight of their own (masks, empty biases). */
+    private static Set<String> modulesWithoutWeights(NequipConfig cfg) {
+        Set<String> m = new HashSet<>(List.of("chemical_embedding.linear", "conv_to_output_hidden.linear", "output_hidden_to_scalar.linear"));
+        for (int k = 0; k < cfg.numLayers(); k++) {
+            String layer = "layer" + k + "_convnet.";
+            m.add(layer + "equivariant_nonlin.mul");
+            for (String conv : cfg.useSc() ? List.of("linear_1", "tp", "linear_2", "sc") : List.of("linear_1", "tp", "linear_2"))
+                m.add(layer + "conv." + conv);
         }
-        return new NequipModel(cfg, weights);
+        return m;
+    }
+
+    /**
+     * True for an entry (key without the network prefix) of a module of this architecture that holds no
+     * number the model needs: an {@code output_mask}, an empty tensor (bias, weight of a TP whose weights come
+     * from the radial MLP), or e3nn's baked Wigner 3j constants ({@code …._compiled_main_*._w3j_l1_l2_l3},
+     * checked by the caller). Anything else the importer did not place is an error.
+     */
+    private static boolean carriesNoWeight(String rest, NpyArray a, Set<String> modules) {
+        int compiled = rest.indexOf("._compiled_main_");
+        if (compiled >= 0) return rest.contains("._w3j_") && modules.contains(rest.substring(0, compiled));
+        int dot = rest.lastIndexOf('.');
+        if (dot < 0 || !modules.contains(rest.substring(0, dot))) return false;
+        return rest.endsWith(".output_mask") || a.size() == 0;
     }
 
     private static void checkBuilders(Map<String, Object> config) {
@@ -149,7 +200,13 @@ public final class NequipImporter {
 
     private static void checkWigner(String key, String ls, NpyArray a) {
         String[] p = ls.split("_");
-        double[] ours = Wigner3j.get(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+        double[] ours;
+        try {
+            if (p.length != 3) throw new NumberFormatException();
+            ours = Wigner3j.get(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+        } catch (IllegalArgumentException e) {
+            throw bad(key, "is not a Wigner 3j buffer _w3j_L1_L2_L3 this importer understands");
+        }
         if (ours.length != a.data().length) throw bad(key, "has an unexpected shape " + shape(a.shape()));
         for (int i = 0; i < ours.length; i++)
             if (Math.abs(ours[i] - a.data()[i]) > 1e-12)

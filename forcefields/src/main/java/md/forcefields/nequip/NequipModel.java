@@ -9,15 +9,44 @@ import java.util.Random;
  * A NequIP model: configuration, the {@link NequipArchitecture} it defines, and the weights by name
  * (checked against {@link NequipArchitecture#weightShapes()}). Immutable and shareable between
  * threads; evaluation state lives in {@link NequipEvaluator}.
+ *
+ * <p>The Bessel frequencies are a weight ({@link NequipArchitecture#BESSEL}) when the configuration
+ * has {@code besselTrainable}; otherwise they are a fixed buffer held next to the weights (nequip's
+ * {@code BesselBasis_trainable: false}: initialised to nπ, but whatever values the state_dict holds
+ * are what the model computes with).
  */
 public final class NequipModel {
     private final NequipConfig config;
     private final NequipArchitecture architecture;
     private final Map<String, double[]> weights;
+    private final double[] fixedBessel;
 
-    /** Fails with a message naming the weight when one is missing, has the wrong size, or is unknown. */
-    public NequipModel(NequipConfig config, Map<String, double[]> weights) {
+    /**
+     * Fails with a message naming the weight when one is missing, has the wrong size, or is unknown.
+     * Without trainable Bessel frequencies they are nπ.
+     */
+    public NequipModel(NequipConfig config, Map<String, double[]> weights) { this(config, weights, null); }
+
+    /**
+     * As {@link #NequipModel(NequipConfig, Map)}, with the fixed Bessel frequencies of a model whose
+     * configuration does not train them ({@code null}: nπ). They must be null for a model with trainable
+     * frequencies (those are the weight {@link NequipArchitecture#BESSEL}).
+     */
+    public NequipModel(NequipConfig config, Map<String, double[]> weights, double[] fixedBesselWeights) {
         this.config = config;
+        if (fixedBesselWeights != null) {
+            if (config.besselTrainable())
+                throw new IllegalArgumentException("fixed Bessel frequencies given for a model whose frequencies are the trainable weight '"
+                        + NequipArchitecture.BESSEL + "'");
+            if (fixedBesselWeights.length != config.numBasis())
+                throw new IllegalArgumentException("fixed Bessel frequencies '" + NequipArchitecture.BESSEL + "' have " + fixedBesselWeights.length
+                        + " numbers, num_basis is " + config.numBasis());
+            for (double w : fixedBesselWeights)
+                if (!Double.isFinite(w)) throw new IllegalArgumentException("fixed Bessel frequencies '" + NequipArchitecture.BESSEL + "' contain " + w);
+            this.fixedBessel = fixedBesselWeights.clone();
+        } else {
+            this.fixedBessel = config.besselTrainable() ? null : defaultBesselWeights(config.numBasis());
+        }
         this.architecture = new NequipArchitecture(config);
         Map<String, double[]> out = new LinkedHashMap<>();
         for (var e : architecture.weightShapes().entrySet()) {
@@ -42,7 +71,7 @@ public final class NequipModel {
         Map<String, double[]> w = new LinkedHashMap<>();
         for (var e : new NequipArchitecture(config).weightShapes().entrySet()) {
             double[] a = new double[size(e.getValue())];
-            if (e.getKey().equals(NequipArchitecture.BESSEL)) for (int i = 0; i < a.length; i++) a[i] = (i + 1) * Math.PI;
+            if (e.getKey().equals(NequipArchitecture.BESSEL)) a = defaultBesselWeights(a.length);
             else for (int i = 0; i < a.length; i++) a[i] = rnd.nextGaussian();
             w.put(e.getKey(), a);
         }
@@ -61,15 +90,22 @@ public final class NequipModel {
     public Map<String, double[]> weights() { return weights; }
     public double[] weight(String name) { return weights.get(name); }
 
-    /** Bessel frequencies w_n: the weight when trainable, else nπ. */
+    /**
+     * Bessel frequencies w_n the model computes with (a copy): the weight when trainable, else the fixed
+     * buffer (nπ unless the model was given other values).
+     */
     public double[] besselWeights() {
-        if (config.besselTrainable()) return weights.get(NequipArchitecture.BESSEL);
-        double[] w = new double[config.numBasis()];
-        for (int i = 0; i < w.length; i++) w[i] = (i + 1) * Math.PI;
+        return (config.besselTrainable() ? weights.get(NequipArchitecture.BESSEL) : fixedBessel).clone();
+    }
+
+    /** nequip's initial Bessel frequencies w_n = nπ, n = 1 … numBasis. */
+    public static double[] defaultBesselWeights(int numBasis) {
+        double[] w = new double[numBasis];
+        for (int i = 0; i < numBasis; i++) w[i] = (i + 1) * Math.PI;
         return w;
     }
 
-    /** Number of trainable parameters (as nequip counts them). */
+    /** Number of trainable parameters (as nequip counts them; the fixed Bessel buffer is not one). */
     public long parameterCount() {
         long n = 0;
         for (double[] w : weights.values()) n += w.length;

@@ -28,9 +28,11 @@ import md.forcefields.e3nn.Irreps;
 /**
  * The model file ({@code .nqp}): a zip archive holding {@code model.json} (format name and version,
  * hyperparameters, statistics, units, provenance) and one float64 {@code .npy} per weight under
- * {@code weights/NAME.npy} (NAME as in {@link NequipArchitecture#weightShapes()}). Described in
- * docs/nequip.md. Reading checks the format name and version and reports any inconsistency as an
- * {@link IOException} naming the file.
+ * {@code weights/NAME.npy} (NAME as in {@link NequipArchitecture#weightShapes()}). A model whose Bessel
+ * frequencies are not trainable stores them as the buffer {@code weights/radial_basis.basis.bessel_weights.npy}
+ * (listed under {@code buffers} in model.json; files without it mean nπ). Described in docs/nequip.md.
+ * Reading checks the format name and version and reports any inconsistency as an {@link IOException}
+ * naming the file.
  */
 public final class NequipModelFile {
     private NequipModelFile() {}
@@ -79,6 +81,9 @@ public final class NequipModelFile {
         m.put("parameters", model.parameterCount());
         Map<String, int[]> shapes = model.architecture().weightShapes();
         m.put("weights", new ArrayList<>(shapes.keySet()));
+        Map<String, double[]> buffers = new LinkedHashMap<>();
+        if (!c.besselTrainable()) buffers.put(NequipArchitecture.BESSEL, model.besselWeights());
+        if (!buffers.isEmpty()) m.put("buffers", new ArrayList<>(buffers.keySet()));
 
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
@@ -88,6 +93,11 @@ public final class NequipModelFile {
             for (var e : shapes.entrySet()) {
                 zip.putNextEntry(new ZipEntry(WEIGHTS_DIR + e.getKey() + ".npy"));
                 zip.write(NpyWriter.npyBytes(new NpyArray(e.getKey(), "<f8", e.getValue(), model.weight(e.getKey()), null)));
+                zip.closeEntry();
+            }
+            for (var e : buffers.entrySet()) {
+                zip.putNextEntry(new ZipEntry(WEIGHTS_DIR + e.getKey() + ".npy"));
+                zip.write(NpyWriter.npyBytes(new NpyArray(e.getKey(), "<f8", new int[] {e.getValue().length}, e.getValue(), null)));
                 zip.closeEntry();
             }
         }
@@ -129,7 +139,10 @@ public final class NequipModelFile {
             throw new IOException(file + ": not a NequIP model file (not a zip archive: " + z.getMessage() + ")", z);
         }
         try {
-            return new NequipModel(config(meta), weights);
+            NequipConfig config = config(meta);
+            // Fixed (non-trainable) Bessel frequencies are a buffer stored next to the weights; absent: nπ.
+            double[] fixedBessel = config.besselTrainable() ? null : weights.remove(NequipArchitecture.BESSEL);
+            return new NequipModel(config, weights, fixedBessel);
         } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
             throw new IOException(file + ": inconsistent model file: " + e.getMessage(), e);
         }

@@ -61,6 +61,53 @@ class NequipModelFileTest {
         return NequipModel.withRandomWeights(noShift, 7);
     }
 
+    @Test void fixedBesselFrequenciesAreStoredAndUsed() throws IOException {
+        NequipConfig c = NequipSymmetryTest.explicit(); // BesselBasis_trainable: false, 5 basis functions
+        assertFalse(c.besselTrainable());
+        NequipModel nPi = NequipModel.withRandomWeights(c, 11);
+        assertArrayEquals(new double[] {Math.PI, 2 * Math.PI, 3 * Math.PI, 4 * Math.PI, 5 * Math.PI}, nPi.besselWeights(), 0.0);
+        double[] w = {3.0, 6.5, 9.1, 12.9, 15.2};
+        NequipModel m = new NequipModel(c, nPi.weights(), w);
+        assertArrayEquals(w, m.besselWeights(), 0.0);
+        assertEquals(nPi.parameterCount(), m.parameterCount(), "a buffer is not a parameter");
+
+        Path f = dir.resolve("fixed.nqp");
+        NequipModelFile.write(f, m, "test");
+        NequipModel back = NequipModelFile.read(f);
+        assertFalse(back.config().besselTrainable());
+        assertArrayEquals(w, back.besselWeights(), 0.0);
+        assertEquals(m.weights().keySet(), back.weights().keySet());
+        double[] x = {0, 0, 0, 1.0, 0.2, 0, -0.3, 0.9, 0.1, 0.5, -0.8, 0.4};
+        int[] t = {1, 0, 3, 2};
+        double eM = energy(m, x, t), eBack = energy(back, x, t), eNPi = energy(nPi, x, t);
+        assertEquals(eM, eBack, 0.0);
+        assertTrue(Math.abs(eM - eNPi) > 1e-6, "the frequencies should change the energy: " + eM + " vs " + eNPi);
+
+        // a file written before fixed frequencies were stored has no such entry: nπ
+        Path old = dir.resolve("old.nqp");
+        try (var in = new java.util.zip.ZipFile(f.toFile()); OutputStream os = Files.newOutputStream(old); ZipOutputStream z = new ZipOutputStream(os)) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                if (e.getName().equals("weights/" + NequipArchitecture.BESSEL + ".npy")) continue;
+                z.putNextEntry(new ZipEntry(e.getName()));
+                z.write(in.getInputStream(e).readAllBytes());
+            }
+        }
+        assertEquals(eNPi, energy(NequipModelFile.read(old), x, t), 0.0);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NequipModel(c, nPi.weights(), new double[4]));
+        assertTrue(e.getMessage().contains(NequipArchitecture.BESSEL), e.getMessage());
+        NequipModel trainable = small();
+        e = assertThrows(IllegalArgumentException.class, () -> new NequipModel(trainable.config(), trainable.weights(), new double[4]));
+        assertTrue(e.getMessage().contains("trainable"), e.getMessage());
+    }
+
+    static double energy(NequipModel m, double[] x, int[] t) {
+        NequipEvaluator ev = new NequipEvaluator(m);
+        double e = ev.compute(x, t, NeighborList.allPairs(t.length, 3), new double[x.length], null, null);
+        ev.close();
+        return e;
+    }
+
     @Test void providerLoadsTheFileAndComputes() throws IOException {
         // the provider runs .nqp files through the learned-model layer, which has no global energy shift: such a
         // file is rejected with the reason, one without it loads and computes

@@ -44,7 +44,11 @@ class NequipFastPathAgreementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void sameEnergyAndForcesAsTheFastPath(String name, NequipConfig config) {
-        NequipModel fast = NequipModel.withRandomWeights(config, 42);
+        assertSameFunction(name, NequipModel.withRandomWeights(config, 42));
+    }
+
+    static void assertSameFunction(String name, NequipModel fast) {
+        NequipConfig config = fast.config();
         TapeExecutor diff = new TapeExecutor(NequipConversion.toLearned(fast));
         Random rng = new Random(7);
         int n = 10;
@@ -90,6 +94,23 @@ class NequipFastPathAgreementTest {
         assertEquals(config.globalScale(), back.config().globalScale(), 0.0, name);
         assertTrue(java.util.Arrays.equals(config.perSpeciesScales(), back.config().perSpeciesScales()), name + ": scales");
         assertTrue(java.util.Arrays.equals(config.perSpeciesShifts(), back.config().perSpeciesShifts()), name + ": shifts");
+    }
+
+    /** BesselBasis_trainable: false with frequencies other than nπ (a buffer): both paths use them, and toModel keeps them. */
+    @org.junit.jupiter.api.Test
+    void fixedBesselFrequenciesAreCarriedBothWays() {
+        NequipConfig c = NequipConfig.simple(SPECIES, 3.5, 1, true, 8, 2, 6, 2, 16, 6.0, new double[] {0.9, 1.1, 1.2}, new double[] {-0.5, -1.5, -1.2}, 0.9);
+        NequipConfig fixed = new NequipConfig(c.atomicNumbers(), c.rMax(), c.numBasis(), false, c.polynomialCutoffP(), c.numLayers(),
+                c.featureIrrepsHidden(), c.irrepsEdgeSh(), c.chemicalEmbeddingIrreps(), c.convToOutputHiddenIrreps(), c.invariantLayers(),
+                c.invariantNeurons(), c.avgNumNeighbors(), false, true, c.scalarsEven(), c.scalarsOdd(), c.gatesEven(), c.gatesOdd(),
+                c.perSpeciesScales(), c.perSpeciesShifts(), c.globalScale(), 0.0, c.energyUnit(), c.lengthUnit());
+        double[] w = {2.9, 6.6, 9.0, 12.8, 15.9, 18.5};
+        NequipModel fast = new NequipModel(fixed, NequipModel.withRandomWeights(fixed, 5).weights(), w);
+        assertSameFunction("fixed-bessel", fast);
+        LearnedModel learned = NequipConversion.toLearned(fast);
+        assertTrue(!learned.architecture().parameters().get(Nequip.BESSEL).trainable(), "a fixed buffer is not a trainable parameter");
+        assertTrue(!new TapeExecutor(learned).trainableParameters().containsKey(Nequip.BESSEL), "the tape does not train a buffer");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(w, NequipConversion.toNequipModel(learned).besselWeights(), 0.0);
     }
 
     @org.junit.jupiter.api.Test

@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-import md.forcefields.ml.EquivariantModel;
-import md.forcefields.ml.ModelFamily;
-import md.forcefields.ml.Ops;
+import md.forcefields.ml.model.EquivariantModel;
+import md.forcefields.ml.model.ModelFamily;
+import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.SpecReader;
 import md.forcefields.ml.ops.Elementwise.Activation;
 

@@ -12,8 +12,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import md.forcefields.ml.LearnedModel;
-import md.forcefields.ml.ModelFile;
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.model.ModelFile;
 import md.forcefields.training.Adam;
 import md.forcefields.training.LossWeights;
 import md.forcefields.training.ModelEvaluation;

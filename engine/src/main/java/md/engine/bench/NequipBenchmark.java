@@ -13,7 +13,7 @@ import md.forcefields.e3nn.DenseKernels;
 import md.forcefields.nequip.NequipConfig;
 import md.forcefields.Atoms;
 import md.forcefields.ForceField;
-import md.forcefields.ml.LearnedForceField;
+import md.forcefields.ml.potential.LearnedForceField;
 import md.forcefields.nequip.NequipConversion;
 import md.forcefields.nequip.NequipForceField;
 import md.forcefields.nequip.NequipModel;

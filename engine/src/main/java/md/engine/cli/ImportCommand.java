@@ -16,8 +16,8 @@ import md.core.io.NpyArray;
 import md.core.io.Npz;
 import md.forcefields.nequip.NequipImporter;
 import md.forcefields.nequip.NequipModel;
-import md.forcefields.ml.LearnedModel;
-import md.forcefields.ml.ModelFile;
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.model.ModelFile;
 import md.forcefields.nequip.NequipConversion;
 
 /** {@code md import nequip config.yaml weights.npz -o model.nqp}: converts a reference NequIP model. */

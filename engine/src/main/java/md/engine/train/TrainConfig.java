@@ -3,9 +3,9 @@ package md.engine.train;
 import java.nio.file.Path;
 import java.util.List;
 
-import md.forcefields.ml.LearnedModel;
-import md.forcefields.ml.models.Nequip;
-import md.forcefields.ml.models.NequipHyperparameters;
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.families.Nequip;
+import md.forcefields.ml.families.NequipHyperparameters;
 import md.forcefields.training.Objective;
 import md.forcefields.training.Trainer;
 

@@ -13,8 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import md.engine.cli.UserError;
-import md.forcefields.ml.LearnedModel;
-import md.forcefields.ml.ModelFile;
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.model.ModelFile;
 import md.forcefields.training.ErrorMetrics;
 import md.forcefields.training.ModelEvaluation;
 import md.forcefields.training.Trainer;

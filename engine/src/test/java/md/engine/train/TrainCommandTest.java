@@ -63,7 +63,7 @@ class TrainCommandTest {
         TrainConfig cfg = TrainConfigLoader.load(dir.resolve("train.yaml"));
         TrainingData split = TrainingData.load(cfg.data());
         try (ForceField ff = ForceFields.create(new ForceFieldSpec("nequip", Map.of("model", out.resolve("model.nqp").toString()), null))) {
-            List<ModelEvaluation.Prediction> p = ModelEvaluation.predict(md.forcefields.ml.ModelFile.read(out.resolve("model.nqp")), split.test());
+            List<ModelEvaluation.Prediction> p = ModelEvaluation.predict(md.forcefields.ml.model.ModelFile.read(out.resolve("model.nqp")), split.test());
             for (int k = 0; k < split.test().size(); k++) {
                 TrainingFrame f = split.test().get(k);
                 double[] forces = new double[3 * f.size()];

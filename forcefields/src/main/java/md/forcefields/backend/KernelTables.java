@@ -5,7 +5,6 @@ import java.util.List;
 
 import md.forcefields.e3nn.Activation;
 import md.forcefields.e3nn.Gate;
-import md.forcefields.e3nn.Irrep;
 import md.forcefields.e3nn.Irreps;
 import md.forcefields.e3nn.TensorProductUvu;
 import md.forcefields.e3nn.Wigner3j;

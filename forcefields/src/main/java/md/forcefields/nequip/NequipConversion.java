@@ -3,9 +3,9 @@ package md.forcefields.nequip;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import md.forcefields.ml.LearnedModel;
-import md.forcefields.ml.models.Nequip;
-import md.forcefields.ml.models.NequipHyperparameters;
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.families.Nequip;
+import md.forcefields.ml.families.NequipHyperparameters;
 
 /**
  * An imported NequIP model ({@link NequipModel}, nequip's configuration and state_dict names) as a
@@ -56,7 +56,7 @@ public final class NequipConversion {
         StringBuilder hidden = new StringBuilder();
         for (int p : hp.parity() ? new int[] {1, -1} : new int[] {1})
             for (int l = 0; l <= hp.lMax(); l++) hidden.append(hidden.isEmpty() ? "" : "+").append(hp.numFeatures()).append('x').append(l).append(p == 1 ? 'e' : 'o');
-        md.forcefields.ml.models.NequipLayout layout = md.forcefields.ml.models.NequipLayout.derive(hp);
+        md.forcefields.ml.families.NequipLayout layout = md.forcefields.ml.families.NequipLayout.derive(hp);
         NequipConfig config = new NequipConfig(n.atomicNumbers(), hp.rMax(), hp.numBasis(), hp.besselTrainable(), hp.cutoffP(), hp.numLayers(),
                 md.forcefields.e3nn.Irreps.parse(hidden.toString()), layout.edgeAttrs(), layout.embedding(), layout.readoutHidden(), hp.invariantLayers(),
                 hp.invariantNeurons(), hp.avgNumNeighbors(), hp.resnet(), true, md.forcefields.e3nn.Activation.byKey(hp.scalarEven()),

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
-import md.forcefields.ml.EquivariantModel;
-import md.forcefields.ml.LearnedModel;
-import md.forcefields.ml.ModelFamily;
-import md.forcefields.ml.models.Nequip;
+import md.forcefields.ml.model.EquivariantModel;
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.model.ModelFamily;
+import md.forcefields.ml.families.Nequip;
 
 /** Registers the {@link Nequip} family, and reads the older {@code .nqp} files ({@link NequipModelFile}) as models of it. */
 public final class NequipFamily implements ModelFamily {

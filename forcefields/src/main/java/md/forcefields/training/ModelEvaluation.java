@@ -6,7 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 import md.forcefields.NeighborList;
-import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.executors.PlanExecutor;
 
 /**

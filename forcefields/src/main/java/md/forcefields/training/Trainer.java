@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.ml.EdgeList;
 import md.forcefields.ml.Graph;
-import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.executors.TapeExecutor;
 
 /**

@@ -19,10 +19,10 @@ import md.forcefields.NeighborList;
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.ml.EdgeList;
 import md.forcefields.ml.Graph;
-import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.executors.TapeExecutor;
-import md.forcefields.ml.models.Nequip;
-import md.forcefields.ml.models.NequipHyperparameters;
+import md.forcefields.ml.families.Nequip;
+import md.forcefields.ml.families.NequipHyperparameters;
 
 /**
  * {@link NequipImporter} on variants of the aspirin-l2 reference state_dict (nequip 0.6.2): Bessel

@@ -31,7 +31,7 @@ import md.forcefields.backend.Backends;
 import md.forcefields.backend.BatchedNequipForceFields;
 import md.forcefields.backend.KernelBackend;
 import md.forcefields.nequip.NequipModel;
-import md.forcefields.ml.ModelFile;
+import md.forcefields.ml.model.ModelFile;
 import md.forcefields.nequip.NequipConversion;
 
 /**
@@ -97,14 +97,14 @@ public final class StabilityBenchmarkRunner {
         if ("java".equals(nequip.device())) {
             // On the host every run has its own MD plan of the model layer: the runs are evaluated side by side,
             // each on its own thread, with exactly the code of a run one by one.
-            md.forcefields.ml.LearnedModel learned;
+            md.forcefields.ml.model.LearnedModel learned;
             try {
                 learned = ModelFile.read(nequip.model());
             } catch (IOException e) {
                 throw new UserError("--batched: cannot read the model " + nequip.model() + ": " + e.getMessage());
             }
             List<ForceField> replicas = new ArrayList<>();
-            for (int k = 0; k < o.runs(); k++) replicas.add(new md.forcefields.ml.LearnedForceField(learned));
+            for (int k = 0; k < o.runs(); k++) replicas.add(new md.forcefields.ml.potential.LearnedForceField(learned));
             out.println("md bench stability: --batched on java: " + o.runs() + " runs side by side, one MD plan each");
             return runAll(o, potential, reference, out, o.runs(), replicas::get);
         }

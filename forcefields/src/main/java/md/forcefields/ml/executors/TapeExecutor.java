@@ -6,11 +6,11 @@ import java.util.Map;
 
 import md.forcefields.autodiff.Autograd;
 import md.forcefields.autodiff.Tensor;
-import md.forcefields.ml.EquivariantModel;
+import md.forcefields.ml.model.EquivariantModel;
 import md.forcefields.ml.Graph;
-import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.Op;
-import md.forcefields.ml.Ops;
+import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.Shape;
 
 /**

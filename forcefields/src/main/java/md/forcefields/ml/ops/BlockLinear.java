@@ -9,7 +9,7 @@ import md.forcefields.e3nn.DenseKernels;
 import md.forcefields.e3nn.Irreps;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.Op;
-import md.forcefields.ml.Ops;
+import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.Shape;
 import md.forcefields.ml.Workspace;
 
@@ -21,7 +21,7 @@ import md.forcefields.ml.Workspace;
  * <p>One path for every (input block i, output block j) of the same irrep, ordered i then j; path
  * weights (mul_i, species, mul_j) row-major, concatenated; each output block scaled by 1/√fan_j,
  * fan_j = Σ_paths mul_i·species. Features are laid out component-major inside a block (see
- * {@link md.forcefields.ml.models.Nequip}): out[n, c, v] = Σ_paths s_j Σ_u x[n, c, u]·W[u, t_n, v] with t_n the
+ * the NequIP family): out[n, c, v] = Σ_paths s_j Σ_u x[n, c, u]·W[u, t_n, v] with t_n the
  * species of row n. The map is bilinear in (x, W): F(x, W, o) = ⟨out(x, W), o⟩ is one trilinear form,
  * and the op computes its gradient with respect to one argument from the other two. The backward of
  * each mode is another mode of the same op, so derivatives of any order stay fused.

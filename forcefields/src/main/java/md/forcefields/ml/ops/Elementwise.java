@@ -6,7 +6,7 @@ import md.forcefields.autodiff.Tensor;
 import md.forcefields.e3nn.DenseKernels;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.Op;
-import md.forcefields.ml.Ops;
+import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.Shape;
 import md.forcefields.ml.Workspace;
 

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.Op;
-import md.forcefields.ml.Ops;
+import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.Shape;
 import md.forcefields.ml.Workspace;
 

@@ -3,7 +3,7 @@ package md.forcefields.ml.ops;
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.Op;
-import md.forcefields.ml.Ops;
+import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.Shape;
 import md.forcefields.ml.Workspace;
 

@@ -8,7 +8,7 @@ import md.forcefields.e3nn.SphericalHarmonics;
 import md.forcefields.e3nn.Wigner3j;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.Op;
-import md.forcefields.ml.Ops;
+import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.Shape;
 import md.forcefields.ml.Workspace;
 

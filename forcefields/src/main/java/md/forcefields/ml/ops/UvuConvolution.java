@@ -9,7 +9,7 @@ import java.util.function.Predicate;
 
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.ml.Graph;
-import md.forcefields.ml.Ops;
+import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.Op;
 import md.forcefields.ml.Shape;
 import md.forcefields.ml.Workspace;
@@ -23,7 +23,7 @@ import md.forcefields.e3nn.Irreps;
  * input block i (mul U) and harmonic block j to output slot s:
  * out[ctr(e), s, c, u] += norm·α_n · W[pair(e), off_n + u] · Σ_ab C^{l_i,l_j,l_s}[a,b,c] X[nbr(e), i, a, u] Y[e, j, b].
  *
- * <p>Features are component-major inside a block (index offset + c·mul + u, see {@link md.forcefields.ml.models.Nequip});
+ * <p>Features are component-major inside a block (index offset + c·mul + u, see the NequIP family);
  * the output slots (sorted, e3nn order) are written into the merged blocks of their simplification, each
  * at its channel offset. Path weights keep creation order (e3nn's layout).
  *

@@ -11,11 +11,11 @@ import java.util.Random;
 
 import md.forcefields.NeighborList;
 import md.forcefields.e3nn.DenseKernels;
-import md.forcefields.ml.EquivariantModel;
+import md.forcefields.ml.model.EquivariantModel;
 import md.forcefields.ml.Graph;
-import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.Op;
-import md.forcefields.ml.Ops;
+import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.Shape;
 import md.forcefields.ml.Workspace;
 import md.forcefields.nequip.NequipConfig;

@@ -11,8 +11,8 @@ import md.forcefields.autodiff.Tensor;
 import md.forcefields.e3nn.Irreps;
 import md.forcefields.ml.EdgeList;
 import md.forcefields.ml.Graph;
-import md.forcefields.ml.models.NequipHyperparameters;
-import md.forcefields.ml.models.NequipLayout;
+import md.forcefields.ml.families.NequipHyperparameters;
+import md.forcefields.ml.families.NequipLayout;
 
 import org.junit.jupiter.api.Test;
 

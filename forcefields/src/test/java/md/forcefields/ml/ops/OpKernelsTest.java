@@ -20,8 +20,8 @@ import md.forcefields.ml.Graph;
 import md.forcefields.ml.Op;
 import md.forcefields.ml.Shape;
 import md.forcefields.ml.Workspace;
-import md.forcefields.ml.models.NequipHyperparameters;
-import md.forcefields.ml.models.NequipLayout;
+import md.forcefields.ml.families.NequipHyperparameters;
+import md.forcefields.ml.families.NequipLayout;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package md.forcefields.ml.models;
+package md.forcefields.ml.families;
 
 /**
  * The NequIP hyperparameters that fix the architecture (names as in nequip's config.yaml).

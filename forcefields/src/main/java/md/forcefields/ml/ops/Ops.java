@@ -1,4 +1,7 @@
-package md.forcefields.ml;
+package md.forcefields.ml.ops;
+
+import md.forcefields.ml.Op;
+import md.forcefields.ml.Shape;
 
 import java.util.Arrays;
 

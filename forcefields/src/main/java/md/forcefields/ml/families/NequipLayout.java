@@ -1,4 +1,4 @@
-package md.forcefields.ml.models;
+package md.forcefields.ml.families;
 
 import java.util.ArrayList;
 import java.util.List;

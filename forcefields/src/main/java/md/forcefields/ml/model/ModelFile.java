@@ -1,4 +1,6 @@
-package md.forcefields.ml;
+package md.forcefields.ml.model;
+
+import md.forcefields.ml.Shape;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,7 @@
-package md.forcefields.ml;
+package md.forcefields.ml.model;
+
+import md.forcefields.ml.Shape;
+import md.forcefields.ml.ops.Ops;
 
 import java.util.Map;
 import java.util.Random;

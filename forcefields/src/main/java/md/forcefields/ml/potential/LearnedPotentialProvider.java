@@ -1,4 +1,7 @@
-package md.forcefields.ml;
+package md.forcefields.ml.potential;
+
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.model.ModelFile;
 
 import java.io.IOException;
 import java.nio.file.Path;

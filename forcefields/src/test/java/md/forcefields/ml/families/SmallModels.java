@@ -1,9 +1,9 @@
-package md.forcefields.ml.models;
+package md.forcefields.ml.families;
 
 import java.util.Map;
 import java.util.Random;
 
-import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.executors.TapeExecutor;
 
 /** Small random NequIP models and molecules for fast calculus and symmetry tests. */

@@ -1,4 +1,4 @@
-package md.forcefields.ml.models;
+package md.forcefields.ml.families;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package md.forcefields.ml.models;
+package md.forcefields.ml.families;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +16,7 @@ import md.core.io.Npz;
 import md.forcefields.autodiff.Tensor;
 import md.forcefields.ml.EdgeList;
 import md.forcefields.ml.Graph;
-import md.forcefields.ml.LearnedModel;
+import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.executors.TapeExecutor;
 import md.forcefields.nequip.NequipConversion;
 import md.forcefields.nequip.NequipImporter;

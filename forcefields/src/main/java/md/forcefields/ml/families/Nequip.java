@@ -1,4 +1,4 @@
-package md.forcefields.ml.models;
+package md.forcefields.ml.families;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,9 +8,9 @@ import java.util.function.Predicate;
 
 import md.forcefields.e3nn.Irrep;
 import md.forcefields.e3nn.Irreps;
-import md.forcefields.ml.EquivariantModel;
+import md.forcefields.ml.model.EquivariantModel;
 import md.forcefields.ml.SpecReader;
-import md.forcefields.ml.Ops;
+import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.ops.BlockLinear;
 import md.forcefields.ml.ops.Elementwise;
 import md.forcefields.ml.ops.SelectColumns;
@@ -99,7 +99,7 @@ public final class Nequip implements EquivariantModel {
      * σ_F = {@code forceScale}, per-species scales 1 and shifts b_t/σ_F, so that E = Σ_i (σ_F ε_i + b_{t_i})
      * with ε_i the network's atomic output.
      */
-    public static md.forcefields.ml.LearnedModel initial(NequipHyperparameters hp, int[] atomicNumbers, double[] perSpeciesShiftsEv,
+    public static md.forcefields.ml.model.LearnedModel initial(NequipHyperparameters hp, int[] atomicNumbers, double[] perSpeciesShiftsEv,
                                                           double forceScale, long seed) {
         if (!(forceScale > 0) || !Double.isFinite(forceScale))
             throw new IllegalArgumentException("the force scale (RMS of the training forces) is " + forceScale + "; the training data's forces must be finite and not all zero");
@@ -107,7 +107,7 @@ public final class Nequip implements EquivariantModel {
         Map<String, double[]> v = model.initialParameters(new Random(seed));
         double[] shifts = v.get(SHIFTS);
         for (int t = 0; t < shifts.length; t++) shifts[t] = perSpeciesShiftsEv[t] / forceScale;
-        return new md.forcefields.ml.LearnedModel(model, v);
+        return new md.forcefields.ml.model.LearnedModel(model, v);
     }
 
     private int[] mlpSizes(int outputs) {

@@ -1,4 +1,6 @@
-package md.forcefields.ml;
+package md.forcefields.ml.potential;
+
+import md.forcefields.ml.model.LearnedModel;
 
 import java.util.Arrays;
 

@@ -1,4 +1,5 @@
-package md.forcefields.ml;
+package md.forcefields.ml.model;
+
 
 import java.util.Map;
 import java.util.ServiceLoader;

@@ -1,10 +1,12 @@
-package md.forcefields.nequip;
+package md.forcefields.backend;
+
+import md.forcefields.nequip.NequipConversion;
 
 import java.util.Set;
 
 import md.forcefields.ForceField;
-import md.forcefields.ml.LearnedModel;
-import md.forcefields.ml.LearnedPotentialProvider;
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.potential.LearnedPotentialProvider;
 
 /**
  * {@code forcefield: {type: nequip, model: FILE, device: java}}: the generic learned-potential provider under

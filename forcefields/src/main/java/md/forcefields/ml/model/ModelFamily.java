@@ -1,10 +1,11 @@
-package md.forcefields.ml;
+package md.forcefields.ml.model;
+
 
 import java.util.Map;
 
 /**
  * Makes models of one family from their stored spec. Families are listed in
- * {@code META-INF/services/md.forcefields.ml.ModelFamily} (see {@link ModelFamilies}), so a model file
+ * {@code META-INF/services/md.forcefields.ml.model.ModelFamily} (see {@link ModelFamilies}), so a model file
  * naming the family loads without any other code knowing the family.
  */
 public interface ModelFamily {

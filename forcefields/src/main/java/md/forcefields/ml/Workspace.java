@@ -20,6 +20,27 @@ public final class Workspace {
 
     /** Columns of input {@code i} (kernels get arrays that may be longer than rows × width). */
     public int width(int i) { return inputShapes[i].width(); }
+
+    private boolean[] constantInputs = new boolean[0];
+    private boolean[] flags = new boolean[0];
+
+    /** Marks the inputs whose values never change between calls (the MD plan's parameters and folded constants). */
+    public void setConstantInputs(boolean[] constant) { constantInputs = constant.clone(); }
+
+    /** Whether input {@code i} keeps the same values on every call (then tables derived from it can be kept). */
+    public boolean isConstant(int i) { return i < constantInputs.length && constantInputs[i]; }
+
+    /**
+     * For tables derived from constant inputs: true the first time it is asked for slot {@code k} (compute the
+     * table now), false afterwards while input {@code input} is constant; always true for a changing input.
+     */
+    public boolean needsTable(int k, int input) {
+        if (!isConstant(input)) return true;
+        if (k >= flags.length) flags = Arrays.copyOf(flags, k + 1);
+        if (flags[k]) return false;
+        flags[k] = true;
+        return true;
+    }
     public Shape inputShape(int i) { return inputShapes[i]; }
     public int outputWidth() { return outputShape.width(); }
     public Shape outputShape() { return outputShape; }

@@ -94,6 +94,11 @@ public final class PlanExecutor {
             if (n.needsGrad) bwd.add(n);
         }
         if (!vectors.live) vectors.needsGrad = false;
+        for (Node n : fwd) {
+            boolean[] c = new boolean[n.inputs.length];
+            for (int i = 0; i < c.length; i++) c[i] = n.inputs[i].constant;
+            n.ws.setConstantInputs(c);
+        }
         forwardOrder = fwd.toArray(new Node[0]);
         java.util.Collections.reverse(bwd);
         backwardOrder = bwd.toArray(new Node[0]);

@@ -98,24 +98,29 @@ public final class BlockLinear implements Op {
         int rows = ws.inputShape(0).rowCount(graph), dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
         double[] w = in[1];
         int[] types = graph.species();
-        if (gIn[0] != null)
+        if (gIn[0] != null) {
+            // all W_sᵀ packed into one table (once, when the weights are constant), path by path and species by species
+            double[] wt = ws.doubles(0, weightCount);
+            if (ws.needsTable(0, 1))
+                for (Path p : pathArray)
+                    for (int s = 0; s < species; s++)
+                        for (int u = 0; u < p.mulIn; u++)
+                            for (int v = 0; v < p.mulOut; v++) wt[p.wOff + s * p.mulOut * p.mulIn + v * p.mulIn + u] = w[p.wOff + (u * species + s) * p.mulOut + v];
             for (Path p : pathArray)
                 for (int s = 0; s < species; s++) {
-                    // dX_block += s·dOut_block·W_sᵀ, with W_sᵀ packed once per call (weights are small)
-                    double[] wt = ws.doubles(0, p.mulOut * p.mulIn);
-                    for (int u = 0; u < p.mulIn; u++)
-                        for (int v = 0; v < p.mulOut; v++) wt[v * p.mulIn + u] = w[p.wOff + (u * species + s) * p.mulOut + v];
+                    int wtOff = p.wOff + s * p.mulOut * p.mulIn;
                     if (species == 1) {
                         for (int c = 0; c < p.d; c++)
-                            DenseKernels.gemm(rows, p.mulIn, p.mulOut, p.scale, gOut, p.oOff + c * p.mulOut, dimOut, wt, 0, p.mulIn,
+                            DenseKernels.gemm(rows, p.mulIn, p.mulOut, p.scale, gOut, p.oOff + c * p.mulOut, dimOut, wt, wtOff, p.mulIn,
                                     gIn[0], p.xOff + c * p.mulIn, dimIn, true);
                         continue;
                     }
                     for (int r = 0; r < rows; r++)
                         if (types[r] == s)
-                            DenseKernels.gemm(p.d, p.mulIn, p.mulOut, p.scale, gOut, r * dimOut + p.oOff, p.mulOut, wt, 0, p.mulIn,
+                            DenseKernels.gemm(p.d, p.mulIn, p.mulOut, p.scale, gOut, r * dimOut + p.oOff, p.mulOut, wt, wtOff, p.mulIn,
                                     gIn[0], r * dimIn + p.xOff, p.mulIn, true);
                 }
+        }
         if (gIn[1] != null) {
             int[] t = species > 1 ? Arrays.copyOf(types, rows) : new int[rows];
             double[] gw = weightGradient(Arrays.copyOf(in[0], rows * dimIn), Arrays.copyOf(gOut, rows * dimOut), rowsBySpecies(t));

@@ -169,16 +169,16 @@ public final class Elementwise {
             double[] w = in[1];
             if (c != 1) { // the constant acts on the weights (as in the tape), not on the products
                 w = ws.doubles(0, k * n);
-                for (int i = 0; i < k * n; i++) w[i] = in[1][i] * c;
+                if (ws.needsTable(1, 1)) for (int i = 0; i < k * n; i++) w[i] = in[1][i] * c;
             }
             DenseKernels.gemm(rows, n, k, 1.0, in[0], 0, k, w, 0, n, out, 0, n, false);
         }
         @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
             int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();
             double[] w = c != 1 ? ws.doubles(0, k * n) : in[1];
-            if (gIn[0] != null) { // dX += dOut·Wᵀ with Wᵀ packed per call (weights are small, rows many)
+            if (gIn[0] != null) { // dX += dOut·Wᵀ with Wᵀ packed (once, when the weights are constant)
                 double[] wt = ws.doubles(1, k * n);
-                for (int a = 0; a < k; a++) for (int b = 0; b < n; b++) wt[b * k + a] = w[a * n + b];
+                if (ws.needsTable(0, 1)) for (int a = 0; a < k; a++) for (int b = 0; b < n; b++) wt[b * k + a] = w[a * n + b];
                 DenseKernels.gemm(rows, k, n, 1.0, gOut, 0, n, wt, 0, k, gIn[0], 0, k, true);
             }
             if (gIn[1] != null)

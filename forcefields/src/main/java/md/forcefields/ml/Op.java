@@ -35,4 +35,29 @@ public interface Op {
      * same call, and {@code ws} the same workspace as that forward.
      */
     void backward(Graph graph, Workspace ws, double[][] inputs, double[] out, double[] gradOut, double[][] gradInputs);
+
+    // ---- optional: kernels that run in parts on several threads (MD plan with threads > 1) ----------
+
+    /**
+     * Whether {@link #forwardPart}/{@link #backwardPart} may run concurrently for parts 0 … parts−1 (each
+     * part writing disjoint elements), followed by {@link #backwardReduce} on one thread. The forward and
+     * backward passes of one call use the same parts.
+     */
+    default boolean parallel() { return false; }
+
+    /** Part {@code part} of {@link #forward}. */
+    default void forwardPart(Graph graph, Workspace ws, double[][] inputs, double[] out, int part, int parts) {
+        throw new UnsupportedOperationException(name() + " has no parallel kernels");
+    }
+
+    /** Part {@code part} of {@link #backward}; contributions that parts share go to the workspace for {@link #backwardReduce}. */
+    default void backwardPart(Graph graph, Workspace ws, double[][] inputs, double[] out, double[] gradOut, double[][] gradInputs, int part, int parts) {
+        throw new UnsupportedOperationException(name() + " has no parallel kernels");
+    }
+
+    /** After all backward parts, on one thread: adds what the parts kept separately into the input gradients. */
+    default void backwardReduce(Graph graph, Workspace ws, double[][] gradInputs, int parts) {}
+
+    /** Rows [first, end) of part {@code part} when {@code rows} are split evenly: {first, end}. */
+    static int partStart(int rows, int part, int parts) { return (int) ((long) rows * part / parts); }
 }

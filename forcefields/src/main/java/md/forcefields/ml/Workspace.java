@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Scratch arrays of one op application in one executor, kept between calls: an op asks for slot k of at
  * least n elements and gets the same (grown when needed, never shrunk) array every time, so a warm step
  * allocates nothing. An op may also keep values from its forward pass for its backward pass here. It also
- * tells kernels the shapes of the values they get (arrays may be longer than rows × width).
+ * tells kernels the shapes of the values they get (arrays may be longer than rows × width). The accessors
+ * are synchronized: the parts of a parallel kernel share one workspace, each using its own slots or rows.
  */
 public final class Workspace {
     private final Shape[] inputShapes;
@@ -34,7 +35,7 @@ public final class Workspace {
      * For tables derived from constant inputs: true the first time it is asked for slot {@code k} (compute the
      * table now), false afterwards while input {@code input} is constant; always true for a changing input.
      */
-    public boolean needsTable(int k, int input) {
+    public synchronized boolean needsTable(int k, int input) {
         if (!isConstant(input)) return true;
         if (k >= flags.length) flags = Arrays.copyOf(flags, k + 1);
         if (flags[k]) return false;
@@ -49,7 +50,7 @@ public final class Workspace {
     private int[][] ints = new int[0][];
 
     /** Slot {@code k}, at least {@code n} long; contents are whatever was last written. */
-    public double[] doubles(int k, int n) {
+    public synchronized double[] doubles(int k, int n) {
         if (k >= doubles.length) doubles = Arrays.copyOf(doubles, k + 1);
         double[] a = doubles[k];
         if (a == null || a.length < n) doubles[k] = a = new double[Math.max(n, a == null ? 0 : a.length * 5 / 4)];
@@ -57,7 +58,7 @@ public final class Workspace {
     }
 
     /** Slot {@code k} of {@code n} zeros. */
-    public double[] zeros(int k, int n) {
+    public synchronized double[] zeros(int k, int n) {
         double[] a = doubles(k, n);
         Arrays.fill(a, 0, n, 0.0);
         return a;
@@ -67,13 +68,13 @@ public final class Workspace {
 
     /** A per-workspace helper object in slot {@code k} (e.g. a kernel with internal scratch), made on first use. */
     @SuppressWarnings("unchecked")
-    public <O> O object(int k, java.util.function.Supplier<O> make) {
+    public synchronized <O> O object(int k, java.util.function.Supplier<O> make) {
         if (k >= objects.length) objects = Arrays.copyOf(objects, k + 1);
         if (objects[k] == null) objects[k] = make.get();
         return (O) objects[k];
     }
 
-    public int[] ints(int k, int n) {
+    public synchronized int[] ints(int k, int n) {
         if (k >= ints.length) ints = Arrays.copyOf(ints, k + 1);
         int[] a = ints[k];
         if (a == null || a.length < n) ints[k] = a = new int[Math.max(n, a == null ? 0 : a.length * 5 / 4)];

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.function.IntConsumer;
 
 import md.forcefields.NeighborList;
+import md.forcefields.ml.executors.PhaseWorkers;
 import md.forcefields.e3nn.FullyConnectedNet;
 import md.forcefields.e3nn.FullyConnectedTensorProduct;
 import md.forcefields.e3nn.Gate;

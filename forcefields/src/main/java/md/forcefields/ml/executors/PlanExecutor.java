@@ -21,9 +21,12 @@ import md.forcefields.ml.Workspace;
  * (weight scalings, column selections) are evaluated once here and become constants; only nodes that
  * depend on the edge vectors get gradient buffers, so the backward pass computes dE/d(edge vectors)
  * and nothing else (no parameter gradients). Buffers and op workspaces grow to the largest graph seen
- * and are reused. Not thread-safe: one executor per simulation.
+ * and are reused. With several threads, ops that have parallel kernels ({@link Op#parallel}) run in
+ * parts on a fixed team of threads (the caller is part 0); the others run on the caller. Results do not
+ * depend on timing: parts own disjoint outputs and shared contributions are added in part order.
+ * Not thread-safe: one executor per simulation.
  */
-public final class PlanExecutor {
+public final class PlanExecutor implements AutoCloseable {
     private static final int PARAM = 0, VECTORS = 1, OP = 2;
 
     /** One value of the trace. */
@@ -32,7 +35,7 @@ public final class PlanExecutor {
         final Op op;
         final Node[] inputs;
         final Shape shape;
-        boolean live, constant, needsGrad;
+        boolean live, constant, needsGrad, parallel;
         double[] value, grad;
         double[][] inValues, inGrads;
         Workspace ws;
@@ -55,7 +58,20 @@ public final class PlanExecutor {
     /** Per node: nanoseconds in forward and backward kernels since {@link #profile} was switched on (null: off). */
     private long[] forwardNanos, backwardNanos;
 
-    public PlanExecutor(LearnedModel learned) {
+    private final int threads;
+    private final PhaseWorkers workers;
+    private Node current;
+    private final java.util.function.IntConsumer forwardPartJob, backwardPartJob;
+
+    /** A single-threaded executor. */
+    public PlanExecutor(LearnedModel learned) { this(learned, 1); }
+
+    /** An executor whose parallel kernels run on {@code threads} threads (the caller's and a fixed team). */
+    public PlanExecutor(LearnedModel learned, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        this.threads = threads;
+        forwardPartJob = part -> current.op.forwardPart(graph, current.ws, current.inValues, current.value, part, threads);
+        backwardPartJob = part -> current.op.backwardPart(graph, current.ws, current.inValues, current.value, current.grad, current.inGrads, part, threads);
         this.model = learned.architecture();
         Tracer tracer = new Tracer(learned);
         vectors = tracer.vectors;
@@ -100,11 +116,20 @@ public final class PlanExecutor {
             n.ws.setConstantInputs(c);
         }
         forwardOrder = fwd.toArray(new Node[0]);
+        workers = threads > 1 ? new PhaseWorkers(threads) : null;
         java.util.Collections.reverse(bwd);
         backwardOrder = bwd.toArray(new Node[0]);
     }
 
     public EquivariantModel model() { return model; }
+
+    public int threads() { return threads; }
+
+    /** Ids of the executor's own worker threads (empty with one thread): for measuring their CPU time. */
+    public long[] workerThreadIds() { return workers == null ? new long[0] : workers.workerIds(); }
+
+    /** Stops the worker threads. */
+    @Override public void close() { if (workers != null) workers.close(); }
 
     /** Live, non-constant op nodes evaluated per call (for tests and reports). */
     public int stepOps() { return forwardOrder.length; }
@@ -125,7 +150,12 @@ public final class PlanExecutor {
         for (Node node : forwardOrder) {
             for (int i = 0; i < node.inputs.length; i++) node.inValues[i] = node.inputs[i].value;
             long t0 = forwardNanos == null ? 0 : System.nanoTime();
-            node.op.forward(graph, node.ws, node.inValues, node.value);
+            if (workers != null && node.parallel) {
+                current = node;
+                workers.run(forwardPartJob);
+            } else {
+                node.op.forward(graph, node.ws, node.inValues, node.value);
+            }
             if (forwardNanos != null) forwardNanos[node.id] += System.nanoTime() - t0;
         }
         double energy = 0;
@@ -143,7 +173,13 @@ public final class PlanExecutor {
                 node.inGrads[i] = node.inputs[i].needsGrad ? node.inputs[i].grad : null;
             }
             long t0 = backwardNanos == null ? 0 : System.nanoTime();
-            node.op.backward(graph, node.ws, node.inValues, node.value, node.grad, node.inGrads);
+            if (workers != null && node.parallel) {
+                current = node;
+                workers.run(backwardPartJob);
+                node.op.backwardReduce(graph, node.ws, node.inGrads, threads);
+            } else {
+                node.op.backward(graph, node.ws, node.inValues, node.value, node.grad, node.inGrads);
+            }
             if (backwardNanos != null) backwardNanos[node.id] += System.nanoTime() - t0;
         }
         Arrays.fill(forces, 0, 3 * n, 0.0);
@@ -183,11 +219,19 @@ public final class PlanExecutor {
         return m;
     }
 
+    /**
+     * Below this many elements in its largest operand an op runs on the caller alone: handing a phase to the
+     * other threads costs microseconds, more than small ops take.
+     */
+    private static final int PARALLEL_MIN_ELEMENTS = 8192;
+
     private void ensureBuffers() {
         int needV = 3 * graph.edges();
         if (vectors.grad == null || vectors.grad.length < needV) vectors.grad = new double[Math.max(needV, vectorBuffer.length)];
         for (Node node : forwardOrder) {
-            int size = node.shape.size(graph);
+            int size = node.shape.size(graph), largest = size;
+            for (Node in : node.inputs) largest = Math.max(largest, in.shape.size(graph));
+            node.parallel = node.op.parallel() && largest >= PARALLEL_MIN_ELEMENTS; // decided per graph, same for both passes
             if (node.value == null || node.value.length < size) node.value = new double[grow(node.value, size)];
             if (node.needsGrad && (node.grad == null || node.grad.length < size)) node.grad = new double[grow(node.grad, size)];
         }

@@ -76,54 +76,67 @@ public final class BlockLinear implements Op {
         return apply(in[0], in[1], species > 1 ? graph.species() : null);
     }
 
-    @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) {
-        int rows = ws.inputShape(0).rowCount(graph), dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+    @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) { forwardPart(graph, ws, in, out, 0, 1); }
+
+    @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+        backwardPart(graph, ws, in, out, gOut, gIn, 0, 1);
+    }
+
+    @Override public boolean parallel() { return true; }
+
+    // Rows [r0, r1) of part `part`: strided products over those rows only (rows are independent).
+    @Override public void forwardPart(Graph graph, Workspace ws, double[][] in, double[] out, int part, int parts) {
+        int all = ws.inputShape(0).rowCount(graph), dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+        int r0 = Op.partStart(all, part, parts), rows = Op.partStart(all, part + 1, parts) - r0;
         double[] x = in[0], w = in[1];
         int[] types = graph.species();
-        Arrays.fill(out, 0, rows * dimOut, 0.0);
+        Arrays.fill(out, r0 * dimOut, (r0 + rows) * dimOut, 0.0);
         for (Path p : pathArray) {
             if (species == 1) {
                 for (int c = 0; c < p.d; c++)
-                    DenseKernels.gemm(rows, p.mulOut, p.mulIn, p.scale, x, p.xOff + c * p.mulIn, dimIn, w, p.wOff, p.mulOut,
-                            out, p.oOff + c * p.mulOut, dimOut, true);
+                    DenseKernels.gemm(rows, p.mulOut, p.mulIn, p.scale, x, r0 * dimIn + p.xOff + c * p.mulIn, dimIn, w, p.wOff, p.mulOut,
+                            out, r0 * dimOut + p.oOff + c * p.mulOut, dimOut, true);
                 continue;
             }
-            for (int r = 0; r < rows; r++) // the (d × mulIn) block of row r times W of its species
+            for (int r = r0; r < r0 + rows; r++) // the (d × mulIn) block of row r times W of its species
                 DenseKernels.gemm(p.d, p.mulOut, p.mulIn, p.scale, x, r * dimIn + p.xOff, p.mulIn, w, p.wOff + types[r] * p.mulOut,
                         species * p.mulOut, out, r * dimOut + p.oOff, p.mulOut, true);
         }
     }
 
-    @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
-        int rows = ws.inputShape(0).rowCount(graph), dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+    @Override public void backwardPart(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
+        int all = ws.inputShape(0).rowCount(graph), dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+        int r0 = Op.partStart(all, part, parts), rows = Op.partStart(all, part + 1, parts) - r0;
         double[] w = in[1];
         int[] types = graph.species();
         if (gIn[0] != null) {
             // all W_sᵀ packed into one table (once, when the weights are constant), path by path and species by species
             double[] wt = ws.doubles(0, weightCount);
-            if (ws.needsTable(0, 1))
-                for (Path p : pathArray)
-                    for (int s = 0; s < species; s++)
-                        for (int u = 0; u < p.mulIn; u++)
-                            for (int v = 0; v < p.mulOut; v++) wt[p.wOff + s * p.mulOut * p.mulIn + v * p.mulIn + u] = w[p.wOff + (u * species + s) * p.mulOut + v];
+            synchronized (ws) { // parts share the table: the first fills it, the others wait
+                if (ws.needsTable(0, 1))
+                    for (Path p : pathArray)
+                        for (int s = 0; s < species; s++)
+                            for (int u = 0; u < p.mulIn; u++)
+                                for (int v = 0; v < p.mulOut; v++) wt[p.wOff + s * p.mulOut * p.mulIn + v * p.mulIn + u] = w[p.wOff + (u * species + s) * p.mulOut + v];
+            }
             for (Path p : pathArray)
                 for (int s = 0; s < species; s++) {
                     int wtOff = p.wOff + s * p.mulOut * p.mulIn;
                     if (species == 1) {
                         for (int c = 0; c < p.d; c++)
-                            DenseKernels.gemm(rows, p.mulIn, p.mulOut, p.scale, gOut, p.oOff + c * p.mulOut, dimOut, wt, wtOff, p.mulIn,
-                                    gIn[0], p.xOff + c * p.mulIn, dimIn, true);
+                            DenseKernels.gemm(rows, p.mulIn, p.mulOut, p.scale, gOut, r0 * dimOut + p.oOff + c * p.mulOut, dimOut, wt, wtOff, p.mulIn,
+                                    gIn[0], r0 * dimIn + p.xOff + c * p.mulIn, dimIn, true);
                         continue;
                     }
-                    for (int r = 0; r < rows; r++)
+                    for (int r = r0; r < r0 + rows; r++)
                         if (types[r] == s)
                             DenseKernels.gemm(p.d, p.mulIn, p.mulOut, p.scale, gOut, r * dimOut + p.oOff, p.mulOut, wt, wtOff, p.mulIn,
                                     gIn[0], r * dimIn + p.xOff, p.mulIn, true);
                 }
         }
-        if (gIn[1] != null) {
-            int[] t = species > 1 ? Arrays.copyOf(types, rows) : new int[rows];
-            double[] gw = weightGradient(Arrays.copyOf(in[0], rows * dimIn), Arrays.copyOf(gOut, rows * dimOut), rowsBySpecies(t));
+        if (gIn[1] != null && part == 0) { // weights are shared by all rows: one part does them (not needed in MD)
+            int[] t = species > 1 ? Arrays.copyOf(types, all) : new int[all];
+            double[] gw = weightGradient(Arrays.copyOf(in[0], all * dimIn), Arrays.copyOf(gOut, all * dimOut), rowsBySpecies(t));
             for (int i = 0; i < weightCount; i++) gIn[1][i] += gw[i];
         }
     }

@@ -18,6 +18,11 @@ public final class Elementwise {
 
     private static int size(Graph g, Workspace ws) { return ws.outputShape().size(g); }
 
+    /** First element of part {@code part} (whole rows of the output). */
+    private static int from(Graph g, Workspace ws, int part, int parts) {
+        return Op.partStart(ws.outputShape().rowCount(g), part, parts) * ws.outputWidth();
+    }
+
     /** a + b, equal shapes. */
     private static final class Add implements Op {
         @Override public String name() { return "add"; }
@@ -27,12 +32,15 @@ public final class Elementwise {
             return in[0];
         }
         @Override public Tensor tape(Graph g, Tensor... in) { return in[0].add(in[1]); }
-        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
-            for (int i = 0, n = size(g, ws); i < n; i++) out[i] = in[0][i] + in[1][i];
+        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
+        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
+        @Override public boolean parallel() { return true; }
+        @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
+            for (int i = from(g, ws, part, parts), n = from(g, ws, part + 1, parts); i < n; i++) out[i] = in[0][i] + in[1][i];
         }
-        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
-            int n = size(g, ws);
-            for (double[] gi : gIn) if (gi != null) for (int i = 0; i < n; i++) gi[i] += gOut[i];
+        @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
+            int i0 = from(g, ws, part, parts), n = from(g, ws, part + 1, parts);
+            for (double[] gi : gIn) if (gi != null) for (int i = i0; i < n; i++) gi[i] += gOut[i];
         }
     }
 
@@ -46,14 +54,17 @@ public final class Elementwise {
             return in[0];
         }
         @Override public Tensor tape(Graph g, Tensor... in) { return in[0].mul(in[1]); }
-        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
+        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
+        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
+        @Override public boolean parallel() { return true; }
+        @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
             int rows = ws.outputShape().rowCount(g), w = ws.outputWidth(), wb = ws.width(1);
-            for (int r = 0; r < rows; r++)
+            for (int r = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts); r < r1; r++)
                 for (int c = 0; c < w; c++) out[r * w + c] = in[0][r * w + c] * in[1][wb == 1 ? r : r * w + c];
         }
-        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+        @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
             int rows = ws.outputShape().rowCount(g), w = ws.outputWidth(), wb = ws.width(1);
-            for (int r = 0; r < rows; r++)
+            for (int r = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts); r < r1; r++)
                 for (int c = 0; c < w; c++) {
                     int i = r * w + c, j = wb == 1 ? r : i;
                     if (gIn[0] != null) gIn[0][i] += gOut[i] * in[1][j];
@@ -67,11 +78,14 @@ public final class Elementwise {
         @Override public String name() { return "scale"; }
         @Override public Shape outputShape(Shape... in) { Ops.expectCount(this, in, 1); return in[0]; }
         @Override public Tensor tape(Graph g, Tensor... in) { return in[0].mul(c); }
-        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
-            for (int i = 0, n = size(g, ws); i < n; i++) out[i] = in[0][i] * c;
+        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
+        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
+        @Override public boolean parallel() { return true; }
+        @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
+            for (int i = from(g, ws, part, parts), n = from(g, ws, part + 1, parts); i < n; i++) out[i] = in[0][i] * c;
         }
-        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
-            if (gIn[0] != null) for (int i = 0, n = size(g, ws); i < n; i++) gIn[0][i] += gOut[i] * c;
+        @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
+            if (gIn[0] != null) for (int i = from(g, ws, part, parts), n = from(g, ws, part + 1, parts); i < n; i++) gIn[0][i] += gOut[i] * c;
         }
     }
 
@@ -130,27 +144,29 @@ public final class Elementwise {
         @Override public String name() { return f.name().toLowerCase(); }
         @Override public Shape outputShape(Shape... in) { Ops.expectCount(this, in, 1); return in[0]; }
         @Override public Tensor tape(Graph g, Tensor... in) { Tensor y = f.tape(in[0]); return factor == 1 ? y : y.mul(factor); }
-        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
-            int n = size(g, ws);
-            double[] x = in[0], d = ws.doubles(0, n);
+        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
+        @Override public boolean parallel() { return true; }
+        @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
+            int i0 = from(g, ws, part, parts), n = from(g, ws, part + 1, parts);
+            double[] x = in[0], d = ws.doubles(0, size(g, ws));
             if (f == Activation.SILU) {
-                for (int i = 0; i < n; i++) {
+                for (int i = i0; i < n; i++) {
                     double v = x[i], s = 1 / (1 + Math.exp(-v));
                     out[i] = factor * (v * s);
                     d[i] = factor * (s * (1 + v * (1 - s)));
                 }
                 return;
             }
-            for (int i = 0; i < n; i++) {
+            for (int i = i0; i < n; i++) {
                 out[i] = factor * f.value(x[i]);
                 d[i] = factor * f.derivative(x[i]);
             }
         }
-        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
+        @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
             if (gIn[0] == null) return;
-            int n = size(g, ws);
-            double[] d = ws.doubles(0, n), gi = gIn[0];
-            for (int i = 0; i < n; i++) gi[i] += gOut[i] * d[i];
+            double[] d = ws.doubles(0, size(g, ws)), gi = gIn[0];
+            for (int i = from(g, ws, part, parts), n = from(g, ws, part + 1, parts); i < n; i++) gi[i] += gOut[i] * d[i];
         }
     }
 
@@ -164,24 +180,39 @@ public final class Elementwise {
             return in[0].withWidth(in[1].width());
         }
         @Override public Tensor tape(Graph g, Tensor... in) { return in[0].matmul(c == 1 ? in[1] : in[1].mul(c)); }
-        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
-            int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();
-            double[] w = in[1];
-            if (c != 1) { // the constant acts on the weights (as in the tape), not on the products
-                w = ws.doubles(0, k * n);
-                if (ws.needsTable(1, 1)) for (int i = 0; i < k * n; i++) w[i] = in[1][i] * c;
+        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
+        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
+        @Override public boolean parallel() { return true; }
+
+        /** c·W (W itself when c = 1), kept while the weights are constant. */
+        private double[] scaledWeights(Workspace ws, double[] w, int size) {
+            if (c == 1) return w;
+            double[] cw = ws.doubles(0, size);
+            synchronized (ws) { // parts share the table: the first fills it, the others wait
+                if (ws.needsTable(1, 1)) for (int i = 0; i < size; i++) cw[i] = w[i] * c;
             }
-            DenseKernels.gemm(rows, n, k, 1.0, in[0], 0, k, w, 0, n, out, 0, n, false);
+            return cw;
         }
-        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+
+        @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
             int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();
-            double[] w = c != 1 ? ws.doubles(0, k * n) : in[1];
+            int r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
+            double[] w = scaledWeights(ws, in[1], k * n);
+            DenseKernels.gemm(r1 - r0, n, k, 1.0, in[0], r0 * k, k, w, 0, n, out, r0 * n, n, false);
+        }
+
+        @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
+            int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();
+            int r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
+            double[] w = scaledWeights(ws, in[1], k * n);
             if (gIn[0] != null) { // dX += dOut·Wᵀ with Wᵀ packed (once, when the weights are constant)
                 double[] wt = ws.doubles(1, k * n);
-                if (ws.needsTable(0, 1)) for (int a = 0; a < k; a++) for (int b = 0; b < n; b++) wt[b * k + a] = w[a * n + b];
-                DenseKernels.gemm(rows, k, n, 1.0, gOut, 0, n, wt, 0, k, gIn[0], 0, k, true);
+                synchronized (ws) {
+                    if (ws.needsTable(0, 1)) for (int a = 0; a < k; a++) for (int b = 0; b < n; b++) wt[b * k + a] = w[a * n + b];
+                }
+                DenseKernels.gemm(r1 - r0, k, n, 1.0, gOut, r0 * n, n, wt, 0, k, gIn[0], r0 * k, k, true);
             }
-            if (gIn[1] != null)
+            if (gIn[1] != null && part == 0) // weights are shared by all rows: one part does them (not needed in MD)
                 for (int r = 0; r < rows; r++)
                     for (int a = 0; a < k; a++) {
                         double x = in[0][r * k + a] * c;

@@ -74,16 +74,24 @@ public final class Gate implements Op {
         }
     }
 
-    @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) {
-        int rows = ws.inputShape(0).rowCount(graph);
+    @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) { forwardPart(graph, ws, in, out, 0, 1); }
+
+    @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+        backwardPart(graph, ws, in, out, gOut, gIn, 0, 1);
+    }
+
+    @Override public boolean parallel() { return true; }
+
+    @Override public void forwardPart(Graph graph, Workspace ws, double[][] in, double[] out, int part, int parts) {
+        int rows = ws.inputShape(0).rowCount(graph), r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
         double[] y = in[0], a = ws.doubles(0, rows * inputDim), da = ws.doubles(1, rows * inputDim);
         // activations and their derivatives of every scalar and gate, once (the backward pass reuses them)
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int yr = r * inputDim;
             for (Piece s : scalarArray) activate(s.activation(), y, a, da, yr + offsets[s.index()], s.mul());
             for (Piece g : gateArray) activate(g.activation(), y, a, da, yr + offsets[g.index()], g.mul());
         }
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int yr = r * inputDim, o = r * outputDim;
             for (Piece s : scalarArray) {
                 int b = yr + offsets[s.index()];
@@ -98,11 +106,11 @@ public final class Gate implements Op {
         }
     }
 
-    @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+    @Override public void backwardPart(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
         if (gIn[0] == null) return;
-        int rows = ws.inputShape(0).rowCount(graph);
+        int rows = ws.inputShape(0).rowCount(graph), r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
         double[] y = in[0], gy = gIn[0], act = ws.doubles(0, rows * inputDim), dAct = ws.doubles(1, rows * inputDim);
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int yr = r * inputDim, o = r * outputDim;
             for (Piece s : scalarArray) {
                 int b = yr + offsets[s.index()];

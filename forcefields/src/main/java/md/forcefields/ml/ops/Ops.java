@@ -55,6 +55,8 @@ public abstract class Ops<T> {
     public T scatterToCentre(T edgeValues) { return apply(GraphOps.SCATTER_TO_CENTRE, edgeValues); }
     /** Per-species affine map of per-atom values: x·scales[type] + shifts[type] (scales, shifts: 1 × numTypes). */
     public T speciesAffine(T x, T scales, T shifts) { return apply(GraphOps.SPECIES_AFFINE, x, scales, shifts); }
+    /** Softmax of per-edge values over the edges of each centre atom, per column (see {@link SegmentSoftmax}). */
+    public T segmentSoftmax(T edgeValues) { return apply(SegmentSoftmax.INSTANCE, edgeValues); }
 
     // ---- radial ------------------------------------------------------------------------------------
 
@@ -67,6 +69,13 @@ public abstract class Ops<T> {
     /** Gaussians exp(−γ(r − μ_k)²) with fixed centres μ evenly from {@code start} to {@code stop} (rows × n). */
     public T gaussianBasis(T lengths, double start, double stop, int n, double gamma) {
         return apply(new RadialOps.Gaussian(start, stop, n, gamma), lengths);
+    }
+    /**
+     * TorchMD-Net's ExpNormal basis φ(r)·exp(−β_k(exp(α(r_lo − r)) − μ_k)²) with its cosine cutoff φ (lower bound 0,
+     * as TorchMD-Net), for lengths (rows × 1), means and betas (1 × n); α = 5/(upper − lower) in TorchMD-Net.
+     */
+    public T expNormalBasis(T lengths, T means, T betas, double cutoffLower, double cutoffUpper, double alpha) {
+        return apply(new ExpNormal(cutoffLower, cutoffUpper, alpha), lengths, means, betas);
     }
 
     // ---- elementwise and dense ---------------------------------------------------------------------
@@ -83,6 +92,21 @@ public abstract class Ops<T> {
     public T linear(T x, T weight, T bias) { return add(matmul(x, weight, 1.0), apply(Elementwise.BROADCAST_ROWS, bias, x)); }
     /** Σ over rows (→ one row). */
     public T sumRows(T x) { return apply(Elementwise.SUM_ROWS, x); }
+    /** Layer normalisation of each row, (x − mean)/√(var + eps)·γ + β (γ, β: 1 × width; biased variance, as torch). */
+    public T layerNorm(T x, T gamma, T beta, double eps) { return apply(new LayerNorm(eps, true), x, gamma, beta); }
+    /** Layer normalisation of each row without the affine part, (x − mean)/√(var + eps). */
+    public T layerNorm(T x, double eps) { return apply(new LayerNorm(eps, false), x); }
+    /** The columns of values with the same rows, side by side. */
+    @SafeVarargs
+    public final T concatColumns(T... parts) { return concatColumns(Arrays.asList(parts)); }
+    /** The columns of values with the same rows, side by side. */
+    public T concatColumns(java.util.List<T> parts) {
+        int[] widths = new int[parts.size()];
+        for (int i = 0; i < widths.length; i++) widths[i] = shape(parts.get(i)).width();
+        return applyOp(new ConcatColumns(widths), java.util.List.copyOf(parts));
+    }
+    /** Columns {@code start} (inclusive) to {@code end} (exclusive). */
+    public T sliceColumns(T x, int start, int end) { return apply(new SliceColumns(start, end), x); }
 
     // ---- checks shared by op implementations -------------------------------------------------------
 

@@ -64,18 +64,26 @@ public final class SphericalHarmonicsOp implements Op {
 
     // MD kernels: e3nn.SphericalHarmonics (same recursion, same basis) gives values and dY/dv together;
     // the gradient table is kept for the backward pass.
-    @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) {
-        int rows = ws.inputShape(0).rowCount(graph), d = dim();
-        SphericalHarmonics sh = ws.object(0, makeKernel);
-        double[] grad = ws.doubles(0, rows * 3 * d), v = in[0];
-        for (int e = 0; e < rows; e++) sh.evaluate(v[3 * e], v[3 * e + 1], v[3 * e + 2], out, e * d, grad, 3 * e * d);
-    }
+    @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) { forwardPart(graph, ws, in, out, 0, 1); }
 
     @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+        backwardPart(graph, ws, in, out, gOut, gIn, 0, 1);
+    }
+
+    @Override public boolean parallel() { return true; }
+
+    @Override public void forwardPart(Graph graph, Workspace ws, double[][] in, double[] out, int part, int parts) {
+        int rows = ws.inputShape(0).rowCount(graph), d = dim();
+        SphericalHarmonics sh = ws.object(part, makeKernel); // it has scratch inside: one per part
+        double[] grad = ws.doubles(0, rows * 3 * d), v = in[0];
+        for (int e = Op.partStart(rows, part, parts), e1 = Op.partStart(rows, part + 1, parts); e < e1; e++) sh.evaluate(v[3 * e], v[3 * e + 1], v[3 * e + 2], out, e * d, grad, 3 * e * d);
+    }
+
+    @Override public void backwardPart(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
         if (gIn[0] == null) return;
         int rows = ws.inputShape(0).rowCount(graph), d = dim();
         double[] grad = ws.doubles(0, rows * 3 * d), gv = gIn[0];
-        for (int e = 0; e < rows; e++) {
+        for (int e = Op.partStart(rows, part, parts), e1 = Op.partStart(rows, part + 1, parts); e < e1; e++) {
             double sx = 0, sy = 0, sz = 0;
             for (int c = 0, go = 3 * e * d; c < d; c++) {
                 double g = gOut[e * d + c];

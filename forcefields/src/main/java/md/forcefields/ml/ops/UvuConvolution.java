@@ -144,6 +144,65 @@ public final class UvuConvolution implements Op {
         run(OUT, in[X], in[Y], in[W], null, out, graph, t, ws.doubles(1, scratchSize), ws.doubles(2, maxPairs));
     }
 
+    // ---- parallel kernels: parts own the edges into a range of centre atoms (edges are sorted by centre) ----
+
+    @Override public boolean parallel() { return true; }
+
+    /** The first atom of part {@code part}: edges split evenly, moved to the next atom boundary. */
+    private static int firstAtom(Graph graph, int part, int parts) {
+        if (part == 0) return 0;
+        if (part == parts) return graph.atoms();
+        int target = Op.partStart(graph.edges(), part, parts), a = 0;
+        int[] start = graph.edgeStart();
+        while (a < graph.atoms() && start[a] < target) a++;
+        return a;
+    }
+
+    @Override public void forwardPart(Graph graph, Workspace ws, double[][] in, double[] out, int part, int parts) {
+        if (graph.edgeStart() == null) { // edges not sorted by centre: one part does everything
+            if (part == 0) forward(graph, ws, in, out);
+            return;
+        }
+        int a0 = firstAtom(graph, part, parts), a1 = firstAtom(graph, part + 1, parts);
+        int e0 = graph.edgeStart()[a0], e1 = graph.edgeStart()[a1], dimOut = irrepsOut.dim();
+        java.util.Arrays.fill(out, a0 * dimOut, a1 * dimOut, 0.0);
+        double[] t = ws.doubles(0, graph.edges() * tSize);
+        fillCouplingTable(in[Y], t, e0, e1);
+        run(OUT, in[X], in[Y], in[W], null, out, graph, t, ws.doubles(10 + 3 * part, scratchSize), ws.doubles(11 + 3 * part, maxPairs), e0, e1);
+    }
+
+    private boolean fusedCase(Graph graph, double[][] gIn) { return graph.edgeStart() != null && gIn[Y] != null && gIn[W] != null; }
+
+    @Override public void backwardPart(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
+        if (!fusedCase(graph, gIn)) {
+            if (part == 0) backward(graph, ws, in, out, gOut, gIn);
+            return;
+        }
+        // neighbour rows of dx and the pair rows of dw are shared between parts: each part writes its own dx
+        // copy and dw per edge; backwardReduce adds them up in part order (deterministic)
+        int a0 = firstAtom(graph, part, parts), a1 = firstAtom(graph, part + 1, parts);
+        int e0 = graph.edgeStart()[a0], e1 = graph.edgeStart()[a1];
+        double[] gx = ws.zeros(12 + 3 * part, graph.atoms() * irreps1.dim()), gwEdge = ws.doubles(5, graph.edges() * weightCount);
+        java.util.Arrays.fill(gwEdge, e0 * weightCount, e1 * weightCount, 0.0);
+        fusedBackward(in[X], in[W], gOut, gx, gIn[Y], gwEdge, graph, ws.doubles(0, graph.edges() * tSize), ws.doubles(10 + 3 * part, 2 * maxDense),
+                e0, e1, true);
+    }
+
+    @Override public void backwardReduce(Graph graph, Workspace ws, double[][] gIn, int parts) {
+        if (!fusedCase(graph, gIn)) return;
+        if (gIn[X] != null)
+            for (int part = 0; part < parts; part++) {
+                double[] gx = ws.doubles(12 + 3 * part, 0), g = gIn[X];
+                for (int i = 0, n = graph.atoms() * irreps1.dim(); i < n; i++) g[i] += gx[i];
+            }
+        double[] gwEdge = ws.doubles(5, 0), gw = gIn[W];
+        int[] pairOf = graph.pairOf();
+        for (int e = 0; e < graph.edges(); e++) {
+            int a = pairOf[e] * weightCount, b = e * weightCount;
+            for (int j = 0; j < weightCount; j++) gw[a + j] += gwEdge[b + j];
+        }
+    }
+
     @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
         double[] t = ws.doubles(0, graph.edges() * tSize), scratch = ws.doubles(1, scratchSize), m = ws.doubles(2, maxPairs);
         if (gIn[Y] != null && gIn[W] != null) {
@@ -161,9 +220,16 @@ public final class UvuConvolution implements Op {
 
     /** All three gradients, per edge and path from a dense T[a][c] (as the hand-written NequIP backward did). */
     private void fusedBackward(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t, double[] tt) {
+        fusedBackward(x, w, o, gx, gy, gw, graph, t, tt, 0, graph.edges(), false);
+    }
+
+    /** Edges [e0, e1); {@code gwPerEdge}: weight gradients at the edge's row (the pair's two edges apart), else at the pair's. */
+    private void fusedBackward(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t, double[] tt,
+                               int e0, int e1, boolean gwPerEdge) {
         int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
-        for (int e = 0; e < graph.edges(); e++) {
+        for (int e = e0; e < e1; e++) {
             int xr = graph.neighbour()[e] * dim1, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
+            int gwr = gwPerEdge ? e * weightCount : wr;
             for (Path p : paths) {
                 UvuCoupling cg = p.cg;
                 int d1 = cg.aStart().length - 1, d3 = cg.cStart().length - 1, tb = e * tSize + cg.tOff(), dense = d1 * d3;
@@ -171,7 +237,7 @@ public final class UvuConvolution implements Op {
                 java.util.Arrays.fill(tt, 0, dense, 0.0);
                 for (int q = 0; q < pa.length; q++) tt[pa[q] * d3 + pc[q]] = p.scale * t[tb + q];
                 kernels.denseBackward(d1, d3, p.mul, tt, p.scale, x, xr + p.xOff, w, wr + p.wOff, o, or + p.oOff + p.chOff, p.oMul,
-                        gx, gw, wr + p.wOff, tt, dense);
+                        gx, gw, gwr + p.wOff, tt, dense);
                 int[] ep = cg.entryPair(), eb = cg.entryB();
                 double[] ev = cg.entryValue();
                 int yb = e * dimSh + cg.yOff();
@@ -260,10 +326,12 @@ public final class UvuConvolution implements Op {
         });
     }
 
-    private void fillCouplingTable(double[] y, Graph graph, double[] t) {
+    private void fillCouplingTable(double[] y, Graph graph, double[] t) { fillCouplingTable(y, t, 0, graph.edges()); }
+
+    private void fillCouplingTable(double[] y, double[] t, int e0, int e1) {
         int dimSh = irrepsSh.dim();
-        java.util.Arrays.fill(t, 0, graph.edges() * tSize, 0.0);
-        for (int e = 0; e < graph.edges(); e++)
+        java.util.Arrays.fill(t, e0 * tSize, e1 * tSize, 0.0);
+        for (int e = e0; e < e1; e++)
             for (UvuCoupling cg : couplings) {
                 int[] ep = cg.entryPair(), eb = cg.entryB();
                 double[] ev = cg.entryValue();
@@ -278,8 +346,13 @@ public final class UvuConvolution implements Op {
     }
 
     private void run(int mode, double[] x, double[] y, double[] w, double[] o, double[] res, Graph graph, double[] t, double[] scratch, double[] m) {
+        run(mode, x, y, w, o, res, graph, t, scratch, m, 0, graph.edges());
+    }
+
+    private void run(int mode, double[] x, double[] y, double[] w, double[] o, double[] res, Graph graph, double[] t, double[] scratch, double[] m,
+                     int e0, int e1) {
         int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
-        for (int e = 0; e < graph.edges(); e++) {
+        for (int e = e0; e < e1; e++) {
             int xr = graph.neighbour()[e] * dim1, yr = e * dimSh, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
             for (Path p : paths) {
                 int xb = xr + p.xOff, ob = or + p.oOff + p.chOff, wb = wr + p.wOff, tb = e * tSize + p.cg.tOff();

@@ -17,9 +17,12 @@ public final class LearnedForceField implements ForceField {
     private int[] lastNumbers;
     private int[] types = new int[0];
 
-    public LearnedForceField(LearnedModel model) {
+    public LearnedForceField(LearnedModel model) { this(model, 1); }
+
+    /** Evaluated on {@code threads} threads (results are deterministic for a given thread count). */
+    public LearnedForceField(LearnedModel model, int threads) {
         this.model = model;
-        this.executor = new PlanExecutor(model);
+        this.executor = new PlanExecutor(model, threads);
     }
 
     @Override public String name() { return model.architecture().family(); }
@@ -40,6 +43,8 @@ public final class LearnedForceField implements ForceField {
     public double compute(Atoms atoms, NeighborList neighbors, double[] forcesOut, double[] virialOut, double[] atomicEnergiesOut) {
         return executor.compute(atoms.positions(), typesOf(atoms.atomicNumbers()), neighbors, forcesOut, virialOut, atomicEnergiesOut);
     }
+
+    @Override public void close() { executor.close(); }
 
     private int[] typesOf(int[] z) {
         if (z == lastNumbers && types.length == z.length) return types;

@@ -13,8 +13,8 @@ import md.forcefields.ForceFieldProvider;
 import md.forcefields.ForceFieldSpec;
 
 /**
- * {@code forcefield: {type: learned, model: FILE}}: any learned model file ({@link ModelFile}; its
- * {@code model} field chooses the family), run by the MD executor.
+ * {@code forcefield: {type: learned, model: FILE, threads: 1}}: any learned model file ({@link ModelFile};
+ * its {@code model} field chooses the family), run by the MD executor on {@code threads} threads.
  */
 public class LearnedPotentialProvider implements ForceFieldProvider {
     private static final Set<String> KEYS = Set.of("model", "threads", "device");
@@ -39,7 +39,7 @@ public class LearnedPotentialProvider implements ForceFieldProvider {
         if (accelerated != null) return accelerated;
         if (!device.equals("java") && !device.equals("auto"))
             throw new ForceFieldConfigException("device", "'" + device + "' is not available for " + model.architecture().family() + " models (use java)");
-        return new LearnedForceField(model);
+        return new LearnedForceField(model, threads);
     }
 
     /** A force field on another device or executor, when this provider offers one for the request (default: none). */

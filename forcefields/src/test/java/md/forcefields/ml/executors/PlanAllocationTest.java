@@ -54,16 +54,16 @@ class PlanAllocationTest {
         return x;
     }
 
-    @ParameterizedTest(name = "l_max={0}, {1} layers")
-    @CsvSource({"1, 4", "3, 5"})
-    void computeAllocatesNothingAfterWarmUp(int lmax, int layers) {
+    @ParameterizedTest(name = "l_max={0}, {1} layers, {2} thread(s)")
+    @CsvSource({"1, 4, 1", "3, 5, 1", "1, 4, 2", "3, 5, 2"})
+    void computeAllocatesNothingAfterWarmUp(int lmax, int layers, int threads) {
         Assumptions.assumeTrue(DenseKernels.VECTORIZED, "allocation-free only with the Vector API kernels");
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());
         NequipConfig cfg = NequipConfig.simple(new int[] {1, 6, 8}, 4.0, lmax, true, 32, layers, 8, 2, 64, 10.0,
                 new double[] {1, 1, 1}, new double[] {-1, -2, -3}, 1.0);
         LearnedModel model = NequipConversion.toLearned(NequipModel.withRandomWeights(cfg, 3));
-        PlanExecutor plan = new PlanExecutor(model);
+        PlanExecutor plan = new PlanExecutor(model, threads);
         int n = 21;
         Random rnd = new Random(5);
         double[] x = cluster(rnd, n);
@@ -72,22 +72,30 @@ class PlanAllocationTest {
         NeighborList nl = NeighborList.allPairs(n, 4.0);
         double[] f = new double[3 * n], virial = new double[9], atomic = new double[n];
         plan.compute(x, types, nl, f, virial, atomic);
-        long id = Thread.currentThread().threadId();
+        long[] ids = java.util.Arrays.copyOf(plan.workerThreadIds(), threads);
+        ids[threads - 1] = Thread.currentThread().threadId(); // the caller and the executor's workers
         int window = 10, maxWindows = lmax == 1 ? 400 : 120;
         long best = Long.MAX_VALUE;
         for (int w = 0; w < maxWindows && best >= BOUND_BYTES_PER_STEP; w++) {
-            long before = mx.getThreadAllocatedBytes(id);
+            long before = sum(mx.getThreadAllocatedBytes(ids));
             for (int s = 0; s < window; s++) plan.compute(x, types, nl, f, virial, atomic);
-            best = Math.min(best, (mx.getThreadAllocatedBytes(id) - before) / window);
+            best = Math.min(best, (sum(mx.getThreadAllocatedBytes(ids)) - before) / window);
         }
-        System.out.printf("plan executor, l_max=%d, %d layers: %d bytes allocated per step after warm-up (%d step ops)%n",
-                lmax, layers, best, plan.stepOps());
+        plan.close();
+        System.out.printf("plan executor, l_max=%d, %d layers, %d thread(s): %d bytes allocated per step after warm-up (%d step ops)%n",
+                lmax, layers, threads, best, plan.stepOps());
         if (best >= BOUND_BYTES_PER_STEP) {
             // which ops allocate: each kernel of the step on its own, warm, in the same order and on the same graph
             List<String> report = allocationByOp(model, x, types, nl, mx);
             report.forEach(System.out::println);
             assertTrue(false, "a step still allocates " + best + " bytes after warm-up; by op (bytes per call): " + report);
         }
+    }
+
+    private static long sum(long[] v) {
+        long s = 0;
+        for (long x : v) s += x;
+        return s;
     }
 
     /** One value of a traced forward pass (what the plan executor records). */

@@ -251,6 +251,33 @@ class OpKernelsTest {
         SelectColumns kept = new UvuConvolution(last.input(), layout.edgeAttrs(), last.tpOut(), last.instructions(), 0.7,
                 ir -> ir.equals(Irrep.SCALAR), UvuKernels.best()).keptWeights();
         cases.add(c("selectColumns (kept uvu weights)", kept, randn(Shape.fixed(4, last.tpWeights()))));
+        // ExpNormal (TorchMD-Net): some lengths beyond the cutoff, means and betas near their initial values
+        cases.add(c("expNormal (pairs, lower 0)", new ExpNormal(0, CUTOFF, ExpNormal.torchmdNetAlpha(0, CUTOFF)), lengths(Shape.pairs(1)),
+                TransformerOpsTest.rbfMeans(5, 0, CUTOFF), TransformerOpsTest.rbfBetas(5, 0, CUTOFF)));
+        cases.add(c("expNormal (edges, lower 0.5)", new ExpNormal(0.5, CUTOFF, ExpNormal.torchmdNetAlpha(0.5, CUTOFF)), lengths(Shape.edges(1)),
+                TransformerOpsTest.rbfMeans(3, 0.5, CUTOFF), TransformerOpsTest.rbfBetas(3, 0.5, CUTOFF)));
+        cases.add(c("expNormal (n=1, alpha 1.3)", new ExpNormal(0.2, CUTOFF, 1.3), lengths(Shape.edges(1)),
+                TransformerOpsTest.rbfMeans(1, 0.2, CUTOFF), TransformerOpsTest.rbfBetas(1, 0.2, CUTOFF)));
+        // LayerNorm
+        cases.add(c("layerNorm affine (atoms)", new LayerNorm(1e-5, true), TransformerOpsTest.shifted(Shape.atoms(4), 2.0, 1.5),
+                randn(Shape.fixed(1, 4)), randn(Shape.fixed(1, 4))));
+        // sd 3: finite differences of second derivatives lose accuracy like (step/row std)² (rows of 3 can be close)
+        cases.add(c("layerNorm (edges)", new LayerNorm(1e-5, false), TransformerOpsTest.shifted(Shape.edges(3), -1.0, 3.0)));
+        cases.add(c("layerNorm eps=0.3 affine (parameters)", new LayerNorm(0.3, true), randn(Shape.fixed(3, 5)), randn(Shape.fixed(1, 5)),
+                randn(Shape.fixed(1, 5))));
+        cases.add(c("layerNorm (one column)", new LayerNorm(1e-5, false), randn(Shape.atoms(1))));
+        // SegmentSoftmax: on 6 atoms, atom 5 has no edges; edges 13/16 (and 15/17) are two images of the pair 0-2
+        cases.add(new Case("segmentSoftmax (atom without edges)", SegmentSoftmax.INSTANCE, new int[] {2, 0, 1, 2, 0, 1},
+                TransformerOpsTest.shifted(Shape.edges(3), 0.5, 3.0)));
+        cases.add(c("segmentSoftmax (one column)", SegmentSoftmax.INSTANCE, randn(Shape.edges(1))));
+        // ConcatColumns, SliceColumns
+        cases.add(c("concatColumns (atoms 2+3+1)", new ConcatColumns(2, 3, 1), randn(Shape.atoms(2)), randn(Shape.atoms(3)), randn(Shape.atoms(1))));
+        cases.add(c("concatColumns (edges, one input)", new ConcatColumns(4), randn(Shape.edges(4))));
+        cases.add(c("concatColumns (parameters 2+0+3)", new ConcatColumns(2, 0, 3), randn(Shape.fixed(3, 2)), randn(Shape.fixed(3, 0)),
+                randn(Shape.fixed(3, 3))));
+        cases.add(c("sliceColumns (atoms [1,4) of 5)", new SliceColumns(1, 4), randn(Shape.atoms(5))));
+        cases.add(c("sliceColumns (edges, all 3)", new SliceColumns(0, 3), randn(Shape.edges(3))));
+        cases.add(c("sliceColumns (parameters [5,6))", new SliceColumns(5, 6), randn(Shape.fixed(2, 6))));
         return cases;
     }
 

@@ -1,4 +1,4 @@
-package md.forcefields.nequip;
+package md.forcefields.ml.executors;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -9,9 +9,9 @@ import java.util.function.IntConsumer;
  * caller, and returns when all parts are done. Allocation-free (unlike a {@code Semaphore}, whose
  * waiting threads allocate queue nodes): threads wait by spinning briefly (phases follow each other
  * within microseconds in an MD step), then park. Workers are daemon threads named
- * {@code nequip-worker-N}.
+ * {@code md-worker-N}.
  */
-final class PhaseWorkers implements AutoCloseable {
+public final class PhaseWorkers implements AutoCloseable {
     /** How long a waiting thread spins before parking: a few phase lengths of the small models. */
     private static final long SPIN_NANOS = 50_000;
 
@@ -24,29 +24,29 @@ final class PhaseWorkers implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean closed;
 
-    PhaseWorkers(int threads) {
+    public PhaseWorkers(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         workers = new Thread[threads];
         for (int t = 1; t < threads; t++) {
             int part = t;
-            workers[t] = new Thread(() -> workerLoop(part), "nequip-worker-" + t);
+            workers[t] = new Thread(() -> workerLoop(part), "md-worker-" + t);
             workers[t].setDaemon(true);
             workers[t].start();
         }
     }
 
-    int threads() { return threads; }
+    public int threads() { return threads; }
 
     /** Ids of the worker threads (parts 1 … threads−1). */
-    long[] workerIds() {
+    public long[] workerIds() {
         long[] ids = new long[threads - 1];
         for (int t = 1; t < threads; t++) ids[t - 1] = workers[t].threadId();
         return ids;
     }
 
     /** Runs body(0 … threads−1) and waits for all parts; rethrows the first failure. */
-    void run(IntConsumer body) {
+    public void run(IntConsumer body) {
         if (threads == 1) { body.accept(0); return; }
         if (closed) throw new IllegalStateException("evaluator was closed");
         job = body;

@@ -1,0 +1,60 @@
+package md.forcefields.ml.executors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import md.forcefields.NeighborList;
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.nequip.NequipConfig;
+import md.forcefields.nequip.NequipConversion;
+import md.forcefields.nequip.NequipModel;
+
+/**
+ * The plan on several threads computes the same energy, forces, virial and per-atom energies as on one
+ * (up to the order of floating-point sums, which the parts change), and is deterministic: repeated calls
+ * with the same thread count agree bit for bit.
+ */
+class PlanThreadsTest {
+
+    @ParameterizedTest(name = "l_max={0}, parity {1}, {2} threads")
+    @CsvSource({"0, false, 2", "1, true, 2", "2, true, 3", "3, true, 2", "3, false, 4"})
+    void severalThreadsGiveTheSingleThreadResult(int lmax, boolean parity, int threads) {
+        NequipConfig cfg = NequipConfig.simple(new int[] {1, 6, 8}, 4.0, lmax, parity, 16, 3, 8, 2, 32, 10.0,
+                new double[] {1.1, 0.9, 1.3}, new double[] {-1, -2, -3}, 0.8);
+        LearnedModel model = NequipConversion.toLearned(NequipModel.withRandomWeights(cfg, 9));
+        int n = 23;
+        Random rnd = new Random(lmax + 11L * threads);
+        double[] x = PlanAllocationTest.cluster(rnd, n);
+        int[] types = new int[n];
+        for (int i = 0; i < n; i++) types[i] = rnd.nextInt(3);
+        NeighborList nl = NeighborList.allPairs(n, 4.0);
+        double[] f1 = new double[3 * n], v1 = new double[9], a1 = new double[n];
+        double[] f2 = new double[3 * n], v2 = new double[9], a2 = new double[n];
+        double[] f3 = new double[3 * n], v3 = new double[9], a3 = new double[n];
+        double e1, e2, e3;
+        try (PlanExecutor one = new PlanExecutor(model); PlanExecutor many = new PlanExecutor(model, threads)) {
+            e1 = one.compute(x, types, nl, f1, v1, a1);
+            e2 = many.compute(x, types, nl, f2, v2, a2);
+            e3 = many.compute(x, types, nl, f3, v3, a3);
+        }
+        double scale = 0, dF = 0, dV = 0, dA = 0;
+        for (int i = 0; i < 3 * n; i++) { scale = Math.max(scale, Math.abs(f1[i])); dF = Math.max(dF, Math.abs(f1[i] - f2[i])); }
+        for (int i = 0; i < 9; i++) dV = Math.max(dV, Math.abs(v1[i] - v2[i]));
+        for (int i = 0; i < n; i++) dA = Math.max(dA, Math.abs(a1[i] - a2[i]));
+        System.out.printf("plan, l_max=%d, %d threads vs 1: |dE| %.1e, max|dF| %.1e (max|F| %.2f), max|dW| %.1e, max|dE_atom| %.1e%n",
+                lmax, threads, Math.abs(e1 - e2), dF, scale, dV, dA);
+        assertTrue(Math.abs(e1 - e2) <= 1e-12 * Math.max(1, Math.abs(e1)), "energy " + e1 + " vs " + e2);
+        assertTrue(dF <= 1e-12 * Math.max(1, scale), "forces differ by " + dF);
+        assertTrue(dV <= 1e-12 * Math.max(1, scale), "virial differs by " + dV);
+        assertTrue(dA <= 1e-12 * Math.max(1, Math.abs(e1)), "per-atom energies differ by " + dA);
+        assertEquals(e2, e3, 0.0, "repeated call");
+        assertArrayEquals(f2, f3, 0.0, "repeated call: forces");
+        assertArrayEquals(v2, v3, 0.0, "repeated call: virial");
+    }
+}

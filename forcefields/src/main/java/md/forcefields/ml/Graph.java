@@ -26,7 +26,7 @@ import md.forcefields.NeighborList;
 public final class Graph {
     private int atoms, edges, pairs;
     private int[] species = new int[0], centre = new int[0], neighbour = new int[0], pairOf = new int[0], pairEdge = new int[0];
-    private int[] edgeStart = new int[1], cursor = new int[0], pairI = new int[0], pairJ = new int[0];
+    private int[] edgeStart = new int[1], cursor = new int[0], kept = new int[0];
     private double[] shifts = new double[0];
     private final Map<TableKey, double[]> tables = new HashMap<>();
 
@@ -122,11 +122,7 @@ public final class Graph {
         int np = nl.pairCount();
         int[] f = nl.firstArray(), s = nl.secondArray();
         double[] shift = nl.shiftArray();
-        if (pairI.length < np) {
-            int cap = Math.max(np, pairI.length * 5 / 4 + 16);
-            pairI = new int[cap];
-            pairJ = new int[cap];
-        }
+        if (kept.length < np) kept = new int[Math.max(np, kept.length * 5 / 4 + 16)];
         int count = 0;
         for (int p = 0; p < np; p++) {
             int i = f[p], j = s[p];
@@ -135,7 +131,7 @@ public final class Graph {
             double dz = positions[3 * j + 2] + shift[3 * p + 2] - positions[3 * i + 2];
             double r2 = dx * dx + dy * dy + dz * dz;
             if (r2 >= cut2 || r2 == 0 || !(Math.sqrt(r2) < cutoff)) continue;
-            pairI[count] = p; // the neighbour-list pair, resolved below
+            kept[count] = p; // the neighbour-list pairs within the cutoff, in list order
             count++;
         }
         pairs = count;
@@ -151,14 +147,14 @@ public final class Graph {
         if (vectors == null || vectors.length < 3 * edges) vectors = new double[Math.max(3 * edges, 3 * centre.length)];
         Arrays.fill(edgeStart, 0, n + 1, 0);
         for (int q = 0; q < count; q++) {
-            int p = pairI[q];
+            int p = kept[q];
             edgeStart[f[p] + 1]++;
             edgeStart[s[p] + 1]++;
         }
         for (int a = 0; a < n; a++) edgeStart[a + 1] += edgeStart[a];
         System.arraycopy(edgeStart, 0, cursor, 0, n);
         for (int q = 0; q < count; q++) {
-            int p = pairI[q], i = f[p], j = s[p];
+            int p = kept[q], i = f[p], j = s[p];
             double sx = shift[3 * p], sy = shift[3 * p + 1], sz = shift[3 * p + 2];
             double dx = positions[3 * j] + sx - positions[3 * i];
             double dy = positions[3 * j + 1] + sy - positions[3 * i + 1];

@@ -9,12 +9,12 @@ import org.junit.jupiter.api.Test;
 import md.forcefields.NeighborList;
 
 /** A periodic cell through the engine's half neighbour list with shifts: forces, wrapping, virial. */
-class NequipPeriodicTest {
+public class NequipPeriodicTest {
 
     static final double A = 5.0; // cubic cell edge (Å); r_max 3.5 > A/2, so atoms see several images of a partner
 
-    /** Half list with image shifts, brute force over neighbouring cells. */
-    static NeighborList halfList(double[] x, int n, double cell, double cutoff) {
+    /** Half list with image shifts, brute force over neighbouring cells (also used by the ml tests). */
+    public static NeighborList halfList(double[] x, int n, double cell, double cutoff) {
         java.util.List<int[]> pairs = new java.util.ArrayList<>();
         java.util.List<double[]> shifts = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++)

@@ -18,7 +18,7 @@ import md.forcefields.e3nn.Rotations;
  * invariance of E and equivariance of F under rotations, reflections (with parity), translations and
  * permutations; F = −∇E by central differences; 2 threads = 1 thread.
  */
-class NequipSymmetryTest {
+public class NequipSymmetryTest {
 
     static final int[] SPECIES = {1, 6, 7, 8};
 
@@ -49,8 +49,8 @@ class NequipSymmetryTest {
                 md.forcefields.e3nn.Activation.SILU, md.forcefields.e3nn.Activation.TANH, scales(), shifts(), 1.0, 0.0, "eV", "Angstrom");
     }
 
-    /** A random cluster of 14 atoms with no pair closer than 0.9 Å. */
-    static double[] cluster(Random rnd, int n) {
+    /** A random cluster of {@code n} atoms in a 4.5 Å box with no pair closer than 0.9 Å (also used by the ml tests). */
+    public static double[] cluster(Random rnd, int n) {
         double[] x = new double[3 * n];
         for (int i = 0; i < n; i++) {
             while (true) {

@@ -212,9 +212,8 @@ public final class UvuConvolution implements Op {
             fusedBackward(in[X], in[W], gOut, gx, gIn[Y], gIn[W], graph, t, ws.doubles(4, 2 * maxDense));
             return;
         }
-        if (gIn[X] != null && gIn[W] != null) inputAndWeightGrad(in[X], in[W], gOut, gIn[X], gIn[W], graph, t, scratch);
-        else if (gIn[X] != null) run(X, null, in[Y], in[W], gOut, gIn[X], graph, t, scratch, m);
-        else if (gIn[W] != null) run(W, in[X], in[Y], null, gOut, gIn[W], graph, t, scratch, m);
+        if (gIn[X] != null) run(X, null, in[Y], in[W], gOut, gIn[X], graph, t, scratch, m);
+        if (gIn[W] != null) run(W, in[X], in[Y], null, gOut, gIn[W], graph, t, scratch, m);
         if (gIn[Y] != null) run(Y, in[X], null, in[W], gOut, gIn[Y], graph, t, scratch, m);
     }
 
@@ -244,27 +243,6 @@ public final class UvuConvolution implements Op {
                 for (int k = 0; k < ev.length; k++) gy[yb + eb[k]] += ev[k] * tt[dense + pa[ep[k]] * d3 + pc[ep[k]]];
             }
         }
-    }
-
-    /** The X and W gradients in one pass over the edges (they share the sums over output components). */
-    private void inputAndWeightGrad(double[] x, double[] w, double[] o, double[] resX, double[] resW, Graph graph, double[] t, double[] scratch) {
-        int dim1 = irreps1.dim(), dimOut = irrepsOut.dim();
-        for (int e = 0; e < graph.edges(); e++) {
-            int xr = graph.neighbour()[e] * dim1, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
-            for (Path p : paths)
-                kernels.inputAndWeightGrad(p.cg, p.mul, p.scale, t, e * tSize + p.cg.tOff(), x, xr + p.xOff, o, or + p.oOff + p.chOff, p.oMul,
-                        w, wr + p.wOff, resX, resW, scratch);
-        }
-    }
-
-    /** The columns of a (rows, all paths' weights) matrix that the kept paths read, in order (the matrix itself when all are kept). */
-    public Tensor keptWeights(Tensor full) {
-        if (full.size(-1) != fullWeightCount)
-            throw new IllegalArgumentException("weights for all paths must have " + fullWeightCount + " columns, got " + Arrays.toString(full.shape()));
-        if (weightCount == fullWeightCount) return full;
-        List<Tensor> pieces = full.split(-1, weightSizes), kept = new ArrayList<>();
-        for (int n = 0; n < pieces.size(); n++) if (weightKept[n]) kept.add(pieces.get(n));
-        return Tensor.concat(kept, -1);
     }
 
     /** The layout of the result: the simplified output slots. */

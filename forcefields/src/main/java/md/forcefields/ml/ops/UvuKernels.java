@@ -23,13 +23,6 @@ public interface UvuKernels {
     void weightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul, double[] res, int wb, double[] scratch);
 
     /**
-     * {@link #inputGrad} and {@link #weightGrad} in one sweep (both need A[a][u] = Σ_{q: a_q = a} T[q]·O[c_q][u]):
-     * resX[xb + a·mul + u] += s·W[wb + u]·A[a][u] and resW[wb + u] += s·Σ_a X[xb + a·mul + u]·A[a][u].
-     */
-    void inputAndWeightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul, double[] w, int wb,
-                            double[] resX, double[] resW, double[] scratch);
-
-    /**
      * Every gradient of one path on one edge from a dense T[a·d3 + c] (path scale folded in): dx[xOff + a·mul + u]
      * += Σ_c T[a][c]·W[u]·O[c][u], dw[dwOff + u] += Σ_a X[a][u]·Σ_c T[a][c]·O[c][u], and dT[dtOff + a·d3 + c] =
      * s·Σ_u X[a][u]·W[u]·O[c][u] (overwritten). Layouts as in the other modes (O rows at oOff + c·ldo).
@@ -111,30 +104,6 @@ public interface UvuKernels {
                 }
                 int xa = xb + a * mul;
                 for (int u = u0; u < mul; u++) res[wb + u] += s * x[xa + u] * acc[u];
-            }
-        }
-
-        @Override public void inputAndWeightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul,
-                                                 double[] w, int wb, double[] resX, double[] resW, double[] acc) {
-            inputAndWeightGrad(cg, mul, s, t, tb, x, xb, o, ob, oMul, w, wb, resX, resW, acc, 0);
-        }
-
-        void inputAndWeightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul,
-                                double[] w, int wb, double[] resX, double[] resW, double[] acc, int u0) {
-            int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC();
-            for (int a = 0; a + 1 < start.length; a++) {
-                if (start[a] == start[a + 1]) continue;
-                java.util.Arrays.fill(acc, u0, mul, 0.0);
-                for (int k = start[a]; k < start[a + 1]; k++) {
-                    int q = by[k], oc = ob + pc[q] * oMul;
-                    double tq = t[tb + q];
-                    for (int u = u0; u < mul; u++) acc[u] += tq * o[oc + u];
-                }
-                int xa = xb + a * mul;
-                for (int u = u0; u < mul; u++) {
-                    resX[xa + u] += s * w[wb + u] * acc[u];
-                    resW[wb + u] += s * x[xa + u] * acc[u];
-                }
             }
         }
 

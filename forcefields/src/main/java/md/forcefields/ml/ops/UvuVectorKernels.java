@@ -138,56 +138,6 @@ final class UvuVectorKernels implements UvuKernels {
         if (j < mul) tail.weightGrad(cg, mul, s, t, tb, x, xb, o, ob, oMul, res, wb, scratch, j);
     }
 
-    @Override public void inputAndWeightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul,
-                                             double[] w, int wb, double[] resX, double[] resW, double[] scratch) {
-        int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC();
-        int tOff = tb, j = 0;
-        for (; j + 4 * L <= mul; j += 4 * L) {
-            DoubleVector w0 = load(w, wb + j).mul(s), w1 = load(w, wb + j + L).mul(s), w2 = load(w, wb + j + 2 * L).mul(s), w3 = load(w, wb + j + 3 * L).mul(s);
-            DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-            for (int a = 0; a + 1 < start.length; a++) {
-                if (start[a] == start[a + 1]) continue;
-                DoubleVector a0 = DoubleVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                for (int k = start[a]; k < start[a + 1]; k++) {
-                    int q = by[k], oc = ob + pc[q] * oMul + j;
-                    DoubleVector tq = DoubleVector.broadcast(S, t[tOff + q]);
-                    a0 = load(o, oc).fma(tq, a0);
-                    a1 = load(o, oc + L).fma(tq, a1);
-                    a2 = load(o, oc + 2 * L).fma(tq, a2);
-                    a3 = load(o, oc + 3 * L).fma(tq, a3);
-                }
-                int xa = xb + a * mul + j;
-                addInto(a0.mul(w0), resX, xa);
-                addInto(a1.mul(w1), resX, xa + L);
-                addInto(a2.mul(w2), resX, xa + 2 * L);
-                addInto(a3.mul(w3), resX, xa + 3 * L);
-                s0 = load(x, xa).fma(a0, s0);
-                s1 = load(x, xa + L).fma(a1, s1);
-                s2 = load(x, xa + 2 * L).fma(a2, s2);
-                s3 = load(x, xa + 3 * L).fma(a3, s3);
-            }
-            addInto(s0.mul(s), resW, wb + j);
-            addInto(s1.mul(s), resW, wb + j + L);
-            addInto(s2.mul(s), resW, wb + j + 2 * L);
-            addInto(s3.mul(s), resW, wb + j + 3 * L);
-        }
-        for (; j + L <= mul; j += L) {
-            DoubleVector ws = load(w, wb + j).mul(s), total = DoubleVector.zero(S);
-            for (int a = 0; a + 1 < start.length; a++) {
-                if (start[a] == start[a + 1]) continue;
-                DoubleVector acc = DoubleVector.zero(S);
-                for (int k = start[a]; k < start[a + 1]; k++) {
-                    int q = by[k];
-                    acc = load(o, ob + pc[q] * oMul + j).fma(DoubleVector.broadcast(S, t[tOff + q]), acc);
-                }
-                addInto(acc.mul(ws), resX, xb + a * mul + j);
-                total = load(x, xb + a * mul + j).fma(acc, total);
-            }
-            addInto(total.mul(s), resW, wb + j);
-        }
-        if (j < mul) tail.inputAndWeightGrad(cg, mul, s, t, tb, x, xb, o, ob, oMul, w, wb, resX, resW, scratch, j);
-    }
-
     @Override public void denseBackward(int d1, int d3, int mul, double[] t, double s, double[] x, int xOff, double[] w, int wOff,
                                         double[] o, int oOff, int ldo, double[] dx, double[] dw, int dwOff, double[] dT, int dtOff) {
         if (mul % L != 0) {

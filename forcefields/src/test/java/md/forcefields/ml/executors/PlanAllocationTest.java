@@ -21,6 +21,7 @@ import md.forcefields.ml.Workspace;
 import md.forcefields.nequip.NequipConfig;
 import md.forcefields.nequip.NequipConversion;
 import md.forcefields.nequip.NequipModel;
+import md.forcefields.nequip.NequipSymmetryTest;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,24 +37,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PlanAllocationTest {
     private static final long BOUND_BYTES_PER_STEP = 1024;
 
-    /** A 21-atom cluster in a 4.5 Å box, no pair closer than 0.9 Å (as nequip.NequipSymmetryTest builds it). */
-    static double[] cluster(Random rnd, int n) {
-        double[] x = new double[3 * n];
-        for (int i = 0; i < n; i++) {
-            while (true) {
-                for (int d = 0; d < 3; d++) x[3 * i + d] = 4.5 * rnd.nextDouble();
-                boolean ok = true;
-                for (int j = 0; j < i; j++) {
-                    double r2 = 0;
-                    for (int d = 0; d < 3; d++) r2 += Math.pow(x[3 * i + d] - x[3 * j + d], 2);
-                    ok &= r2 > 0.81;
-                }
-                if (ok) break;
-            }
-        }
-        return x;
-    }
-
     @ParameterizedTest(name = "l_max={0}, {1} layers, {2} thread(s)")
     @CsvSource({"1, 4, 1", "3, 5, 1", "1, 4, 2", "3, 5, 2"})
     void computeAllocatesNothingAfterWarmUp(int lmax, int layers, int threads) {
@@ -66,7 +49,7 @@ class PlanAllocationTest {
         PlanExecutor plan = new PlanExecutor(model, threads);
         int n = 21;
         Random rnd = new Random(5);
-        double[] x = cluster(rnd, n);
+        double[] x = NequipSymmetryTest.cluster(rnd, n);
         int[] types = new int[n];
         for (int i = 0; i < n; i++) types[i] = rnd.nextInt(3);
         NeighborList nl = NeighborList.allPairs(n, 4.0);

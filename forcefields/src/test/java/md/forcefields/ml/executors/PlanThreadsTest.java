@@ -14,6 +14,7 @@ import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.nequip.NequipConfig;
 import md.forcefields.nequip.NequipConversion;
 import md.forcefields.nequip.NequipModel;
+import md.forcefields.nequip.NequipSymmetryTest;
 
 /**
  * The plan on several threads computes the same energy, forces, virial and per-atom energies as on one
@@ -30,7 +31,7 @@ class PlanThreadsTest {
         LearnedModel model = NequipConversion.toLearned(NequipModel.withRandomWeights(cfg, 9));
         int n = 23;
         Random rnd = new Random(lmax + 11L * threads);
-        double[] x = PlanAllocationTest.cluster(rnd, n);
+        double[] x = NequipSymmetryTest.cluster(rnd, n);
         int[] types = new int[n];
         for (int i = 0; i < n; i++) types[i] = rnd.nextInt(3);
         NeighborList nl = NeighborList.allPairs(n, 4.0);

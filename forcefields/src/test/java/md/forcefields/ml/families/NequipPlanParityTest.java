@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -25,6 +25,7 @@ import md.forcefields.nequip.NequipConfig;
 import md.forcefields.nequip.NequipConversion;
 import md.forcefields.nequip.NequipEvaluator;
 import md.forcefields.nequip.NequipModel;
+import md.forcefields.nequip.NequipPeriodicTest;
 import md.forcefields.nequip.NequipReference;
 
 import org.junit.jupiter.api.Test;
@@ -122,29 +123,6 @@ class NequipPlanParityTest {
         return x;
     }
 
-    /** Half list with image shifts, brute force over neighbouring cells (as in nequip.NequipPeriodicTest). */
-    static NeighborList halfList(double[] x, int n, double cell, double cutoff) {
-        List<int[]> pairs = new ArrayList<>();
-        List<double[]> shifts = new ArrayList<>();
-        for (int i = 0; i < n; i++)
-            for (int j = i; j < n; j++)
-                for (int a = -2; a <= 2; a++)
-                    for (int b = -2; b <= 2; b++)
-                        for (int c = -2; c <= 2; c++) {
-                            if (i == j && (a * 25 + b * 5 + c) <= 0) continue; // own images once, not at zero
-                            double[] s = {a * cell, b * cell, c * cell};
-                            double r2 = 0;
-                            for (int d = 0; d < 3; d++) r2 += Math.pow(x[3 * j + d] + s[d] - x[3 * i + d], 2);
-                            if (r2 < cutoff * cutoff) { pairs.add(new int[] {i, j}); shifts.add(s); }
-                        }
-        int[] f = new int[pairs.size()], g = new int[pairs.size()];
-        double[] sh = new double[3 * pairs.size()];
-        for (int p = 0; p < f.length; p++) { f[p] = pairs.get(p)[0]; g[p] = pairs.get(p)[1]; System.arraycopy(shifts.get(p), 0, sh, 3 * p, 3); }
-        NeighborList nl = new NeighborList();
-        nl.set(f, g, sh, f.length, cutoff);
-        return nl;
-    }
-
     static Stream<Arguments> randomModels() {
         int[] z = {1, 6, 8};
         double[] s = {0.9, 1.1, 1.2}, b = {-0.5, -1.5, -1.2};
@@ -182,7 +160,7 @@ class NequipPlanParityTest {
             double[] x = periodicCluster(rnd, n);
             int[] t = new int[n];
             for (int i = 0; i < n; i++) t[i] = rnd.nextInt(3);
-            NeighborList nl = halfList(x, n, CELL, R_MAX);
+            NeighborList nl = NequipPeriodicTest.halfList(x, n, CELL, R_MAX);
             boolean selfImage = false, twoImages = false;
             for (int p = 0; p < nl.pairCount(); p++) {
                 selfImage |= nl.first(p) == nl.second(p);

@@ -108,9 +108,13 @@ class FusedOpDerivativesTest {
         Graph g = Graph.of(SPECIES, edges());
         Tensor x = Tensor.randn(rng, 4, layer.input().dim()), y = Tensor.randn(rng, g.edges(), layout.edgeAttrs().dim());
         Tensor w = Tensor.randn(rng, g.pairs(), full.weightCount());
-        double[] a = full.apply(x, y, w, g).data(), b = scalars.apply(x, y, scalars.keptWeights(w), Graph.of(SPECIES, edges())).data();
-        // the column selection as an op (what the model applies to the radial-MLP weights) picks the same columns
-        assertArrayEquals(scalars.keptWeights(w).data(), scalars.keptWeights().tape(g, w).data(), 0.0);
+        double[] a = full.apply(x, y, w, g).data(), b = scalars.apply(x, y, scalars.keptWeights().tape(g, w), Graph.of(SPECIES, edges())).data();
+        // the column selection (what the model applies to the radial-MLP weights): its MD kernel picks the same columns as its tape
+        SelectColumns select = scalars.keptWeights();
+        double[] picked = new double[g.pairs() * scalars.weightCount()];
+        select.forward(g, new md.forcefields.ml.Workspace(new md.forcefields.ml.Shape[] {md.forcefields.ml.Shape.pairs(full.weightCount())},
+                md.forcefields.ml.Shape.pairs(scalars.weightCount())), new double[][] {w.data()}, picked);
+        assertArrayEquals(select.tape(g, w).data(), picked, 0.0);
         assertTrue(!scalars.keptWeights().keepsAll() && full.keptWeights().keepsAll());
         Irreps out = full.irrepsOut();
         int dim = out.dim(), checked = 0;

@@ -1,7 +1,6 @@
 package md.forcefields.e3nn;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,6 +20,17 @@ public final class VectorKernels {
     private static final int L = S.length();
 
     public static int lanes() { return L; }
+
+    /**
+     * Σ of the lanes in lane order. {@code reduceLanes(ADD)} may add them in another order in JIT-compiled code
+     * than in the interpreter, so a result would depend on when the JIT compiled the caller: MD runs (and
+     * repeated calls of one evaluator) would not be reproducible bit for bit.
+     */
+    public static double sumLanes(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
 
     /** C (+)= α·A·B: 4-row × 4-vector register blocks, then 4 × 1, then single rows; scalar column tail. */
     static void gemm(int m, int n, int kk, double alpha,
@@ -262,7 +272,7 @@ public final class VectorKernels {
                 DoubleVector o2 = DoubleVector.fromArray(S, dOut, o + 2 * L), o3 = DoubleVector.fromArray(S, dOut, o + 3 * L);
                 g0 = tb.fma(o0, g0); g1 = tb.fma(o1, g1); g2 = tb.fma(o2, g2); g3 = tb.fma(o3, g3);
                 DoubleVector dot = xw3.fma(o3, xw2.fma(o2, xw1.fma(o1, xw0.mul(o0))));
-                dT[dtOff + a * d3 + c] = s * dot.reduceLanes(VectorOperators.ADD);
+                dT[dtOff + a * d3 + c] = s * sumLanes(dot);
             }
             dw0 = x0.fma(g0, dw0); dw1 = x1v.fma(g1, dw1); dw2 = x2.fma(g2, dw2); dw3 = x3.fma(g3, dw3);
             w0.fma(g0, DoubleVector.fromArray(S, dx1, xa)).intoArray(dx1, xa);
@@ -289,7 +299,7 @@ public final class VectorKernels {
             for (int c = 0; c < d3; c++) {
                 DoubleVector o0 = DoubleVector.fromArray(S, dOut, oOff + c * ldo);
                 g0 = DoubleVector.broadcast(S, t[a * d3 + c]).fma(o0, g0);
-                dT[dtOff + a * d3 + c] += s * xw0.mul(o0).reduceLanes(VectorOperators.ADD);
+                dT[dtOff + a * d3 + c] += s * sumLanes(xw0.mul(o0));
             }
             dw0 = x0.fma(g0, dw0);
             w0.fma(g0, DoubleVector.fromArray(S, dx1, xa)).intoArray(dx1, xa);
@@ -309,7 +319,7 @@ public final class VectorKernels {
         int kv = kk - kk % L;
         DoubleVector s0 = DoubleVector.zero(S);
         for (int k = 0; k < kv; k += L) s0 = DoubleVector.fromArray(S, a, ai + k).fma(DoubleVector.fromArray(S, b, bj + k), s0);
-        double r = s0.reduceLanes(VectorOperators.ADD);
+        double r = sumLanes(s0);
         for (int k = kv; k < kk; k++) r += a[ai + k] * b[bj + k];
         return r;
     }

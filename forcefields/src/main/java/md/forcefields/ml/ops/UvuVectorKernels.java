@@ -1,7 +1,6 @@
 package md.forcefields.ml.ops;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -162,7 +161,7 @@ final class UvuVectorKernels implements UvuKernels {
                 a3 = load(xw, xa + j + 3 * L).fma(load(o, oc + j + 3 * L), a3);
             }
             for (; j < full; j += L) a0 = load(xw, xa + j).fma(load(o, oc + j), a0);
-            double dot = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            double dot = md.forcefields.e3nn.VectorKernels.sumLanes(a0.add(a1).add(a2.add(a3)));
             for (int u = full; u < mul; u++) dot += x[xb + pa[q] * mul + u] * w[wb + u] * o[oc + u];
             m[q] = s * dot;
         }

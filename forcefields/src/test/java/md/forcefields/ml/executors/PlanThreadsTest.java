@@ -58,4 +58,33 @@ class PlanThreadsTest {
         assertArrayEquals(f2, f3, 0.0, "repeated call: forces");
         assertArrayEquals(v2, v3, 0.0, "repeated call: virial");
     }
+
+    /**
+     * Bit for bit the same result before and after the JIT compiled the kernels (the first call runs them
+     * interpreted): MD runs must not depend on when compilation happened. Catches reductions whose order
+     * differs between compiled and interpreted code (e.g. Vector API lane reductions).
+     */
+    @ParameterizedTest(name = "{0} thread(s)")
+    @CsvSource({"1", "2"})
+    void firstCallEqualsCallsAfterCompilation(int threads) {
+        NequipConfig cfg = NequipConfig.simple(new int[] {1, 6, 8}, 4.0, 2, true, 32, 2, 8, 2, 32, 10.0,
+                new double[] {1, 1, 1}, new double[] {-1, -2, -3}, 1.0);
+        LearnedModel model = NequipConversion.toLearned(NequipModel.withRandomWeights(cfg, 4));
+        int n = 21;
+        Random rnd = new Random(8);
+        double[] x = NequipSymmetryTest.cluster(rnd, n);
+        int[] types = new int[n];
+        for (int i = 0; i < n; i++) types[i] = rnd.nextInt(3);
+        NeighborList nl = NeighborList.allPairs(n, 4.0);
+        double[] f0 = new double[3 * n], f = new double[3 * n], v0 = new double[9], v = new double[9];
+        try (PlanExecutor plan = new PlanExecutor(model, threads)) {
+            double e0 = plan.compute(x, types, nl, f0, v0, null);
+            for (int k = 0; k < 1500; k++) {
+                double e = plan.compute(x, types, nl, f, v, null);
+                assertEquals(e0, e, 0.0, "energy at call " + (k + 2));
+                assertArrayEquals(f0, f, 0.0, "forces at call " + (k + 2));
+                assertArrayEquals(v0, v, 0.0, "virial at call " + (k + 2));
+            }
+        }
+    }
 }

@@ -6,38 +6,48 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
+import md.core.Elements;
 import md.core.io.NpyArray;
 import md.core.io.Npz;
-import md.forcefields.nequip.NequipImporter;
-import md.forcefields.nequip.NequipModel;
 import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.model.ModelFamilies;
+import md.forcefields.ml.model.ModelFamily;
 import md.forcefields.ml.model.ModelFile;
-import md.forcefields.nequip.NequipConversion;
 
-/** {@code md import nequip config.yaml weights.npz -o model.nqp}: converts a reference NequIP model. */
+/**
+ * {@code md import KIND config.yaml weights.npz -o MODEL}: converts a model trained by a reference
+ * implementation. The kinds are those of the model families' {@link ModelFamily.Importer}s.
+ */
 public final class ImportCommand implements Command {
+    private static final String USAGE = "md import KIND CONFIG.yaml WEIGHTS.npz -o MODEL";
 
     @Override public String name() { return "import"; }
 
-    @Override public String summary() { return "convert a model trained elsewhere (md import nequip config.yaml weights.npz -o model.nqp)"; }
+    @Override public String summary() { return "convert a model trained elsewhere (" + USAGE + ")"; }
 
     @Override public String usage() {
-        return """
-                usage: md import nequip CONFIG.yaml WEIGHTS.npz -o MODEL.nqp
+        StringBuilder b = new StringBuilder("usage: " + USAGE + "\n\nConverts a model trained by a reference implementation into an md model file\n"
+                + "(use it as forcefield: {type: learned, model: FILE}). Every tensor is checked against the\n"
+                + "configuration; a state_dict entry that cannot be placed is an error naming its key.\n\nKINDS\n");
+        for (ModelFamily.Importer im : importers().values()) b.append(im.help().stripTrailing()).append('\n');
+        return b.toString().stripTrailing();
+    }
 
-                Converts a NequIP (0.6, e3nn 0.5) model into an md model file:
-                  CONFIG.yaml   the nequip training configuration (r_max, l_max, num_features, ...,
-                                avg_num_neighbors as a number, chemical_symbols)
-                  WEIGHTS.npz   the model's state_dict saved with numpy (keys as in state_dict)
-                  -o FILE       the model file to write (use it as forcefield: {type: nequip, model: FILE})
-                Every tensor is checked against the configuration (a state_dict entry that cannot be
-                placed is an error naming its key); see docs/nequip.md.""";
+    /** The importers of all model families, by kind. */
+    static Map<String, ModelFamily.Importer> importers() {
+        Map<String, ModelFamily.Importer> m = new TreeMap<>();
+        for (ModelFamily f : ModelFamilies.all().values()) {
+            ModelFamily.Importer im = f.importer();
+            if (im != null) m.put(im.kind(), im);
+        }
+        return m;
     }
 
     @Override public int run(String[] args) throws Exception {
@@ -47,49 +57,59 @@ public final class ImportCommand implements Command {
             if (a.equals("-o") || a.equals("--output")) {
                 if (i + 1 >= args.length) throw new UserError("-o needs the output model file name");
                 out = args[++i];
+            } else if (a.startsWith("--output=")) {
+                out = a.substring("--output=".length());
             } else if (a.startsWith("-")) {
-                throw new UserError("unknown option '" + a + "'; usage: md import nequip CONFIG.yaml WEIGHTS.npz -o MODEL.nqp");
+                throw new UserError("unknown option '" + a + "'; usage: " + USAGE);
             } else if (kind == null) kind = a;
             else if (config == null) config = a;
             else if (weights == null) weights = a;
-            else throw new UserError("unexpected argument '" + a + "'; usage: md import nequip CONFIG.yaml WEIGHTS.npz -o MODEL.nqp");
+            else throw new UserError("unexpected argument '" + a + "'; usage: " + USAGE);
         }
-        if (kind == null) throw new UserError("which kind of model? usage: md import nequip CONFIG.yaml WEIGHTS.npz -o MODEL.nqp");
-        if (!kind.equals("nequip")) throw new UserError("cannot import models of kind '" + kind + "'; supported: nequip");
+        Map<String, ModelFamily.Importer> importers = importers();
+        if (kind == null) throw new UserError("which kind of model? usage: " + USAGE + " (kinds: " + String.join(", ", importers.keySet()) + ")");
+        ModelFamily.Importer importer = importers.get(kind);
+        if (importer == null) throw new UserError("cannot import models of kind '" + kind + "'; supported: " + String.join(", ", importers.keySet()));
         if (config == null || weights == null || out == null)
-            throw new UserError("md import nequip needs CONFIG.yaml, WEIGHTS.npz and -o MODEL.nqp");
+            throw new UserError("md import " + kind + " needs CONFIG.yaml, WEIGHTS.npz and -o MODEL");
         Path configPath = Path.of(config), weightsPath = Path.of(weights), outPath = Path.of(out);
+        Path parent = outPath.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) throw new UserError(outPath + ": the folder " + parent + " does not exist");
+        if (Files.isDirectory(outPath)) throw new UserError(outPath + ": is a folder; -o names the model file to write");
 
-        Map<String, Object> cfg = readYaml(configPath);
+        Map<String, Object> cfg = readYaml(configPath, kind);
         Map<String, NpyArray> sd;
+        if (!Files.isRegularFile(weightsPath)) throw new UserError(weightsPath + ": no such file");
         try {
             sd = Npz.read(weightsPath);
         } catch (NoSuchFileException e) {
             throw new UserError(weightsPath + ": no such file");
-        } catch (IOException e) {
-            throw new UserError(weightsPath + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new UserError(weightsPath + ": not a readable .npz of numeric arrays (" + e.getMessage() + ")");
         }
-        NequipModel model;
         LearnedModel learned;
         try {
-            model = NequipImporter.fromReference(cfg, sd);
-            learned = NequipConversion.toLearned(model);
+            learned = importer.fromReference(cfg, sd);
         } catch (IllegalArgumentException e) {
             throw new UserError(configPath + " / " + weightsPath + ": " + e.getMessage());
         }
-        ModelFile.write(outPath, learned, "imported by 'md import nequip' from " + configPath.toAbsolutePath() + " and " + weightsPath.toAbsolutePath());
-        var c = model.config();
-        System.out.printf("wrote %s: NequIP, species %s, %d layers, hidden irreps %s, r_max %s Å, %d parameters%n",
-                outPath, c.species().stream().map(md.core.Elements::symbol).toList(), c.numLayers(), c.featureIrrepsHidden(),
-                c.rMax(), model.parameterCount());
+        for (Map.Entry<String, double[]> p : learned.parameters().entrySet())
+            for (double v : p.getValue())
+                if (!Double.isFinite(v)) throw new UserError(weightsPath + ": parameter '" + p.getKey() + "' holds a non-finite value (" + v + ")");
+        ModelFile.write(outPath, learned, "imported by 'md import " + kind + "' from " + configPath.toAbsolutePath() + " and " + weightsPath.toAbsolutePath());
+        int count = 0;
+        for (double[] p : learned.parameters().values()) count += p.length;
+        java.util.List<String> species = new java.util.ArrayList<>();
+        for (int z : learned.architecture().atomicNumbers()) species.add(Elements.symbol(z));
+        System.out.printf("wrote %s: %s, species %s, %d parameter values%n", outPath, importer.describe(learned), species, count);
         return 0;
     }
 
-    private static Map<String, Object> readYaml(Path p) {
+    private static Map<String, Object> readYaml(Path p, String kind) {
         if (!Files.isRegularFile(p)) throw new UserError(p + ": no such file");
         try (Reader r = Files.newBufferedReader(p)) {
             Object o = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
-            if (!(o instanceof Map<?, ?>)) throw new UserError(p + ": expected a YAML mapping of nequip options at the top level");
+            if (!(o instanceof Map<?, ?>)) throw new UserError(p + ": expected a YAML mapping of " + kind + " options at the top level");
             @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) o;
             return m;
         } catch (YAMLException e) {

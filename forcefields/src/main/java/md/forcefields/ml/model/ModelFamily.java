@@ -23,4 +23,25 @@ public interface ModelFamily {
      * {@code model.json}), or returns null when this family does not know {@code format}.
      */
     default LearnedModel readLegacy(java.nio.file.Path file, String format) throws java.io.IOException { return null; }
+
+    /** How {@code md import} converts models trained by this family's reference implementation; null when it cannot. */
+    default Importer importer() { return null; }
+
+    /**
+     * {@code md import KIND CONFIG WEIGHTS.npz -o MODEL}: a reference implementation's configuration (YAML
+     * read into a map) and state_dict (saved with numpy, keys as in the state_dict) to a model of this family.
+     */
+    interface Importer {
+        /** The KIND argument, e.g. "nequip" or "torchmdnet". */
+        String kind();
+
+        /** Lines for {@code md import --help}: what CONFIG and WEIGHTS are for this kind. */
+        String help();
+
+        /** The model; IllegalArgumentException naming the option or state_dict key on anything it cannot place. */
+        LearnedModel fromReference(Map<String, Object> config, Map<String, md.core.io.NpyArray> stateDict);
+
+        /** One line describing an imported model (species, size), printed after writing it. */
+        String describe(LearnedModel model);
+    }
 }

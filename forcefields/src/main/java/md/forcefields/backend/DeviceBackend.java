@@ -36,6 +36,9 @@ abstract class DeviceBackend implements KernelBackend {
         return b;
     }
 
+    /** The kernel of {@code op} from {@code kernels/ops.cl}; null when there is none of its name (or for its configuration). */
+    @Override public OpKernel kernel(md.forcefields.ml.Op op, md.forcefields.ml.Workspace ws) { return DeviceOpKernels.make(this, op, ws); }
+
     @Override public void zero(RealBuffer b, int n) { if (n > 0) launch("fill", n, n, b, 0.0); }
 
     @Override public void addInto(RealBuffer src, RealBuffer dst, int n) { if (n > 0) launch("add_into", n, n, src, dst); }

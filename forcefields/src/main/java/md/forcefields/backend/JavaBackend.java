@@ -197,5 +197,29 @@ public final class JavaBackend implements KernelBackend {
         };
     }
 
+    /** Every op runs here: its kernel is the op's own Java forward/backward on the host arrays. */
+    @Override public OpKernel kernel(md.forcefields.ml.Op op, md.forcefields.ml.Workspace ws) {
+        return new OpKernel() {
+            private double[][] inA = new double[0][], gA = new double[0][];
+
+            private double[][] arrays(double[][] a, RealBuffer[] b) {
+                if (a.length != b.length) a = new double[b.length][];
+                for (int i = 0; i < b.length; i++) a[i] = b[i] == null ? null : a(b[i]);
+                return a;
+            }
+
+            @Override public void forward(DeviceGraph g, RealBuffer[] in, RealBuffer out) {
+                inA = arrays(inA, in);
+                op.forward(g.host(), ws, inA, a(out));
+            }
+
+            @Override public void backward(DeviceGraph g, RealBuffer[] in, RealBuffer out, RealBuffer gradOut, RealBuffer[] gradIn) {
+                inA = arrays(inA, in);
+                gA = arrays(gA, gradIn);
+                op.backward(g.host(), ws, inA, a(out), a(gradOut), gA);
+            }
+        };
+    }
+
     @Override public void close() {}
 }

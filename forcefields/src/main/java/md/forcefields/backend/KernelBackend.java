@@ -76,6 +76,23 @@ public interface KernelBackend extends AutoCloseable {
     GateKernel gate(Gate gate);
     ConvolutionKernel convolution(TensorProductUvu tp, int shDim);
 
+    /**
+     * The kernel of {@code op} on this backend, keyed by {@link md.forcefields.ml.Op#name()} (like OpenMM's
+     * kernels by name), prepared once (tables uploaded); null when this backend has no kernel of that name.
+     * {@code ws} is the op application's workspace (input and output shapes, which inputs are constant).
+     */
+    OpKernel kernel(md.forcefields.ml.Op op, md.forcefields.ml.Workspace ws);
+
+    /**
+     * An op's forward kernel and vector–Jacobian product on this backend's buffers, with the semantics of
+     * the op's own {@link md.forcefields.ml.Op#forward}/{@link md.forcefields.ml.Op#backward}: forward
+     * overwrites {@code out}; backward adds into the non-null {@code gradIn} buffers.
+     */
+    interface OpKernel {
+        void forward(DeviceGraph g, RealBuffer[] in, RealBuffer out);
+        void backward(DeviceGraph g, RealBuffer[] in, RealBuffer out, RealBuffer gradOut, RealBuffer[] gradIn);
+    }
+
     /** Waits for queued work (device backends run asynchronously between reads). */
     default void finish() {}
 

@@ -61,6 +61,29 @@ public final class BlockLinear implements Op {
 
     public int weightCount() { return weightCount; }
 
+    /** Species the weights are indexed by (1: a plain linear layer). */
+    public int species() { return species; }
+
+    /**
+     * The paths for accelerator kernels: per path {x offset, irrep dimension, mul in, output offset, mul out,
+     * weight offset}; weights of a path are W[wOff + (u·species + t)·mulOut + v].
+     */
+    public int[][] kernelPaths() {
+        int[][] t = new int[pathArray.length][];
+        for (int k = 0; k < t.length; k++) {
+            Path p = pathArray[k];
+            t[k] = new int[] {p.xOff, p.d, p.mulIn, p.oOff, p.mulOut, p.wOff};
+        }
+        return t;
+    }
+
+    /** The scale of each path of {@link #kernelPaths()} (1/√fan-in). */
+    public double[] kernelPathScales() {
+        double[] s = new double[pathArray.length];
+        for (int k = 0; k < s.length; k++) s[k] = pathArray[k].scale;
+        return s;
+    }
+
     @Override public String name() { return species > 1 ? "speciesLinear" : "linear"; }
 
     @Override public Shape outputShape(Shape... in) {

@@ -49,6 +49,15 @@ public final class Gate implements Op {
 
     @Override public String name() { return "gate"; }
 
+    /** Scalar blocks (activated), gates and gated blocks, for accelerator kernels. */
+    public List<Piece> scalars() { return scalars; }
+    public List<Piece> gates() { return gates; }
+    public List<Piece> gated() { return gated; }
+    /** Column offset of block {@code index} of the input. */
+    public int inputOffset(int index) { return offsets[index]; }
+    public int inputDim() { return inputDim; }
+    public int outputDim() { return outputDim; }
+
     @Override public Shape outputShape(Shape... in) {
         Ops.expectCount(this, in, 1);
         if (in[0].width() != inputDim) throw new IllegalArgumentException("gate needs " + inputDim + " columns, got " + in[0]);

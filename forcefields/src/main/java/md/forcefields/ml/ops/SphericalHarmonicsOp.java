@@ -49,6 +49,8 @@ public final class SphericalHarmonicsOp implements Op {
 
     public int dim() { return (lmax + 1) * (lmax + 1); }
 
+    public int lmax() { return lmax; }
+
     /** Makes the per-workspace evaluator (a field: a capturing lambda in the kernel would allocate every call). */
     private final java.util.function.Supplier<SphericalHarmonics> makeKernel;
 

@@ -118,6 +118,34 @@ public final class UvuConvolution implements Op {
         couplingsKey = "uvu couplings of " + irrepsSh + " (harmonic block, l_in, l_out): " + order;
     }
 
+    /**
+     * One evaluated path for accelerator kernels: out[ctr, oOff + c·oMul + chOff + u] += scale · W[pair, wOff + u] ·
+     * Σ_k value_k · X[nbr, xOff + a_k·mul + u] · Y[e, b_k] over the entries with c_k = c (b_k: a column of Y).
+     */
+    public record KernelPath(int xOff, int mul, int dIn, int oOff, int oMul, int chOff, int wOff, int dOut, double scale,
+                             int[] a, int[] b, int[] c, double[] value) {}
+
+    /** The kept paths with their Clebsch–Gordan entries. */
+    public List<KernelPath> kernelPaths() {
+        List<KernelPath> out = new ArrayList<>();
+        for (Path p : paths) {
+            UvuCoupling cg = p.cg;
+            int n = cg.entryValue().length;
+            int[] a = new int[n], b = new int[n], c = new int[n];
+            for (int k = 0; k < n; k++) {
+                a[k] = cg.pairA()[cg.entryPair()[k]];
+                b[k] = cg.yOff() + cg.entryB()[k];
+                c[k] = cg.pairC()[cg.entryPair()[k]];
+            }
+            out.add(new KernelPath(p.xOff, p.mul, cg.aStart().length - 1, p.oOff, p.oMul, p.chOff, p.wOff, cg.cStart().length - 1,
+                    p.scale, a, b, c, cg.entryValue().clone()));
+        }
+        return out;
+    }
+
+    public Irreps irreps1() { return irreps1; }
+    public Irreps irrepsSh() { return irrepsSh; }
+
     /** Weights per pair that the kept paths read. */
     public int weightCount() { return weightCount; }
 

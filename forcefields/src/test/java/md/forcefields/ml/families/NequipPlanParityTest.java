@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       independent hand-differentiated fast path ({@link NequipEvaluator}) to 1e-12 relative.</li>
  * </ul>
  */
-class NequipPlanParityTest {
+public class NequipPlanParityTest {
     private static final double FIXTURE_TOL = 1e-12, RELATIVE_TOL = 1e-12;
 
     @Test
@@ -99,10 +99,10 @@ class NequipPlanParityTest {
     // ---- random models, periodic cell -------------------------------------------------------------
 
     /** r_max > CELL: atoms see several images of a partner, and images of themselves. */
-    static final double CELL = 3.3, R_MAX = 3.5;
+    public static final double CELL = 3.3, R_MAX = 3.5;
 
     /** {@code n} atoms in the cell, no two (or images) closer than 0.9 Å. */
-    static double[] periodicCluster(Random rnd, int n) {
+    public static double[] periodicCluster(Random rnd, int n) {
         double[] x = new double[3 * n];
         for (int i = 0; i < n; i++) {
             boolean ok;
@@ -123,7 +123,7 @@ class NequipPlanParityTest {
         return x;
     }
 
-    static Stream<Arguments> randomModels() {
+    public static Stream<Arguments> randomModels() {
         int[] z = {1, 6, 8};
         double[] s = {0.9, 1.1, 1.2}, b = {-0.5, -1.5, -1.2};
         List<Arguments> list = new ArrayList<>();

@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.Yaml;
  * reference energies, per-atom energies and autodiff forces of all 12 frames (incl. rotated/reflected
  * copies and pairs at r_max ± 1e-6).
  */
-class NequipTapeReferenceParityTest {
+public class NequipTapeReferenceParityTest {
 
     /** config.yaml of the fixture; avg_num_neighbors from its exact hex value. */
     static NequipHyperparameters aspirinL2() {
@@ -46,7 +46,7 @@ class NequipTapeReferenceParityTest {
     }
 
     /** The fixture's model as a learned model (importer, then conversion). */
-    static LearnedModel load() throws IOException {
+    public static LearnedModel load() throws IOException {
         return NequipConversion.toLearned(NequipImporter.fromReference(config(), Npz.read(NequipReference.aspirin("weights.npz"))));
     }
 

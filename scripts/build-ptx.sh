@@ -2,14 +2,14 @@
 # Builds the CUDA backend's PTX from the OpenCL C kernel sources (the text OpenCL compiles, with the CUDA
 # prelude instead of the OpenCL one) and writes it as a class-path resource, so running on a GPU needs no
 # CUDA toolkit: the driver JIT-compiles the PTX for the GPU at load.
-#   scripts/build-ptx.sh            rewrite forcefields/src/main/resources/.../kernels/nequip.ptx
+#   scripts/build-ptx.sh            rewrite forcefields/src/main/resources/.../kernels/ops.ptx
 #   scripts/build-ptx.sh OUT.ptx    write elsewhere (the test that checks reproducibility does this)
 # The first line of the output records the SHA-256 of the exact source text, so a test detects a stale PTX
 # without nvcc; the second records nvcc's version and these pinned flags.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=$root/forcefields/src/main/resources/md/forcefields/backend/kernels
-out=${1:-$dir/nequip.ptx}
+out=${1:-$dir/ops.ptx}
 NVCC=${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
 [ -x "$NVCC" ] || { echo "build-ptx: nvcc not found (set NVCC=/path/to/nvcc)" >&2; exit 2; }
 # compute_80: Ampere and newer (A100, H100, H200); PTX, not SASS, so the driver compiles it for the GPU.

@@ -122,8 +122,8 @@ class BatchedStabilityBenchmarkTest {
     @Test
     void mistakesGiveClearErrors() throws IOException {
         String ref = StabilityBenchmarkTest.reference(dir).toString(), model = model().toString();
-        assertError("--batched applies to NequIP potentials", "--forcefield", StabilityBenchmarkTest.bonds(""), "--reference", ref, "--batched");
-        assertError("--device applies to NequIP potentials", "--forcefield", StabilityBenchmarkTest.bonds(""), "--reference", ref, "--device", "java");
+        assertError("--batched applies to learned potentials", "--forcefield", StabilityBenchmarkTest.bonds(""), "--reference", ref, "--batched");
+        assertError("--device applies to learned potentials", "--forcefield", StabilityBenchmarkTest.bonds(""), "--reference", ref, "--device", "java");
         assertError("--device expects one of auto, java, opencl, cuda, got 'gpu'", "--model", model, "--reference", ref, "--device", "gpu");
         assertError("expected it without --parallel", "--model", model, "--reference", ref, "--batched", "--parallel", "2");
         assertError("expected --threads 1 (or no threads key) with --batched", "--model", model, "--reference", ref, "--batched", "--threads", "2",

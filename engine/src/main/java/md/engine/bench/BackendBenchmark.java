@@ -16,13 +16,14 @@ import md.core.io.NpyArray;
 import md.core.io.Npz;
 import md.engine.cli.UserError;
 import md.forcefields.NeighborList;
-import md.forcefields.backend.BackendNequipEvaluator;
-import md.forcefields.backend.BackendNequipEvaluator.EdgeMode;
-import md.forcefields.backend.BackendNequipEvaluator.Replica;
+import md.forcefields.backend.DeviceExecutor;
+import md.forcefields.backend.DeviceExecutor.Replica;
+import md.forcefields.ml.executors.PlanExecutor;
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.nequip.NequipConversion;
 import md.forcefields.backend.BackendUnavailableException;
 import md.forcefields.backend.Backends;
 import md.forcefields.backend.KernelBackend;
-import md.forcefields.nequip.NequipEvaluator;
 import md.forcefields.nequip.NequipImporter;
 import md.forcefields.nequip.NequipModel;
 
@@ -116,7 +117,8 @@ public final class BackendBenchmark {
         System.out.printf(Locale.ROOT, "steps %d after %d warm-up; neighbour lists built once with a 1 A skin%n", steps, warmup);
         System.out.printf(Locale.ROOT, "water box: %d atoms, edge %.2f A, periodic%n%n", water.atoms(), waters * 3.104);
 
-        NequipEvaluator host = new NequipEvaluator(model);
+        LearnedModel learned = NequipConversion.toLearned(model);
+        PlanExecutor host = new PlanExecutor(learned);
         double hostAsp = time(warmup, steps, () -> host.compute(aspirin.get(0).x(), aspirin.get(0).types(), aspirin.get(0).list(),
                 new double[3 * 21], null, null));
         double hostWater = time(warmup, Math.max(1, steps / 4), () -> host.compute(water.x(), water.types(), water.list(),
@@ -139,38 +141,33 @@ public final class BackendBenchmark {
                 System.out.println(name + ": not available: " + e.getMessage());
                 continue;
             }
-            try (backend; BackendNequipEvaluator ev = new BackendNequipEvaluator(model, backend)) {
+            try (backend; DeviceExecutor ev = new DeviceExecutor(learned, backend)) {
                 System3 a = aspirin.get(0);
                 double asp = time(warmup, steps, () -> ev.compute(a.x(), a.types(), a.list(), new double[63], null, null));
                 double wat = time(warmup, Math.max(1, steps / 4), () -> ev.compute(water.x(), water.types(), water.list(),
                         new double[3 * water.atoms()], null, null));
-                ev.setEdgeMode(EdgeMode.RESIDENT);
-                double watResident = time(warmup, Math.max(1, steps / 4), () -> ev.compute(water.x(), water.types(), water.list(),
-                        new double[3 * water.atoms()], null, null));
-                ev.setEdgeMode(EdgeMode.HOST_FILTERED);
                 List<Replica> reps = new ArrayList<>();
                 for (System3 s : aspirin) reps.add(new Replica(s.x(), s.types(), s.list(), new double[63], null, null));
                 double batch = time(warmup, steps, () -> ev.computeBatch(reps));
                 double separate = time(warmup, steps, () -> {
                     for (System3 s : aspirin) ev.compute(s.x(), s.types(), s.list(), new double[63], null, null);
                 });
-                double[] mine = {asp, wat, batch, separate, watResident};
+                double[] mine = {asp, wat, batch, separate};
                 double[] f = new double[63], fw = new double[3 * water.atoms()];
                 double dE = Math.abs(ev.compute(a.x(), a.types(), a.list(), f, null, null) - eAsp);
                 double dEw = Math.abs(ev.compute(water.x(), water.types(), water.list(), fw, null, null) - eWater);
                 if (name.equals("java")) javaRef = mine;
-                double[] ref = javaRef == null ? new double[5] : javaRef;
+                double[] ref = javaRef == null ? new double[4] : javaRef;
                 System.out.println("# " + name + ": " + backend.deviceName());
-                System.out.printf(Locale.ROOT, "#   agreement with the host evaluator: aspirin |dE| %.1e eV, max|dF| %.1e eV/A; "
+                System.out.printf(Locale.ROOT, "#   agreement with the host plan: aspirin |dE| %.1e eV, max|dF| %.1e eV/A; "
                         + "water |dE| %.1e eV, max|dF| %.1e eV/A%n", dE, maxDiff(f, fAsp), dEw, maxDiff(fw, fWater));
                 row(name, "aspirin (21 atoms)", asp, 21, ref[0]);
                 row(name, "water (" + water.atoms() + " atoms)", wat, water.atoms(), ref[1]);
-                row(name, "water, resident list (skin)", watResident, water.atoms(), ref[4]);
                 row(name, "5 aspirin replicas, batched", batch, 5 * 21, ref[2]);
                 row(name, "5 aspirin replicas, separate", separate, 5 * 21, ref[3]);
             }
         }
-        System.out.println("\n'vs java' = java-backend ms/step / this ms/step (> 1: faster than java); 'host' = NequipEvaluator, 1 thread");
+        System.out.println("\n'vs java' = java-backend ms/step / this ms/step (> 1: faster than java); 'host' = the host plan executor, 1 thread");
         return 0;
     }
 

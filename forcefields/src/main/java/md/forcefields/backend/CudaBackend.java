@@ -64,7 +64,7 @@ public final class CudaBackend extends DeviceBackend {
         device = "CUDA " + new String(name, StandardCharsets.US_ASCII).trim() + " (compute " + major[0] + "." + minor[0] + ")";
         context = new CUcontext();
         cuCtxCreate(context, 0, dev);
-        byte[] ptx = KernelSources.bytes("nequip.ptx");
+        byte[] ptx = KernelSources.bytes("ops.ptx");
         byte[] z = java.util.Arrays.copyOf(ptx, ptx.length + 1); // NUL-terminated image
         module = new CUmodule();
         try {

@@ -87,9 +87,87 @@ public final class DeviceExecutor implements AutoCloseable {
     /** Names of the model's ops this backend has no kernel for (they run on the host, with copies). */
     public List<String> hostOps() { return List.copyOf(hostOps); }
 
+    /**
+     * One system of a batch: positions (Å, 3N), species indices, its neighbour list, and where to write
+     * forces (3N), virial (9, or null) and per-atom energies (N, or null).
+     */
+    public record Replica(double[] positions, int[] types, NeighborList neighbors,
+                          double[] forcesOut, double[] virialOut, double[] atomicEnergiesOut) {}
+
     /** As {@link md.forcefields.ml.executors.PlanExecutor#compute}. */
     public double compute(double[] positions, int[] types, NeighborList neighbors, double[] forces, double[] virial, double[] atomicEnergies) {
+        if (!Plan.finite(positions, 3 * types.length)) return Plan.nonFinite(types.length, forces, virial, atomicEnergies);
         vectorBuffer = graph.fromHalfList(types, positions, neighbors, model.cutoff(), vectorBuffer);
+        double energy = evaluate(atomicEnergies);
+        Plan.edgeForces(graph, vectorBuffer, vectorGrad, forces, virial);
+        return energy;
+    }
+
+    // the batch as one system: replicas' atoms and neighbour-list pairs concatenated (atoms offset)
+    private double[] batchPositions = new double[0], batchShifts = new double[0], batchForces = new double[0], batchAtomic = new double[0];
+    private int[] batchTypes = new int[0], batchFirst = new int[0], batchSecond = new int[0];
+    private final NeighborList batchList = new NeighborList();
+
+    /**
+     * Energies (eV) of independent systems evaluated together as one disjoint graph (one launch sequence
+     * for all); forces etc. go to each replica's arrays. Each replica's edges are those it has alone, in the
+     * same order, and every kernel computes a row from that row's edges only, so a replica's results do not
+     * depend on the others in its batch. A replica with non-finite positions gets NaN results (and the others
+     * are evaluated without it).
+     */
+    public double[] computeBatch(List<Replica> replicas) {
+        int n = 0, pairs = 0;
+        double cutoff = 0;
+        for (Replica r : replicas) {
+            if (!Plan.finite(r.positions(), 3 * r.types().length)) continue;
+            n += r.types().length;
+            pairs += r.neighbors().pairCount();
+            cutoff = Math.max(cutoff, r.neighbors().listCutoffAngstrom());
+        }
+        if (batchTypes.length < n) { batchTypes = new int[n]; batchPositions = new double[3 * n]; batchForces = new double[3 * n]; batchAtomic = new double[n]; }
+        if (batchFirst.length < pairs) { batchFirst = new int[pairs]; batchSecond = new int[pairs]; batchShifts = new double[3 * pairs]; }
+        int o = 0, q = 0;
+        int[] atomStart = new int[replicas.size()];
+        for (int k = 0; k < replicas.size(); k++) {
+            Replica r = replicas.get(k);
+            atomStart[k] = o;
+            int m = r.types().length;
+            if (!Plan.finite(r.positions(), 3 * m)) continue;
+            System.arraycopy(r.types(), 0, batchTypes, o, m);
+            System.arraycopy(r.positions(), 0, batchPositions, 3 * o, 3 * m);
+            NeighborList nl = r.neighbors();
+            for (int p = 0; p < nl.pairCount(); p++, q++) {
+                batchFirst[q] = nl.firstArray()[p] + o;
+                batchSecond[q] = nl.secondArray()[p] + o;
+                System.arraycopy(nl.shiftArray(), 3 * p, batchShifts, 3 * q, 3);
+            }
+            o += m;
+        }
+        batchList.set(batchFirst, batchSecond, batchShifts, q, cutoff);
+        vectorBuffer = graph.fromHalfList(java.util.Arrays.copyOf(batchTypes, n), batchPositions, batchList, model.cutoff(), vectorBuffer);
+        evaluate(batchAtomic);
+        Plan.edgeForces(graph, vectorBuffer, vectorGrad, batchForces, null);
+        double[] energies = new double[replicas.size()];
+        int[] edgeStart = graph.edgeStart();
+        for (int k = 0; k < replicas.size(); k++) {
+            Replica r = replicas.get(k);
+            int m = r.types().length, a0 = atomStart[k];
+            if (!Plan.finite(r.positions(), 3 * m)) {
+                energies[k] = Plan.nonFinite(m, r.forcesOut(), r.virialOut(), r.atomicEnergiesOut());
+                continue;
+            }
+            double e = 0;
+            for (int a = 0; a < m; a++) e += batchAtomic[a0 + a];
+            energies[k] = e;
+            if (r.atomicEnergiesOut() != null) System.arraycopy(batchAtomic, a0, r.atomicEnergiesOut(), 0, m);
+            System.arraycopy(batchForces, 3 * a0, r.forcesOut(), 0, 3 * m);
+            if (r.virialOut() != null) Plan.edgeVirial(vectorBuffer, vectorGrad, edgeStart[a0], edgeStart[a0 + m], r.virialOut());
+        }
+        return energies;
+    }
+
+    /** Forward and backward on the current {@link #graph}: per-atom energies into {@code atomicEnergies} (may be null), dE/dvectors into {@link #vectorGrad}. */
+    private double evaluate(double[] atomicEnergies) {
         deviceGraph.upload(graph);
         int n = graph.atoms(), e = graph.edges();
         ensureBuffers();
@@ -117,7 +195,6 @@ public final class DeviceExecutor implements AutoCloseable {
         }
         if (vectorGrad.length < 3 * e) vectorGrad = new double[Math.max(3 * e, vectorBuffer.length)];
         if (3 * e > 0) backend.read(vectors.grad, vectorGrad, 3 * e);
-        Plan.edgeForces(graph, vectorBuffer, vectorGrad, forces, virial);
         return energy;
     }
 

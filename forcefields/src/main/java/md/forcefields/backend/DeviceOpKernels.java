@@ -304,7 +304,7 @@ final class DeviceOpKernels {
     private static OpKernel sphericalHarmonics(DeviceBackend b, SphericalHarmonicsOp op) {
         int lmax = op.lmax(), dim = op.dim();
         if (lmax > 7) return null;
-        KernelTables.ShTable t = KernelTables.sphericalHarmonics(lmax);
+        md.forcefields.e3nn.SphericalHarmonics.RecursionTable t = new md.forcefields.e3nn.SphericalHarmonics(lmax).recursionTable();
         IntBuffer start = b.upload(t.start()), abc = b.upload(t.abc());
         RealBuffer coef = b.upload(t.coef());
         Scratch grad = new Scratch(b);

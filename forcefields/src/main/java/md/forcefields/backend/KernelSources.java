@@ -20,7 +20,7 @@ public final class KernelSources {
     private KernelSources() {}
 
     public static final String DIR = "md/forcefields/backend/kernels/";
-    public static final String PTX = DIR + "nequip.ptx";
+    public static final String PTX = DIR + "ops.ptx";
     public static final String PTX_HASH_TAG = "// md-kernel-sources-sha256: ";
 
     public static List<String> files() {

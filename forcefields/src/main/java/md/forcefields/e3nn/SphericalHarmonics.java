@@ -55,6 +55,29 @@ public final class SphericalHarmonics {
 
     public int lmax() { return lmax; }
 
+    /**
+     * The recursion Y^{l+1}_c += coef·Y^l_a·u_b flattened for accelerator kernels: entries
+     * {@code start[l] … start[l+1]} are those of l → l+1 (l ≥ 1), as (a, b, c) triples and coefficients
+     * (already scaled by k_l).
+     */
+    public record RecursionTable(int[] start, int[] abc, double[] coef) {}
+
+    public RecursionTable recursionTable() {
+        int[] start = new int[Math.max(lmax, 1) + 1];
+        int total = 0;
+        for (int l = 1; l < lmax; l++) { start[l] = total; total += coef[l].length; }
+        for (int l = Math.max(lmax, 1); l < start.length; l++) start[l] = total;
+        int[] abc = new int[3 * total];
+        double[] w = new double[total];
+        for (int l = 1; l < lmax; l++)
+            for (int k = 0; k < coef[l].length; k++) {
+                int e = start[l] + k;
+                abc[3 * e] = ia[l][k]; abc[3 * e + 1] = ib[l][k]; abc[3 * e + 2] = ic[l][k];
+                w[e] = coef[l][k];
+            }
+        return new RecursionTable(start, abc, w);
+    }
+
     /** Number of components of Y^0 … Y^lmax. */
     public static int dim(int lmax) { return (lmax + 1) * (lmax + 1); }
 

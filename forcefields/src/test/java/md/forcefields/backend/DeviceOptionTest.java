@@ -49,7 +49,7 @@ class DeviceOptionTest {
         double[] f0 = new double[9], f1 = new double[9];
         double e0, e1;
         try (ForceField host = create("java")) {
-            assertFalse(host instanceof BackendNequipForceField);
+            assertFalse(host instanceof DeviceForceField);
             e0 = host.compute(atoms, nl, f0, null);
         }
         ForceField dev;
@@ -62,7 +62,7 @@ class DeviceOptionTest {
             return;
         }
         try (dev) {
-            assertInstanceOf(BackendNequipForceField.class, dev);
+            assertInstanceOf(DeviceForceField.class, dev);
             e1 = dev.compute(atoms, nl, f1, null);
         }
         assertEquals(e0, e1, 1e-12);
@@ -72,7 +72,7 @@ class DeviceOptionTest {
     @Test void cudaWithoutADriverSaysSo() throws Exception {
         writeModel();
         try (ForceField ff = create("cuda")) {
-            assertInstanceOf(BackendNequipForceField.class, ff); // a GPU machine
+            assertInstanceOf(DeviceForceField.class, ff); // a GPU machine
         } catch (ForceFieldConfigException e) {
             assertEquals("device", e.key());
             assertTrue(e.getMessage().startsWith("CUDA requested but"), e.getMessage());

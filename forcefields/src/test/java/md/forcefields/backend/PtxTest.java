@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PtxTest {
 
-    static String ptx() { return new String(KernelSources.bytes("nequip.ptx"), StandardCharsets.UTF_8); }
+    static String ptx() { return new String(KernelSources.bytes("ops.ptx"), StandardCharsets.UTF_8); }
 
     @Test void builtFromTheCurrentSources() {
         String first = ptx().lines().findFirst().orElse("");
@@ -62,8 +62,8 @@ class PtxTest {
     @Test void ptxasAcceptsIt(@TempDir Path dir) throws Exception {
         Path ptxas = tool("ptxas");
         Assumptions.assumeTrue(ptxas != null, "ptxas not installed: PTX not assembled here");
-        Path file = dir.resolve("nequip.ptx");
-        Files.write(file, KernelSources.bytes("nequip.ptx"));
+        Path file = dir.resolve("ops.ptx");
+        Files.write(file, KernelSources.bytes("ops.ptx"));
         for (String arch : List.of("sm_80", "sm_90"))
             run(List.of(ptxas.toString(), "-arch=" + arch, file.toString(), "-o", dir.resolve(arch + ".cubin").toString()));
     }

@@ -22,12 +22,12 @@ import md.engine.config.ForceFieldConfig;
  *
  * @param flowYaml the section as one line of YAML flow style, e.g. {@code {type: nequip, model: /m.nqp, threads: 1}}
  * @param label    what to call it in tables and reports
- * @param nequip   for a NequIP potential its model file, device and threads (what {@code --batched} needs); null otherwise
+ * @param learned  for a learned potential (type learned or nequip) its model file, device and threads (what {@code --batched} needs); null otherwise
  */
-public record Potential(String flowYaml, String label, Nequip nequip) {
+public record Potential(String flowYaml, String label, Learned learned) {
 
     /** The NequIP keys of the section: model file (absolute; null when missing), device (default java), threads (default 1). */
-    public record Nequip(Path model, String device, int threads) {}
+    public record Learned(Path model, String device, int threads) {}
 
     public static Potential of(StabilityOptions o) {
         Map<String, Object> section;
@@ -69,23 +69,24 @@ public record Potential(String flowYaml, String label, Nequip nequip) {
             label = type + (inline ? "" : " (" + Path.of(arg).getFileName() + ")");
         }
         Object type = section.get("type");
-        if ((o.device() != null || o.batched()) && !"nequip".equals(type))
-            throw new UserError((o.device() != null ? "--device" : "--batched") + " applies to NequIP potentials (--model, or --forcefield with type: nequip); "
+        boolean learnedType = "nequip".equals(type) || "learned".equals(type);
+        if ((o.device() != null || o.batched()) && !learnedType)
+            throw new UserError((o.device() != null ? "--device" : "--batched") + " applies to learned potentials (--model, or --forcefield with type: learned or nequip); "
                     + "the potential is '" + type + "'");
         if (o.device() != null) section.put("device", o.device());
-        Nequip nequip = null;
-        if ("nequip".equals(type)) {
-            nequip = new Nequip(section.get("model") instanceof String m ? Path.of(m) : null,
+        Learned learned = null;
+        if (learnedType) {
+            learned = new Learned(section.get("model") instanceof String m ? Path.of(m) : null,
                     section.get("device") instanceof String dev ? dev : "java", section.get("threads") instanceof Number n ? n.intValue() : 1);
-            if (o.batched() && nequip.threads() != 1)
-                throw new UserError("--batched evaluates all runs together on one thread (device java) or on the device; threads " + nequip.threads()
+            if (o.batched() && learned.threads() != 1)
+                throw new UserError("--batched evaluates all runs together on one thread (device java) or on the device; threads " + learned.threads()
                         + " applies only to runs evaluated one by one; expected --threads 1 (or no threads key) with --batched");
         }
         DumperOptions d = new DumperOptions();
         d.setDefaultFlowStyle(DumperOptions.FlowStyle.FLOW);
         d.setWidth(Integer.MAX_VALUE);
         String flow = new Yaml(d).dump(section).strip();
-        return new Potential(flow, label, nequip);
+        return new Potential(flow, label, learned);
     }
 
     /** The validated force-field configuration (errors name the option the potential came from). */

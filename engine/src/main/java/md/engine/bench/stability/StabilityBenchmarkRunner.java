@@ -28,11 +28,9 @@ import md.engine.cli.UserError;
 import md.forcefields.ForceField;
 import md.forcefields.backend.BackendUnavailableException;
 import md.forcefields.backend.Backends;
-import md.forcefields.backend.BatchedNequipForceFields;
+import md.forcefields.backend.BatchedForceFields;
 import md.forcefields.backend.KernelBackend;
-import md.forcefields.nequip.NequipModel;
 import md.forcefields.ml.model.ModelFile;
-import md.forcefields.nequip.NequipConversion;
 
 /**
  * Runs the stability benchmark: checks the options and the output folder, measures the force error,
@@ -93,34 +91,28 @@ public final class StabilityBenchmarkRunner {
     private static List<StabilityRun.Outcome> runAll(StabilityOptions o, Potential potential, ReferenceData reference, PrintStream out)
             throws Exception {
         if (!o.batched()) return runAll(o, potential, reference, out, Math.min(o.parallel(), o.runs()), null);
-        Potential.Nequip nequip = potential.nequip();
-        if ("java".equals(nequip.device())) {
+        Potential.Learned learned = potential.learned();
+        md.forcefields.ml.model.LearnedModel model;
+        try {
+            model = ModelFile.read(learned.model());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserError("--batched: cannot read the model " + learned.model() + ": " + e.getMessage());
+        }
+        if ("java".equals(learned.device())) {
             // On the host every run has its own MD plan of the model layer: the runs are evaluated side by side,
             // each on its own thread, with exactly the code of a run one by one.
-            md.forcefields.ml.model.LearnedModel learned;
-            try {
-                learned = ModelFile.read(nequip.model());
-            } catch (IOException e) {
-                throw new UserError("--batched: cannot read the model " + nequip.model() + ": " + e.getMessage());
-            }
             List<ForceField> replicas = new ArrayList<>();
-            for (int k = 0; k < o.runs(); k++) replicas.add(new md.forcefields.ml.potential.LearnedForceField(learned));
+            for (int k = 0; k < o.runs(); k++) replicas.add(new md.forcefields.ml.potential.LearnedForceField(model));
             out.println("md bench stability: --batched on java: " + o.runs() + " runs side by side, one MD plan each");
             return runAll(o, potential, reference, out, o.runs(), replicas::get);
         }
-        NequipModel model;
-        try {
-            model = NequipConversion.toNequipModel(ModelFile.read(nequip.model()));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UserError("--batched: cannot read the NequIP model " + nequip.model() + ": " + e.getMessage());
-        }
         KernelBackend backend;
         try {
-            backend = Backends.open(nequip.device());
+            backend = Backends.open(learned.device());
         } catch (BackendUnavailableException | LinkageError e) {
-            throw new UserError((o.device() != null ? "--device " : "device ") + nequip.device() + ": " + e.getMessage());
+            throw new UserError((o.device() != null ? "--device " : "device ") + learned.device() + ": " + e.getMessage());
         }
-        try (backend; BatchedNequipForceFields batch = new BatchedNequipForceFields(model, backend, o.runs())) {
+        try (backend; BatchedForceFields batch = new BatchedForceFields(model, backend, o.runs())) {
             out.println("md bench stability: --batched: " + o.runs() + " runs evaluated together on " + backend.name() + " (" + backend.deviceName() + ")");
             return runAll(o, potential, reference, out, o.runs(), batch::replica);
         }

@@ -53,7 +53,7 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
             criterion, ps), h(r) MAE and simulation speed, with an HTML report per run (docs/stability.md).
 
             required:
-              --model FILE          NequIP model (.nqp; md import nequip makes one)
+              --model FILE          learned model file (md import or md train makes one)
                 or --forcefield FF  force-field YAML file or inline YAML '{type: morse, ...}'
               --reference FILE      test data with forces (.npz MD17/rMD17, .extxyz): initial frames,
                                     force error, reference bond lengths and h(r)
@@ -144,7 +144,7 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
         if (model != null && forceField != null)
             throw new UserError("give either --model or --forcefield, not both");
         if (model != null && !Files.isRegularFile(model))
-            throw new UserError("--model " + model + ": no such file; expected a NequIP model file (.nqp), e.g. from md import nequip");
+            throw new UserError("--model " + model + ": no such file; expected a model file, e.g. from md import or md train");
         if (reference == null)
             throw new UserError("md bench stability needs --reference FILE: the test data (e.g. ../shared/data/rmd17/rmd17_ethanol_test_01.npz) "
                     + "the initial frames, force error, reference bond lengths and h(r) come from");

@@ -127,20 +127,46 @@ public final class Plan {
     public static void edgeForces(Graph graph, double[] vectors, double[] vectorGrad, double[] forces, double[] virial) {
         int n = graph.atoms(), e = graph.edges();
         java.util.Arrays.fill(forces, 0, 3 * n, 0.0);
-        if (virial != null) java.util.Arrays.fill(virial, 0, 9, 0.0);
         int[] ctr = graph.centre(), nbr = graph.neighbour();
-        double[] g = vectorGrad, v = vectors;
+        double[] g = vectorGrad;
         for (int k = 0; k < e; k++) {
             double gx = g[3 * k], gy = g[3 * k + 1], gz = g[3 * k + 2];
             forces[3 * ctr[k]] += gx; forces[3 * ctr[k] + 1] += gy; forces[3 * ctr[k] + 2] += gz;
             forces[3 * nbr[k]] -= gx; forces[3 * nbr[k] + 1] -= gy; forces[3 * nbr[k] + 2] -= gz;
-            if (virial != null) {
-                double vx = v[3 * k], vy = v[3 * k + 1], vz = v[3 * k + 2];
-                virial[0] -= vx * gx; virial[1] -= vx * gy; virial[2] -= vx * gz;
-                virial[3] -= vy * gx; virial[4] -= vy * gy; virial[5] -= vy * gz;
-                virial[6] -= vz * gx; virial[7] -= vz * gy; virial[8] -= vz * gz;
-            }
         }
+        if (virial != null) edgeVirial(vectors, vectorGrad, 0, e, virial);
+    }
+
+    /** The virial −Σ r ⊗ g over edges [e0, e1) (9, overwritten). */
+    public static void edgeVirial(double[] vectors, double[] vectorGrad, int e0, int e1, double[] virial) {
+        java.util.Arrays.fill(virial, 0, 9, 0.0);
+        double[] g = vectorGrad, v = vectors;
+        for (int k = e0; k < e1; k++) {
+            double gx = g[3 * k], gy = g[3 * k + 1], gz = g[3 * k + 2], vx = v[3 * k], vy = v[3 * k + 1], vz = v[3 * k + 2];
+            virial[0] -= vx * gx; virial[1] -= vx * gy; virial[2] -= vx * gz;
+            virial[3] -= vy * gx; virial[4] -= vy * gy; virial[5] -= vy * gz;
+            virial[6] -= vz * gx; virial[7] -= vz * gy; virial[8] -= vz * gz;
+        }
+    }
+
+    /**
+     * Whether the first {@code n} coordinates are finite. A pair with a NaN length fails every cutoff test
+     * and would silently leave its atoms isolated: executors report NaN results instead, so that the run's
+     * safety check stops it.
+     */
+    public static boolean finite(double[] positions, int n) {
+        if (positions.length < n) // a caller's mistake, named rather than surfacing as an index error mid-kernel
+            throw new IllegalArgumentException("positions hold " + positions.length / 3 + " atoms, types " + n / 3);
+        for (int i = 0; i < n; i++) if (!Double.isFinite(positions[i])) return false;
+        return true;
+    }
+
+    /** NaN energy (returned), forces, virial and per-atom energies for a configuration with non-finite positions. */
+    public static double nonFinite(int atoms, double[] forces, double[] virial, double[] atomicEnergies) {
+        java.util.Arrays.fill(forces, 0, 3 * atoms, Double.NaN);
+        if (virial != null) java.util.Arrays.fill(virial, 0, 9, Double.NaN);
+        if (atomicEnergies != null) java.util.Arrays.fill(atomicEnergies, 0, atoms, Double.NaN);
+        return Double.NaN;
     }
 
     /** Records the forward pass as nodes; parameters are the model's values, held as constants. */

@@ -105,6 +105,7 @@ public final class PlanExecutor implements AutoCloseable {
      * non-null). Pairs come from {@code neighbors}; those at |r| ≥ cutoff are skipped.
      */
     public double compute(double[] positions, int[] types, NeighborList neighbors, double[] forces, double[] virial, double[] atomicEnergies) {
+        if (!Plan.finite(positions, 3 * types.length)) return Plan.nonFinite(types.length, forces, virial, atomicEnergies);
         vectorBuffer = graph.fromHalfList(types, positions, neighbors, model.cutoff(), vectorBuffer);
         vectors.value = vectorBuffer;
         int n = graph.atoms(), e = graph.edges();

@@ -13,8 +13,10 @@ import md.forcefields.ForceFieldProvider;
 import md.forcefields.ForceFieldSpec;
 
 /**
- * {@code forcefield: {type: learned, model: FILE, threads: 1}}: any learned model file ({@link ModelFile};
- * its {@code model} field chooses the family), run by the MD executor on {@code threads} threads.
+ * {@code forcefield: {type: learned, model: FILE, threads: 1, device: java}}: any learned model file
+ * ({@link ModelFile}; its {@code model} field chooses the family), run by the MD executor on {@code threads}
+ * threads, or with {@code device: opencl|cuda|auto} by the accelerator backends
+ * ({@link md.forcefields.backend.DeviceForceField}).
  */
 public class LearnedPotentialProvider implements ForceFieldProvider {
     private static final Set<String> KEYS = Set.of("model", "threads", "device");
@@ -35,13 +37,9 @@ public class LearnedPotentialProvider implements ForceFieldProvider {
         } catch (IOException e) {
             throw new ForceFieldConfigException("model", e.getMessage(), e);
         }
-        ForceField accelerated = accelerated(model, device, threads);
-        if (accelerated != null) return accelerated;
-        if (!device.equals("java") && !device.equals("auto"))
-            throw new ForceFieldConfigException("device", "'" + device + "' is not available for " + model.architecture().family() + " models (use java)");
-        return new LearnedForceField(model, threads);
+        ForceField accelerated = md.forcefields.backend.DeviceForceField.forDevice(model, device);
+        return accelerated != null ? accelerated : new LearnedForceField(model, threads);
     }
 
-    /** A force field on another device or executor, when this provider offers one for the request (default: none). */
-    protected ForceField accelerated(LearnedModel model, String device, int threads) { return null; }
+    @Override public Set<String> devices() { return Set.copyOf(md.forcefields.backend.Backends.NAMES); }
 }

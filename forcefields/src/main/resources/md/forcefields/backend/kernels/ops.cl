@@ -289,7 +289,7 @@ __kernel void op_block_linear_backward(const int rows, const int dim_in, const i
     real s = 0;
     for (int k = col_start[j]; k < col_start[j + 1]; k++) {
         __global const int* p = col_paths + 7 * k;
-        int mul_in = p[1], o_off = p[2], mul_out = p[3], w_off = p[4], c = p[5], u = p[6];
+        int o_off = p[2], mul_out = p[3], w_off = p[4], c = p[5], u = p[6];
         real acc = 0;
         for (int v = 0; v < mul_out; v++)
             acc += g[r * dim_out + o_off + c * mul_out + v] * wt[w_off + (u * species_count + t) * mul_out + v];

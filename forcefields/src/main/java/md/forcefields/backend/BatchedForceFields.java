@@ -7,13 +7,13 @@ import java.util.concurrent.Phaser;
 import md.forcefields.Atoms;
 import md.forcefields.ForceField;
 import md.forcefields.NeighborList;
-import md.forcefields.nequip.NequipModel;
+import md.forcefields.ml.model.LearnedModel;
 
 /**
- * One NequIP model on one backend shared by several independent simulations (replicas) running on
+ * One learned model on one backend shared by several independent simulations (replicas) running on
  * their own threads, each an ordinary {@link ForceField}: a replica's {@link ForceField#compute} hands
  * over its positions and neighbour list and waits; when every live replica has arrived, the last one
- * evaluates all of them in one {@link BackendNequipEvaluator#computeBatch} launch sequence and each
+ * evaluates all of them in one {@link DeviceExecutor#computeBatch} launch sequence and each
  * gets its own energy, forces and virial. The simulations themselves stay ordinary MD loops.
  *
  * <p>The replicas advance in lock step: a {@link Phaser} whose parties are the open replicas. A replica
@@ -28,18 +28,18 @@ import md.forcefields.nequip.NequipModel;
  * exception), every replica of it is evaluated alone, so only the replica that caused it sees the
  * exception.
  */
-public final class BatchedNequipForceFields implements AutoCloseable {
-    private final NequipModel model;
-    private final BackendNequipEvaluator evaluator;
+public final class BatchedForceFields implements AutoCloseable {
+    private final LearnedModel model;
+    private final DeviceExecutor evaluator;
     private final Replica[] replicas;
     private final BatchPhaser phaser;
     private int batches, largestBatch;
 
     /** {@code count} replicas of {@code model} on {@code backend} (which the caller owns and closes after this). */
-    public BatchedNequipForceFields(NequipModel model, KernelBackend backend, int count) {
+    public BatchedForceFields(LearnedModel model, KernelBackend backend, int count) {
         if (count < 1) throw new IllegalArgumentException("expected at least one replica, got " + count);
         this.model = model;
-        this.evaluator = new BackendNequipEvaluator(model, backend);
+        this.evaluator = new DeviceExecutor(model, backend);
         this.phaser = new BatchPhaser(count);
         this.replicas = new Replica[count];
         for (int k = 0; k < count; k++) replicas[k] = new Replica(k);
@@ -80,7 +80,7 @@ public final class BatchedNequipForceFields implements AutoCloseable {
             batches++;
             largestBatch = Math.max(largestBatch, waiting.size());
         }
-        List<BackendNequipEvaluator.Replica> requests = new ArrayList<>(waiting.size());
+        List<DeviceExecutor.Replica> requests = new ArrayList<>(waiting.size());
         for (Replica r : waiting) requests.add(r.request);
         try {
             double[] e = evaluator.computeBatch(requests);
@@ -103,35 +103,35 @@ public final class BatchedNequipForceFields implements AutoCloseable {
         private volatile boolean closed;
         // Written by the owner before it arrives and read by the batch (and the reverse for the results):
         // the phaser's arrive/advance orders them.
-        private BackendNequipEvaluator.Replica request;
+        private DeviceExecutor.Replica request;
         private double energy;
         private Throwable failure;
 
         Replica(int index) { this.index = index; }
 
-        @Override public String name() { return "nequip"; }
-        @Override public double cutoffAngstrom() { return model.config().rMax(); }
-        @Override public boolean supportsElement(int atomicNumber) { return model.config().typeOf(atomicNumber) >= 0; }
+        @Override public String name() { return model.architecture().family(); }
+        @Override public double cutoffAngstrom() { return model.architecture().cutoff(); }
+        @Override public boolean supportsElement(int atomicNumber) { return model.architecture().typeOf(atomicNumber) >= 0; }
         @Override public boolean providesVirial() { return true; }
 
         @Override public double compute(Atoms atoms, NeighborList neighbors, double[] forcesOut, double[] virialOut) {
-            if (closed) throw new IllegalStateException("replica " + index + " of a batched NequIP force field is closed");
+            if (closed) throw new IllegalStateException("replica " + index + " of a batched force field is closed");
             if (atoms.atomicNumbers() != lastNumbers) {
-                types = BackendNequipForceField.typesOf(model.config(), atoms.atomicNumbers());
+                types = DeviceForceField.typesOf(model, atoms.atomicNumbers());
                 lastNumbers = atoms.atomicNumbers();
             }
-            request = new BackendNequipEvaluator.Replica(atoms.positions(), types, neighbors, forcesOut, virialOut, null);
+            request = new DeviceExecutor.Replica(atoms.positions(), types, neighbors, forcesOut, virialOut, null);
             phaser.arriveAndAwaitAdvance();
             if (request != null) { // the batch was closed while this replica waited
                 request = null;
-                throw new IllegalStateException("the batched NequIP force fields were closed while replica " + index + " was computing");
+                throw new IllegalStateException("the batched force fields were closed while replica " + index + " was computing");
             }
             Throwable f = failure;
             failure = null;
             if (f != null) {
                 if (f instanceof RuntimeException re) throw re;
                 if (f instanceof Error err) throw err;
-                throw new IllegalStateException("batched NequIP evaluation of replica " + index + " failed: " + f, f);
+                throw new IllegalStateException("batched evaluation of replica " + index + " failed: " + f, f);
             }
             return energy;
         }

@@ -24,6 +24,8 @@ import md.forcefields.ForceField;
 import md.forcefields.NeighborList;
 import md.forcefields.nequip.NequipConfig;
 import md.forcefields.nequip.NequipModel;
+import md.forcefields.nequip.NequipConversion;
+import md.forcefields.ml.model.LearnedModel;
 
 /**
  * Replicas on threads sharing one batched evaluation per step: each replica's energies, forces and
@@ -33,9 +35,9 @@ import md.forcefields.nequip.NequipModel;
  * change the others.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS) // a deadlock fails instead of hanging the build
-class BatchedNequipForceFieldsTest {
+class BatchedForceFieldsTest {
 
-    static final int[] Z = {1, 6, 8}; // BackendNequipEvaluatorTest.SPECIES
+    static final int[] Z = {1, 6, 8}; // H, C, O
 
     /** What to do in a replica's loop: its step count, and a misbehaviour at {@code badStep} (or none). */
     enum Trouble { NONE, NAN_POSITIONS, SHORT_POSITIONS, THREAD_THROWS }
@@ -57,10 +59,10 @@ class BatchedNequipForceFieldsTest {
             this.plan = plan;
             int n = plan.atoms();
             cell = plan.periodic() ? 6.5 : 0;
-            x = BackendNequipEvaluatorTest.cluster(rnd, n, plan.periodic() ? cell : 1.2 * Math.cbrt(n) + 2);
+            x = BackendTestSystems.cluster(rnd, n, plan.periodic() ? cell : 1.2 * Math.cbrt(n) + 2);
             z = new int[n];
             for (int i = 0; i < n; i++) z[i] = Z[rnd.nextInt(Z.length)];
-            list = plan.periodic() ? BackendNequipEvaluatorTest.periodicList(x, cell, rMax + 1) : NeighborList.allPairs(n, rMax + 1);
+            list = plan.periodic() ? BackendTestSystems.periodicList(x, cell, rMax + 1) : NeighborList.allPairs(n, rMax + 1);
         }
 
         /**
@@ -99,16 +101,16 @@ class BatchedNequipForceFieldsTest {
 
     /** The same system run alone, one evaluation at a time, on {@code backend}. */
     static final class Alone implements ForceField {
-        final BackendNequipEvaluator ev;
-        final NequipModel model;
+        final DeviceExecutor ev;
+        final LearnedModel model;
 
-        Alone(NequipModel model, KernelBackend backend) { this.model = model; this.ev = new BackendNequipEvaluator(model, backend); }
+        Alone(LearnedModel model, KernelBackend backend) { this.model = model; this.ev = new DeviceExecutor(model, backend); }
 
         @Override public String name() { return "nequip"; }
-        @Override public double cutoffAngstrom() { return model.config().rMax(); }
-        @Override public boolean supportsElement(int z) { return model.config().typeOf(z) >= 0; }
+        @Override public double cutoffAngstrom() { return model.architecture().cutoff(); }
+        @Override public boolean supportsElement(int z) { return model.architecture().typeOf(z) >= 0; }
         @Override public double compute(Atoms atoms, NeighborList nl, double[] f, double[] w) {
-            return ev.compute(atoms.positions(), BackendNequipForceField.typesOf(model.config(), atoms.atomicNumbers()), nl, f, w, null);
+            return ev.compute(atoms.positions(), DeviceForceField.typesOf(model, atoms.atomicNumbers()), nl, f, w, null);
         }
         @Override public void close() { ev.close(); }
     }
@@ -121,9 +123,9 @@ class BatchedNequipForceFieldsTest {
     }
 
     /** Runs the replicas concurrently, one thread each, through one batched force field; returns the batch statistics. */
-    static int[] runBatched(NequipModel model, KernelBackend backend, List<Run> runs, long pauseSeed) throws Exception {
+    static int[] runBatched(LearnedModel model, KernelBackend backend, List<Run> runs, long pauseSeed) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(runs.size());
-        try (BatchedNequipForceFields batched = new BatchedNequipForceFields(model, backend, runs.size())) {
+        try (BatchedForceFields batched = new BatchedForceFields(model, backend, runs.size())) {
             List<Future<?>> done = new ArrayList<>();
             for (int k = 0; k < runs.size(); k++) {
                 Run r = runs.get(k);
@@ -138,9 +140,9 @@ class BatchedNequipForceFieldsTest {
         }
     }
 
-    static NequipModel model() {
-        NequipConfig cfg = BackendNequipEvaluatorTest.configs().get(3); // l_max 2, resnet, global shift
-        return NequipModel.withRandomWeights(cfg, 21);
+    static LearnedModel model() {
+        NequipConfig cfg = NequipConfig.simple(Z, 3.5, 2, false, 6, 3, 8, 2, 16, 6.0, new double[] {0.9, 1.1, 1.2}, new double[] {-0.5, -1.5, -1.0}, 1.0);
+        return NequipConversion.toLearned(NequipModel.withRandomWeights(cfg, 21));
     }
 
     static KernelBackend backend(String name) { return name.equals("java") ? new JavaBackend() : DeviceBackends.require(name); }
@@ -148,8 +150,8 @@ class BatchedNequipForceFieldsTest {
     @ParameterizedTest @ValueSource(strings = {"java", "opencl", "cuda"})
     void eachReplicaIsBitForBitItsEvaluationAlone(String name) throws Exception {
         KernelBackend backend = backend(name);
-        NequipModel model = model();
-        double rMax = model.config().rMax();
+        LearnedModel model = model();
+        double rMax = model.architecture().cutoff();
         // different sizes, one periodic; replicas end after 4..12 steps, so later batches hold fewer
         List<Plan> plans = List.of(new Plan(9, false, 12, Trouble.NONE, -1), new Plan(21, false, 8, Trouble.NONE, -1),
                 new Plan(14, true, 12, Trouble.NONE, -1), new Plan(9, false, 4, Trouble.NONE, -1), new Plan(5, false, 10, Trouble.NONE, -1));
@@ -174,8 +176,8 @@ class BatchedNequipForceFieldsTest {
     @ParameterizedTest @ValueSource(strings = {"java", "opencl"})
     void troubleInOneReplicaLeavesTheOthersAsAlone(String name) throws Exception {
         KernelBackend backend = backend(name);
-        NequipModel model = model();
-        double rMax = model.config().rMax();
+        LearnedModel model = model();
+        double rMax = model.architecture().cutoff();
         List<Plan> plans = List.of(new Plan(9, false, 8, Trouble.NONE, -1),
                 new Plan(9, false, 8, Trouble.NAN_POSITIONS, 2),    // energy and forces become NaN; it carries on
                 new Plan(12, false, 8, Trouble.SHORT_POSITIONS, 3), // computeBatch throws for it: the batch is redone replica by replica
@@ -197,9 +199,9 @@ class BatchedNequipForceFieldsTest {
         for (int s = 0; s < 2; s++) assertArrayEquals(alone.get(1).record.get(s), nan.record.get(s));
         for (int s = 2; s < 8; s++)
             for (double v : nan.record.get(s)) assertTrue(Double.isNaN(v), "energy, forces and virial are NaN from the NaN position on (step " + s + ")");
-        // as the host evaluator reports it
+        // as the host executor reports it
         Run host = runs(plans, 9, rMax).get(1);
-        host.execute(new md.forcefields.nequip.NequipForceField(model, 1), null);
+        host.execute(new md.forcefields.ml.potential.LearnedForceField(model), null);
         assertTrue(Double.isNaN(host.record.get(2)[0]));
 
         Run shortRun = batched.get(2);
@@ -216,12 +218,12 @@ class BatchedNequipForceFieldsTest {
 
     @Test
     void closingTheBatchReleasesAWaitingReplica() throws Exception {
-        NequipModel model = model();
+        LearnedModel model = model();
         KernelBackend backend = new JavaBackend();
-        Run r = runs(List.of(new Plan(9, false, 1, Trouble.NONE, -1)), 1, model.config().rMax()).get(0);
+        Run r = runs(List.of(new Plan(9, false, 1, Trouble.NONE, -1)), 1, model.architecture().cutoff()).get(0);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            BatchedNequipForceFields batched = new BatchedNequipForceFields(model, backend, 2); // replica 1 never computes
+            BatchedForceFields batched = new BatchedForceFields(model, backend, 2); // replica 1 never computes
             Future<?> f = pool.submit(() -> r.execute(batched.replica(0), null));
             Thread.sleep(200);
             assertFalse(f.isDone(), "replica 0 waits for replica 1");

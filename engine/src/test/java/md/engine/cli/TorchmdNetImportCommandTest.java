@@ -59,6 +59,31 @@ class TorchmdNetImportCommandTest {
         assertTrue(worstE < 1e-12 && worstF < 1e-10, "energy error " + worstE + ", force error " + worstF);
     }
 
+    /** TorchMD-Net records no energy unit; md_energy_unit: kcal/mol converts the model to eV exactly (std, mean, atomref scaled). */
+    @Test void convertsAModelTrainedInKcalPerMolToEv() throws Exception {
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, Files.readString(fixture("config.yaml")) + "\nmd_energy_unit: kcal/mol\n");
+        Path out = dir.resolve("ev.model");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, importModel(config, fixture("weights.npz"), out, err), err.toString());
+        Map<String, NpyArray> frames = Npz.read(fixture("frames.npz"));
+        int[] z = frames.get("z").asInts();
+        double toEv = md.core.Units.KCAL_PER_MOL_TO_EV;
+        try (ForceField ff = ForceFields.create(new ForceFieldSpec("learned", Map.of("model", out.toString()), null))) {
+            for (int k : new int[] {0, 7}) {
+                double[] f = new double[3 * z.length];
+                double e = ff.compute(new Atoms(z, frames.get("R").slice(k), Cell.NONE), NeighborList.allPairs(z.length, 6), f, null);
+                assertEquals(frames.get("E").data()[k] * toEv, e, 1e-14, "frame " + k);
+                double[] fr = frames.get("F").slice(k);
+                for (int i = 0; i < f.length; i++) assertEquals(fr[i] * toEv, f[i], 1e-13, "frame " + k + " force " + i);
+            }
+        }
+        Files.writeString(config, Files.readString(fixture("config.yaml")) + "\nmd_energy_unit: kcal\n");
+        err.reset();
+        assertEquals(2, importModel(config, fixture("weights.npz"), dir.resolve("bad.model"), err));
+        assertTrue(err.toString().contains("md_energy_unit"), err.toString());
+    }
+
     @Test void anUnplaceableTensorIsNamed() throws Exception {
         Map<String, NpyArray> sd = new LinkedHashMap<>(Npz.read(fixture("weights.npz")));
         String key = "representation_model.attention_layers.0.vec_norm.weight";

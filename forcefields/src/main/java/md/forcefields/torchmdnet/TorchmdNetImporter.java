@@ -38,11 +38,28 @@ public final class TorchmdNetImporter {
             "tensorboard_use", "standardize", "energy_weight", "force_weight", "distributed_backend", "accelerator", "task",
             "check_val_every_n_epoch", "lr_schedule", "lr_cosine_length");
 
+    /**
+     * md's own config key (not a TorchMD-Net option): the energy unit the model was trained in (TorchMD-Net
+     * records none). When given, the model is converted to eV, the unit of md's force fields; without it the
+     * model computes in its training unit.
+     */
+    public static final String ENERGY_UNIT = "md_energy_unit";
+
+    private static double energyUnitToEv(String unit) {
+        if (unit == null) return 1.0;
+        try {
+            return md.core.Units.energyToEv(unit);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + ENERGY_UNIT + "': " + e.getMessage());
+        }
+    }
+
     public static LearnedModel fromReference(Map<String, Object> config, Map<String, NpyArray> stateDict) {
         Config c = new Config(config);
         String model = c.string("model", null);
         if (!"equivariant-transformer".equals(model))
             throw new IllegalArgumentException("torchmdnet option 'model' is '" + model + "': only equivariant-transformer is supported");
+        double toEv = energyUnitToEv(c.string(ENERGY_UNIT, null));
         requireValue(c, "rbf_type", "expnorm");
         requireValue(c, "reduce_op", "add");
         requireValue(c, "aggr", "add");
@@ -100,6 +117,11 @@ public final class TorchmdNetImporter {
         unplaced.removeIf(k -> k.matches("prior_model\\.(\\d+\\.)?initial_atomref"));
         if (!unplaced.isEmpty())
             throw new IllegalArgumentException("torchmdnet state_dict: entries this configuration has no place for: " + unplaced);
+        // E = Σ_i (std·ε_i + atomref[Z_i]) + mean: scaling std, atomref and mean scales E exactly
+        for (String name : List.of(EquivariantTransformer.MEAN, EquivariantTransformer.STD, EquivariantTransformer.ATOMREF)) {
+            double[] a = values.get(name);
+            if (a != null) for (int i = 0; i < a.length; i++) a[i] *= toEv;
+        }
         return new LearnedModel(et, values);
     }
 

@@ -196,18 +196,21 @@ public final class EquivariantTransformer implements EquivariantModel {
         List<T> unitComponents = new ArrayList<>();
         for (int c = 0; c < 3; c++) unitComponents.add(ops.sliceColumns(unit, c, c + 1));
 
-        T x = ops.apply(elementRows, ops.parameter(EMBEDDING));
+        ops.named("edge_attr", rbf);
+        T x = ops.named("embedding", ops.apply(elementRows, ops.parameter(EMBEDDING)));
         if (hp.neighborEmbedding()) {
             T filter = ops.mul(linear(ops, rbf, NEIGHBOR + "distance_proj"), cutoffPairs);
             T neighbours = ops.gatherNeighbour(ops.apply(elementRows, ops.parameter(NEIGHBOR + "embedding.weight")));
             T summed = ops.scatterToCentre(ops.mul(ops.pairsToEdges(filter), neighbours));
-            x = linear(ops, ops.concatColumns(x, summed), NEIGHBOR + "combine");
+            x = ops.named("nbr.out", linear(ops, ops.concatColumns(x, summed), NEIGHBOR + "combine"));
         }
         T v = null; // vector features start at zero: the terms they enter vanish in the first layer
         for (int l = 0; l < hp.numLayers(); l++) {
             T xn = ops.layerNorm(x, ops.parameter(layer(l, "layernorm.weight")), ops.parameter(layer(l, "layernorm.bias")),
                     EquivariantTransformerHyperparameters.LAYER_NORM_EPS);
-            T q = linear(ops, xn, layer(l, "q_proj")), k = linear(ops, xn, layer(l, "k_proj"));
+            String at = "layer" + l + ".";
+            ops.named(at + "x_ln", xn);
+            T q = ops.named(at + "q", linear(ops, xn, layer(l, "q_proj"))), k = ops.named(at + "k", linear(ops, xn, layer(l, "k_proj")));
             List<T> s = new ArrayList<>(), dv = new ArrayList<>(), dvSelf = new ArrayList<>();
             for (int p = 0; p < 3; p++) {
                 s.add(linearPart(ops, xn, layer(l, "v_proj"), p));
@@ -232,6 +235,7 @@ public final class EquivariantTransformer implements EquivariantModel {
                 sigma.add(sj);
             }
             if (!hp.vectorCutoff()) attn = ops.mul(attn, cutoffEdges);
+            ops.named(at + "attn", attn);
             T messageX = ops.mul(ops.apply(headRepeat, attn), sigma.get(0));
             List<T> radial = new ArrayList<>();
             for (int c = 0; c < 3; c++) radial.add(ops.mul(sigma.get(2), unitComponents.get(c)));
@@ -246,9 +250,13 @@ public final class EquivariantTransformer implements EquivariantModel {
                 T s1 = hp.filtersValues() ? ops.mul(s.get(1), dvSelf.get(1)) : s.get(1);
                 w = ops.add(w, ops.mul(v, components(ops, s1)));
             }
+            ops.named(at + "agg_x", y);
+            ops.named(at + "agg_vec", w);
             T o = linear(ops, y, layer(l, "o_proj"));
             T o1 = ops.sliceColumns(o, 0, h), o2 = ops.sliceColumns(o, h, 2 * h), o3 = ops.sliceColumns(o, 2 * h, 3 * h);
             if (v == null) {
+                ops.named(at + "dx", o3);
+                ops.named(at + "dvec", w);
                 x = ops.add(x, o3);
                 v = w;
             } else {
@@ -256,16 +264,20 @@ public final class EquivariantTransformer implements EquivariantModel {
                 T v1 = componentLinear(ops, v, u, 0, h), v2 = componentLinear(ops, v, u, h, 2 * h), v3 = componentLinear(ops, v, u, 2 * h, 3 * h);
                 T prod = ops.mul(v1, v2);
                 T dot = ops.add(ops.add(ops.sliceColumns(prod, 0, h), ops.sliceColumns(prod, h, 2 * h)), ops.sliceColumns(prod, 2 * h, 3 * h));
-                x = ops.add(x, ops.add(ops.mul(dot, o2), o3));
-                v = ops.add(v, ops.add(ops.mul(v3, components(ops, o1)), w));
+                x = ops.add(x, ops.named(at + "dx", ops.add(ops.mul(dot, o2), o3)));
+                v = ops.add(v, ops.named(at + "dvec", ops.add(ops.mul(v3, components(ops, o1)), w)));
             }
+            ops.named(at + "x_out", x);
+            ops.named(at + "vec_out", v);
         }
-        x = ops.layerNorm(x, ops.parameter(OUT_NORM + "weight"), ops.parameter(OUT_NORM + "bias"), EquivariantTransformerHyperparameters.LAYER_NORM_EPS);
+        x = ops.named("x_final", ops.layerNorm(x, ops.parameter(OUT_NORM + "weight"), ops.parameter(OUT_NORM + "bias"),
+                EquivariantTransformerHyperparameters.LAYER_NORM_EPS));
+        ops.named("vec_final", v);
         // gated equivariant blocks H → H/2 → 1
         int[] widths = {h, h / 2, 1};
         for (int b = 0; b < 2; b++) {
             int out = widths[b + 1];
-            T norm = ops.apply(ComponentNorm.INSTANCE, componentLinear(ops, v, head(b, "vec1_proj.weight"), 0, widths[b]));
+            T norm = ops.named("head" + b + ".vec1_norm", ops.apply(ComponentNorm.INSTANCE, componentLinear(ops, v, head(b, "vec1_proj.weight"), 0, widths[b])));
             T hidden = ops.activation(linear(ops, ops.concatColumns(x, norm), head(b, "update_net.layers.0")), act, 1.0);
             T update = linear(ops, hidden, head(b, "update_net.layers.2"));
             T scalars = ops.sliceColumns(update, 0, out);
@@ -273,10 +285,13 @@ public final class EquivariantTransformer implements EquivariantModel {
                 T gates = ops.sliceColumns(update, out, 2 * out);
                 v = ops.mul(components(ops, gates), componentLinear(ops, v, head(b, "vec2_proj.weight"), 0, out));
                 x = ops.activation(scalars, act, 1.0);
+                ops.named("head0.vec_out", v);
             } else {
                 x = scalars;
             }
+            ops.named("head" + b + ".x_out", x);
         }
+        ops.named("atomic_energy_raw", x);
         T energy = ops.mul(x, ops.apply(Elementwise.BROADCAST_ROWS, ops.parameter(STD), x));
         if (hp.atomref()) energy = ops.add(energy, ops.apply(elementRows, ops.parameter(ATOMREF)));
         return ops.add(energy, ops.apply(ShareOverAtoms.INSTANCE, ops.parameter(MEAN)));

@@ -35,7 +35,9 @@ public final class TorchmdNetFamily implements ModelFamily {
             @Override public String describe(LearnedModel model) {
                 EquivariantTransformerHyperparameters h = ((EquivariantTransformer) model.architecture()).hyperparameters();
                 return "TorchMD-Net ET, " + h.embeddingDimension() + " channels, " + h.numLayers() + " layers, " + h.numHeads() + " heads, "
-                        + h.numRbf() + " RBF, cutoff " + h.cutoffUpper() + " Å, vector_cutoff " + h.vectorCutoff();
+                        + h.numRbf() + " RBF, cutoff " + h.cutoffUpper() + " Å, vector_cutoff " + h.vectorCutoff()
+                        + (h.vectorCutoff() ? "" : " (warning: the energy jumps when a pair crosses the cutoff, which breaks energy conservation in MD;"
+                        + " see docs/torchmdnet.md)");
             }
         };
     }

@@ -65,8 +65,11 @@ public final class EquivariantTransformer implements EquivariantModel {
     public EquivariantTransformer(EquivariantTransformerHyperparameters hp, int[] atomicNumbers) {
         this.hp = hp;
         this.atomicNumbers = atomicNumbers.clone();
-        for (int z : atomicNumbers)
+        for (int i = 0; i < atomicNumbers.length; i++) {
+            int z = atomicNumbers[i];
             if (z < 1 || z >= hp.maxZ()) throw new IllegalArgumentException("atomic number " + z + " outside 1 … max_z − 1 = " + (hp.maxZ() - 1));
+            for (int j = 0; j < i; j++) if (atomicNumbers[j] == z) throw new IllegalArgumentException("atomic number " + z + " listed twice");
+        }
         elementRows = new ElementRows(atomicNumbers);
         int h = hp.embeddingDimension(), d = hp.headDim(), heads = hp.numHeads(), k = hp.numRbf();
         headSum = new HeadOps.HeadSum(heads, d);

@@ -20,6 +20,12 @@ public record ElementRows(int[] atomicNumbers) implements Op {
 
     @Override public int[] atomicNumbers() { return atomicNumbers.clone(); }
 
+    @Override public boolean equals(Object o) { return o instanceof ElementRows e && java.util.Arrays.equals(atomicNumbers, e.atomicNumbers); }
+
+    @Override public int hashCode() { return java.util.Arrays.hashCode(atomicNumbers); }
+
+    @Override public String toString() { return "elementRows" + java.util.Arrays.toString(atomicNumbers); }
+
     @Override public String name() { return "elementRows"; }
 
     @Override public Shape outputShape(Shape... in) {

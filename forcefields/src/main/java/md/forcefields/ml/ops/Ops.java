@@ -37,6 +37,13 @@ public abstract class Ops<T> {
     /** The shape of a value. */
     public abstract Shape shape(T value);
 
+    /**
+     * Gives an intermediate value a name (e.g. a reference implementation's name for it) and returns it
+     * unchanged. Executors ignore names; a test's {@code Ops} can record the values to compare a forward
+     * pass stage by stage with a reference.
+     */
+    public T named(String name, T value) { return value; }
+
     // ---- graph ------------------------------------------------------------------------------------
 
     /** One-hot species of the atoms (atoms × numTypes). */

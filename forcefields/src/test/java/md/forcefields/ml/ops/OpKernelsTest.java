@@ -278,6 +278,18 @@ class OpKernelsTest {
         cases.add(c("sliceColumns (atoms [1,4) of 5)", new SliceColumns(1, 4), randn(Shape.atoms(5))));
         cases.add(c("sliceColumns (edges, all 3)", new SliceColumns(0, 3), randn(Shape.edges(3))));
         cases.add(c("sliceColumns (parameters [5,6))", new SliceColumns(5, 6), randn(Shape.fixed(2, 6))));
+        // TorchMD-Net Equivariant Transformer ops
+        cases.add(c("componentLinear (atoms 3x4 -> 3x2)", ComponentLinear.INSTANCE, randn(Shape.atoms(12)), randn(Shape.fixed(4, 2))));
+        cases.add(c("componentLinear (edges 3x3 -> 3x5)", ComponentLinear.INSTANCE, randn(Shape.edges(9)), randn(Shape.fixed(3, 5))));
+        cases.add(c("componentNorm", ComponentNorm.INSTANCE, awayFromZero(Shape.atoms(12), 0.05)));
+        cases.add(c("headSum (3 heads of 2)", new HeadOps.HeadSum(3, 2), randn(Shape.edges(6))));
+        cases.add(c("headRepeat (2 heads of 3)", new HeadOps.HeadRepeat(2, 3), randn(Shape.atoms(2))));
+        cases.add(c("transpose", Transpose.INSTANCE, randn(Shape.fixed(3, 4))));
+        cases.add(c("unitVectors", UnitVectors.INSTANCE, vectors()));
+        cases.add(c("elementRows (Z 8, 1, 6)", new ElementRows(new int[] {8, 1, 6}), randn(Shape.fixed(9, 3))));
+        cases.add(c("graphConstant", new GraphConstant(new double[] {0, 1.5})));
+        cases.add(c("shareOverAtoms (parameter)", ShareOverAtoms.INSTANCE, randn(Shape.fixed(1, 2))));
+        cases.add(c("shareOverAtoms (graph)", ShareOverAtoms.INSTANCE, randn(Shape.graph(1))));
         return cases;
     }
 
@@ -335,7 +347,9 @@ class OpKernelsTest {
         for (Case k : allCases()) covered.add(k.op().getClass());
         for (Class<?> c : List.of(GraphOps.SpeciesOneHot.class, RadialOps.Bessel.class, RadialOps.PolynomialCutoff.class,
                 RadialOps.CosineCutoff.class, RadialOps.Gaussian.class, Elementwise.Scale.class, Elementwise.Act.class,
-                Elementwise.MatMul.class, BlockLinear.class, UvuConvolution.class, Gate.class, SphericalHarmonicsOp.class, SelectColumns.class))
+                Elementwise.MatMul.class, BlockLinear.class, UvuConvolution.class, Gate.class, SphericalHarmonicsOp.class, SelectColumns.class,
+                ComponentLinear.class, ComponentNorm.class, HeadOps.HeadSum.class, HeadOps.HeadRepeat.class, Transpose.class, UnitVectors.class,
+                ElementRows.class, GraphConstant.class, ShareOverAtoms.class))
             assertTrue(covered.contains(c), c.getSimpleName());
         for (Op op : List.of(GraphOps.PAIR_LENGTHS, GraphOps.EDGE_LENGTHS, GraphOps.GATHER_NEIGHBOUR, GraphOps.GATHER_CENTRE,
                 GraphOps.PAIRS_TO_EDGES, GraphOps.SCATTER_TO_CENTRE, GraphOps.SPECIES_AFFINE, Elementwise.ADD, Elementwise.MUL,

@@ -123,6 +123,25 @@ class GeomAttReferenceParityTest {
         assertTrue(gradients >= 3 * 3 * 2 + 2, "compared only " + gradients + " gradients");
     }
 
+    /** The attention maps for analysis: ᾱ = (|α| + |αᵀ|)/2 with a zero diagonal, from the reference's α of every stream and layer. */
+    @Test
+    void symmetrisedAttentionMapsOfFrameZero() throws IOException {
+        LearnedModel model = GeomAttReference.modelUnits();
+        Map<String, NpyArray> ref = GeomAttReference.intermediates();
+        int[] z = ref.get("z").asInts();
+        int n = z.length;
+        Map<String, Tensor> ours = GeomAttInspector.intermediates(model, Tensor.of(ref.get("R").data().clone(), n, 3), GeomAttReference.types(model, z));
+        for (int s = 0; s < 3; s++)
+            for (int l = 0; l < 3; l++) {
+                double[] map = GeomAttInspector.symmetrisedAttention(ours, s, l), alpha = ref.get("stream" + s + ".layer" + l + ".alpha").data();
+                double[] expected = new double[n * n];
+                for (int i = 0; i < n; i++)
+                    for (int j = 0; j < n; j++) expected[i * n + j] = i == j ? 0 : (Math.abs(alpha[i * n + j]) + Math.abs(alpha[j * n + i])) / 2;
+                assertTrue(relative(map, expected) <= STAGE_TOL, "stream " + s + " layer " + l);
+                for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) assertEquals(map[j * n + i], map[i * n + j], 0.0);
+            }
+    }
+
     private static double relative(double[] a, double[] b) {
         assertEquals(b.length, a.length);
         double d = 0;

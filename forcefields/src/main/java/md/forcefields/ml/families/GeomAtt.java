@@ -14,6 +14,7 @@ import md.forcefields.ml.ops.DenseAggregate;
 import md.forcefields.ml.ops.Elementwise;
 import md.forcefields.ml.ops.GaussianGrid;
 import md.forcefields.ml.ops.Ops;
+import md.forcefields.ml.ops.PairChainContraction;
 import md.forcefields.ml.ops.PairChainProduct;
 import md.forcefields.ml.ops.PairsToDense;
 import md.forcefields.ml.ops.PerAtomShare;
@@ -234,11 +235,13 @@ public final class GeomAtt implements EquivariantModel {
         }
         // the chain through all intermediate atoms, feature by feature, summed over the features at the end
         T chain = factors.get(0);
-        for (int t = 1; t < st.order() - 1; t++) {
+        for (int t = 1; t < st.order() - 2; t++) {
             chain = ops.apply(PairChainProduct.PLAIN, chain, factors.get(st.shared() ? 0 : t));
-            if (t < st.order() - 2) record.accept(at + "chain", chain);
+            record.accept(at + "chain", chain);
         }
-        T c = ops.apply(new SumColumns(gridSpacing), chain); // Δ once, whatever the order
+        // Δ once, whatever the order; the last link and the sum over the features in one op
+        T c = st.order() == 2 ? ops.apply(new SumColumns(gridSpacing), chain)
+                : ops.apply(new PairChainContraction(gridSpacing), chain, factors.get(st.shared() ? 0 : st.order() - 2));
         T alpha = ops.scale(c, 1.0 / streams.size());
         record.accept(at + "C", c);
         record.accept(at + "alpha", alpha);

@@ -94,6 +94,8 @@ class DenseOpsTest {
         for (boolean tx : new boolean[] {false, true})
             for (boolean ty : new boolean[] {false, true})
                 c.add(new Case("pairChainProduct " + (tx ? "T" : "N") + (ty ? "T" : "N"), new PairChainProduct(tx, ty), randn(dense), randn(dense)));
+        c.add(new Case("pairChainContraction", new PairChainContraction(0.05), randn(dense), randn(dense)));
+        c.add(new Case("pairChainContraction (one column)", new PairChainContraction(-1.7), randn(Shape.atomPairs(1)), randn(Shape.atomPairs(1))));
         c.add(new Case("sumColumns (dense)", new SumColumns(0.05), randn(dense)));
         c.add(new Case("sumColumns (atoms)", new SumColumns(-1.3), randn(Shape.atoms(4))));
         c.add(new Case("denseAggregate", DenseAggregate.INSTANCE, randn(Shape.atomPairs(1)), randn(Shape.atoms(4))));

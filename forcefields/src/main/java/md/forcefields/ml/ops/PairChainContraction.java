@@ -33,12 +33,12 @@ public record PairChainContraction(double c) implements Op {
 
     @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
         int n = g.atoms(), w = ws.width(0), nn = n * n;
-        double[] x = in[0], y = in[1], part = ws.doubles(0, nn);
+        double[] x = in[0], y = in[1], yt = ws.doubles(0, n * w);
         Arrays.fill(out, 0, nn, 0.0);
         for (int i = 0; i < n; i++) {
-            // part[a, j] = Σ_f X[a, i, f]·Y[i, j, f]
-            DenseKernels.gemmTransB(n, n, w, 1.0, x, i * w, n * w, y, i * n * w, w, part, 0, n);
-            for (int s = 0; s < nn; s++) out[s] += part[s];
+            // out[a, j] += Σ_f X[a, i, f]·Y[i, j, f], with Y[i, ·, ·] transposed to F × N
+            for (int j = 0; j < n; j++) for (int f = 0; f < w; f++) yt[f * n + j] = y[(i * n + j) * w + f];
+            DenseKernels.gemm(n, n, w, 1.0, x, i * w, n * w, yt, 0, n, out, 0, n, true);
         }
         for (int s = 0; s < nn; s++) out[s] *= c;
     }

@@ -27,8 +27,9 @@ public final class VerletNeighborList {
     private Cell cellObjectAtBuild;  // Cell is immutable: the same object needs no comparison (and no array copies per step)
     private long rebuildCount;
 
+    /** A cutoff of +∞ (force fields where every pair interacts, e.g. GeomAtt) lists all pairs of an isolated system. */
     public VerletNeighborList(double cutoffAngstrom, double skinAngstrom) {
-        if (!(cutoffAngstrom >= 0) || !Double.isFinite(cutoffAngstrom)) throw new IllegalArgumentException("neighbour-list cutoff must be zero or positive, got " + cutoffAngstrom + " Å");
+        if (!(cutoffAngstrom >= 0)) throw new IllegalArgumentException("neighbour-list cutoff must be zero or positive, got " + cutoffAngstrom + " Å");
         if (!(skinAngstrom >= 0) || !Double.isFinite(skinAngstrom)) throw new IllegalArgumentException("neighbour-list skin must be zero or positive, got " + skinAngstrom + " Å");
         this.cutoffAngstrom = cutoffAngstrom;
         this.skinAngstrom = skinAngstrom;

@@ -213,6 +213,9 @@ public final class MdRun implements AutoCloseable {
         double narrowest = Double.POSITIVE_INFINITY;
         for (int k = 0; k < 3; k++) if (system.cell().periodic(k)) narrowest = Math.min(narrowest, w[k]);
         double rc = ff.cutoffAngstrom();
+        if (Double.isInfinite(rc))
+            throw config.forcefield().node().error("force field '" + ff.name() + "' has no cutoff (every pair of atoms interacts at any distance), "
+                    + "which is defined for isolated molecules only; expected a structure without a periodic cell");
         if (rc >= 0.5 * narrowest) {
             ConfigNode node = config.forcefield().node();
             ConfigNode cutoffNode = null;

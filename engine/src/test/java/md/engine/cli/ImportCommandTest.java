@@ -109,6 +109,7 @@ class ImportCommandTest {
         err.reset();
         rc = Main.run(new String[] {"import", "mace", "a", "b", "-o", "c"}, new PrintStream(err));
         assertEquals(2, rc);
-        assertTrue(err.toString().contains("supported: nequip"), err.toString());
+        // other families add their kinds to the list
+        assertTrue(err.toString().contains("supported: ") && err.toString().contains("nequip"), err.toString());
     }
 }

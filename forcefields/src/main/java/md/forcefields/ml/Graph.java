@@ -43,6 +43,7 @@ public final class Graph {
             case EDGES -> edges;
             case PAIRS -> pairs;
             case GRAPH -> 1;
+            case ATOM_PAIRS -> atoms * atoms;
             case FIXED -> throw new IllegalArgumentException("fixed rows have no graph count");
         };
     }

@@ -50,7 +50,7 @@ public final class ModelFile {
         List<Object> species = new ArrayList<>();
         for (int z : a.atomicNumbers()) species.add(Elements.symbol(z));
         m.put("species", species);
-        m.put("cutoff_angstrom", a.cutoff());
+        m.put("cutoff_angstrom", Double.isFinite(a.cutoff()) ? a.cutoff() : null); // null: no cutoff, every pair interacts (JSON has no infinity)
         m.put("units", Map.of("energy", "eV", "length", "Angstrom"));
         m.put("trainable_parameters", model.parameterCount());
         m.put("spec", a.spec());

@@ -1,0 +1,232 @@
+package md.forcefields.ml.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import md.forcefields.NeighborList;
+import md.forcefields.autodiff.Autograd;
+import md.forcefields.autodiff.GradCheck;
+import md.forcefields.autodiff.Tensor;
+import md.forcefields.ml.EdgeList;
+import md.forcefields.ml.Graph;
+import md.forcefields.ml.Op;
+import md.forcefields.ml.Shape;
+import md.forcefields.ml.Workspace;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The dense ops of models without a neighbour list (GeomAtt), checked like {@link OpKernelsTest} checks the others,
+ * on the complete graph of an isolated molecule of 5 atoms: forward kernels equal the tape (1e-13), backward
+ * kernels are the tape's vector–Jacobian product (1e-12, all inputs together and each alone, accumulated), the
+ * tape's first and second derivatives pass central differences. Every case runs on two graphs of the same
+ * molecule whose pairs are numbered differently (one from explicit edges, one rebuilt in place from a half
+ * neighbour list, sorted by centre): the dense layout must not depend on it.
+ */
+class DenseOpsTest {
+    private static final double STEP = 1e-5, RTOL = 1e-7, ATOL = 1e-9;
+    private static final double FORWARD_TOL = 1e-13, BACKWARD_TOL = 1e-12;
+    private static final int[] SPECIES = {1, 0, 1, 2, 0};
+    private static final double[] POSITIONS = {
+        0.10, 0.20, 0.05,
+        1.30, 0.40, -0.20,
+        0.70, 1.50, 0.60,
+        -0.40, 0.90, 1.10,
+        1.60, 1.70, 1.40};
+
+    /** Every ordered pair, from explicit edges (pairs in (i, j) order of first appearance). */
+    static Graph explicitGraph() { return Graph.of(SPECIES, EdgeList.isolated(POSITIONS, Double.POSITIVE_INFINITY)); }
+
+    /** The same molecule through the MD path: a half list in reverse order, cutoff +∞. */
+    static Graph halfListGraph() {
+        int n = SPECIES.length, p = n * (n - 1) / 2, k = 0;
+        int[] a = new int[p], b = new int[p];
+        for (int i = n - 1; i >= 0; i--) for (int j = n - 1; j > i; j--) { a[k] = i; b[k] = j; k++; }
+        NeighborList nl = new NeighborList();
+        nl.set(a, b, new double[3 * p], p, 1.0);
+        Graph g = new Graph();
+        g.fromHalfList(SPECIES, POSITIONS, nl, Double.POSITIVE_INFINITY, null);
+        return g;
+    }
+
+    record In(Shape shape, double offset, double spread) {}
+
+    private static In randn(Shape s) { return new In(s, 0, 1); }
+
+    record Case(String name, Op op, In... inputs) {
+        Shape[] shapes() { return Arrays.stream(inputs).map(In::shape).toArray(Shape[]::new); }
+        double[][] values(Graph g, long seed) {
+            Random rng = new Random(seed);
+            double[][] v = new double[inputs.length][];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = new double[inputs[i].shape().size(g)];
+                for (int j = 0; j < v[i].length; j++) v[i][j] = inputs[i].offset() + inputs[i].spread() * rng.nextGaussian();
+            }
+            return v;
+        }
+        Tensor[] tensors(Graph g, double[][] values) {
+            Tensor[] t = new Tensor[inputs.length];
+            for (int i = 0; i < t.length; i++) t[i] = Tensor.of(values[i].clone(), inputs[i].shape().rowCount(g), inputs[i].shape().width()).requireGrad();
+            return t;
+        }
+        @Override public String toString() { return name; }
+    }
+
+    static List<Case> allCases() {
+        List<Case> c = new ArrayList<>();
+        Shape dense = Shape.atomPairs(3);
+        c.add(new Case("gaussianGrid", new GaussianGrid(2.5), new In(Shape.pairs(1), 1.5, 0.4), new In(Shape.fixed(1, 6), 1.5, 0.6)));
+        c.add(new Case("gaussianGrid (atoms)", new GaussianGrid(0.8), new In(Shape.atoms(1), 1.0, 0.5), new In(Shape.fixed(1, 2), 1.0, 0.5)));
+        c.add(new Case("gaussianGridAtOrigin", new GaussianGrid.AtOrigin(3.0), new In(Shape.fixed(1, 5), 0.3, 0.4)));
+        c.add(new Case("pairsToDense", PairsToDense.INSTANCE, randn(Shape.pairs(3)), randn(Shape.fixed(1, 3))));
+        c.add(new Case("pairsToDense (one column)", PairsToDense.INSTANCE, randn(Shape.pairs(1)), randn(Shape.fixed(1, 1))));
+        for (boolean tx : new boolean[] {false, true})
+            for (boolean ty : new boolean[] {false, true})
+                c.add(new Case("pairChainProduct " + (tx ? "T" : "N") + (ty ? "T" : "N"), new PairChainProduct(tx, ty), randn(dense), randn(dense)));
+        c.add(new Case("pairChainContraction", new PairChainContraction(0.05), randn(dense), randn(dense)));
+        c.add(new Case("pairChainContraction (one column)", new PairChainContraction(-1.7), randn(Shape.atomPairs(1)), randn(Shape.atomPairs(1))));
+        c.add(new Case("sumColumns (dense)", new SumColumns(0.05), randn(dense)));
+        c.add(new Case("sumColumns (atoms)", new SumColumns(-1.3), randn(Shape.atoms(4))));
+        c.add(new Case("denseAggregate", DenseAggregate.INSTANCE, randn(Shape.atomPairs(1)), randn(Shape.atoms(4))));
+        c.add(new Case("perAtomShare", new PerAtomShare(-7.5)));
+        return c;
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> list = new ArrayList<>();
+        for (Case k : allCases()) {
+            list.add(Arguments.of(k.name() + " [explicit edges]", k, explicitGraph()));
+            list.add(Arguments.of(k.name() + " [half list]", k, halfListGraph()));
+        }
+        return list.stream();
+    }
+
+    private static double maxAbs(double[] a) {
+        double m = 0;
+        for (double v : a) m = Math.max(m, Math.abs(v));
+        return m;
+    }
+
+    private static double maxDiff(double[] a, double[] b, int n) {
+        double m = 0;
+        for (int i = 0; i < n; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
+    }
+
+    private static double[] forward(Case k, Graph g, Workspace ws, double[][] in) {
+        double[] out = new double[k.op().outputShape(k.shapes()).size(g)];
+        Arrays.fill(out, Double.NaN);
+        k.op().forward(g, ws, in, out);
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void forwardKernelEqualsTheTape(String name, Case k, Graph g) {
+        double[][] in = k.values(g, 1);
+        Shape outShape = k.op().outputShape(k.shapes());
+        Workspace ws = new Workspace(k.shapes(), outShape);
+        double[] out = forward(k, g, ws, in);
+        Tensor tape = k.op().tape(g, k.tensors(g, in));
+        assertArrayEquals(new int[] {outShape.rowCount(g), outShape.width()}, tape.shape(), name + ": tape shape");
+        double err = maxDiff(out, tape.data(), out.length), scale = Math.max(1, maxAbs(tape.data()));
+        assertTrue(err <= FORWARD_TOL * scale, name + ": forward differs from the tape by " + err);
+        for (double v : out) assertTrue(Double.isFinite(v), name + ": forward left a value unwritten");
+        assertArrayEquals(out, forward(k, g, ws, in), 0.0, name + ": second forward on the same workspace");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void backwardKernelIsTheVectorJacobianProductOfTheTape(String name, Case k, Graph g) {
+        double[][] in = k.values(g, 2);
+        Workspace ws = new Workspace(k.shapes(), k.op().outputShape(k.shapes()));
+        double[] out = forward(k, g, ws, in);
+        Random rng = new Random(3);
+        double[] gradOut = new double[out.length];
+        for (int i = 0; i < gradOut.length; i++) gradOut[i] = rng.nextGaussian();
+        int n = in.length;
+        if (n == 0) return; // a constant of the graph
+        Tensor[] x = k.tensors(g, in);
+        Tensor y = k.op().tape(g, x);
+        Tensor[] expected = Autograd.grad(y, x, Tensor.of(gradOut.clone(), y.shape()), false);
+        double[][] all = new double[n][];
+        for (int i = 0; i < n; i++) all[i] = new double[in[i].length];
+        k.op().backward(g, ws, in, out, gradOut, all);
+        for (int i = 0; i < n; i++) {
+            double err = maxDiff(all[i], expected[i].data(), in[i].length), scale = Math.max(1, maxAbs(expected[i].data()));
+            assertTrue(err <= BACKWARD_TOL * scale, name + ": gradient of input " + i + " differs from autograd by " + err);
+        }
+        for (int i = 0; i < n; i++) {
+            double[][] one = new double[n][];
+            double[] base = new double[in[i].length];
+            for (int j = 0; j < base.length; j++) base[j] = rng.nextGaussian();
+            one[i] = base.clone();
+            k.op().backward(g, ws, in, out, gradOut, one);
+            double err = 0;
+            for (int j = 0; j < base.length; j++) err = Math.max(err, Math.abs(one[i][j] - base[j] - expected[i].data()[j]));
+            assertTrue(err <= BACKWARD_TOL * Math.max(1, maxAbs(expected[i].data()) + maxAbs(base)), name + ": input " + i + " alone, accumulated, differs by " + err);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void tapeDerivativesMatchFiniteDifferencesToSecondOrder(String name, Case k, Graph g) {
+        if (k.inputs().length == 0) {
+            assertTrue(!k.op().tape(g).requiresGrad(), name);
+            return;
+        }
+        Tensor[] x = k.tensors(g, k.values(g, 4));
+        GradCheck.Function f = xs -> k.op().tape(g, xs);
+        GradCheck.Report first = GradCheck.check(f, x, STEP, RTOL, ATOL);
+        GradCheck.assertPassed(name, first);
+        GradCheck.Report second = GradCheck.checkSecondOrder(f, x, new Random(5), STEP, RTOL, ATOL);
+        GradCheck.assertPassed(name + " (second order)", second);
+        assertTrue(first.entries() > 0);
+    }
+
+    /** The dense layout is row n·N + m for the pair (n, m), whatever the graph's pair numbering. */
+    @Test
+    void denseValuesAreIndexedByAtomsNotByPairNumbers() {
+        for (Graph g : List.of(explicitGraph(), halfListGraph())) {
+            int n = g.atoms();
+            // a pair value that names its atoms: 10·min + max
+            double[] pairs = new double[g.pairs()];
+            for (int p = 0; p < g.pairs(); p++) {
+                int e = g.pairEdge()[p], i = g.centre()[e], j = g.neighbour()[e];
+                pairs[p] = 10 * Math.min(i, j) + Math.max(i, j);
+            }
+            double[] out = new double[n * n];
+            PairsToDense.INSTANCE.forward(g, new Workspace(new Shape[] {Shape.pairs(1), Shape.fixed(1, 1)}, Shape.atomPairs(1)), new double[][] {pairs, {-1}}, out);
+            for (int a = 0; a < n; a++)
+                for (int b = 0; b < n; b++) assertEquals(a == b ? -1 : 10 * Math.min(a, b) + Math.max(a, b), out[a * n + b], 0.0, a + "," + b);
+        }
+    }
+
+    /** A model without a cutoff must see every pair once: anything else is an error, not a silent approximation. */
+    @Test
+    void pairsToDenseRefusesIncompleteOrPeriodicGraphs() {
+        Graph partial = Graph.of(SPECIES, EdgeList.isolated(POSITIONS, 1.5));
+        Exception e = assertThrows(IllegalArgumentException.class, () -> PairsToDense.INSTANCE.tape(partial, Tensor.zeros(partial.pairs(), 2), Tensor.zeros(1, 2)));
+        assertTrue(e.getMessage().contains("needs all 10 pairs"), e.getMessage());
+        EdgeList full = EdgeList.isolated(POSITIONS, Double.POSITIVE_INFINITY);
+        double[] shifts = full.shifts().clone();
+        shifts[0] = 3.0; // edge 0 (0 <- 1) and its reverse join an image
+        int reverse = -1;
+        for (int k = 0; k < full.size(); k++) if (full.centre()[k] == 1 && full.neighbour()[k] == 0) reverse = k;
+        shifts[3 * reverse] = -3.0;
+        Graph periodic = Graph.of(SPECIES, new EdgeList(full.centre(), full.neighbour(), shifts));
+        e = assertThrows(IllegalArgumentException.class, () -> PairsToDense.INSTANCE.tape(periodic, Tensor.zeros(periodic.pairs(), 2), Tensor.zeros(1, 2)));
+        assertTrue(e.getMessage().contains("periodic image"), e.getMessage());
+    }
+}

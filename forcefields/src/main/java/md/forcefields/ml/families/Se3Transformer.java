@@ -193,6 +193,7 @@ public final class Se3Transformer implements EquivariantModel {
             }
             x = ops.apply(layer.norm(), array(norm));
         }
+        if (hp.energyScale() != 1) perDegree.replaceAll(v -> ops.scale(v, hp.energyScale()));
         return perDegree;
     }
 
@@ -224,7 +225,7 @@ public final class Se3Transformer implements EquivariantModel {
     // ---- spec -------------------------------------------------------------------------------------
 
     private static final List<String> KEYS = List.of("atomic_numbers", "num_layers", "n_heads", "num_channels", "max_degree", "aggregation",
-            "radial_hidden", "layernorm_eps", "norm_clamp_min", "cutoff", "basis_signs");
+            "radial_hidden", "layernorm_eps", "norm_clamp_min", "cutoff", "basis_signs", "energy_scale");
 
     /** Hyperparameters as JSON values; {@code cutoff} is absent for a fully connected graph. */
     @Override public Map<String, Object> spec() {
@@ -246,6 +247,7 @@ public final class Se3Transformer implements EquivariantModel {
             signs.put(e.getKey(), l);
         }
         m.put("basis_signs", signs);
+        m.put("energy_scale", hp.energyScale());
         return m;
     }
 
@@ -261,6 +263,7 @@ public final class Se3Transformer implements EquivariantModel {
             signs.put(e.getKey(), new SpecReader(FAMILY, Map.of("basis_signs." + e.getKey(), e.getValue())).ints("basis_signs." + e.getKey()));
         double cutoff = s.containsKey("cutoff") ? r.number("cutoff") : Double.POSITIVE_INFINITY;
         return new Se3Transformer(new Se3TransformerHyperparameters(z.length, r.integer("num_layers"), r.integer("n_heads"), r.integer("num_channels"),
-                r.integer("max_degree"), agg.equals("mean"), r.integer("radial_hidden"), r.number("layernorm_eps"), r.number("norm_clamp_min"), cutoff, signs), z);
+                r.integer("max_degree"), agg.equals("mean"), r.integer("radial_hidden"), r.number("layernorm_eps"), r.number("norm_clamp_min"), cutoff, signs,
+                s.containsKey("energy_scale") ? r.number("energy_scale") : 1.0), z);
     }
 }

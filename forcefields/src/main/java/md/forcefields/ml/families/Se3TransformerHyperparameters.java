@@ -20,10 +20,11 @@ import md.forcefields.ml.ops.Fiber;
  * @param normFloor      lower bound of the channel norms in the norm nonlinearity
  * @param cutoff         graph cutoff (Å, pairs with r &lt; cutoff); +∞ = fully connected within a molecule
  * @param basisSigns     sign of each Q_J per degree pair "l_in,l_out" (the reference's; canonical when absent)
+ * @param energyScale    eV per unit of the network's outputs (per-atom energies and direct forces), e.g. 1 kcal/mol in eV
  */
 public record Se3TransformerHyperparameters(int numSpecies, int numLayers, int heads, int channels, int maxDegree, boolean mean,
                                             int radialHidden, double layerNormEps, double normFloor, double cutoff,
-                                            Map<String, int[]> basisSigns) {
+                                            Map<String, int[]> basisSigns, double energyScale) {
     public Se3TransformerHyperparameters {
         if (numSpecies < 1) throw new IllegalArgumentException("se3-transformer: need at least one species, got " + numSpecies);
         if (numLayers < 1) throw new IllegalArgumentException("se3-transformer: num_layers must be >= 1, got " + numLayers);
@@ -31,13 +32,14 @@ public record Se3TransformerHyperparameters(int numSpecies, int numLayers, int h
         if (maxDegree < 1) throw new IllegalArgumentException("se3-transformer: max_degree must be >= 1 (the direct force is type 1), got " + maxDegree);
         if (radialHidden < 1) throw new IllegalArgumentException("se3-transformer: radial_hidden must be >= 1, got " + radialHidden);
         if (!(cutoff > 0)) throw new IllegalArgumentException("se3-transformer: cutoff must be > 0 (or absent for a fully connected graph), got " + cutoff);
+        if (!(energyScale > 0) || !Double.isFinite(energyScale)) throw new IllegalArgumentException("se3-transformer: energy_scale must be > 0, got " + energyScale);
         basisSigns = Map.copyOf(basisSigns);
     }
 
-    /** The fixture's "basic" variant for species H, C, N, O. */
+    /** The workshop paper's "basic" variant (fully connected, outputs in eV). */
     public static Se3TransformerHyperparameters basic(int numSpecies) {
         return new Se3TransformerHyperparameters(numSpecies, 3, 4, 4, 2, false, 32, 1e-5, 1e-12, Double.POSITIVE_INFINITY,
-                md.forcefields.ml.ops.TfnClebschGordan.REFERENCE_SIGNS);
+                md.forcefields.ml.ops.TfnClebschGordan.REFERENCE_SIGNS, 1.0);
     }
 
     /** Input fiber of layer k: the one-hot species (type 0) for the first, the hidden fiber after. */

@@ -50,7 +50,8 @@ public final class ModelFile {
         List<Object> species = new ArrayList<>();
         for (int z : a.atomicNumbers()) species.add(Elements.symbol(z));
         m.put("species", species);
-        m.put("cutoff_angstrom", a.cutoff());
+        // JSON has no infinity: a model whose graph joins every pair of atoms (cutoff +∞) writes null
+        m.put("cutoff_angstrom", Double.isFinite(a.cutoff()) ? a.cutoff() : null);
         m.put("units", Map.of("energy", "eV", "length", "Angstrom"));
         m.put("trainable_parameters", model.parameterCount());
         m.put("spec", a.spec());

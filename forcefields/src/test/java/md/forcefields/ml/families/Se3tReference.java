@@ -34,7 +34,7 @@ final class Se3tReference {
     static final int[] SPECIES_Z = {1, 6, 7, 8};
 
     static Se3TransformerHyperparameters basic(double cutoff) {
-        return new Se3TransformerHyperparameters(4, 3, 4, 4, 2, false, 32, 1e-5, 1e-12, cutoff, TfnClebschGordan.REFERENCE_SIGNS);
+        return new Se3TransformerHyperparameters(4, 3, 4, 4, 2, false, 32, 1e-5, 1e-12, cutoff, TfnClebschGordan.REFERENCE_SIGNS, 1.0);
     }
 
     /** The fixture's weights on the basic model with this graph cutoff (+∞: fully connected); every key used. */

@@ -46,7 +46,7 @@ final class Se3tReference {
     }
 
     /** The tape ops of one evaluation (as the tape executor's) on {@code graph} with these edge vectors. */
-    static final class TapeOps extends Ops<Tensor> {
+    static class TapeOps extends Ops<Tensor> {
         private final Graph graph;
         private final Tensor vectors;
         private final Map<String, Tensor> parameters;

@@ -203,4 +203,29 @@ class Se3TransformerSymmetryAndCalculusTest {
             assertEquals(md.core.io.Json.write(m.architecture().spec()), md.core.io.Json.write(again.spec()));
         }
     }
+
+    /** An MD step of the plan (fully connected 12-atom molecule, the fixture's architecture) allocates nothing once warm. */
+    @Test
+    void aWarmPlanStepAllocatesNothing() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());
+        Se3Transformer arch = new Se3Transformer(Se3tReference.basic(Double.POSITIVE_INFINITY), Se3tReference.SPECIES_Z);
+        LearnedModel m = new LearnedModel(arch, arch.initialParameters(new Random(51)));
+        int n = 12;
+        double[] pos = SmallModels.molecule(n, new Random(52));
+        int[] types = new int[n];
+        for (int i = 0; i < n; i++) types[i] = i % 4;
+        NeighborList all = NeighborList.allPairs(n, Double.POSITIVE_INFINITY);
+        double[] f = new double[3 * n], virial = new double[9], atomic = new double[n];
+        try (PlanExecutor plan = new PlanExecutor(m)) {
+            long best = Long.MAX_VALUE, id = Thread.currentThread().threadId();
+            for (int w = 0; w < 60 && best >= 1024; w++) {
+                long before = mx.getThreadAllocatedBytes(id);
+                for (int s = 0; s < 5; s++) plan.compute(pos, types, all, f, virial, atomic);
+                best = Math.min(best, (mx.getThreadAllocatedBytes(id) - before) / 5);
+            }
+            System.out.printf("se3-transformer plan: %d bytes allocated per warm step (%d step ops)%n", best, plan.stepOps());
+            assertTrue(best < 1024, "a warm step allocates " + best + " bytes");
+        }
+    }
 }

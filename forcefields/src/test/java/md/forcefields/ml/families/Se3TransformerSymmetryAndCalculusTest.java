@@ -228,4 +228,39 @@ class Se3TransformerSymmetryAndCalculusTest {
             assertTrue(best < 1024, "a warm step allocates " + best + " bytes");
         }
     }
+
+    /**
+     * The workshop paper's variants (Table 1) build from their spec keys and are rotation invariant with
+     * co-rotating forces (random initial weights; the "higher" variant uses Q_J of degree 3, whose reference
+     * signs no fixture pins down). Basic has the fixture's 174,224 parameters.
+     */
+    @Test
+    void theWorkshopVariantsAreRotationInvariant() {
+        Map<String, Se3TransformerHyperparameters> variants = new java.util.LinkedHashMap<>();
+        Se3TransformerHyperparameters b = Se3tReference.basic(Double.POSITIVE_INFINITY);
+        variants.put("basic", b);
+        variants.put("mean", new Se3TransformerHyperparameters(4, 3, 4, 4, 2, true, 32, 1e-5, 1e-12, b.cutoff(), b.basisSigns(), 1.0));
+        variants.put("higher", new Se3TransformerHyperparameters(4, 3, 4, 4, 3, false, 32, 1e-5, 1e-12, b.cutoff(), b.basisSigns(), 1.0));
+        variants.put("wider", new Se3TransformerHyperparameters(4, 3, 4, 8, 2, false, 32, 1e-5, 1e-12, b.cutoff(), b.basisSigns(), 1.0));
+        variants.put("deeper", new Se3TransformerHyperparameters(4, 4, 4, 4, 2, false, 32, 1e-5, 1e-12, b.cutoff(), b.basisSigns(), 1.0));
+        variants.put("heads", new Se3TransformerHyperparameters(4, 3, 8, 4, 2, false, 32, 1e-5, 1e-12, b.cutoff(), b.basisSigns(), 1.0));
+        Random rng = new Random(61);
+        int n = 6;
+        double[] pos = SmallModels.molecule(n, rng);
+        int[] types = {1, 0, 3, 0, 1, 0};
+        double[] rot = md.forcefields.ml.ops.Se3TransformerOpsTestAccess.rotation(rng);
+        NeighborList all = NeighborList.allPairs(n, Double.POSITIVE_INFINITY);
+        for (Map.Entry<String, Se3TransformerHyperparameters> v : variants.entrySet()) {
+            Se3Transformer arch = Se3Transformer.fromSpec(new Se3Transformer(v.getValue(), Se3tReference.SPECIES_Z).spec());
+            LearnedModel m = new LearnedModel(arch, arch.initialParameters(new Random(62)));
+            if (v.getKey().equals("basic")) assertEquals(174224, m.parameterCount());
+            try (PlanExecutor plan = new PlanExecutor(m)) {
+                double[] f = new double[3 * n], fr = new double[3 * n];
+                double e = plan.compute(pos, types, all, f, null, null), er = plan.compute(transform(rot, pos), types, all, fr, null, null);
+                double dF = maxDiff(fr, transform(rot, f));
+                System.out.printf("variant %-7s %7d parameters: E %.6f, |dE| under rotation %.1e, forces co-rotate to %.1e%n", v.getKey(), m.parameterCount(), e, Math.abs(er - e), dF);
+                assertTrue(Math.abs(er - e) < 1e-12 * Math.max(1, Math.abs(e)) && dF < 1e-12, v.getKey());
+            }
+        }
+    }
 }

@@ -29,7 +29,8 @@ import md.forcefields.ml.ops.Transpose;
  * incoming edges, heads concatenated by sum or mean aggregation, an equivariant linear layer (no bias),
  * and the norm nonlinearity (LayerNorm over channel norms, ReLU) after every layer but the last. The last
  * layer's type-0 output is the per-atom energy (E = Σ_i E_i; conservative forces −∂E/∂r follow from the
- * executors); its type-1 output is the direct force ({@link #directForces}). No residuals, no
+ * executors); its type-1 output is the direct force ({@link #directForces}). Both are multiplied by
+ * {@code energy_scale} (eV per unit of the reference's outputs, e.g. kcal/mol). No residuals, no
  * self-interaction, no cutoff envelope.
  *
  * <p>Graph: fully connected within a molecule by default ({@link #cutoff()} = +∞: every ordered pair

@@ -134,7 +134,7 @@ public final class NormNonlinearity implements Op {
                 double mg = sg / ch, mgx = sgx / ch;
                 for (int c = 0; c < ch; c++) {
                     double gnc = gn[c] + (ga[c] * gamma[c] - mg - xh[c] * mgx) / std;
-                    boolean above = n[c] > floor || sumSquares(x[0], base + c * d, d) >= floor * floor;
+                    boolean above = sumSquares(x[0], base + c * d, d) >= floor * floor; // as the tape: constant below the floor
                     for (int m = 0; m < d; m++) {
                         double xv = x[0][base + c * d + m];
                         gx[base + c * d + m] += gOut[base + c * d + m] * y[c] / n[c] + (above ? gnc * xv / n[c] : 0);

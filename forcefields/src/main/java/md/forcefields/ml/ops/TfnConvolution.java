@@ -103,7 +103,6 @@ public final class TfnConvolution implements Op {
         return Tensor.concat(Arrays.asList(blocks), 1);
     }
 
-    private boolean pairRows(Workspace ws, int k) { return radialRows == Shape.Rows.PAIRS; }
 
     @Override public void forward(Graph g, Workspace ws, double[][] x, double[] o) {
         int edges = g.edges(), inDim = in.dim(), outDim = out.dim(), bw = basis.width();
@@ -112,7 +111,7 @@ public final class TfnConvolution implements Op {
         double[] t = ws.doubles(0, scratch());
         for (int k = 0; k < pairs.length; k++) {
             Pair p = pairs[k];
-            boolean perPair = pairRows(ws, k);
+            boolean perPair = radialRows == Shape.Rows.PAIRS;
             double[] phi = x[2 + k];
             int dIn = 2 * p.lIn + 1, dOut = 2 * p.lOut + 1, nJ = p.nJ;
             for (int e = 0; e < edges; e++) {
@@ -156,7 +155,7 @@ public final class TfnConvolution implements Op {
         double[] gx = gIn[0], gw = gIn[1];
         for (int k = 0; k < pairs.length; k++) {
             Pair p = pairs[k];
-            boolean perPair = pairRows(ws, k);
+            boolean perPair = radialRows == Shape.Rows.PAIRS;
             double[] phi = x[2 + k], gphi = gIn[2 + k];
             int dIn = 2 * p.lIn + 1, dOut = 2 * p.lOut + 1, nJ = p.nJ;
             for (int e = 0; e < edges; e++) {

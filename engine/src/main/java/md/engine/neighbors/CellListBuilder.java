@@ -38,12 +38,9 @@ final class CellListBuilder {
     private int[] atomsByBin = new int[0];
 
     void build(double[] x, int n, Cell cell, double rlist) {
-        if (!(rlist >= 0)) throw new IllegalArgumentException("neighbour-list cutoff must be zero or positive, got " + rlist);
+        if (!(rlist >= 0) || !Double.isFinite(rlist)) throw new IllegalArgumentException("neighbour-list cutoff must be zero or positive and finite, got " + rlist);
         if (rlist == 0) { pairCount = 0; return; }   // force fields without pair terms (bonded only)
         boolean usesCell = cell.isPeriodic();
-        // +∞: every pair (models without a cutoff); then one bin holds all atoms and no distance is refused
-        if (Double.isInfinite(rlist) && usesCell)
-            throw new IllegalArgumentException("an infinite cutoff (every pair of atoms interacts) needs an isolated system, but the cell is periodic");
         double[] lattice = usesCell ? cell.vectors() : new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1};
         boolean[] pbc = usesCell ? cell.pbc() : new boolean[3];
         double[] widths = usesCell ? cell.perpendicularWidths() : new double[] {1, 1, 1};

@@ -15,6 +15,11 @@ import md.forcefields.NeighborList;
  * <p>Positions are the engine's unwrapped Cartesian positions; the list's shifts make
  * {@code x[j] + shift - x[i]} the current pair vector, so wrapping atoms back into the box between
  * builds would count as a large displacement and trigger a rebuild (safe, merely wasteful).
+ *
+ * <p>A cutoff of +∞ means <em>every pair</em> of an isolated (non-periodic) system: models whose graph is
+ * fully connected within a molecule (SE(3)-Transformer, GeomAtt) report {@code cutoffAngstrom() = +∞}.
+ * The pairs then never change, so the list is built once (and again only when the atom count or the cell
+ * changes, or a position becomes non-finite).
  */
 public final class VerletNeighborList {
     private final double cutoffAngstrom;
@@ -27,9 +32,8 @@ public final class VerletNeighborList {
     private Cell cellObjectAtBuild;  // Cell is immutable: the same object needs no comparison (and no array copies per step)
     private long rebuildCount;
 
-    /** A cutoff of +∞ (force fields where every pair interacts, e.g. GeomAtt) lists all pairs of an isolated system. */
     public VerletNeighborList(double cutoffAngstrom, double skinAngstrom) {
-        if (!(cutoffAngstrom >= 0)) throw new IllegalArgumentException("neighbour-list cutoff must be zero or positive, got " + cutoffAngstrom + " Å");
+        if (!(cutoffAngstrom >= 0)) throw new IllegalArgumentException("neighbour-list cutoff must be zero or positive (or +infinity: all pairs), got " + cutoffAngstrom + " Å");
         if (!(skinAngstrom >= 0) || !Double.isFinite(skinAngstrom)) throw new IllegalArgumentException("neighbour-list skin must be zero or positive, got " + skinAngstrom + " Å");
         this.cutoffAngstrom = cutoffAngstrom;
         this.skinAngstrom = skinAngstrom;
@@ -55,8 +59,13 @@ public final class VerletNeighborList {
     /** Unconditional rebuild. */
     public void rebuild(Atoms atoms) {
         int n = atoms.size();
-        builder.build(atoms.positions(), n, atoms.cell(), listCutoffAngstrom());
-        list.set(builder.first, builder.second, builder.shift, builder.pairCount, listCutoffAngstrom());
+        if (Double.isInfinite(cutoffAngstrom)) {
+            NeighborList all = allPairs(atoms, cutoffAngstrom);
+            list.set(all.firstArray(), all.secondArray(), all.shiftArray(), all.pairCount(), cutoffAngstrom);
+        } else {
+            builder.build(atoms.positions(), n, atoms.cell(), listCutoffAngstrom());
+            list.set(builder.first, builder.second, builder.shift, builder.pairCount, listCutoffAngstrom());
+        }
         positionsAtBuild = Arrays.copyOf(atoms.positions(), 3 * n);
         cellAtBuild = atoms.cell().vectors();
         pbcAtBuild = atoms.cell().pbc();
@@ -86,10 +95,19 @@ public final class VerletNeighborList {
      * validation (closest contacts) and analysis rather than the MD loop.
      */
     public static NeighborList pairsWithin(Atoms atoms, double radiusAngstrom) {
+        if (Double.isInfinite(radiusAngstrom)) return allPairs(atoms, radiusAngstrom);
         CellListBuilder b = new CellListBuilder();
         b.build(atoms.positions(), atoms.size(), atoms.cell(), radiusAngstrom);
         NeighborList nl = new NeighborList();
         nl.set(b.first, b.second, b.shift, b.pairCount, radiusAngstrom);
         return nl;
+    }
+
+    /** Every pair of an isolated system (radius +∞); a periodic cell has infinitely many images, so it is refused. */
+    private static NeighborList allPairs(Atoms atoms, double radiusAngstrom) {
+        if (atoms.cell().isPeriodic())
+            throw new IllegalArgumentException("a force field whose graph joins every pair of atoms (cutoff +infinity, e.g. a fully connected "
+                    + "SE(3)-Transformer) needs an isolated, non-periodic system, got a periodic cell " + atoms.cell());
+        return NeighborList.allPairs(atoms.size(), radiusAngstrom);
     }
 }

@@ -106,8 +106,8 @@ public final class VerletNeighborList {
     /** Every pair of an isolated system (radius +∞); a periodic cell has infinitely many images, so it is refused. */
     private static NeighborList allPairs(Atoms atoms, double radiusAngstrom) {
         if (atoms.cell().isPeriodic())
-            throw new IllegalArgumentException("a force field whose graph joins every pair of atoms (cutoff +infinity, e.g. a fully connected "
-                    + "SE(3)-Transformer) needs an isolated, non-periodic system, got a periodic cell " + atoms.cell());
+            throw new IllegalArgumentException("a force field whose graph joins every pair of atoms (cutoff +infinity: GeomAtt, a fully connected "
+                    + "SE(3)-Transformer) needs an isolated system (non-periodic), got a periodic cell " + atoms.cell());
         return NeighborList.allPairs(atoms.size(), radiusAngstrom);
     }
 }

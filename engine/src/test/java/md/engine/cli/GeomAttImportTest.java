@@ -79,6 +79,6 @@ class GeomAttImportTest {
         list.rebuild(new Atoms(new int[] {1, 1, 1, 1}, r, Cell.NONE));
         assertEquals(6, list.list().pairCount());
         Exception e = assertThrows(IllegalArgumentException.class, () -> list.rebuild(new Atoms(new int[] {1, 1, 1, 1}, r, Cell.orthorhombic(2000, 2000, 2000))));
-        assertTrue(e.getMessage().contains("needs an isolated system"), e.getMessage());
+        assertTrue(e.getMessage().contains("needs an isolated system (non-periodic)"), e.getMessage());
     }
 }

@@ -3,9 +3,14 @@ package md.engine.train;
 import java.nio.file.Path;
 import java.util.List;
 
+import java.util.Map;
+
+import md.engine.config.ConfigNode;
+import md.forcefields.ForceFieldConfigException;
+import md.forcefields.ForceFieldSpec;
+import md.forcefields.ml.model.DatasetStatistics;
 import md.forcefields.ml.model.LearnedModel;
-import md.forcefields.ml.families.Nequip;
-import md.forcefields.ml.families.NequipHyperparameters;
+import md.forcefields.ml.model.ModelFamily;
 import md.forcefields.training.Objective;
 import md.forcefields.training.Trainer;
 
@@ -28,17 +33,24 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
 
     public record Data(List<Source> train, List<Source> validation, List<Source> test, Split split) {}
 
-    /** Architecture (NequIP names); avg_num_neighbors comes from the training set. */
-    public record Model(int lMax, boolean parity, int numFeatures, int numLayers, double rMax, int numBasis, int invariantLayers,
-                        int invariantNeurons) {
-        public NequipHyperparameters hyperparameters(int numTypes, double avgNumNeighbors) {
-            return NequipHyperparameters.of(numTypes, lMax, parity, numFeatures, numLayers, rMax, avgNumNeighbors)
-                    .withRadial(numBasis, invariantLayers, invariantNeurons);
-        }
+    /**
+     * The model to train: its family and the {@code model} section's other keys as the family's options
+     * ({@code node} and {@code marks} locate them for errors).
+     */
+    public record Model(ModelFamily family, ModelFamily.Training training, ForceFieldSpec options, ConfigNode node, Map<String, Integer> marks) {
+        /** The cutoff (Å) the options give. */
+        public double cutoffAngstrom() { return located(() -> training.cutoffAngstrom(options)); }
 
-        /** A freshly initialised model for these species and training statistics. */
-        public LearnedModel initialModel(int[] species, double avgNumNeighbors, double[] perSpeciesShiftsEv, double forceScale, long seed) {
-            return Nequip.initial(hyperparameters(species.length, avgNumNeighbors), species, perSpeciesShiftsEv, forceScale, seed);
+        /** A freshly initialised model for these training-set statistics. */
+        public LearnedModel initialModel(DatasetStatistics statistics, long seed) { return located(() -> training.initial(options, statistics, seed)); }
+
+        /** Runs {@code f}, turning a bad option into an error at its line. */
+        <T> T located(java.util.function.Supplier<T> f) {
+            try {
+                return f.get();
+            } catch (ForceFieldConfigException e) {
+                throw node.errorAt(e.key(), marks, e.getMessage());
+            }
         }
     }
 

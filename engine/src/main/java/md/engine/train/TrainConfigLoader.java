@@ -5,9 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import md.engine.config.ConfigNode;
+import md.forcefields.ForceFieldSpec;
+import md.forcefields.ml.model.ModelFamilies;
+import md.forcefields.ml.model.ModelFamily;
 import md.forcefields.training.Adam;
 import md.forcefields.training.LossWeights;
 import md.forcefields.training.Objective;
@@ -21,7 +25,6 @@ public final class TrainConfigLoader {
     static final Set<String> DATA = Set.of("train", "validation", "test", "split");
     static final Set<String> SOURCE = Set.of("file", "format", "objective", "energy_key", "forces_key", "method");
     static final Set<String> SPLIT = Set.of("method", "n_train", "n_val", "n_test", "seed");
-    static final Set<String> MODEL = Set.of("l_max", "parity", "num_features", "num_layers", "r_max", "num_basis", "invariant_layers", "invariant_neurons");
     static final Set<String> TRAINING = Set.of("max_epochs", "batch_size", "learning_rate", "optimizer", "amsgrad", "weight_decay",
             "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping");
     static final Set<String> SCHEDULER = Set.of("factor", "patience", "threshold");
@@ -36,7 +39,7 @@ public final class TrainConfigLoader {
         long seed = root.has("seed") ? integer(root.get("seed"), "a random seed", 0) : 0;
         int threads = root.has("threads") ? integer(root.get("threads"), "a number of threads", 1) : 1;
         TrainConfig.Data data = data(root.require("data", "a 'data' section with 'train' (a list of data files)"), seed);
-        TrainConfig.Model model = model(section(root, "model", MODEL));
+        TrainConfig.Model model = model(root);
         LossWeights loss = loss(section(root, "loss", LOSS));
         Trainer.Options training = training(section(root, "training", TRAINING), seed, threads, loss);
         TrainConfig.Output output = output(root.require("output", "an 'output' section with 'directory'"), root);
@@ -104,16 +107,29 @@ public final class TrainConfigLoader {
         throw where.error("cannot tell the format of '" + path.getFileName() + "' from its extension; add format: npz, extxyz or ani");
     }
 
-    private static TrainConfig.Model model(ConfigNode m) {
-        int lMax = m != null && m.has("l_max") ? integer(m.get("l_max"), "the highest rotation order l_max", 0) : 1;
-        boolean parity = m == null || !m.has("parity") || m.get("parity").asBoolean();
-        int features = m != null && m.has("num_features") ? integer(m.get("num_features"), "a number of features per irrep", 1) : 32;
-        int layers = m != null && m.has("num_layers") ? integer(m.get("num_layers"), "a number of interaction layers", 1) : 4;
-        double rMax = m != null && m.has("r_max") ? m.get("r_max").asPositive("the cutoff radius in Å") : 4.0;
-        int basis = m != null && m.has("num_basis") ? integer(m.get("num_basis"), "a number of Bessel functions", 1) : 8;
-        int invLayers = m != null && m.has("invariant_layers") ? integer(m.get("invariant_layers"), "a number of radial MLP hidden layers", 0) : 2;
-        int invNeurons = m != null && m.has("invariant_neurons") ? integer(m.get("invariant_neurons"), "a radial MLP width", 1) : 64;
-        return new TrainConfig.Model(lMax, parity, features, layers, rMax, basis, invLayers, invNeurons);
+    /** The {@code model} section: {@code family} (default nequip) and that family's options. */
+    private static TrainConfig.Model model(ConfigNode root) {
+        ConfigNode m = root.has("model") ? root.get("model") : root;
+        if (root.has("model") && !m.isNull() && !m.isMapping()) throw m.error("expected a mapping: 'family' and the family's options (docs/training.md)");
+        Map<String, Integer> marks = new java.util.HashMap<>();
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
+        if (root.has("model") && m.isMapping()) {
+            @SuppressWarnings("unchecked") Map<String, Object> plain = (Map<String, Object>) m.toPlain(marks);
+            options.putAll(plain);
+        }
+        Object familyName = options.remove("family");
+        if (familyName == null) familyName = "nequip";
+        Map<String, ModelFamily> families = ModelFamilies.all();
+        List<String> trainable = new ArrayList<>();
+        for (ModelFamily f : families.values()) if (f.training() != null) trainable.add(f.name());
+        ModelFamily family = familyName instanceof String s ? families.get(s) : null;
+        if (family == null || family.training() == null)
+            throw m.errorAt("family", marks, (family == null ? "unknown model family '" + familyName + "'" : "md train cannot make a new '" + familyName + "' model")
+                    + "; expected one of " + trainable);
+        ModelFamily.Training training = family.training();
+        TrainConfig.Model model = new TrainConfig.Model(family, training, new ForceFieldSpec(family.name(), options, root.baseDirectory()), m, marks);
+        model.located(() -> { training.validate(model.options()); return null; });
+        return model;
     }
 
     private static LossWeights loss(ConfigNode l) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import md.engine.cli.UserError;
+import md.forcefields.ml.model.DatasetStatistics;
 import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.model.ModelFile;
 import md.forcefields.training.ErrorMetrics;
@@ -44,8 +45,8 @@ public final class TrainingRun {
         checkSpecies(species, data.test(), "test");
         double forceScale = TrainingStatistics.forceRms(data.train());
         double[] shifts = TrainingStatistics.perSpeciesEnergyShifts(data.train(), species);
-        double avg = TrainingStatistics.averageNeighbours(data.train(), cfg.model().rMax());
-        LearnedModel initial = cfg.model().initialModel(species, avg, shifts, forceScale, cfg.seed());
+        double avg = TrainingStatistics.averageNeighbours(data.train(), cfg.model().cutoffAngstrom());
+        LearnedModel initial = cfg.model().initialModel(new DatasetStatistics(species, avg, shifts, forceScale), cfg.seed());
         TrainCheckpoint.ModelInfo info = new TrainCheckpoint.ModelInfo(initial.architecture().family(), initial.architecture().spec(), shifts, forceScale);
         out.printf(Locale.ROOT, "md train: %d training, %d validation, %d test frames; species %s; force RMS %.4f eV/Å; avg_num_neighbors %.4f%n",
                 data.train().size(), data.validation().size(), data.test().size(), Arrays.toString(species), forceScale, avg);

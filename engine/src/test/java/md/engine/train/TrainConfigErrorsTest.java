@@ -48,6 +48,13 @@ class TrainConfigErrorsTest {
     }
 
     @Test
+    void theModelSectionNamesAFamilyAndItsOptions() throws IOException {
+        contains(error(DATA + "model: {family: schnet}\n"), "key 'model.family'", "unknown model family 'schnet'", "expected one of", "nequip");
+        contains(error(DATA + "model:\n  family: nequip\n  num_layer: 3\n"), "line 7", "key 'model.num_layer'", "unknown key", "num_layers");
+        contains(error(DATA + "model: [1, 2]\n"), "key 'model'", "expected a mapping");
+    }
+
+    @Test
     void missingPiecesAreReported() throws IOException {
         contains(error("output: {directory: out}\n"), "t.yaml", "missing key 'data'");
         contains(error("data:\n  train: [{file: d.extxyz}]\noutput: {directory: out}\n"), "give either 'validation'", "'split'");

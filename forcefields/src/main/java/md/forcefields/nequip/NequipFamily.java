@@ -19,6 +19,8 @@ public final class NequipFamily implements ModelFamily {
 
     @Override public EquivariantModel fromSpec(Map<String, Object> spec) { return Nequip.fromSpec(spec); }
 
+    @Override public Training training() { return new NequipTraining(); }
+
     @Override public Importer importer() {
         return new Importer() {
             @Override public String kind() { return "nequip"; }

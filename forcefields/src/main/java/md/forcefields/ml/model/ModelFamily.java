@@ -24,6 +24,31 @@ public interface ModelFamily {
      */
     default LearnedModel readLegacy(java.nio.file.Path file, String format) throws java.io.IOException { return null; }
 
+    /** How {@code md train} makes a new model of this family; null when it cannot. */
+    default Training training() { return null; }
+
+    /**
+     * A new model for {@code md train}: the {@code model} section of the training configuration (its keys
+     * beside {@code family}) as {@code options}, errors as {@link md.forcefields.ForceFieldConfigException}
+     * naming the key, so the engine points at its line.
+     */
+    interface Training {
+        /** The option keys with their defaults and meaning, one line each, for {@code md train --help} and docs. */
+        java.util.List<String> help();
+
+        /** Fails on unknown keys and bad values, before any data is read. */
+        void validate(md.forcefields.ForceFieldSpec options);
+
+        /** The cutoff (Å; +∞: every pair) the options give: the training set's neighbour statistics are taken at it. */
+        double cutoffAngstrom(md.forcefields.ForceFieldSpec options);
+
+        /**
+         * A model with initial parameters drawn with {@code seed}, its energy shifted and scaled by the
+         * training set's statistics so that an untrained model starts near the data.
+         */
+        LearnedModel initial(md.forcefields.ForceFieldSpec options, DatasetStatistics statistics, long seed);
+    }
+
     /** How {@code md import} converts models trained by this family's reference implementation; null when it cannot. */
     default Importer importer() { return null; }
 

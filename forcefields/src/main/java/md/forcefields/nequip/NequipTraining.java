@@ -1,0 +1,59 @@
+package md.forcefields.nequip;
+
+import java.util.List;
+import java.util.Set;
+
+import md.forcefields.ForceFieldConfigException;
+import md.forcefields.ForceFieldSpec;
+import md.forcefields.ml.families.Nequip;
+import md.forcefields.ml.families.NequipHyperparameters;
+import md.forcefields.ml.model.DatasetStatistics;
+import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.model.ModelFamily;
+
+/** {@code md train}'s {@code model} section for NequIP (nequip's own key names; avg_num_neighbors comes from the data). */
+final class NequipTraining implements ModelFamily.Training {
+    static final Set<String> KEYS = Set.of("l_max", "parity", "num_features", "num_layers", "r_max", "num_basis", "invariant_layers", "invariant_neurons");
+
+    @Override public List<String> help() {
+        return List.of(
+                "l_max: 1              highest rotation order of features and edge spherical harmonics",
+                "parity: true          features of both parities (O(3)); false: SO(3)",
+                "num_features: 32      channels per irrep",
+                "num_layers: 4         interaction layers",
+                "r_max: 4.0            cutoff radius, Å",
+                "num_basis: 8          Bessel functions of the radial basis",
+                "invariant_layers: 2   hidden layers of the radial MLPs",
+                "invariant_neurons: 64 width of the radial MLPs");
+    }
+
+    @Override public void validate(ForceFieldSpec o) { hyperparameters(o, 1, 1.0); }
+
+    @Override public double cutoffAngstrom(ForceFieldSpec o) { return positive(o, "r_max", 4.0, "the cutoff radius in Å"); }
+
+    @Override public LearnedModel initial(ForceFieldSpec o, DatasetStatistics s, long seed) {
+        return Nequip.initial(hyperparameters(o, s.atomicNumbers().length, s.averageNeighbours()), s.atomicNumbers(),
+                s.perSpeciesEnergyShiftsEv(), s.forceRmsEvPerAngstrom(), seed);
+    }
+
+    static NequipHyperparameters hyperparameters(ForceFieldSpec o, int numTypes, double avgNumNeighbors) {
+        o.rejectUnknownKeys(KEYS);
+        return NequipHyperparameters.of(numTypes, atLeast(o, "l_max", 1, 0, "the highest rotation order l_max"), o.getBoolean("parity", true),
+                        atLeast(o, "num_features", 32, 1, "a number of features per irrep"), atLeast(o, "num_layers", 4, 1, "a number of interaction layers"),
+                        positive(o, "r_max", 4.0, "the cutoff radius in Å"), avgNumNeighbors)
+                .withRadial(atLeast(o, "num_basis", 8, 1, "a number of Bessel functions"),
+                        atLeast(o, "invariant_layers", 2, 0, "a number of radial MLP hidden layers"), atLeast(o, "invariant_neurons", 64, 1, "a radial MLP width"));
+    }
+
+    private static int atLeast(ForceFieldSpec o, String key, int defaultValue, int min, String expected) {
+        int v = o.getInt(key, defaultValue);
+        if (v < min) throw new ForceFieldConfigException(key, "expected " + expected + " (a whole number >= " + min + "), got " + v);
+        return v;
+    }
+
+    private static double positive(ForceFieldSpec o, String key, double defaultValue, String expected) {
+        double v = o.getDouble(key, defaultValue);
+        if (!(v > 0) || !Double.isFinite(v)) throw new ForceFieldConfigException(key, "expected " + expected + " (a positive number), got " + v);
+        return v;
+    }
+}

@@ -3,6 +3,7 @@ package md.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,5 +118,23 @@ class ToyModelEndToEndTest {
         System.out.printf(Locale.ROOT, "pair-mlp NVE 4 ps: sigma(E) %.3g eV, drift %.3g eV, kinetic energy range %.3g eV%n", fd[0], fd[1], ekinSpread);
         assertTrue(ekinSpread > 1e-3, "the toy potential should exchange kinetic and potential energy");
         assertTrue(fd[0] < 0.01 * ekinSpread && Math.abs(fd[1]) < 0.01 * ekinSpread, "total energy not conserved: " + fd[0] + ", drift " + fd[1]);
+
+        // the OpenCL backend (PoCL on this CPU) runs it too, through DeviceExecutor over the model's plan: the
+        // same trajectory to round-off (the ops without an OpenCL kernel run on the host, with copies)
+        if (!md.forcefields.backend.Backends.available().contains("opencl")) {
+            System.out.println("pair-mlp on OpenCL: skipped (no OpenCL platform here)");
+            return;
+        }
+        Cli.write(dir.resolve("nve-opencl.yaml"), Files.readString(input).replace("model: toy.model}", "model: toy.model, device: opencl}")
+                .replace("directory: out", "directory: out-opencl"));
+        r = Cli.run("run", "--quiet", dir.resolve("nve-opencl.yaml").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        double[] etotDevice = Thermo.read(dir.resolve("out-opencl/thermo.csv")).column("etot_eV");
+        assertEquals(etot.length, etotDevice.length);
+        double maxDiff = 0;
+        for (int k = 0; k < 10; k++) maxDiff = Math.max(maxDiff, Math.abs(etotDevice[k] - etot[k]));
+        System.out.printf(Locale.ROOT, "pair-mlp on OpenCL: max |dEtot| vs host over the first 200 steps %.2g eV (Etot %.6f eV)%s%n", maxDiff, etot[0],
+                r.err().isBlank() ? "" : "; " + r.err().strip());
+        assertTrue(maxDiff < 1e-9, "OpenCL trajectory departs from the host one: " + maxDiff + " eV");
     }
 }

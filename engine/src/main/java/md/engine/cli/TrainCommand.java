@@ -6,17 +6,17 @@ import md.engine.train.TrainConfig;
 import md.engine.train.TrainConfigLoader;
 import md.engine.train.TrainingRun;
 
-/** {@code md train CONFIG.yaml [--resume] [--threads N]}: fits a NequIP model to reference data. */
+/** {@code md train CONFIG.yaml [--resume] [--threads N]}: fits a learned model (any family that md train can create) to reference data. */
 public final class TrainCommand implements Command {
     @Override public String name() { return "train"; }
 
-    @Override public String summary() { return "fit a NequIP model to energies and forces (YAML config, see docs/training.md)"; }
+    @Override public String summary() { return "fit a learned model (NequIP, ...) to energies and forces (YAML config, see docs/training.md)"; }
 
     @Override public String usage() {
         return """
                 usage: md train CONFIG.yaml [--resume] [--threads N]
 
-                Trains a NequIP potential as described in CONFIG.yaml (data files and split, model size,
+                Trains a learned potential as described in CONFIG.yaml (data files and split, model family and size,
                 optimiser, loss weights, output folder; every key in docs/training.md). Writes to the output
                 folder: metrics.csv (one row per epoch), checkpoint-last.npz and checkpoint-best.npz, the
                 model file (best validation loss, EMA weights) and test-report.json.

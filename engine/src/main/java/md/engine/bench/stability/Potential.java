@@ -26,7 +26,7 @@ import md.engine.config.ForceFieldConfig;
  */
 public record Potential(String flowYaml, String label, Learned learned) {
 
-    /** The NequIP keys of the section: model file (absolute; null when missing), device (default java), threads (default 1). */
+    /** The learned-model keys of the section: model file (absolute; null when missing), device (default java), threads (default 1). */
     public record Learned(Path model, String device, int threads) {}
 
     public static Potential of(StabilityOptions o) {
@@ -34,10 +34,10 @@ public record Potential(String flowYaml, String label, Learned learned) {
         String label;
         if (o.model() != null) {
             section = new LinkedHashMap<>();
-            section.put("type", "nequip");
+            section.put("type", "learned");
             section.put("model", o.model().toAbsolutePath().normalize().toString());
             section.put("threads", o.threads());
-            label = "NequIP " + o.model().getFileName();
+            label = "learned model " + o.model().getFileName();
         } else {
             String arg = o.forceField();
             boolean inline = arg.strip().startsWith("{");

@@ -65,9 +65,9 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
               --seed S              run k uses seed S+k for its initial frame and velocities (default 123)
               --threads K           threads per force-field instance (default 1)
               --parallel N          runs at the same time, each with its own force field (default 1)
-              --batched             run all runs at once, one thread each, with one NequIP evaluation
+              --batched             run all runs at once, one thread each, with one learned-model evaluation
                                     per step for all of them (one launch sequence on a GPU)
-              --device D            NequIP device of every run: java, opencl, cuda or auto (default:
+              --device D            learned-model device of every run: java, opencl, cuda or auto (default:
                                     the potential's device key, else java); also the batch's device
               -o, --output DIR      benchmark folder (default stability-NAME)
               --resume              continue an interrupted benchmark from its checkpoints
@@ -95,7 +95,7 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--model" -> model = Path.of(value(args, ++i, a, "a NequIP model file"));
+                case "--model" -> model = Path.of(value(args, ++i, a, "a learned model file"));
                 case "--forcefield" -> forceField = value(args, ++i, a, "a force-field YAML file or inline YAML");
                 case "--reference" -> reference = Path.of(value(args, ++i, a, "a test data file (.npz or .extxyz)"));
                 case "--molecule" -> molecule = value(args, ++i, a, "a molecule name, e.g. ethanol");
@@ -140,7 +140,7 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
             }
         }
         if (model == null && forceField == null)
-            throw new UserError("md bench stability needs the potential: --model FILE.nqp (a NequIP model) or --forcefield FF (force-field YAML)");
+            throw new UserError("md bench stability needs the potential: --model FILE (a learned model file) or --forcefield FF (force-field YAML)");
         if (model != null && forceField != null)
             throw new UserError("give either --model or --forcefield, not both");
         if (model != null && !Files.isRegularFile(model))

@@ -58,8 +58,6 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
 
     private static TrainingFrame frame(Frame f, TrainConfig.Source s, String group, int index) {
         String where = s.file() + ", frame " + index;
-        if (f.cell() != null && f.cell() != Cell.NONE && f.cell().isPeriodic())
-            throw new UserError(where + ": periodic cell; md train fits isolated molecules and clusters only (no periodic images)");
         Objective o = s.objective();
         if (o == Objective.ENERGY_AND_FORCES && (f.energyEv() == null || f.forces() == null))
             throw new UserError(where + ": objective energy_forces needs an energy and forces, but the frame has "
@@ -69,7 +67,7 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
         for (double v : f.positions()) if (!Double.isFinite(v)) throw new UserError(where + ": a position is not a finite number");
         if (f.energyEv() != null && !Double.isFinite(f.energyEv())) throw new UserError(where + ": the energy is not a finite number");
         if (f.forces() != null) for (double v : f.forces()) if (!Double.isFinite(v)) throw new UserError(where + ": a force is not a finite number");
-        return new TrainingFrame(f.atomicNumbers(), f.positions(), f.energyEv(), f.forces(), o, group);
+        return new TrainingFrame(f.atomicNumbers(), f.positions(), f.energyEv(), f.forces(), o, group, f.cell() != null ? f.cell() : Cell.NONE);
     }
 
     /** n_val frames for validation, then n_train for training (default: the rest), then n_test (default: the rest, if no test files). */

@@ -45,7 +45,14 @@ public final class TrainingRun {
         checkSpecies(species, data.test(), "test");
         double forceScale = TrainingStatistics.forceRms(data.train());
         double[] shifts = TrainingStatistics.perSpeciesEnergyShifts(data.train(), species);
-        double avg = TrainingStatistics.averageNeighbours(data.train(), cfg.model().cutoffAngstrom());
+        double cutoff = cfg.model().cutoffAngstrom();
+        if (Double.isInfinite(cutoff))
+            for (List<TrainingFrame> set : List.of(data.train(), data.validation(), data.test()))
+                for (TrainingFrame f : set)
+                    if (f.periodic())
+                        throw new UserError(cfg.file() + ": the model (family " + cfg.model().family().name() + ") joins every pair of atoms (no cutoff), "
+                                + "which has no meaning in a periodic cell, but frame group '" + f.group() + "' is periodic; give the model a cutoff or use isolated frames");
+        double avg = TrainingStatistics.averageNeighbours(data.train(), cutoff);
         LearnedModel initial = cfg.model().initialModel(new DatasetStatistics(species, avg, shifts, forceScale), cfg.seed());
         TrainCheckpoint.ModelInfo info = new TrainCheckpoint.ModelInfo(initial.architecture().family(), initial.architecture().spec(), shifts, forceScale);
         out.printf(Locale.ROOT, "md train: %d training, %d validation, %d test frames; species %s; force RMS %.4f eV/Å; avg_num_neighbors %.4f%n",

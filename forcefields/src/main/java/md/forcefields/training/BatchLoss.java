@@ -5,7 +5,6 @@ import java.util.Random;
 
 import md.forcefields.autodiff.Autograd;
 import md.forcefields.autodiff.Tensor;
-import md.forcefields.ml.EdgeList;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.executors.TapeExecutor;
 
@@ -48,7 +47,7 @@ public final class BatchLoss {
             Tensor zero = LossTerms.forceSquaredError(f, null, forceScale).mul(w.zeroForce() / counts.equilibriumComponents());
             ForceCentricTargets.Denoising d = ForceCentricTargets.denoising(frame.positions(), w.noiseVarianceA2(), w.restoringStiffness(), rng);
             Tensor rd = Tensor.of(d.positions(), n, 3).requireGrad();
-            Graph displaced = Graph.of(types, EdgeList.isolated(d.positions(), model.model().cutoff()));
+            Graph displaced = Graph.of(types, frame.edges(d.positions(), model.model().cutoff()));
             Tensor fd = model.evaluate(rd, displaced).forces(true);
             Tensor denoise = LossTerms.forceSquaredError(fd, d.targetForces(), forceScale).mul(w.denoising() / counts.equilibriumComponents());
             Tensor total = zero.add(denoise);

@@ -38,7 +38,8 @@ public final class ModelEvaluation {
         for (TrainingFrame f : frames) {
             int[] types = types(model, f);
             double[] forces = new double[f.positions().length];
-            double e = evaluator.compute(f.positions(), types, NeighborList.allPairs(f.size(), model.architecture().cutoff()), forces, null, null);
+            double e = evaluator.compute(f.positions(), types, f.periodic() ? f.pairs(f.positions(), model.architecture().cutoff())
+                    : NeighborList.allPairs(f.size(), model.architecture().cutoff()), forces, null, null);
             out.add(new Prediction(e, forces));
         }
         return out;

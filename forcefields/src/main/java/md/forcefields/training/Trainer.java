@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import md.forcefields.autodiff.Tensor;
-import md.forcefields.ml.EdgeList;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.executors.TapeExecutor;
@@ -101,7 +100,7 @@ public final class Trainer implements AutoCloseable {
         trainGraphs = new Graph[train.size()];
         for (int i = 0; i < train.size(); i++) {
             trainTypes[i] = types(train.get(i));
-            trainGraphs[i] = Graph.of(trainTypes[i], EdgeList.isolated(train.get(i).positions(), rMax));
+            trainGraphs[i] = Graph.of(trainTypes[i], train.get(i).edges(train.get(i).positions(), rMax));
         }
         for (TrainingFrame f : validation) types(f);
         List<Tensor> list = new ArrayList<>(model.trainableParameters().values());

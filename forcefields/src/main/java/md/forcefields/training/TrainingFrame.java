@@ -1,15 +1,25 @@
 package md.forcefields.training;
 
+import md.core.Cell;
+import md.forcefields.NeighborList;
+import md.forcefields.ml.EdgeList;
+
 /**
- * One labelled structure for training or evaluation: an isolated molecule or cluster (no periodic
- * images) with atomic numbers, positions (Å, xyz-interleaved), energy (eV, null when unknown), forces
- * (eV/Å, null when unknown), the objective it is trained with and a group name (molecule or source,
- * for reports and grouped splits). Arrays are not copied.
+ * One labelled structure for training or evaluation: atomic numbers, positions (Å, xyz-interleaved),
+ * energy (eV, null when unknown), forces (eV/Å, null when unknown), the objective it is trained with, a
+ * group name (molecule or source, for reports and grouped splits) and the cell ({@link Cell#NONE} for an
+ * isolated molecule or cluster; periodic axes bring in the atoms' images). Arrays are not copied.
  */
 public record TrainingFrame(int[] atomicNumbers, double[] positions, Double energyEv, double[] forcesEvPerA,
-                            Objective objective, String group) {
+                            Objective objective, String group, Cell cell) {
+
+    /** An isolated structure. */
+    public TrainingFrame(int[] atomicNumbers, double[] positions, Double energyEv, double[] forcesEvPerA, Objective objective, String group) {
+        this(atomicNumbers, positions, energyEv, forcesEvPerA, objective, group, Cell.NONE);
+    }
 
     public TrainingFrame {
+        if (cell == null) cell = Cell.NONE;
         if (positions.length != 3 * atomicNumbers.length)
             throw new IllegalArgumentException("positions need 3 numbers per atom: " + positions.length + " for " + atomicNumbers.length + " atoms");
         if (forcesEvPerA != null && forcesEvPerA.length != positions.length)
@@ -22,6 +32,17 @@ public record TrainingFrame(int[] atomicNumbers, double[] positions, Double ener
     }
 
     public int size() { return atomicNumbers.length; }
+
+    /** Whether any axis of the cell is periodic. */
+    public boolean periodic() { return cell.isPeriodic(); }
+
+    /** The pairs within {@code cutoff} at these positions (or at {@code displaced} ones, same cell), as a half list. */
+    public NeighborList pairs(double[] at, double cutoff) { return NeighborList.within(at, cell, cutoff); }
+
+    /** Both directions of every pair within {@code cutoff} at {@code at} (this frame's positions or displaced ones). */
+    public EdgeList edges(double[] at, double cutoff) {
+        return periodic() ? EdgeList.fromHalfList(pairs(at, cutoff), at, cutoff) : EdgeList.isolated(at, cutoff);
+    }
 
     /** Whether the energy enters the loss. */
     public boolean trainsEnergy() { return objective == Objective.ENERGY_AND_FORCES; }

@@ -63,7 +63,7 @@ public final class TrainingStatistics {
         return count == 0 || s == 0 ? 1.0 : Math.sqrt(s / count);
     }
 
-    /** Mean over all atoms of the number of other atoms closer than {@code rMax} (nequip's avg_num_neighbors). */
+    /** Mean over all atoms of the number of other atoms (or periodic images) closer than {@code rMax} (nequip's avg_num_neighbors). */
     public static double averageNeighbours(List<TrainingFrame> frames, double rMax) {
         long edges = 0, atoms = 0;
         double r2 = rMax * rMax;
@@ -71,6 +71,7 @@ public final class TrainingStatistics {
             double[] x = f.positions();
             int n = f.size();
             atoms += n;
+            if (f.periodic()) { edges += 2L * f.pairs(x, rMax).pairCount(); continue; }
             for (int i = 0; i < n; i++)
                 for (int j = i + 1; j < n; j++) {
                     double dx = x[3 * j] - x[3 * i], dy = x[3 * j + 1] - x[3 * i + 1], dz = x[3 * j + 2] - x[3 * i + 2];

@@ -290,6 +290,11 @@ class OpKernelsTest {
         cases.add(c("graphConstant", new GraphConstant(new double[] {0, 1.5})));
         cases.add(c("shareOverAtoms (parameter)", ShareOverAtoms.INSTANCE, randn(Shape.fixed(1, 2))));
         cases.add(c("shareOverAtoms (graph)", ShareOverAtoms.INSTANCE, randn(Shape.graph(1))));
+        // the fully connected ('uvw') tensor product
+        TensorProductUvw uvw = new TensorProductUvw(Irreps.parse("1x0e+2x1o"), Irreps.parse("2x0e+1x1o"), Irreps.parse("2x0e+1x1o+1x1e+1x2e"));
+        cases.add(c("tensorProductUvw (atoms)", uvw, randn(Shape.atoms(7)), randn(Shape.atoms(5)), randn(Shape.fixed(1, uvw.weightCount()))));
+        TensorProductUvw uvw2 = new TensorProductUvw(Irreps.parse("2x1o+1x2e"), Irreps.parse("1x0e+1x1o+1x2e"), Irreps.parse("1x0e+2x1o+1x2o"));
+        cases.add(c("tensorProductUvw (edges, l<=2)", uvw2, randn(Shape.edges(11)), randn(Shape.edges(9)), randn(Shape.fixed(1, uvw2.weightCount()))));
         return cases;
     }
 
@@ -349,7 +354,7 @@ class OpKernelsTest {
                 RadialOps.CosineCutoff.class, RadialOps.Gaussian.class, Elementwise.Scale.class, Elementwise.Act.class,
                 Elementwise.MatMul.class, BlockLinear.class, UvuConvolution.class, Gate.class, SphericalHarmonicsOp.class, SelectColumns.class,
                 ComponentLinear.class, ComponentNorm.class, HeadOps.HeadSum.class, HeadOps.HeadRepeat.class, Transpose.class, UnitVectors.class,
-                ElementRows.class, GraphConstant.class, ShareOverAtoms.class))
+                ElementRows.class, GraphConstant.class, ShareOverAtoms.class, TensorProductUvw.class))
             assertTrue(covered.contains(c), c.getSimpleName());
         for (Op op : List.of(GraphOps.PAIR_LENGTHS, GraphOps.EDGE_LENGTHS, GraphOps.GATHER_NEIGHBOUR, GraphOps.GATHER_CENTRE,
                 GraphOps.PAIRS_TO_EDGES, GraphOps.SCATTER_TO_CENTRE, GraphOps.SPECIES_AFFINE, Elementwise.ADD, Elementwise.MUL,

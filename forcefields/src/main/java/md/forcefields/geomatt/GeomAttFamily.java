@@ -16,6 +16,9 @@ public final class GeomAttFamily implements ModelFamily {
 
     @Override public EquivariantModel fromSpec(Map<String, Object> spec) { return GeomAtt.fromSpec(spec); }
 
+    /** {@code md train} with {@code model: {family: geomatt, ...}}: see {@link GeomAttTraining}. */
+    @Override public Training training() { return new GeomAttTraining(); }
+
     @Override public Importer importer() {
         return new Importer() {
             @Override public String kind() { return "geomatt"; }

@@ -36,10 +36,16 @@ import md.forcefields.ml.ops.SumColumns;
  * {@link Ops#linear} takes them) and biases as 1 × out; the per-element embeddings are one table
  * {@value #EMBEDDINGS} (species × F_V, row t = element {@code atomicNumbers[t]}); the grid of Gaussian centres is
  * the buffer {@value #GRID} (bit-exact values of the reference's {@code arange}, see {@link #grid}).
+ *
+ * <p>Models made by {@code md train} add per-species energy shifts (spec {@code species_energy_shifts: true}, buffer
+ * {@value #SPECIES_SHIFTS}, species × 1, eV per atom): e_i = σ·ê_i + μ/N + b_{t_i}. The reference has none (its μ is
+ * one number per structure); imported models leave the option off and are unchanged.
  */
 public final class GeomAtt implements EquivariantModel {
     public static final String FAMILY = "geomatt";
     public static final String EMBEDDINGS = "embeddings", GRID = "grid";
+    /** Per-species energy shifts (eV per atom, species × 1), a buffer present only with {@code species_energy_shifts: true}. */
+    public static final String SPECIES_SHIFTS = "species_energy_shifts";
     public static final String READOUT_HIDDEN = "energy_extractor.Q", READOUT_OUT = "energy_extractor.R";
     /** The linear layers of correlator factor t (0-based) are named by these letters (Q_0/Q, R_0/R, …). */
     public static final String FACTOR_LETTERS = "QRST";
@@ -58,6 +64,7 @@ public final class GeomAtt implements EquivariantModel {
     private final int embeddingFeatures, readoutHidden, gridSize;
     private final List<Stream> streams;
     private final double gridStart, gridSpacing, gamma, energyScale, energyShift;
+    private final boolean speciesShifts;
     private final Map<String, ParameterSpec> parameters = new LinkedHashMap<>();
 
     /**
@@ -70,6 +77,12 @@ public final class GeomAtt implements EquivariantModel {
      */
     public GeomAtt(int[] atomicNumbers, int embeddingFeatures, List<Stream> streams, int readoutHidden, double gridStart, double gridSpacing,
                    int gridSize, double gamma, double energyScale, double energyShift) {
+        this(atomicNumbers, embeddingFeatures, streams, readoutHidden, gridStart, gridSpacing, gridSize, gamma, energyScale, energyShift, false);
+    }
+
+    /** @param speciesShifts add the per-species energy shifts {@value #SPECIES_SHIFTS} (eV per atom) to the atomic energies */
+    public GeomAtt(int[] atomicNumbers, int embeddingFeatures, List<Stream> streams, int readoutHidden, double gridStart, double gridSpacing,
+                   int gridSize, double gamma, double energyScale, double energyShift, boolean speciesShifts) {
         if (atomicNumbers.length == 0) throw new IllegalArgumentException("GeomAtt needs at least one species");
         if (streams.isEmpty()) throw new IllegalArgumentException("GeomAtt needs at least one stream");
         if (embeddingFeatures < 1 || readoutHidden < 1 || gridSize < 1)
@@ -86,6 +99,7 @@ public final class GeomAtt implements EquivariantModel {
         this.gamma = gamma;
         this.energyScale = energyScale;
         this.energyShift = energyShift;
+        this.speciesShifts = speciesShifts;
         parameters.put(EMBEDDINGS, ParameterSpec.trainable(atomicNumbers.length, embeddingFeatures));
         parameters.put(GRID, ParameterSpec.buffer(1, gridSize));
         for (int s = 0; s < streams.size(); s++) {
@@ -100,6 +114,7 @@ public final class GeomAtt implements EquivariantModel {
         }
         linear(READOUT_HIDDEN, streams.size() * embeddingFeatures, readoutHidden, true);
         linear(READOUT_OUT, readoutHidden, 1, true);
+        if (speciesShifts) parameters.put(SPECIES_SHIFTS, ParameterSpec.buffer(atomicNumbers.length, 1));
     }
 
     private void linear(String key, int in, int out, boolean bias) {
@@ -143,10 +158,12 @@ public final class GeomAtt implements EquivariantModel {
     public double gamma() { return gamma; }
     public double energyScale() { return energyScale; }
     public double energyShift() { return energyShift; }
+    /** Whether the atomic energies include the per-species shifts {@value #SPECIES_SHIFTS}. */
+    public boolean speciesEnergyShifts() { return speciesShifts; }
 
     /** The same architecture and parameter layout with another energy standardisation (e.g. σ = 1, μ = 0: model units). */
     public GeomAtt withEnergyStandardisation(double scale, double shift) {
-        return new GeomAtt(atomicNumbers, embeddingFeatures, streams, readoutHidden, gridStart, gridSpacing, gridSize, gamma, scale, shift);
+        return new GeomAtt(atomicNumbers, embeddingFeatures, streams, readoutHidden, gridStart, gridSpacing, gridSize, gamma, scale, shift, speciesShifts);
     }
 
     @Override public String family() { return FAMILY; }
@@ -155,13 +172,14 @@ public final class GeomAtt implements EquivariantModel {
     @Override public double cutoff() { return Double.POSITIVE_INFINITY; }
     @Override public Map<String, ParameterSpec> parameters() { return Collections.unmodifiableMap(parameters); }
 
-    /** PyTorch's defaults: linear weights and biases U(−1/√in, 1/√in), embeddings N(0, 1); the reference grid. */
+    /** PyTorch's defaults: linear weights and biases U(−1/√in, 1/√in), embeddings N(0, 1); the reference grid; species shifts 0. */
     @Override public Map<String, double[]> initialParameters(Random rng) {
         Map<String, double[]> v = new LinkedHashMap<>();
         for (Map.Entry<String, ParameterSpec> e : parameters.entrySet()) {
             String key = e.getKey();
             double[] a = new double[e.getValue().size()];
             if (key.equals(GRID)) a = grid(gridStart, gridSpacing, gridSize);
+            else if (key.equals(SPECIES_SHIFTS)) java.util.Arrays.fill(a, 0.0);
             else if (key.equals(EMBEDDINGS)) for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
             else {
                 String layer = key.substring(0, key.lastIndexOf('.'));
@@ -187,7 +205,8 @@ public final class GeomAtt implements EquivariantModel {
         T grid = ops.parameter(GRID);
         T alongBonds = ops.apply(new GaussianGrid(gamma), ops.pairLengths(ops.edgeVectors()), grid);
         T atOrigin = ops.apply(new GaussianGrid.AtOrigin(gamma), grid);
-        T v0 = ops.matmul(ops.speciesOneHot(atomicNumbers.length), ops.parameter(EMBEDDINGS), 1.0);
+        T oneHot = ops.speciesOneHot(atomicNumbers.length);
+        T v0 = ops.matmul(oneHot, ops.parameter(EMBEDDINGS), 1.0);
         record.accept("embedding", v0);
         List<T> finals = new ArrayList<>();
         for (int s = 0; s < streams.size(); s++) {
@@ -214,7 +233,8 @@ public final class GeomAtt implements EquivariantModel {
         record.accept("readout_hidden", hidden);
         record.accept("atomic_energy", e);
         if (energyScale != 1) e = ops.scale(e, energyScale);
-        return energyShift == 0 ? e : ops.add(e, ops.apply(new PerAtomShare(energyShift)));
+        if (energyShift != 0) e = ops.add(e, ops.apply(new PerAtomShare(energyShift)));
+        return speciesShifts ? ops.add(e, ops.matmul(oneHot, ops.parameter(SPECIES_SHIFTS), 1.0)) : e;
     }
 
     /** α = (1/N_s)·C of layer l of stream s (atomPairs × 1), from φ_d (pairs × K) and φ_0 (1 × K). */
@@ -276,6 +296,7 @@ public final class GeomAtt implements EquivariantModel {
         m.put("gamma", gamma);
         m.put("energy_scale", energyScale);
         m.put("energy_shift", energyShift);
+        if (speciesShifts) m.put("species_energy_shifts", true); // absent: imported models' specs stay as they were
         return m;
     }
 
@@ -284,7 +305,7 @@ public final class GeomAtt implements EquivariantModel {
     public static GeomAtt fromSpec(Map<String, Object> spec) {
         SpecReader r = new SpecReader(FAMILY, spec);
         r.rejectUnknown(List.of("atomic_numbers", "embedding_features", "streams", "readout_hidden", "grid_start", "grid_spacing", "grid_size",
-                "gamma", "energy_scale", "energy_shift"));
+                "gamma", "energy_scale", "energy_shift", "species_energy_shifts"));
         if (!(spec.get("streams") instanceof List<?> raw) || raw.isEmpty())
             throw new IllegalArgumentException(FAMILY + " model spec: 'streams' must be a non-empty list, got " + spec.get("streams"));
         List<Stream> streams = new ArrayList<>();
@@ -295,6 +316,7 @@ public final class GeomAtt implements EquivariantModel {
             streams.add(new Stream(sr.integer("order"), sr.integer("features"), sr.integer("layers"), sr.bool("shared"), sr.bool("bias")));
         }
         return new GeomAtt(r.ints("atomic_numbers"), r.integer("embedding_features"), streams, r.integer("readout_hidden"), r.number("grid_start"),
-                r.number("grid_spacing"), r.integer("grid_size"), r.number("gamma"), r.number("energy_scale"), r.number("energy_shift"));
+                r.number("grid_spacing"), r.integer("grid_size"), r.number("gamma"), r.number("energy_scale"), r.number("energy_shift"),
+                spec.containsKey("species_energy_shifts") && r.bool("species_energy_shifts"));
     }
 }

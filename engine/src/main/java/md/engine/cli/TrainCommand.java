@@ -24,7 +24,18 @@ public final class TrainCommand implements Command {
                   --resume     continue from the output folder's checkpoint-last.npz exactly where it stopped
                                (a finished training only re-writes the test report)
                   --threads N  worker threads (overrides 'threads' in the file; results do not depend on it)
-                """;
+                """ + families();
+    }
+
+    /** The model families md train can create, with their options (model: {family: NAME, KEY: VALUE, ...}). */
+    static String families() {
+        StringBuilder sb = new StringBuilder("\nmodel families (model: {family: NAME, option: value, ...}; defaults shown):\n");
+        for (md.forcefields.ml.model.ModelFamily f : md.forcefields.ml.model.ModelFamilies.all().values()) {
+            if (f.training() == null) continue;
+            sb.append("  ").append(f.name()).append(" — ").append(f.description()).append('\n');
+            for (String line : f.training().help()) sb.append("      ").append(line).append('\n');
+        }
+        return sb.toString();
     }
 
     @Override public int run(String[] args) throws Exception {

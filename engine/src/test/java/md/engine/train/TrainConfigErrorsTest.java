@@ -55,6 +55,19 @@ class TrainConfigErrorsTest {
     }
 
     @Test
+    void helpListsTheTrainableFamiliesAndTheirOptions() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, md.engine.cli.Main.run(new String[] {"train", "--help"}, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())));
+        } finally {
+            System.setOut(old);
+        }
+        contains(out.toString(java.nio.charset.StandardCharsets.UTF_8), "model families", "nequip", "l_max: 1", "r_max: 4.0", "geomatt");
+    }
+
+    @Test
     void missingPiecesAreReported() throws IOException {
         contains(error("output: {directory: out}\n"), "t.yaml", "missing key 'data'");
         contains(error("data:\n  train: [{file: d.extxyz}]\noutput: {directory: out}\n"), "give either 'validation'", "'split'");

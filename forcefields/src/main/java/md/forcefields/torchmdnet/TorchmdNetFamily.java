@@ -9,13 +9,15 @@ import md.forcefields.ml.model.EquivariantModel;
 import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.model.ModelFamily;
 
-/** Registers the TorchMD-Net {@link EquivariantTransformer} family and its importer ({@code md import torchmdnet}). */
+/** Registers the TorchMD-Net {@link EquivariantTransformer} family, its importer ({@code md import torchmdnet}) and {@code md train} ({@link TorchmdNetTraining}). */
 public final class TorchmdNetFamily implements ModelFamily {
     @Override public String name() { return EquivariantTransformer.FAMILY; }
 
     @Override public String description() { return "TorchMD-Net Equivariant Transformer (Thölke & De Fabritiis 2022), torchmd-net 2.4 conventions"; }
 
     @Override public EquivariantModel fromSpec(Map<String, Object> spec) { return EquivariantTransformer.fromSpec(spec); }
+
+    @Override public Training training() { return new TorchmdNetTraining(); }
 
     @Override public Importer importer() {
         return new Importer() {

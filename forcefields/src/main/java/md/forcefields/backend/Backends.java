@@ -34,6 +34,32 @@ public final class Backends {
         };
     }
 
+    /**
+     * Opens a backend whose kernels run in {@code precision}. float32 exists on the device backends only:
+     * {@code java} refuses it, and {@code auto} without a GPU gives the (float64) java backend.
+     */
+    public static KernelBackend open(String name, Precision precision) {
+        if (precision == Precision.FLOAT64) return open(name);
+        return switch (name) {
+            case "java" -> throw new BackendUnavailableException("precision float32 runs on the OpenCL and CUDA backends only; "
+                    + "the java backend and the host executor are float64 (use device: opencl, cuda or auto, or precision: float64)");
+            case "opencl" -> OpenClBackend.open(false, precision);
+            case "cuda" -> CudaBackend.open(precision);
+            case "auto" -> {
+                try {
+                    yield CudaBackend.open(precision);
+                } catch (BackendUnavailableException | LinkageError e) {
+                    try {
+                        yield OpenClBackend.open(true, precision);
+                    } catch (BackendUnavailableException | LinkageError e2) {
+                        yield new JavaBackend();
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown device '" + name + "'; expected one of " + NAMES);
+        };
+    }
+
     /** The backends that open on this machine (each is opened and closed once). */
     public static List<String> available() {
         List<String> out = new ArrayList<>();

@@ -36,14 +36,17 @@ public final class CudaBackend extends DeviceBackend {
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final Set<CUdeviceptr> live = new HashSet<>();
 
-    public static CudaBackend open() {
+    public static CudaBackend open() { return open(Precision.FLOAT64); }
+
+    /** Device 0 with the kernels compiled for {@code precision} ({@code ops.ptx} or {@code ops-float32.ptx}). */
+    public static CudaBackend open(Precision precision) {
         try {
             JCudaDriver.setExceptionsEnabled(true);
             cuInit(0);
             int[] count = new int[1];
             cuDeviceGetCount(count);
             if (count[0] == 0) throw new BackendUnavailableException("CUDA requested but no CUDA device found; use device: opencl or java");
-            return new CudaBackend();
+            return new CudaBackend(precision);
         } catch (LinkageError e) { // UnsatisfiedLinkError the first time, NoClassDefFoundError after
             throw new BackendUnavailableException("CUDA requested but the NVIDIA driver library (libcuda.so.1) cannot be loaded: "
                     + "this machine has no NVIDIA GPU driver; use device: opencl or java", e);
@@ -53,7 +56,8 @@ public final class CudaBackend extends DeviceBackend {
         }
     }
 
-    private CudaBackend() {
+    private CudaBackend(Precision precision) {
+        super(precision);
         CUdevice dev = new CUdevice();
         cuDeviceGet(dev, 0);
         byte[] name = new byte[256];
@@ -64,7 +68,7 @@ public final class CudaBackend extends DeviceBackend {
         device = "CUDA " + new String(name, StandardCharsets.US_ASCII).trim() + " (compute " + major[0] + "." + minor[0] + ")";
         context = new CUcontext();
         cuCtxCreate(context, 0, dev);
-        byte[] ptx = KernelSources.bytes("ops.ptx");
+        byte[] ptx = KernelSources.bytes(KernelSources.ptxName(precision));
         byte[] z = java.util.Arrays.copyOf(ptx, ptx.length + 1); // NUL-terminated image
         module = new CUmodule();
         try {
@@ -90,7 +94,7 @@ public final class CudaBackend extends DeviceBackend {
         return p;
     }
 
-    @Override public RealBuffer reals(int length) { return new CuReals(alloc((long) length * Sizeof.DOUBLE), length); }
+    @Override public RealBuffer reals(int length) { return new CuReals(alloc((long) length * precision.bytes()), length); }
     @Override public IntBuffer ints(int length) { return new CuInts(alloc((long) length * Sizeof.INT), length); }
 
     @Override public void release(Object buffer) {
@@ -99,7 +103,10 @@ public final class CudaBackend extends DeviceBackend {
     }
 
     @Override public void write(RealBuffer dst, double[] src, int n) {
-        if (n > 0) { bind(); cuMemcpyHtoD(((CuReals) dst).ptr(), Pointer.to(src), (long) n * Sizeof.DOUBLE); }
+        if (n <= 0) return;
+        bind();
+        Pointer from = precision == Precision.FLOAT32 ? Pointer.to(toFloats(src, n)) : Pointer.to(src);
+        cuMemcpyHtoD(((CuReals) dst).ptr(), from, (long) n * precision.bytes());
     }
 
     @Override public void write(IntBuffer dst, int[] src, int n) {
@@ -107,7 +114,15 @@ public final class CudaBackend extends DeviceBackend {
     }
 
     @Override public void read(RealBuffer src, double[] dst, int n) {
-        if (n > 0) { bind(); cuMemcpyDtoH(Pointer.to(dst), ((CuReals) src).ptr(), (long) n * Sizeof.DOUBLE); }
+        if (n <= 0) return;
+        bind();
+        if (precision == Precision.FLOAT32) {
+            float[] f = floatScratch(n);
+            cuMemcpyDtoH(Pointer.to(f), ((CuReals) src).ptr(), (long) n * Sizeof.FLOAT);
+            fromFloats(f, dst, n);
+        } else {
+            cuMemcpyDtoH(Pointer.to(dst), ((CuReals) src).ptr(), (long) n * Sizeof.DOUBLE);
+        }
     }
 
     @Override protected void launch(String name, int items, Object... args) {
@@ -124,7 +139,7 @@ public final class CudaBackend extends DeviceBackend {
             if (a instanceof CuReals r) params[i] = Pointer.to(r.ptr());
             else if (a instanceof CuInts b) params[i] = Pointer.to(b.ptr());
             else if (a instanceof Integer v) params[i] = Pointer.to(new int[] {v});
-            else if (a instanceof Double v) params[i] = Pointer.to(new double[] {v});
+            else if (a instanceof Double v) params[i] = precision == Precision.FLOAT32 ? Pointer.to(new float[] {v.floatValue()}) : Pointer.to(new double[] {v});
             else throw new IllegalArgumentException("kernel " + name + " argument " + i + ": unsupported " + a);
         }
         cuLaunchKernel(f, (items + BLOCK - 1) / BLOCK, 1, 1, BLOCK, 1, 1, 0, null, Pointer.to(params), null);

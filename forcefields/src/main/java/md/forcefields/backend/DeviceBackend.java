@@ -7,6 +7,28 @@ package md.forcefields.backend;
  * tables and weights are uploaded when a kernel is prepared and stay on the device.
  */
 abstract class DeviceBackend implements KernelBackend {
+    /** The kernels' {@code real} (buffers hold it; the host side stays double and converts on transfers). */
+    final Precision precision;
+    private float[] floats = new float[0];
+
+    DeviceBackend(Precision precision) { this.precision = precision; }
+
+    @Override public Precision precision() { return precision; }
+
+    /** {@code src[0 … n)} as floats, in a scratch array reused by the next call. */
+    float[] toFloats(double[] src, int n) {
+        if (floats.length < n) floats = new float[n];
+        for (int i = 0; i < n; i++) floats[i] = (float) src[i];
+        return floats;
+    }
+
+    /** A scratch float array of at least n values, for reads converted with {@link #fromFloats}. */
+    float[] floatScratch(int n) {
+        if (floats.length < n) floats = new float[n];
+        return floats;
+    }
+
+    static void fromFloats(float[] src, double[] dst, int n) { for (int i = 0; i < n; i++) dst[i] = src[i]; }
 
     /** Runs kernel {@code name} over {@code items} work items; args are buffers, Integer or Double. */
     abstract void launch(String name, int items, Object... args);

@@ -33,17 +33,29 @@ public final class DeviceForceField implements ForceField {
      * ({@code java}, or {@code auto} without CUDA or an OpenCL GPU: on CPUs the multi-threaded host
      * executor is the fastest). A named device that cannot run here is a configuration error.
      */
-    public static ForceField forDevice(LearnedModel model, String device) {
+    public static ForceField forDevice(LearnedModel model, String device) { return forDevice(model, device, Precision.FLOAT64); }
+
+    /**
+     * As {@link #forDevice(LearnedModel, String)} with the kernels in {@code precision}. float32 with
+     * {@code device: java} is a configuration error (key {@code precision}); {@code device: auto} without a
+     * GPU runs float64 on the host and says so on stderr.
+     */
+    public static ForceField forDevice(LearnedModel model, String device, Precision precision) {
         if (!Backends.NAMES.contains(device))
             throw new ForceFieldConfigException("device", "unknown device '" + device + "'; expected one of " + Backends.NAMES);
-        if (device.equals("java")) return null;
+        if (device.equals("java") && precision == Precision.FLOAT64) return null;
         KernelBackend b;
         try {
-            b = Backends.open(device);
+            b = Backends.open(device, precision);
         } catch (BackendUnavailableException e) {
-            throw new ForceFieldConfigException("device", e.getMessage(), e);
+            throw new ForceFieldConfigException(device.equals("java") ? "precision" : "device", e.getMessage(), e);
         }
-        if (b instanceof JavaBackend) return null;
+        if (b instanceof JavaBackend) {
+            if (precision != Precision.FLOAT64)
+                System.err.println("md: precision " + precision + " needs a GPU (CUDA or an OpenCL GPU); device auto found none, so the model runs "
+                        + "in float64 on the host");
+            return null;
+        }
         return new DeviceForceField(model, b);
     }
 

@@ -6,11 +6,14 @@ package md.forcefields.backend;
  * or CUDA device memory) and the kernels of the model layer's ops, found by op name
  * ({@link #kernel}). The semantics of every kernel are those of the op's own Java kernels, which the
  * {@link JavaBackend} runs directly; the device backends are tested against them. Numbers are float64
- * throughout. A backend is used by one thread at a time.
+ * unless a device backend was opened for float32 ({@link #precision}). A backend is used by one thread at a time.
  */
 public interface KernelBackend extends AutoCloseable {
 
-    /** A float64 buffer of this backend. */
+    /** The floating-point type of this backend's buffers and kernels. */
+    default Precision precision() { return Precision.FLOAT64; }
+
+    /** A buffer of reals (float64, or float32 on a float32 backend) of this backend. */
     interface RealBuffer { int length(); }
 
     /** An int32 buffer of this backend. */

@@ -21,6 +21,9 @@ public final class KernelSources {
 
     public static final String DIR = "md/forcefields/backend/kernels/";
     public static final String PTX = DIR + "ops.ptx";
+
+    /** The PTX resource of a precision: {@code ops.ptx} (float64) or {@code ops-float32.ptx}. */
+    public static String ptxName(Precision p) { return p == Precision.FLOAT32 ? "ops-float32.ptx" : "ops.ptx"; }
     public static final String PTX_HASH_TAG = "// md-kernel-sources-sha256: ";
 
     public static List<String> files() {

@@ -40,8 +40,11 @@ public final class OpenClBackend extends DeviceBackend {
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final Set<cl_mem> live = new HashSet<>();
 
-    /** Opens the best device; {@code gpuOnly} refuses CPU devices (used by device: auto). */
-    public static OpenClBackend open(boolean gpuOnly) {
+    /** Opens the best float64 device; {@code gpuOnly} refuses CPU devices (used by device: auto). */
+    public static OpenClBackend open(boolean gpuOnly) { return open(gpuOnly, Precision.FLOAT64); }
+
+    /** Opens the best device for {@code precision} (float64 needs cl_khr_fp64); {@code gpuOnly} refuses CPU devices. */
+    public static OpenClBackend open(boolean gpuOnly, Precision precision) {
         try {
             CL.setExceptionsEnabled(true);
             int[] n = new int[1];
@@ -68,7 +71,7 @@ public final class OpenClBackend extends DeviceBackend {
                 cl_device_id[] ds = new cl_device_id[nd[0]];
                 clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, nd[0], ds, null);
                 for (cl_device_id d : ds) {
-                    if (!hasFp64(d)) continue;
+                    if (precision == Precision.FLOAT64 && !hasFp64(d)) continue;
                     boolean isGpu = (longInfo(d, CL_DEVICE_TYPE) & CL_DEVICE_TYPE_GPU) != 0;
                     if (best == null || (isGpu && !bestGpu)) { best = d; bestPlatform = p; bestGpu = isGpu; }
                 }
@@ -77,14 +80,15 @@ public final class OpenClBackend extends DeviceBackend {
                 throw new BackendUnavailableException("OpenCL requested but no OpenCL device supports float64 (cl_khr_fp64); "
                         + "install pocl-opencl-icd or use device: java");
             if (gpuOnly && !bestGpu) throw new BackendUnavailableException("no OpenCL GPU device (only " + stringInfo(best, CL_DEVICE_NAME) + ")");
-            return new OpenClBackend(bestPlatform, best, bestGpu);
+            return new OpenClBackend(bestPlatform, best, bestGpu, precision);
         } catch (LinkageError e) { // UnsatisfiedLinkError the first time, NoClassDefFoundError after
             throw new BackendUnavailableException("OpenCL requested but the OpenCL loader libOpenCL.so cannot be loaded ("
                     + e.getMessage() + "); install ocl-icd-opencl-dev and pocl-opencl-icd, or use device: java", e);
         }
     }
 
-    private OpenClBackend(cl_platform_id platform, cl_device_id dev, boolean gpu) {
+    private OpenClBackend(cl_platform_id platform, cl_device_id dev, boolean gpu, Precision precision) {
+        super(precision);
         this.gpu = gpu;
         this.device = "OpenCL " + stringInfo(dev, CL_DEVICE_VERSION).strip() + " " + stringInfo(dev, CL_DEVICE_NAME).strip()
                 + " (" + stringInfoPlatform(platform) + ")";
@@ -94,7 +98,7 @@ public final class OpenClBackend extends DeviceBackend {
         queue = clCreateCommandQueueWithProperties(context, dev, null, null);
         program = clCreateProgramWithSource(context, 1, new String[] {KernelSources.program("prelude_opencl.h")}, null, null);
         try {
-            clBuildProgram(program, 0, null, "", null, null);
+            clBuildProgram(program, 0, null, precision == Precision.FLOAT32 ? "-DMD_FLOAT32" : "", null, null);
         } catch (CLException e) {
             long[] size = new long[1];
             clGetProgramBuildInfo(program, dev, CL_PROGRAM_BUILD_LOG, 0, null, size);
@@ -142,7 +146,7 @@ public final class OpenClBackend extends DeviceBackend {
     }
 
     @Override public RealBuffer reals(int length) {
-        ClReals b = new ClReals(alloc((long) length * Sizeof.cl_double), length);
+        ClReals b = new ClReals(alloc((long) length * precision.bytes()), length);
         zero(b, length);
         return b;
     }
@@ -159,7 +163,9 @@ public final class OpenClBackend extends DeviceBackend {
     }
 
     @Override public void write(RealBuffer dst, double[] src, int n) {
-        if (n > 0) clEnqueueWriteBuffer(queue, ((ClReals) dst).mem(), CL_TRUE, 0, (long) n * Sizeof.cl_double, Pointer.to(src), 0, null, null);
+        if (n <= 0) return;
+        Pointer from = precision == Precision.FLOAT32 ? Pointer.to(toFloats(src, n)) : Pointer.to(src);
+        clEnqueueWriteBuffer(queue, ((ClReals) dst).mem(), CL_TRUE, 0, (long) n * precision.bytes(), from, 0, null, null);
     }
 
     @Override public void write(IntBuffer dst, int[] src, int n) {
@@ -167,7 +173,14 @@ public final class OpenClBackend extends DeviceBackend {
     }
 
     @Override public void read(RealBuffer src, double[] dst, int n) {
-        if (n > 0) clEnqueueReadBuffer(queue, ((ClReals) src).mem(), CL_TRUE, 0, (long) n * Sizeof.cl_double, Pointer.to(dst), 0, null, null);
+        if (n <= 0) return;
+        if (precision == Precision.FLOAT32) {
+            float[] f = floatScratch(n);
+            clEnqueueReadBuffer(queue, ((ClReals) src).mem(), CL_TRUE, 0, (long) n * Float.BYTES, Pointer.to(f), 0, null, null);
+            fromFloats(f, dst, n);
+        } else {
+            clEnqueueReadBuffer(queue, ((ClReals) src).mem(), CL_TRUE, 0, (long) n * Sizeof.cl_double, Pointer.to(dst), 0, null, null);
+        }
     }
 
     @Override protected void launch(String name, int items, Object... args) {
@@ -178,7 +191,10 @@ public final class OpenClBackend extends DeviceBackend {
             if (a instanceof ClReals r) clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(r.mem()));
             else if (a instanceof ClInts b) clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(b.mem()));
             else if (a instanceof Integer v) clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
-            else if (a instanceof Double v) clSetKernelArg(k, i, Sizeof.cl_double, Pointer.to(new double[] {v}));
+            else if (a instanceof Double v) {
+                if (precision == Precision.FLOAT32) clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[] {v.floatValue()}));
+                else clSetKernelArg(k, i, Sizeof.cl_double, Pointer.to(new double[] {v}));
+            }
             else throw new IllegalArgumentException("kernel " + name + " argument " + i + ": unsupported " + a);
         }
         // a fixed work-group size (global rounded up; kernels ignore the extra items): PoCL compiles a

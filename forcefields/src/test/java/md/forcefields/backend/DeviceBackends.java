@@ -16,10 +16,13 @@ final class DeviceBackends {
     private static final Map<String, Object> OPENED = new HashMap<>();
 
     /** The backend, or an aborted (skipped) test saying why it is not available. */
-    static synchronized KernelBackend require(String name) {
-        Object b = OPENED.computeIfAbsent(name, n -> {
+    static KernelBackend require(String name) { return require(name, Precision.FLOAT64); }
+
+    /** The backend with kernels in {@code precision}, or an aborted (skipped) test saying why it is not available. */
+    static synchronized KernelBackend require(String name, Precision precision) {
+        Object b = OPENED.computeIfAbsent(name + "/" + precision, k -> {
             try {
-                return Backends.open(n);
+                return Backends.open(name, precision);
             } catch (BackendUnavailableException | LinkageError e) {
                 return e.getMessage();
             }

@@ -23,17 +23,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PtxTest {
 
-    static String ptx() { return new String(KernelSources.bytes("ops.ptx"), StandardCharsets.UTF_8); }
+    static final List<String> FILES = List.of(KernelSources.ptxName(Precision.FLOAT64), KernelSources.ptxName(Precision.FLOAT32));
+
+    static String ptx(String file) { return new String(KernelSources.bytes(file), StandardCharsets.UTF_8); }
 
     @Test void builtFromTheCurrentSources() {
-        String first = ptx().lines().findFirst().orElse("");
-        assertTrue(first.startsWith(KernelSources.PTX_HASH_TAG), "PTX lacks its source hash line: " + first);
-        assertEquals(KernelSources.sha256("prelude_cuda.h"), first.substring(KernelSources.PTX_HASH_TAG.length()).strip(),
-                "the committed PTX is stale: the kernel sources changed; run scripts/build-ptx.sh and commit the PTX");
+        for (String file : FILES) {
+            String first = ptx(file).lines().findFirst().orElse("");
+            assertTrue(first.startsWith(KernelSources.PTX_HASH_TAG), file + " lacks its source hash line: " + first);
+            assertEquals(KernelSources.sha256("prelude_cuda.h"), first.substring(KernelSources.PTX_HASH_TAG.length()).strip(),
+                    file + " is stale: the kernel sources changed; run scripts/build-ptx.sh and commit the PTX");
+        }
+        assertTrue(ptx(FILES.get(1)).lines().skip(1).findFirst().orElse("").contains("-DMD_FLOAT32"), "the float32 PTX is built with -DMD_FLOAT32");
+        assertTrue(ptx(FILES.get(1)).contains(".param .f32"), "float32 kernels take float parameters");
     }
 
     @Test void everyKernelHasAnEntry() {
-        String text = ptx();
+        for (String file : FILES) everyKernelHasAnEntry(ptx(file));
+    }
+
+    private static void everyKernelHasAnEntry(String text) {
         Matcher m = Pattern.compile("__kernel\\s+void\\s+(\\w+)").matcher(KernelSources.program("prelude_opencl.h"));
         int n = 0;
         while (m.find()) {
@@ -62,22 +71,24 @@ class PtxTest {
     @Test void ptxasAcceptsIt(@TempDir Path dir) throws Exception {
         Path ptxas = tool("ptxas");
         Assumptions.assumeTrue(ptxas != null, "ptxas not installed: PTX not assembled here");
-        Path file = dir.resolve("ops.ptx");
-        Files.write(file, KernelSources.bytes("ops.ptx"));
-        for (String arch : List.of("sm_80", "sm_90"))
-            run(List.of(ptxas.toString(), "-arch=" + arch, file.toString(), "-o", dir.resolve(arch + ".cubin").toString()));
+        for (String name : FILES) {
+            Path file = dir.resolve(name);
+            Files.write(file, KernelSources.bytes(name));
+            for (String arch : List.of("sm_80", "sm_90"))
+                run(List.of(ptxas.toString(), "-arch=" + arch, file.toString(), "-o", dir.resolve(arch + ".cubin").toString()));
+        }
     }
 
     @Test void buildScriptReproducesIt(@TempDir Path dir) throws Exception {
         Path nvcc = tool("nvcc");
         Assumptions.assumeTrue(nvcc != null, "nvcc not installed: PTX not rebuilt here");
-        String committed = ptx();
+        String committed = ptx(FILES.get(0));
         String version = run(List.of(nvcc.toString(), "--version")).strip().lines().reduce((a, b) -> b).orElse("");
         Assumptions.assumeTrue(committed.lines().skip(1).findFirst().orElse("").contains("(" + version + ")"),
                 "nvcc here (" + version + ") differs from the one that built the committed PTX");
         Path root = Path.of(System.getProperty("md.repo.root", "."));
-        Path out = dir.resolve("rebuilt.ptx");
-        run(List.of("bash", root.resolve("scripts/build-ptx.sh").toString(), out.toString()));
-        assertEquals(committed, Files.readString(out), "scripts/build-ptx.sh does not reproduce the committed PTX");
+        run(List.of("bash", root.resolve("scripts/build-ptx.sh").toString(), dir.toString()));
+        for (String name : FILES)
+            assertEquals(ptx(name), Files.readString(dir.resolve(name)), "scripts/build-ptx.sh does not reproduce the committed " + name);
     }
 }

@@ -16,10 +16,11 @@ import md.forcefields.ForceFieldSpec;
  * {@code forcefield: {type: learned, model: FILE, threads: 1, device: java}}: any learned model file
  * ({@link ModelFile}; its {@code model} field chooses the family), run by the MD executor on {@code threads}
  * threads, or with {@code device: opencl|cuda|auto} by the accelerator backends
- * ({@link md.forcefields.backend.DeviceForceField}).
+ * ({@link md.forcefields.backend.DeviceForceField}), in {@code precision: float64} (default) or float32
+ * (device backends only).
  */
 public class LearnedPotentialProvider implements ForceFieldProvider {
-    private static final Set<String> KEYS = Set.of("model", "threads", "device");
+    private static final Set<String> KEYS = Set.of("model", "threads", "device", "precision");
 
     @Override public String type() { return "learned"; }
 
@@ -37,7 +38,13 @@ public class LearnedPotentialProvider implements ForceFieldProvider {
         } catch (IOException e) {
             throw new ForceFieldConfigException("model", e.getMessage(), e);
         }
-        ForceField accelerated = md.forcefields.backend.DeviceForceField.forDevice(model, device);
+        md.forcefields.backend.Precision precision;
+        try {
+            precision = md.forcefields.backend.Precision.parse(spec.getString("precision", "float64"));
+        } catch (IllegalArgumentException e) {
+            throw new ForceFieldConfigException("precision", e.getMessage());
+        }
+        ForceField accelerated = md.forcefields.backend.DeviceForceField.forDevice(model, device, precision);
         return accelerated != null ? accelerated : new LearnedForceField(model, threads);
     }
 

@@ -1,5 +1,9 @@
 /* CUDA prelude: maps the OpenCL C the kernels are written in onto CUDA C++ (1-D launches only). */
+#ifdef MD_FLOAT32
+typedef float real;
+#else
 typedef double real;
+#endif
 #define __kernel extern "C" __global__
 #define __global
 #define restrict __restrict__

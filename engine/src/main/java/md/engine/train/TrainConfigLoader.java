@@ -123,6 +123,9 @@ public final class TrainConfigLoader {
         List<String> trainable = new ArrayList<>();
         for (ModelFamily f : families.values()) if (f.training() != null) trainable.add(f.name());
         ModelFamily family = familyName instanceof String s ? families.get(s) : null;
+        if (family == null) // also the family's md import kind (e.g. se3t, torchmdnet)
+            for (ModelFamily f : families.values())
+                if (f.importer() != null && f.importer().kind().equals(familyName)) family = f;
         if (family == null || family.training() == null)
             throw m.errorAt("family", marks, (family == null ? "unknown model family '" + familyName + "'" : "md train cannot make a new '" + familyName + "' model")
                     + "; expected one of " + trainable);

@@ -52,6 +52,9 @@ class TrainConfigErrorsTest {
         contains(error(DATA + "model: {family: schnet}\n"), "key 'model.family'", "unknown model family 'schnet'", "expected one of", "nequip");
         contains(error(DATA + "model:\n  family: nequip\n  num_layer: 3\n"), "line 7", "key 'model.num_layer'", "unknown key", "num_layers");
         contains(error(DATA + "model: [1, 2]\n"), "key 'model'", "expected a mapping");
+        // a family's md import kind names it too
+        Files.writeString(dir.resolve("k.yaml"), DATA + "model: {family: se3t, num_layers: 1}\n");
+        assertEquals("se3-transformer", TrainConfigLoader.load(dir.resolve("k.yaml")).model().family().name());
     }
 
     @Test

@@ -9,13 +9,16 @@ import md.forcefields.ml.model.EquivariantModel;
 import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.model.ModelFamily;
 
-/** Registers the {@link Se3Transformer} family and its importer ({@code md import se3t}). */
+/** Registers the {@link Se3Transformer} family, its importer ({@code md import se3t}) and its training ({@code md train}). */
 public final class Se3TransformerFamily implements ModelFamily {
     @Override public String name() { return Se3Transformer.FAMILY; }
 
     @Override public String description() { return "SE(3)-Transformer potential (Fuchs et al. 2020), reference se3-transformer-public conventions"; }
 
     @Override public EquivariantModel fromSpec(Map<String, Object> spec) { return Se3Transformer.fromSpec(spec); }
+
+    /** {@code md train} with {@code model: {family: se3-transformer, ...}} (the importer's keys; conservative forces). */
+    @Override public Training training() { return new Se3tTraining(); }
 
     @Override public Importer importer() {
         return new Importer() {

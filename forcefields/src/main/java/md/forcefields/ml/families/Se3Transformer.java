@@ -13,9 +13,11 @@ import md.forcefields.ml.ops.AttentionLogits;
 import md.forcefields.ml.ops.Elementwise;
 import md.forcefields.ml.ops.Fiber;
 import md.forcefields.ml.ops.FiberLinear;
+import md.forcefields.ml.ops.GraphConstant;
 import md.forcefields.ml.ops.NormNonlinearity;
 import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.ops.SphericalHarmonicsOp;
+import md.forcefields.ml.ops.SumColumns;
 import md.forcefields.ml.ops.TfnBasis;
 import md.forcefields.ml.ops.TfnClebschGordan;
 import md.forcefields.ml.ops.TfnConvolution;
@@ -30,8 +32,10 @@ import md.forcefields.ml.ops.Transpose;
  * and the norm nonlinearity (LayerNorm over channel norms, ReLU) after every layer but the last. The last
  * layer's type-0 output is the per-atom energy (E = Σ_i E_i; conservative forces −∂E/∂r follow from the
  * executors); its type-1 output is the direct force ({@link #directForces}). Both are multiplied by
- * {@code energy_scale} (eV per unit of the reference's outputs, e.g. kcal/mol). No residuals, no
- * self-interaction, no cutoff envelope.
+ * {@code energy_scale} (eV per unit of the reference's outputs, e.g. kcal/mol). A per-species energy shift
+ * (spec {@code energy_shifts}, eV; absent = 0, as for imported models) is added to each atom's energy:
+ * E_i = energy_scale · ε_i + b_{t_i}. {@code md train} sets energy_scale = σ_F and b from the training data.
+ * No residuals, no self-interaction, no cutoff envelope.
  *
  * <p>Graph: fully connected within a molecule by default ({@link #cutoff()} = +∞: every ordered pair
  * i ≠ j), or a radius graph r &lt; cutoff. Parameters keep the reference {@code state_dict} keys and shapes
@@ -43,6 +47,8 @@ public final class Se3Transformer implements EquivariantModel {
 
     private final Se3TransformerHyperparameters hp;
     private final int[] atomicNumbers;
+    /** Per-species energy shifts (eV), or null when all are zero (imported models: the reference has none). */
+    private final double[] energyShifts;
     private final SphericalHarmonicsOp harmonics;
     private final TfnBasis basis;
     private final List<int[]> basisPairs;
@@ -53,11 +59,26 @@ public final class Se3Transformer implements EquivariantModel {
     private record Layer(int block, Fiber input, Fiber output, Fiber keys, TfnConvolution[] values, TfnConvolution keyConv, FiberLinear query,
                          AttentionLogits logits, AttentionAggregate[] aggregate, FiberLinear[] linear, NormNonlinearity norm) {}
 
-    public Se3Transformer(Se3TransformerHyperparameters hp, int[] atomicNumbers) {
+    public Se3Transformer(Se3TransformerHyperparameters hp, int[] atomicNumbers) { this(hp, atomicNumbers, null); }
+
+    /**
+     * A model whose atomic energies are shifted per species by {@code energyShiftsEv} (eV, in the order of
+     * {@code atomicNumbers}; null or all zero: no shift).
+     */
+    public Se3Transformer(Se3TransformerHyperparameters hp, int[] atomicNumbers, double[] energyShiftsEv) {
         if (atomicNumbers.length != hp.numSpecies())
             throw new IllegalArgumentException(FAMILY + ": " + atomicNumbers.length + " atomic numbers for a model of " + hp.numSpecies() + " species");
         this.hp = hp;
         this.atomicNumbers = atomicNumbers.clone();
+        if (energyShiftsEv != null) {
+            if (energyShiftsEv.length != atomicNumbers.length)
+                throw new IllegalArgumentException(FAMILY + ": " + energyShiftsEv.length + " energy shifts for " + atomicNumbers.length + " species");
+            for (double b : energyShiftsEv)
+                if (!Double.isFinite(b)) throw new IllegalArgumentException(FAMILY + ": energy shifts must be finite, got " + java.util.Arrays.toString(energyShiftsEv));
+        }
+        boolean any = false;
+        if (energyShiftsEv != null) for (double b : energyShiftsEv) any |= b != 0;
+        this.energyShifts = any ? energyShiftsEv.clone() : null;
         basisPairs = new ArrayList<>();
         for (int li = 0; li <= hp.maxDegree(); li++) for (int lo = 0; lo <= hp.maxDegree(); lo++) basisPairs.add(new int[] {li, lo});
         basis = new TfnBasis(basisPairs, hp.basisSigns());
@@ -124,6 +145,9 @@ public final class Se3Transformer implements EquivariantModel {
     }
 
     public Se3TransformerHyperparameters hyperparameters() { return hp; }
+
+    /** The per-species energy shifts (eV, in the order of {@link #atomicNumbers()}); zeros when the model has none. */
+    public double[] energyShifts() { return energyShifts == null ? new double[atomicNumbers.length] : energyShifts.clone(); }
 
     @Override public String family() { return FAMILY; }
     @Override public int[] atomicNumbers() { return atomicNumbers.clone(); }
@@ -195,6 +219,12 @@ public final class Se3Transformer implements EquivariantModel {
             x = ops.apply(layer.norm(), array(norm));
         }
         if (hp.energyScale() != 1) perDegree.replaceAll(v -> ops.scale(v, hp.energyScale()));
+        if (energyShifts != null) {
+            // b_{t_i} = Σ_t onehot_{it} b_t: a constant of the graph, added to the type-0 output only
+            T onehot = ops.speciesOneHot(hp.numSpecies());
+            T table = ops.apply(Elementwise.BROADCAST_ROWS, ops.apply(new GraphConstant(energyShifts)), onehot);
+            perDegree.set(0, ops.add(perDegree.get(0), ops.apply(new SumColumns(1.0), ops.mul(onehot, table))));
+        }
         return perDegree;
     }
 
@@ -226,9 +256,9 @@ public final class Se3Transformer implements EquivariantModel {
     // ---- spec -------------------------------------------------------------------------------------
 
     private static final List<String> KEYS = List.of("atomic_numbers", "num_layers", "n_heads", "num_channels", "max_degree", "aggregation",
-            "radial_hidden", "layernorm_eps", "norm_clamp_min", "cutoff", "basis_signs", "energy_scale");
+            "radial_hidden", "layernorm_eps", "norm_clamp_min", "cutoff", "basis_signs", "energy_scale", "energy_shifts");
 
-    /** Hyperparameters as JSON values; {@code cutoff} is absent for a fully connected graph. */
+    /** Hyperparameters as JSON values; {@code cutoff} is absent for a fully connected graph, {@code energy_shifts} when all are zero. */
     @Override public Map<String, Object> spec() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("atomic_numbers", atomicNumbers.clone());
@@ -249,6 +279,7 @@ public final class Se3Transformer implements EquivariantModel {
         }
         m.put("basis_signs", signs);
         m.put("energy_scale", hp.energyScale());
+        if (energyShifts != null) m.put("energy_shifts", energyShifts.clone());
         return m;
     }
 
@@ -265,6 +296,19 @@ public final class Se3Transformer implements EquivariantModel {
         double cutoff = s.containsKey("cutoff") ? r.number("cutoff") : Double.POSITIVE_INFINITY;
         return new Se3Transformer(new Se3TransformerHyperparameters(z.length, r.integer("num_layers"), r.integer("n_heads"), r.integer("num_channels"),
                 r.integer("max_degree"), agg.equals("mean"), r.integer("radial_hidden"), r.number("layernorm_eps"), r.number("norm_clamp_min"), cutoff, signs,
-                s.containsKey("energy_scale") ? r.number("energy_scale") : 1.0), z);
+                s.containsKey("energy_scale") ? r.number("energy_scale") : 1.0), z, s.containsKey("energy_shifts") ? numbers(s.get("energy_shifts")) : null);
+    }
+
+    private static double[] numbers(Object v) {
+        if (v instanceof double[] a) return a.clone();
+        if (v instanceof List<?> l) {
+            double[] a = new double[l.size()];
+            for (int i = 0; i < a.length; i++) {
+                if (!(l.get(i) instanceof Number n)) throw new IllegalArgumentException(FAMILY + " model spec: 'energy_shifts' must be a list of numbers (eV per species), got " + v);
+                a[i] = n.doubleValue();
+            }
+            return a;
+        }
+        throw new IllegalArgumentException(FAMILY + " model spec: 'energy_shifts' must be a list of numbers (eV per species), got " + v);
     }
 }

@@ -42,6 +42,12 @@ public record Se3TransformerHyperparameters(int numSpecies, int numLayers, int h
                 md.forcefields.ml.ops.TfnClebschGordan.REFERENCE_SIGNS, 1.0);
     }
 
+    /** The same hyperparameters with another energy unit (eV per unit of the network's outputs). */
+    public Se3TransformerHyperparameters withEnergyScale(double scale) {
+        return new Se3TransformerHyperparameters(numSpecies, numLayers, heads, channels, maxDegree, mean, radialHidden, layerNormEps, normFloor, cutoff,
+                basisSigns, scale);
+    }
+
     /** Input fiber of layer k: the one-hot species (type 0) for the first, the hidden fiber after. */
     public Fiber input(int k) {
         return k == 0 ? new Fiber(new int[] {0}, new int[] {numSpecies}) : Fiber.uniform(maxDegree, channels);

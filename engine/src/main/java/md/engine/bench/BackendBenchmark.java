@@ -54,7 +54,8 @@ public final class BackendBenchmark {
             if (a.equals("--help") || a.equals("-h")) {
                 System.out.println("""
                         usage: md bench backends [--data DIR] [--steps N] [--warmup N] [--waters N] [--backends java,opencl,cuda]
-                          NequIP (aspirin-l2 fixture model) energy+forces in ms/step on every available backend next to
+                          NequIP (aspirin-l2 fixture model) energy+forces in ms/step on every available backend (device
+                          backends in float64 and float32) next to
                           the java backend in the same run: aspirin, a periodic water box of N^3 waters (default 7),
                           and 5 batched aspirin replicas. --data is the shared data folder (default ../shared/data).""");
                 return 0;
@@ -133,10 +134,16 @@ public final class BackendBenchmark {
         row("host", "water (" + water.atoms() + " atoms)", hostWater, water.atoms(), Double.NaN);
 
         double[] javaRef = null;
+        List<String[]> runs = new ArrayList<>();
         for (String name : names) {
+            runs.add(new String[] {name, "float64"});
+            if (!name.equals("java") && !name.equals("auto")) runs.add(new String[] {name, "float32"});
+        }
+        for (String[] run : runs) {
+            String name = run[0].equals("java") || run[1].equals("float64") ? run[0] : run[0] + "/f32";
             KernelBackend backend;
             try {
-                backend = Backends.open(name);
+                backend = Backends.open(run[0], md.forcefields.backend.Precision.parse(run[1]));
             } catch (BackendUnavailableException e) {
                 System.out.println(name + ": not available: " + e.getMessage());
                 continue;
@@ -167,7 +174,8 @@ public final class BackendBenchmark {
                 row(name, "5 aspirin replicas, separate", separate, 5 * 21, ref[3]);
             }
         }
-        System.out.println("\n'vs java' = java-backend ms/step / this ms/step (> 1: faster than java); 'host' = the host plan executor, 1 thread");
+        System.out.println("\n'vs java' = java-backend ms/step / this ms/step (> 1: faster than java); 'host' = the host plan executor, 1 thread;"
+                + "\n'/f32' = the same kernels in float32 (precision: float32), agreement then at float32 rounding");
         return 0;
     }
 

@@ -78,4 +78,20 @@ class DeviceOptionTest {
             assertTrue(e.getMessage().startsWith("CUDA requested but"), e.getMessage());
         }
     }
+
+    @Test void precisionKeySelectsFloat32OnADeviceAndIsCheckedEverywhere() throws Exception {
+        writeModel();
+        ForceFieldConfigException bad = assertThrows(ForceFieldConfigException.class,
+                () -> ForceFields.create(new ForceFieldSpec("learned", Map.of("model", "m.nqp", "precision", "half"), dir)));
+        assertEquals("precision", bad.key());
+        assertTrue(bad.getMessage().contains("expected one of [float64, float32]"), bad.getMessage());
+        ForceFieldConfigException host = assertThrows(ForceFieldConfigException.class,
+                () -> ForceFields.create(new ForceFieldSpec("learned", Map.of("model", "m.nqp", "device", "java", "precision", "float32"), dir)));
+        assertEquals("precision", host.key());
+        try (ForceField ff = ForceFields.create(new ForceFieldSpec("learned", Map.of("model", "m.nqp", "device", "opencl", "precision", "float32"), dir))) {
+            assertEquals(Precision.FLOAT32, ((DeviceForceField) ff).backend().precision());
+        } catch (ForceFieldConfigException e) { // no OpenCL here
+            assertEquals("device", e.key());
+        }
+    }
 }

@@ -246,7 +246,7 @@ class StabilityBenchmarkTest {
                 "--save-every", "20", "-o", out.toString());
         assertEquals(0, r.exitCode(), r.err());
         Map<String, Object> m = metrics(out.resolve("metrics.json"));
-        assertTrue(((String) m.get("potential")).contains("type: nequip"), (String) m.get("potential"));
+        assertTrue(((String) m.get("potential")).contains("type: learned"), (String) m.get("potential"));
         @SuppressWarnings("unchecked") Map<String, Object> table = (Map<String, Object>) m.get("table");
         assertTrue(number(table.get("force_mae_meV_per_A")) > 0);
         assertTrue(Files.isRegularFile(out.resolve("run-1/analysis/report.html")));
@@ -257,7 +257,7 @@ class StabilityBenchmarkTest {
         Path ref = reference();
         String ff = bonds("");
         assertError("needs --reference FILE", "--forcefield", ff);
-        assertError("needs the potential: --model FILE.nqp", "--reference", ref.toString());
+        assertError("needs the potential: --model FILE (a learned model file)", "--reference", ref.toString());
         assertError("give either --model or --forcefield, not both", "--forcefield", ff, "--model", ref.toString(), "--reference", ref.toString());
         assertError("--model " + dir.resolve("missing.nqp") + ": no such file", "--model", dir.resolve("missing.nqp").toString(), "--reference", ref.toString());
         assertError("--reference " + dir.resolve("none.npz") + ": no such file", "--forcefield", ff, "--reference", dir.resolve("none.npz").toString());

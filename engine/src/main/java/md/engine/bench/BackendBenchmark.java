@@ -34,7 +34,7 @@ import md.forcefields.nequip.NequipModel;
  * box is also timed with the resident neighbour list (edges uploaded once, skin pairs masked on the
  * device) against the default edges filtered to r_max on the host every step.
  * The model is the reference NequIP fixture (nequip-reference/aspirin-l2: l_max 2, 16 features,
- * 3 layers, r_max 4 Å; species H, C, O). The host evaluator (NequipEvaluator, 1 thread) is shown too.
+ * 3 layers, r_max 4 Å; species H, C, O). The host MD executor (PlanExecutor, 1 thread) is shown too.
  *
  * <p>Options: --data DIR (shared data, default ../shared/data), --steps N (20), --warmup N (5),
  * --waters N (molecules per box edge, default 7: 343 waters, 1,029 atoms), --backends a,b (default:

@@ -15,18 +15,18 @@ import md.forcefields.Atoms;
 import md.forcefields.ForceField;
 import md.forcefields.ml.potential.LearnedForceField;
 import md.forcefields.nequip.NequipConversion;
-import md.forcefields.nequip.NequipForceField;
 import md.forcefields.nequip.NequipModel;
 
 /**
  * NequIP energy+forces per MD step on rMD17 aspirin (21 atoms, a real test_01 frame), with
  * random-weight models of the two benchmark configurations (l_max=1/32 features/4 layers and
  * l_max=3/32 features/5 layers, r_max 4 Å, nequip's defaults otherwise), through the force-field
- * interface: the model layer's MD plan (what {@code md run} uses) against the former hand-written
- * NequIP evaluator, each on 1 and 2 threads, alternating blocks of steps in one process. Reports each
- * candidate's best block (the machine is shared): wall time, CPU time of the calling thread, ratios
- * against the old evaluator on as many threads and on one thread, heap bytes allocated per step, and, as an in-run baseline for
- * the hardware, the rate of the dense kernel on a matrix product of the radial MLP's shape. Usage: {@code md bench nequip [--data DIR] [--seconds S] [--frame K]}.
+ * interface: the model layer's MD plan (what {@code md run} uses) on 1 and 2 threads, alternating blocks
+ * of steps in one process. Reports each candidate's best block (the machine is shared): wall time, CPU
+ * time of the calling thread, the wall-time ratio against 1 thread, heap bytes allocated per step, and,
+ * as an in-run baseline for the hardware, the rate of the dense kernel on a matrix product of the radial
+ * MLP's shape. (Until it was deleted, the hand-written NequIP evaluator ran here as the baseline; its
+ * last numbers are in docs/benchmarks.md.) Usage: {@code md bench nequip [--data DIR] [--seconds S] [--frame K]}.
  */
 public final class NequipBenchmark {
     private NequipBenchmark() {}
@@ -74,12 +74,10 @@ public final class NequipBenchmark {
             NequipConfig cfg = NequipConfig.simple(species, 4.0, c.lmax(), true, 32, c.layers(), 8, 2, 64, 10.48,
                     new double[] {1, 1, 1}, new double[] {-1, -2, -3}, 1.0);
             NequipModel model = NequipModel.withRandomWeights(cfg, 1);
-            // the candidates, all through the force-field interface: the model layer's MD plan (what md run uses)
-            // and, as the in-run baseline, the former hand-written NequIP evaluator on 1 and 2 threads
-            List<String> names = List.of("plan (model layer), 1 thread", "old fast path, 1 thread", "plan (model layer), 2 threads", "old fast path, 2 threads");
+            // the candidates, through the force-field interface: the model layer's MD plan (what md run uses) on 1 and 2 threads
+            List<String> names = List.of("plan (model layer), 1 thread", "plan (model layer), 2 threads");
             var learned = NequipConversion.toLearned(model);
-            List<ForceField> ffs = List.of(new LearnedForceField(learned, 1), new NequipForceField(model, 1), new LearnedForceField(learned, 2),
-                    new NequipForceField(model, 2));
+            List<ForceField> ffs = List.of(new LearnedForceField(learned, 1), new LearnedForceField(learned, 2));
             double[] f = new double[3 * n];
             for (ForceField ff : ffs) { // warm-up: the JIT must compile the vector kernels (on a busy machine this takes a while)
                 long t0 = System.nanoTime();
@@ -107,9 +105,8 @@ public final class NequipBenchmark {
             }
             for (int i = 0; i < k; i++) {
                 String line = String.format(Locale.ROOT,
-                        "%-32s | %-30s | best of %4d blocks of %2d steps: %7.3f ms wall, %7.3f ms CPU (calling thread) | vs old fast path, same threads: CPU ratio %5.3f, wall ratio %5.3f | vs old 1 thread: wall ratio %5.3f | %.0f bytes allocated/step (all threads, incl. JVM)",
-                        c.name(), names.get(i), steps[i] / block, block, bestWall[i], bestCpu[i], bestCpu[i | 1] / bestCpu[i], bestWall[i | 1] / bestWall[i],
-                        bestWall[1] / bestWall[i], bytes[i] / steps[i]);
+                        "%-32s | %-30s | best of %4d blocks of %2d steps: %7.3f ms wall, %7.3f ms CPU (calling thread) | vs 1 thread: wall ratio %5.3f | %.0f bytes allocated/step (all threads, incl. JVM)",
+                        c.name(), names.get(i), steps[i] / block, block, bestWall[i], bestCpu[i], bestWall[0] / bestWall[i], bytes[i] / steps[i]);
                 System.out.println(line);
             }
             for (ForceField ff : ffs) ff.close();

@@ -33,7 +33,7 @@ import md.forcefields.training.TrainingFrame;
  * per-atom energy + force loss and its gradient for every weight (forward + double backward), in
  * frames/s; single-threaded (wall and process CPU time, which shows the cost when the machine is
  * shared) and as whole training epochs (with Adam, EMA and validation) on 1 and 2 threads. Baseline in
- * the same run: energy + forces of the same model on the fast path (NequipEvaluator). Configurations:
+ * the same run: energy + forces of the same model on the MD executor (PlanExecutor). Configurations:
  * the issue's l_max=1/32 features/4 layers and l_max=3/32/5 (r_max 4 Å, radial MLP 2×64) on aspirin,
  * and the shipped ethanol model (l_max=1/32/4 on rMD17 ethanol).
  * Usage: {@code md bench training [--data DIR] [--seconds S] [--only aspirin|ethanol]}.

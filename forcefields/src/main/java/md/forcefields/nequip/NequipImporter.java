@@ -11,6 +11,7 @@ import md.core.io.NpyArray;
 import md.forcefields.e3nn.Activation;
 import md.forcefields.e3nn.Irreps;
 import md.forcefields.e3nn.Wigner3j;
+import md.forcefields.ml.families.Nequip;
 
 /**
  * Builds a {@link NequipModel} from a reference NequIP (0.6) training configuration (the parsed
@@ -80,11 +81,16 @@ public final class NequipImporter {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("config: " + e.getMessage(), e);
         }
-        NequipArchitecture arch = new NequipArchitecture(cfg);
+        Map<String, int[]> shapes;
+        try {
+            shapes = NequipConversion.weightShapes(cfg);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config: " + e.getMessage(), e);
+        }
         Map<String, double[]> weights = new LinkedHashMap<>();
         Set<String> used = new HashSet<>(List.of(prefix + "per_species_rescale.scales", prefix + "per_species_rescale.shifts",
                 outer + "scale_by", outer + "shift_by"));
-        for (var e : arch.weightShapes().entrySet()) {
+        for (var e : shapes.entrySet()) {
             String key = prefix + e.getKey();
             NpyArray a = stateDict.get(key);
             if (a == null) throw bad(key, "missing from the weights file (needed by this configuration, shape " + shape(e.getValue()) + ")");
@@ -97,7 +103,7 @@ public final class NequipImporter {
         if (!besselTrainable) {
             // BesselBasis_trainable: false makes the frequencies a registered buffer: still in the state_dict, and
             // those values (nπ at initialisation, but whatever was saved) are what the model computes with.
-            String key = prefix + NequipArchitecture.BESSEL;
+            String key = prefix + Nequip.BESSEL;
             NpyArray b = stateDict.get(key);
             if (b == null)
                 throw bad(key, "missing from the weights file (with BesselBasis_trainable: false the Bessel frequencies are a buffer of the"
@@ -185,8 +191,8 @@ public final class NequipImporter {
 
     private static String findPrefix(Map<String, NpyArray> sd) {
         for (String k : sd.keySet())
-            if (k.endsWith(NequipArchitecture.CHEMICAL_EMBEDDING)) return k.substring(0, k.length() - NequipArchitecture.CHEMICAL_EMBEDDING.length());
-        throw bad(NequipArchitecture.CHEMICAL_EMBEDDING, "not found: this is not a NequIP state_dict");
+            if (k.endsWith(Nequip.EMBEDDING)) return k.substring(0, k.length() - Nequip.EMBEDDING.length());
+        throw bad(Nequip.EMBEDDING, "not found: this is not a NequIP state_dict");
     }
 
     private static double[] buffer(Map<String, NpyArray> sd, String key, int n, double absent) {

@@ -5,24 +5,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
+import md.forcefields.ml.families.Nequip;
+
 /**
- * A NequIP model: configuration, the {@link NequipArchitecture} it defines, and the weights by name
- * (checked against {@link NequipArchitecture#weightShapes()}). Immutable and shareable between
- * threads; evaluation state lives in {@link NequipEvaluator}.
+ * An imported NequIP model: configuration and the weights by nequip's state_dict names (checked against
+ * {@link NequipConversion#weightShapes}). What the importer and the {@code .nqp} files hold; every
+ * executor runs it as {@link NequipConversion#toLearned}. Immutable.
  *
- * <p>The Bessel frequencies are a weight ({@link NequipArchitecture#BESSEL}) when the configuration
+ * <p>The Bessel frequencies are a weight ({@link Nequip#BESSEL}) when the configuration
  * has {@code besselTrainable}; otherwise they are a fixed buffer held next to the weights (nequip's
  * {@code BesselBasis_trainable: false}: initialised to nπ, but whatever values the state_dict holds
  * are what the model computes with).
  */
 public final class NequipModel {
     private final NequipConfig config;
-    private final NequipArchitecture architecture;
     private final Map<String, double[]> weights;
     private final double[] fixedBessel;
 
     /**
-     * Fails with a message naming the weight when one is missing, has the wrong size, or is unknown.
+     * Fails with a message naming the weight when one is missing, has the wrong size, or is unknown, and with
+     * the reason for a configuration the {@link Nequip} family cannot express.
      * Without trainable Bessel frequencies they are nπ.
      */
     public NequipModel(NequipConfig config, Map<String, double[]> weights) { this(config, weights, null); }
@@ -30,26 +32,25 @@ public final class NequipModel {
     /**
      * As {@link #NequipModel(NequipConfig, Map)}, with the fixed Bessel frequencies of a model whose
      * configuration does not train them ({@code null}: nπ). They must be null for a model with trainable
-     * frequencies (those are the weight {@link NequipArchitecture#BESSEL}).
+     * frequencies (those are the weight {@link Nequip#BESSEL}).
      */
     public NequipModel(NequipConfig config, Map<String, double[]> weights, double[] fixedBesselWeights) {
         this.config = config;
         if (fixedBesselWeights != null) {
             if (config.besselTrainable())
                 throw new IllegalArgumentException("fixed Bessel frequencies given for a model whose frequencies are the trainable weight '"
-                        + NequipArchitecture.BESSEL + "'");
+                        + Nequip.BESSEL + "'");
             if (fixedBesselWeights.length != config.numBasis())
-                throw new IllegalArgumentException("fixed Bessel frequencies '" + NequipArchitecture.BESSEL + "' have " + fixedBesselWeights.length
+                throw new IllegalArgumentException("fixed Bessel frequencies '" + Nequip.BESSEL + "' have " + fixedBesselWeights.length
                         + " numbers, num_basis is " + config.numBasis());
             for (double w : fixedBesselWeights)
-                if (!Double.isFinite(w)) throw new IllegalArgumentException("fixed Bessel frequencies '" + NequipArchitecture.BESSEL + "' contain " + w);
+                if (!Double.isFinite(w)) throw new IllegalArgumentException("fixed Bessel frequencies '" + Nequip.BESSEL + "' contain " + w);
             this.fixedBessel = fixedBesselWeights.clone();
         } else {
             this.fixedBessel = config.besselTrainable() ? null : defaultBesselWeights(config.numBasis());
         }
-        this.architecture = new NequipArchitecture(config);
         Map<String, double[]> out = new LinkedHashMap<>();
-        for (var e : architecture.weightShapes().entrySet()) {
+        for (var e : NequipConversion.weightShapes(config).entrySet()) {
             double[] w = weights.get(e.getKey());
             int n = size(e.getValue());
             if (w == null) throw new IllegalArgumentException("missing weight '" + e.getKey() + "' (" + n + " numbers)");
@@ -69,9 +70,9 @@ public final class NequipModel {
     public static NequipModel withRandomWeights(NequipConfig config, long seed) {
         Random rnd = new Random(seed);
         Map<String, double[]> w = new LinkedHashMap<>();
-        for (var e : new NequipArchitecture(config).weightShapes().entrySet()) {
+        for (var e : NequipConversion.weightShapes(config).entrySet()) {
             double[] a = new double[size(e.getValue())];
-            if (e.getKey().equals(NequipArchitecture.BESSEL)) a = defaultBesselWeights(a.length);
+            if (e.getKey().equals(Nequip.BESSEL)) a = defaultBesselWeights(a.length);
             else for (int i = 0; i < a.length; i++) a[i] = rnd.nextGaussian();
             w.put(e.getKey(), a);
         }
@@ -85,7 +86,6 @@ public final class NequipModel {
     }
 
     public NequipConfig config() { return config; }
-    public NequipArchitecture architecture() { return architecture; }
     /** Weights by name (read-only map; the arrays must not be modified). */
     public Map<String, double[]> weights() { return weights; }
     public double[] weight(String name) { return weights.get(name); }
@@ -95,7 +95,7 @@ public final class NequipModel {
      * buffer (nπ unless the model was given other values).
      */
     public double[] besselWeights() {
-        return (config.besselTrainable() ? weights.get(NequipArchitecture.BESSEL) : fixedBessel).clone();
+        return (config.besselTrainable() ? weights.get(Nequip.BESSEL) : fixedBessel).clone();
     }
 
     /** nequip's initial Bessel frequencies w_n = nπ, n = 1 … numBasis. */

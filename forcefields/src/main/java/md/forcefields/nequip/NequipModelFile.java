@@ -24,11 +24,12 @@ import md.core.io.NpyWriter;
 import md.core.io.Npz;
 import md.forcefields.e3nn.Activation;
 import md.forcefields.e3nn.Irreps;
+import md.forcefields.ml.families.Nequip;
 
 /**
  * The model file ({@code .nqp}): a zip archive holding {@code model.json} (format name and version,
  * hyperparameters, statistics, units, provenance) and one float64 {@code .npy} per weight under
- * {@code weights/NAME.npy} (NAME as in {@link NequipArchitecture#weightShapes()}). A model whose Bessel
+ * {@code weights/NAME.npy} (NAME as in {@link NequipConversion#weightShapes}). A model whose Bessel
  * frequencies are not trainable stores them as the buffer {@code weights/radial_basis.basis.bessel_weights.npy}
  * (listed under {@code buffers} in model.json; files without it mean nπ). Described in docs/nequip.md.
  * Reading checks the format name and version and reports any inconsistency as an {@link IOException}
@@ -79,10 +80,10 @@ public final class NequipModelFile {
         m.put("statistics", stats);
         m.put("units", Map.of("energy", c.energyUnit(), "length", c.lengthUnit()));
         m.put("parameters", model.parameterCount());
-        Map<String, int[]> shapes = model.architecture().weightShapes();
+        Map<String, int[]> shapes = NequipConversion.weightShapes(c);
         m.put("weights", new ArrayList<>(shapes.keySet()));
         Map<String, double[]> buffers = new LinkedHashMap<>();
-        if (!c.besselTrainable()) buffers.put(NequipArchitecture.BESSEL, model.besselWeights());
+        if (!c.besselTrainable()) buffers.put(Nequip.BESSEL, model.besselWeights());
         if (!buffers.isEmpty()) m.put("buffers", new ArrayList<>(buffers.keySet()));
 
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -141,7 +142,7 @@ public final class NequipModelFile {
         try {
             NequipConfig config = config(meta);
             // Fixed (non-trainable) Bessel frequencies are a buffer stored next to the weights; absent: nπ.
-            double[] fixedBessel = config.besselTrainable() ? null : weights.remove(NequipArchitecture.BESSEL);
+            double[] fixedBessel = config.besselTrainable() ? null : weights.remove(Nequip.BESSEL);
             return new NequipModel(config, weights, fixedBessel);
         } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
             throw new IOException(file + ": inconsistent model file: " + e.getMessage(), e);

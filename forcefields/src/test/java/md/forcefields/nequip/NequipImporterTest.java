@@ -20,6 +20,7 @@ import md.forcefields.autodiff.Tensor;
 import md.forcefields.ml.EdgeList;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.model.LearnedModel;
+import md.forcefields.ml.executors.PlanExecutor;
 import md.forcefields.ml.executors.TapeExecutor;
 import md.forcefields.ml.families.Nequip;
 import md.forcefields.ml.families.NequipHyperparameters;
@@ -31,7 +32,7 @@ import md.forcefields.ml.families.NequipHyperparameters;
 class NequipImporterTest {
 
     static final String PREFIX = "model.model.func.";
-    static final String BESSEL_KEY = PREFIX + NequipArchitecture.BESSEL;
+    static final String BESSEL_KEY = PREFIX + Nequip.BESSEL;
 
     @TempDir Path dir;
 
@@ -50,11 +51,11 @@ class NequipImporterTest {
         return new LinkedHashMap<>(Npz.read(NequipReference.aspirin("weights.npz")));
     }
 
-    /** E (index 0) then the 3N forces of one frame. */
+    /** E (index 0) then the 3N forces of one frame, from the MD executor. */
     static double[] energyAndForces(NequipModel model, double[] r, int[] types) {
         int n = types.length;
         double[] out = new double[1 + 3 * n], f = new double[3 * n];
-        NequipEvaluator ev = new NequipEvaluator(model);
+        PlanExecutor ev = new PlanExecutor(NequipConversion.toLearned(model));
         out[0] = ev.compute(r, types, NeighborList.allPairs(n, 5.0), f, null, null);
         ev.close();
         System.arraycopy(f, 0, out, 1, 3 * n);
@@ -126,7 +127,7 @@ class NequipImporterTest {
             Tensor positions = Tensor.of(r.clone(), n, 3).requireGrad();
             TapeExecutor.Result out = diff.evaluate(positions, Graph.of(types, EdgeList.isolated(r, 4.0)));
             double[] fd = out.forces(false).data();
-            assertEquals(out.energy().item(), ef[0], 1e-11, "frame " + k + ": fast path vs differentiable energy");
+            assertEquals(out.energy().item(), ef[0], 1e-11, "frame " + k + ": plan vs tape executor energy");
             for (int i = 0; i < 3 * n; i++) assertEquals(fd[i], ef[1 + i], 1e-10, "frame " + k + " force " + i);
             // the frequencies matter: the reference energy (fixture frequencies) is clearly different
             assertTrue(Math.abs(ef[0] - frames.get("E").data()[k]) > 1e-4, "frame " + k + ": perturbation had no effect");

@@ -7,8 +7,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import md.forcefields.NeighborList;
+import md.forcefields.ml.executors.PlanExecutor;
 
-/** A periodic cell through the engine's half neighbour list with shifts: forces, wrapping, virial. */
+/**
+ * The MD executor ({@link PlanExecutor}) on a NequIP model in a periodic cell through the engine's half
+ * neighbour list with shifts: forces, wrapping, virial.
+ */
 public class NequipPeriodicTest {
 
     static final double A = 5.0; // cubic cell edge (Å); r_max 3.5 > A/2, so atoms see several images of a partner
@@ -39,7 +43,7 @@ public class NequipPeriodicTest {
     @Test void forcesWrappingAndVirial() {
         NequipConfig cfg = NequipConfig.simple(new int[] {1, 8}, 3.5, 2, true, 8, 2, 8, 1, 16, 20.0,
                 new double[] {1, 1}, new double[] {-0.1, -0.2}, 1.0);
-        NequipEvaluator ev = new NequipEvaluator(NequipModel.withRandomWeights(cfg, 3));
+        PlanExecutor ev = new PlanExecutor(NequipConversion.toLearned(NequipModel.withRandomWeights(cfg, 3)));
         Random rnd = new Random(9);
         int n = 6;
         double[] x = new double[3 * n];

@@ -14,15 +14,13 @@ import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.executors.TapeExecutor;
 import md.forcefields.ml.families.Nequip;
 import md.forcefields.ml.families.NequipHyperparameters;
-import md.forcefields.nequip.NequipConversion;
-import md.forcefields.nequip.NequipEvaluator;
-import md.forcefields.nequip.NequipModel;
+import md.forcefields.ml.executors.PlanExecutor;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * The loss terms against hand-computed values, and each objective's share of a batch loss against the
- * same formula evaluated from the fast path's independent energies and forces.
+ * same formula evaluated from the MD executor's (PlanExecutor) energies and forces.
  */
 class ObjectivesTest {
 
@@ -56,7 +54,7 @@ class ObjectivesTest {
         assertEquals(0.04, var, 5 * 0.04 * Math.sqrt(2.0 / n));
     }
 
-    /** A random small model (its fast-path twin is {@link NequipConversion#toNequipModel} of it). */
+    /** A random small model. */
     private static LearnedModel model() {
         NequipHyperparameters hp = NequipHyperparameters.of(3, 1, true, 4, 2, 4.0, 3.0).withRadial(4, 1, 8);
         Nequip arch = new Nequip(hp, SyntheticMolecules.ELEMENTS, 0.7);
@@ -74,9 +72,10 @@ class ObjectivesTest {
         return t;
     }
 
-    private static double[] fastForces(NequipModel m, double[] x, int[] types, double[] energyOut) {
+    /** Energy and forces from the MD executor (an evaluation independent of the loss's tape). */
+    private static double[] planForces(LearnedModel m, double[] x, int[] types, double[] energyOut) {
         double[] f = new double[x.length];
-        energyOut[0] = new NequipEvaluator(m).compute(x, types, NeighborList.allPairs(types.length, 4.0), f, null, null);
+        energyOut[0] = new PlanExecutor(m).compute(x, types, NeighborList.allPairs(types.length, 4.0), f, null, null);
         return f;
     }
 
@@ -84,7 +83,6 @@ class ObjectivesTest {
     void energyAndForceFrameLossIsTheWeightedNormalisedMse() {
         LearnedModel learned = model();
         TapeExecutor model = new TapeExecutor(learned);
-        NequipModel fast = NequipConversion.toNequipModel(learned);
         List<TrainingFrame> batch = SyntheticMolecules.frames(3, 4, 1, Objective.ENERGY_AND_FORCES);
         BatchLoss.Counts counts = BatchLoss.Counts.of(batch);
         assertEquals(new BatchLoss.Counts(3, 36, 0), counts);
@@ -92,7 +90,7 @@ class ObjectivesTest {
         double scale = 0.8;
         TrainingFrame f = batch.get(1);
         double[] e = new double[1];
-        double[] pf = fastForces(fast, f.positions(), types(f), e);
+        double[] pf = planForces(learned, f.positions(), types(f), e);
         double forceSq = 0;
         for (int i = 0; i < pf.length; i++) forceSq += Math.pow((pf[i] - f.forcesEvPerA()[i]) / scale, 2);
         double expected = 2.0 / 3 * Math.pow((e[0] - f.energyEv()) / (4 * scale), 2) + 1000.0 / 36 * forceSq;
@@ -117,7 +115,6 @@ class ObjectivesTest {
     void equilibriumFramesGetZeroForceAndDenoisingTerms() {
         LearnedModel learned = model();
         TapeExecutor model = new TapeExecutor(learned);
-        NequipModel fast = NequipConversion.toNequipModel(learned);
         TrainingFrame labelled = SyntheticMolecules.frames(1, 5, 4, Objective.FORCES).get(0);
         // no labels at all: the objective needs none
         TrainingFrame eq = new TrainingFrame(labelled.atomicNumbers(), labelled.positions(), null, null, Objective.EQUILIBRIUM, "eq");
@@ -127,7 +124,7 @@ class ObjectivesTest {
         double scale = 1.3, kappa = 4.0;
 
         double[] e = new double[1];
-        double[] f0 = fastForces(fast, eq.positions(), t, e);
+        double[] f0 = planForces(learned, eq.positions(), t, e);
         double zero = 0;
         for (double v : f0) zero += (v / scale) * (v / scale);
         double onlyZero = BatchLoss.frameLoss(model, eq, t, graph(eq), c, new LossWeights(1, 1, 7, 0, 0.04, kappa), scale, new Random(11), null).item();
@@ -135,7 +132,7 @@ class ObjectivesTest {
 
         // the same noise stream gives the displaced structure; its forces should be −κε
         ForceCentricTargets.Denoising d = ForceCentricTargets.denoising(eq.positions(), 0.04, kappa, new Random(11));
-        double[] fd = fastForces(fast, d.positions(), t, e);
+        double[] fd = planForces(learned, d.positions(), t, e);
         double den = 0;
         for (int i = 0; i < fd.length; i++) den += Math.pow((fd[i] - d.targetForces()[i]) / scale, 2);
         double onlyDenoise = BatchLoss.frameLoss(model, eq, t, graph(eq), c, new LossWeights(1, 1, 0, 3, 0.04, kappa), scale, new Random(11), null).item();

@@ -21,9 +21,6 @@ import md.forcefields.ml.executors.PlanExecutor;
 import md.forcefields.ml.executors.TapeExecutor;
 import md.forcefields.ml.families.Nequip;
 import md.forcefields.ml.families.NequipHyperparameters;
-import md.forcefields.nequip.NequipConversion;
-import md.forcefields.nequip.NequipEvaluator;
-import md.forcefields.nequip.NequipModel;
 
 import org.junit.jupiter.api.Test;
 
@@ -188,16 +185,16 @@ class TrainerTest {
                 if (k == 1) assertNotEquals(e.getValue()[0], exported.parameter(name)[0]);
                 k++;
             }
-            // the live model exported for the fast path predicts what the tape (training) executor predicts
+            // the live model exported for the MD executor predicts what the tape (training) executor predicts
             TapeExecutor live = t.model();
-            NequipModel liveFast = NequipConversion.toNequipModel(live.snapshot());
+            LearnedModel liveFast = live.snapshot();
             TrainingFrame f = train.get(0);
             int[] types = {0, 1, 2, 0};
             Tensor r = Tensor.of(f.positions().clone(), 4, 3).requireGrad();
             TapeExecutor.Result out = live.evaluate(r, Graph.of(types, EdgeList.isolated(f.positions(), 4.0)));
             double[] fd = out.forces(false).data();
             double[] ff = new double[12];
-            double e = new NequipEvaluator(liveFast).compute(f.positions(), types, NeighborList.allPairs(4, 4.0), ff, null, null);
+            double e = new PlanExecutor(liveFast).compute(f.positions(), types, NeighborList.allPairs(4, 4.0), ff, null, null);
             assertEquals(out.energy().item(), e, 1e-10 * Math.abs(e));
             assertArrayEquals(fd, ff, 1e-10);
         }

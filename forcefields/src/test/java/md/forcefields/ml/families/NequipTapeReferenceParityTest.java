@@ -56,7 +56,7 @@ public class NequipTapeReferenceParityTest {
         Nequip arch = (Nequip) model.architecture();
         assertEquals(aspirinL2(), arch.hyperparameters());
         assertEquals(4.0, arch.cutoff(), 0.0);
-        // nequip counts 62144 trainable numbers in this model (the fast path's count, see nequip.ReferenceParityTest)
+        // nequip counts 62144 trainable numbers in this model (the imported NequipModel counts the same, see nequip.ReferenceParityTest)
         assertEquals(62144, model.parameterCount());
     }
 

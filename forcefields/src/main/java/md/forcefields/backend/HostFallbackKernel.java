@@ -15,7 +15,7 @@ final class HostFallbackKernel implements OpKernel {
     private final KernelBackend backend;
     private final Op op;
     private final Workspace ws;
-    private final double[][] in, gIn;
+    private final double[][] in, gIn, grads;
     private double[] out = new double[0], gOut = new double[0];
 
     HostFallbackKernel(KernelBackend backend, Op op, Workspace ws, int inputs) {
@@ -24,6 +24,7 @@ final class HostFallbackKernel implements OpKernel {
         this.ws = ws;
         in = new double[inputs][];
         gIn = new double[inputs][];
+        grads = new double[inputs][];
     }
 
     private static double[] fit(double[] a, int n) { return a != null && a.length >= n ? a : new double[Math.max(n, 1)]; }
@@ -52,9 +53,12 @@ final class HostFallbackKernel implements OpKernel {
         gOut = fit(gOut, n);
         backend.read(output, out, n);
         backend.read(gradOut, gOut, n);
-        double[][] grads = new double[in.length][];
+        // an input used twice (e.g. mul(x, x)) has one gradient buffer: both slots must add into one host copy
         for (int i = 0; i < in.length; i++) {
+            grads[i] = null;
             if (gradIn[i] == null) continue;
+            for (int j = 0; j < i && grads[i] == null; j++) if (gradIn[j] == gradIn[i]) grads[i] = grads[j];
+            if (grads[i] != null) continue;
             int m = ws.inputShape(i).size(g.host());
             gIn[i] = fit(gIn[i], m);
             backend.read(gradIn[i], gIn[i], m);
@@ -62,6 +66,6 @@ final class HostFallbackKernel implements OpKernel {
         }
         op.backward(g.host(), ws, in, out, gOut, grads);
         for (int i = 0; i < in.length; i++)
-            if (grads[i] != null) backend.write(gradIn[i], grads[i], ws.inputShape(i).size(g.host()));
+            if (grads[i] == gIn[i] && grads[i] != null) backend.write(gradIn[i], grads[i], ws.inputShape(i).size(g.host()));
     }
 }

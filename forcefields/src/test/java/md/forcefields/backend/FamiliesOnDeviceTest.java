@@ -60,7 +60,7 @@ class FamiliesOnDeviceTest {
     @MethodSource("cases")
     void fixtureOnTheDeviceExecutorIsTheHostPlan(String device, String kind, String fixture) throws IOException {
         KernelBackend backend = DeviceBackends.require(device);
-        Path dir = SharedData.require(fixture);
+        Path dir = SharedData.require(fixture + "/weights.npz").getParent();
         LearnedModel m = importFixture(kind, dir);
         Map<String, NpyArray> frames = Npz.read(dir.resolve("frames.npz"));
         int[] z = frames.get("z").asInts();

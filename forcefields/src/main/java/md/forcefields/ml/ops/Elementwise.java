@@ -59,17 +59,26 @@ public final class Elementwise {
         @Override public boolean parallel() { return true; }
         @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
             int rows = ws.outputShape().rowCount(g), w = ws.outputWidth(), wb = ws.width(1);
-            for (int r = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts); r < r1; r++)
-                for (int c = 0; c < w; c++) out[r * w + c] = in[0][r * w + c] * in[1][wb == 1 ? r : r * w + c];
+            int r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
+            double[] a = in[0], b = in[1];
+            if (wb != 1) { for (int i = r0 * w, n = r1 * w; i < n; i++) out[i] = a[i] * b[i]; return; }
+            for (int r = r0; r < r1; r++) { double br = b[r]; for (int c = r * w, n = c + w; c < n; c++) out[c] = a[c] * br; }
         }
         @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
             int rows = ws.outputShape().rowCount(g), w = ws.outputWidth(), wb = ws.width(1);
-            for (int r = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts); r < r1; r++)
-                for (int c = 0; c < w; c++) {
-                    int i = r * w + c, j = wb == 1 ? r : i;
-                    if (gIn[0] != null) gIn[0][i] += gOut[i] * in[1][j];
-                    if (gIn[1] != null) gIn[1][j] += gOut[i] * in[0][i];
-                }
+            int r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
+            double[] a = in[0], b = in[1], ga = gIn[0], gb = gIn[1];
+            // branch-free loops per case, so the JIT vectorises them (the same sums in the same order)
+            if (wb != 1) {
+                if (ga != null) for (int i = r0 * w, n = r1 * w; i < n; i++) ga[i] += gOut[i] * b[i];
+                if (gb != null) for (int i = r0 * w, n = r1 * w; i < n; i++) gb[i] += gOut[i] * a[i];
+                return;
+            }
+            for (int r = r0; r < r1; r++) {
+                int o = r * w;
+                if (ga != null) { double br = b[r]; for (int c = 0; c < w; c++) ga[o + c] += gOut[o + c] * br; }
+                if (gb != null) { double s = gb[r]; for (int c = 0; c < w; c++) s += gOut[o + c] * a[o + c]; gb[r] = s; }
+            }
         }
     }
 

@@ -24,6 +24,7 @@ public final class BenchCommand implements Command {
         KNOWN.put("backends", "BackendBenchmark");
         KNOWN.put("stability", "StabilityBenchmark");
         KNOWN.put("training", "TrainingBenchmark");
+        KNOWN.put("model", "ModelBenchmark");
     }
 
     @Override public String name() { return "bench"; }
@@ -40,6 +41,7 @@ public final class BenchCommand implements Command {
                   backends                NequIP on each kernel backend (java, opencl, cuda) vs java
                   stability               MD17 stability benchmark of Fu et al. (docs/stability.md)
                   training                NequIP training throughput (forward + double backward)
+                  model                   any learned model (file, or family + options): ms per call, per op
                 Any other NAME is tried as md.engine.bench.<CamelCaseName>Benchmark.
                 Results and their commands are recorded in docs/benchmarks.md.""";
     }

@@ -38,16 +38,6 @@ import md.forcefields.training.TrainingFrame;
 class GeomAttTrainCommandTest {
     @TempDir Path dir;
 
-    private static void run(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(new ByteArrayOutputStream()));
-        try {
-            assertEquals(0, Main.run(args, new PrintStream(err)), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     /** Two small streams (orders 2 and 3), K = 20 Gaussians on [0, 5) Å; split 8/3/3 of 14 frames. */
     private static Path config(Path dir, Path data, int epochs) throws Exception {
@@ -75,7 +65,7 @@ class GeomAttTrainCommandTest {
     @Test
     void trainsSavesAndPredictsThroughTheForceFieldSpi() throws Exception {
         Path data = TrainFixtures.extxyz(dir.resolve("morse.extxyz"), 14, 1, 3);
-        run("train", config(dir, data, 6).toString());
+        TrainFixtures.run("train", config(dir, data, 6).toString());
         Path out = dir.resolve("out");
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals(MetricsLog.HEADER, rows.get(0));
@@ -125,10 +115,10 @@ class GeomAttTrainCommandTest {
         Path a = Files.createDirectories(dir.resolve("a")), b = Files.createDirectories(dir.resolve("b"));
         Files.copy(data, a.resolve("morse.extxyz"));
         Files.copy(data, b.resolve("morse.extxyz"));
-        run("train", config(a, a.resolve("morse.extxyz"), 4).toString());
-        run("train", config(b, b.resolve("morse.extxyz"), 2).toString());
+        TrainFixtures.run("train", config(a, a.resolve("morse.extxyz"), 4).toString());
+        TrainFixtures.run("train", config(b, b.resolve("morse.extxyz"), 2).toString());
         config(b, b.resolve("morse.extxyz"), 4);
-        run("train", b.resolve("train.yaml").toString(), "--resume");
+        TrainFixtures.run("train", b.resolve("train.yaml").toString(), "--resume");
         Map<String, NpyArray> ca = Npz.read(a.resolve("out/checkpoint-last.npz")), cb = Npz.read(b.resolve("out/checkpoint-last.npz"));
         assertEquals(ca.keySet(), cb.keySet());
         for (String k : ca.keySet()) {

@@ -40,16 +40,6 @@ import md.forcefields.training.TrainingFrame;
 class Se3tTrainCommandTest {
     @TempDir Path dir;
 
-    private static void run(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(new ByteArrayOutputStream()));
-        try {
-            assertEquals(0, Main.run(args, new PrintStream(err)), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     /** A small fully connected SE(3)-Transformer (2 layers, 2 heads × 2 channels, degrees ≤ 1) trained for {@code epochs}. */
     private static Path config(Path dir, Path data, int epochs) throws IOException {
@@ -87,7 +77,7 @@ class Se3tTrainCommandTest {
         Files.copy(data, a.resolve("morse.extxyz"));
         Files.copy(data, b.resolve("morse.extxyz"));
         int epochs = 12;
-        run("train", config(a, a.resolve("morse.extxyz"), epochs).toString());
+        TrainFixtures.run("train", config(a, a.resolve("morse.extxyz"), epochs).toString());
 
         // the loss falls: the last epochs' training loss well below the first's, the best validation loss (the saved
         // model's epoch) well below the first epoch's, with smaller force errors
@@ -136,9 +126,9 @@ class Se3tTrainCommandTest {
         assertTrue(Files.readString(a.resolve("out/test-report.json")).contains("\"test_frames\": 3"));
 
         // --resume: 2 epochs, then on to the same end, is the uninterrupted run bit for bit (other thread count too)
-        run("train", config(b, b.resolve("morse.extxyz"), 2).toString(), "--threads", "1");
+        TrainFixtures.run("train", config(b, b.resolve("morse.extxyz"), 2).toString(), "--threads", "1");
         config(b, b.resolve("morse.extxyz"), epochs);
-        run("train", b.resolve("train.yaml").toString(), "--resume");
+        TrainFixtures.run("train", b.resolve("train.yaml").toString(), "--resume");
         Map<String, NpyArray> ca = Npz.read(a.resolve("out/checkpoint-last.npz")), cb = Npz.read(b.resolve("out/checkpoint-last.npz"));
         assertEquals(ca.keySet(), cb.keySet());
         for (String k : ca.keySet()) {

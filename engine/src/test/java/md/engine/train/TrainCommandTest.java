@@ -31,23 +31,11 @@ import md.forcefields.training.TrainingFrame;
 class TrainCommandTest {
     @TempDir Path dir;
 
-    private static int run(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(new ByteArrayOutputStream()));
-        try {
-            int rc = Main.run(args, new PrintStream(err));
-            assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
-            return rc;
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     @Test
     void writesMetricsCheckpointsModelAndTestReport() throws Exception {
         Path data = TrainFixtures.extxyz(dir.resolve("morse.extxyz"), 14, 1, 3);
-        run("train", TrainFixtures.config(dir, data, 3, "").toString());
+        TrainFixtures.run("train", TrainFixtures.config(dir, data, 3, "").toString());
         Path out = dir.resolve("out");
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals(MetricsLog.HEADER, rows.get(0));
@@ -80,10 +68,10 @@ class TrainCommandTest {
         Path a = Files.createDirectories(dir.resolve("a")), b = Files.createDirectories(dir.resolve("b"));
         Files.copy(data, a.resolve("morse.extxyz"));
         Files.copy(data, b.resolve("morse.extxyz"));
-        run("train", TrainFixtures.config(a, a.resolve("morse.extxyz"), 4, "").toString());
-        run("train", TrainFixtures.config(b, b.resolve("morse.extxyz"), 2, "").toString(), "--threads", "1");
+        TrainFixtures.run("train", TrainFixtures.config(a, a.resolve("morse.extxyz"), 4, "").toString());
+        TrainFixtures.run("train", TrainFixtures.config(b, b.resolve("morse.extxyz"), 2, "").toString(), "--threads", "1");
         TrainFixtures.config(b, b.resolve("morse.extxyz"), 4, "");
-        run("train", b.resolve("train.yaml").toString(), "--resume");
+        TrainFixtures.run("train", b.resolve("train.yaml").toString(), "--resume");
         Map<String, NpyArray> ca = Npz.read(a.resolve("out/checkpoint-last.npz")), cb = Npz.read(b.resolve("out/checkpoint-last.npz"));
         assertEquals(ca.keySet(), cb.keySet());
         for (String k : ca.keySet()) {

@@ -41,16 +41,6 @@ class TrainTorchmdNetCommandTest {
 
     private static final String MODEL = "{family: torchmdnet-et, embedding_dimension: 8, num_layers: 2, num_rbf: 8, num_heads: 2, cutoff_upper: 4.0, max_z: 10}";
 
-    private static void run(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(new ByteArrayOutputStream()));
-        try {
-            assertEquals(0, Main.run(args, new PrintStream(err)), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     private static Path config(Path dir, Path data, int epochs) throws Exception {
         String yaml = """
@@ -80,7 +70,7 @@ class TrainTorchmdNetCommandTest {
     @Test
     void trainsAnEquivariantTransformerThatLearnedForceFieldsEvaluate() throws Exception {
         Path data = TrainFixtures.extxyz(dir.resolve("morse.extxyz"), 14, 1, 3);
-        run("train", config(dir, data, 8).toString());
+        TrainFixtures.run("train", config(dir, data, 8).toString());
         Path out = dir.resolve("out");
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals(9, rows.size());
@@ -141,10 +131,10 @@ class TrainTorchmdNetCommandTest {
         Path a = Files.createDirectories(dir.resolve("a")), b = Files.createDirectories(dir.resolve("b"));
         Files.copy(data, a.resolve("morse.extxyz"));
         Files.copy(data, b.resolve("morse.extxyz"));
-        run("train", config(a, a.resolve("morse.extxyz"), 3).toString());
-        run("train", config(b, b.resolve("morse.extxyz"), 1).toString());
+        TrainFixtures.run("train", config(a, a.resolve("morse.extxyz"), 3).toString());
+        TrainFixtures.run("train", config(b, b.resolve("morse.extxyz"), 1).toString());
         config(b, b.resolve("morse.extxyz"), 3);
-        run("train", b.resolve("train.yaml").toString(), "--resume");
+        TrainFixtures.run("train", b.resolve("train.yaml").toString(), "--resume");
         Map<String, NpyArray> ca = Npz.read(a.resolve("out/checkpoint-last.npz")), cb = Npz.read(b.resolve("out/checkpoint-last.npz"));
         assertEquals(ca.keySet(), cb.keySet());
         assertTrue(ca.keySet().stream().anyMatch(k -> k.contains("attention_layers.1.q_proj.weight")), "the checkpoint holds the ET's weights: " + ca.keySet());

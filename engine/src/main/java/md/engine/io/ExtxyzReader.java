@@ -161,7 +161,8 @@ public final class ExtxyzReader {
             n = Long.MAX_VALUE;
         }
         long most = fileSize / MIN_ATOM_LINE_BYTES;
-        if (n > most || n > Integer.MAX_VALUE / 3)
+        // small counts beyond the file's end get the more precise "file ends inside a frame" while reading
+        if ((n > most && n > 100_000) || n > Integer.MAX_VALUE / 3)
             throw error(lineNo, "the frame declares " + t + " atoms, an implausible atom count: larger than the file could hold (its "
                     + fileSize + " bytes hold at most " + most + " atom lines of at least " + MIN_ATOM_LINE_BYTES
                     + " bytes each); the first line of a frame must be its number of atom lines");
@@ -187,9 +188,11 @@ public final class ExtxyzReader {
     private void checkFrameEnd(LineSource in, int n, int countLineNo) throws IOException {
         String next = in.peekNonBlank();
         if (next == null || isWholeNumber(next)) return;
+        if (next.strip().split("\\s+").length < 4) // not an atom line either: the next frame's count line is wrong
+            throw error(in.lineNumber(), "expected the number of atoms of a frame, found '" + abbreviate(next) + "'");
         throw error(in.lineNumber(), "the frame starting at line " + countLineNo + " declares " + n + " atoms, but more lines follow its "
-                + n + " atom lines ('" + abbreviate(next.strip()) + "' is not the atom count of a next frame): the atom count on line "
-                + countLineNo + " is smaller than the number of atom lines, or the file has trailing text");
+                + n + " atom lines ('" + abbreviate(next.strip()) + "' is an atom line, not the atom count of a next frame): the atom count on line "
+                + countLineNo + " is smaller than the number of atom lines");
     }
 
     private static final Frame SKIPPED = Frame.of(new int[0], new double[0], Cell.NONE);

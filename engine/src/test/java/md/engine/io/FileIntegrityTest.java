@@ -37,8 +37,8 @@ class FileIntegrityTest {
         for (java.util.function.Supplier<?> read : java.util.List.<java.util.function.Supplier<?>>of(
                 () -> StructureReader.read(f, null), () -> StructureReader.readAll(f), () -> StructureReader.read(f, -1))) {
             UserError e = assertThrows(UserError.class, read::get);
-            assertEquals(f + ":5: the frame starting at line 1 declares 2 atoms, but more lines follow its 2 atom lines ('H -0.76 0.59 0' is not the "
-                    + "atom count of a next frame): the atom count on line 1 is smaller than the number of atom lines, or the file has trailing text", e.getMessage());
+            assertEquals(f + ":5: the frame starting at line 1 declares 2 atoms, but more lines follow its 2 atom lines ('H -0.76 0.59 0' is an atom line, not the "
+                    + "atom count of a next frame): the atom count on line 1 is smaller than the number of atom lines", e.getMessage());
         }
     }
 

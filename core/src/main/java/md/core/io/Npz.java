@@ -16,19 +16,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
  * Reader for NumPy {@code .npz} archives (stored or deflated) and single {@code .npy} files, format
  * versions 1–3, C order. Supports little/big-endian float16/32/64, signed/unsigned integers, bool,
- * and fixed-width unicode ({@code <U}) / bytes ({@code |S}) strings. Pickled object arrays are rejected
- * with a message, never executed.
+ * and fixed-width unicode ({@code <U}) / bytes ({@code |S}) strings. Arrays of Python objects (pickles)
+ * are never unpickled: they are kept without data, and {@link NpyArray#data()} names them when numbers are
+ * asked for. Malformed or damaged content is a {@link FileFormatException} naming the file and entry;
+ * archive entries are CRC-checked.
  */
 public final class Npz {
     private Npz() {}
 
-    /** All arrays of an {@code .npz}, by key (entry name without {@code .npy}), in archive order. */
+    /**
+     * All arrays of an {@code .npz}, by key (entry name without {@code .npy}), in archive order. Every entry
+     * is read to its end and its CRC-32 compared with the archive's, so a damaged file is refused
+     * ({@link FileFormatException}) instead of yielding altered numbers.
+     */
     public static Map<String, NpyArray> read(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such file");
         Map<String, NpyArray> out = new LinkedHashMap<>();
@@ -37,14 +44,41 @@ public final class Npz {
             while (entries.hasMoreElements()) {
                 ZipEntry e = entries.nextElement();
                 String key = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
-                try (InputStream in = zip.getInputStream(e)) {
-                    out.put(key, parse(key, in.readAllBytes(), file));
-                }
+                out.put(key, parse(key, readEntry(zip, e, file), file));
             }
-        } catch (java.util.zip.ZipException z) {
-            throw new IOException(file + ": not a NumPy .npz archive (" + z.getMessage() + ")", z);
+        } catch (java.util.zip.ZipException | java.io.EOFException z) {
+            throw new FileFormatException(file + ": not a NumPy .npz archive, or a damaged one (" + (z.getMessage() != null ? z.getMessage() : "it ends early") + ")", z);
         }
         return out;
+    }
+
+    /**
+     * The bytes of one zip entry, read to its end, with its CRC-32 checked against the one the archive
+     * records ({@link ZipFile} itself does not check it). {@code source} names the archive in errors.
+     */
+    public static byte[] readEntry(ZipFile zip, ZipEntry e, Path source) throws IOException {
+        byte[] bytes;
+        try (InputStream in = zip.getInputStream(e)) {
+            bytes = in.readAllBytes();
+        } catch (java.util.zip.ZipException z) {
+            throw damaged(source, e, "it cannot be decompressed: " + z.getMessage(), z);
+        } catch (java.io.EOFException z) {
+            throw damaged(source, e, "it ends early", z);
+        }
+        if (e.getSize() >= 0 && e.getSize() != bytes.length)
+            throw damaged(source, e, "it holds " + bytes.length + " bytes where the archive records " + e.getSize(), null);
+        if (e.getCrc() >= 0) {
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            if (crc.getValue() != e.getCrc())
+                throw damaged(source, e, String.format("CRC-32 mismatch: the archive records %08x, the content gives %08x", e.getCrc(), crc.getValue()), null);
+        }
+        return bytes;
+    }
+
+    private static FileFormatException damaged(Path source, ZipEntry e, String what, Throwable cause) {
+        return new FileFormatException(source + ": damaged archive: entry '" + e.getName() + "' fails its integrity check (" + what
+                + "); the file was altered or corrupted after it was written (disk or copy error): restore it from a good copy or write it again", cause);
     }
 
     /** One {@code .npy} file. */
@@ -63,33 +97,61 @@ public final class Npz {
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     static NpyArray parse(String name, byte[] bytes, Path source) throws IOException {
+        String where = source + ": entry '" + name + "'";
         if (bytes.length < 10 || (bytes[0] & 0xff) != 0x93 || !new String(bytes, 1, 5, StandardCharsets.ISO_8859_1).equals("NUMPY"))
-            throw new IOException(source + ": entry '" + name + "' is not a .npy array");
+            throw new FileFormatException(where + " is not a .npy array");
         int major = bytes[6];
         ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int headerLen, headerStart;
         if (major == 1) { headerLen = bb.getShort(8) & 0xffff; headerStart = 10; }
-        else { headerLen = bb.getInt(8); headerStart = 12; }
+        else if (major == 2 || major == 3) {
+            if (bytes.length < 12) throw new FileFormatException(where + " is truncated inside its header");
+            headerLen = bb.getInt(8); headerStart = 12;
+        } else throw new FileFormatException(where + " has .npy format version " + major + "; versions 1 to 3 are read");
+        if (headerLen < 0 || headerLen > bytes.length - headerStart)
+            throw new FileFormatException(where + " declares a header of " + Integer.toUnsignedString(headerLen) + " bytes, but only "
+                    + (bytes.length - headerStart) + " bytes follow (truncated or damaged)");
         String header = new String(bytes, headerStart, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Matcher d = DESCR.matcher(header), f = FORTRAN.matcher(header), s = SHAPE.matcher(header);
-        if (!d.find() || !f.find() || !s.find()) throw new IOException(source + ": entry '" + name + "' has an unreadable header: " + header);
+        if (!d.find() || !f.find() || !s.find()) throw new FileFormatException(where + " has an unreadable header: " + header.strip());
         String descr = d.group(1);
-        if (f.group(1).equals("True")) throw new IOException(source + ": entry '" + name + "' is in Fortran order; save it with C order");
+        if (f.group(1).equals("True")) throw new FileFormatException(where + " is in Fortran order; save it with C order");
         List<Integer> dims = new ArrayList<>();
-        for (String p : s.group(1).split(",")) if (!p.isBlank()) dims.add(Integer.parseInt(p.trim()));
-        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
         long count = 1;
-        for (int x : shape) count *= x;
-        if (count > Integer.MAX_VALUE) throw new IOException(source + ": entry '" + name + "' is too large");
+        for (String p : s.group(1).split(",")) {
+            if (p.isBlank()) continue;
+            long dim;
+            try {
+                dim = Long.parseLong(p.trim());
+            } catch (NumberFormatException e) {
+                throw new FileFormatException(where + " has an unreadable shape (" + s.group(1) + ")");
+            }
+            if (dim < 0) throw new FileFormatException(where + " has a negative dimension in its shape (" + s.group(1) + ")");
+            count = dim == 0 || count == 0 ? 0 : (count > Long.MAX_VALUE / dim ? Long.MAX_VALUE : count * dim);
+            if (dim > Integer.MAX_VALUE || count > Integer.MAX_VALUE)
+                throw new FileFormatException(where + " declares shape (" + s.group(1).strip() + "), more than 2^31 values: implausible (a damaged header?), "
+                        + "and larger than the " + (bytes.length - headerStart - headerLen) + " bytes of data that follow could hold");
+            dims.add((int) dim);
+        }
+        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
         int n = (int) count;
         int offset = headerStart + headerLen;
+        if (descr.length() < 2) throw new FileFormatException(where + " has an unknown dtype '" + descr + "'");
         ByteOrder order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         ByteBuffer data = ByteBuffer.wrap(bytes, offset, bytes.length - offset).slice().order(order);
         char kind = descr.charAt(1);
-        int width = Integer.parseInt(descr.substring(2));
-        if (kind == 'O') throw new IOException(source + ": entry '" + name + "' holds Python objects (pickle); refusing to load it");
-        if ((long) n * width > data.remaining())
-            throw new IOException(source + ": entry '" + name + "' is truncated (" + data.remaining() + " bytes for " + n + "x" + width + ")");
+        // Python objects (a pickle follows): never unpickled; kept without data, so that using it names it.
+        if (kind == 'O') return new NpyArray(name, descr, shape, null, null, source);
+        int width;
+        try {
+            width = Integer.parseInt(descr.substring(2));
+        } catch (NumberFormatException e) {
+            throw new FileFormatException(where + " has an unsupported dtype '" + descr + "' (numbers, bool and fixed-width strings are read)");
+        }
+        long bytesPerValue = kind == 'U' ? 4L * width : width;
+        if (width < 0 || (width == 0 && kind != 'U' && kind != 'S') || (long) n * bytesPerValue > data.remaining())
+            throw new FileFormatException(where + " is truncated or damaged: its header declares " + n + " values of dtype " + descr + " ("
+                    + (long) n * bytesPerValue + " bytes), but " + data.remaining() + " bytes of data follow");
         if (kind == 'U' || kind == 'S') {
             String[] out = new String[n];
             for (int i = 0; i < n; i++) {
@@ -107,7 +169,7 @@ public final class Npz {
                     out[i] = bo.toString(StandardCharsets.UTF_8);
                 }
             }
-            return new NpyArray(name, descr, shape, null, out);
+            return new NpyArray(name, descr, shape, null, out, source);
         }
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
@@ -117,26 +179,26 @@ public final class Npz {
                     case 8 -> data.getDouble(p);
                     case 4 -> data.getFloat(p);
                     case 2 -> Float.float16ToFloat(data.getShort(p));
-                    default -> throw new IOException(source + ": unsupported dtype " + descr + " in '" + name + "'");
+                    default -> throw new FileFormatException(where + " has an unsupported dtype '" + descr + "'");
                 };
                 case 'i' -> switch (width) {
                     case 8 -> data.getLong(p);
                     case 4 -> data.getInt(p);
                     case 2 -> data.getShort(p);
                     case 1 -> data.get(p);
-                    default -> throw new IOException(source + ": unsupported dtype " + descr + " in '" + name + "'");
+                    default -> throw new FileFormatException(where + " has an unsupported dtype '" + descr + "'");
                 };
                 case 'u' -> switch (width) {
-                    case 8 -> { long v = data.getLong(p); if (v < 0) throw new IOException(source + ": uint64 value too large in '" + name + "'"); yield v; }
+                    case 8 -> { long v = data.getLong(p); if (v < 0) throw new FileFormatException(where + ": uint64 value too large"); yield v; }
                     case 4 -> Integer.toUnsignedLong(data.getInt(p));
                     case 2 -> data.getShort(p) & 0xffff;
                     case 1 -> data.get(p) & 0xff;
-                    default -> throw new IOException(source + ": unsupported dtype " + descr + " in '" + name + "'");
+                    default -> throw new FileFormatException(where + " has an unsupported dtype '" + descr + "'");
                 };
                 case 'b' -> data.get(p) != 0 ? 1 : 0;
-                default -> throw new IOException(source + ": unsupported dtype " + descr + " in '" + name + "'");
+                default -> throw new FileFormatException(where + " has an unsupported dtype '" + descr + "'");
             };
         }
-        return new NpyArray(name, descr, shape, out, null);
+        return new NpyArray(name, descr, shape, out, null, source);
     }
 }

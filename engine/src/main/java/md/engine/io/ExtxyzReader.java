@@ -105,19 +105,13 @@ public final class ExtxyzReader {
             if (countLine == null) return null;
         } while (countLine.isBlank());
         int countLineNo = in.lineNumber();
-        int n;
-        try {
-            n = Integer.parseInt(countLine.strip());
-        } catch (NumberFormatException e) {
-            throw error(countLineNo, "expected the number of atoms of a frame, found '" + abbreviate(countLine) + "'");
-        }
-        if (n < 0) throw error(countLineNo, "negative atom count " + n);
+        int n = atomCount(countLine, countLineNo, in.fileSize());
         String comment = in.next();
         if (comment == null) throw error(countLineNo + 1, "file ends before the comment line of a frame of " + n + " atoms");
         int commentLineNo = in.lineNumber();
         if (!parse) {
-            for (int i = 0; i < n; i++)
-                if (in.next() == null) throw error(in.lineNumber() + 1, "file ends inside a frame: " + i + " of " + n + " atom lines found (frame starts at line " + countLineNo + ")");
+            for (int i = 0; i < n; i++) atomLine(in, i, n, countLineNo);
+            checkFrameEnd(in, n, countLineNo);
             return SKIPPED;
         }
         Header h = parseHeader(comment, commentLineNo);
@@ -126,8 +120,7 @@ public final class ExtxyzReader {
         double[] forces = h.forcesColumn >= 0 ? new double[3 * n] : null;
         double[] vel = h.velocityColumn >= 0 ? new double[3 * n] : null;
         for (int i = 0; i < n; i++) {
-            String line = in.next();
-            if (line == null) throw error(in.lineNumber() + 1, "file ends inside a frame: " + i + " of " + n + " atom lines found (frame starts at line " + countLineNo + ")");
+            String line = atomLine(in, i, n, countLineNo);
             String[] t = line.strip().split("\\s+");
             int lineNo = in.lineNumber();
             if (t.length < h.totalColumns)
@@ -139,6 +132,7 @@ public final class ExtxyzReader {
                 if (vel != null) vel[3 * i + c] = number(t[h.velocityColumn + c], lineNo, h.velocityName);
             }
         }
+        checkFrameEnd(in, n, countLineNo);
         if (vel != null && h.velocityName.equals("momenta")) {
             for (int i = 0; i < n; i++) {
                 double m = Elements.massAmu(z[i]);
@@ -146,6 +140,59 @@ public final class ExtxyzReader {
             }
         }
         return new Frame(z, pos, h.cell, h.energy, forces, vel, h.info);
+    }
+
+    /** The shortest possible atom line ("H 0 0 0" and its line end): bounds the atoms a file of a given size can hold. */
+    static final int MIN_ATOM_LINE_BYTES = 8;
+
+    /**
+     * The atom count of a frame's first line, checked for plausibility before anything is allocated: it
+     * cannot exceed what the file's size could hold.
+     */
+    private int atomCount(String countLine, int lineNo, long fileSize) {
+        String t = countLine.strip();
+        if (!t.matches("[+-]?\\d+"))
+            throw error(lineNo, "expected the number of atoms of a frame, found '" + abbreviate(countLine) + "'");
+        if (t.startsWith("-")) throw error(lineNo, "negative atom count " + t);
+        long n;
+        try {
+            n = Long.parseLong(t.startsWith("+") ? t.substring(1) : t);
+        } catch (NumberFormatException e) {
+            n = Long.MAX_VALUE;
+        }
+        long most = fileSize / MIN_ATOM_LINE_BYTES;
+        // small counts beyond the file's end get the more precise "file ends inside a frame" while reading
+        if ((n > most && n > 100_000) || n > Integer.MAX_VALUE / 3)
+            throw error(lineNo, "the frame declares " + t + " atoms, an implausible atom count: larger than the file could hold (its "
+                    + fileSize + " bytes hold at most " + most + " atom lines of at least " + MIN_ATOM_LINE_BYTES
+                    + " bytes each); the first line of a frame must be its number of atom lines");
+        return (int) n;
+    }
+
+    /** Atom line {@code i} of a frame of {@code n} atoms; a clear error when the file ends or the next frame starts early. */
+    private String atomLine(LineSource in, int i, int n, int countLineNo) throws IOException {
+        String line = in.next();
+        if (line == null) throw error(in.lineNumber() + 1, "file ends inside a frame: " + i + " of " + n + " atom lines found (frame starts at line " + countLineNo + ")");
+        if (isWholeNumber(line))
+            throw error(in.lineNumber(), "the frame starting at line " + countLineNo + " declares " + n + " atoms, but after " + i
+                    + " atom lines comes '" + line.strip() + "', the atom count of the next frame: the atom count on line " + countLineNo
+                    + " is larger than the number of atom lines");
+        return line;
+    }
+
+    /**
+     * After a frame's atom lines: only the end of the file or the next frame's atom count may follow. Every
+     * reader path (one frame, all frames, counting) goes through this check, so a frame whose atom count is
+     * smaller than its atom lines is refused everywhere instead of being cut to the first atoms.
+     */
+    private void checkFrameEnd(LineSource in, int n, int countLineNo) throws IOException {
+        String next = in.peekNonBlank();
+        if (next == null || isWholeNumber(next)) return;
+        if (next.strip().split("\\s+").length < 4) // not an atom line either: the next frame's count line is wrong
+            throw error(in.lineNumber(), "expected the number of atoms of a frame, found '" + abbreviate(next) + "'");
+        throw error(in.lineNumber(), "the frame starting at line " + countLineNo + " declares " + n + " atoms, but more lines follow its "
+                + n + " atom lines ('" + abbreviate(next.strip()) + "' is an atom line, not the atom count of a next frame): the atom count on line "
+                + countLineNo + " is smaller than the number of atom lines");
     }
 
     private static final Frame SKIPPED = Frame.of(new int[0], new double[0], Cell.NONE);
@@ -279,25 +326,55 @@ public final class ExtxyzReader {
         return new UserError(file + ":" + lineNo + ": " + message);
     }
 
+    /** Whether the line holds one unsigned whole number (an atom count), blanks around it allowed. */
+    private static boolean isWholeNumber(String line) {
+        String t = line.strip();
+        if (t.isEmpty()) return false;
+        for (int i = 0; i < t.length(); i++) if (t.charAt(i) < '0' || t.charAt(i) > '9') return false;
+        return true;
+    }
+
     private static String abbreviate(String s) { return s.length() > 60 ? s.substring(0, 57) + "..." : s; }
 
     /** Lines with their numbers; a missing file is a user error naming it. */
     static final class LineSource implements AutoCloseable {
         private final BufferedReader reader;
+        private final long size;
         private int lineNumber;
+        private String pending;
 
-        private LineSource(BufferedReader reader) { this.reader = reader; }
+        private LineSource(BufferedReader reader, long size) { this.reader = reader; this.size = size; }
 
         static LineSource open(Path file) throws IOException {
             if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
-            return new LineSource(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+            return new LineSource(Files.newBufferedReader(file, StandardCharsets.UTF_8), Files.size(file));
         }
 
         String next() throws IOException {
+            if (pending != null) {
+                String line = pending;
+                pending = null;
+                return line;
+            }
             String line = reader.readLine();
             if (line != null) lineNumber++;
             return line;
         }
+
+        /** The next line that is not blank, without consuming it (blank lines before it are consumed); null at the end. */
+        String peekNonBlank() throws IOException {
+            if (pending != null && !pending.isBlank()) return pending;
+            String line;
+            do {
+                line = reader.readLine();
+                if (line == null) { pending = null; return null; }
+                lineNumber++;
+            } while (line.isBlank());
+            pending = line;
+            return line;
+        }
+
+        long fileSize() { return size; }
 
         int lineNumber() { return lineNumber; }
 

@@ -83,6 +83,15 @@ public final class NpzFrames {
             throw new UserError(file + ": not an MD17 or rMD17 file; expected arrays R, z, E, F (MD17) or coords, nuclear_charges, energies, forces (rMD17), found " + arrays.keySet());
         NpyArray r = arrays.get(layout.positions), zs = arrays.get(layout.numbers);
         if (zs == null) throw new UserError(file + ": array '" + layout.numbers + "' (atomic numbers) is missing; found " + arrays.keySet());
+        NpyArray e = arrays.get(layout.energies), f = arrays.get(layout.forces);
+        for (NpyArray a : new NpyArray[] {r, zs, e, f})
+            if (a != null && !a.isNumeric()) {
+                try {
+                    a.data();
+                } catch (IllegalArgumentException ex) {
+                    throw new UserError(ex.getMessage()); // names the file and the array, and what it holds
+                }
+            }
         int[] z;
         try {
             z = zs.asInts();
@@ -93,7 +102,6 @@ public final class NpzFrames {
         if (r.shape().length != 3 || r.dim(1) != n || r.dim(2) != 3)
             throw new UserError(file + ": array '" + layout.positions + "' has shape " + java.util.Arrays.toString(r.shape()) + "; expected (frames, " + n + ", 3)");
         int frames = r.dim(0);
-        NpyArray e = arrays.get(layout.energies), f = arrays.get(layout.forces);
         if (e != null && e.size() != frames)
             throw new UserError(file + ": array '" + layout.energies + "' has " + e.size() + " values for " + frames + " frames");
         if (f != null && (f.shape().length != 3 || f.dim(0) != frames || f.dim(1) != n || f.dim(2) != 3))

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import md.analysis.Frames;
 import md.core.Cell;
+import md.core.io.FileFormatException;
 import md.core.io.NpyArray;
 import md.core.io.Npz;
 import md.engine.cli.UserError;
@@ -40,9 +41,16 @@ public final class TrajectoryFiles {
         if (!Files.isRegularFile(file)) throw new UserError("trajectory " + file + " does not exist");
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".npz")) return fromFrames(file, StructureReader.readAll(file), frameIntervalPs);
-        Map<String, NpyArray> d = Npz.read(file);
+        Map<String, NpyArray> d;
+        try {
+            d = Npz.read(file);
+        } catch (FileFormatException e) {
+            throw new UserError(e.getMessage(), e);
+        }
         NpyArray r = find(d, POSITIONS, file, "positions");
         NpyArray z = find(d, NUMBERS, file, "atomic numbers");
+        numbers(r);
+        numbers(z);
         int n = (int) z.size();
         int frames;
         if (r.shape().length == 3 && r.dim(1) == n && r.dim(2) == 3) frames = r.dim(0);
@@ -50,7 +58,7 @@ public final class TrajectoryFiles {
         else throw new UserError(file + ": positions '" + r.name() + "' have shape " + java.util.Arrays.toString(r.shape())
                 + "; expected (frames, " + n + ", 3) for the " + n + " atomic numbers in '" + z.name() + "'");
         double[][] x = new double[frames][];
-        for (int f = 0; f < frames; f++) x[f] = frames == 1 ? r.data().clone() : r.slice(f);
+        for (int f = 0; f < frames; f++) x[f] = frames == 1 ? numbers(r).clone() : r.slice(f);
         int[] numbers;
         try {
             numbers = z.asInts();
@@ -62,7 +70,7 @@ public final class TrajectoryFiles {
             NpyArray t = d.get("time_ps");
             if (t != null) {
                 if (t.size() != frames) throw new UserError(file + ": 'time_ps' has " + t.size() + " entries for " + frames + " frames");
-                return new Frames(x, numbers, cell, t.data());
+                return new Frames(x, numbers, cell, numbers(t));
             }
             if (frameIntervalPs.isEmpty())
                 throw new UserError(file + " holds no frame times ('time_ps'); give the time between saved frames with --frame-interval-fs "
@@ -111,17 +119,26 @@ public final class TrajectoryFiles {
         for (String k : CELLS) if (d.containsKey(k)) c = d.get(k);
         if (c == null) return Cell.NONE;
         if (c.size() % 9 != 0) throw new UserError(file + ": cell '" + c.name() + "' has shape " + java.util.Arrays.toString(c.shape()) + "; expected (3, 3)");
-        double[] first = java.util.Arrays.copyOf(c.data(), 9);
+        double[] first = java.util.Arrays.copyOf(numbers(c), 9);
         for (int i = 9; i < c.size(); i++)
-            if (c.data()[i] != first[i % 9])
+            if (numbers(c)[i] != first[i % 9])
                 throw new UserError(file + ": the cell changes between frames; md analyze handles one fixed cell (NVT/NVE runs)");
         boolean[] pbc = {true, true, true};
         NpyArray p = d.get("pbc");
-        if (p != null) for (int a = 0; a < 3 && a < p.size(); a++) pbc[a] = p.data()[a] != 0;
+        if (p != null) for (int a = 0; a < 3 && a < p.size(); a++) pbc[a] = numbers(p)[a] != 0;
         try {
             return new Cell(first, pbc);
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+
+    /** The numbers of an array; a user error naming the file and the array when it holds strings or Python objects. */
+    private static double[] numbers(NpyArray a) {
+        try {
+            return a.data();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
         }
     }
 

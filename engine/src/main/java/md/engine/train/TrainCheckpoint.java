@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import md.core.io.FileFormatException;
 import md.core.io.NpyArray;
 import md.core.io.NpyWriter;
 import md.core.io.Npz;
@@ -97,8 +98,8 @@ public final class TrainCheckpoint {
             params.put(key, need(a, "param/" + key, file));
             m[k] = need(a, "adam_m/" + key, file);
             vv[k] = need(a, "adam_v/" + key, file);
-            vMax[k] = a.containsKey("adam_vmax/" + key) ? a.get("adam_vmax/" + key).data() : null;
-            if (a.containsKey("ema/" + key)) { ema[k] = a.get("ema/" + key).data(); hasEma = true; }
+            vMax[k] = a.containsKey("adam_vmax/" + key) ? need(a, "adam_vmax/" + key, file) : null;
+            if (a.containsKey("ema/" + key)) { ema[k] = need(a, "ema/" + key, file); hasEma = true; }
         }
         String reason = STOP_REASONS.get((int) v[13]);
         return new Trainer.State((int) v[0], params, new Adam.State((long) v[11], v[12], m, vv, vMax), (long) v[1], hasEma ? ema : null,
@@ -109,6 +110,9 @@ public final class TrainCheckpoint {
         Map<String, NpyArray> a;
         try {
             a = Npz.read(file);
+        } catch (FileFormatException e) {
+            throw new UserError(e.getMessage() + ". md train will not continue from a damaged checkpoint: put back a good copy of " + file
+                    + ", or train again without --resume (in a new output folder)", e);
         } catch (IOException e) {
             throw new UserError(file + ": cannot read the training checkpoint (" + e.getMessage() + ")");
         }
@@ -122,6 +126,8 @@ public final class TrainCheckpoint {
     private static double[] need(Map<String, NpyArray> a, String key, Path file) {
         NpyArray x = a.get(key);
         if (x == null) throw new UserError(file + ": not a complete md train checkpoint (array '" + key + "' is missing)");
+        if (!x.isNumeric()) throw new UserError(file + ": not an md train checkpoint (array '" + key + "' holds " + (x.isString() ? "strings" : "Python objects")
+                + " (dtype " + x.dtype() + "), where md train writes float64 numbers)");
         return x.data();
     }
 

@@ -20,8 +20,11 @@ public record LearnedModel(EquivariantModel architecture, Map<String, double[]> 
             if (v.length != e.getValue().size())
                 throw new IllegalArgumentException(architecture.family() + " model: parameter '" + e.getKey() + "' has " + v.length
                         + " values, expected " + e.getValue().size() + " (" + e.getValue().shape() + ")");
-            for (double x : v)
-                if (!Double.isFinite(x)) throw new IllegalArgumentException(architecture.family() + " model: parameter '" + e.getKey() + "' has a non-finite value");
+            try {
+                requireFinite(e.getKey(), v);
+            } catch (IllegalArgumentException x) {
+                throw new IllegalArgumentException(architecture.family() + " model: " + x.getMessage());
+            }
             copy.put(e.getKey(), v.clone());
         }
         for (String k : parameters.keySet())
@@ -29,6 +32,19 @@ public record LearnedModel(EquivariantModel architecture, Map<String, double[]> 
                 throw new IllegalArgumentException(architecture.family() + " model: parameter '" + k + "' is not used by this model (its parameters: "
                         + architecture.parameters().keySet() + ")");
         parameters = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * The check every weight passes (on import, on reading a model file, on building a model): an
+     * {@link IllegalArgumentException} naming the parameter, the first bad value and its index.
+     */
+    public static void requireFinite(String parameter, double[] values) {
+        int bad = 0, first = -1;
+        for (int i = 0; i < values.length; i++)
+            if (!Double.isFinite(values[i])) { if (first < 0) first = i; bad++; }
+        if (first >= 0)
+            throw new IllegalArgumentException("parameter '" + parameter + "' holds a non-finite value (" + values[first] + " at index " + first
+                    + " of " + values.length + (bad > 1 ? "; " + bad + " non-finite values in all" : "") + ")");
     }
 
     /** A copy of one parameter's values. */

@@ -3,7 +3,6 @@ package md.forcefields.ml.model;
 import md.forcefields.ml.Shape;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +19,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import md.core.Elements;
+import md.core.io.FileFormatException;
 import md.core.io.Json;
 import md.core.io.NpyArray;
 import md.core.io.NpyWriter;
@@ -83,8 +83,8 @@ public final class ModelFile {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry me = zip.getEntry(META);
             if (me == null) throw new IOException(file + ": not a model file (no " + META + " inside; expected a file written by 'md train' or 'md import')");
-            try (InputStream in = zip.getInputStream(me)) {
-                Object parsed = Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            try {
+                Object parsed = Json.parse(new String(Npz.readEntry(zip, me, file), StandardCharsets.UTF_8));
                 if (!(parsed instanceof Map<?, ?>)) throw new IOException(file + ": " + META + " is not a JSON object");
                 meta = (Map<String, Object>) parsed;
             } catch (IllegalArgumentException e) {
@@ -107,12 +107,18 @@ public final class ModelFile {
                 String name = e.getName();
                 if (!name.startsWith(DIR) || !name.endsWith(".npy")) continue;
                 String key = name.substring(DIR.length(), name.length() - 4);
-                try (InputStream in = zip.getInputStream(e)) {
-                    values.put(key, Npz.parseNpy(key, in.readAllBytes(), file).data());
+                double[] w;
+                try {
+                    w = Npz.parseNpy(key, Npz.readEntry(zip, e, file), file).data();
+                    LearnedModel.requireFinite(key, w);
+                } catch (IllegalArgumentException x) {
+                    throw new FileFormatException(file + ": " + x.getMessage().replace(file + ": ", "")
+                            + "; a model file must hold finite numbers: it was damaged, or written from a diverged training (retrain, or import it again)", x);
                 }
+                values.put(key, w);
             }
-        } catch (ZipException z) {
-            throw new IOException(file + ": not a model file (not a zip archive: " + z.getMessage() + ")", z);
+        } catch (ZipException | java.io.EOFException z) {
+            throw new FileFormatException(file + ": not a model file (not a zip archive, or a damaged one: " + z.getMessage() + ")", z);
         }
         if (!(meta.get("model") instanceof String family)) throw new IOException(file + ": " + META + ": missing key 'model' (the model family)");
         if (!(meta.get("spec") instanceof Map<?, ?> spec)) throw new IOException(file + ": " + META + ": missing key 'spec'");

@@ -286,15 +286,26 @@ public final class ExtxyzReader {
         private final BufferedReader reader;
         private int lineNumber;
 
-        private LineSource(BufferedReader reader) { this.reader = reader; }
+        private final Path file;
+
+        private LineSource(Path file, BufferedReader reader) {
+            this.file = file;
+            this.reader = reader;
+        }
 
         static LineSource open(Path file) throws IOException {
-            if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
-            return new LineSource(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+            String problem = md.engine.config.InputFiles.problem(file);
+            if (problem != null) throw new UserError(file + ": " + problem);
+            return new LineSource(file, Files.newBufferedReader(file, StandardCharsets.UTF_8));
         }
 
         String next() throws IOException {
-            String line = reader.readLine();
+            String line;
+            try {
+                line = reader.readLine();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new UserError(file + ": " + md.engine.config.InputFiles.encodingProblem(file) + "; expected an extended XYZ file", e);
+            }
             if (line != null) lineNumber++;
             return line;
         }

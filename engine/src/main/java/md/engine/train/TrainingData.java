@@ -117,14 +117,12 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
      * user's numbers (a derived, negative n_train would only confuse).
      */
     private static void requireRoom(TrainConfig.Split s, int n, String unit) {
-        int nVal = s.nValidation(), nTest = s.nTest() != null ? s.nTest() : 0, nTrain = s.nTrain() != null ? s.nTrain() : 0;
+        int nVal = s.nValidation(), nTest = s.nTest() != null ? s.nTest() : 0;
         if (nVal > n)
             throw new UserError("data.split: n_val " + nVal + " is larger than the " + n + " " + unit + " in data.train; expected fewer, "
                     + "so that some are left for training");
         if (s.nTest() != null && nTest > n)
             throw new UserError("data.split: n_test " + nTest + " is larger than the " + n + " " + unit + " in data.train; expected fewer");
-        if (s.nTrain() != null && nTrain > n)
-            throw new UserError("data.split: n_train " + nTrain + " is larger than the " + n + " " + unit + " in data.train; expected fewer");
         if (s.nTrain() == null && nVal + nTest >= n)
             throw new UserError("data.split: n_val " + nVal + (s.nTest() != null ? " + n_test " + nTest : "") + " = " + (nVal + nTest)
                     + " leaves none of the " + n + " " + unit + " in data.train for training; expected n_val"

@@ -50,6 +50,7 @@ public record ForceFieldSpec(String type, Map<String, Object> params, Path baseD
         Object v = require(key);
         if (!(v instanceof String s)) throw new ForceFieldConfigException(key, "expected a file path, got " + describe(v));
         Path p = baseDirectory == null ? Path.of(s) : baseDirectory.resolve(s);
+        if (java.nio.file.Files.isDirectory(p)) throw new ForceFieldConfigException(key, p + " is a folder, expected a file");
         if (!java.nio.file.Files.isRegularFile(p)) throw new ForceFieldConfigException(key, "file not found: " + p);
         return p;
     }

@@ -100,9 +100,9 @@ public final class AnalyzeCommand implements Command {
         });
         TrajectoryAnalysis.Options o;
         try {
-            o = new TrajectoryAnalysis.Options(d.hrMin(), number(opt, "--hr-rmax", d.hrMax()), count(opt, "--hr-bins", d.hrBins()),
+            o = new TrajectoryAnalysis.Options(d.hrMin(), above(opt, "--hr-rmax", d.hrMax(), d.hrMin(), "the end of the h(r) range in Å"), count(opt, "--hr-bins", d.hrBins()),
                     number(opt, "--bond-threshold", d.bondThresholdAngstrom()),
-                    new Rdf.Bins(d.rdfBins().rMin(), number(opt, "--rdf-rmax", d.rdfBins().rMax()), count(opt, "--rdf-bins", d.rdfBins().count())),
+                    new Rdf.Bins(d.rdfBins().rMin(), above(opt, "--rdf-rmax", d.rdfBins().rMax(), d.rdfBins().rMin(), "the end of the RDF range in Å"), count(opt, "--rdf-bins", d.rdfBins().count())),
                     number(opt, "--rdf-window-ps", d.rdfWindowPs()), number(opt, "--rdf-threshold", d.rdfThreshold()), rdfTotal,
                     number(opt, "--burn-in-ps", 0), number(opt, "--msd-max-lag-ps", 0),
                     number(opt, "--msd-fit-start-ps", -1), number(opt, "--msd-fit-end-ps", -1), criterion);
@@ -135,6 +135,14 @@ public final class AnalyzeCommand implements Command {
     private static double number(Map<String, String> opt, String key, double fallback) {
         String v = opt.get(key);
         return v == null ? fallback : parse(v, key);
+    }
+
+    /** An option that must exceed {@code lowest} (the start of a range), named in the message when it does not. */
+    private static double above(Map<String, String> opt, String key, double fallback, double lowest, String what) {
+        double x = number(opt, key, fallback);
+        if (!(x > lowest) || Double.isInfinite(x))
+            throw new UserError(key + " must be a positive number (" + what + (lowest > 0 ? ", above " + lowest : "") + "), got " + opt.get(key));
+        return x;
     }
 
     private static double positive(String v, String key) {

@@ -123,8 +123,8 @@ public final class EvalCommand implements Command {
             root = ConfigNode.parse(Path.of("--forcefield"), arg);
         } else {
             Path p = Path.of(arg);
-            if (!Files.isRegularFile(p))
-                throw new UserError("force field file " + p + " does not exist; expected a YAML file with 'type' and the force field's keys, "
+            if (md.engine.config.InputFiles.problem(p) != null)
+                throw new UserError("force field file " + p + " " + md.engine.config.InputFiles.problem(p).replace("no such file", "does not exist") + "; expected a YAML file with 'type' and the force field's keys, "
                         + "a run input with a 'forcefield' section, or inline YAML such as '{type: lennard-jones, ...}'");
             root = ConfigNode.parse(p);
         }

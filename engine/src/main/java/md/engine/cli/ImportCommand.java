@@ -79,7 +79,7 @@ public final class ImportCommand implements Command {
 
         Map<String, Object> cfg = readYaml(configPath, kind);
         Map<String, NpyArray> sd;
-        if (!Files.isRegularFile(weightsPath)) throw new UserError(weightsPath + ": no such file");
+        if (md.engine.config.InputFiles.problem(weightsPath) != null) throw new UserError(weightsPath + ": " + md.engine.config.InputFiles.problem(weightsPath));
         try {
             sd = Npz.read(weightsPath);
         } catch (NoSuchFileException e) {
@@ -106,14 +106,16 @@ public final class ImportCommand implements Command {
     }
 
     private static Map<String, Object> readYaml(Path p, String kind) {
-        if (!Files.isRegularFile(p)) throw new UserError(p + ": no such file");
-        try (Reader r = Files.newBufferedReader(p)) {
+        if (md.engine.config.InputFiles.problem(p) != null) throw new UserError(p + ": " + md.engine.config.InputFiles.problem(p));
+        try (Reader r = new java.io.StringReader(Files.readString(p, java.nio.charset.StandardCharsets.UTF_8))) {
             Object o = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
             if (!(o instanceof Map<?, ?>)) throw new UserError(p + ": expected a YAML mapping of " + kind + " options at the top level");
             @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) o;
             return m;
         } catch (YAMLException e) {
             throw new UserError(p + ": not valid YAML: " + e.getMessage());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(p + ": " + md.engine.config.InputFiles.encodingProblem(p) + "; expected a YAML file of " + kind + " options");
         } catch (IOException e) {
             throw new UserError(p + ": " + e.getMessage());
         }

@@ -53,12 +53,13 @@ public final class ConfigNode {
     /** Parses a YAML file into its root node; the root must be a mapping. */
     public static ConfigNode parse(Path file) {
         String text;
+        if (Files.isDirectory(file)) throw new UserError("input file " + file + " is a folder, expected a file: the path of a YAML input file.");
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new UserError("input file " + file + " does not exist; expected the path of a YAML input file.");
         } catch (MalformedInputException e) {
-            throw new UserError("input file " + file + " is not UTF-8 text; expected a YAML input file.");
+            throw new UserError("input file " + file + ": " + InputFiles.encodingProblem(file) + "; expected a YAML input file.");
         } catch (IOException e) {
             throw new UserError("cannot read input file " + file + ": " + e.getMessage());
         }

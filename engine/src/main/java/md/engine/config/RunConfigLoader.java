@@ -73,8 +73,8 @@ public final class RunConfigLoader {
         s.allowOnly("file", "frame");
         ConfigNode f = s.get("file");
         Path path = s.baseDirectory().resolve(f.asString("the path of a structure file")).normalize();
-        if (!Files.isRegularFile(path))
-            throw f.error("file not found: " + path + " (relative paths are resolved against the input file's folder " + s.baseDirectory() + ")");
+        if (InputFiles.problem(path) != null)
+            throw f.error((Files.isDirectory(path) ? path + " is a folder, expected a file" : "file not found: " + path) + " (relative paths are resolved against the input file's folder " + s.baseDirectory() + ")");
         String format = formatOf(path, f);
         int frame = s.has("frame") ? s.get("frame").asInt("a frame index (0 = first, -1 = last)") : 0;
         return new StructureConfig.FromFile(path, format, frame, s);
@@ -109,13 +109,13 @@ public final class RunConfigLoader {
     // ---------------------------------------------------------------- dynamics
 
     static final List<String> DYNAMICS_KEYS = List.of("integrator", "timestep_fs", "steps", "temperature_K", "tau_fs",
-            "chain_length", "friction_per_ps", "seed", "ttime");
+            "chain_length", "friction_per_ps", "seed", "ttime", "allow_large_timestep");
 
     static DynamicsConfig dynamics(ConfigNode d) {
         if (!d.isMapping()) throw d.error("expected a mapping with integrator, timestep_fs and steps, got " + d.describe());
         ConfigNode integratorNode = d.require("integrator", "one of " + String.join(", ", DynamicsConfig.INTEGRATORS));
         String integrator = integratorNode.asChoice(DynamicsConfig.INTEGRATORS);
-        Set<String> allowed = new LinkedHashSet<>(List.of("integrator", "timestep_fs", "steps"));
+        Set<String> allowed = new LinkedHashSet<>(List.of("integrator", "timestep_fs", "steps", "allow_large_timestep"));
         switch (integrator) {
             case "nose-hoover-chain" -> allowed.addAll(List.of("temperature_K", "tau_fs", "chain_length"));
             case "langevin" -> allowed.addAll(List.of("temperature_K", "friction_per_ps", "seed"));
@@ -131,6 +131,13 @@ public final class RunConfigLoader {
         double dt = ts.asDouble("the timestep in femtoseconds");
         if (!(dt > 0) || Double.isInfinite(dt))
             throw ts.error("expected a positive timestep in femtoseconds (typically 0.5 to 5), got " + ts.describe());
+        boolean allowLarge = d.has("allow_large_timestep") && d.get("allow_large_timestep").asBoolean();
+        if (dt > DynamicsConfig.MAX_TIMESTEP_FS && !allowLarge)
+            throw ts.error("a timestep of " + DynamicsConfig.format(dt) + " fs is far above what any atom allows (at most "
+                    + (int) DynamicsConfig.MAX_TIMESTEP_FS + " fs; " + (int) DynamicsConfig.MAX_TIMESTEP_WITH_HYDROGEN_FS
+                    + " fs with hydrogen; typically 0.5 to 2 fs with hydrogen, up to 10 fs for heavy atoms such as argon): "
+                    + "the dynamics would blow up within a few steps. Expected a smaller timestep_fs, or allow_large_timestep: true "
+                    + "in the dynamics section if this is intended");
         ConfigNode stepsNode = d.require("steps", "the number of steps to run");
         long steps = stepsNode.asLong("a whole number of steps (0 or more)");
         if (steps < 0) throw stepsNode.error("expected a whole number of steps (0 or more), got " + stepsNode.describe());

@@ -343,11 +343,18 @@ public final class ExtxyzReader {
         private int lineNumber;
         private String pending;
 
-        private LineSource(BufferedReader reader, long size) { this.reader = reader; this.size = size; }
+        private final Path file;
+
+        private LineSource(Path file, BufferedReader reader, long size) {
+            this.file = file;
+            this.reader = reader;
+            this.size = size;
+        }
 
         static LineSource open(Path file) throws IOException {
-            if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
-            return new LineSource(Files.newBufferedReader(file, StandardCharsets.UTF_8), Files.size(file));
+            String problem = md.engine.config.InputFiles.problem(file);
+            if (problem != null) throw new UserError(file + ": " + problem);
+            return new LineSource(file, Files.newBufferedReader(file, StandardCharsets.UTF_8), Files.size(file));
         }
 
         String next() throws IOException {
@@ -356,7 +363,7 @@ public final class ExtxyzReader {
                 pending = null;
                 return line;
             }
-            String line = reader.readLine();
+            String line = readLine();
             if (line != null) lineNumber++;
             return line;
         }
@@ -366,7 +373,7 @@ public final class ExtxyzReader {
             if (pending != null && !pending.isBlank()) return pending;
             String line;
             do {
-                line = reader.readLine();
+                line = readLine();
                 if (line == null) { pending = null; return null; }
                 lineNumber++;
             } while (line.isBlank());
@@ -375,6 +382,14 @@ public final class ExtxyzReader {
         }
 
         long fileSize() { return size; }
+
+        private String readLine() throws IOException {
+            try {
+                return reader.readLine();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new UserError(file + ": " + md.engine.config.InputFiles.encodingProblem(file) + "; expected an extended XYZ file", e);
+            }
+        }
 
         int lineNumber() { return lineNumber; }
 

@@ -35,7 +35,7 @@ public final class H5mdTrajectoryReader {
     static boolean isTrajectory(Group root) { return root.getChildren().get("particles") instanceof Group; }
 
     public static List<Entry> readSegment(Path file) {
-        if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
+        if (md.engine.config.InputFiles.problem(file) != null) throw new UserError(file + ": " + md.engine.config.InputFiles.problem(file));
         try (HdfFile h5 = new HdfFile(file)) {
             return read(file, h5);
         } catch (UserError e) {

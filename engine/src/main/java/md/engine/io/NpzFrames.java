@@ -71,7 +71,7 @@ public final class NpzFrames {
     }
 
     private static Data load(Path file) {
-        if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
+        if (md.engine.config.InputFiles.problem(file) != null) throw new UserError(file + ": " + md.engine.config.InputFiles.problem(file));
         Map<String, NpyArray> arrays;
         try {
             arrays = Npz.read(file);

@@ -61,7 +61,7 @@ public final class StructureReader {
     }
 
     private static void requireFile(Path file) {
-        if (Files.isDirectory(file)) throw new UserError(file + ": is a directory; expected a structure file");
+        if (Files.isDirectory(file)) throw new UserError(file + ": is a folder, expected a file (a structure file)");
         boolean segmented = formatOf(file) == Format.HDF5 && !H5mdTrajectoryWriter.segments(file).isEmpty();
         if (!Files.isRegularFile(file) && !segmented) throw new UserError(file + ": no such file");
     }

@@ -22,8 +22,14 @@ public final class ThermoCsv {
     private static final String[] REQUIRED = {"time_ps", "epot_eV", "ekin_eV", "etot_eV", "temperature_K"};
 
     public static Thermo read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new UserError("thermo log " + file + " does not exist");
-        List<String> lines = Files.readAllLines(file);
+        String problem = md.engine.config.InputFiles.problem(file);
+        if (problem != null) throw new UserError("thermo log " + file + (Files.isDirectory(file) ? " " + problem : " does not exist"));
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError("thermo log " + file + ": " + md.engine.config.InputFiles.encodingProblem(file) + "; expected a CSV thermo log", e);
+        }
         int headerLine = 0;
         while (headerLine < lines.size() && (lines.get(headerLine).isBlank() || lines.get(headerLine).startsWith("#"))) headerLine++;
         if (headerLine == lines.size()) throw new UserError(file + ": empty thermo log; expected a header line " + String.join(",", REQUIRED) + ",...");

@@ -38,7 +38,8 @@ public final class TrajectoryFiles {
      *                        (reference data sets pass a dummy interval: their times are never used)
      */
     public static Frames read(Path file, Optional<Double> frameIntervalPs) throws IOException {
-        if (!Files.isRegularFile(file)) throw new UserError("trajectory " + file + " does not exist");
+        String problem = md.engine.config.InputFiles.problem(file);
+        if (problem != null) throw new UserError("trajectory " + file + (Files.isDirectory(file) ? " " + problem : " does not exist"));
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".npz")) return fromFrames(file, StructureReader.readAll(file), frameIntervalPs);
         Map<String, NpyArray> d;

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import md.core.Elements;
 import md.engine.cli.UserError;
 import md.engine.config.ConfigNode;
+import md.engine.config.DynamicsConfig;
 import md.engine.config.OutputConfig;
 import md.engine.config.RunConfig;
 import md.engine.config.SafetyConfig;
@@ -18,7 +19,9 @@ import md.engine.config.StructureConfig;
 import md.engine.config.VelocitiesConfig;
 import md.engine.system.Frame;
 import md.engine.system.MolecularSystem;
+import md.forcefields.Atoms;
 import md.forcefields.ForceField;
+import md.forcefields.classical.BondPotential;
 import md.integrators.Integrator;
 import md.integrators.MdState;
 import md.thermostats.MaxwellBoltzmann;
@@ -106,15 +109,21 @@ public final class MdRun implements AutoCloseable {
         if (options.resume()) {
             if (!Files.isRegularFile(chk))
                 throw new UserError("cannot resume: there is no checkpoint " + chk + "; expected the output folder of an earlier run of "
-                        + config.file() + " (output.checkpoint.every > 0). Start the run without --resume.");
+                        + config.file() + " (output.checkpoint.every > 0). "
+                        + (Files.exists(dir.resolve(ThermoLog.FILE)) || Files.exists(dir.resolve(TrajectoryOutput.EXTXYZ))
+                            ? "The earlier run stopped before its first checkpoint, so there is nothing to continue: start it again with --overwrite (replaces its files)."
+                            : "Start the run without --resume."));
             resumeFrom = Checkpoint.read(chk);
             RunSettings.requireSame(resumeFrom.settings(), settings, chk, config.file());
             if (resumeFrom.step() > config.dynamics().steps())
                 throw config.dynamics().node().get("steps").error("the checkpoint " + chk + " is at step " + resumeFrom.step()
                         + ", beyond the " + config.dynamics().steps() + " steps asked for; expected at least " + resumeFrom.step());
         } else if (!options.overwrite() && (Files.exists(chk) || Files.exists(dir.resolve(ThermoLog.FILE)) || Files.exists(dir.resolve(TrajectoryOutput.EXTXYZ)))) {
-            throw new UserError("the output folder " + dir + " already holds a run; use --resume to continue it, --overwrite to replace it, "
-                    + "or choose another output.directory (" + config.file() + ").");
+            throw new UserError(Files.exists(chk)
+                    ? "the output folder " + dir + " already holds a run; use --resume to continue it, --overwrite to replace it, "
+                            + "or choose another output.directory (" + config.file() + ")."
+                    : "the output folder " + dir + " already holds a run that stopped before its first checkpoint (nothing to resume); "
+                            + "use --overwrite to replace it, or choose another output.directory (" + config.file() + ").");
         }
 
         MolecularSystem system = resumeFrom != null
@@ -123,6 +132,7 @@ public final class MdRun implements AutoCloseable {
                 : MolecularSystem.fromFrame(StructureLoader.load(config.structure()), structureSource(config.structure()));
         ForceField ff = forceField != null ? forceField : config.forcefield().create();
         try {
+            if (resumeFrom != null) keepInitialBonds(ff, config, system);
             return setUp(config, dir, settings, resumeFrom, system, ff);
         } catch (IOException | RuntimeException e) {
             ff.close();
@@ -134,6 +144,7 @@ public final class MdRun implements AutoCloseable {
                                ForceField forceField) throws IOException {
         Path chk = dir.resolve(CHECKPOINT);
         requireSupportedElements(forceField, system, config);
+        requireTimestepFitsAtoms(system, config);
         requireCutoffFitsCell(forceField, system, config);
 
         VelocitiesConfig vc = config.velocities();
@@ -180,11 +191,40 @@ public final class MdRun implements AutoCloseable {
         return run;
     }
 
+    /**
+     * A bond potential with bonds: auto detects its bonds in the geometry it first sees; a resumed run
+     * must keep the bonds of the initial structure (a stretched bond at the checkpoint could otherwise be
+     * lost or a new one found), so they are detected from the structure section again.
+     */
+    private static void keepInitialBonds(ForceField ff, RunConfig config, MolecularSystem resumed) {
+        if (!(ff instanceof BondPotential bonds) || !bonds.detectsBonds()) return;
+        MolecularSystem initial = MolecularSystem.fromFrame(StructureLoader.load(config.structure()), structureSource(config.structure()));
+        if (!java.util.Arrays.equals(initial.atomicNumbers(), resumed.atomicNumbers()))
+            throw config.structure().node().error("the structure no longer has the atoms of the checkpoint (" + initial.size() + " atoms now, "
+                    + resumed.size() + " in the checkpoint, or other elements); the bonds of a bonds: auto force field are detected "
+                    + "from it, so expected the structure the run started from");
+        bonds.assignBondsFrom(new Atoms(initial.atomicNumbers(), initial.positions(), initial.cell()));
+    }
+
     private static String structureSource(StructureConfig s) {
         return switch (s) {
             case StructureConfig.FromFile f -> s.node().get("file").where() + " (" + f.file() + ", frame " + f.frame() + ")";
             case StructureConfig.Lattice l -> s.node().where() + " (" + l.kind() + " lattice)";
         };
+    }
+
+    /** The hydrogen limit of the timestep (the other limit needs no atoms and is checked by the loader). */
+    private static void requireTimestepFitsAtoms(MolecularSystem system, RunConfig config) {
+        double dt = config.dynamics().timestepFs();
+        if (dt <= DynamicsConfig.MAX_TIMESTEP_WITH_HYDROGEN_FS || config.dynamics().allowLargeTimestep()) return;
+        int firstH = -1;
+        for (int i = 0; i < system.size() && firstH < 0; i++) if (system.atomicNumbers()[i] == 1) firstH = i;
+        if (firstH < 0) return;
+        ConfigNode ts = config.dynamics().node().get("timestep_fs");
+        throw ts.error("a timestep of " + DynamicsConfig.format(dt) + " fs is far above what hydrogen allows (the structure has hydrogen, first atom "
+                + firstH + "; at most " + (int) DynamicsConfig.MAX_TIMESTEP_WITH_HYDROGEN_FS + " fs with hydrogen, typically 0.5 to 1 fs): "
+                + "X-H bonds vibrate with a period of about 10 fs and the dynamics would blow up. Expected a smaller timestep_fs, or "
+                + "allow_large_timestep: true in the dynamics section if this is intended");
     }
 
     private static void requireSupportedElements(ForceField ff, MolecularSystem system, RunConfig config) {

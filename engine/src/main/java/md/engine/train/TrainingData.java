@@ -73,6 +73,7 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
     /** n_val frames for validation, then n_train for training (default: the rest), then n_test (default: the rest, if no test files). */
     static TrainingData random(List<TrainingFrame> pool, TrainConfig.Split s, List<TrainingFrame> explicitTest) {
         int n = pool.size();
+        requireRoom(s, n, "frames");
         int nTrain = s.nTrain() != null ? s.nTrain() : n - s.nValidation() - (s.nTest() != null ? s.nTest() : 0);
         int nTest = s.nTest() != null ? s.nTest() : explicitTest.isEmpty() ? Math.max(0, n - s.nValidation() - nTrain) : 0;
         if (nTrain < 1 || s.nValidation() + nTrain + nTest > n)
@@ -94,6 +95,7 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
         Map<String, List<TrainingFrame>> groups = new LinkedHashMap<>();
         for (TrainingFrame f : pool) groups.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f);
         List<String> names = new ArrayList<>(groups.keySet());
+        requireRoom(s, names.size(), "molecules (groups)");
         int nTest = s.nTest() != null ? s.nTest() : 0;
         int nTrain = s.nTrain() != null ? s.nTrain() : names.size() - s.nValidation() - nTest;
         if (nTrain < 1 || nTrain + s.nValidation() + nTest > names.size())
@@ -108,6 +110,23 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
             else if (k < nTrain + s.nValidation() + nTest) test.addAll(g);
         }
         return new TrainingData(train, val, test);
+    }
+
+    /**
+     * The counts the user gave must leave at least one of the {@code n} items for training; said in the
+     * user's numbers (a derived, negative n_train would only confuse).
+     */
+    private static void requireRoom(TrainConfig.Split s, int n, String unit) {
+        int nVal = s.nValidation(), nTest = s.nTest() != null ? s.nTest() : 0;
+        if (nVal > n)
+            throw new UserError("data.split: n_val " + nVal + " is larger than the " + n + " " + unit + " in data.train; expected fewer, "
+                    + "so that some are left for training");
+        if (s.nTest() != null && nTest > n)
+            throw new UserError("data.split: n_test " + nTest + " is larger than the " + n + " " + unit + " in data.train; expected fewer");
+        if (s.nTrain() == null && nVal + nTest >= n)
+            throw new UserError("data.split: n_val " + nVal + (s.nTest() != null ? " + n_test " + nTest : "") + " = " + (nVal + nTest)
+                    + " leaves none of the " + n + " " + unit + " in data.train for training; expected n_val"
+                    + (s.nTest() != null ? " + n_test" : "") + " below " + n);
     }
 
     private static int[] permutation(int n, long seed) {

@@ -72,6 +72,17 @@ public final class BondPotential implements ForceField {
 
     @Override public boolean providesVirial() { return true; }
 
+    /** Whether the bonds are detected from covalent radii (bonds: auto) rather than listed. */
+    public boolean detectsBonds() { return explicitBonds == null; }
+
+    /**
+     * Fixes the bonds now, from {@code atoms} (detected from their distances, or the listed ones checked
+     * against them), instead of at the first evaluation. A run resumed from a checkpoint calls this with
+     * its initial structure, so that it keeps the bonds the run started with rather than detecting them
+     * again in the resumed (stretched) geometry.
+     */
+    public void assignBondsFrom(Atoms atoms) { assignBonds(atoms); }
+
     /** The bonds in use (after the first evaluation), as index pairs. */
     public List<int[]> bonds() {
         List<int[]> out = new ArrayList<>();

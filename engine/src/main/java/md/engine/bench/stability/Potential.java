@@ -46,7 +46,11 @@ public record Potential(String flowYaml, String label, Learned learned) {
             if (inline) text = arg;
             else {
                 try {
+                    String problem = md.engine.config.InputFiles.problem(Path.of(arg));
+                    if (problem != null) throw new UserError("--forcefield " + arg + ": " + problem + "; expected a force-field YAML file or inline YAML '{type: ..., ...}'");
                     text = Files.readString(Path.of(arg), StandardCharsets.UTF_8);
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new UserError("--forcefield " + arg + ": " + md.engine.config.InputFiles.encodingProblem(Path.of(arg)) + "; expected a force-field YAML file");
                 } catch (IOException e) {
                     throw new UserError("--forcefield " + arg + ": cannot read it (" + e.getMessage() + "); expected a force-field YAML file or inline YAML '{type: ..., ...}'");
                 }

@@ -175,7 +175,8 @@ public final class StabilityBenchmarkRunner {
         if (o.resume()) {
             Properties earlier = StabilityRun.read(settingsFile);
             if (earlier == null)
-                throw new UserError("cannot resume: " + dir + " holds no stability benchmark (" + SETTINGS + " is missing); run without --resume to start one");
+                throw new UserError("cannot resume: " + dir + " holds no stability benchmark (" + SETTINGS + " is missing); run without --resume to start one "
+                        + "(with --overwrite if the folder holds run-N folders of an interrupted start)");
             TreeSet<String> changed = new TreeSet<>();
             for (String k : settings.stringPropertyNames()) if (!settings.getProperty(k).equals(earlier.getProperty(k))) changed.add(k);
             for (String k : earlier.stringPropertyNames()) if (!settings.containsKey(k)) changed.add(k);

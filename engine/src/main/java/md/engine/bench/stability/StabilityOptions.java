@@ -144,12 +144,12 @@ public record StabilityOptions(Path model, String forceField, Path reference, St
         if (model != null && forceField != null)
             throw new UserError("give either --model or --forcefield, not both");
         if (model != null && !Files.isRegularFile(model))
-            throw new UserError("--model " + model + ": no such file; expected a model file, e.g. from md import or md train");
+            throw new UserError("--model " + model + ": " + md.engine.config.InputFiles.problem(model) + "; expected a model file, e.g. from md import or md train");
         if (reference == null)
             throw new UserError("md bench stability needs --reference FILE: the test data (e.g. ../shared/data/rmd17/rmd17_ethanol_test_01.npz) "
                     + "the initial frames, force error, reference bond lengths and h(r) come from");
         if (!Files.isRegularFile(reference))
-            throw new UserError("--reference " + reference + ": no such file; expected test data with forces (.npz MD17/rMD17 or .extxyz)");
+            throw new UserError("--reference " + reference + ": " + md.engine.config.InputFiles.problem(reference) + "; expected test data with forces (.npz MD17/rMD17 or .extxyz)");
         if (batched && parallelGiven)
             throw new UserError("--batched runs every run at the same time (one thread each, one evaluation per step for all); expected it without --parallel");
         if (resume && overwrite) throw new UserError("--resume and --overwrite contradict each other; expected one of them");

@@ -21,6 +21,7 @@ import md.analysis.TrajectoryAnalysis;
 import md.core.Cell;
 import md.core.Elements;
 import md.engine.cli.UserError;
+import md.engine.config.ConfigNode;
 import md.engine.config.RunConfig;
 import md.engine.config.RunConfigLoader;
 import md.engine.io.ExtxyzWriter;
@@ -115,9 +116,10 @@ final class StabilityRun {
             ExtxyzWriter.writeAll(dir.resolve("initial.extxyz"), List.of(initial));
             Files.deleteIfExists(dir.resolve(TIMING));
         }
+        // Written only once the run has opened: a refused resume leaves the earlier input.yaml as it was.
         Path input = dir.resolve("input.yaml");
-        Files.writeString(input, inputYaml(frame), StandardCharsets.UTF_8);
-        RunConfig config = RunConfigLoader.load(input);
+        String inputText = inputYaml(frame);
+        RunConfig config = RunConfigLoader.load(ConfigNode.parse(input, inputText));
 
         Properties timing = resume ? read(dir.resolve(TIMING)) : null;
         long[] timedSteps = {timing == null ? 0 : Long.parseLong(timing.getProperty("timed_steps"))};
@@ -133,6 +135,7 @@ final class StabilityRun {
         long stepsRun;
         MdRun.Options options = new MdRun.Options(dir, resume, !resume, progress, false);
         try (MdRun run = MdRun.open(config, options, forceField)) {
+            Files.writeString(input, inputText, StandardCharsets.UTF_8);
             long first = run.simulation().state().step;
             long[] segmentStart = {first, System.nanoTime()};
             // Saved with every checkpoint, so an interrupted run keeps the speed of what it had done.

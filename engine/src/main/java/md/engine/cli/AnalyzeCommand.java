@@ -76,6 +76,9 @@ public final class AnalyzeCommand implements Command {
             else throw new UserError("one trajectory at a time; got '" + trajectory + "' and '" + a + "'");
         }
         if (trajectory == null) throw new UserError("no trajectory given\n" + usage());
+        // The output folder is checked before the (possibly long) analysis.
+        Path out = Path.of(opt.getOrDefault("--output", "analysis-" + trajectory.getFileName().toString().replaceFirst("\\.[^.]*$", "")));
+        md.engine.io.OutputPaths.folder(out, "output folder" + (opt.containsKey("--output") ? " (--output)" : ""));
 
         Optional<Double> interval = optional(opt, "--frame-interval-fs").map(fs -> positive(fs, "--frame-interval-fs") / 1000.0);
         Frames run = TrajectoryFiles.read(trajectory, interval);
@@ -117,9 +120,8 @@ public final class AnalyzeCommand implements Command {
             // The analysis checks combinations of inputs and options; its messages say what to change.
             throw new UserError(e.getMessage());
         }
-        String base = trajectory.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-        Path out = Path.of(opt.getOrDefault("--output", "analysis-" + base));
-        HtmlReport.write(result, new Metrics.Inputs(trajectory, refPath, thermoPath), out);
+        Metrics.Inputs inputs = new Metrics.Inputs(trajectory, refPath, thermoPath);
+        IoFailure.wrap("cannot write the report in " + out, () -> HtmlReport.write(result, inputs, out));
 
         System.out.print(HtmlReport.textSummary(result));
         System.out.println("wrote " + out.resolve("report.html") + " and " + out.resolve("metrics.json"));

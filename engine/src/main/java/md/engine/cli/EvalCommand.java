@@ -74,6 +74,7 @@ public final class EvalCommand implements Command {
         if (output == null) output = Path.of(input.getFileName().toString().replaceFirst("\\.[^.]*$", "") + ".eval.extxyz");
         if (output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize()))
             throw new UserError("the output " + output + " would overwrite the input; expected another --output file");
+        md.engine.io.OutputPaths.file(output, "--output", "out.eval.extxyz");
 
         ForceFieldConfig ffConfig = forceFieldConfig(ffArg);
         List<Frame> frames = StructureReader.readAll(input);

@@ -73,8 +73,6 @@ public final class ImportCommand implements Command {
         if (config == null || weights == null || out == null)
             throw new UserError("md import " + kind + " needs CONFIG.yaml, WEIGHTS.npz and -o MODEL");
         Path configPath = Path.of(config), weightsPath = Path.of(weights), outPath = Path.of(out);
-        Path parent = outPath.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) throw new UserError(outPath + ": the folder " + parent + " does not exist");
         if (Files.isDirectory(outPath)) throw new UserError(outPath + ": is a folder; -o names the model file to write");
 
         Map<String, Object> cfg = readYaml(configPath, kind);
@@ -96,7 +94,11 @@ public final class ImportCommand implements Command {
         for (Map.Entry<String, double[]> p : learned.parameters().entrySet())
             for (double v : p.getValue())
                 if (!Double.isFinite(v)) throw new UserError(weightsPath + ": parameter '" + p.getKey() + "' holds a non-finite value (" + v + ")");
-        ModelFile.write(outPath, learned, "imported by 'md import " + kind + "' from " + configPath.toAbsolutePath() + " and " + weightsPath.toAbsolutePath());
+        // A missing folder of -o is created now that the model is good (a file in the way is a message).
+        md.engine.io.OutputPaths.file(outPath, "-o", "model.nqp");
+        String source = "imported by 'md import " + kind + "' from " + configPath.toAbsolutePath() + " and " + weightsPath.toAbsolutePath();
+        LearnedModel imported = learned;
+        IoFailure.wrap("cannot write the model file " + outPath, () -> ModelFile.write(outPath, imported, source));
         int count = 0;
         for (double[] p : learned.parameters().values()) count += p.length;
         java.util.List<String> species = new java.util.ArrayList<>();

@@ -57,7 +57,13 @@ public final class Main {
             err.println("md " + c.name() + ": out of memory; raise the heap with MD_JAVA_OPTS=-Xmx8g (or more)");
             return 3;
         } catch (Exception e) {
-            // Not a user mistake: a bug or an I/O failure. Keep the trace, it is what a bug report needs.
+            if (IoFailure.ioCause(e) != null) {
+                // The environment failed (disk full, permission, read-only file system): the path and the OS reason, no trace.
+                IoFailure f = IoFailure.describe(e);
+                err.println("md " + c.name() + ": " + f.getMessage());
+                return f.exitCode();
+            }
+            // Not a user mistake: a bug. Keep the trace, it is what a bug report needs.
             err.println("md " + c.name() + ": internal error: " + e);
             e.printStackTrace(err);
             return 1;

@@ -6,6 +6,8 @@ import java.util.Locale;
 
 import md.engine.config.RunConfig;
 import md.engine.config.RunConfigLoader;
+import md.engine.io.FolderLock;
+import md.engine.io.OutputPaths;
 import md.engine.run.MdRun;
 
 /** {@code md run [--resume] input.yaml}: molecular dynamics as the input file describes. */
@@ -29,8 +31,10 @@ public final class RunCommand implements Command {
                   --output DIR      write to DIR instead of output.directory
                   --quiet           no progress output
 
-                exit codes: 0 done, 1 internal error, 2 bad input or usage, 3 out of memory,
-                            4 the dynamics became unstable (non-finite forces, temperature window)""";
+                exit codes: 0 done, 1 internal error, 2 bad input or usage (also: another md run holds
+                            the output folder), 3 out of memory, 4 the dynamics became unstable
+                            (non-finite forces, temperature window), 5 input/output failure (disk full,
+                            permission denied, read-only file system)""";
     }
 
     /**
@@ -74,8 +78,11 @@ public final class RunCommand implements Command {
         PrintStream out = quiet ? null : System.out;
         boolean terminal = isTerminal();
         MdRun.Options options = new MdRun.Options(output, resume, overwrite, out, terminal);
+        Path dir = MdRun.outputDirectory(config, options);
+        OutputPaths.folder(dir, options.outputDirectory() != null ? "output folder (--output)" : "output folder (output.directory of " + input + ")");
         long start = System.nanoTime();
-        try (MdRun run = MdRun.open(config, options)) {
+        try (FolderLock lock = FolderLock.acquire(dir, "md run", "wait for it to end or stop it, or choose another output folder");
+             MdRun run = MdRun.open(config, options)) {
             long first = run.simulation().state().step;
             if (out != null) out.printf(Locale.ROOT, "md run: %s, %d atoms, %s, %s from step %d to %d, output in %s%n",
                     input, run.simulation().system().size(), run.simulation().forceField().name(), config.dynamics().integrator(),

@@ -2,6 +2,8 @@ package md.engine.cli;
 
 import java.nio.file.Path;
 
+import md.engine.io.FolderLock;
+import md.engine.io.OutputPaths;
 import md.engine.train.TrainConfig;
 import md.engine.train.TrainConfigLoader;
 import md.engine.train.TrainingRun;
@@ -64,7 +66,11 @@ public final class TrainCommand implements Command {
         if (config == null) throw new UserError("missing the configuration file; usage: md train CONFIG.yaml [--resume] [--threads N]");
         TrainConfig cfg = TrainConfigLoader.load(config);
         if (threads != null) cfg = cfg.withThreads(threads);
-        new TrainingRun(cfg, System.out, System.console() != null).run(resume);
+        Path dir = cfg.output().directory();
+        OutputPaths.folder(dir, "output folder (output.directory of " + config + ")");
+        try (FolderLock lock = FolderLock.acquire(dir, "md train", "wait for it to end or stop it (then --resume), or set another output.directory")) {
+            new TrainingRun(cfg, System.out, System.console() != null).run(resume);
+        }
         return 0;
     }
 }

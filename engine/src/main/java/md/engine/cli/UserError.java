@@ -19,5 +19,10 @@ public class UserError extends RuntimeException {
         this.exitCode = 2;
     }
 
+    public UserError(String message, int exitCode, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
     public int exitCode() { return exitCode; }
 }

@@ -60,9 +60,14 @@ public final class ExtxyzWriter implements AutoCloseable {
     public static ExtxyzWriter open(Path file, boolean append, VelocityFormat velocityFormat, boolean fsync) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        FileChannel ch = append
-                ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
-                : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        FileChannel ch;
+        try {
+            ch = append
+                    ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+                    : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw md.engine.cli.IoFailure.of("cannot " + (append ? "open " : "create ") + file, e);
+        }
         return new ExtxyzWriter(file, ch, velocityFormat, fsync);
     }
 
@@ -80,8 +85,12 @@ public final class ExtxyzWriter implements AutoCloseable {
 
     public void write(Frame frame) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(format(frame, velocityFormat).getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining()) channel.write(bytes);
-        if (fsync) channel.force(false);
+        try {
+            while (bytes.hasRemaining()) channel.write(bytes);
+            if (fsync) channel.force(false);
+        } catch (IOException e) {
+            throw md.engine.cli.IoFailure.of("cannot write " + file, e);
+        }
         framesWritten++;
     }
 

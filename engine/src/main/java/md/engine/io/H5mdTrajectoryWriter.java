@@ -148,12 +148,15 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
         Path parent = target.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        writeSegment(tmp);
-        try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        // jhdf reports a full disk as an HdfWritingException around the IOException: name the file and the OS reason.
+        md.engine.cli.IoFailure.wrap("cannot write the HDF5 trajectory segment " + tmp, () -> writeSegment(tmp));
+        md.engine.cli.IoFailure.wrap("cannot replace " + target + " by " + tmp, () -> {
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        });
         durableFrames = framesWritten;
     }
 

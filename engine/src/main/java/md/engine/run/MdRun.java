@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import md.core.Elements;
+import md.engine.cli.IoFailure;
 import md.engine.cli.UserError;
 import md.engine.config.ConfigNode;
 import md.engine.config.DynamicsConfig;
@@ -102,7 +103,7 @@ public final class MdRun implements AutoCloseable {
      * closes it; so must the caller when this throws (closing twice must be harmless).
      */
     public static MdRun open(RunConfig config, Options options, ForceField forceField) throws IOException {
-        Path dir = options.outputDirectory() != null ? options.outputDirectory().toAbsolutePath().normalize() : config.output().directory();
+        Path dir = outputDirectory(config, options);
         Path chk = dir.resolve(CHECKPOINT);
         Map<String, String> settings = RunSettings.of(config);
         Checkpoint resumeFrom = null;
@@ -138,6 +139,11 @@ public final class MdRun implements AutoCloseable {
             ff.close();
             throw e;
         }
+    }
+
+    /** The folder a run writes to: --output when given, else output.directory. */
+    public static Path outputDirectory(RunConfig config, Options options) {
+        return options.outputDirectory() != null ? options.outputDirectory().toAbsolutePath().normalize() : config.output().directory();
     }
 
     private static MdRun setUp(RunConfig config, Path dir, Map<String, String> settings, Checkpoint resumeFrom, MolecularSystem system,
@@ -314,9 +320,10 @@ public final class MdRun implements AutoCloseable {
         Checkpoint.OutputMarks marks = trajectory.sync(thermoBytes);
         MdState s = sim.state();
         MolecularSystem system = sim.system();
-        new Checkpoint(settings, s.step, s.timeFs, system.atomicNumbers(), system.cell(), s.positions, s.velocities, s.forces,
-                s.potentialEnergyEv, sim.neighborPositions(), sim.integrator().saveState(), marks)
-                .write(directory.resolve(CHECKPOINT));
+        Checkpoint c = new Checkpoint(settings, s.step, s.timeFs, system.atomicNumbers(), system.cell(), s.positions, s.velocities, s.forces,
+                s.potentialEnergyEv, sim.neighborPositions(), sim.integrator().saveState(), marks);
+        Path file = directory.resolve(CHECKPOINT);
+        IoFailure.wrap("cannot write the checkpoint " + file, () -> c.write(file));
         lastCheckpointStep = s.step;
     }
 

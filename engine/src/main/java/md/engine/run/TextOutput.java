@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import md.engine.cli.IoFailure;
 import md.engine.cli.UserError;
 
 /**
@@ -29,7 +30,11 @@ final class TextOutput implements AutoCloseable {
 
     /** A new, empty file (an existing one is replaced). */
     static TextOutput create(Path file) throws IOException {
-        return new TextOutput(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        try {
+            return new TextOutput(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            throw IoFailure.of("cannot create " + file, e);
+        }
     }
 
     /** An existing file cut back to {@code length} bytes (what a checkpoint recorded), positioned at its end. */
@@ -70,7 +75,11 @@ final class TextOutput implements AutoCloseable {
             bytes.put(record.toString().getBytes(StandardCharsets.UTF_8));
         }
         bytes.flip();
-        while (bytes.hasRemaining()) channel.write(bytes);
+        try {
+            while (bytes.hasRemaining()) channel.write(bytes);
+        } catch (IOException e) {
+            throw IoFailure.of("cannot write " + file, e);
+        }
         record.setLength(0);
     }
 
@@ -78,7 +87,13 @@ final class TextOutput implements AutoCloseable {
     long position() throws IOException { return channel.position(); }
 
     /** Forces the written bytes to disk (before a checkpoint records the length). */
-    void sync() throws IOException { channel.force(false); }
+    void sync() throws IOException {
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw IoFailure.of("cannot write " + file + " to disk", e);
+        }
+    }
 
     @Override public void close() throws IOException { channel.close(); }
 }

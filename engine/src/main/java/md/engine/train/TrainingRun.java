@@ -84,14 +84,17 @@ public final class TrainingRun {
             trainer.setListener(progress);
             while (!trainer.finished()) {
                 Trainer.EpochReport r = trainer.runEpoch();
-                TrainCheckpoint.write(o.lastCheckpoint(), info, trainer.state());
-                if (r.improved()) {
-                    Path tmp = o.bestCheckpoint().resolveSibling(o.bestCheckpoint().getFileName() + ".tmp");
-                    Files.copy(o.lastCheckpoint(), tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, o.bestCheckpoint(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    ModelFile.write(o.modelFile(), trainer.exportModel(), provenance(trainer));
-                }
-                metrics.append(r);
+                // A full disk or a refused write names the output folder and the OS reason (md.engine.cli.IoFailure).
+                md.engine.cli.IoFailure.wrap("cannot write the training outputs in " + o.directory(), () -> {
+                    TrainCheckpoint.write(o.lastCheckpoint(), info, trainer.state());
+                    if (r.improved()) {
+                        Path tmp = o.bestCheckpoint().resolveSibling(o.bestCheckpoint().getFileName() + ".tmp");
+                        Files.copy(o.lastCheckpoint(), tmp, StandardCopyOption.REPLACE_EXISTING);
+                        Files.move(tmp, o.bestCheckpoint(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        ModelFile.write(o.modelFile(), trainer.exportModel(), provenance(trainer));
+                    }
+                    metrics.append(r);
+                });
                 progress.epochDone(r);
             }
             out.printf(Locale.ROOT, "md train: stopped after epoch %d (%s); best validation loss %.6g at epoch %d; %.1f min of training%n",

@@ -94,6 +94,21 @@ class ImportCommandTest {
         assertFalse(Files.exists(out), "no model file is written");
     }
 
+    @Test void aMissingOutputFolderIsCreatedAndAFileInTheWayIsNamed() throws Exception {
+        Path out = dir.resolve("new/sub/aspirin.nqp");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Main.run(new String[] {"import", "nequip", fixture("config.yaml").toString(), fixture("weights.npz").toString(), "-o", out.toString()},
+                new PrintStream(err));
+        assertEquals(0, rc, err.toString());
+        assertTrue(Files.isRegularFile(out));
+        Files.writeString(dir.resolve("plain"), "x");
+        err.reset();
+        rc = Main.run(new String[] {"import", "nequip", fixture("config.yaml").toString(), fixture("weights.npz").toString(), "-o",
+                dir.resolve("plain/m.nqp").toString()}, new PrintStream(err));
+        assertEquals(2, rc, err.toString());
+        assertTrue(err.toString().contains("the folder " + dir.resolve("plain") + " (for -o") && err.toString().contains("is a regular file, not a folder") && !err.toString().contains("\tat "), err.toString());
+    }
+
     @Test void userMistakesGiveOneLineErrors() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rc = Main.run(new String[] {"import", "nequip", dir.resolve("nope.yaml").toString(), "w.npz", "-o", "m.nqp"}, new PrintStream(err));

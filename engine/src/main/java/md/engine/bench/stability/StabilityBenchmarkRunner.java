@@ -3,8 +3,6 @@ package md.engine.bench.stability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -42,8 +40,8 @@ public final class StabilityBenchmarkRunner {
     private StabilityBenchmarkRunner() {}
 
     static final String SETTINGS = "benchmark.properties";
-    /** Held (OS file lock) while a benchmark works in the folder, so two processes never write the same runs. */
-    static final String LOCK = ".lock";
+    /** Held (an OS file lock, {@link md.engine.io.FolderLock}) while a benchmark works in the folder, so two processes never write the same runs. */
+    static final String LOCK = md.engine.io.FolderLock.FILE;
 
     public static int run(String[] args, PrintStream out) throws Exception {
         for (String a : args)
@@ -54,12 +52,9 @@ public final class StabilityBenchmarkRunner {
         StabilityOptions o = StabilityOptions.parse(args);
         ReferenceData reference = ReferenceData.read(o.reference(), o.molecule());
         Potential potential = Potential.of(o);
-        Files.createDirectories(o.output());
-        try (FileChannel lockFile = FileChannel.open(o.output().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = lockFile.tryLock()) {
-            if (lock == null)
-                throw new UserError("another md bench stability is working in " + o.output() + " (it holds " + LOCK + "); wait for it to end, "
-                        + "or stop it and continue with --resume");
+        md.engine.io.OutputPaths.folder(o.output(), "output folder (-o)");
+        try (md.engine.io.FolderLock lock = md.engine.io.FolderLock.acquire(o.output(), "md bench stability",
+                "wait for it to end, or stop it and continue with --resume")) {
             return run(o, reference, potential, out);
         }
     }

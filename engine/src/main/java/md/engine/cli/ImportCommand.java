@@ -91,9 +91,7 @@ public final class ImportCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UserError(configPath + " / " + weightsPath + ": " + e.getMessage());
         }
-        for (Map.Entry<String, double[]> p : learned.parameters().entrySet())
-            for (double v : p.getValue())
-                if (!Double.isFinite(v)) throw new UserError(weightsPath + ": parameter '" + p.getKey() + "' holds a non-finite value (" + v + ")");
+        // non-finite weights were refused by LearnedModel (naming the parameter and index), above
         // A missing folder of -o is created now that the model is good (a file in the way is a message).
         md.engine.io.OutputPaths.file(outPath, "-o", "model.nqp");
         String source = "imported by 'md import " + kind + "' from " + configPath.toAbsolutePath() + " and " + weightsPath.toAbsolutePath();

@@ -47,7 +47,7 @@ public final class TrainCheckpoint {
         }
     }
 
-    public static void write(Path file, ModelInfo info, Trainer.State s) throws IOException {
+    public static void write(Path file, ModelInfo info, Trainer.State s, List<String> optimized) throws IOException {
         Map<String, NpyArray> a = new LinkedHashMap<>();
         put(a, "version", VERSION);
         put(a, "model/spec_json", info.json().codePoints().asDoubleStream().toArray());
@@ -57,14 +57,14 @@ public final class TrainCheckpoint {
         put(a, "state/scalars", s.epoch(), s.emaUpdates(), s.plateauBest(), s.plateauBad(), s.plateauCooldown(), s.baseLearningRate(),
                 s.skippedSteps(), s.bestValidationLoss(), s.bestEpoch(), s.epochsSinceImprovement(), s.trainingSeconds(), o.steps(),
                 o.learningRate(), STOP_REASONS.indexOf(s.stopReason() == null ? "" : s.stopReason()));
-        int k = 0;
-        for (Map.Entry<String, double[]> e : s.parameters().entrySet()) {
-            put(a, "param/" + e.getKey(), e.getValue());
-            put(a, "adam_m/" + e.getKey(), o.m()[k]);
-            put(a, "adam_v/" + e.getKey(), o.v()[k]);
-            if (o.vMax()[k] != null) put(a, "adam_vmax/" + e.getKey(), o.vMax()[k]);
-            if (s.emaAverages() != null) put(a, "ema/" + e.getKey(), s.emaAverages()[k]);
-            k++;
+        for (Map.Entry<String, double[]> e : s.parameters().entrySet()) put(a, "param/" + e.getKey(), e.getValue());
+        // optimizer and EMA state for the trained parameters only (frozen ones have none)
+        for (int k = 0; k < optimized.size(); k++) {
+            String key = optimized.get(k);
+            put(a, "adam_m/" + key, o.m()[k]);
+            put(a, "adam_v/" + key, o.v()[k]);
+            if (o.vMax()[k] != null) put(a, "adam_vmax/" + key, o.vMax()[k]);
+            if (s.emaAverages() != null) put(a, "ema/" + key, s.emaAverages()[k]);
         }
         NpyWriter.writeNpz(file, a);
     }
@@ -85,17 +85,24 @@ public final class TrainCheckpoint {
         return new ModelInfo(family, sp, need(a, "model/shifts_eV", file), need(a, "model/force_scale", file)[0]);
     }
 
-    /** The trainer state, with parameters in the order of {@code parameterKeys} (the model's order). */
-    public static Trainer.State readState(Path file, List<String> parameterKeys) {
+    /**
+     * The trainer state, with parameters in the order of {@code parameterKeys} (the model's order) and the
+     * optimizer and EMA state of {@code optimized} (the parameters not frozen, in optimizer order).
+     */
+    public static Trainer.State readState(Path file, List<String> parameterKeys, List<String> optimized) {
         Map<String, NpyArray> a = read(file);
         double[] v = need(a, "state/scalars", file);
-        int n = parameterKeys.size();
         Map<String, double[]> params = new LinkedHashMap<>();
+        for (String key : parameterKeys) params.put(key, need(a, "param/" + key, file));
+        for (String key : parameterKeys)
+            if (optimized.contains(key) != a.containsKey("adam_m/" + key))
+                throw new UserError(file + ": the checkpoint was made with " + (optimized.contains(key) ? "" : "un") + "frozen parameter '" + key
+                        + "', which the configuration now " + (optimized.contains(key) ? "trains" : "freezes") + "; resume with the original model.freeze");
+        int n = optimized.size();
         double[][] m = new double[n][], vv = new double[n][], vMax = new double[n][], ema = new double[n][];
         boolean hasEma = false;
         for (int k = 0; k < n; k++) {
-            String key = parameterKeys.get(k);
-            params.put(key, need(a, "param/" + key, file));
+            String key = optimized.get(k);
             m[k] = need(a, "adam_m/" + key, file);
             vv[k] = need(a, "adam_v/" + key, file);
             vMax[k] = a.containsKey("adam_vmax/" + key) ? need(a, "adam_vmax/" + key, file) : null;

@@ -37,12 +37,23 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
      * The model to train: its family and the {@code model} section's other keys as the family's options
      * ({@code node} and {@code marks} locate them for errors).
      */
-    public record Model(ModelFamily family, ModelFamily.Training training, ForceFieldSpec options, ConfigNode node, Map<String, Integer> marks) {
-        /** The cutoff (Å) the options give. */
-        public double cutoffAngstrom() { return located(() -> training.cutoffAngstrom(options)); }
+    public record Model(ModelFamily family, ModelFamily.Training training, ForceFieldSpec options, ConfigNode node, Map<String, Integer> marks,
+                        LearnedModel pretrained, java.util.Set<String> frozen) {
+        /** The cutoff (Å) the options give, or the pre-trained model's. */
+        public double cutoffAngstrom() { return pretrained != null ? pretrained.architecture().cutoff() : located(() -> training.cutoffAngstrom(options)); }
 
-        /** A freshly initialised model for these training-set statistics. */
-        public LearnedModel initialModel(DatasetStatistics statistics, long seed) { return located(() -> training.initial(options, statistics, seed)); }
+        /**
+         * A freshly initialised model for these training-set statistics; with {@code init_from}, the
+         * pre-trained model itself (its own energy shifts and scale), which must know every species of the data.
+         */
+        public LearnedModel initialModel(DatasetStatistics statistics, long seed) {
+            if (pretrained == null) return located(() -> training.initial(options, statistics, seed));
+            for (int z : statistics.atomicNumbers())
+                if (pretrained.architecture().typeOf(z) < 0)
+                    throw node.error("the training data have element " + md.core.Elements.symbol(z) + ", which the init_from model does not know (its species: "
+                            + java.util.Arrays.toString(pretrained.architecture().atomicNumbers()) + ")");
+            return pretrained;
+        }
 
         /** Runs {@code f}, turning a bad option into an error at its line. */
         <T> T located(java.util.function.Supplier<T> f) {

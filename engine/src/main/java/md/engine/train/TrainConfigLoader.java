@@ -1,5 +1,6 @@
 package md.engine.train;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,9 @@ import java.util.Set;
 
 import md.engine.config.ConfigNode;
 import md.forcefields.ForceFieldSpec;
+import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.model.ModelFamilies;
+import md.forcefields.ml.model.ModelFile;
 import md.forcefields.ml.model.ModelFamily;
 import md.forcefields.training.Adam;
 import md.forcefields.training.LossWeights;
@@ -108,6 +111,11 @@ public final class TrainConfigLoader {
     }
 
     /** The {@code model} section: {@code family} (default nequip) and that family's options. */
+    /**
+     * The {@code model} section: {@code family} (default nequip) and that family's options; or
+     * {@code init_from: MODEL} (a model file whose architecture and weights training starts from) with
+     * optional {@code freeze: [PATTERN, ...]} (parameters kept fixed; {@code *} matches any characters).
+     */
     private static TrainConfig.Model model(ConfigNode root) {
         ConfigNode m = root.has("model") ? root.get("model") : root;
         if (root.has("model") && !m.isNull() && !m.isMapping()) throw m.error("expected a mapping: 'family' and the family's options (docs/training.md)");
@@ -118,21 +126,72 @@ public final class TrainConfigLoader {
             options.putAll(plain);
         }
         Object familyName = options.remove("family");
-        if (familyName == null) familyName = "nequip";
+        Object initFrom = options.remove("init_from"), freeze = options.remove("freeze");
         Map<String, ModelFamily> families = ModelFamilies.all();
+        if (initFrom != null) return pretrained(root, m, marks, familyName, initFrom, freeze, options, families);
+        if (freeze != null) throw m.errorAt("freeze", marks, "freeze needs init_from (a model file to start from): freezing a freshly initialised model would keep random weights");
+        if (familyName == null) familyName = "nequip";
         List<String> trainable = new ArrayList<>();
         for (ModelFamily f : families.values()) if (f.training() != null) trainable.add(f.name());
-        ModelFamily family = familyName instanceof String s ? families.get(s) : null;
-        if (family == null) // also the family's md import kind (e.g. se3t, torchmdnet)
-            for (ModelFamily f : families.values())
-                if (f.importer() != null && f.importer().kind().equals(familyName)) family = f;
+        ModelFamily family = family(familyName, families);
         if (family == null || family.training() == null)
             throw m.errorAt("family", marks, (family == null ? "unknown model family '" + familyName + "'" : "md train cannot make a new '" + familyName + "' model")
                     + "; expected one of " + trainable);
         ModelFamily.Training training = family.training();
-        TrainConfig.Model model = new TrainConfig.Model(family, training, new ForceFieldSpec(family.name(), options, root.baseDirectory()), m, marks);
+        TrainConfig.Model model = new TrainConfig.Model(family, training, new ForceFieldSpec(family.name(), options, root.baseDirectory()), m, marks, null, java.util.Set.of());
         model.located(() -> { training.validate(model.options()); return null; });
         return model;
+    }
+
+    /** A family by its model-file name or its md import kind (e.g. se3t, torchmdnet); null when none. */
+    private static ModelFamily family(Object name, Map<String, ModelFamily> families) {
+        ModelFamily family = name instanceof String s ? families.get(s) : null;
+        if (family == null)
+            for (ModelFamily f : families.values())
+                if (f.importer() != null && f.importer().kind().equals(name)) family = f;
+        return family;
+    }
+
+    /** {@code init_from}: the architecture and weights of a model file, with {@code freeze} patterns resolved to parameter names. */
+    private static TrainConfig.Model pretrained(ConfigNode root, ConfigNode m, Map<String, Integer> marks, Object familyName, Object initFrom,
+                                                Object freeze, Map<String, Object> options, Map<String, ModelFamily> families) {
+        if (!(initFrom instanceof String path)) throw m.errorAt("init_from", marks, "expected the path of a model file (from md train or md import)");
+        Path file = root.baseDirectory().resolve(path).normalize();
+        String problem = md.engine.config.InputFiles.problem(file);
+        if (problem != null) throw m.errorAt("init_from", marks, file + ": " + problem);
+        LearnedModel start;
+        try {
+            start = ModelFile.read(file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw m.errorAt("init_from", marks, "cannot read the model to start from: " + e.getMessage());
+        }
+        String fam = start.architecture().family();
+        if (familyName != null && family(familyName, families) != families.get(fam))
+            throw m.errorAt("family", marks, "family '" + familyName + "' differs from the family of init_from " + file + " ('" + fam + "'); remove family or make them agree");
+        if (!options.isEmpty()) {
+            String key = options.keySet().iterator().next();
+            throw m.errorAt(key, marks, "init_from takes the architecture from " + file + "; '" + key + "' would change it: remove it "
+                    + "(only family, init_from and freeze go with init_from)");
+        }
+        java.util.Set<String> frozen = new java.util.LinkedHashSet<>();
+        if (freeze != null) {
+            if (!(freeze instanceof List<?> patterns)) throw m.errorAt("freeze", marks, "expected a list of parameter names or patterns, e.g. [\"layer0_*\"]");
+            List<String> trainable = new ArrayList<>();
+            start.architecture().parameters().forEach((name, spec) -> { if (spec.trainable()) trainable.add(name); });
+            for (int k = 0; k < patterns.size(); k++) {
+                Object p = patterns.get(k);
+                if (!(p instanceof String glob)) throw m.errorAt("freeze[" + k + "]", marks, "expected a parameter name or pattern, got " + p);
+                java.util.regex.Pattern re = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(glob).replace("*", "\\E.*\\Q"));
+                boolean any = false;
+                for (String name : trainable) if (re.matcher(name).matches()) { frozen.add(name); any = true; }
+                if (!any) throw m.errorAt("freeze[" + k + "]", marks, "'" + glob + "' matches no trainable parameter of " + file + " (they are: "
+                        + String.join(", ", trainable.subList(0, Math.min(12, trainable.size()))) + (trainable.size() > 12 ? ", ..." : "") + ")");
+            }
+            if (frozen.size() == trainable.size()) throw m.errorAt("freeze", marks, "these patterns freeze every trainable parameter: nothing would be trained");
+        }
+        ModelFamily family = families.get(fam);
+        return new TrainConfig.Model(family, family == null ? null : family.training(), new ForceFieldSpec(fam, options, root.baseDirectory()), m, marks,
+                start, java.util.Collections.unmodifiableSet(frozen));
     }
 
     private static LossWeights loss(ConfigNode l) {

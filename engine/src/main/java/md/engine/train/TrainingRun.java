@@ -73,9 +73,9 @@ public final class TrainingRun {
         Files.createDirectories(o.directory());
         if (o.modelFile().getParent() != null) Files.createDirectories(o.modelFile().getParent());
 
-        try (Trainer trainer = new Trainer(initial, forceScale, data.train(), data.validation(), cfg.training())) {
+        try (Trainer trainer = new Trainer(initial, forceScale, data.train(), data.validation(), cfg.training(), cfg.model().frozen())) {
             if (resume) {
-                trainer.restore(TrainCheckpoint.readState(o.lastCheckpoint(), new ArrayList<>(trainer.model().trainableParameters().keySet())));
+                trainer.restore(TrainCheckpoint.readState(o.lastCheckpoint(), new ArrayList<>(trainer.model().trainableParameters().keySet()), trainer.optimized()));
                 out.printf(Locale.ROOT, "md train: resuming after epoch %d (best validation loss %.6g at epoch %d)%n",
                         trainer.epoch(), trainer.bestValidationLoss(), trainer.bestEpoch());
             }
@@ -86,7 +86,7 @@ public final class TrainingRun {
                 Trainer.EpochReport r = trainer.runEpoch();
                 // A full disk or a refused write names the output folder and the OS reason (md.engine.cli.IoFailure).
                 md.engine.cli.IoFailure.wrap("cannot write the training outputs in " + o.directory(), () -> {
-                    TrainCheckpoint.write(o.lastCheckpoint(), info, trainer.state());
+                    TrainCheckpoint.write(o.lastCheckpoint(), info, trainer.state(), trainer.optimized());
                     if (r.improved()) {
                         Path tmp = o.bestCheckpoint().resolveSibling(o.bestCheckpoint().getFileName() + ".tmp");
                         Files.copy(o.lastCheckpoint(), tmp, StandardCopyOption.REPLACE_EXISTING);

@@ -54,6 +54,10 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Everything needed to continue after an epoch, exactly. */
+    /**
+     * Everything a checkpoint needs: {@code parameters} holds every trainable parameter; the optimizer and
+     * EMA arrays follow {@link #optimized()} order (the parameters not frozen).
+     */
     public record State(int epoch, Map<String, double[]> parameters, Adam.State optimizer, long emaUpdates, double[][] emaAverages,
                         double plateauBest, int plateauBad, int plateauCooldown, double baseLearningRate, long skippedSteps,
                         double bestValidationLoss, int bestEpoch, int epochsSinceImprovement, double trainingSeconds, String stopReason) {}
@@ -68,6 +72,7 @@ public final class Trainer implements AutoCloseable {
     private final Graph[] trainGraphs;
     private final Options options;
     private final Tensor[] params;
+    private final List<String> optimized;
     private final Adam optimizer;
     private final ExponentialMovingAverage ema;
     private final ReduceLrOnPlateau plateau;
@@ -88,6 +93,15 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer(LearnedModel initial, double forceScale, List<TrainingFrame> train,
                    List<TrainingFrame> validation, Options options) {
+        this(initial, forceScale, train, validation, options, java.util.Set.of());
+    }
+
+    /**
+     * As above, with the trainable parameters named in {@code frozen} kept at their initial values (no
+     * gradient, no optimizer or EMA state): fine-tuning a pre-trained model in part.
+     */
+    public Trainer(LearnedModel initial, double forceScale, List<TrainingFrame> train,
+                   List<TrainingFrame> validation, Options options, java.util.Set<String> frozen) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training frames");
         if (validation.isEmpty()) throw new IllegalArgumentException("no validation frames");
         this.model = new TapeExecutor(initial);
@@ -103,7 +117,14 @@ public final class Trainer implements AutoCloseable {
             trainGraphs[i] = Graph.of(trainTypes[i], train.get(i).edges(train.get(i).positions(), rMax));
         }
         for (TrainingFrame f : validation) types(f);
-        List<Tensor> list = new ArrayList<>(model.trainableParameters().values());
+        for (String name : frozen)
+            if (!model.trainableParameters().containsKey(name))
+                throw new IllegalArgumentException("cannot freeze '" + name + "': not a trainable parameter of this " + initial.architecture().family() + " model");
+        List<Tensor> list = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        model.trainableParameters().forEach((name, t) -> { if (!frozen.contains(name)) { list.add(t); names.add(name); } });
+        optimized = List.copyOf(names);
+        if (list.isEmpty()) throw new IllegalArgumentException("every trainable parameter is frozen: nothing to train");
         params = list.toArray(new Tensor[0]);
         optimizer = new Adam(list, options.optimizer());
         ema = options.emaDecay() > 0 ? new ExponentialMovingAverage(list, options.emaDecay(), true) : null;
@@ -126,6 +147,8 @@ public final class Trainer implements AutoCloseable {
     public int bestEpoch() { return bestEpoch; }
     public double trainingSeconds() { return trainingSeconds; }
     public TapeExecutor model() { return model; }
+    /** The names of the parameters being trained (the trainable ones not frozen), in optimizer order. */
+    public List<String> optimized() { return optimized; }
     public Options options() { return options; }
 
     /** One pass over the training frames followed by validation and the schedulers. */

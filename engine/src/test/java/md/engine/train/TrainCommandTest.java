@@ -84,4 +84,17 @@ class TrainCommandTest {
         assertEquals(5, rows.size());
         for (int e = 1; e <= 4; e++) assertTrue(rows.get(e).startsWith(e + ","), rows.get(e));
     }
+
+    @Test
+    void twoIdenticalTrainingsGiveBitIdenticalWeights() throws Exception {
+        Path data = TrainFixtures.extxyz(dir.resolve("morse.extxyz"), 14, 5, 3);
+        Path a = Files.createDirectories(dir.resolve("a")), b = Files.createDirectories(dir.resolve("b"));
+        for (Path p : List.of(a, b)) {
+            Files.copy(data, p.resolve("morse.extxyz"));
+            TrainFixtures.run("train", TrainFixtures.config(p, p.resolve("morse.extxyz"), 3, "").toString());
+        }
+        md.forcefields.ml.model.LearnedModel ma = md.forcefields.ml.model.ModelFile.read(a.resolve("out/model.nqp")),
+                mb = md.forcefields.ml.model.ModelFile.read(b.resolve("out/model.nqp"));
+        for (String k : ma.parameters().keySet()) assertArrayEquals(ma.parameters().get(k), mb.parameters().get(k), 0.0, k);
+    }
 }

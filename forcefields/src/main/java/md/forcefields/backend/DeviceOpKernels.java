@@ -28,7 +28,9 @@ final class DeviceOpKernels {
     /** Op names with device kernels (for reports and tests). */
     static final List<String> NAMES = List.of("add", "mul", "scale", "silu", "tanh", "sigmoid", "relu", "shifted_softplus", "matmul", "sliceColumns",
             "speciesOneHot", "pairLengths", "edgeLengths", "gatherNeighbour", "gatherCentre", "pairsToEdges", "scatterToCentre",
-            "speciesAffine", "besselBasis", "polynomialCutoff", "linear", "speciesLinear", "gate", "sphericalHarmonics", "uvuConvolution");
+            "speciesAffine", "besselBasis", "polynomialCutoff", "linear", "speciesLinear", "gate", "sphericalHarmonics", "uvuConvolution",
+            "concatColumns", "broadcastRows", "shareOverAtoms", "headSum", "headRepeat", "componentLinear", "componentNorm", "unitVectors",
+            "cosineCutoff", "graphConstant", "elementRows");
 
     /** A kernel whose work is given as lambdas over the graph and buffers. */
     private interface Forward { void run(DeviceGraph g, RealBuffer[] in, RealBuffer out); }
@@ -57,6 +59,92 @@ final class DeviceOpKernels {
 
     static OpKernel make(DeviceBackend b, Op op, Workspace ws) {
         return switch (op.name()) {
+            case "concatColumns" -> {
+                int total = ws.outputWidth();
+                yield of((g, in, out) -> {
+                    int rows = rows(ws, g);
+                    for (int i = 0, at = 0; i < in.length; at += ws.width(i), i++)
+                        if (rows * ws.width(i) > 0) b.launch("op_copy_columns", rows * ws.width(i), rows, ws.width(i), ws.width(i), 0, total, at, 0, in[i], out);
+                }, (g, in, out, go, gi) -> {
+                    int rows = rows(ws, g);
+                    for (int i = 0, at = 0; i < in.length; at += ws.width(i), i++)
+                        if (gi[i] != null && rows * ws.width(i) > 0) b.launch("op_copy_columns", rows * ws.width(i), rows, ws.width(i), total, at, ws.width(i), 0, 1, go, gi[i]);
+                });
+            }
+            case "broadcastRows", "shareOverAtoms" -> {
+                boolean share = op.name().equals("shareOverAtoms");
+                int w = ws.outputWidth();
+                yield of((g, in, out) -> {
+                    int rows = rows(ws, g);
+                    if (rows * w > 0) b.launch("op_broadcast_rows", rows * w, rows, w, share ? 1.0 / g.atoms() : 1.0, in[0], out);
+                }, (g, in, out, go, gi) -> {
+                    int rows = rows(ws, g);
+                    if (gi[0] != null && w > 0) b.launch("op_column_sums_add", w, rows, w, share ? 1.0 / g.atoms() : 1.0, go, gi[0]);
+                });
+            }
+            case "headSum", "headRepeat" -> {
+                boolean sum = op.name().equals("headSum");
+                int d = sum ? ((md.forcefields.ml.ops.HeadOps.HeadSum) op).headDim() : ((md.forcefields.ml.ops.HeadOps.HeadRepeat) op).headDim();
+                int heads = sum ? ws.outputWidth() : ws.width(0);
+                yield of((g, in, out) -> {
+                    int groups = ws.inputShape(0).rowCount(g.host()) * heads;
+                    if (groups > 0) b.launch(sum ? "op_group_sums" : "op_group_repeat", sum ? groups : groups * d, groups, d, 0, in[0], out);
+                }, (g, in, out, go, gi) -> {
+                    int groups = ws.inputShape(0).rowCount(g.host()) * heads;
+                    if (gi[0] != null && groups > 0) b.launch(sum ? "op_group_repeat" : "op_group_sums", sum ? groups * d : groups, groups, d, 1, go, gi[0]);
+                });
+            }
+            case "componentLinear" -> { // one matrix product over the (3 rows) x in layout
+                if (!ws.isConstant(1)) yield null;
+                int k = ws.inputShape(1).fixedRows(), m = ws.inputShape(1).width();
+                yield of((g, in, out) -> {
+                    int rows = 3 * ws.inputShape(0).rowCount(g.host());
+                    if (rows * m > 0) b.launch("op_matmul", rows * m, rows, k, m, 1.0, in[0], in[1], out);
+                }, (g, in, out, go, gi) -> {
+                    int rows = 3 * ws.inputShape(0).rowCount(g.host());
+                    if (gi[0] != null && rows * k > 0) b.launch("op_matmul_backward", rows * k, rows, k, m, 1.0, go, in[1], gi[0]);
+                });
+            }
+            case "componentNorm" -> {
+                int w = ws.outputWidth();
+                yield of((g, in, out) -> {
+                    int rows = rows(ws, g);
+                    if (rows * w > 0) b.launch("op_component_norm", rows * w, rows, w, in[0], out);
+                }, (g, in, out, go, gi) -> {
+                    int rows = rows(ws, g);
+                    if (gi[0] != null && rows * w > 0) b.launch("op_component_norm_backward", rows * w, rows, w, in[0], out, go, gi[0]);
+                });
+            }
+            case "unitVectors" -> of((g, in, out) -> {
+                int rows = rows(ws, g);
+                if (rows > 0) b.launch("op_unit_vectors", rows, rows, in[0], out);
+            }, (g, in, out, go, gi) -> {
+                int rows = rows(ws, g);
+                if (gi[0] != null && rows > 0) b.launch("op_unit_vectors_backward", rows, rows, in[0], out, go, gi[0]);
+            });
+            case "cosineCutoff" -> {
+                double rc = ((RadialOps.CosineCutoff) op).cutoff(), w = Math.PI / rc;
+                yield of((g, in, out) -> {
+                    int rows = rows(ws, g);
+                    if (rows > 0) b.launch("op_cosine_cutoff", rows, rows, rc, w, in[0], out);
+                }, (g, in, out, go, gi) -> {
+                    int rows = rows(ws, g);
+                    if (gi[0] != null && rows > 0) b.launch("op_cosine_cutoff_backward", rows, rows, rc, w, in[0], go, gi[0]);
+                });
+            }
+            case "graphConstant" -> {
+                RealBuffer values = b.upload(((md.forcefields.ml.ops.GraphConstant) op).values());
+                int n = ws.outputShape().width();
+                yield of((g, in, out) -> b.launch("op_copy_columns", n, 1, n, n, 0, n, 0, 0, values, out), (g, in, out, go, gi) -> {});
+            }
+            case "elementRows" -> {
+                if (!ws.isConstant(0)) yield null; // a trained table: not an MD case
+                IntBuffer typeRow = b.upload(((md.forcefields.ml.ops.ElementRows) op).atomicNumbers());
+                int w = ws.outputWidth();
+                yield of((g, in, out) -> {
+                    if (g.atoms() * w > 0) b.launch("op_element_rows", g.atoms() * w, g.atoms(), w, g.species(), typeRow, in[0], out);
+                }, (g, in, out, go, gi) -> {});
+            }
             case "add" -> of((g, in, out) -> {
                 int n = size(ws, g);
                 if (n > 0) b.launch("op_add", n, n, in[0], in[1], out);

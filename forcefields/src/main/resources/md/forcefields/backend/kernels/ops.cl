@@ -504,3 +504,110 @@ __kernel void op_uvu_backward_w(const int pairs, const int paths, const int dim_
     }
     gw[i] += scale[n] * s;
 }
+
+/* ---- ops of the Equivariant Transformer and friends ---------------------------------------------- */
+
+/* dst[r, dst_off + j] (= or +=) src[r, src_off + j], j < n: concatColumns forward (=) and backward (+=) */
+__kernel void op_copy_columns(const int rows, const int n, const int w_src, const int src_off, const int w_dst, const int dst_off,
+                              const int accumulate, __global const real* restrict src, __global real* restrict dst) {
+    int i = get_global_id(0);
+    if (i >= rows * n) return;
+    int r = i / n, j = i % n;
+    real v = src[r * w_src + src_off + j];
+    if (accumulate) dst[r * w_dst + dst_off + j] += v; else dst[r * w_dst + dst_off + j] = v;
+}
+
+/* out[r, c] = s * x[c]: broadcastRows (s = 1), shareOverAtoms (s = 1/atoms) */
+__kernel void op_broadcast_rows(const int rows, const int w, const real s, __global const real* restrict x, __global real* restrict out) {
+    int i = get_global_id(0);
+    if (i < rows * w) out[i] = s * x[i % w];
+}
+
+/* gx[c] += s * sum_r g[r, c] (rows summed in order) */
+__kernel void op_column_sums_add(const int rows, const int w, const real s, __global const real* restrict g, __global real* restrict gx) {
+    int c = get_global_id(0);
+    if (c >= w) return;
+    real t = 0;
+    for (int r = 0; r < rows; r++) t += g[r * w + c];
+    gx[c] += s * t;
+}
+
+/* out[q] (= or +=) sum_t x[q * d + t]: headSum forward (=), headRepeat backward (+=) */
+__kernel void op_group_sums(const int groups, const int d, const int accumulate, __global const real* restrict x, __global real* restrict out) {
+    int q = get_global_id(0);
+    if (q >= groups) return;
+    real t = 0;
+    for (int k = 0; k < d; k++) t += x[q * d + k];
+    if (accumulate) out[q] += t; else out[q] = t;
+}
+
+/* out[q * d + t] (= or +=) x[q]: headRepeat forward (=), headSum backward (+=) */
+__kernel void op_group_repeat(const int groups, const int d, const int accumulate, __global const real* restrict x, __global real* restrict out) {
+    int i = get_global_id(0);
+    if (i >= groups * d) return;
+    if (accumulate) out[i] += x[i / d]; else out[i] = x[i / d];
+}
+
+/* out[r, i] = |(x[r, 0, i], x[r, 1, i], x[r, 2, i])| for vector features laid out [component][channel] */
+__kernel void op_component_norm(const int rows, const int w, __global const real* restrict x, __global real* restrict out) {
+    int k = get_global_id(0);
+    if (k >= rows * w) return;
+    int r = k / w, i = k % w, o = r * 3 * w + i;
+    real a = x[o], b = x[o + w], c = x[o + 2 * w];
+    out[k] = sqrt(a * a + b * b + c * c);
+}
+
+__kernel void op_component_norm_backward(const int rows, const int w, __global const real* restrict x, __global const real* restrict out,
+                                         __global const real* restrict g, __global real* restrict gx) {
+    int k = get_global_id(0);
+    if (k >= rows * w) return;
+    real n = out[k];
+    if (n == 0) return;
+    int r = k / w, i = k % w, o = r * 3 * w + i;
+    real s = g[k] / n;
+    for (int c = 0; c < 3; c++) gx[o + c * w] += s * x[o + c * w];
+}
+
+/* u = v / |v| per row of 3 */
+__kernel void op_unit_vectors(const int rows, __global const real* restrict v, __global real* restrict out) {
+    int e = get_global_id(0);
+    if (e >= rows) return;
+    real x = v[3 * e], y = v[3 * e + 1], z = v[3 * e + 2], r = sqrt(x * x + y * y + z * z);
+    out[3 * e] = x / r;
+    out[3 * e + 1] = y / r;
+    out[3 * e + 2] = z / r;
+}
+
+__kernel void op_unit_vectors_backward(const int rows, __global const real* restrict v, __global const real* restrict u,
+                                       __global const real* restrict g, __global real* restrict gv) {
+    int e = get_global_id(0);
+    if (e >= rows) return;
+    real x = v[3 * e], y = v[3 * e + 1], z = v[3 * e + 2], r = sqrt(x * x + y * y + z * z);
+    real gu = g[3 * e] * u[3 * e] + g[3 * e + 1] * u[3 * e + 1] + g[3 * e + 2] * u[3 * e + 2];
+    for (int c = 0; c < 3; c++) gv[3 * e + c] += (g[3 * e + c] - gu * u[3 * e + c]) / r;
+}
+
+/* 0.5 (cos(w r) + 1) below rc, else 0 (r: rows x 1; w = pi / rc, computed on the host as the Java kernel does) */
+__kernel void op_cosine_cutoff(const int rows, const real rc, const real w, __global const real* restrict r, __global real* restrict out) {
+    int k = get_global_id(0);
+    if (k >= rows) return;
+    real x = r[k];
+    out[k] = x < rc ? (real) 0.5 * (cos(x * w) + (real) 1) : (real) 0;
+}
+
+__kernel void op_cosine_cutoff_backward(const int rows, const real rc, const real w, __global const real* restrict r, __global const real* restrict g,
+                                        __global real* restrict gr) {
+    int k = get_global_id(0);
+    if (k >= rows) return;
+    real x = r[k];
+    if (x < rc) gr[k] += g[k] * (real) -0.5 * sin(x * w) * w;
+}
+
+/* out[a, :] = table[row[species[a]], :] (ElementRows forward; the table is a constant in MD) */
+__kernel void op_element_rows(const int atoms, const int w, __global const int* restrict species, __global const int* restrict type_row,
+                              __global const real* restrict table, __global real* restrict out) {
+    int i = get_global_id(0);
+    if (i >= atoms * w) return;
+    int a = i / w, c = i % w;
+    out[i] = table[type_row[species[a]] * w + c];
+}

@@ -30,7 +30,7 @@ final class DeviceOpKernels {
             "speciesOneHot", "pairLengths", "edgeLengths", "gatherNeighbour", "gatherCentre", "pairsToEdges", "scatterToCentre",
             "speciesAffine", "besselBasis", "polynomialCutoff", "linear", "speciesLinear", "gate", "sphericalHarmonics", "uvuConvolution",
             "concatColumns", "broadcastRows", "shareOverAtoms", "headSum", "headRepeat", "componentLinear", "componentNorm", "unitVectors",
-            "cosineCutoff", "graphConstant", "elementRows");
+            "cosineCutoff", "graphConstant", "elementRows", "expNormalBasis", "layerNorm");
 
     /** A kernel whose work is given as lambdas over the graph and buffers. */
     private interface Forward { void run(DeviceGraph g, RealBuffer[] in, RealBuffer out); }
@@ -59,6 +59,35 @@ final class DeviceOpKernels {
 
     static OpKernel make(DeviceBackend b, Op op, Workspace ws) {
         return switch (op.name()) {
+            case "expNormalBasis" -> {
+                if (!ws.isConstant(1) || !ws.isConstant(2)) yield null; // trained means and betas: not an MD case
+                md.forcefields.ml.ops.ExpNormal e = (md.forcefields.ml.ops.ExpNormal) op;
+                int n = ws.width(1);
+                double w = Math.PI / e.cutoffUpper();
+                yield of((g, in, out) -> {
+                    int rows = ws.inputShape(0).rowCount(g.host());
+                    if (rows > 0) b.launch("op_exp_normal", rows, rows, n, e.cutoffLower(), e.cutoffUpper(), e.alpha(), w, in[0], in[1], in[2], out);
+                }, (g, in, out, go, gi) -> {
+                    int rows = ws.inputShape(0).rowCount(g.host());
+                    if (gi[0] != null && rows > 0)
+                        b.launch("op_exp_normal_backward", rows, rows, n, e.cutoffLower(), e.cutoffUpper(), e.alpha(), w, in[0], in[1], in[2], go, gi[0]);
+                });
+            }
+            case "layerNorm" -> {
+                md.forcefields.ml.ops.LayerNorm ln = (md.forcefields.ml.ops.LayerNorm) op;
+                if (ln.affine() && (!ws.isConstant(1) || !ws.isConstant(2))) yield null; // trained gamma and beta: not an MD case
+                int w = ws.width(0), affine = ln.affine() ? 1 : 0;
+                Scratch stats = new Scratch(b);
+                yield of((g, in, out) -> {
+                    int rows = rows(ws, g);
+                    if (rows > 0) b.launch("op_layer_norm", rows, rows, w, ln.eps(), affine, in[0], ln.affine() ? in[1] : in[0], ln.affine() ? in[2] : in[0],
+                            stats.get(2 * rows), out);
+                }, (g, in, out, go, gi) -> {
+                    int rows = rows(ws, g);
+                    if (gi[0] != null && rows > 0)
+                        b.launch("op_layer_norm_backward", rows, rows, w, affine, in[0], ln.affine() ? in[1] : in[0], stats.get(2 * rows), go, gi[0]);
+                });
+            }
             case "concatColumns" -> {
                 int total = ws.outputWidth();
                 yield of((g, in, out) -> {

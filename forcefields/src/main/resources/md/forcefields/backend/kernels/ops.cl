@@ -611,3 +611,76 @@ __kernel void op_element_rows(const int atoms, const int w, __global const int* 
     int a = i / w, c = i % w;
     out[i] = table[type_row[species[a]] * w + c];
 }
+
+/* TorchMD-Net's exp-normal basis times the cosine cutoff (lower bound 0), one work item per row of lengths:
+   t = exp(alpha (lo - r)), out[p, k] = exp(-beta_k (t - mu_k)^2) * phi(r), phi = 0.5 (cos(w r) + 1) below up. */
+__kernel void op_exp_normal(const int rows, const int n, const real lo, const real up, const real alpha, const real w,
+                            __global const real* restrict r, __global const real* restrict mu, __global const real* restrict beta,
+                            __global real* restrict out) {
+    int p = get_global_id(0);
+    if (p >= rows) return;
+    real x = r[p], t = exp(alpha * (-x + lo)), phi = 0;
+    if (x < up) phi = (real) 0.5 * (cos(w * x) + (real) 1);
+    for (int k = 0; k < n; k++) {
+        real d = t - mu[k], e = exp(-(d * d * beta[k]));
+        out[p * n + k] = e * phi;
+    }
+}
+
+/* gr[p] += sum_k g[p, k] d out[p, k] / dr (means and betas constant: the MD case); recomputes the forward values */
+__kernel void op_exp_normal_backward(const int rows, const int n, const real lo, const real up, const real alpha, const real w,
+                                     __global const real* restrict r, __global const real* restrict mu, __global const real* restrict beta,
+                                     __global const real* restrict g, __global real* restrict gr) {
+    int p = get_global_id(0);
+    if (p >= rows) return;
+    real x = r[p], t = exp(alpha * (-x + lo)), phi = 0, dphi = 0;
+    if (x < up) {
+        phi = (real) 0.5 * (cos(w * x) + (real) 1);
+        dphi = (real) -0.5 * w * sin(w * x);
+    }
+    if (phi == 0 && dphi == 0) return;
+    real dtdr = -alpha * t, dr = 0;
+    for (int k = 0; k < n; k++) {
+        real d = t - mu[k], e = exp(-(d * d * beta[k]));
+        real ge = g[p * n + k] * e, dd = (real) -2 * beta[k] * d;
+        dr += ge * (dphi + phi * dd * dtdr);
+    }
+    gr[p] += dr;
+}
+
+/* LayerNorm over the w columns of each row (one work item per row); stats[2r] = mean, stats[2r + 1] = sqrt(var + eps) */
+__kernel void op_layer_norm(const int rows, const int w, const real eps, const int affine, __global const real* restrict x,
+                            __global const real* restrict gamma, __global const real* restrict beta, __global real* restrict stats,
+                            __global real* restrict out) {
+    int r = get_global_id(0);
+    if (r >= rows) return;
+    int o = r * w;
+    real inv = (real) 1 / w, s = 0, q = 0;
+    for (int c = 0; c < w; c++) s += x[o + c];
+    real mean = inv * s;
+    for (int c = 0; c < w; c++) { real d = x[o + c] - mean; q += d * d; }
+    real sd = sqrt(inv * q + eps);
+    stats[2 * r] = mean;
+    stats[2 * r + 1] = sd;
+    for (int c = 0; c < w; c++) out[o + c] = affine ? (x[o + c] - mean) / sd * gamma[c] + beta[c] : (x[o + c] - mean) / sd;
+}
+
+/* gx of LayerNorm (gamma and beta constant: the MD case): (gh - mean(gh) - xh mean(gh xh)) / sd, gh = g gamma */
+__kernel void op_layer_norm_backward(const int rows, const int w, const int affine, __global const real* restrict x,
+                                     __global const real* restrict gamma, __global const real* restrict stats,
+                                     __global const real* restrict g, __global real* restrict gx) {
+    int r = get_global_id(0);
+    if (r >= rows) return;
+    int o = r * w;
+    real inv = (real) 1 / w, mean = stats[2 * r], sd = stats[2 * r + 1], sg = 0, sgx = 0;
+    for (int c = 0; c < w; c++) {
+        real gh = affine ? g[o + c] * gamma[c] : g[o + c], xh = (x[o + c] - mean) / sd;
+        sg += gh;
+        sgx += gh * xh;
+    }
+    real mg = inv * sg, mgx = inv * sgx;
+    for (int c = 0; c < w; c++) {
+        real gh = affine ? g[o + c] * gamma[c] : g[o + c], xh = (x[o + c] - mean) / sd;
+        gx[o + c] += (gh - mg - xh * mgx) / sd;
+    }
+}

@@ -31,6 +31,20 @@ public record ForceFieldSpec(String type, Map<String, Object> params, Path baseD
         throw new ForceFieldConfigException(key, "expected an integer, got " + describe(v));
     }
 
+    /** An integer of at least {@code min}; the error says {@code expected} (e.g. "a number of layers"). */
+    public int getIntAtLeast(String key, int defaultValue, int min, String expected) {
+        int v = getInt(key, defaultValue);
+        if (v < min) throw new ForceFieldConfigException(key, "expected " + expected + " (a whole number >= " + min + "), got " + v);
+        return v;
+    }
+
+    /** A positive, finite number; the error says {@code expected} (e.g. "the cutoff radius in Å"). */
+    public double getPositive(String key, double defaultValue, String expected) {
+        double v = getDouble(key, defaultValue);
+        if (!(v > 0) || !Double.isFinite(v)) throw new ForceFieldConfigException(key, "expected " + expected + " (a positive number), got " + v);
+        return v;
+    }
+
     public boolean getBoolean(String key, boolean defaultValue) {
         if (!has(key)) return defaultValue;
         Object v = params.get(key);

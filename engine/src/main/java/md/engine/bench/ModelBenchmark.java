@@ -109,14 +109,13 @@ public final class ModelBenchmark {
 
     /** A model of {@code family} with md train's options and random weights, for species H, C, O. */
     static LearnedModel familyModel(String family, Map<String, Object> options) {
-        ModelFamily f = ModelFamilies.all().get(family);
+        ModelFamily f = ModelFamilies.find(family);
         if (f == null || f.training() == null) {
-            List<String> names = new ArrayList<>();
-            for (ModelFamily g : ModelFamilies.all().values()) if (g.training() != null) names.add(g.name());
+            List<String> names = ModelFamilies.trainable().stream().map(ModelFamily::name).toList();
             throw new UserError("md bench model: no family '" + family + "' that md train can create; expected one of " + names);
         }
         try {
-            return f.training().initial(new ForceFieldSpec(family, options, null),
+            return f.training().initial(new ForceFieldSpec(f.name(), options, null),
                     new DatasetStatistics(new int[] {1, 6, 8}, 10.0, new double[] {-13.6, -1029.0, -2041.0}, 1.0), 1);
         } catch (ForceFieldConfigException e) {
             throw new UserError("md bench model: option " + e.key() + ": " + e.getMessage());

@@ -32,8 +32,7 @@ public final class TrainCommand implements Command {
     /** The model families md train can create, with their options (model: {family: NAME, KEY: VALUE, ...}). */
     static String families() {
         StringBuilder sb = new StringBuilder("\nmodel families (model: {family: NAME, option: value, ...}; defaults shown):\n");
-        for (md.forcefields.ml.model.ModelFamily f : md.forcefields.ml.model.ModelFamilies.all().values()) {
-            if (f.training() == null) continue;
+        for (md.forcefields.ml.model.ModelFamily f : md.forcefields.ml.model.ModelFamilies.trainable()) {
             sb.append("  ").append(f.name()).append(" — ").append(f.description()).append('\n');
             for (String line : f.training().help()) sb.append("      ").append(line).append('\n');
         }

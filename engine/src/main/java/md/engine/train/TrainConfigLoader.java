@@ -131,9 +131,8 @@ public final class TrainConfigLoader {
         if (initFrom != null) return pretrained(root, m, marks, familyName, initFrom, freeze, options, families);
         if (freeze != null) throw m.errorAt("freeze", marks, "freeze needs init_from (a model file to start from): freezing a freshly initialised model would keep random weights");
         if (familyName == null) familyName = "nequip";
-        List<String> trainable = new ArrayList<>();
-        for (ModelFamily f : families.values()) if (f.training() != null) trainable.add(f.name());
-        ModelFamily family = family(familyName, families);
+        List<String> trainable = ModelFamilies.trainable().stream().map(ModelFamily::name).toList();
+        ModelFamily family = familyName instanceof String s ? ModelFamilies.find(s) : null;
         if (family == null || family.training() == null)
             throw m.errorAt("family", marks, (family == null ? "unknown model family '" + familyName + "'" : "md train cannot make a new '" + familyName + "' model")
                     + "; expected one of " + trainable);
@@ -141,15 +140,6 @@ public final class TrainConfigLoader {
         TrainConfig.Model model = new TrainConfig.Model(family, training, new ForceFieldSpec(family.name(), options, root.baseDirectory()), m, marks, null, java.util.Set.of());
         model.located(() -> { training.validate(model.options()); return null; });
         return model;
-    }
-
-    /** A family by its model-file name or its md import kind (e.g. se3t, torchmdnet); null when none. */
-    private static ModelFamily family(Object name, Map<String, ModelFamily> families) {
-        ModelFamily family = name instanceof String s ? families.get(s) : null;
-        if (family == null)
-            for (ModelFamily f : families.values())
-                if (f.importer() != null && f.importer().kind().equals(name)) family = f;
-        return family;
     }
 
     /** {@code init_from}: the architecture and weights of a model file, with {@code freeze} patterns resolved to parameter names. */
@@ -166,7 +156,7 @@ public final class TrainConfigLoader {
             throw m.errorAt("init_from", marks, "cannot read the model to start from: " + e.getMessage());
         }
         String fam = start.architecture().family();
-        if (familyName != null && family(familyName, families) != families.get(fam))
+        if (familyName != null && (!(familyName instanceof String s) || ModelFamilies.find(s) != families.get(fam)))
             throw m.errorAt("family", marks, "family '" + familyName + "' differs from the family of init_from " + file + " ('" + fam + "'); remove family or make them agree");
         if (!options.isEmpty()) {
             String key = options.keySet().iterator().next();

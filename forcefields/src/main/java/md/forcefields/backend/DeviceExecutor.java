@@ -124,7 +124,8 @@ public final class DeviceExecutor implements AutoCloseable {
             pairs += r.neighbors().pairCount();
             cutoff = Math.max(cutoff, r.neighbors().listCutoffAngstrom());
         }
-        if (batchTypes.length < n) { batchTypes = new int[n]; batchPositions = new double[3 * n]; batchForces = new double[3 * n]; batchAtomic = new double[n]; }
+        if (batchTypes.length != n) batchTypes = new int[n]; // exact: the graph takes the atom count from it (replaced only when replicas end)
+        if (batchPositions.length < 3 * n) { batchPositions = new double[3 * n]; batchForces = new double[3 * n]; batchAtomic = new double[n]; }
         if (batchFirst.length < pairs) { batchFirst = new int[pairs]; batchSecond = new int[pairs]; batchShifts = new double[3 * pairs]; }
         int o = 0, q = 0;
         int[] atomStart = new int[replicas.size()];
@@ -144,7 +145,7 @@ public final class DeviceExecutor implements AutoCloseable {
             o += m;
         }
         batchList.set(batchFirst, batchSecond, batchShifts, q, cutoff);
-        vectorBuffer = graph.fromHalfList(java.util.Arrays.copyOf(batchTypes, n), batchPositions, batchList, model.cutoff(), vectorBuffer);
+        vectorBuffer = graph.fromHalfList(batchTypes, batchPositions, batchList, model.cutoff(), vectorBuffer);
         evaluate(batchAtomic);
         Plan.edgeForces(graph, vectorBuffer, vectorGrad, batchForces, null);
         double[] energies = new double[replicas.size()];

@@ -78,8 +78,8 @@ final class GeomAttTraining implements ModelFamily.Training {
         } else {
             orders.addAll(List.of(2, 3, 4));
         }
-        int layers = atLeast(o, "N_L", 3, 1, "a number of interaction layers per stream");
-        int fv = atLeast(o, "F_v", 128, 1, "an atom embedding width");
+        int layers = o.getIntAtLeast("N_L", 3, 1, "a number of interaction layers per stream");
+        int fv = o.getIntAtLeast("F_v", 128, 1, "an atom embedding width");
         boolean shared = o.getBoolean("shared", false), bias = o.getBoolean("bias", true);
         int[] widths = new int[orders.size()];
         if (o.params().get("F") instanceof List<?> list) {
@@ -91,7 +91,7 @@ final class GeomAttTraining implements ModelFamily.Training {
                 widths[s] = ((Number) list.get(s)).intValue();
             }
         } else {
-            int fi = atLeast(o, "F", 128, 1, "the inner width F_I (or a list of widths, one per stream)");
+            int fi = o.getIntAtLeast("F", 128, 1, "the inner width F_I (or a list of widths, one per stream)");
             for (int s = 0; s < widths.length; s++) {
                 widths[s] = (int) (fi / Math.pow(2, orders.get(s) - 2));
                 if (widths[s] < 1)
@@ -101,12 +101,12 @@ final class GeomAttTraining implements ModelFamily.Training {
         }
         List<GeomAtt.Stream> streams = new ArrayList<>();
         for (int s = 0; s < widths.length; s++) streams.add(new GeomAtt.Stream(orders.get(s), widths[s], layers, shared, bias));
-        int hidden = atLeast(o, "readout_hidden", Math.max(1, orders.size() * fv / 2), 1, "a readout width");
+        int hidden = o.getIntAtLeast("readout_hidden", Math.max(1, orders.size() * fv / 2), 1, "a readout width");
 
         double dMin = finite(o, "d_min", 0.0, "the first Gaussian centre in Å");
         double dMax = finite(o, "d_max", 5.0, "the end of the Gaussian grid in Å");
-        double interval = positive(o, "interval", 0.05, "the spacing of the Gaussian centres in Å");
-        double gamma = positive(o, "gamma", 20.0, "the Gaussian width γ in Å⁻²");
+        double interval = o.getPositive("interval", 0.05, "the spacing of the Gaussian centres in Å");
+        double gamma = o.getPositive("gamma", 20.0, "the Gaussian width γ in Å⁻²");
         if (!(dMax > dMin)) throw new ForceFieldConfigException("d_max", "expected d_max > d_min (" + dMin + " Å), got " + dMax);
         // the reference's arange(d_min, d_max, interval) and its linear layers' floor((d_max − d_min)/interval) inputs must agree
         int k = (int) Math.ceil((dMax - dMin) / interval), d = (int) Math.floor((dMax - dMin) / interval);
@@ -117,17 +117,7 @@ final class GeomAttTraining implements ModelFamily.Training {
         return new Options(List.copyOf(streams), fv, hidden, dMin, interval, k, gamma);
     }
 
-    private static int atLeast(ForceFieldSpec o, String key, int defaultValue, int min, String expected) {
-        int v = o.getInt(key, defaultValue);
-        if (v < min) throw new ForceFieldConfigException(key, "expected " + expected + " (a whole number >= " + min + "), got " + v);
-        return v;
-    }
 
-    private static double positive(ForceFieldSpec o, String key, double defaultValue, String expected) {
-        double v = o.getDouble(key, defaultValue);
-        if (!(v > 0) || !Double.isFinite(v)) throw new ForceFieldConfigException(key, "expected " + expected + " (a positive number), got " + v);
-        return v;
-    }
 
     private static double finite(ForceFieldSpec o, String key, double defaultValue, String expected) {
         double v = o.getDouble(key, defaultValue);

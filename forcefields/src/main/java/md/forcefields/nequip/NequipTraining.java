@@ -29,7 +29,7 @@ final class NequipTraining implements ModelFamily.Training {
 
     @Override public void validate(ForceFieldSpec o) { hyperparameters(o, 1, 1.0); }
 
-    @Override public double cutoffAngstrom(ForceFieldSpec o) { return positive(o, "r_max", 4.0, "the cutoff radius in Å"); }
+    @Override public double cutoffAngstrom(ForceFieldSpec o) { return o.getPositive("r_max", 4.0, "the cutoff radius in Å"); }
 
     @Override public LearnedModel initial(ForceFieldSpec o, DatasetStatistics s, long seed) {
         return Nequip.initial(hyperparameters(o, s.atomicNumbers().length, s.averageNeighbours()), s.atomicNumbers(),
@@ -38,22 +38,10 @@ final class NequipTraining implements ModelFamily.Training {
 
     static NequipHyperparameters hyperparameters(ForceFieldSpec o, int numTypes, double avgNumNeighbors) {
         o.rejectUnknownKeys(KEYS);
-        return NequipHyperparameters.of(numTypes, atLeast(o, "l_max", 1, 0, "the highest rotation order l_max"), o.getBoolean("parity", true),
-                        atLeast(o, "num_features", 32, 1, "a number of features per irrep"), atLeast(o, "num_layers", 4, 1, "a number of interaction layers"),
-                        positive(o, "r_max", 4.0, "the cutoff radius in Å"), avgNumNeighbors)
-                .withRadial(atLeast(o, "num_basis", 8, 1, "a number of Bessel functions"),
-                        atLeast(o, "invariant_layers", 2, 0, "a number of radial MLP hidden layers"), atLeast(o, "invariant_neurons", 64, 1, "a radial MLP width"));
-    }
-
-    private static int atLeast(ForceFieldSpec o, String key, int defaultValue, int min, String expected) {
-        int v = o.getInt(key, defaultValue);
-        if (v < min) throw new ForceFieldConfigException(key, "expected " + expected + " (a whole number >= " + min + "), got " + v);
-        return v;
-    }
-
-    private static double positive(ForceFieldSpec o, String key, double defaultValue, String expected) {
-        double v = o.getDouble(key, defaultValue);
-        if (!(v > 0) || !Double.isFinite(v)) throw new ForceFieldConfigException(key, "expected " + expected + " (a positive number), got " + v);
-        return v;
+        return NequipHyperparameters.of(numTypes, o.getIntAtLeast("l_max", 1, 0, "the highest rotation order l_max"), o.getBoolean("parity", true),
+                        o.getIntAtLeast("num_features", 32, 1, "a number of features per irrep"), o.getIntAtLeast("num_layers", 4, 1, "a number of interaction layers"),
+                        o.getPositive("r_max", 4.0, "the cutoff radius in Å"), avgNumNeighbors)
+                .withRadial(o.getIntAtLeast("num_basis", 8, 1, "a number of Bessel functions"),
+                        o.getIntAtLeast("invariant_layers", 2, 0, "a number of radial MLP hidden layers"), o.getIntAtLeast("invariant_neurons", 64, 1, "a radial MLP width"));
     }
 }

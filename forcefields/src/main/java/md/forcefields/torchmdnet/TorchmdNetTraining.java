@@ -78,15 +78,15 @@ final class TorchmdNetTraining implements ModelFamily.Training {
         for (String k : o.params().keySet())
             if (NOT_OPTIONS.containsKey(k)) throw new ForceFieldConfigException(k, "'" + k + "' is not an md train option for torchmdnet-et: " + NOT_OPTIONS.get(k));
         o.rejectUnknownKeys(KEYS);
-        int h = atLeast(o, "embedding_dimension", 64, 2, "a number of channels");
-        int layers = atLeast(o, "num_layers", 3, 1, "a number of attention layers");
-        int rbf = atLeast(o, "num_rbf", 32, 1, "a number of radial basis functions");
-        int heads = atLeast(o, "num_heads", 8, 1, "a number of attention heads");
+        int h = o.getIntAtLeast("embedding_dimension", 64, 2, "a number of channels");
+        int layers = o.getIntAtLeast("num_layers", 3, 1, "a number of attention layers");
+        int rbf = o.getIntAtLeast("num_rbf", 32, 1, "a number of radial basis functions");
+        int heads = o.getIntAtLeast("num_heads", 8, 1, "a number of attention heads");
         if (h % heads != 0) throw new ForceFieldConfigException("num_heads", "expected a divisor of embedding_dimension (" + h + "), got " + heads);
         oneOf(o, "rbf_type", "expnorm", List.of("expnorm"));
         if (o.getDouble("cutoff_lower", 0.0) != 0.0)
             throw new ForceFieldConfigException("cutoff_lower", "only 0 is supported, got " + o.getDouble("cutoff_lower", 0.0));
-        int maxZ = atLeast(o, "max_z", 100, 2, "the number of embedding rows (atomic numbers below it)");
+        int maxZ = o.getIntAtLeast("max_z", 100, 2, "the number of embedding rows (atomic numbers below it)");
         return new EquivariantTransformerHyperparameters(h, layers, rbf, heads, cutoffUpper(o), maxZ, o.getBoolean("neighbor_embedding", true),
                 oneOf(o, "distance_influence", "both", List.of("keys", "values", "both", "none")), oneOf(o, "activation", "silu", ACTIVATIONS),
                 oneOf(o, "attn_activation", "silu", ACTIVATIONS), o.getBoolean("vector_cutoff", true), o.getBoolean("trainable_rbf", true), true);
@@ -98,11 +98,6 @@ final class TorchmdNetTraining implements ModelFamily.Training {
         return v;
     }
 
-    private static int atLeast(ForceFieldSpec o, String key, int defaultValue, int min, String expected) {
-        int v = o.getInt(key, defaultValue);
-        if (v < min) throw new ForceFieldConfigException(key, "expected " + expected + " (a whole number >= " + min + "), got " + v);
-        return v;
-    }
 
     private static String oneOf(ForceFieldSpec o, String key, String defaultValue, List<String> allowed) {
         String v = o.getString(key, defaultValue);

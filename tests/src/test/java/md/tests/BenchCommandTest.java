@@ -36,7 +36,7 @@ class BenchCommandTest {
         }
         assertEquals(0, r.exitCode(), r.err());
         String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-        for (String part : new String[] {"family torchmdnet-et", "21 atoms", "host, 1 thread(s)", "where the time goes", "matmul"})
+        for (String part : new String[] {"family torchmdnet-et", "21 atoms", "host, 1 thread(s)", "where the time goes", "affine", "equivariantAttention"})
             assertTrue(text.contains(part), part + " in: " + text);
         assertTrue(!text.contains("not available") && text.matches("(?s).*host, 1 thread\\(s\\)\\s+\\d+\\.\\d+\\s+\\d+\\.\\d+.*"), "a timed row: " + text);
 

@@ -47,6 +47,7 @@ abstract class DeviceBackend implements KernelBackend {
 
     /** The kernel of {@code op} from {@code kernels/ops.cl}; null when there is none of its name (or for its configuration). */
     @Override public OpKernel kernel(md.forcefields.ml.Op op, md.forcefields.ml.Workspace ws) { return DeviceOpKernels.make(this, op, ws); }
+    @Override public boolean hasKernel(md.forcefields.ml.Op op) { return DeviceOpKernels.NAMES.contains(op.name()); }
 
     @Override public void zero(RealBuffer b, int n) { if (n > 0) launch("fill", n, n, b, 0.0); }
 

@@ -53,7 +53,7 @@ public final class DeviceExecutor implements AutoCloseable {
 
     public DeviceExecutor(LearnedModel learned, KernelBackend backend) {
         this.backend = backend;
-        plan = new Plan(learned);
+        plan = new Plan(learned, backend::hasKernel); // fused ops without a kernel here run as their parts
         model = plan.model();
         Slot[] slots = new Slot[plan.nodes().size()];
         TreeSet<String> host = new TreeSet<>();

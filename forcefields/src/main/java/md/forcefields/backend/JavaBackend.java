@@ -35,6 +35,8 @@ public final class JavaBackend implements KernelBackend {
     }
 
     /** Every op runs here: its kernel is the op's own Java forward/backward on the host arrays. */
+    @Override public boolean hasKernel(md.forcefields.ml.Op op) { return true; } // every op's own Java kernels
+
     @Override public OpKernel kernel(md.forcefields.ml.Op op, md.forcefields.ml.Workspace ws) {
         return new OpKernel() {
             private double[][] inA = new double[0][], gA = new double[0][];

@@ -48,6 +48,12 @@ public interface KernelBackend extends AutoCloseable {
     OpKernel kernel(md.forcefields.ml.Op op, md.forcefields.ml.Workspace ws);
 
     /**
+     * Whether this backend has a kernel named like {@code op} (for fused ops: whether to run them fused
+     * or as their separate ops, see {@link md.forcefields.ml.FusedOp}).
+     */
+    boolean hasKernel(md.forcefields.ml.Op op);
+
+    /**
      * An op's forward kernel and vector–Jacobian product on this backend's buffers, with the semantics of
      * the op's own {@link md.forcefields.ml.Op#forward}/{@link md.forcefields.ml.Op#backward}: forward
      * overwrites {@code out}; backward adds into the non-null {@code gradIn} buffers.

@@ -70,4 +70,21 @@ public final class DenseKernels {
                 c[cOff + i * ldc + j] = alpha * s;
             }
     }
+
+    /**
+     * SiLU and its derivative for n values: out = c·x·σ(x), d = c·σ(x)·(1 + x·(1 − σ(x))), σ(x) = 1/(1 + e^−x),
+     * arrays at offsets. With the Vector API the exponential is the vector one (within an ulp or so of
+     * {@link Math#exp}, not bit-identical to it).
+     */
+    public static void silu(double[] x, int xOff, double[] out, int outOff, double[] d, int dOff, double c, int n) {
+        if (VECTORIZED) {
+            VectorKernels.silu(x, xOff, out, outOff, d, dOff, c, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            double v = x[xOff + i], s = 1 / (1 + Math.exp(-v));
+            out[outOff + i] = c * (v * s);
+            d[dOff + i] = c * (s * (1 + v * (1 - s)));
+        }
+    }
 }

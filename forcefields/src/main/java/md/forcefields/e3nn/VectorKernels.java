@@ -1,6 +1,7 @@
 package md.forcefields.e3nn;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -322,5 +323,48 @@ public final class VectorKernels {
         double r = sumLanes(s0);
         for (int k = kv; k < kk; k++) r += a[ai + k] * b[bj + k];
         return r;
+    }
+
+    // exp(y) = 2^k·e^r, k = round(y/ln 2), |r| ≤ ln 2 / 2, e^r by its Taylor series to r^13 (truncation below
+    // 1e−17 relative). Only IEEE basic operations and bit moves: the JIT's intrinsic and the interpreter's
+    // fallback give the same bits, unlike lanewise(EXP) (SVML when compiled, per-lane Math.exp when not),
+    // which made a result depend on when the JIT compiled the caller.
+    private static final double LOG2E = 1.4426950408889634, LN2_HI = 0.6931471803691238, LN2_LO = 1.9082149292705877e-10;
+    private static final double ROUND = 6755399441055744.0; // 1.5·2^52: adding it rounds to an integer in the low bits
+    private static final double[] TAYLOR = new double[14];
+    static {
+        double f = 1;
+        for (int i = 0; i < TAYLOR.length; i++) {
+            if (i > 0) f *= i;
+            TAYLOR[i] = 1 / f;
+        }
+    }
+
+    /**
+     * out = c·x·σ(x) and d = c·σ(x)·(1 + x·(1 − σ(x))) (its derivative) for n values at offsets; σ(x) = 1/(1 + e^−x).
+     * The last partial vector is masked, not scalar: every element goes through the same arithmetic, so a value
+     * does not depend on its position in the array (batched replicas equal single runs bit for bit).
+     */
+    public static void silu(double[] x, int xOff, double[] out, int outOff, double[] d, int dOff, double c, int n) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0), cv = DoubleVector.broadcast(S, c);
+        DoubleVector lo = DoubleVector.broadcast(S, -700.0), hi = DoubleVector.broadcast(S, 700.0), round = DoubleVector.broadcast(S, ROUND);
+        for (int i = 0; i < n; i += L) {
+            jdk.incubator.vector.VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i, m);
+            // e^−v
+            DoubleVector y = v.neg().max(lo).min(hi);
+            DoubleVector t = y.fma(DoubleVector.broadcast(S, LOG2E), round);
+            DoubleVector k = t.sub(round);
+            DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), y);
+            r = k.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+            DoubleVector p = DoubleVector.broadcast(S, TAYLOR[13]);
+            for (int j = 12; j >= 0; j--) p = p.fma(r, DoubleVector.broadcast(S, TAYLOR[j]));
+            jdk.incubator.vector.LongVector bits = t.reinterpretAsLongs()
+                    .sub(Double.doubleToRawLongBits(ROUND) - 1023L).lanewise(VectorOperators.LSHL, 52);
+            DoubleVector e = p.mul(bits.reinterpretAsDoubles());
+            DoubleVector sg = one.div(e.add(one));
+            v.mul(sg).mul(cv).intoArray(out, outOff + i, m);
+            sg.mul(one.add(v.mul(one.sub(sg)))).mul(cv).intoArray(d, dOff + i, m);
+        }
     }
 }

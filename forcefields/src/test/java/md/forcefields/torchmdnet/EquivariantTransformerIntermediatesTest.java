@@ -75,6 +75,8 @@ class EquivariantTransformerIntermediatesTest {
 
         @Override public Shape shape(Tensor v) { return shapes.get(v); }
 
+        @Override public boolean recordsIntermediates() { return true; }
+
         @Override public Tensor named(String name, Tensor value) {
             named.put(name, value.data().clone());
             namedShapes.put(name, shape(value));

@@ -64,9 +64,15 @@ public final class Plan {
     private final Node output, vectors;
     private final Node[] forward, backward;
 
-    public Plan(LearnedModel learned) {
+    public Plan(LearnedModel learned) { this(learned, op -> true); }
+
+    /**
+     * The plan with fused ops kept where {@code keepFused} says so, and traced as their separate ops
+     * elsewhere (an accelerator backend without a kernel for them).
+     */
+    public Plan(LearnedModel learned, java.util.function.Predicate<Op> keepFused) {
         this.model = learned.architecture();
-        Tracer tracer = new Tracer(learned);
+        Tracer tracer = new Tracer(learned, keepFused);
         vectors = tracer.vectors;
         output = model.atomicEnergies(tracer);
         if (!output.shape.equals(Shape.atoms(1)))
@@ -172,10 +178,12 @@ public final class Plan {
     /** Records the forward pass as nodes; parameters are the model's values, held as constants. */
     private final class Tracer extends Ops<Node> {
         private final LearnedModel learned;
+        private final java.util.function.Predicate<Op> keepFused;
         final Node vectors;
 
-        Tracer(LearnedModel learned) {
+        Tracer(LearnedModel learned, java.util.function.Predicate<Op> keepFused) {
             this.learned = learned;
+            this.keepFused = keepFused;
             vectors = add(null, new Node[0], Shape.edges(3));
         }
 
@@ -186,6 +194,7 @@ public final class Plan {
         }
 
         @Override protected Node applyOp(Op op, List<Node> inputs) {
+            if (op instanceof md.forcefields.ml.FusedOp fused && !keepFused.test(op)) return fused.unfused(this, inputs);
             Node[] in = inputs.toArray(new Node[0]);
             Shape[] shapes = new Shape[in.length];
             for (int i = 0; i < in.length; i++) shapes[i] = in[i].shape;

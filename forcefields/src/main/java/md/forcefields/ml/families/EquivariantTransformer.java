@@ -12,6 +12,7 @@ import md.forcefields.ml.ops.ComponentLinear;
 import md.forcefields.ml.ops.ComponentNorm;
 import md.forcefields.ml.ops.ElementRows;
 import md.forcefields.ml.ops.Elementwise;
+import md.forcefields.ml.ops.EquivariantAttention;
 import md.forcefields.ml.ops.GraphConstant;
 import md.forcefields.ml.ops.HeadOps;
 import md.forcefields.ml.ops.Ops;
@@ -61,6 +62,7 @@ public final class EquivariantTransformer implements EquivariantModel {
     private final HeadOps.HeadSum headSum;
     private final HeadOps.HeadRepeat headRepeat;
     private final Elementwise.Activation act, attnAct;
+    private final EquivariantAttention[] attention = new EquivariantAttention[2]; // without, with vector features
 
     public EquivariantTransformer(EquivariantTransformerHyperparameters hp, int[] atomicNumbers) {
         this.hp = hp;
@@ -76,6 +78,8 @@ public final class EquivariantTransformer implements EquivariantModel {
         headRepeat = new HeadOps.HeadRepeat(heads, d);
         act = Elementwise.Activation.byName(hp.activation());
         attnAct = Elementwise.Activation.byName(hp.attnActivation());
+        for (int withVectors = 0; withVectors < 2; withVectors++)
+            attention[withVectors] = new EquivariantAttention(heads, d, attnAct, hp.filtersKeys(), hp.filtersValues(), hp.vectorCutoff(), withVectors == 1);
         // value layout h·3d + p·d + t: part p of every head, in head order
         int[] starts = new int[3 * heads], sizes = new int[3 * heads];
         for (int g = 0; g < 3 * heads; g++) { starts[g] = g * d; sizes[g] = d; }
@@ -194,10 +198,7 @@ public final class EquivariantTransformer implements EquivariantModel {
         T rbf = ops.expNormalBasis(lengths, means, betas, 0, rc, alpha);
         // the self-loops' basis: distance 0 (cutoff 1 there)
         T rbfSelf = ops.expNormalBasis(ops.apply(new GraphConstant(new double[] {0})), means, betas, 0, rc, alpha);
-        T cutoffEdges = ops.pairsToEdges(cutoffPairs);
         T unit = ops.apply(UnitVectors.INSTANCE, vectors);
-        List<T> unitComponents = new ArrayList<>();
-        for (int c = 0; c < 3; c++) unitComponents.add(ops.sliceColumns(unit, c, c + 1));
 
         ops.named("edge_attr", rbf);
         T x = ops.named("embedding", ops.apply(elementRows, ops.parameter(EMBEDDING)));
@@ -214,37 +215,34 @@ public final class EquivariantTransformer implements EquivariantModel {
             String at = "layer" + l + ".";
             ops.named(at + "x_ln", xn);
             T q = ops.named(at + "q", linear(ops, xn, layer(l, "q_proj"))), k = ops.named(at + "k", linear(ops, xn, layer(l, "k_proj")));
-            List<T> s = new ArrayList<>(), dv = new ArrayList<>(), dvSelf = new ArrayList<>();
-            for (int p = 0; p < 3; p++) {
-                s.add(linearPart(ops, xn, layer(l, "v_proj"), p));
-                if (hp.filtersValues()) {
-                    dv.add(ops.pairsToEdges(ops.activation(linearPart(ops, rbf, layer(l, "dv_proj"), p), act, 1.0)));
+            List<T> s = new ArrayList<>(), dvSelf = new ArrayList<>();
+            List<T> inputs = new ArrayList<>(List.of(q, k));
+            for (int p = 0; p < 3; p++) s.add(linearPart(ops, xn, layer(l, "v_proj"), p));
+            inputs.addAll(s);
+            inputs.add(cutoffPairs);
+            inputs.add(unit);
+            // distance filters per pair (both edges of a pair share them); the fused op reads them by pair
+            if (hp.filtersKeys()) inputs.add(ops.activation(linear(ops, rbf, layer(l, "dk_proj")), act, 1.0));
+            if (hp.filtersValues())
+                for (int p = 0; p < 3; p++) {
+                    inputs.add(ops.activation(linearPart(ops, rbf, layer(l, "dv_proj"), p), act, 1.0));
                     dvSelf.add(ops.apply(Elementwise.BROADCAST_ROWS, ops.activation(linearPart(ops, rbfSelf, layer(l, "dv_proj"), p), act, 1.0), q));
                 }
-            }
+            if (v != null) inputs.add(v);
             // edges: receiver i = centre (query), sender j = neighbour (key, values, vector features)
-            T qk = ops.mul(ops.gatherCentre(q), ops.gatherNeighbour(k)), qkSelf = ops.mul(q, k);
+            EquivariantAttention fused = attention[v == null ? 0 : 1];
+            T messages;
+            if (ops.recordsIntermediates()) {
+                EquivariantAttention.Composed<T> c = fused.separateOps(ops, inputs);
+                ops.named(at + "attn", c.attention());
+                messages = c.messages();
+            } else messages = ops.applyAll(fused, inputs);
+            T y = ops.sliceColumns(messages, 0, h), w = ops.sliceColumns(messages, h, 4 * h);
+            T qkSelf = ops.mul(q, k);
             if (hp.filtersKeys()) {
-                qk = ops.mul(qk, ops.pairsToEdges(ops.activation(linear(ops, rbf, layer(l, "dk_proj")), act, 1.0)));
                 T dkSelf = ops.activation(linear(ops, rbfSelf, layer(l, "dk_proj")), act, 1.0);
                 qkSelf = ops.mul(qkSelf, ops.apply(Elementwise.BROADCAST_ROWS, dkSelf, q));
             }
-            T attn = ops.activation(ops.apply(headSum, qk), attnAct, 1.0);
-            List<T> sigma = new ArrayList<>();
-            for (int p = 0; p < 3; p++) {
-                T sj = ops.gatherNeighbour(s.get(p));
-                if (hp.filtersValues()) sj = ops.mul(sj, dv.get(p));
-                if (hp.vectorCutoff()) sj = ops.mul(sj, cutoffEdges);
-                sigma.add(sj);
-            }
-            if (!hp.vectorCutoff()) attn = ops.mul(attn, cutoffEdges);
-            ops.named(at + "attn", attn);
-            T messageX = ops.mul(ops.apply(headRepeat, attn), sigma.get(0));
-            List<T> radial = new ArrayList<>();
-            for (int c = 0; c < 3; c++) radial.add(ops.mul(sigma.get(2), unitComponents.get(c)));
-            T messageV = ops.concatColumns(radial);
-            if (v != null) messageV = ops.add(ops.mul(ops.gatherNeighbour(v), components(ops, sigma.get(1))), messageV);
-            T y = ops.scatterToCentre(messageX), w = ops.scatterToCentre(messageV);
             // self-loops (distance 0: cutoff 1, unit vector 0)
             T attnSelf = ops.activation(ops.apply(headSum, qkSelf), attnAct, 1.0);
             T s0 = hp.filtersValues() ? ops.mul(s.get(0), dvSelf.get(0)) : s.get(0);

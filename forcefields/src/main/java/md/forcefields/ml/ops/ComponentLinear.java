@@ -42,9 +42,9 @@ public final class ComponentLinear implements Op {
     @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
         int rows = 3 * ws.inputShape(0).rowCount(g), k = ws.inputShape(1).fixedRows(), n = ws.inputShape(1).width();
         double[] w = in[1];
-        if (gIn[0] != null) { // dX += dOut·Wᵀ
+        if (gIn[0] != null) { // dX += dOut·Wᵀ, Wᵀ packed once while the weights are constant (MD)
             double[] wt = ws.doubles(0, k * n);
-            for (int a = 0; a < k; a++) for (int b = 0; b < n; b++) wt[b * k + a] = w[a * n + b];
+            if (ws.needsTable(0, 1)) for (int a = 0; a < k; a++) for (int b = 0; b < n; b++) wt[b * k + a] = w[a * n + b];
             DenseKernels.gemm(rows, k, n, 1.0, gOut, 0, n, wt, 0, k, gIn[0], 0, k, true);
         }
         if (gIn[1] != null) // dW += Xᵀ·dOut (training only)

@@ -159,11 +159,7 @@ public final class Elementwise {
             int i0 = from(g, ws, part, parts), n = from(g, ws, part + 1, parts);
             double[] x = in[0], d = ws.doubles(0, size(g, ws));
             if (f == Activation.SILU) {
-                for (int i = i0; i < n; i++) {
-                    double v = x[i], s = 1 / (1 + Math.exp(-v));
-                    out[i] = factor * (v * s);
-                    d[i] = factor * (s * (1 + v * (1 - s)));
-                }
+                md.forcefields.e3nn.DenseKernels.silu(x, i0, out, i0, d, i0, factor, n - i0);
                 return;
             }
             for (int i = i0; i < n; i++) {

@@ -28,6 +28,15 @@ public abstract class Ops<T> {
     @SafeVarargs
     public final T apply(Op op, T... inputs) { return applyOp(op, Arrays.asList(inputs)); }
 
+    /** The op's result on these inputs. */
+    public final T applyAll(Op op, java.util.List<T> inputs) { return applyOp(op, java.util.List.copyOf(inputs)); }
+
+    /**
+     * Whether this executor wants intermediates that fused ops never store (e.g. attention weights), so
+     * that a model computes them with the separate ops and names them; false for the executors that run models.
+     */
+    public boolean recordsIntermediates() { return false; }
+
     /** A model parameter by name (trainable or a fixed buffer), in its declared shape. */
     public abstract T parameter(String name);
 
@@ -96,7 +105,7 @@ public abstract class Ops<T> {
     /** x·(c·W) for a weight matrix W (in × out) and a constant c (e.g. 1/√fan_in). */
     public T matmul(T x, T weight, double c) { return apply(new Elementwise.MatMul(c), x, weight); }
     /** x·W + b (b: 1 × out). */
-    public T linear(T x, T weight, T bias) { return add(matmul(x, weight, 1.0), apply(Elementwise.BROADCAST_ROWS, bias, x)); }
+    public T linear(T x, T weight, T bias) { return apply(Affine.INSTANCE, x, weight, bias); }
     /** Σ over rows (→ one row). */
     public T sumRows(T x) { return apply(Elementwise.SUM_ROWS, x); }
     /** Layer normalisation of each row, (x − mean)/√(var + eps)·γ + β (γ, β: 1 × width; biased variance, as torch). */

@@ -1,0 +1,220 @@
+package md.forcefields.ml.ops;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link EquivariantAttention}'s kernels with the Vector API, for heads whose width is a multiple of the
+ * vector length; loaded only when the incubator module is present. The caller makes the inputs uniform
+ * (ones for absent distance filters, zeros for absent vector features, a sink for gradients nobody needs), so
+ * the loops have no branches.
+ *
+ * <p>Per edge, each pass runs over all h channels at once (the per-head attention weight repeated over its
+ * channels in a scratch row), so the loops are long and the per-head work is scalar. Sums of vectors are
+ * stored and added in lane order (not {@code reduceLanes}, whose order may differ between the interpreter
+ * and the JIT; {@code lane(i)} is slow), so a result does not depend on when the JIT compiled the caller.
+ * Vectors stay inside each method, and the backward pass is split into small methods: as one method it
+ * exceeded C2's inlining budget, the Vector API calls were no longer inlined and every vector became a heap
+ * object.
+ */
+final class EquivariantAttentionVectorKernels {
+    private EquivariantAttentionVectorKernels() {}
+
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    private static DoubleVector load(double[] a, int i) { return DoubleVector.fromArray(S, a, i); }
+
+    /**
+     * Slots of the arrays of one call (inputs, and their gradients in the same slots): {@code dk}, {@code dv*}
+     * are ones and {@code v} zeros when the model has none; gradients nobody needs go to sinks.
+     */
+    static final int Q = 0, K = 1, S0 = 2, S1 = 3, S2 = 4, CUT = 5, UNIT = 6, DK = 7, DV0 = 8, DV1 = 9, DV2 = 10, V = 11, SLOTS = 12;
+
+    /**
+     * Scratch doubles a call needs: three rows of h channels (products/gradients, per-channel attention
+     * weights, per-channel logit gradients), 3H per-head values, the edge's sums and a row of lanes.
+     */
+    static int scratchSize(int heads, int d) { return 3 * heads * d + 3 * heads + 8 + 8 * L; }
+
+    static void forward(int heads, int d, int[] centre, int[] neighbour, int[] pairOf, int edges, double[][] in,
+                        Elementwise.Activation act, boolean cutoffOnValues, double[] out, double[] scratch) {
+        int h = heads * d, attC = h, head = 3 * h;
+        double[] cut = in[CUT], unit = in[UNIT];
+        for (int e = 0; e < edges; e++) {
+            int i = centre[e], j = neighbour[e], p = pairOf[e];
+            double phi = cut[p];
+            activations(in, i * h, j * h, p * h, heads, d, act, scratch, head);
+            double ca = cutoffOnValues ? 1 : phi;
+            for (int hd = 0; hd < heads; hd++)
+                java.util.Arrays.fill(scratch, attC + hd * d, attC + (hd + 1) * d, scratch[head + heads + hd] * ca);
+            messages(h, i, j, p, cutoffOnValues ? phi : 1, unit[3 * e], unit[3 * e + 1], unit[3 * e + 2], in, scratch, attC, out);
+        }
+    }
+
+    /** y_i += a·σ_0, w_ic += v_jc·σ_1 + σ_2·û_c over all channels; per-channel attention weights at scratch[attC…]. */
+    private static void messages(int h, int i, int j, int p, double cv, double ux, double uy, double uz,
+                                 double[][] in, double[] scratch, int attC, double[] out) {
+        double[] s0 = in[S0], s1 = in[S1], s2 = in[S2];
+        double[] dv0 = in[DV0], dv1 = in[DV1], dv2 = in[DV2], v = in[V];
+        int kj = j * h, pp = p * h, yo = i * 4 * h, vo = j * 3 * h, wo = yo + h;
+        DoubleVector cvV = DoubleVector.broadcast(S, cv);
+        DoubleVector uxV = DoubleVector.broadcast(S, ux), uyV = DoubleVector.broadcast(S, uy), uzV = DoubleVector.broadcast(S, uz);
+        for (int o = 0; o < h; o += L) {
+            DoubleVector sig0 = load(s0, kj + o).mul(load(dv0, pp + o)).mul(cvV);
+            DoubleVector sig1 = load(s1, kj + o).mul(load(dv1, pp + o)).mul(cvV);
+            DoubleVector sig2 = load(s2, kj + o).mul(load(dv2, pp + o)).mul(cvV);
+            sig0.fma(load(scratch, attC + o), load(out, yo + o)).intoArray(out, yo + o);
+            load(v, vo + o).fma(sig1, sig2.fma(uxV, load(out, wo + o))).intoArray(out, wo + o);
+            load(v, vo + h + o).fma(sig1, sig2.fma(uyV, load(out, wo + h + o))).intoArray(out, wo + h + o);
+            load(v, vo + 2 * h + o).fma(sig1, sig2.fma(uzV, load(out, wo + 2 * h + o))).intoArray(out, wo + 2 * h + o);
+        }
+    }
+
+    /**
+     * The edge's attention logits Σ_{t ∈ head} q_it·k_jt·dk_pt of every head into scratch[at, at + H), the
+     * activation f of them into scratch[at + H, at + 2H) and f' into scratch[at + 2H, at + 3H). The products
+     * go through scratch[0, h).
+     */
+    private static void activations(double[][] in, int qi, int kj, int pp, int heads, int d, Elementwise.Activation act, double[] scratch, int at) {
+        products(in[Q], qi, in[K], kj, in[DK], pp, heads * d, scratch);
+        for (int hd = 0; hd < heads; hd++) {
+            double a = 0;
+            for (int t = hd * d, end = t + d; t < end; t++) a += scratch[t];
+            scratch[at + hd] = a;
+        }
+        if (act == Elementwise.Activation.SILU) md.forcefields.e3nn.DenseKernels.silu(scratch, at, scratch, at + heads, scratch, at + 2 * heads, 1.0, heads);
+        else
+            for (int hd = 0; hd < heads; hd++) {
+                scratch[at + heads + hd] = act.value(scratch[at + hd]);
+                scratch[at + 2 * heads + hd] = act.derivative(scratch[at + hd]);
+            }
+    }
+
+    /** scratch[0, h) = q_i · k_j · dk_p per channel. */
+    private static void products(double[] q, int qi, double[] k, int kj, double[] dk, int pp, int h, double[] scratch) {
+        for (int o = 0; o < h; o += L) load(q, qi + o).mul(load(k, kj + o)).mul(load(dk, pp + o)).intoArray(scratch, o);
+    }
+
+    static void backward(int heads, int d, int[] centre, int[] neighbour, int[] pairOf, int edges, double[][] in,
+                         Elementwise.Activation act, boolean cutoffOnValues, double[] gOut, double[][] g, double[] scratch) {
+        int h = heads * d, gattC = 0, attC = h, gaC = 2 * h, head = 3 * h, sums = head + 3 * heads, lanes = sums + 8;
+        double[] unit = in[UNIT], cut = in[CUT], gunit = g[UNIT], gcut = g[CUT];
+        for (int e = 0; e < edges; e++) {
+            int i = centre[e], j = neighbour[e], p = pairOf[e];
+            double phi = cut[p], cv = cutoffOnValues ? phi : 1;
+            activations(in, i * h, j * h, p * h, heads, d, act, scratch, head);
+            for (int hd = 0; hd < heads; hd++) {
+                double f = scratch[head + heads + hd];
+                java.util.Arrays.fill(scratch, attC + hd * d, attC + (hd + 1) * d, cutoffOnValues ? f : f * phi);
+            }
+            java.util.Arrays.fill(scratch, sums, sums + 8, 0.0);
+            int yo = i * 4 * h;
+            // sums: [0, 3) ∂/∂û, [3] ∂/∂φ through the values
+            scalarMessages(in[S0], in[DV0], g[S0], g[DV0], gOut, yo, j * h, p * h, h, cv, scratch, attC, gattC, sums, lanes);
+            vectorMessages(in[S1], in[DV1], g[S1], g[DV1], in[V], g[V], gOut, yo + h, j * 3 * h, h, j * h, p * h, cv, scratch, sums, lanes);
+            radialMessages(in[S2], in[DV2], g[S2], g[DV2], gOut, yo + h, h, j * h, p * h, cv, unit[3 * e], unit[3 * e + 1], unit[3 * e + 2],
+                    scratch, sums, lanes);
+            double gphi = cutoffOnValues ? scratch[sums + 3] : 0;
+            for (int hd = 0; hd < heads; hd++) {
+                double gatt = 0;
+                for (int t = gattC + hd * d, end = t + d; t < end; t++) gatt += scratch[t];
+                double f = scratch[head + heads + hd], fp = scratch[head + 2 * heads + hd], ga;
+                if (cutoffOnValues) ga = gatt * fp;
+                else {
+                    gphi += gatt * f;
+                    ga = gatt * phi * fp;
+                }
+                java.util.Arrays.fill(scratch, gaC + hd * d, gaC + (hd + 1) * d, ga);
+            }
+            queryKeyGradients(in[Q], in[K], in[DK], g[Q], g[K], g[DK], i * h, j * h, p * h, h, scratch, gaC);
+            gunit[3 * e] += scratch[sums];
+            gunit[3 * e + 1] += scratch[sums + 1];
+            gunit[3 * e + 2] += scratch[sums + 2];
+            gcut[p] += gphi;
+        }
+    }
+
+    /** Σ of the lanes of the vectors stored at scratch[lanes + r·L …] for r < count, in lane order, added to scratch[sums + r]. */
+    private static void addLaneSums(double[] scratch, int lanes, int count, int sums, int first) {
+        for (int r = 0; r < count; r++) {
+            double s = 0;
+            for (int l = 0; l < L; l++) s += scratch[lanes + r * L + l];
+            scratch[sums + first + r] += s;
+        }
+    }
+
+    /** y_i += a·s_0j·dv_0p·c: gradients of s_0, dv_0; ∂/∂a per channel into scratch[gattC…]; ∂/∂c into sums[3]. */
+    private static void scalarMessages(double[] s0, double[] dv0, double[] gs0, double[] gdv0, double[] gOut, int yo, int kj, int pp,
+                                       int h, double cv, double[] scratch, int attC, int gattC, int sums, int lanes) {
+        DoubleVector cvV = DoubleVector.broadcast(S, cv), gphi = DoubleVector.zero(S);
+        for (int o = 0; o < h; o += L) {
+            DoubleVector b0 = load(s0, kj + o).mul(load(dv0, pp + o)), gy = load(gOut, yo + o);
+            gy.mul(b0.mul(cvV)).intoArray(scratch, gattC + o);
+            DoubleVector gsig0 = gy.mul(load(scratch, attC + o));
+            gphi = gsig0.fma(b0, gphi);
+            DoubleVector g0 = gsig0.mul(cvV);
+            g0.fma(load(dv0, pp + o), load(gs0, kj + o)).intoArray(gs0, kj + o);
+            g0.fma(load(s0, kj + o), load(gdv0, pp + o)).intoArray(gdv0, pp + o);
+        }
+        gphi.intoArray(scratch, lanes);
+        addLaneSums(scratch, lanes, 1, sums, 3);
+    }
+
+    /** w_ic += v_jc·s_1j·dv_1p·c: gradients of v, s_1, dv_1; ∂/∂c into sums[3]. */
+    private static void vectorMessages(double[] s1, double[] dv1, double[] gs1, double[] gdv1, double[] v, double[] gv, double[] gOut,
+                                       int wo, int vo, int h, int kj, int pp, double cv, double[] scratch, int sums, int lanes) {
+        DoubleVector cvV = DoubleVector.broadcast(S, cv), gphi = DoubleVector.zero(S);
+        for (int o = 0; o < h; o += L) {
+            DoubleVector b1 = load(s1, kj + o).mul(load(dv1, pp + o)), sig1 = b1.mul(cvV);
+            DoubleVector gwx = load(gOut, wo + o), gwy = load(gOut, wo + h + o), gwz = load(gOut, wo + 2 * h + o);
+            DoubleVector gsig1 = gwx.mul(load(v, vo + o)).add(gwy.mul(load(v, vo + h + o))).add(gwz.mul(load(v, vo + 2 * h + o)));
+            gwx.fma(sig1, load(gv, vo + o)).intoArray(gv, vo + o);
+            gwy.fma(sig1, load(gv, vo + h + o)).intoArray(gv, vo + h + o);
+            gwz.fma(sig1, load(gv, vo + 2 * h + o)).intoArray(gv, vo + 2 * h + o);
+            gphi = gsig1.fma(b1, gphi);
+            DoubleVector g1 = gsig1.mul(cvV);
+            g1.fma(load(dv1, pp + o), load(gs1, kj + o)).intoArray(gs1, kj + o);
+            g1.fma(load(s1, kj + o), load(gdv1, pp + o)).intoArray(gdv1, pp + o);
+        }
+        gphi.intoArray(scratch, lanes);
+        addLaneSums(scratch, lanes, 1, sums, 3);
+    }
+
+    /** w_ic += s_2j·dv_2p·c·û_c: gradients of s_2, dv_2; ∂/∂û into sums[0…2], ∂/∂c into sums[3]. */
+    private static void radialMessages(double[] s2, double[] dv2, double[] gs2, double[] gdv2, double[] gOut, int wo, int h, int kj, int pp,
+                                       double cv, double ux, double uy, double uz, double[] scratch, int sums, int lanes) {
+        DoubleVector cvV = DoubleVector.broadcast(S, cv);
+        DoubleVector uxV = DoubleVector.broadcast(S, ux), uyV = DoubleVector.broadcast(S, uy), uzV = DoubleVector.broadcast(S, uz);
+        DoubleVector gux = DoubleVector.zero(S), guy = gux, guz = gux, gphi = gux;
+        for (int o = 0; o < h; o += L) {
+            DoubleVector b2 = load(s2, kj + o).mul(load(dv2, pp + o)), sig2 = b2.mul(cvV);
+            DoubleVector gwx = load(gOut, wo + o), gwy = load(gOut, wo + h + o), gwz = load(gOut, wo + 2 * h + o);
+            DoubleVector gsig2 = gwx.mul(uxV).add(gwy.mul(uyV)).add(gwz.mul(uzV));
+            gux = gwx.fma(sig2, gux);
+            guy = gwy.fma(sig2, guy);
+            guz = gwz.fma(sig2, guz);
+            gphi = gsig2.fma(b2, gphi);
+            DoubleVector g2 = gsig2.mul(cvV);
+            g2.fma(load(dv2, pp + o), load(gs2, kj + o)).intoArray(gs2, kj + o);
+            g2.fma(load(s2, kj + o), load(gdv2, pp + o)).intoArray(gdv2, pp + o);
+        }
+        gux.intoArray(scratch, lanes);
+        guy.intoArray(scratch, lanes + L);
+        guz.intoArray(scratch, lanes + 2 * L);
+        gphi.intoArray(scratch, lanes + 3 * L);
+        addLaneSums(scratch, lanes, 4, sums, 0);
+    }
+
+    /** The logits' gradients (per channel at scratch[gaC…]) to q_i, k_j and dk_p. */
+    private static void queryKeyGradients(double[] q, double[] k, double[] dk, double[] gq, double[] gk, double[] gdk,
+                                          int qi, int kj, int pp, int h, double[] scratch, int gaC) {
+        for (int o = 0; o < h; o += L) {
+            DoubleVector gaV = load(scratch, gaC + o);
+            DoubleVector qv = load(q, qi + o), kv = load(k, kj + o), dkv = load(dk, pp + o);
+            kv.mul(dkv).fma(gaV, load(gq, qi + o)).intoArray(gq, qi + o);
+            qv.mul(dkv).fma(gaV, load(gk, kj + o)).intoArray(gk, kj + o);
+            qv.mul(kv).fma(gaV, load(gdk, pp + o)).intoArray(gdk, pp + o);
+        }
+    }
+}

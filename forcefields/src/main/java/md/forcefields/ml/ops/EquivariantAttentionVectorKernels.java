@@ -23,8 +23,6 @@ final class EquivariantAttentionVectorKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    private static DoubleVector load(double[] a, int i) { return DoubleVector.fromArray(S, a, i); }
-
     /**
      * Slots of the arrays of one call (inputs, and their gradients in the same slots): {@code dk}, {@code dv*}
      * are ones and {@code v} zeros when the model has none; gradients nobody needs go to sinks.
@@ -61,13 +59,13 @@ final class EquivariantAttentionVectorKernels {
         DoubleVector cvV = DoubleVector.broadcast(S, cv);
         DoubleVector uxV = DoubleVector.broadcast(S, ux), uyV = DoubleVector.broadcast(S, uy), uzV = DoubleVector.broadcast(S, uz);
         for (int o = 0; o < h; o += L) {
-            DoubleVector sig0 = load(s0, kj + o).mul(load(dv0, pp + o)).mul(cvV);
-            DoubleVector sig1 = load(s1, kj + o).mul(load(dv1, pp + o)).mul(cvV);
-            DoubleVector sig2 = load(s2, kj + o).mul(load(dv2, pp + o)).mul(cvV);
-            sig0.fma(load(scratch, attC + o), load(out, yo + o)).intoArray(out, yo + o);
-            load(v, vo + o).fma(sig1, sig2.fma(uxV, load(out, wo + o))).intoArray(out, wo + o);
-            load(v, vo + h + o).fma(sig1, sig2.fma(uyV, load(out, wo + h + o))).intoArray(out, wo + h + o);
-            load(v, vo + 2 * h + o).fma(sig1, sig2.fma(uzV, load(out, wo + 2 * h + o))).intoArray(out, wo + 2 * h + o);
+            DoubleVector sig0 = DoubleVector.fromArray(S, s0, kj + o).mul(DoubleVector.fromArray(S, dv0, pp + o)).mul(cvV);
+            DoubleVector sig1 = DoubleVector.fromArray(S, s1, kj + o).mul(DoubleVector.fromArray(S, dv1, pp + o)).mul(cvV);
+            DoubleVector sig2 = DoubleVector.fromArray(S, s2, kj + o).mul(DoubleVector.fromArray(S, dv2, pp + o)).mul(cvV);
+            sig0.fma(DoubleVector.fromArray(S, scratch, attC + o), DoubleVector.fromArray(S, out, yo + o)).intoArray(out, yo + o);
+            DoubleVector.fromArray(S, v, vo + o).fma(sig1, sig2.fma(uxV, DoubleVector.fromArray(S, out, wo + o))).intoArray(out, wo + o);
+            DoubleVector.fromArray(S, v, vo + h + o).fma(sig1, sig2.fma(uyV, DoubleVector.fromArray(S, out, wo + h + o))).intoArray(out, wo + h + o);
+            DoubleVector.fromArray(S, v, vo + 2 * h + o).fma(sig1, sig2.fma(uzV, DoubleVector.fromArray(S, out, wo + 2 * h + o))).intoArray(out, wo + 2 * h + o);
         }
     }
 
@@ -83,17 +81,16 @@ final class EquivariantAttentionVectorKernels {
             for (int t = hd * d, end = t + d; t < end; t++) a += scratch[t];
             scratch[at + hd] = a;
         }
-        if (act == Elementwise.Activation.SILU) md.forcefields.e3nn.DenseKernels.silu(scratch, at, scratch, at + heads, scratch, at + 2 * heads, 1.0, heads);
-        else
-            for (int hd = 0; hd < heads; hd++) {
-                scratch[at + heads + hd] = act.value(scratch[at + hd]);
-                scratch[at + 2 * heads + hd] = act.derivative(scratch[at + hd]);
-            }
+        // scalar: a handful of heads per edge, and no vector code here that C2 might fail to inline
+        for (int hd = 0; hd < heads; hd++) {
+            scratch[at + heads + hd] = act.value(scratch[at + hd]);
+            scratch[at + 2 * heads + hd] = act.derivative(scratch[at + hd]);
+        }
     }
 
     /** scratch[0, h) = q_i · k_j · dk_p per channel. */
     private static void products(double[] q, int qi, double[] k, int kj, double[] dk, int pp, int h, double[] scratch) {
-        for (int o = 0; o < h; o += L) load(q, qi + o).mul(load(k, kj + o)).mul(load(dk, pp + o)).intoArray(scratch, o);
+        for (int o = 0; o < h; o += L) DoubleVector.fromArray(S, q, qi + o).mul(DoubleVector.fromArray(S, k, kj + o)).mul(DoubleVector.fromArray(S, dk, pp + o)).intoArray(scratch, o);
     }
 
     static void backward(int heads, int d, int[] centre, int[] neighbour, int[] pairOf, int edges, double[][] in,
@@ -149,13 +146,13 @@ final class EquivariantAttentionVectorKernels {
                                        int h, double cv, double[] scratch, int attC, int gattC, int sums, int lanes) {
         DoubleVector cvV = DoubleVector.broadcast(S, cv), gphi = DoubleVector.zero(S);
         for (int o = 0; o < h; o += L) {
-            DoubleVector b0 = load(s0, kj + o).mul(load(dv0, pp + o)), gy = load(gOut, yo + o);
+            DoubleVector b0 = DoubleVector.fromArray(S, s0, kj + o).mul(DoubleVector.fromArray(S, dv0, pp + o)), gy = DoubleVector.fromArray(S, gOut, yo + o);
             gy.mul(b0.mul(cvV)).intoArray(scratch, gattC + o);
-            DoubleVector gsig0 = gy.mul(load(scratch, attC + o));
+            DoubleVector gsig0 = gy.mul(DoubleVector.fromArray(S, scratch, attC + o));
             gphi = gsig0.fma(b0, gphi);
             DoubleVector g0 = gsig0.mul(cvV);
-            g0.fma(load(dv0, pp + o), load(gs0, kj + o)).intoArray(gs0, kj + o);
-            g0.fma(load(s0, kj + o), load(gdv0, pp + o)).intoArray(gdv0, pp + o);
+            g0.fma(DoubleVector.fromArray(S, dv0, pp + o), DoubleVector.fromArray(S, gs0, kj + o)).intoArray(gs0, kj + o);
+            g0.fma(DoubleVector.fromArray(S, s0, kj + o), DoubleVector.fromArray(S, gdv0, pp + o)).intoArray(gdv0, pp + o);
         }
         gphi.intoArray(scratch, lanes);
         addLaneSums(scratch, lanes, 1, sums, 3);
@@ -166,16 +163,16 @@ final class EquivariantAttentionVectorKernels {
                                        int wo, int vo, int h, int kj, int pp, double cv, double[] scratch, int sums, int lanes) {
         DoubleVector cvV = DoubleVector.broadcast(S, cv), gphi = DoubleVector.zero(S);
         for (int o = 0; o < h; o += L) {
-            DoubleVector b1 = load(s1, kj + o).mul(load(dv1, pp + o)), sig1 = b1.mul(cvV);
-            DoubleVector gwx = load(gOut, wo + o), gwy = load(gOut, wo + h + o), gwz = load(gOut, wo + 2 * h + o);
-            DoubleVector gsig1 = gwx.mul(load(v, vo + o)).add(gwy.mul(load(v, vo + h + o))).add(gwz.mul(load(v, vo + 2 * h + o)));
-            gwx.fma(sig1, load(gv, vo + o)).intoArray(gv, vo + o);
-            gwy.fma(sig1, load(gv, vo + h + o)).intoArray(gv, vo + h + o);
-            gwz.fma(sig1, load(gv, vo + 2 * h + o)).intoArray(gv, vo + 2 * h + o);
+            DoubleVector b1 = DoubleVector.fromArray(S, s1, kj + o).mul(DoubleVector.fromArray(S, dv1, pp + o)), sig1 = b1.mul(cvV);
+            DoubleVector gwx = DoubleVector.fromArray(S, gOut, wo + o), gwy = DoubleVector.fromArray(S, gOut, wo + h + o), gwz = DoubleVector.fromArray(S, gOut, wo + 2 * h + o);
+            DoubleVector gsig1 = gwx.mul(DoubleVector.fromArray(S, v, vo + o)).add(gwy.mul(DoubleVector.fromArray(S, v, vo + h + o))).add(gwz.mul(DoubleVector.fromArray(S, v, vo + 2 * h + o)));
+            gwx.fma(sig1, DoubleVector.fromArray(S, gv, vo + o)).intoArray(gv, vo + o);
+            gwy.fma(sig1, DoubleVector.fromArray(S, gv, vo + h + o)).intoArray(gv, vo + h + o);
+            gwz.fma(sig1, DoubleVector.fromArray(S, gv, vo + 2 * h + o)).intoArray(gv, vo + 2 * h + o);
             gphi = gsig1.fma(b1, gphi);
             DoubleVector g1 = gsig1.mul(cvV);
-            g1.fma(load(dv1, pp + o), load(gs1, kj + o)).intoArray(gs1, kj + o);
-            g1.fma(load(s1, kj + o), load(gdv1, pp + o)).intoArray(gdv1, pp + o);
+            g1.fma(DoubleVector.fromArray(S, dv1, pp + o), DoubleVector.fromArray(S, gs1, kj + o)).intoArray(gs1, kj + o);
+            g1.fma(DoubleVector.fromArray(S, s1, kj + o), DoubleVector.fromArray(S, gdv1, pp + o)).intoArray(gdv1, pp + o);
         }
         gphi.intoArray(scratch, lanes);
         addLaneSums(scratch, lanes, 1, sums, 3);
@@ -188,16 +185,16 @@ final class EquivariantAttentionVectorKernels {
         DoubleVector uxV = DoubleVector.broadcast(S, ux), uyV = DoubleVector.broadcast(S, uy), uzV = DoubleVector.broadcast(S, uz);
         DoubleVector gux = DoubleVector.zero(S), guy = gux, guz = gux, gphi = gux;
         for (int o = 0; o < h; o += L) {
-            DoubleVector b2 = load(s2, kj + o).mul(load(dv2, pp + o)), sig2 = b2.mul(cvV);
-            DoubleVector gwx = load(gOut, wo + o), gwy = load(gOut, wo + h + o), gwz = load(gOut, wo + 2 * h + o);
+            DoubleVector b2 = DoubleVector.fromArray(S, s2, kj + o).mul(DoubleVector.fromArray(S, dv2, pp + o)), sig2 = b2.mul(cvV);
+            DoubleVector gwx = DoubleVector.fromArray(S, gOut, wo + o), gwy = DoubleVector.fromArray(S, gOut, wo + h + o), gwz = DoubleVector.fromArray(S, gOut, wo + 2 * h + o);
             DoubleVector gsig2 = gwx.mul(uxV).add(gwy.mul(uyV)).add(gwz.mul(uzV));
             gux = gwx.fma(sig2, gux);
             guy = gwy.fma(sig2, guy);
             guz = gwz.fma(sig2, guz);
             gphi = gsig2.fma(b2, gphi);
             DoubleVector g2 = gsig2.mul(cvV);
-            g2.fma(load(dv2, pp + o), load(gs2, kj + o)).intoArray(gs2, kj + o);
-            g2.fma(load(s2, kj + o), load(gdv2, pp + o)).intoArray(gdv2, pp + o);
+            g2.fma(DoubleVector.fromArray(S, dv2, pp + o), DoubleVector.fromArray(S, gs2, kj + o)).intoArray(gs2, kj + o);
+            g2.fma(DoubleVector.fromArray(S, s2, kj + o), DoubleVector.fromArray(S, gdv2, pp + o)).intoArray(gdv2, pp + o);
         }
         gux.intoArray(scratch, lanes);
         guy.intoArray(scratch, lanes + L);
@@ -210,11 +207,11 @@ final class EquivariantAttentionVectorKernels {
     private static void queryKeyGradients(double[] q, double[] k, double[] dk, double[] gq, double[] gk, double[] gdk,
                                           int qi, int kj, int pp, int h, double[] scratch, int gaC) {
         for (int o = 0; o < h; o += L) {
-            DoubleVector gaV = load(scratch, gaC + o);
-            DoubleVector qv = load(q, qi + o), kv = load(k, kj + o), dkv = load(dk, pp + o);
-            kv.mul(dkv).fma(gaV, load(gq, qi + o)).intoArray(gq, qi + o);
-            qv.mul(dkv).fma(gaV, load(gk, kj + o)).intoArray(gk, kj + o);
-            qv.mul(kv).fma(gaV, load(gdk, pp + o)).intoArray(gdk, pp + o);
+            DoubleVector gaV = DoubleVector.fromArray(S, scratch, gaC + o);
+            DoubleVector qv = DoubleVector.fromArray(S, q, qi + o), kv = DoubleVector.fromArray(S, k, kj + o), dkv = DoubleVector.fromArray(S, dk, pp + o);
+            kv.mul(dkv).fma(gaV, DoubleVector.fromArray(S, gq, qi + o)).intoArray(gq, qi + o);
+            qv.mul(dkv).fma(gaV, DoubleVector.fromArray(S, gk, kj + o)).intoArray(gk, kj + o);
+            qv.mul(kv).fma(gaV, DoubleVector.fromArray(S, gdk, pp + o)).intoArray(gdk, pp + o);
         }
     }
 }

@@ -1,6 +1,5 @@
 package md.forcefields.ml.ops;
 
-import md.forcefields.autodiff.Tensor;
 import md.forcefields.e3nn.DenseKernels;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.Op;
@@ -10,7 +9,7 @@ import md.forcefields.ml.Workspace;
 /**
  * x·W + b (a linear layer with bias): x (rows × in), W fixed (in × out), b one row (out). One op rather
  * than matmul, broadcastRows and add, so the MD plan keeps no rows × out copy of the bias nor the sum's
- * extra gradient buffers; {@link #tape} is exactly those three ops (training is unchanged).
+ * extra gradient buffers; training differentiates exactly those three ops ({@link #unfused}).
  */
 public final class Affine implements md.forcefields.ml.FusedOp {
     public static final Affine INSTANCE = new Affine();
@@ -32,10 +31,6 @@ public final class Affine implements md.forcefields.ml.FusedOp {
 
     @Override public <T> T unfused(Ops<T> ops, java.util.List<T> in) {
         return ops.add(ops.matmul(in.get(0), in.get(1), 1.0), ops.apply(Elementwise.BROADCAST_ROWS, in.get(2), in.get(0)));
-    }
-
-    @Override public Tensor tape(Graph g, Tensor... in) {
-        return Elementwise.ADD.tape(g, PRODUCT.tape(g, in[0], in[1]), Elementwise.BROADCAST_ROWS.tape(g, in[2], in[0]));
     }
 
     @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }

@@ -1,6 +1,5 @@
 package md.forcefields.ml.ops;
 
-import md.forcefields.autodiff.Tensor;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.Op;
 import md.forcefields.ml.Shape;
@@ -93,18 +92,6 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
 
     @Override public <T> T unfused(Ops<T> ops, java.util.List<T> in) { return separateOps(ops, in).messages(); }
 
-    @Override public Tensor tape(Graph g, Tensor... in) { return separateOps(new TapeOn(g), java.util.List.of(in)).messages(); }
-
-    /** The ops' differentiable tapes on one graph (no parameters or edge vectors of its own). */
-    private static final class TapeOn extends Ops<Tensor> {
-        private final Graph graph;
-        TapeOn(Graph graph) { this.graph = graph; }
-        @Override protected Tensor applyOp(Op op, java.util.List<Tensor> inputs) { return op.tape(graph, inputs.toArray(new Tensor[0])); }
-        @Override public Tensor parameter(String name) { throw new UnsupportedOperationException(); }
-        @Override public Tensor edgeVectors() { throw new UnsupportedOperationException(); }
-        @Override public Shape shape(Tensor value) { throw new UnsupportedOperationException("widths are given explicitly"); }
-    }
-
     // ---- MD: one pass over the edges ----------------------------------------------------------------
 
     /** This op's input in the vector kernels' slot {@code slot}, or −1 when the model has none. */
@@ -157,11 +144,7 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
             int qi = i * h, kj = j * h, pp = p * h, yo = i * w4, vo = j * 3 * h;
             for (int hd = 0; hd < heads; hd++) {
                 int o0 = hd * headDim, o1 = o0 + headDim;
-                double a = 0;
-                for (int o = o0; o < o1; o++) {
-                    double x = q[qi + o] * k[kj + o];
-                    a += filtersKeys ? x * dk[pp + o] : x;
-                }
+                double a = logit(q, qi, k, kj, dk, pp, o0, o1);
                 double att = attention.value(a);
                 if (!cutoffOnValues) att *= phi;
                 for (int o = o0; o < o1; o++) {
@@ -183,6 +166,16 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
                 }
             }
         }
+    }
+
+    /** Σ_{o0 ≤ t < o1} q_it·k_jt (·dk_pt when keys are filtered): one head's attention logit. */
+    private double logit(double[] q, int qi, double[] k, int kj, double[] dk, int pp, int o0, int o1) {
+        double a = 0;
+        for (int o = o0; o < o1; o++) {
+            double x = q[qi + o] * k[kj + o];
+            a += filtersKeys ? x * dk[pp + o] : x;
+        }
+        return a;
     }
 
     @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
@@ -223,11 +216,7 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
             double gux = 0, guy = 0, guz = 0, gphi = 0;
             for (int hd = 0; hd < heads; hd++) {
                 int o0 = hd * headDim, o1 = o0 + headDim;
-                double a = 0;
-                for (int o = o0; o < o1; o++) {
-                    double x = q[qi + o] * k[kj + o];
-                    a += filtersKeys ? x * dk[pp + o] : x;
-                }
+                double a = logit(q, qi, k, kj, dk, pp, o0, o1);
                 double f = attention.value(a), att = cutoffOnValues ? f : f * phi;
                 double gatt = 0;
                 for (int o = o0; o < o1; o++) {

@@ -1,9 +1,9 @@
 package md.engine.io;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -16,30 +16,40 @@ import md.engine.system.Frame;
 
 /**
  * Frames from the molecular data sets distributed as NumPy {@code .npz}: original MD17 (keys
- * {@code R, z, E, F}) and revised MD17 (keys {@code coords, nuclear_charges, energies, forces}).
- * Both store Å, kcal/mol and kcal/mol/Å; energies and forces are converted to eV and eV/Å with
- * {@link Units#KCAL_PER_MOL_TO_EV}. Frames are isolated molecules ({@link Cell#NONE}).
+ * {@code R, z, E, F}), revised MD17 (keys {@code coords, nuclear_charges, energies, forces}) and QM7-X
+ * (keys {@code atXYZ, atNUM, ePBE0+MBD, totFOR}). Positions are Å. MD17 and rMD17 store kcal/mol and
+ * kcal/mol/Å, QM7-X eV and eV/Å; a caller that knows better (a QM7-X subset saved with MD17's key
+ * names, in eV) names the energy unit. Energies and forces come out in eV and eV/Å.
+ *
+ * <p>The atomic numbers are either one row for every frame or one row per frame (frames, atoms); in
+ * the second form atomic number 0 marks padding (several molecules of different sizes in one file,
+ * as in QM7-X subsets) and those rows are dropped. Frames are isolated molecules ({@link Cell#NONE}).
  */
 public final class NpzFrames {
     private NpzFrames() {}
 
-    /** Which key layout a file uses. */
+    /** Which key layout a file uses, and the energy unit that layout stores. */
     public enum Layout {
-        MD17("R", "z", "E", "F"),
-        RMD17("coords", "nuclear_charges", "energies", "forces");
+        MD17("R", "z", "E", "F", "kcal/mol"),
+        RMD17("coords", "nuclear_charges", "energies", "forces", "kcal/mol"),
+        QM7X("atXYZ", "atNUM", "ePBE0+MBD", "totFOR", "eV");
 
-        final String positions, numbers, energies, forces;
+        final String positions, numbers, energies, forces, energyUnit;
 
-        Layout(String positions, String numbers, String energies, String forces) {
+        Layout(String positions, String numbers, String energies, String forces, String energyUnit) {
             this.positions = positions;
             this.numbers = numbers;
             this.energies = energies;
             this.forces = forces;
+            this.energyUnit = energyUnit;
         }
     }
 
-    public static List<Frame> readAll(Path file) {
-        Data d = load(file);
+    public static List<Frame> readAll(Path file) { return readAll(file, null); }
+
+    /** All frames; {@code energyUnit} (e.g. "eV", "kcal/mol"; null: the layout's) overrides the layout's unit. */
+    public static List<Frame> readAll(Path file, String energyUnit) {
+        Data d = load(file, energyUnit);
         List<Frame> out = new ArrayList<>(d.frames);
         for (int k = 0; k < d.frames; k++) out.add(d.frame(k));
         return out;
@@ -47,30 +57,45 @@ public final class NpzFrames {
 
     /** Frame {@code index} (negative counts from the end). */
     public static Frame readFrame(Path file, int index) {
-        Data d = load(file);
+        Data d = load(file, null);
         int k = index < 0 ? d.frames + index : index;
         if (k < 0 || k >= d.frames)
             throw new UserError(file + ": frame " + index + " requested, but the file has " + d.frames + " frames (valid: 0.." + (d.frames - 1) + ", or negative from the end)");
         return d.frame(k);
     }
 
-    public static int countFrames(Path file) { return load(file).frames; }
+    public static int countFrames(Path file) { return load(file, null).frames; }
 
-    private record Data(Path file, Layout layout, int[] z, NpyArray r, NpyArray e, NpyArray f, int frames) {
+    /** {@code z}: one row (every frame) or frames×n (per frame, 0 = padding). */
+    private record Data(Path file, int[] z, boolean perFrameZ, int n, NpyArray r, NpyArray e, NpyArray f, int frames, double toEv) {
         Frame frame(int k) {
+            int[] zk = perFrameZ ? Arrays.copyOfRange(z, k * n, (k + 1) * n) : z.clone();
             double[] x = r.slice(k);
-            Double energy = null;
-            if (e != null) energy = e.data()[k] * Units.KCAL_PER_MOL_TO_EV;
+            Double energy = e != null ? e.data()[k] * toEv : null;
             double[] forces = null;
             if (f != null) {
                 forces = f.slice(k);
-                for (int i = 0; i < forces.length; i++) forces[i] *= Units.KCAL_PER_MOL_TO_EV;
+                for (int i = 0; i < forces.length; i++) forces[i] *= toEv;
             }
-            return new Frame(z.clone(), x, Cell.NONE, energy, forces, null, Map.of("source_index", (long) k));
+            if (perFrameZ) {
+                int atoms = 0;
+                for (int i = 0; i < n; i++) {
+                    if (zk[i] == 0) continue;
+                    zk[atoms] = zk[i];
+                    System.arraycopy(x, 3 * i, x, 3 * atoms, 3);
+                    if (forces != null) System.arraycopy(forces, 3 * i, forces, 3 * atoms, 3);
+                    atoms++;
+                }
+                if (atoms == 0) throw new UserError(file + ": frame " + k + " has no atoms (every atomic number is 0, i.e. padding)");
+                zk = Arrays.copyOf(zk, atoms);
+                x = Arrays.copyOf(x, 3 * atoms);
+                if (forces != null) forces = Arrays.copyOf(forces, 3 * atoms);
+            }
+            return new Frame(zk, x, Cell.NONE, energy, forces, null, Map.of("source_index", (long) k));
         }
     }
 
-    private static Data load(Path file) {
+    private static Data load(Path file, String energyUnit) {
         if (md.engine.config.InputFiles.problem(file) != null) throw new UserError(file + ": " + md.engine.config.InputFiles.problem(file));
         Map<String, NpyArray> arrays;
         try {
@@ -78,9 +103,16 @@ public final class NpzFrames {
         } catch (IOException e) {
             throw new UserError(file + ": cannot read as NumPy .npz (" + e.getMessage() + ")", e);
         }
-        Layout layout = arrays.containsKey(Layout.RMD17.positions) ? Layout.RMD17 : arrays.containsKey(Layout.MD17.positions) ? Layout.MD17 : null;
+        Layout layout = null;
+        for (Layout l : Layout.values()) if (arrays.containsKey(l.positions)) layout = l;
         if (layout == null)
-            throw new UserError(file + ": not an MD17 or rMD17 file; expected arrays R, z, E, F (MD17) or coords, nuclear_charges, energies, forces (rMD17), found " + arrays.keySet());
+            throw new UserError(file + ": not an MD17, rMD17 or QM7-X file; expected arrays R, z, E, F (MD17), coords, nuclear_charges, energies, forces (rMD17) or atXYZ, atNUM, ePBE0+MBD, totFOR (QM7-X), found " + arrays.keySet());
+        double toEv;
+        try {
+            toEv = Units.energyToEv(energyUnit != null ? energyUnit : layout.energyUnit);
+        } catch (IllegalArgumentException ex) {
+            throw new UserError(file + ": " + ex.getMessage());
+        }
         NpyArray r = arrays.get(layout.positions), zs = arrays.get(layout.numbers);
         if (zs == null) throw new UserError(file + ": array '" + layout.numbers + "' (atomic numbers) is missing; found " + arrays.keySet());
         NpyArray e = arrays.get(layout.energies), f = arrays.get(layout.forces);
@@ -98,14 +130,22 @@ public final class NpzFrames {
         } catch (IllegalArgumentException ex) {
             throw new UserError(file + ": " + ex.getMessage());
         }
-        int n = z.length;
+        boolean perFrameZ = zs.shape().length == 2;
+        if (zs.shape().length > 2)
+            throw new UserError(file + ": array '" + layout.numbers + "' has shape " + Arrays.toString(zs.shape()) + "; expected (atoms) or (frames, atoms)");
+        int n = perFrameZ ? zs.dim(1) : z.length;
         if (r.shape().length != 3 || r.dim(1) != n || r.dim(2) != 3)
-            throw new UserError(file + ": array '" + layout.positions + "' has shape " + java.util.Arrays.toString(r.shape()) + "; expected (frames, " + n + ", 3)");
+            throw new UserError(file + ": array '" + layout.positions + "' has shape " + Arrays.toString(r.shape()) + "; expected (frames, " + n + ", 3)");
         int frames = r.dim(0);
+        if (perFrameZ && zs.dim(0) != frames)
+            throw new UserError(file + ": array '" + layout.numbers + "' has " + zs.dim(0) + " rows of atomic numbers for " + frames + " frames");
+        for (int v : z)
+            if (v < 0 || (v == 0 && !perFrameZ))
+                throw new UserError(file + ": array '" + layout.numbers + "' holds atomic number " + v + (perFrameZ ? "; expected 0 (padding) or a positive number" : "; expected positive numbers"));
         if (e != null && e.size() != frames)
             throw new UserError(file + ": array '" + layout.energies + "' has " + e.size() + " values for " + frames + " frames");
         if (f != null && (f.shape().length != 3 || f.dim(0) != frames || f.dim(1) != n || f.dim(2) != 3))
-            throw new UserError(file + ": array '" + layout.forces + "' has shape " + java.util.Arrays.toString(f.shape()) + "; expected (" + frames + ", " + n + ", 3)");
-        return new Data(file, layout, z, r, e, f, frames);
+            throw new UserError(file + ": array '" + layout.forces + "' has shape " + Arrays.toString(f.shape()) + "; expected (" + frames + ", " + n + ", 3)");
+        return new Data(file, z, perFrameZ, n, r, e, f, frames, toEv);
     }
 }

@@ -25,8 +25,18 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
                 t.learningRateFloor(), t.earlyStoppingPatience(), t.maxWallSeconds()), output);
     }
 
-    /** One data file: format (npz, extxyz, ani), objective, extxyz key names, ANI level of theory. */
-    public record Source(Path file, String format, Objective objective, String energyKey, String forcesKey, String aniMethod, String where) {}
+    /**
+     * One data file: format (npz, extxyz, ani), objective, extxyz key names, ANI level of theory, the
+     * energy unit of an npz file (null: its layout's), which of its frames to use (null: all) and how
+     * many times each selected frame enters the pool (oversampling a small set, e.g. a few equilibrium
+     * structures among thousands of off-equilibrium frames; each copy gets its own denoising noise).
+     */
+    public record Source(Path file, String format, Objective objective, String energyKey, String forcesKey, String aniMethod, String where,
+                         String energyUnit, FrameSelection frames, int repeat) {
+        public Source(Path file, String format, Objective objective, String energyKey, String forcesKey, String aniMethod, String where) {
+            this(file, format, objective, energyKey, forcesKey, aniMethod, where, null, null, 1);
+        }
+    }
 
     /** Split of the {@code train} pool into training/validation(/test) unless explicit files are given. */
     public record Split(String method, Integer nTrain, Integer nValidation, Integer nTest, long seed) {}

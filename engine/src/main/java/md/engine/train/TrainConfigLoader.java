@@ -26,7 +26,7 @@ public final class TrainConfigLoader {
 
     static final Set<String> TOP = Set.of("description", "seed", "threads", "data", "model", "training", "loss", "output");
     static final Set<String> DATA = Set.of("train", "validation", "test", "split");
-    static final Set<String> SOURCE = Set.of("file", "format", "objective", "energy_key", "forces_key", "method");
+    static final Set<String> SOURCE = Set.of("file", "format", "objective", "energy_key", "forces_key", "method", "energy_unit", "frames", "repeat");
     static final Set<String> SPLIT = Set.of("method", "n_train", "n_val", "n_test", "seed");
     static final Set<String> TRAINING = Set.of("max_epochs", "batch_size", "learning_rate", "optimizer", "amsgrad", "weight_decay",
             "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping");
@@ -97,9 +97,38 @@ public final class TrainConfigLoader {
                 throw item.error("energy_key/forces_key apply to extended XYZ files only");
             String method = item.has("method") ? item.get("method").asString("a level of theory such as wb97x_dz") : "wb97x_dz";
             if (item.has("method") && !format.equals("ani")) throw item.get("method").error("'method' applies to ANI HDF5 files only");
-            out.add(new TrainConfig.Source(path, format, objective, eKey, fKey, method, f.path()));
+            String energyUnit = null;
+            if (item.has("energy_unit")) {
+                ConfigNode u = item.get("energy_unit");
+                if (!format.equals("npz")) throw u.error("'energy_unit' applies to .npz files only (extended XYZ is eV, ANI Hartree)");
+                energyUnit = u.asString("an energy unit such as eV or kcal/mol");
+                try {
+                    md.core.Units.energyToEv(energyUnit);
+                } catch (IllegalArgumentException ex) {
+                    throw u.error(ex.getMessage());
+                }
+            }
+            FrameSelection frames = item.has("frames") ? frames(item.get("frames")) : null;
+            int repeat = item.has("repeat") ? integer(item.get("repeat"), "how many times each frame enters the training pool", 1) : 1;
+            out.add(new TrainConfig.Source(path, format, objective, eKey, fKey, method, f.path(), energyUnit, frames, repeat));
         }
         return out;
+    }
+
+    /** {@code frames: [0, 5, -1]} or {@code frames: "0:500"} / {@code "::10"}. */
+    private static FrameSelection frames(ConfigNode node) {
+        if (node.isSequence()) {
+            List<ConfigNode> items = node.asList("frame indices");
+            if (items.isEmpty()) throw node.error("expected at least one frame index");
+            int[] indices = new int[items.size()];
+            for (int i = 0; i < indices.length; i++) indices[i] = integer(items.get(i), "a frame index (negative counts from the end)", Integer.MIN_VALUE);
+            return FrameSelection.ofIndices(node.toString(), indices);
+        }
+        try {
+            return FrameSelection.parseSlice(node.asString("a list of frame indices or a slice such as \"0:500\""));
+        } catch (IllegalArgumentException ex) {
+            throw node.error(ex.getMessage());
+        }
     }
 
     private static String formatOf(Path path, ConfigNode where) {

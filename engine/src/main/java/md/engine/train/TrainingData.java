@@ -39,7 +39,7 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
         String stem = s.file().getFileName().toString().replaceFirst("\\.[^.]*$", "");
         List<TrainingFrame> out = new ArrayList<>();
         switch (s.format()) {
-            case "npz" -> { for (Frame f : NpzFrames.readAll(s.file())) out.add(frame(f, s, stem, out.size())); }
+            case "npz" -> { for (Frame f : NpzFrames.readAll(s.file(), s.energyUnit())) out.add(frame(f, s, stem, out.size())); }
             case "extxyz" -> {
                 for (Frame f : ExtxyzReader.readAll(s.file(), new ExtxyzReader.Keys(s.energyKey(), s.forcesKey()))) {
                     Object type = f.info().get("config_type");
@@ -53,7 +53,20 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
             default -> throw new IllegalStateException("format " + s.format());
         }
         if (out.isEmpty()) throw new UserError(s.file() + ": no frames");
-        return out;
+        List<TrainingFrame> selected = out;
+        if (s.frames() != null) {
+            selected = new ArrayList<>();
+            try {
+                for (int k : s.frames().resolve(out.size())) selected.add(out.get(k));
+            } catch (IllegalArgumentException ex) {
+                throw new UserError(s.file() + ": 'frames' " + s.frames().text() + ": " + ex.getMessage());
+            }
+            if (selected.isEmpty()) throw new UserError(s.file() + ": 'frames' " + s.frames().text() + " selects none of its " + out.size() + " frames");
+        }
+        if (s.repeat() == 1) return selected;
+        List<TrainingFrame> repeated = new ArrayList<>(selected.size() * s.repeat());
+        for (int r = 0; r < s.repeat(); r++) repeated.addAll(selected);
+        return repeated;
     }
 
     private static TrainingFrame frame(Frame f, TrainConfig.Source s, String group, int index) {

@@ -87,6 +87,10 @@ class TrainConfigErrorsTest {
         Files.writeString(dir.resolve("noforces.extxyz"), "2\nenergy=-1.0 Properties=species:S:1:pos:R:3\nH 0 0 0\nO 0 0 1\n");
         contains(error(DATA.replace("d.extxyz", "noforces.extxyz")), "noforces.extxyz, frame 0", "objective energy_forces needs an energy and forces",
                 "no forces");
+        contains(error(DATA.replace("{file: d.extxyz}", "{file: d.extxyz, frames: \"a:3\"}")), "key 'data.train[0].frames'", "'a' is not an integer");
+        contains(error(DATA.replace("{file: d.extxyz}", "{file: d.extxyz, frames: [99]}")), "d.extxyz", "'frames'", "frame 99 selected, but the file has 14 frames");
+        contains(error(DATA.replace("{file: d.extxyz}", "{file: d.extxyz, energy_unit: eV}")), "key 'data.train[0].energy_unit'", ".npz files only");
+        contains(error(DATA.replace("{file: d.extxyz}", "{file: d.extxyz, repeat: 0}")), "key 'data.train[0].repeat'", "whole number >= 1");
         Files.writeString(dir.resolve("broken.yaml"), "data: [unclosed\n");
         UserError e = assertThrows(UserError.class, () -> TrainConfigLoader.load(dir.resolve("broken.yaml")));
         contains(e.getMessage(), "broken.yaml", "not valid YAML");

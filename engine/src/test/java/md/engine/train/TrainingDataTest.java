@@ -105,4 +105,83 @@ class TrainingDataTest {
         assertTrue(java.util.Collections.disjoint(train, val) && java.util.Collections.disjoint(train, test) && java.util.Collections.disjoint(val, test));
         assertEquals(20, d.train().size() + d.validation().size() + d.test().size());
     }
+
+    private static NpyArray array(String name, int[] shape, double... data) { return new NpyArray(name, "<f8", shape, data, null); }
+
+    @Test
+    void qm7xLayoutIsElectronvoltsAndPaddedAtomsAreDropped() throws Exception {
+        // two frames of different molecules in one file: atomic number 0 pads the shorter one
+        Map<String, NpyArray> a = new LinkedHashMap<>();
+        a.put("atNUM", array("atNUM", new int[] {2, 3}, 8, 1, 1, 0, 1, 6));
+        a.put("atXYZ", array("atXYZ", new int[] {2, 3, 3}, 0, 0, 0, 0.96, 0, 0, 0, 0.96, 0, /* frame 1 */ 9, 9, 9, 0, 0, 0, 1.09, 0, 0));
+        a.put("ePBE0+MBD", array("ePBE0+MBD", new int[] {2, 1}, -2000.5, -1100.25));
+        a.put("totFOR", array("totFOR", new int[] {2, 3, 3}, 1, 2, 3, 4, 5, 6, 7, 8, 9, /* frame 1 */ 99, 99, 99, -1, 0, 0, 1, 0, 0));
+        Path f = dir.resolve("q.npz");
+        NpyWriter.writeNpz(f, a);
+        List<TrainingFrame> t = TrainingData.read(source(f, "npz"));
+        assertArrayEquals(new int[] {8, 1, 1}, t.get(0).atomicNumbers());
+        assertEquals(-2000.5, t.get(0).energyEv(), 0.0);
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, t.get(0).forcesEvPerA(), 0.0);
+        assertArrayEquals(new int[] {1, 6}, t.get(1).atomicNumbers()); // the padding row (position 9, 9, 9) is gone
+        assertArrayEquals(new double[] {0, 0, 0, 1.09, 0, 0}, t.get(1).positions(), 0.0);
+        assertArrayEquals(new double[] {-1, 0, 0, 1, 0, 0}, t.get(1).forcesEvPerA(), 0.0);
+    }
+
+    @Test
+    void energyUnitFramesAndRepeatSelectWhatEntersThePool() throws Exception {
+        // MD17 key names, but eV (as the QM7-X subset in shared/data): energy_unit says so
+        int frames = 6;
+        double[] z = {1, 1}, r = new double[frames * 6], e = new double[frames], fo = new double[frames * 6];
+        for (int k = 0; k < frames; k++) { r[6 * k + 3] = 0.7 + 0.01 * k; e[k] = -k; fo[6 * k] = k; fo[6 * k + 3] = -k; }
+        Map<String, NpyArray> a = new LinkedHashMap<>();
+        a.put("R", array("R", new int[] {frames, 2, 3}, r));
+        a.put("z", array("z", new int[] {2}, z));
+        a.put("E", array("E", new int[] {frames}, e));
+        a.put("F", array("F", new int[] {frames, 2, 3}, fo));
+        Path f = dir.resolve("h2.npz");
+        NpyWriter.writeNpz(f, a);
+        TrainConfig.Source kcal = source(f, "npz");
+        assertEquals(-5 * Units.KCAL_PER_MOL_TO_EV, TrainingData.read(kcal).get(5).energyEv(), 0.0);
+        TrainConfig.Source ev = new TrainConfig.Source(f, "npz", Objective.FORCES, "energy", "forces", "wb97x_dz", "w", "eV",
+                FrameSelection.parseSlice("1::2"), 1);
+        List<TrainingFrame> odd = TrainingData.read(ev);
+        assertEquals(List.of(-1.0, -3.0, -5.0), odd.stream().map(TrainingFrame::energyEv).toList());
+        TrainConfig.Source picked = new TrainConfig.Source(f, "npz", Objective.EQUILIBRIUM, "energy", "forces", "wb97x_dz", "w", "eV",
+                FrameSelection.ofIndices("[-1, 0]", new int[] {-1, 0}), 3);
+        List<TrainingFrame> rep = TrainingData.read(picked);
+        assertEquals(List.of(-5.0, 0.0, -5.0, 0.0, -5.0, 0.0), rep.stream().map(TrainingFrame::energyEv).toList());
+        assertEquals(Objective.EQUILIBRIUM, rep.get(0).objective());
+        TrainConfig.Source outside = new TrainConfig.Source(f, "npz", Objective.FORCES, "energy", "forces", "wb97x_dz", "w", null,
+                FrameSelection.ofIndices("[6]", new int[] {6}), 1);
+        md.engine.cli.UserError err = org.junit.jupiter.api.Assertions.assertThrows(md.engine.cli.UserError.class, () -> TrainingData.read(outside));
+        assertTrue(err.getMessage().contains("h2.npz") && err.getMessage().contains("frame 6 selected, but the file has 6 frames"), err.getMessage());
+        TrainConfig.Source none = new TrainConfig.Source(f, "npz", Objective.FORCES, "energy", "forces", "wb97x_dz", "w", null,
+                FrameSelection.parseSlice("4:2"), 1);
+        err = org.junit.jupiter.api.Assertions.assertThrows(md.engine.cli.UserError.class, () -> TrainingData.read(none));
+        assertTrue(err.getMessage().contains("selects none of its 6 frames"), err.getMessage());
+    }
+
+    @Test
+    void sharedQm7xSubsetsReadAsMolecules() throws Exception {
+        String prop = System.getProperty("md.shared.data");
+        Path base = prop != null ? Path.of(prop) : Path.of("../shared/data");
+        Path small = base.resolve("qm7x/qm7x_250_small.npz"), one = base.resolve("qm7x/qm7x_226.npz");
+        Assumptions.assumeTrue(Files.isRegularFile(small) && Files.isRegularFile(one), "shared data not available: " + small);
+        TrainConfig.Source s = new TrainConfig.Source(small, "npz", Objective.FORCES, "energy", "forces", "wb97x_dz", "w", "eV", null, 1);
+        List<TrainingFrame> frames = TrainingData.read(s);
+        assertEquals(2500, frames.size());
+        Set<Integer> sizes = new HashSet<>();
+        for (TrainingFrame t : frames) {
+            sizes.add(t.atomicNumbers().length);
+            for (int zi : t.atomicNumbers()) assertTrue(zi > 0);
+            // PBE0+MBD total energies of small organic molecules: thousands of eV, negative
+            assertTrue(t.energyEv() < -1000 && t.energyEv() > -30000, "energy " + t.energyEv());
+            assertEquals(3 * t.atomicNumbers().length, t.forcesEvPerA().length);
+        }
+        assertEquals(20, sizes.size()); // 4 to 23 atoms
+        List<TrainingFrame> m226 = TrainingData.read(source(one, "npz"));
+        assertEquals(100, m226.size());
+        assertEquals(18, m226.get(0).atomicNumbers().length);
+        assertEquals(-6410.478429, m226.get(0).energyEv(), 1e-9); // eV as stored, no conversion
+    }
 }

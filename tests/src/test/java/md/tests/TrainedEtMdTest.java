@@ -1,0 +1,77 @@
+package md.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * MD with the shipped, trained Equivariant Transformer ({@code inputs/models/ethanol-et.etm}, trained by
+ * {@code md train} on rMD17 ethanol; inputs/models/README.md): NVE from 500 K conserves energy (Velocity
+ * Verlet's fluctuation ∝ dt², no drift beyond it), and the same Nosé–Hoover input run twice writes
+ * byte-identical files on 1 and 2 threads (the Vector API kernels give the same numbers whenever the JIT
+ * compiles them).
+ */
+class TrainedEtMdTest {
+    @TempDir Path dir;
+
+    static final String MODEL = "models/ethanol-et.etm";
+
+    private Thermo nve(double dtFs, double durationFs, String name) throws IOException {
+        Path inputs = Cli.inputs();
+        long steps = Math.round(durationFs / dtFs), every = Math.round(1.0 / dtFs);
+        Path input = Cli.write(dir.resolve(name + ".yaml"), """
+                structure: {file: %s}
+                forcefield: {type: learned, model: %s}
+                velocities: {temperature_K: 500, seed: 3, remove_com: true, remove_rotation: true}
+                dynamics: {integrator: velocity-verlet, timestep_fs: %s, steps: %d}
+                output: {directory: %s, trajectory: {every: 0}, thermo: {every: %d}, checkpoint: {every: 0}}
+                """.formatted(inputs.resolve("structures/ethanol-rmd17.extxyz"), inputs.resolve(MODEL), dtFs, steps, name, every));
+        Cli.Result r = Cli.run("run", "--quiet", input.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        return Thermo.read(dir.resolve(name + "/thermo.csv"));
+    }
+
+    @Test
+    void nveFromFiveHundredKelvinIsSecondOrderWithoutDrift() throws IOException {
+        double[] coarse = NequipEnergyConservationTest.fluctuationAndDrift(nve(0.5, 500, "nve-0.5"));
+        double[] fine = NequipEnergyConservationTest.fluctuationAndDrift(nve(0.25, 500, "nve-0.25"));
+        double ratio = coarse[0] / fine[0];
+        System.out.printf(Locale.ROOT, "NVE ethanol, trained ET, 500 K, 0.5 ps: sigma(Etot) = %.3g / %.3g eV at 0.5 / 0.25 fs (ratio %.2f), drift %.2g / %.2g eV%n",
+                coarse[0], fine[0], ratio, coarse[1], fine[1]);
+        assertTrue(ratio > 3.2 && ratio < 5.0, "halving dt should shrink the fluctuation ≈ 4×, got " + ratio);
+        assertTrue(Math.abs(coarse[1]) < coarse[0], "drift " + coarse[1] + " eV beyond the fluctuation " + coarse[0] + " eV at 0.5 fs");
+        assertTrue(Math.abs(fine[1]) < fine[0], "drift " + fine[1] + " eV beyond the fluctuation " + fine[0] + " eV at 0.25 fs");
+    }
+
+    @Test
+    void theSameRunTwiceIsByteIdenticalOnOneAndTwoThreads() throws IOException {
+        Path inputs = Cli.inputs();
+        for (int threads = 1; threads <= 2; threads++) {
+            Path first = null;
+            for (int k = 0; k < 2; k++) {
+                Path run = dir.resolve("t" + threads + "-run" + k);
+                String yaml = """
+                        structure: {file: %s}
+                        forcefield: {type: learned, model: %s, threads: %d}
+                        velocities: {temperature_K: 500, seed: 17, remove_com: true, remove_rotation: true}
+                        dynamics: {integrator: nose-hoover-chain, timestep_fs: 0.5, steps: 400, temperature_K: 500, tau_fs: 50, chain_length: 3}
+                        output:
+                          directory: out
+                          trajectory: {every: 10, formats: [extxyz]}
+                          thermo: {every: 10}
+                          checkpoint: {every: 100}
+                        """.formatted(inputs.resolve("structures/ethanol-rmd17.extxyz"), inputs.resolve(MODEL), threads);
+                Cli.Result r = Cli.run("run", "--quiet", Cli.write(run.resolve("input.yaml"), yaml).toString());
+                assertEquals(0, r.exitCode(), r.err());
+                if (first == null) first = run.resolve("out");
+                else ResumeTest.assertSameOutputs(first, run.resolve("out"));
+            }
+        }
+    }
+}

@@ -5,7 +5,10 @@
 # stability benchmark (5 x 300 ps, 500 K, Nose-Hoover 0.5 fs) of both, side by side. Hours of CPU: run it
 # in the background. Interrupted? Run it again: finished steps are skipped, trainings and benchmarks resume
 # from their checkpoints.
-#   scripts/et-oreo-experiment.sh [train|stability|all]   (default all)
+# "ablation" runs (c), ET-ORE: the same pre-training without the equilibrium structures (force loss on the
+# off-equilibrium frames only), fine-tuned and benchmarked the same way; its configs are derived from the
+# shipped ones into out/et-ore/.
+#   scripts/et-oreo-experiment.sh [train|stability|all|ablation]   (default all)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$root/out
@@ -29,6 +32,20 @@ fi
 if [ "$what" = stability ] || [ "$what" = all ]; then
   "$root/scripts/stability-ethanol.sh" "$out/et-scratch/model.etm" "$out/stability-et-scratch" > "$out/stability-et-scratch.log" 2>&1 &
   a=$!
-  "$root/scripts/stability-ethanol.sh" "$out/et-finetune/model.etm" "$out/stability-et-oreo" > "$out/stability-et-oreo.log" 2>&1
+  "$root/scripts/stability-ethanol.sh" "$root/inputs/models/ethanol-et.etm" "$out/stability-et-oreo" > "$out/stability-et-oreo.log" 2>&1
   wait $a
+fi
+if [ "$what" = ablation ]; then
+  c=$out/et-ore
+  mkdir -p "$c"
+  # pre-training config without the equilibrium sources; fine-tune config starting from its result
+  grep -v "objective: equilibrium" "$root/inputs/train-et-oreo-pretrain.yaml" \
+    | sed -e "s#\.\./\.\./shared#$root/../shared#g" -e "s#\.\./out/et-pretrain#$c/pretrain#g" \
+    -e "s#^loss: .*#loss: {forces: 1000}#" > "$c/pretrain.yaml"
+  sed -e "s#\.\./\.\./shared#$root/../shared#g" -e "s#init_from: .*#init_from: $c/pretrain/model.etm#" \
+    -e "s#directory: .*#directory: $c/finetune#" -e "s#  model: models/ethanol-et.etm#  model: $c/finetune/model.etm#" \
+    "$root/inputs/train-ethanol-et-oreo-finetune.yaml" > "$c/finetune.yaml"
+  train "$c/pretrain.yaml" "$c/pretrain" > "$c/pretrain.log" 2>&1
+  train "$c/finetune.yaml" "$c/finetune" > "$c/finetune.log" 2>&1
+  "$root/scripts/stability-ethanol.sh" "$c/finetune/model.etm" "$out/stability-et-ore" > "$out/stability-et-ore.log" 2>&1
 fi

@@ -73,9 +73,13 @@ class DataSetReadersTest {
         Path notAni = SharedData.require("ani/SPICE-1.1.4_n2.hdf5");
         e = assertThrows(UserError.class, () -> StructureReader.readAll(notAni));
         assertTrue(e.getMessage().contains("SPICE-1.1.4_n2.hdf5: HDF5 file is neither an H5MD trajectory (/particles/all) nor an ANI data set"), e.getMessage());
-        Path qm7x = SharedData.require("qm7x/qm7x_226.npz");
-        e = assertThrows(UserError.class, () -> StructureReader.read(qm7x, 0));
-        assertTrue(e.getMessage().contains("not an MD17 or rMD17 file; expected arrays R, z, E, F"), e.getMessage());
+        Path weights = SharedData.require("nequip-reference/aspirin-l2/weights.npz");
+        e = assertThrows(UserError.class, () -> StructureReader.read(weights, 0));
+        assertTrue(e.getMessage().contains("not an MD17, rMD17 or QM7-X file; expected arrays R, z, E, F"), e.getMessage());
+        // QM7-X's own layout (atXYZ, atNUM, ePBE0+MBD, totFOR; eV) is a data set too
+        Frame q = StructureReader.read(SharedData.require("qm7x/qm7x_226.npz"), 0);
+        assertEquals(18, q.atomicNumbers().length);
+        assertEquals(-6410.478429, q.energyEv(), 1e-9);
         Frame first = StructureReader.read(SharedData.require("rmd17/rmd17_uracil_test_01.npz"), null);
         assertNull(first.velocities());
         assertEquals(0L, first.info().get("source_index"));

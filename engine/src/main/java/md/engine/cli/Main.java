@@ -22,6 +22,20 @@ public final class Main {
         );
     }
 
+    /**
+     * What {@code md --version} prints: md's version (from md.jar's manifest), the Java runtime, and
+     * whether the Vector API kernels are enabled (without {@code --add-modules jdk.incubator.vector} the
+     * learned models run their scalar kernels, several times slower).
+     */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        boolean vector = md.forcefields.e3nn.DenseKernels.VECTORIZED; // what the kernels themselves decide on
+        return "md " + (v != null ? v : "(development build, not from md.jar)") + "\n"
+                + "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "unknown vendor") + "), "
+                + Runtime.getRuntime().availableProcessors() + " processors\n"
+                + "Vector API kernels: " + (vector ? "on" : "off (start the JVM with --add-modules jdk.incubator.vector)");
+    }
+
     public static void main(String[] args) {
         System.exit(run(args, System.err));
     }
@@ -32,9 +46,13 @@ public final class Main {
         for (Command c : commands()) byName.put(c.name(), c);
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             PrintStream out = args.length == 0 ? err : System.out;
-            out.println("usage: md COMMAND [options]   (md COMMAND --help for details)\n\ncommands:");
+            out.println("usage: md COMMAND [options]   (md COMMAND --help for details; md --version)\n\ncommands:");
             for (Command c : byName.values()) out.printf("  %-10s %s%n", c.name(), c.summary());
             return args.length == 0 ? 2 : 0;
+        }
+        if (args[0].equals("--version") || args[0].equals("version")) {
+            System.out.println(version());
+            return 0;
         }
         Command c = byName.get(args[0]);
         if (c == null) {

@@ -15,6 +15,10 @@ import java.util.Map;
  */
 public final class BenchCommand implements Command {
 
+    /** {@code md bench NAME --help} is the benchmark's own usage. */
+    @Override public boolean answersHelp() { return true; }
+
+
     /** Short names users type, mapped to the class name below md.engine.bench. */
     static final Map<String, String> KNOWN = new LinkedHashMap<>();
     static {

@@ -12,4 +12,10 @@ public interface Command {
 
     /** Runs the command; returns the process exit code. Throws {@link UserError} for user mistakes. */
     int run(String[] args) throws Exception;
+
+    /**
+     * True when the command answers {@code --help} itself wherever it appears (a command with
+     * subcommands, each with its own usage); otherwise {@code --help} anywhere prints {@link #usage()}.
+     */
+    default boolean answersHelp() { return false; }
 }

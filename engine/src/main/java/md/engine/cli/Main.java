@@ -36,6 +36,21 @@ public final class Main {
                 + "Vector API kernels: " + (vector ? "on" : "off (start the JVM with --add-modules jdk.incubator.vector)");
     }
 
+    /** {@code --option=value} as the two arguments {@code --option value}, as GNU-style parsers accept it. */
+    static String[] splitEquals(String[] args) {
+        java.util.List<String> out = new java.util.ArrayList<>(args.length + 2);
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 2 && a.substring(0, eq).matches("--[A-Za-z][A-Za-z0-9-]*")) {
+                out.add(a.substring(0, eq));
+                out.add(a.substring(eq + 1));
+            } else {
+                out.add(a);
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args, System.err));
     }
@@ -61,8 +76,10 @@ public final class Main {
                     + " Commands: " + String.join(", ", byName.keySet()));
             return 2;
         }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (rest.length > 0 && (rest[0].equals("--help") || rest[0].equals("-h"))) {
+        String[] rest = splitEquals(Arrays.copyOfRange(args, 1, args.length));
+        boolean help = c.answersHelp() ? rest.length > 0 && (rest[0].equals("--help") || rest[0].equals("-h"))
+                : Arrays.stream(rest).anyMatch(a -> a.equals("--help") || a.equals("-h"));
+        if (help) {
             System.out.println(c.usage());
             return 0;
         }

@@ -124,4 +124,22 @@ class EvalCommandTest {
         for (int i = 1; i < p.length; i++) out[i - 1] = Double.parseDouble(p[i]);
         return out;
     }
+
+    /** The usage's own inline example runs, and a model file is accepted as the force field it defines. */
+    @Test
+    void usageExampleAndAModelFileAsForceField() throws IOException {
+        String example = "{type: lennard-jones, cutoff: 8.5, species: {Ar: {epsilon: 0.0104, sigma: 3.4}}}";
+        assertTrue(new md.engine.cli.EvalCommand().usage().contains("--forcefield '" + example + "'"));
+        Path argon = Cli.write(dir.resolve("ar2.extxyz"), "2\nProperties=species:S:1:pos:R:3\nAr 0 0 0\nAr 3.8 0 0\n");
+        Cli.Result r = Cli.run("eval", "--quiet", "--forcefield", example, "-o", dir.resolve("ar2.eval.extxyz").toString(), argon.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        Path ethanol = Cli.inputs().resolve("structures/ethanol-rmd17.extxyz");
+        Path model = Cli.inputs().resolve("models/ethanol-et.etm");
+        Path byFile = dir.resolve("by-file.extxyz"), byYaml = dir.resolve("by-yaml.extxyz");
+        r = Cli.run("eval", "--quiet", "--forcefield", model.toString(), "-o", byFile.toString(), ethanol.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        r = Cli.run("eval", "--quiet", "--forcefield", "{type: learned, model: '" + model + "'}", "-o", byYaml.toString(), ethanol.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(Files.readString(byYaml), Files.readString(byFile));
+    }
 }

@@ -42,7 +42,9 @@ public final class EvalCommand implements Command {
                 FF is one of
                   a YAML file with the force field's keys (type: lennard-jones, ...),
                   a run input (its 'forcefield' section is used),
-                  inline YAML: --forcefield '{type: lennard-jones, epsilon_eV: 0.0104, sigma_A: 3.4, cutoff_A: 8.5}'
+                  inline YAML: --forcefield '{type: lennard-jones, cutoff: 8.5, species: {Ar: {epsilon: 0.0104, sigma: 3.4}}}'
+                  a learned model file from md train or md import (e.g. inputs/models/ethanol-et.etm),
+                    the same as '{type: learned, model: FILE}'
 
                 options:
                   -o, --output FILE   output file (default: INPUT's name with .eval.extxyz, in the current folder)
@@ -127,10 +129,25 @@ public final class EvalCommand implements Command {
             if (md.engine.config.InputFiles.problem(p) != null)
                 throw new UserError("force field file " + p + " " + md.engine.config.InputFiles.problem(p).replace("no such file", "does not exist") + "; expected a YAML file with 'type' and the force field's keys, "
                         + "a run input with a 'forcefield' section, or inline YAML such as '{type: lennard-jones, ...}'");
+            if (isModelFile(p)) {
+                // a model file (zip) is the learned force field it defines; quoted as a JSON string for YAML
+                String quoted = "\"" + p.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+                return ForceFieldConfig.from(ConfigNode.parse(Path.of("--forcefield"), "{type: learned, model: " + quoted + "}"));
+            }
             root = ConfigNode.parse(p);
         }
         ConfigNode section = root.has("forcefield") ? root.section("forcefield") : root;
         return ForceFieldConfig.from(section);
+    }
+
+    /** A model file from md train / md import: a zip archive (starts with "PK\\3\\4"), not YAML text. */
+    private static boolean isModelFile(Path p) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(4);
+            return b.length == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
+        } catch (java.io.IOException e) {
+            return false; // reported as the YAML reader sees it
+        }
     }
 
     private static void requireSupported(ForceField ff, MolecularSystem system, ForceFieldConfig config, Path input, int frame) {

@@ -33,7 +33,11 @@ class GeomAttPlanAllocationTest {
         NeighborList nl = NeighborList.allPairs(z.length, 2.0);
         double[] f = new double[x.length], virial = new double[9], atomic = new double[z.length];
         long best = Long.MAX_VALUE, id = Thread.currentThread().threadId();
-        for (int w = 0; w < 400 && best >= BOUND_BYTES_PER_STEP; w++) {
+        // warm-up until the JIT has compiled the kernels (their Vector API objects are only scalar-replaced
+        // in C2 code): by time, not by step count, since on a loaded machine C2 can take longer than 4000
+        // steps of this small model (~0.6 s)
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (int w = 0; best >= BOUND_BYTES_PER_STEP && (w < 400 || System.nanoTime() < deadline); w++) {
             long before = mx.getThreadAllocatedBytes(id);
             for (int s = 0; s < 10; s++) plan.compute(x, types, nl, f, virial, atomic);
             best = Math.min(best, (mx.getThreadAllocatedBytes(id) - before) / 10);

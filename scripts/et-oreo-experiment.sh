@@ -14,11 +14,12 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$root/out
 what=${1:-all}
 
-train() { # CONFIG OUTPUT_DIR: skipped once finished (md train writes the test report last)
-  [ -f "$2/test-report.json" ] && return
+train() { # CONFIG OUTPUT_DIR: skipped once finished (.finished is written after md train succeeds)
+  [ -f "$2/.finished" ] && return
   local resume=()
   [ -f "$2/checkpoint-last.npz" ] && resume=(--resume)
   "$root/md" train "$1" --threads 1 "${resume[@]}"
+  touch "$2/.finished"
 }
 
 if [ "$what" = train ] || [ "$what" = all ]; then

@@ -38,17 +38,7 @@ class EtEnergyConservationTest {
     }
 
     Thermo nve(Path model, Path structure, double dtFs, double durationFs, String name) throws IOException {
-        long steps = Math.round(durationFs / dtFs), every = Math.round(1.0 / dtFs);
-        Path input = Cli.write(dir.resolve(name + ".yaml"), """
-                structure: {file: %s, frame: 0}
-                forcefield: {type: learned, model: %s}
-                velocities: {temperature_K: 300, seed: 1}
-                dynamics: {integrator: velocity-verlet, timestep_fs: %s, steps: %d}
-                output: {directory: %s, trajectory: {every: 0}, thermo: {every: %d}, checkpoint: {every: 0}}
-                """.formatted(structure, model, dtFs, steps, name, every));
-        Cli.Result r = Cli.run("run", "--quiet", input.toString());
-        assertEquals(0, r.exitCode(), r.err());
-        return Thermo.read(dir.resolve(name + "/thermo.csv"));
+        return Thermo.nve(dir, "{type: learned, model: " + model + "}", structure, "{temperature_K: 300, seed: 1}", dtFs, durationFs, name);
     }
 
     @Test

@@ -8,6 +8,25 @@ import java.util.List;
 /** thermo.csv read back as columns. */
 record Thermo(List<String> header, double[][] rows) {
 
+    /**
+     * Runs Velocity Verlet NVE through {@code md run} in {@code dir/name}: {@code forcefield} and
+     * {@code velocities} are the input's sections (inline YAML), a thermo row every fs; returns thermo.csv.
+     */
+    static Thermo nve(Path dir, String forcefield, Path structure, String velocities, double dtFs, double durationFs, String name)
+            throws IOException {
+        long steps = Math.round(durationFs / dtFs), every = Math.round(1.0 / dtFs);
+        Path input = Cli.write(dir.resolve(name + ".yaml"), """
+                structure: {file: %s, frame: 0}
+                forcefield: %s
+                velocities: %s
+                dynamics: {integrator: velocity-verlet, timestep_fs: %s, steps: %d}
+                output: {directory: %s, trajectory: {every: 0}, thermo: {every: %d}, checkpoint: {every: 0}}
+                """.formatted(structure, forcefield, velocities, dtFs, steps, name, every));
+        Cli.Result r = Cli.run("run", "--quiet", input.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.exitCode(), r.err());
+        return read(dir.resolve(name + "/thermo.csv"));
+    }
+
     static Thermo read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
         List<String> header = List.of(lines.get(0).split(","));

@@ -23,18 +23,8 @@ class TrainedEtMdTest {
     static final String MODEL = "models/ethanol-et.etm";
 
     private Thermo nve(double dtFs, double durationFs, String name) throws IOException {
-        Path inputs = Cli.inputs();
-        long steps = Math.round(durationFs / dtFs), every = Math.round(1.0 / dtFs);
-        Path input = Cli.write(dir.resolve(name + ".yaml"), """
-                structure: {file: %s}
-                forcefield: {type: learned, model: %s}
-                velocities: {temperature_K: 500, seed: 3, remove_com: true, remove_rotation: true}
-                dynamics: {integrator: velocity-verlet, timestep_fs: %s, steps: %d}
-                output: {directory: %s, trajectory: {every: 0}, thermo: {every: %d}, checkpoint: {every: 0}}
-                """.formatted(inputs.resolve("structures/ethanol-rmd17.extxyz"), inputs.resolve(MODEL), dtFs, steps, name, every));
-        Cli.Result r = Cli.run("run", "--quiet", input.toString());
-        assertEquals(0, r.exitCode(), r.err());
-        return Thermo.read(dir.resolve(name + "/thermo.csv"));
+        return Thermo.nve(dir, "{type: learned, model: " + Cli.inputs().resolve(MODEL) + "}", Cli.inputs().resolve("structures/ethanol-rmd17.extxyz"),
+                "{temperature_K: 500, seed: 3, remove_com: true, remove_rotation: true}", dtFs, durationFs, name);
     }
 
     @Test

@@ -130,8 +130,8 @@ public final class EvalCommand implements Command {
                 throw new UserError("force field file " + p + " " + md.engine.config.InputFiles.problem(p).replace("no such file", "does not exist") + "; expected a YAML file with 'type' and the force field's keys, "
                         + "a run input with a 'forcefield' section, or inline YAML such as '{type: lennard-jones, ...}'");
             if (isModelFile(p)) {
-                // a model file (zip) is the learned force field it defines; quoted as a JSON string for YAML
-                String quoted = "\"" + p.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+                // a model file (zip) is the learned force field it defines (path as a single-quoted YAML scalar)
+                String quoted = "'" + p.toAbsolutePath().toString().replace("'", "''") + "'";
                 return ForceFieldConfig.from(ConfigNode.parse(Path.of("--forcefield"), "{type: learned, model: " + quoted + "}"));
             }
             root = ConfigNode.parse(p);

@@ -122,7 +122,7 @@ public final class TrainConfigLoader {
             if (items.isEmpty()) throw node.error("expected at least one frame index");
             int[] indices = new int[items.size()];
             for (int i = 0; i < indices.length; i++) indices[i] = integer(items.get(i), "a frame index (negative counts from the end)", Integer.MIN_VALUE);
-            return FrameSelection.ofIndices(node.toString(), indices);
+            return FrameSelection.ofIndices(java.util.Arrays.toString(indices), indices);
         }
         try {
             return FrameSelection.parseSlice(node.asString("a list of frame indices or a slice such as \"0:500\""));

@@ -88,7 +88,7 @@ class TrainConfigErrorsTest {
         contains(error(DATA.replace("d.extxyz", "noforces.extxyz")), "noforces.extxyz, frame 0", "objective energy_forces needs an energy and forces",
                 "no forces");
         contains(error(DATA.replace("{file: d.extxyz}", "{file: d.extxyz, frames: \"a:3\"}")), "key 'data.train[0].frames'", "'a' is not an integer");
-        contains(error(DATA.replace("{file: d.extxyz}", "{file: d.extxyz, frames: [99]}")), "d.extxyz", "'frames'", "frame 99 selected, but the file has 14 frames");
+        contains(error(DATA.replace("{file: d.extxyz}", "{file: d.extxyz, frames: [99]}")), "d.extxyz", "'frames' [99]", "frame 99 selected, but the file has 14 frames");
         contains(error(DATA.replace("{file: d.extxyz}", "{file: d.extxyz, energy_unit: eV}")), "key 'data.train[0].energy_unit'", ".npz files only");
         contains(error(DATA.replace("{file: d.extxyz}", "{file: d.extxyz, repeat: 0}")), "key 'data.train[0].repeat'", "whole number >= 1");
         Files.writeString(dir.resolve("broken.yaml"), "data: [unclosed\n");

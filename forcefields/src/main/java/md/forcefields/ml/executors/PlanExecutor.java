@@ -28,8 +28,6 @@ public final class PlanExecutor implements AutoCloseable {
         final double[][] inValues, inGrads;
         double[] value, grad;
         boolean parallel;
-        /** The call whose backward pass last cleared {@link #grad} (it is valid only for that call). */
-        long clearedIn = -1;
 
         Slot(Plan.Node node, Slot[] inputs) {
             this.node = node;
@@ -55,7 +53,6 @@ public final class PlanExecutor implements AutoCloseable {
     private final int threads;
     private final PhaseWorkers workers;
     private Slot current;
-    private long call;
     private final java.util.function.IntConsumer forwardPartJob, backwardPartJob;
 
     /** A single-threaded executor. */
@@ -111,7 +108,7 @@ public final class PlanExecutor implements AutoCloseable {
         if (!Plan.finite(positions, 3 * types.length)) return Plan.nonFinite(types.length, forces, virial, atomicEnergies);
         vectorBuffer = graph.fromHalfList(types, positions, neighbors, model.cutoff(), vectorBuffer);
         vectors.value = vectorBuffer;
-        int n = graph.atoms();
+        int n = graph.atoms(), e = graph.edges();
         ensureBuffers();
         for (Slot node : forwardOrder) {
             for (int i = 0; i < node.inputs.length; i++) node.inValues[i] = node.inputs[i].value;
@@ -129,22 +126,14 @@ public final class PlanExecutor implements AutoCloseable {
             energy += output.value[a];
             if (atomicEnergies != null) atomicEnergies[a] = output.value[a];
         }
-        // backward: dE/d(value) of every node that depends on the edge vectors. Kernels add into their
-        // inputs' gradients; each gradient is cleared just before the first kernel that adds to it (in
-        // the reverse order every consumer of a node runs before the node), so it is still in cache when
-        // added to, instead of clearing every buffer up front.
-        call++;
-        if (output.node.needsGrad()) {
-            Arrays.fill(output.grad, 0, n, 1.0);
-            output.clearedIn = call;
-        }
+        // backward: dE/d(value) of every node that depends on the edge vectors
+        Arrays.fill(vectors.grad, 0, 3 * e, 0.0);
+        for (Slot node : backwardOrder) Arrays.fill(node.grad, 0, node.node.shape.size(graph), 0.0);
+        if (output.node.needsGrad()) Arrays.fill(output.grad, 0, n, 1.0);
         for (Slot node : backwardOrder) {
-            clear(node);
             for (int i = 0; i < node.inputs.length; i++) {
-                Slot in = node.inputs[i];
-                node.inValues[i] = in.value;
-                if (in.node.needsGrad()) clear(in);
-                node.inGrads[i] = in.node.needsGrad() ? in.grad : null;
+                node.inValues[i] = node.inputs[i].value;
+                node.inGrads[i] = node.inputs[i].node.needsGrad() ? node.inputs[i].grad : null;
             }
             long t0 = backwardNanos == null ? 0 : System.nanoTime();
             if (workers != null && node.parallel) {
@@ -156,16 +145,8 @@ public final class PlanExecutor implements AutoCloseable {
             }
             if (backwardNanos != null) backwardNanos[node.node.id] += System.nanoTime() - t0;
         }
-        clear(vectors);
         Plan.edgeForces(graph, vectorBuffer, vectors.grad, forces, virial);
         return energy;
-    }
-
-    /** Zeroes a node's gradient the first time this call's backward pass touches it. */
-    private void clear(Slot s) {
-        if (s.clearedIn == call) return;
-        Arrays.fill(s.grad, 0, s == vectors ? 3 * graph.edges() : s.node.shape.size(graph), 0.0);
-        s.clearedIn = call;
     }
 
     /** Starts (or restarts) timing every op kernel of later calls. */

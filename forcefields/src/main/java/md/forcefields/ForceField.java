@@ -25,5 +25,21 @@ public interface ForceField extends AutoCloseable {
     /** Whether {@link #compute} fills the virial; engines use it to decide whether pressure is reported. */
     default boolean providesVirial() { return false; }
 
+    /**
+     * Whether the forces are −∇ of the returned energy. A force field whose forces are predicted directly
+     * (a learned model's force head) is not: the engine then reports that the total energy is not a
+     * conserved quantity.
+     */
+    default boolean conservative() { return true; }
+
+    /**
+     * Names of extra per-step quantities of the last {@link #compute} (thermo.csv columns, units in the
+     * names), e.g. an ensemble's spread; empty by default.
+     */
+    default java.util.List<String> observableNames() { return java.util.List.of(); }
+
+    /** The values of {@link #observableNames()} for the last {@link #compute}, in the same order. */
+    default void observables(double[] out) {}
+
     @Override default void close() {}
 }

@@ -62,6 +62,8 @@ public final class Plan {
     private final EquivariantModel model;
     private final List<Node> nodes = new ArrayList<>();
     private final Node output, vectors;
+    /** The direct force head's output (atoms × 3), or null for a plan of conservative forces. */
+    private final Node directForces;
     private final Node[] forward, backward;
 
     public Plan(LearnedModel learned) { this(learned, op -> true); }
@@ -70,11 +72,28 @@ public final class Plan {
      * The plan with fused ops kept where {@code keepFused} says so, and traced as their separate ops
      * elsewhere (an accelerator backend without a kernel for them).
      */
-    public Plan(LearnedModel learned, java.util.function.Predicate<Op> keepFused) {
+    public Plan(LearnedModel learned, java.util.function.Predicate<Op> keepFused) { this(learned, keepFused, false); }
+
+    /**
+     * With {@code directForces}, the plan evaluates the energy and the model's direct force head in one
+     * forward pass and has no backward pass: forces are the head's output, not −∂E/∂r.
+     */
+    public Plan(LearnedModel learned, java.util.function.Predicate<Op> keepFused, boolean directForces) {
         this.model = learned.architecture();
         Tracer tracer = new Tracer(learned, keepFused);
         vectors = tracer.vectors;
-        output = model.atomicEnergies(tracer);
+        if (directForces) {
+            if (!model.hasDirectForces()) throw new IllegalArgumentException(model.family() + " models have no direct force head");
+            EquivariantModel.Outputs<Node> out = model.energiesAndDirectForces(tracer);
+            output = out.atomicEnergies();
+            this.directForces = out.directForces();
+            if (!this.directForces.shape.equals(Shape.atoms(3)))
+                throw new IllegalStateException(model.family() + " returned direct forces of shape " + this.directForces.shape);
+            this.directForces.live = true;
+        } else {
+            output = model.atomicEnergies(tracer);
+            this.directForces = null;
+        }
         if (!output.shape.equals(Shape.atoms(1)))
             throw new IllegalStateException(model.family() + " returned per-atom energies of shape " + output.shape);
         output.live = true;
@@ -88,7 +107,7 @@ public final class Plan {
             if (!n.live) continue;
             n.ws = new Workspace(Arrays.stream(n.inputs).map(x -> x.shape).toArray(Shape[]::new), n.shape);
             if (n.op == null) {
-                if (n == vectors) n.needsGrad = true;
+                if (n == vectors) n.needsGrad = !directForces; // direct forces need no gradient
                 else n.constant = true;
                 continue;
             }
@@ -119,6 +138,8 @@ public final class Plan {
     public List<Node> nodes() { return Collections.unmodifiableList(nodes); }
     /** The per-atom energies. */
     public Node output() { return output; }
+    /** The direct force head's output (atoms × 3), or null when forces are −∂E/∂r. */
+    public Node directForces() { return directForces; }
     /** The edge vectors (the input forces are derived from). */
     public Node vectors() { return vectors; }
     /** Live op nodes that are not constant, in evaluation order. */

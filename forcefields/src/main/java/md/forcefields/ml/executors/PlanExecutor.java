@@ -43,6 +43,8 @@ public final class PlanExecutor implements AutoCloseable {
     private final Plan plan;
     private final EquivariantModel model;
     private final Slot output, vectors;
+    /** The direct force head's output, or null when forces are −∂E/∂r. */
+    private final Slot direct;
     private final Slot[] forwardOrder, backwardOrder;
     private final int nodeCount;
     private final Graph graph = new Graph();
@@ -59,12 +61,18 @@ public final class PlanExecutor implements AutoCloseable {
     public PlanExecutor(LearnedModel learned) { this(learned, 1); }
 
     /** An executor whose parallel kernels run on {@code threads} threads (the caller's and a fixed team). */
-    public PlanExecutor(LearnedModel learned, int threads) {
+    public PlanExecutor(LearnedModel learned, int threads) { this(learned, threads, false); }
+
+    /**
+     * With {@code directForces}, forces are the model's direct force head (one forward pass, no backward;
+     * not −∂E/∂r, so not conservative) and the virial is not defined (NaN).
+     */
+    public PlanExecutor(LearnedModel learned, int threads, boolean directForces) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         forwardPartJob = part -> current.op.forwardPart(graph, current.ws, current.inValues, current.value, part, threads);
         backwardPartJob = part -> current.op.backwardPart(graph, current.ws, current.inValues, current.value, current.grad, current.inGrads, part, threads);
-        plan = new Plan(learned);
+        plan = new Plan(learned, op -> true, directForces);
         model = plan.model();
         nodeCount = plan.nodes().size();
         Slot[] slots = new Slot[nodeCount];
@@ -75,6 +83,7 @@ public final class PlanExecutor implements AutoCloseable {
         }
         output = slots[plan.output().id];
         vectors = slots[plan.vectors().id];
+        direct = directForces ? slots[plan.directForces().id] : null;
         forwardOrder = Arrays.stream(plan.forward()).map(n -> slots[n.id]).toArray(Slot[]::new);
         backwardOrder = Arrays.stream(plan.backward()).map(n -> slots[n.id]).toArray(Slot[]::new);
         workers = threads > 1 ? new PhaseWorkers(threads) : null;
@@ -96,13 +105,17 @@ public final class PlanExecutor implements AutoCloseable {
     /** Live, non-constant op nodes evaluated per call (for tests and reports). */
     public int stepOps() { return forwardOrder.length; }
 
+    /** Whether forces are the model's direct force head rather than −∂E/∂r. */
+    public boolean directForces() { return direct != null; }
+
     /** The graph of the last call. */
     public Graph graph() { return graph; }
 
     /**
      * Energy (eV) of atoms of species {@code types} at {@code positions} (Å, 3N); writes forces (3N,
      * overwritten), the virial −Σ_edges r ⊗ ∂E/∂r (9, when non-null) and per-atom energies (N, when
-     * non-null). Pairs come from {@code neighbors}; those at |r| ≥ cutoff are skipped.
+     * non-null). Pairs come from {@code neighbors}; those at |r| ≥ cutoff are skipped. With direct forces
+     * the forces are the model's force head and the virial is NaN.
      */
     public double compute(double[] positions, int[] types, NeighborList neighbors, double[] forces, double[] virial, double[] atomicEnergies) {
         if (!Plan.finite(positions, 3 * types.length)) return Plan.nonFinite(types.length, forces, virial, atomicEnergies);
@@ -125,6 +138,11 @@ public final class PlanExecutor implements AutoCloseable {
         for (int a = 0; a < n; a++) {
             energy += output.value[a];
             if (atomicEnergies != null) atomicEnergies[a] = output.value[a];
+        }
+        if (direct != null) {
+            System.arraycopy(direct.value, 0, forces, 0, 3 * n);
+            if (virial != null) Arrays.fill(virial, 0, 9, Double.NaN); // no −∂E/∂(strain) without the energy's gradient
+            return energy;
         }
         // backward: dE/d(value) of every node that depends on the edge vectors
         Arrays.fill(vectors.grad, 0, 3 * e, 0.0);

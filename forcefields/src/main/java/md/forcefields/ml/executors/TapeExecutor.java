@@ -21,8 +21,11 @@ import md.forcefields.ml.Shape;
  * place between evaluations.
  */
 public final class TapeExecutor {
-    /** Total energy (0-d), per-atom energies (N), and the positions they were computed from. */
-    public record Result(Tensor energy, Tensor atomicEnergies, Tensor positions) {
+    /**
+     * Total energy (0-d), per-atom energies (N), the positions they were computed from, and the direct
+     * force head's output (N, 3; null unless asked for).
+     */
+    public record Result(Tensor energy, Tensor atomicEnergies, Tensor positions, Tensor directForces) {
         /** F = −∂E/∂R as (N, 3); with {@code createGraph} the forces can be differentiated again. */
         public Tensor forces(boolean createGraph) {
             return Autograd.grad(energy, new Tensor[] {positions}, null, createGraph)[0].neg();
@@ -58,18 +61,32 @@ public final class TapeExecutor {
     }
 
     /** Energy of the graph's atoms at {@code positions} (N, 3), recorded for differentiation. */
-    public Result evaluate(Tensor positions, Graph graph) {
+    public Result evaluate(Tensor positions, Graph graph) { return evaluate(positions, graph, false); }
+
+    /**
+     * As {@link #evaluate(Tensor, Graph)}; with {@code directForces} also the model's direct force head
+     * (same forward pass), for a model that has one.
+     */
+    public Result evaluate(Tensor positions, Graph graph, boolean directForces) {
         int n = graph.atoms();
         if (positions.dim() != 2 || positions.size(0) != n || positions.size(1) != 3)
             throw new IllegalArgumentException("positions must have shape (" + n + ", 3), got " + java.util.Arrays.toString(positions.shape()));
         graph.clearTables(); // tables are keyed by op data of one evaluation; a new one starts afresh
         Tensor vectors = positions.indexSelect(graph.neighbour()).sub(positions.indexSelect(graph.centre()))
                 .add(Tensor.of(graph.shifts(), graph.edges(), 3));
-        Tensor atomic = model.atomicEnergies(new TapeOps(graph, vectors));
+        TapeOps ops = new TapeOps(graph, vectors);
+        Tensor atomic, direct = null;
+        if (directForces) {
+            EquivariantModel.Outputs<Tensor> out = model.energiesAndDirectForces(ops);
+            atomic = out.atomicEnergies();
+            direct = out.directForces();
+        } else {
+            atomic = model.atomicEnergies(ops);
+        }
         if (atomic.dim() != 2 || atomic.size(0) != n || atomic.size(1) != 1)
             throw new IllegalStateException(model.family() + " returned per-atom energies of shape " + java.util.Arrays.toString(atomic.shape()));
         Tensor flat = atomic.reshape(n);
-        return new Result(flat.sum(), flat, positions);
+        return new Result(flat.sum(), flat, positions, direct);
     }
 
     /** The {@link Ops} of one evaluation: each op's differentiable {@link Op#tape} on this graph. */

@@ -188,6 +188,14 @@ public final class Se3Transformer implements EquivariantModel {
     /** The direct force of every atom, the type-1 output (atoms × 3, components x, y, z). Not −∂E/∂r. */
     public <T> T directForces(Ops<T> ops) { return outputs(ops).get(1); }
 
+    /** The last layer always has a type-1 output of one channel: the direct force head. */
+    @Override public boolean hasDirectForces() { return true; }
+
+    @Override public <T> Outputs<T> energiesAndDirectForces(Ops<T> ops) {
+        List<T> out = outputs(ops);
+        return new Outputs<>(out.get(0), out.get(1));
+    }
+
     /** The last layer's outputs per degree: type 0 (atoms × 1, per-atom energies) and type 1 (atoms × 3). */
     public <T> List<T> outputs(Ops<T> ops) {
         T vectors = ops.edgeVectors();

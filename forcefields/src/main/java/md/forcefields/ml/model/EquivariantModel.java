@@ -38,6 +38,24 @@ public interface EquivariantModel {
     /** Per-atom energies (atoms × 1, eV) of the graph the executor behind {@code ops} evaluates. */
     <T> T atomicEnergies(Ops<T> ops);
 
+    /**
+     * Whether the model has a direct force head: per-atom vectors predicted as forces, not −∂E/∂r (the
+     * SE(3)-Transformer's type-1 output). Such forces are not conservative; executors offer them alongside
+     * the energy, and the engine then reports that the energy is not a conserved quantity.
+     */
+    default boolean hasDirectForces() { return false; }
+
+    /**
+     * Per-atom energies (atoms × 1, eV) and direct forces (atoms × 3, eV/Å, components x, y, z) from ONE
+     * forward pass, for models with {@link #hasDirectForces()}.
+     */
+    default <T> Outputs<T> energiesAndDirectForces(Ops<T> ops) {
+        throw new UnsupportedOperationException(family() + " models have no direct force head (forces are −∂E/∂r only)");
+    }
+
+    /** The two outputs of a model with a direct force head. */
+    record Outputs<T>(T atomicEnergies, T directForces) {}
+
     /** Species index of an atomic number, or −1. */
     default int typeOf(int atomicNumber) {
         int[] z = atomicNumbers();

@@ -20,9 +20,15 @@ public final class LearnedForceField implements ForceField {
     public LearnedForceField(LearnedModel model) { this(model, 1); }
 
     /** Evaluated on {@code threads} threads (results are deterministic for a given thread count). */
-    public LearnedForceField(LearnedModel model, int threads) {
+    public LearnedForceField(LearnedModel model, int threads) { this(model, threads, false); }
+
+    /**
+     * With {@code directForces}, forces are the model's direct force head (not −∂E/∂r: {@link #conservative()}
+     * is false and there is no virial).
+     */
+    public LearnedForceField(LearnedModel model, int threads, boolean directForces) {
         this.model = model;
-        this.executor = new PlanExecutor(model, threads);
+        this.executor = new PlanExecutor(model, threads, directForces);
     }
 
     @Override public String name() { return model.architecture().family(); }
@@ -31,7 +37,9 @@ public final class LearnedForceField implements ForceField {
 
     @Override public boolean supportsElement(int atomicNumber) { return model.architecture().typeOf(atomicNumber) >= 0; }
 
-    @Override public boolean providesVirial() { return true; }
+    @Override public boolean providesVirial() { return !executor.directForces(); }
+
+    @Override public boolean conservative() { return !executor.directForces(); }
 
     public LearnedModel model() { return model; }
 

@@ -17,10 +17,11 @@ import md.forcefields.ForceFieldSpec;
  * ({@link ModelFile}; its {@code model} field chooses the family), run by the MD executor on {@code threads}
  * threads, or with {@code device: opencl|cuda|auto} by the accelerator backends
  * ({@link md.forcefields.backend.DeviceForceField}), in {@code precision: float64} (default) or float32
- * (device backends only).
+ * (device backends only). {@code forces: direct} uses a model's direct force head instead of −∂E/∂r
+ * ({@code conservative}, the default): host executor only.
  */
 public class LearnedPotentialProvider implements ForceFieldProvider {
-    private static final Set<String> KEYS = Set.of("model", "threads", "device", "precision");
+    private static final Set<String> KEYS = Set.of("model", "threads", "device", "precision", "forces");
 
     @Override public String type() { return "learned"; }
 
@@ -44,6 +45,16 @@ public class LearnedPotentialProvider implements ForceFieldProvider {
         } catch (IllegalArgumentException e) {
             throw new ForceFieldConfigException("precision", e.getMessage());
         }
+        String forces = spec.getString("forces", "conservative");
+        if (forces.equals("direct")) {
+            if (!model.architecture().hasDirectForces())
+                throw new ForceFieldConfigException("forces", "'direct' needs a model with a direct force head; this "
+                        + model.architecture().family() + " model's forces are −∂E/∂r only (use conservative)");
+            if (!device.equals("java"))
+                throw new ForceFieldConfigException("forces", "'direct' runs on the host executor only (device: java), got device: " + device);
+            return new LearnedForceField(model, threads, true);
+        }
+        if (!forces.equals("conservative")) throw new ForceFieldConfigException("forces", "expected conservative or direct, got '" + forces + "'");
         ForceField accelerated = md.forcefields.backend.DeviceForceField.forDevice(model, device, precision);
         return accelerated != null ? accelerated : new LearnedForceField(model, threads);
     }

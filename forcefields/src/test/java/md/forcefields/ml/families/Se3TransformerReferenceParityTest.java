@@ -97,19 +97,34 @@ class Se3TransformerReferenceParityTest {
         Map<String, NpyArray> f = Se3tReference.npz("frames.npz");
         NpyArray r = f.get("R");
         double[] z = f.get("z").data(), fd = f.get("F_direct").data(), cut = f.get("graph_cutoff").data();
+        double[] e = f.get("E").data();
         int frames = r.dim(0), n = r.dim(1);
-        double worst = 0;
+        double worst = 0, worstTape = 0, worstPlan = 0, worstPlanE = 0;
         for (int k = 0; k < frames; k++) {
             LearnedModel m = Se3tReference.model(cut[k]);
             double[] pos = r.slice(k);
-            Graph g = Graph.of(types(m, z), EdgeList.isolated(pos, m.architecture().cutoff()));
+            int[] types = types(m, z);
+            Graph g = Graph.of(types, EdgeList.isolated(pos, m.architecture().cutoff()));
             Tensor x = Tensor.of(pos.clone(), n, 3);
             Tensor vectors = x.indexSelect(g.neighbour()).sub(x.indexSelect(g.centre()));
             Tensor direct = ((Se3Transformer) m.architecture()).directForces(new Se3tReference.TapeOps(m, g, vectors));
             assertEquals(List.of(n, 3), List.of(direct.size(0), direct.size(1)));
             for (int i = 0; i < 3 * n; i++) worst = Math.max(worst, Math.abs(direct.data()[i] - fd[k * 3 * n + i]));
+            // the executors' direct force head: the tape (training) and the plan (MD: forward pass only)
+            double[] tape = new TapeExecutor(m).evaluate(Tensor.of(pos.clone(), n, 3), g, true).directForces().data();
+            for (int i = 0; i < 3 * n; i++) worstTape = Math.max(worstTape, Math.abs(tape[i] - fd[k * 3 * n + i]));
+            try (PlanExecutor plan = new PlanExecutor(m, 1, true)) {
+                assertEquals(0, plan.plan().backward().length, "a direct-force plan has no backward pass");
+                double[] pf = new double[3 * n], virial = new double[9];
+                double energy = plan.compute(pos, types, NeighborList.allPairs(n, m.architecture().cutoff()), pf, virial, null);
+                worstPlanE = Math.max(worstPlanE, Math.abs(energy - e[k]) / Math.abs(e[k]));
+                for (int i = 0; i < 3 * n; i++) worstPlan = Math.max(worstPlan, Math.abs(pf[i] - fd[k * 3 * n + i]));
+                assertTrue(Double.isNaN(virial[0]), "direct forces define no virial");
+            }
         }
-        System.out.printf("direct forces: max |dF| %.1e over %d frames%n", worst, frames);
-        assertTrue(worst < 1e-11, "direct forces differ by " + worst);
+        System.out.printf("direct forces: max |dF| %.1e (ops), %.1e (tape executor), %.1e (plan; energy %.1e) over %d frames%n",
+                worst, worstTape, worstPlan, worstPlanE, frames);
+        assertTrue(worst < 1e-11 && worstTape < 1e-11 && worstPlan < 1e-11, "direct forces differ by " + worst + ", " + worstTape + ", " + worstPlan);
+        assertTrue(worstPlanE < 1e-12, "energy of the direct-force plan differs by " + worstPlanE);
     }
 }

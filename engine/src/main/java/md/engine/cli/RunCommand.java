@@ -87,6 +87,10 @@ public final class RunCommand implements Command {
             if (out != null) out.printf(Locale.ROOT, "md run: %s, %d atoms, %s, %s from step %d to %d, output in %s%n",
                     input, run.simulation().system().size(), run.simulation().forceField().name(), config.dynamics().integrator(),
                     first, config.dynamics().steps(), run.directory());
+            if (!run.simulation().conservative()) // always said, even with --quiet: the energy columns mean something else now
+                System.err.println("md run: warning: the forces of " + run.simulation().forceField().name() + " are not −∇E_pot (e.g. a direct force "
+                        + "head), so the total energy is not a conserved quantity; thermo.csv's " + "nonconservative_work_eV"
+                        + " (E_pot − E_pot(0) + ∫F·dx) shows the energy they add");
             run.run(options);
             double seconds = (System.nanoTime() - start) * 1e-9;
             long steps = run.simulation().state().step - first;

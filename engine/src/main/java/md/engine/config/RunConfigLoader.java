@@ -229,12 +229,20 @@ public final class RunConfigLoader {
     }
 
     static SafetyConfig safety(ConfigNode s) {
-        s.allowOnly("temperature_window_K");
-        if (!s.has("temperature_window_K")) return SafetyConfig.DEFAULT;
-        ConfigNode w = s.get("temperature_window_K");
-        double[] lh = w.asNumbers(2, "[lowest, highest] temperature in kelvin");
-        if (!(lh[0] >= 0) || !(lh[1] > lh[0]))
-            throw w.error("expected [lowest, highest] temperature in kelvin with 0 <= lowest < highest, got [" + lh[0] + ", " + lh[1] + "]");
-        return new SafetyConfig(lh[0], lh[1], w);
+        s.allowOnly("temperature_window_K", "bond_deviation_A");
+        SafetyConfig d = SafetyConfig.DEFAULT;
+        double lo = d.minTemperatureK(), hi = d.maxTemperatureK();
+        ConfigNode w = null;
+        if (s.has("temperature_window_K")) {
+            w = s.get("temperature_window_K");
+            double[] lh = w.asNumbers(2, "[lowest, highest] temperature in kelvin");
+            if (!(lh[0] >= 0) || !(lh[1] > lh[0]))
+                throw w.error("expected [lowest, highest] temperature in kelvin with 0 <= lowest < highest, got [" + lh[0] + ", " + lh[1] + "]");
+            lo = lh[0];
+            hi = lh[1];
+        }
+        ConfigNode b = s.has("bond_deviation_A") ? s.get("bond_deviation_A") : null;
+        double bond = b == null ? Double.NaN : b.asPositive("a bond-length deviation in Å (e.g. 0.5, the stability benchmark's threshold)");
+        return new SafetyConfig(lo, hi, w, bond, b);
     }
 }

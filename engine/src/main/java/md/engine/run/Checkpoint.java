@@ -33,10 +33,19 @@ import md.engine.cli.UserError;
  */
 public record Checkpoint(Map<String, String> settings, long step, double timeFs, int[] atomicNumbers, Cell cell,
                          double[] positions, double[] velocities, double[] forces, double potentialEnergyEv,
-                         double[] neighborPositions, byte[] integratorState, OutputMarks outputs) {
+                         double[] neighborPositions, byte[] integratorState, OutputMarks outputs, Work work) {
 
     private static final String MAGIC = "md-checkpoint";
-    private static final int VERSION = 1;
+    /** Version 2 added {@link Work}; version 1 files (no work integral) are still read. */
+    private static final int VERSION = 2;
+
+    /**
+     * The work integral of a non-conservative force field (see {@code Simulation#nonconservativeWorkEv}):
+     * E_pot at the start and ∫F·dx so far. {@link #NONE} for conservative ones.
+     */
+    public record Work(double initialPotentialEv, double workEv) {
+        public static final Work NONE = new Work(Double.NaN, 0);
+    }
 
     /**
      * How much of each output existed when the checkpoint was taken: byte lengths of the thermo log
@@ -69,6 +78,8 @@ public record Checkpoint(Map<String, String> settings, long step, double timeFs,
             out.writeLong(outputs.thermoBytes());
             out.writeLong(outputs.extxyzBytes());
             out.writeLong(outputs.framesWritten());
+            out.writeDouble(work.initialPotentialEv());
+            out.writeDouble(work.workEv());
         } catch (IOException e) {
             throw new IllegalStateException(e);  // in-memory stream
         }
@@ -87,7 +98,8 @@ public record Checkpoint(Map<String, String> settings, long step, double timeFs,
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 8))) {
             if (!MAGIC.equals(in.readUTF())) throw corrupt(source, "not an md checkpoint");
             int version = in.readInt();
-            if (version != VERSION) throw corrupt(source, "checkpoint format version " + version + ", this md reads version " + VERSION);
+            if (version != 1 && version != VERSION)
+                throw corrupt(source, "checkpoint format version " + version + ", this md reads versions 1 to " + VERSION);
             int ns = in.readInt();
             Map<String, String> settings = new LinkedHashMap<>();
             for (int i = 0; i < ns; i++) settings.put(in.readUTF(), in.readUTF());
@@ -107,7 +119,8 @@ public record Checkpoint(Map<String, String> settings, long step, double timeFs,
             byte[] integrator = new byte[in.readInt()];
             in.readFully(integrator);
             OutputMarks marks = new OutputMarks(in.readLong(), in.readLong(), in.readLong());
-            return new Checkpoint(settings, step, time, z, cell, x, v, f, epot, nbr, integrator, marks);
+            Work work = version >= 2 ? new Work(in.readDouble(), in.readDouble()) : Work.NONE;
+            return new Checkpoint(settings, step, time, z, cell, x, v, f, epot, nbr, integrator, marks, work);
         } catch (EOFException e) {
             throw corrupt(source, "ends early");
         } catch (IOException e) {

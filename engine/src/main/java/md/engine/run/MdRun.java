@@ -20,6 +20,8 @@ import md.engine.config.StructureConfig;
 import md.engine.config.VelocitiesConfig;
 import md.engine.system.Frame;
 import md.engine.system.MolecularSystem;
+import md.analysis.BondLengthWatch;
+import md.analysis.Bonds;
 import md.forcefields.Atoms;
 import md.forcefields.ForceField;
 import md.forcefields.classical.BondPotential;
@@ -68,6 +70,8 @@ public final class MdRun implements AutoCloseable {
     private final long firstStep;
     private StopCondition stopCondition;
     private String stopReason;
+    /** The bonds of the starting structure when safety.bond_deviation_A is set, else null. */
+    private BondLengthWatch bondWatch;
 
     private MdRun(RunConfig config, Path directory, Simulation sim, Map<String, String> settings, TrajectoryOutput trajectory,
                   ThermoLog thermo, long firstStep) {
@@ -173,8 +177,9 @@ public final class MdRun implements AutoCloseable {
             sim.computeInitialForces();
             Files.deleteIfExists(chk);
             Files.deleteIfExists(dir.resolve(ThermoLog.FILE));
-            ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.create(dir) : null;
+            ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.create(dir, sim) : null;
             MdRun run = new MdRun(config, dir, sim, settings, TrajectoryOutput.create(dir, out), thermo, 0);
+            if (config.safety().watchesBonds()) run.bondWatch = new BondLengthWatch(system.positions(), system.atomicNumbers(), system.cell());
             try {
                 run.check();
                 run.observe(true);
@@ -190,10 +195,20 @@ public final class MdRun implements AutoCloseable {
         state.potentialEnergyEv = resumeFrom.potentialEnergyEv();
         integrator.restoreState(resumeFrom.integratorState());
         sim.restore(resumeFrom.neighborPositions() != null ? resumeFrom.neighborPositions() : resumeFrom.positions());
+        if (!sim.conservative()) {
+            if (Double.isNaN(resumeFrom.work().initialPotentialEv()))
+                throw new UserError("cannot resume: the checkpoint " + chk + " was written by a run whose forces were conservative (or by an older md), "
+                        + "but " + config.forcefield().node().where() + " now gives non-conservative forces; expected the force field the run started with");
+            sim.restoreWork(resumeFrom.work().initialPotentialEv(), resumeFrom.work().workEv());
+        }
         Checkpoint.OutputMarks marks = resumeFrom.outputs();
-        ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.resume(dir, marks.thermoBytes()) : null;
+        ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.resume(dir, marks.thermoBytes(), sim) : null;
         MdRun run = new MdRun(config, dir, sim, settings, TrajectoryOutput.resume(dir, out, marks), thermo, resumeFrom.step());
         run.lastCheckpointStep = resumeFrom.step();
+        if (config.safety().watchesBonds()) { // the bonds of the structure the run started from, not of the checkpoint
+            MolecularSystem initial = MolecularSystem.fromFrame(StructureLoader.load(config.structure()), structureSource(config.structure()));
+            run.bondWatch = new BondLengthWatch(initial.positions(), initial.atomicNumbers(), initial.cell());
+        }
         return run;
     }
 
@@ -321,7 +336,8 @@ public final class MdRun implements AutoCloseable {
         MdState s = sim.state();
         MolecularSystem system = sim.system();
         Checkpoint c = new Checkpoint(settings, s.step, s.timeFs, system.atomicNumbers(), system.cell(), s.positions, s.velocities, s.forces,
-                s.potentialEnergyEv, sim.neighborPositions(), sim.integrator().saveState(), marks);
+                s.potentialEnergyEv, sim.neighborPositions(), sim.integrator().saveState(), marks,
+                sim.conservative() ? Checkpoint.Work.NONE : new Checkpoint.Work(sim.initialPotentialEv(), sim.workEv()));
         Path file = directory.resolve(CHECKPOINT);
         IoFailure.wrap("cannot write the checkpoint " + file, () -> c.write(file));
         lastCheckpointStep = s.step;
@@ -357,6 +373,17 @@ public final class MdRun implements AutoCloseable {
                     fmt(safety.minTemperatureK()), fmt(safety.maxTemperatureK()), safety.node() != null ? "set by " + safety.node().where()
                             : "(the default of safety.temperature_window_K) — the dynamics became unstable (usual causes: a timestep too "
                             + "large for the fastest motion, overlapping atoms, or a force field used outside its range)"));
+        if (bondWatch != null) {
+            double dev = bondWatch.maxDeviation(s.positions);
+            if (dev > safety.bondDeviationA()) {
+                int b = bondWatch.worstBond();
+                Bonds.Bond bond = bondWatch.bonds().get(b);
+                throw failure(String.format(Locale.ROOT, "bond %s deviates %.3f Å from its starting length %.3f Å (more than %s Å, %s) — "
+                        + "the molecule is falling apart (usual causes: a force field used outside its range%s, or a timestep too large)",
+                        Bonds.label(bond, sim.system().atomicNumbers()), dev, bondWatch.startLength(b), fmt(safety.bondDeviationA()),
+                        safety.bondNode().where(), sim.conservative() ? "" : ", or forces that are not conservative (direct forces)"));
+            }
+        }
     }
 
     private static int firstNonFinite(double[] xyz) {

@@ -24,6 +24,14 @@ public final class Simulation implements ForceEvaluator {
     private final int degreesOfFreedom;
     /** Positions the neighbour list was last built from; part of a checkpoint so resume rebuilds the same list. */
     private final double[] neighborPositions;
+    /**
+     * For a force field whose forces are not −∇E ({@link ForceField#conservative()} false): the positions
+     * and forces of the previous evaluation, and W_nc = E_pot − E_pot(0) + ∫F·dx along the evaluated
+     * positions (trapezoidal rule), the work of the part of the forces that is not −∇E_pot. Null arrays
+     * for a conservative force field.
+     */
+    private final double[] lastPositions, lastForces;
+    private double nonconservativeWorkEv, workEv, initialPotentialEv = Double.NaN;
 
     public Simulation(MolecularSystem system, ForceField forceField, double skinAngstrom, Integrator integrator, int degreesOfFreedom) {
         this.system = system;
@@ -34,6 +42,9 @@ public final class Simulation implements ForceEvaluator {
         this.atoms = system.atoms();
         this.degreesOfFreedom = degreesOfFreedom;
         this.neighborPositions = new double[system.positions().length];
+        boolean tracked = !forceField.conservative();
+        this.lastPositions = tracked ? new double[system.positions().length] : null;
+        this.lastForces = tracked ? new double[system.positions().length] : null;
     }
 
     public MolecularSystem system() { return system; }
@@ -47,6 +58,35 @@ public final class Simulation implements ForceEvaluator {
     /** Forces and energy at the current positions, as the integrator's contract requires before the first step. */
     public void computeInitialForces() {
         state.potentialEnergyEv = evaluate(state.positions, state.forces);
+        if (lastPositions != null) {
+            initialPotentialEv = state.potentialEnergyEv;
+            workEv = 0;
+            nonconservativeWorkEv = 0;
+        }
+    }
+
+    /** Whether the force field's forces are −∇E_pot; when not, {@link #nonconservativeWorkEv()} says by how much energy. */
+    public boolean conservative() { return lastPositions == null; }
+
+    /**
+     * E_pot − E_pot(0) + ∫F·dx since the start of the run: zero (up to the integration error) for forces
+     * that are −∇E_pot; for direct forces, the energy they put in beyond the potential's change (in NVE,
+     * E_tot − W_nc stays constant). 0 for a conservative force field.
+     */
+    public double nonconservativeWorkEv() { return nonconservativeWorkEv; }
+
+    /** ∫F·dx since the start (checkpointed; see {@link #nonconservativeWorkEv()}). */
+    double workEv() { return workEv; }
+    double initialPotentialEv() { return initialPotentialEv; }
+
+    /** Continues the work integral of a checkpoint: the last evaluation was at the state's positions and forces. */
+    void restoreWork(double initialPotentialEv, double workEv) {
+        if (lastPositions == null) return;
+        this.initialPotentialEv = initialPotentialEv;
+        this.workEv = workEv;
+        System.arraycopy(state.positions, 0, lastPositions, 0, lastPositions.length);
+        System.arraycopy(state.forces, 0, lastForces, 0, lastForces.length);
+        nonconservativeWorkEv = state.potentialEnergyEv - initialPotentialEv + workEv;
     }
 
     /**
@@ -67,7 +107,21 @@ public final class Simulation implements ForceEvaluator {
     public double evaluate(double[] positions, double[] forcesOut) {
         if (positions != state.positions) throw new IllegalStateException("integrator passed positions that are not the system's");
         if (neighbors.update(atoms)) System.arraycopy(positions, 0, neighborPositions, 0, positions.length);
-        return forceField.compute(atoms, neighbors.list(), forcesOut, null);
+        double energy = forceField.compute(atoms, neighbors.list(), forcesOut, null);
+        if (lastPositions != null) accumulateWork(positions, forcesOut, energy);
+        return energy;
+    }
+
+    /** dW = ½(F_prev + F)·(x − x_prev), then W_nc = E_pot − E_pot(0) + W (the first evaluation only records). */
+    private void accumulateWork(double[] positions, double[] forces, double energy) {
+        if (!Double.isNaN(initialPotentialEv)) {
+            double dw = 0;
+            for (int i = 0; i < positions.length; i++) dw += 0.5 * (lastForces[i] + forces[i]) * (positions[i] - lastPositions[i]);
+            workEv += dw;
+            nonconservativeWorkEv = energy - initialPotentialEv + workEv;
+        }
+        System.arraycopy(positions, 0, lastPositions, 0, positions.length);
+        System.arraycopy(forces, 0, lastForces, 0, forces.length);
     }
 
     public double kineticEnergyEv() { return KineticEnergy.kineticEnergyEv(state.velocities, state.massesAmu); }

@@ -5,29 +5,45 @@ import java.nio.file.Path;
 
 /**
  * {@code thermo.csv}: one line every N steps with
- * {@code step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s}. Numbers are
- * written in Java's shortest round-trip form, so the file holds the exact doubles; steps_per_s is the
- * wall-clock rate since the previous line ({@code NaN} on the first line of a run or after a resume).
+ * {@code step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s}, then the force
+ * field's own per-step quantities ({@link md.forcefields.ForceField#observableNames()}, e.g. an ensemble's
+ * spread) and, for forces that are not −∇E_pot, {@code nonconservative_work_eV} (see
+ * {@link Simulation#nonconservativeWorkEv()}). Numbers are written in Java's shortest round-trip form, so
+ * the file holds the exact doubles; steps_per_s is the wall-clock rate since the previous line ({@code NaN}
+ * on the first line of a run or after a resume).
  */
 final class ThermoLog implements AutoCloseable {
     static final String HEADER = "step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s";
     static final String FILE = "thermo.csv";
+    static final String NONCONSERVATIVE_WORK = "nonconservative_work_eV";
 
     private final TextOutput out;
+    private final double[] observables;
     private long lastStep = -1;
     private long lastNanos;
 
-    private ThermoLog(TextOutput out) { this.out = out; }
+    private ThermoLog(TextOutput out, Simulation sim) {
+        this.out = out;
+        this.observables = new double[sim.forceField().observableNames().size()];
+    }
 
-    static ThermoLog create(Path dir) throws IOException {
-        ThermoLog log = new ThermoLog(TextOutput.create(dir.resolve(FILE)));
-        log.out.record().append(HEADER).append('\n');
+    /** The header of {@code sim}'s log: the fixed columns, then the force field's observables and the non-conservative work. */
+    static String header(Simulation sim) {
+        StringBuilder h = new StringBuilder(HEADER);
+        for (String name : sim.forceField().observableNames()) h.append(',').append(name);
+        if (!sim.conservative()) h.append(',').append(NONCONSERVATIVE_WORK);
+        return h.toString();
+    }
+
+    static ThermoLog create(Path dir, Simulation sim) throws IOException {
+        ThermoLog log = new ThermoLog(TextOutput.create(dir.resolve(FILE)), sim);
+        log.out.record().append(header(sim)).append('\n');
         log.out.commit();
         return log;
     }
 
-    static ThermoLog resume(Path dir, long length) throws IOException {
-        return new ThermoLog(TextOutput.resume(dir.resolve(FILE), length));
+    static ThermoLog resume(Path dir, long length, Simulation sim) throws IOException {
+        return new ThermoLog(TextOutput.resume(dir.resolve(FILE), length), sim);
     }
 
     void write(Simulation sim) throws IOException {
@@ -44,6 +60,11 @@ final class ThermoLog implements AutoCloseable {
           .append(epot + ekin + sim.integrator().conservedEnergyExtraEv(sim.state())).append(',');
         if (lastStep >= 0 && step > lastStep && now > lastNanos) sb.append((step - lastStep) * 1e9 / (now - lastNanos));
         else sb.append("NaN");
+        if (observables.length > 0) {
+            sim.forceField().observables(observables);
+            for (double v : observables) sb.append(',').append(v);
+        }
+        if (!sim.conservative()) sb.append(',').append(sim.nonconservativeWorkEv());
         sb.append('\n');
         out.commit();
         lastStep = step;

@@ -25,7 +25,8 @@ class CheckpointTest {
         return new Checkpoint(Map.of("dynamics.timestep_fs", "2.0"), 1234, 2468.000000000001, new int[] {18, 1},
                 new Cell(new double[] {10, 0, 0, 1, 11, 0, 0.5, 0.25, 12}, new boolean[] {true, true, false}),
                 x, new double[] {-0.0, 1, 2, 3, 4, 5}, new double[] {6, 7, 8, 9, 10, Math.PI}, -12.75,
-                new double[] {0, -2.5, 0, 0, 1, 2}, new byte[] {1, 2, 3}, new Checkpoint.OutputMarks(10, 20, 3));
+                new double[] {0, -2.5, 0, 0, 1, 2}, new byte[] {1, 2, 3}, new Checkpoint.OutputMarks(10, 20, 3),
+                new Checkpoint.Work(-12.5, 0.0625));
     }
 
     @Test
@@ -48,6 +49,7 @@ class CheckpointTest {
         assertEquals(c.potentialEnergyEv(), r.potentialEnergyEv());
         assertArrayEquals(c.integratorState(), r.integratorState());
         assertEquals(c.outputs(), r.outputs());
+        assertEquals(c.work(), r.work());
     }
 
     @Test

@@ -50,8 +50,8 @@ public class LearnedPotentialProvider implements ForceFieldProvider {
             if (!model.architecture().hasDirectForces())
                 throw new ForceFieldConfigException("forces", "'direct' needs a model with a direct force head; this "
                         + model.architecture().family() + " model's forces are −∂E/∂r only (use conservative)");
-            if (!device.equals("java"))
-                throw new ForceFieldConfigException("forces", "'direct' runs on the host executor only (device: java), got device: " + device);
+            if (!device.equals("java") && !device.equals("auto")) // auto: the host, the only executor with a direct head
+                throw new ForceFieldConfigException("forces", "'direct' runs on the host executor only (device: java or auto), got device: " + device);
             return new LearnedForceField(model, threads, true);
         }
         if (!forces.equals("conservative")) throw new ForceFieldConfigException("forces", "expected conservative or direct, got '" + forces + "'");

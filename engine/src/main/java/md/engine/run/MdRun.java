@@ -64,6 +64,8 @@ public final class MdRun implements AutoCloseable {
     private final Map<String, String> settings;
     private final TrajectoryOutput trajectory;
     private final ThermoLog thermo;
+    /** The force field's observables of the last compute (extra thermo columns). */
+    private final double[] observables;
     private long lastCheckpointStep = -1;
     private final long firstStep;
     private StopCondition stopCondition;
@@ -78,6 +80,7 @@ public final class MdRun implements AutoCloseable {
         this.settings = settings;
         this.trajectory = trajectory;
         this.thermo = thermo;
+        this.observables = new double[sim.forceField().observableNames().size()];
         this.firstStep = firstStep;
     }
 
@@ -173,7 +176,7 @@ public final class MdRun implements AutoCloseable {
             sim.computeInitialForces();
             Files.deleteIfExists(chk);
             Files.deleteIfExists(dir.resolve(ThermoLog.FILE));
-            ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.create(dir) : null;
+            ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.create(dir, sim.forceField().observableNames()) : null;
             MdRun run = new MdRun(config, dir, sim, settings, TrajectoryOutput.create(dir, out), thermo, 0);
             try {
                 run.check();
@@ -191,7 +194,7 @@ public final class MdRun implements AutoCloseable {
         integrator.restoreState(resumeFrom.integratorState());
         sim.restore(resumeFrom.neighborPositions() != null ? resumeFrom.neighborPositions() : resumeFrom.positions());
         Checkpoint.OutputMarks marks = resumeFrom.outputs();
-        ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.resume(dir, marks.thermoBytes()) : null;
+        ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.resume(dir, marks.thermoBytes(), sim.forceField().observableNames()) : null;
         MdRun run = new MdRun(config, dir, sim, settings, TrajectoryOutput.resume(dir, out, marks), thermo, resumeFrom.step());
         run.lastCheckpointStep = resumeFrom.step();
         return run;
@@ -306,7 +309,10 @@ public final class MdRun implements AutoCloseable {
     private void observe(boolean start) throws IOException {
         long step = sim.state().step;
         OutputConfig out = config.output();
-        if (thermo != null && (start || step % out.thermoEvery() == 0)) thermo.write(sim);
+        if (thermo != null && (start || step % out.thermoEvery() == 0)) {
+            sim.forceField().observables(observables);
+            thermo.write(sim, observables);
+        }
         if (trajectory.every() > 0 && (start || step % trajectory.every() == 0)) trajectory.write(sim);
         if (out.checkpointEvery() > 0 && (start || step % out.checkpointEvery() == 0 || step == totalSteps)) checkpoint();
     }

@@ -225,8 +225,15 @@ class StabilityBenchmarkTest {
     }
 
     /** thermo.csv without its wall-clock column. */
+    /** thermo.csv without its wall-clock steps_per_s column (found by name: force fields may add columns after it). */
     static List<String> withoutRate(Path thermo) throws IOException {
-        return Files.readAllLines(thermo).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        List<String> lines = Files.readAllLines(thermo);
+        int col = List.of(lines.get(0).split(",", -1)).indexOf("steps_per_s");
+        return lines.stream().map(l -> {
+            List<String> c = new java.util.ArrayList<>(List.of(l.split(",", -1)));
+            c.remove(col);
+            return String.join(",", c);
+        }).toList();
     }
 
     static String[] concat(String[] a, String... b) {

@@ -19,6 +19,7 @@ import md.engine.system.MolecularSystem;
 import md.forcefields.Atoms;
 import md.forcefields.ForceField;
 import md.forcefields.NeighborList;
+import md.forcefields.ensemble.EnsembleForceField;
 
 /**
  * {@code md eval --forcefield FF input.{extxyz,npz}}: energy and forces of every frame with a force
@@ -26,6 +27,8 @@ import md.forcefields.NeighborList;
  * the input is kept as {@code ref_energy}, and errors against the input's labels are summarised.
  */
 public final class EvalCommand implements Command {
+    /** Per-atom extxyz column of an ensemble's force spread σ_i (eV/Å). */
+    static final String FORCE_STD_COLUMN = "ensemble_force_std";
 
     @Override public String name() { return "eval"; }
 
@@ -51,7 +54,10 @@ public final class EvalCommand implements Command {
                   --quiet             no summary line
 
                 Periodic frames include every periodic image within the cutoff (no minimum-image limit).
-                When INPUT has reference energies/forces, the summary reports the mean absolute errors.""";
+                When INPUT has reference energies/forces, the summary reports the mean absolute errors.
+                With an ensemble ({type: ensemble, members: [a.zip, b.zip, ...]}) each frame also gets the
+                members' spread: ensemble_energy_std_eV, ensemble_force_std_max_eV_per_A and
+                ensemble_force_std_mean_eV_per_A, and a per-atom column ensemble_force_std (eV/Å).""";
     }
 
     @Override public int run(String[] args) throws Exception {
@@ -83,7 +89,11 @@ public final class EvalCommand implements Command {
         if (frames.isEmpty()) throw new UserError(input + ": no frames; expected at least one structure");
         double energyAbsErr = 0, forceAbsErr = 0;
         long energyCount = 0, forceCount = 0;
+        String spread = null;
         try (ForceField ff = ffConfig.create(); ExtxyzWriter writer = ExtxyzWriter.create(output)) {
+            List<String> observableNames = ff.observableNames();
+            double[] observables = new double[observableNames.size()];
+            double energyStdSum = 0, forceStdMax = 0;
             for (int k = 0; k < frames.size(); k++) {
                 Frame frame = frames.get(k);
                 MolecularSystem system = MolecularSystem.fromFrame(frame, input + ", frame " + k);
@@ -102,13 +112,26 @@ public final class EvalCommand implements Command {
                     for (int i = 0; i < forces.length; i++) forceAbsErr += Math.abs(forces[i] - frame.forces()[i]);
                     forceCount += forces.length;
                 }
-                writer.write(new Frame(frame.atomicNumbers(), frame.positions(), frame.cell(), energy, forces, frame.velocities(), info));
+                // the force field's per-evaluation observables (an ensemble's spread) as info keys
+                ff.observables(observables);
+                for (int o = 0; o < observables.length; o++) info.put(observableNames.get(o), observables[o]);
+                Map<String, double[]> atomColumns = Map.of();
+                if (ff instanceof EnsembleForceField ensemble) {
+                    atomColumns = Map.of(FORCE_STD_COLUMN, ensemble.atomForceStd());
+                    energyStdSum += ensemble.energyStd();
+                    for (double s : atomColumns.get(FORCE_STD_COLUMN)) forceStdMax = Math.max(forceStdMax, s);
+                }
+                writer.write(new Frame(frame.atomicNumbers(), frame.positions(), frame.cell(), energy, forces, frame.velocities(), info), atomColumns);
             }
+            if (ff instanceof EnsembleForceField ensemble)
+                spread = String.format(Locale.ROOT, "; spread of the %d members: mean energy std %.6g eV, largest atom force std %.6g eV/Å",
+                        ensemble.size(), energyStdSum / frames.size(), forceStdMax);
         }
         if (!quiet) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "md eval: %d frames of %s with %s -> %s", frames.size(), input, ffConfig.spec().type(), output));
             if (energyCount > 0) sb.append(String.format(Locale.ROOT, "; vs the input's labels: energy MAE %.6g eV", energyAbsErr / energyCount));
             if (forceCount > 0) sb.append(String.format(Locale.ROOT, ", force MAE %.6g eV/Å", forceAbsErr / forceCount));
+            if (spread != null) sb.append(spread);
             System.out.println(sb);
         }
         return 0;

@@ -36,6 +36,7 @@ public final class ExtxyzWriter implements AutoCloseable {
     }
 
     private static final Set<String> RESERVED = Set.of("Lattice", "Properties", "pbc", "energy");
+    private static final Set<String> RESERVED_COLUMNS = Set.of("species", "pos", "forces", "velocities", "momenta", "Z");
 
     private final Path file;
     private final FileChannel channel;
@@ -83,8 +84,11 @@ public final class ExtxyzWriter implements AutoCloseable {
     /** Frames written by this writer (not counting frames already in an appended file). */
     public long framesWritten() { return framesWritten; }
 
-    public void write(Frame frame) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(format(frame, velocityFormat).getBytes(StandardCharsets.UTF_8));
+    public void write(Frame frame) throws IOException { write(frame, Map.of()); }
+
+    /** A frame with extra per-atom real columns after the standard ones ({@code name:R:1}, N values each). */
+    public void write(Frame frame, Map<String, double[]> atomColumns) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(format(frame, velocityFormat, atomColumns).getBytes(StandardCharsets.UTF_8));
         try {
             while (bytes.hasRemaining()) channel.write(bytes);
             if (fsync) channel.force(false);
@@ -97,8 +101,16 @@ public final class ExtxyzWriter implements AutoCloseable {
     @Override public void close() throws IOException { channel.close(); }
 
     /** The text of one frame, ending with a newline. */
-    public static String format(Frame frame, VelocityFormat velocityFormat) {
+    public static String format(Frame frame, VelocityFormat velocityFormat) { return format(frame, velocityFormat, Map.of()); }
+
+    /** The text of one frame with extra per-atom real columns ({@code name:R:1}) after the standard ones. */
+    public static String format(Frame frame, VelocityFormat velocityFormat, Map<String, double[]> atomColumns) {
         int n = frame.size();
+        for (Map.Entry<String, double[]> c : atomColumns.entrySet()) {
+            if (!ExtxyzComment.isValidKey(c.getKey()) || RESERVED_COLUMNS.contains(c.getKey()))
+                throw new IllegalArgumentException("per-atom column '" + c.getKey() + "' cannot be written to extxyz");
+            if (c.getValue().length != n) throw new IllegalArgumentException("per-atom column '" + c.getKey() + "' has " + c.getValue().length + " values for " + n + " atoms");
+        }
         StringBuilder sb = new StringBuilder(64 + n * (frame.forces() != null ? 150 : 80));
         sb.append(n).append('\n');
         Cell cell = frame.cell();
@@ -112,6 +124,7 @@ public final class ExtxyzWriter implements AutoCloseable {
         sb.append("Properties=species:S:1:pos:R:3");
         if (frame.forces() != null) sb.append(":forces:R:3");
         if (frame.velocities() != null) sb.append(velocityFormat == VelocityFormat.ASE_MOMENTA ? ":momenta:R:3" : ":velocities:R:3");
+        for (String c : atomColumns.keySet()) sb.append(':').append(c).append(":R:1");
         if (frame.energyEv() != null) sb.append(" energy=").append(ExtxyzComment.formatDouble(frame.energyEv()));
         for (Map.Entry<String, Object> e : frame.info().entrySet()) {
             if (RESERVED.contains(e.getKey())) continue;
@@ -135,6 +148,11 @@ public final class ExtxyzWriter implements AutoCloseable {
                 double scale = velocityFormat == VelocityFormat.ASE_MOMENTA
                         ? Elements.massAmu(z[i]) / ExtxyzReader.ASE_VELOCITY_TO_ANGSTROM_PER_FS : 1.0;
                 appendTriple(sb, v, i, scale);
+            }
+            for (double[] c : atomColumns.values()) {
+                String s = ExtxyzComment.formatDouble(c[i]);
+                for (int pad = 24 - s.length(); pad > 0; pad--) sb.append(' ');
+                sb.append(' ').append(s);
             }
             sb.append('\n');
         }

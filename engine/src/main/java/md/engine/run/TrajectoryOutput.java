@@ -66,17 +66,30 @@ final class TrajectoryOutput implements AutoCloseable {
     void write(Simulation sim) throws IOException {
         MdState s = sim.state();
         MolecularSystem sys = sim.system();
+        Map<String, Object> observables = observables(sim);
         if (extxyz != null) {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("step", s.step);
             info.put("time_fs", s.timeFs);
+            info.putAll(observables);
             Frame frame = new Frame(sys.atomicNumbers(), s.positions, sys.cell(), s.potentialEnergyEv, s.forces, s.velocities, info);
             extxyz.record().append(ExtxyzWriter.format(frame, ExtxyzWriter.VelocityFormat.VELOCITIES_ANGSTROM_PER_FS));
             extxyz.commit();
         }
-        if (h5 != null) h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, Map.of()), s.step, s.timeFs);
+        if (h5 != null) h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, observables), s.step, s.timeFs);
         framesWritten++;
         lastFrameStep = s.step;
+    }
+
+    /** The force field's per-step observables (e.g. an ensemble's spread) as frame info: extxyz keys, H5MD /observables. */
+    private static Map<String, Object> observables(Simulation sim) {
+        java.util.List<String> names = sim.forceField().observableNames();
+        if (names.isEmpty()) return Map.of();
+        double[] v = new double[names.size()];
+        sim.forceField().observables(v);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int k = 0; k < v.length; k++) out.put(names.get(k), v[k]);
+        return out;
     }
 
     /** Forces written frames to disk and returns the marks a checkpoint records. */

@@ -27,17 +27,28 @@ final class TestReport {
         j.append(String.format(Locale.ROOT, "  \"training_seconds\": %.1f,%n", trainingSeconds));
         j.append("  \"energy_meV\": ").append(json(m.energy())).append(",\n");
         j.append("  \"energy_per_atom_meV\": ").append(json(m.energyPerAtom())).append(",\n");
-        j.append("  \"forces_meV_per_A\": ").append(json(m.forces())).append(",\n");
-        j.append("  \"forces_meV_per_A_by_element\": {");
-        boolean first = true;
-        for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.forcesByElement().entrySet()) {
-            j.append(first ? "\n" : ",\n").append("    \"").append(Elements.symbol(e.getKey())).append("\": ").append(json(e.getValue()));
-            first = false;
+        boolean conservative = m.forces().count() > 0 || m.directForces().count() == 0;
+        if (conservative) forces(j, "forces", m.forces(), m.forcesByElement());
+        if (m.directForces().count() > 0) {
+            if (conservative) j.append(",\n");
+            forces(j, "direct_forces", m.directForces(), m.directForcesByElement());
         }
-        j.append("\n  }\n}\n");
+        j.append("\n}\n");
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, j, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** "NAME_meV_per_A" and "NAME_meV_per_A_by_element" (no trailing comma). */
+    private static void forces(StringBuilder j, String name, ErrorMetrics.Errors all, Map<Integer, ErrorMetrics.Errors> byElement) {
+        j.append("  \"").append(name).append("_meV_per_A\": ").append(json(all)).append(",\n");
+        j.append("  \"").append(name).append("_meV_per_A_by_element\": {");
+        boolean first = true;
+        for (Map.Entry<Integer, ErrorMetrics.Errors> e : byElement.entrySet()) {
+            j.append(first ? "\n" : ",\n").append("    \"").append(Elements.symbol(e.getKey())).append("\": ").append(json(e.getValue()));
+            first = false;
+        }
+        j.append("\n  }");
     }
 
     private static String json(ErrorMetrics.Errors e) {
@@ -50,9 +61,16 @@ final class TestReport {
         out.printf(Locale.ROOT, "  %-22s %12s %12s%n", "quantity", "MAE", "RMSE");
         row(out, "energy (meV)", m.energy());
         row(out, "energy/atom (meV)", m.energyPerAtom());
-        row(out, "forces (meV/Å)", m.forces());
-        for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.forcesByElement().entrySet())
-            row(out, "  forces " + Elements.symbol(e.getKey()) + " (meV/Å)", e.getValue());
+        if (m.forces().count() > 0 || m.directForces().count() == 0) {
+            row(out, "forces (meV/Å)", m.forces());
+            for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.forcesByElement().entrySet())
+                row(out, "  forces " + Elements.symbol(e.getKey()) + " (meV/Å)", e.getValue());
+        }
+        if (m.directForces().count() > 0) {
+            row(out, "direct forces (meV/Å)", m.directForces());
+            for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.directForcesByElement().entrySet())
+                row(out, "  direct " + Elements.symbol(e.getKey()) + " (meV/Å)", e.getValue());
+        }
     }
 
     private static void row(PrintStream out, String name, ErrorMetrics.Errors e) {

@@ -65,6 +65,20 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
             return pretrained;
         }
 
+        /**
+         * Whether the model has a direct force head ({@code EquivariantModel.hasDirectForces}): the pre-trained
+         * model's, or that of a model built from the options with placeholder statistics.
+         */
+        public boolean hasDirectForces() {
+            if (pretrained != null) return pretrained.architecture().hasDirectForces();
+            if (training == null) return false;
+            DatasetStatistics placeholder = new DatasetStatistics(new int[] {1}, 1.0, new double[] {0.0}, 1.0);
+            return located(() -> training.initial(options, placeholder, 0)).architecture().hasDirectForces();
+        }
+
+        /** The family's name, for messages. */
+        public String familyName() { return pretrained != null ? pretrained.architecture().family() : family == null ? "these" : family.name(); }
+
         /** Runs {@code f}, turning a bad option into an error at its line. */
         <T> T located(java.util.function.Supplier<T> f) {
             try {

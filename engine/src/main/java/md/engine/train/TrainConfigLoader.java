@@ -16,6 +16,7 @@ import md.forcefields.ml.model.ModelFamilies;
 import md.forcefields.ml.model.ModelFile;
 import md.forcefields.ml.model.ModelFamily;
 import md.forcefields.training.Adam;
+import md.forcefields.training.ForceHead;
 import md.forcefields.training.LossWeights;
 import md.forcefields.training.Objective;
 import md.forcefields.training.Trainer;
@@ -32,7 +33,8 @@ public final class TrainConfigLoader {
             "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping");
     static final Set<String> SCHEDULER = Set.of("factor", "patience", "threshold");
     static final Set<String> EARLY = Set.of("patience", "lr_floor", "max_wall_minutes");
-    static final Set<String> LOSS = Set.of("energy_per_atom", "forces", "zero_force", "denoising", "noise_variance_A2", "restoring_stiffness_eV_per_A2");
+    static final Set<String> LOSS = Set.of("energy_per_atom", "forces", "zero_force", "denoising", "noise_variance_A2", "restoring_stiffness_eV_per_A2",
+            "force_head");
     static final Set<String> OUTPUT = Set.of("directory", "model");
 
     public static TrainConfig load(Path file) {
@@ -43,7 +45,11 @@ public final class TrainConfigLoader {
         int threads = root.has("threads") ? integer(root.get("threads"), "a number of threads", 1) : 1;
         TrainConfig.Data data = data(root.require("data", "a 'data' section with 'train' (a list of data files)"), seed);
         TrainConfig.Model model = model(root);
-        LossWeights loss = loss(section(root, "loss", LOSS));
+        ConfigNode lossNode = section(root, "loss", LOSS);
+        LossWeights loss = loss(lossNode);
+        if (loss.forceHead().direct() && !model.hasDirectForces())
+            throw lossNode.get("force_head").error("force_head '" + loss.forceHead().key() + "' trains the model's direct force head, but "
+                    + model.familyName() + " models have none; use force_head: conservative (the default)");
         Trainer.Options training = training(section(root, "training", TRAINING), seed, threads, loss);
         TrainConfig.Output output = output(root.require("output", "an 'output' section with 'directory'"), root);
         return new TrainConfig(file, seed, threads, data, model, training, output);
@@ -222,7 +228,8 @@ public final class TrainConfigLoader {
                 l.has("zero_force") ? l.get("zero_force").asNonNegative("a loss weight") : d.zeroForce(),
                 l.has("denoising") ? l.get("denoising").asNonNegative("a loss weight") : d.denoising(),
                 l.has("noise_variance_A2") ? l.get("noise_variance_A2").asPositive("the noise variance σ² in Å²") : d.noiseVarianceA2(),
-                l.has("restoring_stiffness_eV_per_A2") ? l.get("restoring_stiffness_eV_per_A2").asPositive("a stiffness in eV/Å²") : d.restoringStiffness());
+                l.has("restoring_stiffness_eV_per_A2") ? l.get("restoring_stiffness_eV_per_A2").asPositive("a stiffness in eV/Å²") : d.restoringStiffness(),
+                l.has("force_head") ? ForceHead.byKey(l.get("force_head").asChoice(List.of("conservative", "direct", "both"))) : d.forceHead());
     }
 
     private static Trainer.Options training(ConfigNode t, long seed, int threads, LossWeights loss) {

@@ -79,7 +79,7 @@ public final class TrainingRun {
                 out.printf(Locale.ROOT, "md train: resuming after epoch %d (best validation loss %.6g at epoch %d)%n",
                         trainer.epoch(), trainer.bestValidationLoss(), trainer.bestEpoch());
             }
-            MetricsLog metrics = new MetricsLog(o.metrics(), trainer.epoch());
+            MetricsLog metrics = new MetricsLog(o.metrics(), trainer.epoch(), cfg.training().loss().forceHead());
             TrainProgress progress = new TrainProgress(out, terminal, cfg.training().maxEpochs(), cfg.training().maxWallSeconds());
             trainer.setListener(progress);
             while (!trainer.finished()) {
@@ -109,7 +109,7 @@ public final class TrainingRun {
             ErrorMetrics m;
             ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
             try {
-                m = ModelEvaluation.errors(best, data.test(), pool, cfg.threads());
+                m = ModelEvaluation.errors(best, data.test(), pool, cfg.threads(), cfg.training().loss().forceHead());
             } finally {
                 pool.shutdownNow();
             }

@@ -16,6 +16,8 @@ import md.forcefields.ml.executors.TapeExecutor;
  *   + w_0/C_0 · Σ_f Σ_i (F_fi(x)/σ_F)²                   equilibrium frames (C_0 components)
  *   + w_D/C_0 · Σ_f Σ_i ((F_fi(x + ε) + κε_i)/σ_F)²      equilibrium frames, denoising
  * </pre>
+ * where F is the force head {@link LossWeights#forceHead()} names; with {@link ForceHead#BOTH} each force
+ * term is the sum of the term for the conservative head and the term for the direct head.
  * Each frame's share is a separate graph; the batch gradient is the sum of the frames' gradients.
  */
 public final class BatchLoss {
@@ -37,27 +39,28 @@ public final class BatchLoss {
     /** One frame's share of the batch loss (value, its parts) and its gradient for every parameter. */
     public record FrameResult(double loss, double energyPart, double forcePart, double equilibriumPart, Tensor[] gradients) {}
 
-    /** The frame's loss as a graph over the parameters (positions of equilibrium frames are displaced with {@code rng}). */
+    /**
+     * The frame's loss as a graph over the parameters (positions of equilibrium frames are displaced with {@code rng}).
+     * Every force term is taken over the head(s) {@code w.forceHead()} names: the conservative head −∂E/∂R (kept
+     * differentiable: second derivatives), the direct head (a forward output), or both (the terms added).
+     */
     public static Tensor frameLoss(TapeExecutor model, TrainingFrame frame, int[] types, Graph graph, Counts counts,
                                    LossWeights w, double forceScale, Random rng, double[] partsOut) {
         int n = frame.size();
+        ForceHead head = w.forceHead();
         if (frame.objective() == Objective.EQUILIBRIUM) {
-            Tensor r = Tensor.of(frame.positions().clone(), n, 3).requireGrad();
-            Tensor f = model.evaluate(r, graph).forces(true);
-            Tensor zero = LossTerms.forceSquaredError(f, null, forceScale).mul(w.zeroForce() / counts.equilibriumComponents());
+            Tensor zero = forceTerm(model.evaluate(positions(frame.positions(), n, head), graph, head.direct()), head, null, forceScale)
+                    .mul(w.zeroForce() / counts.equilibriumComponents());
             ForceCentricTargets.Denoising d = ForceCentricTargets.denoising(frame.positions(), w.noiseVarianceA2(), w.restoringStiffness(), rng);
-            Tensor rd = Tensor.of(d.positions(), n, 3).requireGrad();
             Graph displaced = Graph.of(types, frame.edges(d.positions(), model.model().cutoff()));
-            Tensor fd = model.evaluate(rd, displaced).forces(true);
-            Tensor denoise = LossTerms.forceSquaredError(fd, d.targetForces(), forceScale).mul(w.denoising() / counts.equilibriumComponents());
+            Tensor denoise = forceTerm(model.evaluate(positions(d.positions(), n, head), displaced, head.direct()), head, d.targetForces(), forceScale)
+                    .mul(w.denoising() / counts.equilibriumComponents());
             Tensor total = zero.add(denoise);
             if (partsOut != null) partsOut[2] += total.item();
             return total;
         }
-        Tensor r = Tensor.of(frame.positions().clone(), n, 3).requireGrad();
-        TapeExecutor.Result out = model.evaluate(r, graph);
-        Tensor f = out.forces(true);
-        Tensor forceTerm = LossTerms.forceSquaredError(f, frame.forcesEvPerA(), forceScale).mul(w.forces() / counts.forceComponents());
+        TapeExecutor.Result out = model.evaluate(positions(frame.positions(), n, head), graph, head.direct());
+        Tensor forceTerm = forceTerm(out, head, frame.forcesEvPerA(), forceScale).mul(w.forces() / counts.forceComponents());
         Tensor total = forceTerm;
         if (partsOut != null) partsOut[1] += forceTerm.item();
         if (frame.trainsEnergy() && w.energyPerAtom() > 0) {
@@ -66,6 +69,23 @@ public final class BatchLoss {
             total = total.add(e);
         }
         return total;
+    }
+
+    /** Positions as an (N, 3) tensor; they require a gradient only when the conservative head −∂E/∂R is needed. */
+    private static Tensor positions(double[] x, int n, ForceHead head) {
+        Tensor r = Tensor.of(x.clone(), n, 3);
+        return head.conservative() ? r.requireGrad() : r;
+    }
+
+    /** Σ ((F − target)/scale)² summed over the trained head(s) (target null: zero). */
+    private static Tensor forceTerm(TapeExecutor.Result out, ForceHead head, double[] target, double scale) {
+        Tensor sum = null;
+        if (head.conservative()) sum = LossTerms.forceSquaredError(out.forces(true), target, scale);
+        if (head.direct()) {
+            Tensor d = LossTerms.forceSquaredError(out.directForces(), target, scale);
+            sum = sum == null ? d : sum.add(d);
+        }
+        return sum;
     }
 
     /** {@link #frameLoss} and its gradient with respect to {@code params} (graph-free). */

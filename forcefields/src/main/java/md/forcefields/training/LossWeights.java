@@ -14,11 +14,24 @@ package md.forcefields.training;
  * @param noiseVarianceA2  σ² of the isotropic Gaussian displacement ε per Cartesian component (Å²)
  * @param restoringStiffness κ (eV/Å²) of the denoising target −κε; 1 makes the target equal to the
  *                         restoring displacement −ε itself (ET-OREO's noise-prediction form)
+ * @param forceHead        which force head(s) the force terms (labelled, zero-force and denoising) train;
+ *                         with {@link ForceHead#BOTH} each term is applied to both heads and the two are added
  */
 public record LossWeights(double energyPerAtom, double forces, double zeroForce, double denoising,
-                          double noiseVarianceA2, double restoringStiffness) {
+                          double noiseVarianceA2, double restoringStiffness, ForceHead forceHead) {
+
+    /** The conservative head only. */
+    public LossWeights(double energyPerAtom, double forces, double zeroForce, double denoising, double noiseVarianceA2, double restoringStiffness) {
+        this(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, ForceHead.CONSERVATIVE);
+    }
+
+    /** The same weights training {@code head}. */
+    public LossWeights withForceHead(ForceHead head) {
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, head);
+    }
 
     public LossWeights {
+        if (forceHead == null) forceHead = ForceHead.CONSERVATIVE;
         for (double w : new double[] {energyPerAtom, forces, zeroForce, denoising})
             if (!(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("loss weights must be finite and >= 0, got " + w);
         if (!(noiseVarianceA2 > 0) || Double.isInfinite(noiseVarianceA2))

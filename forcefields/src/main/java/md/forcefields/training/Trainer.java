@@ -104,6 +104,9 @@ public final class Trainer implements AutoCloseable {
                    List<TrainingFrame> validation, Options options, java.util.Set<String> frozen) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training frames");
         if (validation.isEmpty()) throw new IllegalArgumentException("no validation frames");
+        if (options.loss().forceHead().direct() && !initial.architecture().hasDirectForces())
+            throw new IllegalArgumentException("force_head " + options.loss().forceHead().key() + " needs a model with a direct force head; "
+                    + initial.architecture().family() + " models have none");
         this.model = new TapeExecutor(initial);
         this.forceScale = forceScale;
         this.train = List.copyOf(train);
@@ -261,31 +264,34 @@ public final class Trainer implements AutoCloseable {
         return step.apply(loss, grads);
     }
 
-    /** Validation loss and errors of the current (EMA when enabled) weights. */
+    /**
+     * Validation loss and errors of the current (EMA when enabled) weights, for the force head(s) the loss
+     * trains ({@link LossWeights#forceHead()}): the loss's terms without denoising, on the MD executor.
+     */
     public Validation validate() {
         LearnedModel m = exportModel();
-        List<ModelEvaluation.Prediction> p = ModelEvaluation.predict(m, validation, pool, options.threads());
+        ForceHead head = options.loss().forceHead();
+        List<ModelEvaluation.Prediction> p = ModelEvaluation.predict(m, validation, pool, options.threads(), head);
         ErrorMetrics errors = new ErrorMetrics();
         double eSq = 0, fSq = 0, zSq = 0;
         int eN = 0, fN = 0, zN = 0;
         for (int i = 0; i < validation.size(); i++) {
             TrainingFrame f = validation.get(i);
             ModelEvaluation.Prediction pr = p.get(i);
-            errors.add(f, pr.energyEv(), pr.forcesEvPerA());
+            errors.add(f, pr);
             if (f.trainsEnergy()) {
                 double d = (pr.energyEv() - f.energyEv()) / (f.size() * forceScale);
                 eSq += d * d;
                 eN++;
             }
-            for (int c = 0; c < pr.forcesEvPerA().length; c++) {
-                if (f.trainsForces()) {
-                    double d = (pr.forcesEvPerA()[c] - f.forcesEvPerA()[c]) / forceScale;
-                    fSq += d * d;
-                    fN++;
-                } else {
-                    double d = pr.forcesEvPerA()[c] / forceScale;
-                    zSq += d * d;
-                    zN++;
+            if (f.trainsForces()) fN += 3 * f.size();
+            else zN += 3 * f.size();
+            for (double[] predicted : new double[][] {pr.forcesEvPerA(), pr.directForcesEvPerA()}) {
+                if (predicted == null) continue;
+                for (int c = 0; c < predicted.length; c++) {
+                    double d = (predicted[c] - (f.trainsForces() ? f.forcesEvPerA()[c] : 0)) / forceScale;
+                    if (f.trainsForces()) fSq += d * d;
+                    else zSq += d * d;
                 }
             }
         }

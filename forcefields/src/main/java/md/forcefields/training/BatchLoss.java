@@ -16,6 +16,8 @@ import md.forcefields.ml.executors.TapeExecutor;
  *   + w_0/C_0 · Σ_f Σ_i (F_fi(x)/σ_F)²                   equilibrium frames (C_0 components)
  *   + w_D/C_0 · Σ_f Σ_i ((F_fi(x + ε) + κε_i)/σ_F)²      equilibrium frames, denoising
  * </pre>
+ * (the nequip form, in units σ_F; the workshop form replaces the first two lines by
+ * W_e/B_E · Σ_f ((E_f − Ê_f)/u)² + w_F/B_F · Σ_f (1/N_f) Σ_i |F_fi − F̂_fi|²/u², see {@link LossWeights}),
  * where F is the force head {@link LossWeights#forceHead()} names; with {@link ForceHead#BOTH} each force
  * term is the sum of the term for the conservative head and the term for the direct head.
  * Each frame's share is a separate graph; the batch gradient is the sum of the frames' gradients.
@@ -23,16 +25,16 @@ import md.forcefields.ml.executors.TapeExecutor;
 public final class BatchLoss {
     private BatchLoss() {}
 
-    /** The denominators of one batch. */
-    public record Counts(int energyFrames, int forceComponents, int equilibriumComponents) {
+    /** The denominators of one batch: frames with an energy term (B_E), force components (C_F), equilibrium components (C_0), frames with a force term (B_F). */
+    public record Counts(int energyFrames, int forceComponents, int equilibriumComponents, int forceFrames) {
         public static Counts of(List<TrainingFrame> batch) {
-            int e = 0, f = 0, q = 0;
+            int e = 0, f = 0, q = 0, ff = 0;
             for (TrainingFrame t : batch) {
                 if (t.trainsEnergy()) e++;
-                if (t.trainsForces()) f += 3 * t.size();
+                if (t.trainsForces()) { f += 3 * t.size(); ff++; }
                 if (t.objective() == Objective.EQUILIBRIUM) q += 3 * t.size();
             }
-            return new Counts(e, f, q);
+            return new Counts(e, f, q, ff);
         }
     }
 
@@ -59,12 +61,15 @@ public final class BatchLoss {
             if (partsOut != null) partsOut[2] += total.item();
             return total;
         }
+        boolean workshop = w.form() == LossWeights.Form.SE3T_WORKSHOP;
         TapeExecutor.Result out = model.evaluate(positions(frame.positions(), n, head), graph, head.direct());
-        Tensor forceTerm = forceTerm(out, head, frame.forcesEvPerA(), forceScale).mul(w.forces() / counts.forceComponents());
+        Tensor forceTerm = forceTerm(out, head, frame.forcesEvPerA(), forceScale)
+                .mul(workshop ? w.forces() / ((double) n * counts.forceFrames()) : w.forces() / counts.forceComponents());
         Tensor total = forceTerm;
         if (partsOut != null) partsOut[1] += forceTerm.item();
         if (frame.trainsEnergy() && w.energyPerAtom() > 0) {
-            Tensor e = LossTerms.energyPerAtomSquaredError(out.energy(), frame.energyEv(), n, forceScale).mul(w.energyPerAtom() / counts.energyFrames());
+            Tensor e = (workshop ? LossTerms.energySquaredError(out.energy(), frame.energyEv(), forceScale)
+                    : LossTerms.energyPerAtomSquaredError(out.energy(), frame.energyEv(), n, forceScale)).mul(w.energyPerAtom() / counts.energyFrames());
             if (partsOut != null) partsOut[0] += e.item();
             total = total.add(e);
         }

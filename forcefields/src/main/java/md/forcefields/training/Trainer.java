@@ -88,7 +88,8 @@ public final class Trainer implements AutoCloseable {
     private String stopReason;
 
     /**
-     * {@code forceScale} (eV/Å, the training force RMS) is the unit of the loss; models typically also
+     * {@code forceScale} (eV/Å, the training force RMS) is the unit of the loss unless the loss names a fixed
+     * unit ({@link LossWeights#unitEv()}); models typically also
      * scale their output by it (see e.g. {@code Nequip.initial}). Training starts from {@code initial}'s values.
      */
     public Trainer(LearnedModel initial, double forceScale, List<TrainingFrame> train,
@@ -108,7 +109,7 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("force_head " + options.loss().forceHead().key() + " needs a model with a direct force head; "
                     + initial.architecture().family() + " models have none");
         this.model = new TapeExecutor(initial);
-        this.forceScale = forceScale;
+        this.forceScale = options.loss().unit(forceScale);
         this.train = List.copyOf(train);
         this.validation = List.copyOf(validation);
         this.options = options;
@@ -273,6 +274,8 @@ public final class Trainer implements AutoCloseable {
         ForceHead head = options.loss().forceHead();
         List<ModelEvaluation.Prediction> p = ModelEvaluation.predict(m, validation, pool, options.threads(), head);
         ErrorMetrics errors = new ErrorMetrics();
+        LossWeights w = options.loss();
+        boolean workshop = w.form() == LossWeights.Form.SE3T_WORKSHOP;
         double eSq = 0, fSq = 0, zSq = 0;
         int eN = 0, fN = 0, zN = 0;
         for (int i = 0; i < validation.size(); i++) {
@@ -280,22 +283,23 @@ public final class Trainer implements AutoCloseable {
             ModelEvaluation.Prediction pr = p.get(i);
             errors.add(f, pr);
             if (f.trainsEnergy()) {
-                double d = (pr.energyEv() - f.energyEv()) / (f.size() * forceScale);
+                double d = (pr.energyEv() - f.energyEv()) / ((workshop ? 1 : f.size()) * forceScale);
                 eSq += d * d;
                 eN++;
             }
-            if (f.trainsForces()) fN += 3 * f.size();
+            if (f.trainsForces()) fN += workshop ? 1 : 3 * f.size();
             else zN += 3 * f.size();
             for (double[] predicted : new double[][] {pr.forcesEvPerA(), pr.directForcesEvPerA()}) {
                 if (predicted == null) continue;
+                double sq = 0;
                 for (int c = 0; c < predicted.length; c++) {
                     double d = (predicted[c] - (f.trainsForces() ? f.forcesEvPerA()[c] : 0)) / forceScale;
-                    if (f.trainsForces()) fSq += d * d;
-                    else zSq += d * d;
+                    sq += d * d;
                 }
+                if (!f.trainsForces()) zSq += sq;
+                else fSq += workshop ? sq / f.size() : sq;
             }
         }
-        LossWeights w = options.loss();
         double loss = (eN > 0 ? w.energyPerAtom() * eSq / eN : 0) + (fN > 0 ? w.forces() * fSq / fN : 0) + (zN > 0 ? w.zeroForce() * zSq / zN : 0);
         return new Validation(loss, errors);
     }

@@ -86,7 +86,7 @@ class ForceHeadTrainCommandTest {
         // the report's number: MAE of the saved model's direct forces (MD executor, direct mode) against the labels, in meV/Å
         LearnedModel model = ModelFile.read(dir.resolve("out-direct/model.zip"));
         List<TrainingFrame> test = TrainingData.load(TrainConfigLoader.load(dir.resolve("train-direct.yaml")).data()).test();
-        double sum = 0;
+        double sum = 0, sq = 0;
         int n = 0;
         try (PlanExecutor direct = new PlanExecutor(model, 1, true)) {
             for (TrainingFrame f : test) {
@@ -94,11 +94,23 @@ class ForceHeadTrainCommandTest {
                 for (int i = 0; i < types.length; i++) types[i] = model.architecture().typeOf(f.atomicNumbers()[i]);
                 double[] forces = new double[3 * f.size()];
                 direct.compute(f.positions(), types, NeighborList.allPairs(f.size(), Double.POSITIVE_INFINITY), forces, null, null);
-                for (int c = 0; c < forces.length; c++) { sum += Math.abs(forces[c] - f.forcesEvPerA()[c]); n++; }
+                for (int c = 0; c < forces.length; c++) {
+                    double d = forces[c] - f.forcesEvPerA()[c];
+                    sum += Math.abs(d);
+                    sq += d * d;
+                    n++;
+                }
             }
         }
         String expected = String.format(java.util.Locale.ROOT, "\"direct_forces_meV_per_A\": {\"mae\": %.6f", 1000 * sum / n);
         assertTrue(report.contains(expected), expected + " not in " + report);
+        // and in kcal/mol/Å: 1 kcal/mol = 4184 J / N_A = 0.0433641043 eV
+        double kcal = 4184 / 6.02214076e23 / 1.602176634e-19;
+        assertEquals(0.0433641043, kcal, 1e-10);
+        String inKcal = String.format(java.util.Locale.ROOT, "\"direct_forces_kcal_per_mol_per_A\": {\"mae\": %.6f, \"rmse\": %.6f, \"count\": %d}",
+                sum / n / kcal, Math.sqrt(sq / n) / kcal, n);
+        assertTrue(report.contains(inKcal), inKcal + " not in " + report);
+        assertTrue(report.contains("\"energy_kcal_per_mol\": {") && !report.contains("\"forces_kcal_per_mol_per_A\""), report);
     }
 
     @Test

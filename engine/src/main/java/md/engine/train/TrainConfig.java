@@ -89,8 +89,25 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
         }
     }
 
-    /** Where results go: the folder (metrics, checkpoints, report) and the model file. */
-    public record Output(Path directory, Path modelFile) {
+    /**
+     * Where results go: the folder (metrics, checkpoints, report), the model file, and how many per-epoch
+     * model snapshots to keep ({@code training.keep_snapshots}, 0: none) under {@code snapshots/}.
+     */
+    public record Output(Path directory, Path modelFile, int keepSnapshots) {
+        public Output(Path directory, Path modelFile) { this(directory, modelFile, 0); }
+
+        public Output withKeepSnapshots(int n) { return new Output(directory, modelFile, n); }
+
+        public Path snapshots() { return directory.resolve("snapshots"); }
+
+        /** {@code snapshots/epoch-NNNN.EXT}, EXT the model file's extension (zip when it has none). */
+        public Path snapshot(int epoch) {
+            String name = modelFile.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            String ext = dot > 0 ? name.substring(dot + 1) : "zip";
+            return snapshots().resolve(String.format(java.util.Locale.ROOT, "epoch-%04d.%s", epoch, ext));
+        }
+
         public Path metrics() { return directory.resolve("metrics.csv"); }
         public Path lastCheckpoint() { return directory.resolve("checkpoint-last.npz"); }
         public Path bestCheckpoint() { return directory.resolve("checkpoint-best.npz"); }

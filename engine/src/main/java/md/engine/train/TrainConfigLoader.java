@@ -30,7 +30,7 @@ public final class TrainConfigLoader {
     static final Set<String> SOURCE = Set.of("file", "format", "objective", "energy_key", "forces_key", "method", "energy_unit", "frames", "repeat");
     static final Set<String> SPLIT = Set.of("method", "n_train", "n_val", "n_test", "seed");
     static final Set<String> TRAINING = Set.of("max_epochs", "batch_size", "learning_rate", "optimizer", "amsgrad", "weight_decay",
-            "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping");
+            "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping", "keep_snapshots");
     static final Set<String> SCHEDULER = Set.of("factor", "patience", "threshold");
     static final Set<String> EARLY = Set.of("patience", "lr_floor", "max_wall_minutes");
     static final Set<String> LOSS = Set.of("energy_per_atom", "forces", "zero_force", "denoising", "noise_variance_A2", "restoring_stiffness_eV_per_A2",
@@ -50,8 +50,11 @@ public final class TrainConfigLoader {
         if (loss.forceHead().direct() && !model.hasDirectForces())
             throw lossNode.get("force_head").error("force_head '" + loss.forceHead().key() + "' trains the model's direct force head, but "
                     + model.familyName() + " models have none; use force_head: conservative (the default)");
-        Trainer.Options training = training(section(root, "training", TRAINING), seed, threads, loss);
+        ConfigNode trainingNode = section(root, "training", TRAINING);
+        Trainer.Options training = training(trainingNode, seed, threads, loss);
         TrainConfig.Output output = output(root.require("output", "an 'output' section with 'directory'"), root);
+        if (num(trainingNode, "keep_snapshots"))
+            output = output.withKeepSnapshots(integer(trainingNode.get("keep_snapshots"), "how many epochs' model files to keep under OUTPUT/snapshots", 0));
         return new TrainConfig(file, seed, threads, data, model, training, output);
     }
 

@@ -10,25 +10,37 @@ import java.util.List;
 import java.util.Locale;
 
 import md.forcefields.training.ErrorMetrics;
+import md.forcefields.training.ForceHead;
 import md.forcefields.training.Trainer;
 
 /**
  * {@code metrics.csv}: one row per epoch. Columns: epoch, train_loss, train_energy_loss, train_force_loss,
  * train_equilibrium_loss, val_loss, val_energy_mae_meV, val_energy_rmse_meV, val_force_mae_meV_per_A,
  * val_force_rmse_meV_per_A, learning_rate, skipped_steps, seconds, best (1 when the epoch improved on the
- * best validation loss).
+ * best validation loss); when the loss trains the direct force head ({@code force_head: direct|both}) also
+ * val_direct_force_mae_meV_per_A, val_direct_force_rmse_meV_per_A (the val_force columns are then the
+ * conservative head's, NaN when only the direct head is trained).
  */
 final class MetricsLog {
     static final String HEADER = "epoch,train_loss,train_energy_loss,train_force_loss,train_equilibrium_loss,val_loss,val_energy_mae_meV,"
             + "val_energy_rmse_meV,val_force_mae_meV_per_A,val_force_rmse_meV_per_A,learning_rate,skipped_steps,seconds,best";
 
-    private final Path file;
+    static final String DIRECT_COLUMNS = ",val_direct_force_mae_meV_per_A,val_direct_force_rmse_meV_per_A";
 
-    /** Starts the file, or on resume keeps the rows up to {@code lastEpoch} (later rows belong to lost epochs). */
-    MetricsLog(Path file, int lastEpoch) throws IOException {
+    private final Path file;
+    private final boolean direct;
+
+    MetricsLog(Path file, int lastEpoch) throws IOException { this(file, lastEpoch, ForceHead.CONSERVATIVE); }
+
+    /**
+     * Starts the file, or on resume keeps the rows up to {@code lastEpoch} (later rows belong to lost epochs);
+     * {@code head}: the force head(s) trained.
+     */
+    MetricsLog(Path file, int lastEpoch, ForceHead head) throws IOException {
         this.file = file;
+        this.direct = head.direct();
         List<String> keep = new ArrayList<>();
-        keep.add(HEADER);
+        keep.add(HEADER + (direct ? DIRECT_COLUMNS : ""));
         if (lastEpoch > 0 && Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.isBlank() || line.startsWith("epoch")) continue;
@@ -41,10 +53,12 @@ final class MetricsLog {
 
     void append(Trainer.EpochReport r) throws IOException {
         ErrorMetrics e = r.validation().errors();
-        String row = String.format(Locale.ROOT, "%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.6f,%.6f,%.6f,%.6f,%.6g,%d,%.3f,%d%n", r.epoch(), r.trainLoss(),
+        String row = String.format(Locale.ROOT, "%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.6f,%.6f,%.6f,%.6f,%.6g,%d,%.3f,%d", r.epoch(), r.trainLoss(),
                 r.trainEnergyPart(), r.trainForcePart(), r.trainEquilibriumPart(), r.validation().loss(), e.energy().mae() * 1000,
                 e.energy().rmse() * 1000, e.forces().mae() * 1000, e.forces().rmse() * 1000, r.learningRate(), r.skippedSteps(), r.seconds(),
                 r.improved() ? 1 : 0);
+        if (direct) row += String.format(Locale.ROOT, ",%.6f,%.6f", e.directForces().mae() * 1000, e.directForces().rmse() * 1000);
+        row += System.lineSeparator();
         Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 }

@@ -14,7 +14,8 @@ import md.forcefields.training.ErrorMetrics;
 
 /**
  * The final report on held-out frames: energy (meV, and meV/atom) and force (meV/Å) MAE and RMSE
- * overall, force errors per element; written as JSON and printed as a table.
+ * overall, force errors per element, and the overall errors again in kcal/mol and kcal/mol/Å (the unit of
+ * the ANI-1x and rMD17 literature); written as JSON and printed as a table (with an RMSE column in kcal/mol).
  */
 final class TestReport {
     private TestReport() {}
@@ -27,36 +28,65 @@ final class TestReport {
         j.append(String.format(Locale.ROOT, "  \"training_seconds\": %.1f,%n", trainingSeconds));
         j.append("  \"energy_meV\": ").append(json(m.energy())).append(",\n");
         j.append("  \"energy_per_atom_meV\": ").append(json(m.energyPerAtom())).append(",\n");
-        j.append("  \"forces_meV_per_A\": ").append(json(m.forces())).append(",\n");
-        j.append("  \"forces_meV_per_A_by_element\": {");
-        boolean first = true;
-        for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.forcesByElement().entrySet()) {
-            j.append(first ? "\n" : ",\n").append("    \"").append(Elements.symbol(e.getKey())).append("\": ").append(json(e.getValue()));
-            first = false;
+        boolean conservative = m.forces().count() > 0 || m.directForces().count() == 0;
+        if (conservative) forces(j, "forces", m.forces(), m.forcesByElement());
+        if (m.directForces().count() > 0) {
+            if (conservative) j.append(",\n");
+            forces(j, "direct_forces", m.directForces(), m.directForcesByElement());
         }
-        j.append("\n  }\n}\n");
+        // the same errors in kcal/mol and kcal/mol/Å (the unit of ANI-1x and rMD17 tables)
+        j.append(",\n  \"energy_kcal_per_mol\": ").append(json(m.energy(), KCAL));
+        j.append(",\n  \"energy_per_atom_kcal_per_mol\": ").append(json(m.energyPerAtom(), KCAL));
+        if (conservative) j.append(",\n  \"forces_kcal_per_mol_per_A\": ").append(json(m.forces(), KCAL));
+        if (m.directForces().count() > 0) j.append(",\n  \"direct_forces_kcal_per_mol_per_A\": ").append(json(m.directForces(), KCAL));
+        j.append("\n}\n");
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, j, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static String json(ErrorMetrics.Errors e) {
+    /** "NAME_meV_per_A" and "NAME_meV_per_A_by_element" (no trailing comma). */
+    private static void forces(StringBuilder j, String name, ErrorMetrics.Errors all, Map<Integer, ErrorMetrics.Errors> byElement) {
+        j.append("  \"").append(name).append("_meV_per_A\": ").append(json(all)).append(",\n");
+        j.append("  \"").append(name).append("_meV_per_A_by_element\": {");
+        boolean first = true;
+        for (Map.Entry<Integer, ErrorMetrics.Errors> e : byElement.entrySet()) {
+            j.append(first ? "\n" : ",\n").append("    \"").append(Elements.symbol(e.getKey())).append("\": ").append(json(e.getValue()));
+            first = false;
+        }
+        j.append("\n  }");
+    }
+
+    /** eV per kcal/mol: errors in eV are divided by it. */
+    static final double KCAL = md.core.Units.KCAL_PER_MOL_TO_EV;
+
+    private static String json(ErrorMetrics.Errors e) { return json(e, 1e-3); }
+
+    /** {mae, rmse, count} with the errors (eV, eV/Å) expressed in units of {@code unitEv} eV. */
+    private static String json(ErrorMetrics.Errors e, double unitEv) {
         if (e.count() == 0) return "null";
-        return String.format(Locale.ROOT, "{\"mae\": %.6f, \"rmse\": %.6f, \"count\": %d}", e.mae() * 1000, e.rmse() * 1000, e.count());
+        return String.format(Locale.ROOT, "{\"mae\": %.6f, \"rmse\": %.6f, \"count\": %d}", e.mae() / unitEv, e.rmse() / unitEv, e.count());
     }
 
     static void print(PrintStream out, ErrorMetrics m, int frames) {
         out.printf(Locale.ROOT, "test set: %d frames%n", frames);
-        out.printf(Locale.ROOT, "  %-22s %12s %12s%n", "quantity", "MAE", "RMSE");
+        out.printf(Locale.ROOT, "  %-22s %12s %12s %14s%n", "quantity", "MAE", "RMSE", "RMSE kcal/mol");
         row(out, "energy (meV)", m.energy());
         row(out, "energy/atom (meV)", m.energyPerAtom());
-        row(out, "forces (meV/Å)", m.forces());
-        for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.forcesByElement().entrySet())
-            row(out, "  forces " + Elements.symbol(e.getKey()) + " (meV/Å)", e.getValue());
+        if (m.forces().count() > 0 || m.directForces().count() == 0) {
+            row(out, "forces (meV/Å)", m.forces());
+            for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.forcesByElement().entrySet())
+                row(out, "  forces " + Elements.symbol(e.getKey()) + " (meV/Å)", e.getValue());
+        }
+        if (m.directForces().count() > 0) {
+            row(out, "direct forces (meV/Å)", m.directForces());
+            for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.directForcesByElement().entrySet())
+                row(out, "  direct " + Elements.symbol(e.getKey()) + " (meV/Å)", e.getValue());
+        }
     }
 
     private static void row(PrintStream out, String name, ErrorMetrics.Errors e) {
-        if (e.count() == 0) out.printf(Locale.ROOT, "  %-22s %12s %12s%n", name, "-", "-");
-        else out.printf(Locale.ROOT, "  %-22s %12.3f %12.3f%n", name, e.mae() * 1000, e.rmse() * 1000);
+        if (e.count() == 0) out.printf(Locale.ROOT, "  %-22s %12s %12s %14s%n", name, "-", "-", "-");
+        else out.printf(Locale.ROOT, "  %-22s %12.3f %12.3f %14.4f%n", name, e.mae() * 1000, e.rmse() * 1000, e.rmse() / KCAL);
     }
 }

@@ -65,6 +65,20 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
             return pretrained;
         }
 
+        /**
+         * Whether the model has a direct force head ({@code EquivariantModel.hasDirectForces}): the pre-trained
+         * model's, or that of a model built from the options with placeholder statistics.
+         */
+        public boolean hasDirectForces() {
+            if (pretrained != null) return pretrained.architecture().hasDirectForces();
+            if (training == null) return false;
+            DatasetStatistics placeholder = new DatasetStatistics(new int[] {1}, 1.0, new double[] {0.0}, 1.0);
+            return located(() -> training.initial(options, placeholder, 0)).architecture().hasDirectForces();
+        }
+
+        /** The family's name, for messages. */
+        public String familyName() { return pretrained != null ? pretrained.architecture().family() : family == null ? "these" : family.name(); }
+
         /** Runs {@code f}, turning a bad option into an error at its line. */
         <T> T located(java.util.function.Supplier<T> f) {
             try {
@@ -75,8 +89,25 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
         }
     }
 
-    /** Where results go: the folder (metrics, checkpoints, report) and the model file. */
-    public record Output(Path directory, Path modelFile) {
+    /**
+     * Where results go: the folder (metrics, checkpoints, report), the model file, and how many per-epoch
+     * model snapshots to keep ({@code training.keep_snapshots}, 0: none) under {@code snapshots/}.
+     */
+    public record Output(Path directory, Path modelFile, int keepSnapshots) {
+        public Output(Path directory, Path modelFile) { this(directory, modelFile, 0); }
+
+        public Output withKeepSnapshots(int n) { return new Output(directory, modelFile, n); }
+
+        public Path snapshots() { return directory.resolve("snapshots"); }
+
+        /** {@code snapshots/epoch-NNNN.EXT}, EXT the model file's extension (zip when it has none). */
+        public Path snapshot(int epoch) {
+            String name = modelFile.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            String ext = dot > 0 ? name.substring(dot + 1) : "zip";
+            return snapshots().resolve(String.format(java.util.Locale.ROOT, "epoch-%04d.%s", epoch, ext));
+        }
+
         public Path metrics() { return directory.resolve("metrics.csv"); }
         public Path lastCheckpoint() { return directory.resolve("checkpoint-last.npz"); }
         public Path bestCheckpoint() { return directory.resolve("checkpoint-best.npz"); }

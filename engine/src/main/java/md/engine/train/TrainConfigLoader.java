@@ -16,6 +16,7 @@ import md.forcefields.ml.model.ModelFamilies;
 import md.forcefields.ml.model.ModelFile;
 import md.forcefields.ml.model.ModelFamily;
 import md.forcefields.training.Adam;
+import md.forcefields.training.ForceHead;
 import md.forcefields.training.LossWeights;
 import md.forcefields.training.Objective;
 import md.forcefields.training.Trainer;
@@ -29,10 +30,11 @@ public final class TrainConfigLoader {
     static final Set<String> SOURCE = Set.of("file", "format", "objective", "energy_key", "forces_key", "method", "energy_unit", "frames", "repeat");
     static final Set<String> SPLIT = Set.of("method", "n_train", "n_val", "n_test", "seed");
     static final Set<String> TRAINING = Set.of("max_epochs", "batch_size", "learning_rate", "optimizer", "amsgrad", "weight_decay",
-            "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping");
+            "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping", "keep_snapshots");
     static final Set<String> SCHEDULER = Set.of("factor", "patience", "threshold");
     static final Set<String> EARLY = Set.of("patience", "lr_floor", "max_wall_minutes");
-    static final Set<String> LOSS = Set.of("energy_per_atom", "forces", "zero_force", "denoising", "noise_variance_A2", "restoring_stiffness_eV_per_A2");
+    static final Set<String> LOSS = Set.of("energy_per_atom", "forces", "zero_force", "denoising", "noise_variance_A2", "restoring_stiffness_eV_per_A2",
+            "force_head", "form", "energy", "unit");
     static final Set<String> OUTPUT = Set.of("directory", "model");
 
     public static TrainConfig load(Path file) {
@@ -43,9 +45,16 @@ public final class TrainConfigLoader {
         int threads = root.has("threads") ? integer(root.get("threads"), "a number of threads", 1) : 1;
         TrainConfig.Data data = data(root.require("data", "a 'data' section with 'train' (a list of data files)"), seed);
         TrainConfig.Model model = model(root);
-        LossWeights loss = loss(section(root, "loss", LOSS));
-        Trainer.Options training = training(section(root, "training", TRAINING), seed, threads, loss);
+        ConfigNode lossNode = section(root, "loss", LOSS);
+        LossWeights loss = loss(lossNode);
+        if (loss.forceHead().direct() && !model.hasDirectForces())
+            throw lossNode.get("force_head").error("force_head '" + loss.forceHead().key() + "' trains the model's direct force head, but "
+                    + model.familyName() + " models have none; use force_head: conservative (the default)");
+        ConfigNode trainingNode = section(root, "training", TRAINING);
+        Trainer.Options training = training(trainingNode, seed, threads, loss);
         TrainConfig.Output output = output(root.require("output", "an 'output' section with 'directory'"), root);
+        if (num(trainingNode, "keep_snapshots"))
+            output = output.withKeepSnapshots(integer(trainingNode.get("keep_snapshots"), "how many epochs' model files to keep under OUTPUT/snapshots", 0));
         return new TrainConfig(file, seed, threads, data, model, training, output);
     }
 
@@ -214,15 +223,36 @@ public final class TrainConfigLoader {
     }
 
     private static LossWeights loss(ConfigNode l) {
-        LossWeights d = LossWeights.defaults();
-        if (l == null) return d;
+        if (l == null) return LossWeights.defaults();
+        LossWeights.Form form = l.has("form") ? LossWeights.Form.byKey(l.get("form").asChoice(List.of("nequip", "se3t_workshop"))) : LossWeights.Form.NEQUIP;
+        boolean workshop = form == LossWeights.Form.SE3T_WORKSHOP;
+        LossWeights d = workshop ? LossWeights.workshopDefaults() : LossWeights.defaults();
+        if (workshop && l.has("energy_per_atom"))
+            throw l.get("energy_per_atom").error("the se3t_workshop form weighs the total energy: give its weight W_e as 'energy' instead");
+        if (!workshop && l.has("energy"))
+            throw l.get("energy").error("'energy' (W_e, the total-energy weight) belongs to form: se3t_workshop; the nequip form's energy weight is 'energy_per_atom'");
+        String energyKey = workshop ? "energy" : "energy_per_atom";
+        double unit = Double.NaN;
+        if (l.has("unit")) {
+            ConfigNode u = l.get("unit");
+            String name = u.asString("sigma_F or an energy unit such as kcal/mol or eV");
+            if (!name.equals("sigma_F")) {
+                try {
+                    unit = md.core.Units.energyToEv(name);
+                } catch (IllegalArgumentException ex) {
+                    throw u.error(ex.getMessage() + " (or sigma_F, the training forces' RMS)");
+                }
+            }
+        }
         return new LossWeights(
-                l.has("energy_per_atom") ? l.get("energy_per_atom").asNonNegative("a loss weight") : d.energyPerAtom(),
+                l.has(energyKey) ? l.get(energyKey).asNonNegative("a loss weight") : d.energyPerAtom(),
                 l.has("forces") ? l.get("forces").asNonNegative("a loss weight") : d.forces(),
                 l.has("zero_force") ? l.get("zero_force").asNonNegative("a loss weight") : d.zeroForce(),
                 l.has("denoising") ? l.get("denoising").asNonNegative("a loss weight") : d.denoising(),
                 l.has("noise_variance_A2") ? l.get("noise_variance_A2").asPositive("the noise variance σ² in Å²") : d.noiseVarianceA2(),
-                l.has("restoring_stiffness_eV_per_A2") ? l.get("restoring_stiffness_eV_per_A2").asPositive("a stiffness in eV/Å²") : d.restoringStiffness());
+                l.has("restoring_stiffness_eV_per_A2") ? l.get("restoring_stiffness_eV_per_A2").asPositive("a stiffness in eV/Å²") : d.restoringStiffness(),
+                l.has("force_head") ? ForceHead.byKey(l.get("force_head").asChoice(List.of("conservative", "direct", "both"))) : d.forceHead(),
+                form, unit);
     }
 
     private static Trainer.Options training(ConfigNode t, long seed, int threads, LossWeights loss) {

@@ -3,6 +3,7 @@ package md.engine.train;
 import java.io.PrintStream;
 import java.util.Locale;
 
+import md.forcefields.training.ErrorMetrics;
 import md.forcefields.training.Trainer;
 import md.forcefields.training.TrainingStep;
 
@@ -45,10 +46,14 @@ final class TrainProgress implements Trainer.Listener {
     }
 
     void epochDone(Trainer.EpochReport r) {
-        lastValForceMae = r.validation().errors().forces().mae() * 1000;
+        ErrorMetrics.Errors conservative = r.validation().errors().forces(), direct = r.validation().errors().directForces();
+        lastValForceMae = (conservative.count() > 0 ? conservative : direct).mae() * 1000;
+        String directPart = conservative.count() > 0 && direct.count() > 0
+                ? String.format(Locale.ROOT, ", val direct F MAE %.2f meV/Å", direct.mae() * 1000) : "";
         meanEpochSeconds = Double.isNaN(meanEpochSeconds) ? r.seconds() : 0.8 * meanEpochSeconds + 0.2 * r.seconds();
-        String line = String.format(Locale.ROOT, "epoch %d/%d: train loss %.5g, val loss %.5g, val E MAE %.2f meV, val F MAE %.2f meV/Å, lr %.3g, %.1f s%s%s",
-                r.epoch(), maxEpochs, r.trainLoss(), r.validation().loss(), r.validation().errors().energy().mae() * 1000, lastValForceMae,
+        String line = String.format(Locale.ROOT, "epoch %d/%d: train loss %.5g, val loss %.5g, val E MAE %.2f meV, val %sF MAE %.2f meV/Å%s, lr %.3g, %.1f s%s%s",
+                r.epoch(), maxEpochs, r.trainLoss(), r.validation().loss(), r.validation().errors().energy().mae() * 1000,
+                conservative.count() > 0 ? "" : "direct ", lastValForceMae, directPart,
                 r.learningRate(), r.seconds(), r.improved() ? " *" : "", r.skippedSteps() > 0 ? ", " + r.skippedSteps() + " steps skipped" : "");
         out.println((terminal ? "\r" : "md train: ") + line + (terminal ? "          " : "") + "  ETA " + eta(r.epoch() + 1));
     }

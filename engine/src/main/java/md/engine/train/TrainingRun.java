@@ -79,13 +79,15 @@ public final class TrainingRun {
                 out.printf(Locale.ROOT, "md train: resuming after epoch %d (best validation loss %.6g at epoch %d)%n",
                         trainer.epoch(), trainer.bestValidationLoss(), trainer.bestEpoch());
             }
-            MetricsLog metrics = new MetricsLog(o.metrics(), trainer.epoch());
+            MetricsLog metrics = new MetricsLog(o.metrics(), trainer.epoch(), cfg.training().loss().forceHead());
             TrainProgress progress = new TrainProgress(out, terminal, cfg.training().maxEpochs(), cfg.training().maxWallSeconds());
             trainer.setListener(progress);
             while (!trainer.finished()) {
                 Trainer.EpochReport r = trainer.runEpoch();
                 // A full disk or a refused write names the output folder and the OS reason (md.engine.cli.IoFailure).
                 md.engine.cli.IoFailure.wrap("cannot write the training outputs in " + o.directory(), () -> {
+                    // the snapshot before the checkpoint: a crash in between redoes this epoch on --resume, which rewrites it identically
+                    if (o.keepSnapshots() > 0) writeSnapshot(o, trainer);
                     TrainCheckpoint.write(o.lastCheckpoint(), info, trainer.state(), trainer.optimized());
                     if (r.improved()) {
                         Path tmp = o.bestCheckpoint().resolveSibling(o.bestCheckpoint().getFileName() + ".tmp");
@@ -109,13 +111,36 @@ public final class TrainingRun {
             ErrorMetrics m;
             ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
             try {
-                m = ModelEvaluation.errors(best, data.test(), pool, cfg.threads());
+                m = ModelEvaluation.errors(best, data.test(), pool, cfg.threads(), cfg.training().loss().forceHead());
             } finally {
                 pool.shutdownNow();
             }
             TestReport.write(o.testReport(), m, data.test().size(), o.modelFile().toString(), trainer.trainingSeconds(), trainer.epoch());
             TestReport.print(out, m, data.test().size());
             out.println("md train: test report in " + o.testReport());
+        }
+    }
+
+    /**
+     * {@code snapshots/epoch-NNNN.EXT}: this epoch's model (EMA weights, as the model file), written to a
+     * temporary file and renamed; then every snapshot of an epoch outside the last {@code keep_snapshots}
+     * (older ones, and later ones left by epochs a resume discarded) is deleted.
+     */
+    private void writeSnapshot(TrainConfig.Output o, Trainer trainer) throws IOException {
+        Files.createDirectories(o.snapshots());
+        Path target = o.snapshot(trainer.epoch());
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        ModelFile.write(tmp, trainer.exportModel(), "md train " + cfg.file().getFileName() + ", snapshot of epoch " + trainer.epoch() + " (EMA weights)");
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        String ext = target.getFileName().toString().substring(target.getFileName().toString().lastIndexOf('.') + 1);
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("epoch-(\\d+)\\." + java.util.regex.Pattern.quote(ext));
+        try (var files = Files.list(o.snapshots())) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                java.util.regex.Matcher m = name.matcher(p.getFileName().toString());
+                if (!m.matches()) continue;
+                int epoch = Integer.parseInt(m.group(1));
+                if (epoch <= trainer.epoch() - o.keepSnapshots() || epoch > trainer.epoch()) Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -16,56 +16,81 @@ import md.forcefields.ml.executors.TapeExecutor;
  *   + w_0/C_0 · Σ_f Σ_i (F_fi(x)/σ_F)²                   equilibrium frames (C_0 components)
  *   + w_D/C_0 · Σ_f Σ_i ((F_fi(x + ε) + κε_i)/σ_F)²      equilibrium frames, denoising
  * </pre>
+ * (the nequip form, in units σ_F; the workshop form replaces the first two lines by
+ * W_e/B_E · Σ_f ((E_f − Ê_f)/u)² + w_F/B_F · Σ_f (1/N_f) Σ_i |F_fi − F̂_fi|²/u², see {@link LossWeights}),
+ * where F is the force head {@link LossWeights#forceHead()} names; with {@link ForceHead#BOTH} each force
+ * term is the sum of the term for the conservative head and the term for the direct head.
  * Each frame's share is a separate graph; the batch gradient is the sum of the frames' gradients.
  */
 public final class BatchLoss {
     private BatchLoss() {}
 
-    /** The denominators of one batch. */
-    public record Counts(int energyFrames, int forceComponents, int equilibriumComponents) {
+    /** The denominators of one batch: frames with an energy term (B_E), force components (C_F), equilibrium components (C_0), frames with a force term (B_F). */
+    public record Counts(int energyFrames, int forceComponents, int equilibriumComponents, int forceFrames) {
         public static Counts of(List<TrainingFrame> batch) {
-            int e = 0, f = 0, q = 0;
+            int e = 0, f = 0, q = 0, ff = 0;
             for (TrainingFrame t : batch) {
                 if (t.trainsEnergy()) e++;
-                if (t.trainsForces()) f += 3 * t.size();
+                if (t.trainsForces()) { f += 3 * t.size(); ff++; }
                 if (t.objective() == Objective.EQUILIBRIUM) q += 3 * t.size();
             }
-            return new Counts(e, f, q);
+            return new Counts(e, f, q, ff);
         }
     }
 
     /** One frame's share of the batch loss (value, its parts) and its gradient for every parameter. */
     public record FrameResult(double loss, double energyPart, double forcePart, double equilibriumPart, Tensor[] gradients) {}
 
-    /** The frame's loss as a graph over the parameters (positions of equilibrium frames are displaced with {@code rng}). */
+    /**
+     * The frame's loss as a graph over the parameters (positions of equilibrium frames are displaced with {@code rng}).
+     * Every force term is taken over the head(s) {@code w.forceHead()} names: the conservative head −∂E/∂R (kept
+     * differentiable: second derivatives), the direct head (a forward output), or both (the terms added).
+     */
     public static Tensor frameLoss(TapeExecutor model, TrainingFrame frame, int[] types, Graph graph, Counts counts,
                                    LossWeights w, double forceScale, Random rng, double[] partsOut) {
         int n = frame.size();
+        ForceHead head = w.forceHead();
         if (frame.objective() == Objective.EQUILIBRIUM) {
-            Tensor r = Tensor.of(frame.positions().clone(), n, 3).requireGrad();
-            Tensor f = model.evaluate(r, graph).forces(true);
-            Tensor zero = LossTerms.forceSquaredError(f, null, forceScale).mul(w.zeroForce() / counts.equilibriumComponents());
+            Tensor zero = forceTerm(model.evaluate(positions(frame.positions(), n, head), graph, head.direct()), head, null, forceScale)
+                    .mul(w.zeroForce() / counts.equilibriumComponents());
             ForceCentricTargets.Denoising d = ForceCentricTargets.denoising(frame.positions(), w.noiseVarianceA2(), w.restoringStiffness(), rng);
-            Tensor rd = Tensor.of(d.positions(), n, 3).requireGrad();
             Graph displaced = Graph.of(types, frame.edges(d.positions(), model.model().cutoff()));
-            Tensor fd = model.evaluate(rd, displaced).forces(true);
-            Tensor denoise = LossTerms.forceSquaredError(fd, d.targetForces(), forceScale).mul(w.denoising() / counts.equilibriumComponents());
+            Tensor denoise = forceTerm(model.evaluate(positions(d.positions(), n, head), displaced, head.direct()), head, d.targetForces(), forceScale)
+                    .mul(w.denoising() / counts.equilibriumComponents());
             Tensor total = zero.add(denoise);
             if (partsOut != null) partsOut[2] += total.item();
             return total;
         }
-        Tensor r = Tensor.of(frame.positions().clone(), n, 3).requireGrad();
-        TapeExecutor.Result out = model.evaluate(r, graph);
-        Tensor f = out.forces(true);
-        Tensor forceTerm = LossTerms.forceSquaredError(f, frame.forcesEvPerA(), forceScale).mul(w.forces() / counts.forceComponents());
+        boolean workshop = w.form() == LossWeights.Form.SE3T_WORKSHOP;
+        TapeExecutor.Result out = model.evaluate(positions(frame.positions(), n, head), graph, head.direct());
+        Tensor forceTerm = forceTerm(out, head, frame.forcesEvPerA(), forceScale)
+                .mul(workshop ? w.forces() / ((double) n * counts.forceFrames()) : w.forces() / counts.forceComponents());
         Tensor total = forceTerm;
         if (partsOut != null) partsOut[1] += forceTerm.item();
         if (frame.trainsEnergy() && w.energyPerAtom() > 0) {
-            Tensor e = LossTerms.energyPerAtomSquaredError(out.energy(), frame.energyEv(), n, forceScale).mul(w.energyPerAtom() / counts.energyFrames());
+            Tensor e = (workshop ? LossTerms.energySquaredError(out.energy(), frame.energyEv(), forceScale)
+                    : LossTerms.energyPerAtomSquaredError(out.energy(), frame.energyEv(), n, forceScale)).mul(w.energyPerAtom() / counts.energyFrames());
             if (partsOut != null) partsOut[0] += e.item();
             total = total.add(e);
         }
         return total;
+    }
+
+    /** Positions as an (N, 3) tensor; they require a gradient only when the conservative head −∂E/∂R is needed. */
+    private static Tensor positions(double[] x, int n, ForceHead head) {
+        Tensor r = Tensor.of(x.clone(), n, 3);
+        return head.conservative() ? r.requireGrad() : r;
+    }
+
+    /** Σ ((F − target)/scale)² summed over the trained head(s) (target null: zero). */
+    private static Tensor forceTerm(TapeExecutor.Result out, ForceHead head, double[] target, double scale) {
+        Tensor sum = null;
+        if (head.conservative()) sum = LossTerms.forceSquaredError(out.forces(true), target, scale);
+        if (head.direct()) {
+            Tensor d = LossTerms.forceSquaredError(out.directForces(), target, scale);
+            sum = sum == null ? d : sum.add(d);
+        }
+        return sum;
     }
 
     /** {@link #frameLoss} and its gradient with respect to {@code params} (graph-free). */

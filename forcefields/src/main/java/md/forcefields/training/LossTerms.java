@@ -16,6 +16,11 @@ public final class LossTerms {
         return diff.mul(1.0 / scale).square().sum();
     }
 
+    /** ((E_pred − E_target) / scale)²: the total energy error in units of {@code scale} (× 1 Å). */
+    public static Tensor energySquaredError(Tensor energy, double target, double scale) {
+        return energy.add(-target).mul(1.0 / scale).square();
+    }
+
     /** ((E_pred − E_target) / (N · scale))²: the per-atom energy error in units of {@code scale}. */
     public static Tensor energyPerAtomSquaredError(Tensor energy, double target, int atoms, double scale) {
         return energy.add(-target).mul(1.0 / (atoms * scale)).square();

@@ -1,12 +1,26 @@
 package md.forcefields.training;
 
 /**
- * Weights and parameters of the training loss. Every term is a mean squared error in units of the
- * training set's force RMS σ_F (energies per atom divided by σ_F, forces divided by σ_F), as nequip
- * computes its loss on normalised quantities; the weights are relative (nequip's {@code loss_coeffs}).
+ * Weights and parameters of the training loss (docs/training.md, "Objectives" and "Loss forms"). Every term
+ * is a mean squared error in a unit u: by default the training set's force RMS σ_F (energies divided by
+ * u·1 Å, forces by u), as nequip computes its loss on normalised quantities; or a fixed unit ({@link #unitEv}).
+ * The weights are relative (nequip's {@code loss_coeffs}).
  *
- * @param energyPerAtom    weight of the per-atom energy MSE (nequip's PerAtomMSELoss on total_energy)
- * @param forces           weight of the force MSE (mean over force components)
+ * <p>{@link Form#NEQUIP} (default):
+ * <pre>
+ * L = w_E/B_E · Σ_f ((E_f − Ê_f)/(N_f u))²  +  w_F/C_F · Σ_f Σ_i |F_fi − F̂_fi|²/u²   (+ equilibrium terms)
+ * </pre>
+ * {@link Form#SE3T_WORKSHOP} (the SE(3)-Transformer ANI-1x workshop paper's loss):
+ * <pre>
+ * L = W_e/B_E · Σ_f ((E_f − Ê_f)/u)²  +  w_F/B_F · Σ_f (1/N_f) Σ_i |F_fi − F̂_fi|²/u²   (+ equilibrium terms)
+ * </pre>
+ * (B_E, B_F: frames of the batch trained on energies / forces, C_F: force components, N_f: atoms of frame f;
+ * the equilibrium terms are the same in both forms.)
+ *
+ * @param energyPerAtom    the energy weight: w_E of the per-atom energy MSE (nequip's PerAtomMSELoss on
+ *                         total_energy) in the nequip form, W_e of the total-energy MSE in the workshop form
+ * @param forces           weight of the force MSE (nequip: mean over force components; workshop: mean over a
+ *                         molecule's atoms of |ΔF|², then over molecules)
  * @param zeroForce        weight of ET-OREO's zero-force regularisation on equilibrium frames: MSE of the
  *                         predicted forces against zero
  * @param denoising        weight of ET-OREO's force-based denoising on equilibrium frames: MSE of the
@@ -14,11 +28,66 @@ package md.forcefields.training;
  * @param noiseVarianceA2  σ² of the isotropic Gaussian displacement ε per Cartesian component (Å²)
  * @param restoringStiffness κ (eV/Å²) of the denoising target −κε; 1 makes the target equal to the
  *                         restoring displacement −ε itself (ET-OREO's noise-prediction form)
+ * @param forceHead        which force head(s) the force terms (labelled, zero-force and denoising) train;
+ *                         with {@link ForceHead#BOTH} each term is applied to both heads and the two are added
+ * @param form             how the energy and force errors are averaged, above
+ * @param unitEv           the loss unit u in eV (energies; eV/Å for forces), or NaN for the training set's σ_F
  */
 public record LossWeights(double energyPerAtom, double forces, double zeroForce, double denoising,
-                          double noiseVarianceA2, double restoringStiffness) {
+                          double noiseVarianceA2, double restoringStiffness, ForceHead forceHead, Form form, double unitEv) {
+
+    /** How energy and force errors are averaged (the loss key {@code form}). */
+    public enum Form {
+        /** Per-atom energy error; force error averaged over all force components of the batch. */
+        NEQUIP("nequip"),
+        /** Total energy error per molecule; |ΔF|² averaged over each molecule's atoms, then over the molecules. */
+        SE3T_WORKSHOP("se3t_workshop");
+
+        private final String key;
+
+        Form(String key) { this.key = key; }
+
+        public String key() { return key; }
+
+        public static Form byKey(String key) {
+            for (Form f : values()) if (f.key.equals(key)) return f;
+            throw new IllegalArgumentException("unknown loss form '" + key + "'; expected nequip or se3t_workshop");
+        }
+    }
+
+    /** The conservative head, the nequip form, σ_F units. */
+    public LossWeights(double energyPerAtom, double forces, double zeroForce, double denoising, double noiseVarianceA2, double restoringStiffness) {
+        this(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, ForceHead.CONSERVATIVE);
+    }
+
+    /** The nequip form in σ_F units. */
+    public LossWeights(double energyPerAtom, double forces, double zeroForce, double denoising, double noiseVarianceA2, double restoringStiffness,
+                       ForceHead forceHead) {
+        this(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, Form.NEQUIP, Double.NaN);
+    }
+
+    /** The same weights training {@code head}. */
+    public LossWeights withForceHead(ForceHead head) {
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, head, form, unitEv);
+    }
+
+    /** The same weights in the form {@code f}. */
+    public LossWeights withForm(Form f) {
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, f, unitEv);
+    }
+
+    /** The same weights with the loss unit {@code eV} (NaN: the training set's σ_F). */
+    public LossWeights withUnitEv(double eV) {
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, eV);
+    }
+
+    /** The loss unit u (eV, per Å for forces): the fixed unit, or {@code forceRms} (σ_F) when none is set. */
+    public double unit(double forceRms) { return Double.isNaN(unitEv) ? forceRms : unitEv; }
 
     public LossWeights {
+        if (forceHead == null) forceHead = ForceHead.CONSERVATIVE;
+        if (form == null) form = Form.NEQUIP;
+        if (!Double.isNaN(unitEv) && !(unitEv > 0 && Double.isFinite(unitEv))) throw new IllegalArgumentException("the loss unit must be > 0 eV, got " + unitEv);
         for (double w : new double[] {energyPerAtom, forces, zeroForce, denoising})
             if (!(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("loss weights must be finite and >= 0, got " + w);
         if (!(noiseVarianceA2 > 0) || Double.isInfinite(noiseVarianceA2))
@@ -32,4 +101,9 @@ public record LossWeights(double energyPerAtom, double forces, double zeroForce,
      * terms weigh like forces; σ² = 0.04 Å² (ET-OREO); κ = 1 eV/Å².
      */
     public static LossWeights defaults() { return new LossWeights(1, 1000, 1000, 1000, 0.04, 1.0); }
+
+    /** The workshop form's defaults: W_e = 1, w_F = 1 (the paper's L = W_e ΔE² + mean_i |ΔF_i|²), other terms as {@link #defaults()}. */
+    public static LossWeights workshopDefaults() {
+        return new LossWeights(1, 1, 1000, 1000, 0.04, 1.0, ForceHead.CONSERVATIVE, Form.SE3T_WORKSHOP, Double.NaN);
+    }
 }

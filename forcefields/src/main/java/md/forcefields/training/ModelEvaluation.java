@@ -16,15 +16,25 @@ import md.forcefields.ml.executors.PlanExecutor;
 public final class ModelEvaluation {
     private ModelEvaluation() {}
 
-    /** One frame's predicted energy (eV) and forces (eV/Å, 3N). */
-    public record Prediction(double energyEv, double[] forcesEvPerA) {}
+    /**
+     * One frame's predicted energy (eV), conservative forces −∂E/∂R (eV/Å, 3N) and the direct force head's
+     * output (eV/Å, 3N); either force is null when it was not asked for.
+     */
+    public record Prediction(double energyEv, double[] forcesEvPerA, double[] directForcesEvPerA) {
+        public Prediction(double energyEv, double[] forcesEvPerA) { this(energyEv, forcesEvPerA, null); }
+    }
 
     public static List<Prediction> predict(LearnedModel model, List<TrainingFrame> frames, ExecutorService pool, int threads) {
+        return predict(model, frames, pool, threads, ForceHead.CONSERVATIVE);
+    }
+
+    /** As above, with the force head(s) {@code heads} (the direct head needs a model that has one). */
+    public static List<Prediction> predict(LearnedModel model, List<TrainingFrame> frames, ExecutorService pool, int threads, ForceHead heads) {
         int chunks = Math.max(1, Math.min(threads, frames.size()));
         List<Future<List<Prediction>>> parts = new ArrayList<>();
         for (int c = 0; c < chunks; c++) {
             int from = (int) ((long) frames.size() * c / chunks), to = (int) ((long) frames.size() * (c + 1) / chunks);
-            parts.add(pool.submit(() -> predict(model, frames.subList(from, to))));
+            parts.add(pool.submit(() -> predict(model, frames.subList(from, to), heads)));
         }
         List<Prediction> out = new ArrayList<>(frames.size());
         for (Future<List<Prediction>> f : parts) out.addAll(Parallel.join(f));
@@ -33,23 +43,47 @@ public final class ModelEvaluation {
 
     /** Single-threaded. */
     public static List<Prediction> predict(LearnedModel model, List<TrainingFrame> frames) {
-        PlanExecutor evaluator = new PlanExecutor(model);
-        List<Prediction> out = new ArrayList<>(frames.size());
-        for (TrainingFrame f : frames) {
-            int[] types = types(model, f);
-            double[] forces = new double[f.positions().length];
-            double e = evaluator.compute(f.positions(), types, f.periodic() ? f.pairs(f.positions(), model.architecture().cutoff())
-                    : NeighborList.allPairs(f.size(), model.architecture().cutoff()), forces, null, null);
-            out.add(new Prediction(e, forces));
+        return predict(model, frames, ForceHead.CONSERVATIVE);
+    }
+
+    /** Single-threaded, with the force head(s) {@code heads}: the direct head runs on a plan of its own (forward only). */
+    public static List<Prediction> predict(LearnedModel model, List<TrainingFrame> frames, ForceHead heads) {
+        if (heads.direct() && !model.architecture().hasDirectForces())
+            throw new IllegalArgumentException(model.architecture().family() + " models have no direct force head");
+        try (PlanExecutor conservative = heads.conservative() ? new PlanExecutor(model) : null;
+             PlanExecutor direct = heads.direct() ? new PlanExecutor(model, 1, true) : null) {
+            List<Prediction> out = new ArrayList<>(frames.size());
+            for (TrainingFrame f : frames) {
+                int[] types = types(model, f);
+                NeighborList pairs = f.periodic() ? f.pairs(f.positions(), model.architecture().cutoff())
+                        : NeighborList.allPairs(f.size(), model.architecture().cutoff());
+                double[] forces = null, directForces = null;
+                double e = Double.NaN;
+                if (conservative != null) {
+                    forces = new double[f.positions().length];
+                    e = conservative.compute(f.positions(), types, pairs, forces, null, null);
+                }
+                if (direct != null) {
+                    directForces = new double[f.positions().length];
+                    double ed = direct.compute(f.positions(), types, pairs, directForces, null, null);
+                    if (conservative == null) e = ed;
+                }
+                out.add(new Prediction(e, forces, directForces));
+            }
+            return out;
         }
-        return out;
     }
 
     /** Errors of the model on the frames. */
     public static ErrorMetrics errors(LearnedModel model, List<TrainingFrame> frames, ExecutorService pool, int threads) {
-        List<Prediction> p = predict(model, frames, pool, threads);
+        return errors(model, frames, pool, threads, ForceHead.CONSERVATIVE);
+    }
+
+    /** Errors of the model's force head(s) {@code heads} (and energies) on the frames. */
+    public static ErrorMetrics errors(LearnedModel model, List<TrainingFrame> frames, ExecutorService pool, int threads, ForceHead heads) {
+        List<Prediction> p = predict(model, frames, pool, threads, heads);
         ErrorMetrics m = new ErrorMetrics();
-        for (int i = 0; i < frames.size(); i++) m.add(frames.get(i), p.get(i).energyEv(), p.get(i).forcesEvPerA());
+        for (int i = 0; i < frames.size(); i++) m.add(frames.get(i), p.get(i));
         return m;
     }
 

@@ -88,7 +88,8 @@ public final class Trainer implements AutoCloseable {
     private String stopReason;
 
     /**
-     * {@code forceScale} (eV/Å, the training force RMS) is the unit of the loss; models typically also
+     * {@code forceScale} (eV/Å, the training force RMS) is the unit of the loss unless the loss names a fixed
+     * unit ({@link LossWeights#unitEv()}); models typically also
      * scale their output by it (see e.g. {@code Nequip.initial}). Training starts from {@code initial}'s values.
      */
     public Trainer(LearnedModel initial, double forceScale, List<TrainingFrame> train,
@@ -104,8 +105,11 @@ public final class Trainer implements AutoCloseable {
                    List<TrainingFrame> validation, Options options, java.util.Set<String> frozen) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training frames");
         if (validation.isEmpty()) throw new IllegalArgumentException("no validation frames");
+        if (options.loss().forceHead().direct() && !initial.architecture().hasDirectForces())
+            throw new IllegalArgumentException("force_head " + options.loss().forceHead().key() + " needs a model with a direct force head; "
+                    + initial.architecture().family() + " models have none");
         this.model = new TapeExecutor(initial);
-        this.forceScale = forceScale;
+        this.forceScale = options.loss().unit(forceScale);
         this.train = List.copyOf(train);
         this.validation = List.copyOf(validation);
         this.options = options;
@@ -261,35 +265,41 @@ public final class Trainer implements AutoCloseable {
         return step.apply(loss, grads);
     }
 
-    /** Validation loss and errors of the current (EMA when enabled) weights. */
+    /**
+     * Validation loss and errors of the current (EMA when enabled) weights, for the force head(s) the loss
+     * trains ({@link LossWeights#forceHead()}): the loss's terms without denoising, on the MD executor.
+     */
     public Validation validate() {
         LearnedModel m = exportModel();
-        List<ModelEvaluation.Prediction> p = ModelEvaluation.predict(m, validation, pool, options.threads());
+        ForceHead head = options.loss().forceHead();
+        List<ModelEvaluation.Prediction> p = ModelEvaluation.predict(m, validation, pool, options.threads(), head);
         ErrorMetrics errors = new ErrorMetrics();
+        LossWeights w = options.loss();
+        boolean workshop = w.form() == LossWeights.Form.SE3T_WORKSHOP;
         double eSq = 0, fSq = 0, zSq = 0;
         int eN = 0, fN = 0, zN = 0;
         for (int i = 0; i < validation.size(); i++) {
             TrainingFrame f = validation.get(i);
             ModelEvaluation.Prediction pr = p.get(i);
-            errors.add(f, pr.energyEv(), pr.forcesEvPerA());
+            errors.add(f, pr);
             if (f.trainsEnergy()) {
-                double d = (pr.energyEv() - f.energyEv()) / (f.size() * forceScale);
+                double d = (pr.energyEv() - f.energyEv()) / ((workshop ? 1 : f.size()) * forceScale);
                 eSq += d * d;
                 eN++;
             }
-            for (int c = 0; c < pr.forcesEvPerA().length; c++) {
-                if (f.trainsForces()) {
-                    double d = (pr.forcesEvPerA()[c] - f.forcesEvPerA()[c]) / forceScale;
-                    fSq += d * d;
-                    fN++;
-                } else {
-                    double d = pr.forcesEvPerA()[c] / forceScale;
-                    zSq += d * d;
-                    zN++;
+            if (f.trainsForces()) fN += workshop ? 1 : 3 * f.size();
+            else zN += 3 * f.size();
+            for (double[] predicted : new double[][] {pr.forcesEvPerA(), pr.directForcesEvPerA()}) {
+                if (predicted == null) continue;
+                double sq = 0;
+                for (int c = 0; c < predicted.length; c++) {
+                    double d = (predicted[c] - (f.trainsForces() ? f.forcesEvPerA()[c] : 0)) / forceScale;
+                    sq += d * d;
                 }
+                if (!f.trainsForces()) zSq += sq;
+                else fSq += workshop ? sq / f.size() : sq;
             }
         }
-        LossWeights w = options.loss();
         double loss = (eN > 0 ? w.energyPerAtom() * eSq / eN : 0) + (fN > 0 ? w.forces() * fSq / fN : 0) + (zN > 0 ? w.zeroForce() * zSq / zN : 0);
         return new Validation(loss, errors);
     }

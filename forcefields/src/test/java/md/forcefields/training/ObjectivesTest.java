@@ -85,7 +85,7 @@ class ObjectivesTest {
         TapeExecutor model = new TapeExecutor(learned);
         List<TrainingFrame> batch = SyntheticMolecules.frames(3, 4, 1, Objective.ENERGY_AND_FORCES);
         BatchLoss.Counts counts = BatchLoss.Counts.of(batch);
-        assertEquals(new BatchLoss.Counts(3, 36, 0), counts);
+        assertEquals(new BatchLoss.Counts(3, 36, 0, 3), counts);
         LossWeights w = new LossWeights(2, 1000, 0, 0, 0.04, 1);
         double scale = 0.8;
         TrainingFrame f = batch.get(1);
@@ -119,7 +119,7 @@ class ObjectivesTest {
         // no labels at all: the objective needs none
         TrainingFrame eq = new TrainingFrame(labelled.atomicNumbers(), labelled.positions(), null, null, Objective.EQUILIBRIUM, "eq");
         BatchLoss.Counts c = BatchLoss.Counts.of(List.of(eq));
-        assertEquals(new BatchLoss.Counts(0, 0, 15), c);
+        assertEquals(new BatchLoss.Counts(0, 0, 15, 0), c);
         int[] t = types(eq);
         double scale = 1.3, kappa = 4.0;
 

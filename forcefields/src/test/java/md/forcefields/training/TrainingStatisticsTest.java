@@ -30,6 +30,13 @@ class TrainingStatisticsTest {
     }
 
     @Test
+    void inconsistentEnergiesGiveTheLeastSquaresSolution() {
+        // H C: E = 3, H2 C: E = 4, H C2: E = 6. Normal equations [[6, 5], [5, 6]] b = [17, 19]: b = (7/11, 29/11)
+        List<TrainingFrame> frames = List.of(frame(new int[] {1, 6}, 3), frame(new int[] {1, 1, 6}, 4), frame(new int[] {1, 6, 6}, 6));
+        assertArrayEquals(new double[] {7.0 / 11, 29.0 / 11}, TrainingStatistics.perSpeciesEnergyShifts(frames, new int[] {1, 6}), 1e-12);
+    }
+
+    @Test
     void oneCompositionGivesTheMinimumNormSolution() {
         // ethanol-like C2H6O with energies −100 and −102: mean −101; min-norm b = c·Ē/|c|² with c = (6, 2, 1), |c|² = 41
         List<TrainingFrame> frames = List.of(frame(new int[] {6, 6, 8, 1, 1, 1, 1, 1, 1}, -100), frame(new int[] {6, 6, 8, 1, 1, 1, 1, 1, 1}, -102));

@@ -49,7 +49,7 @@ final class EquivarianceCheckCommand {
               --seed S           seed of the random rotations (default 1)
               --threshold T      a layer passes when its largest Δ_EQ is below T (default 1e-6, the usual
                                  float32 criterion)
-              --reflections      also N rotations composed with the inversion (det −1); reported in two
+              --reflections      also the same N rotations times the inversion (det −1); reported in two
                                  more columns, never a failure: SE(3)-equivariant models (se3-transformer)
                                  give mirror images different energies
               --json FILE        also write the results as JSON

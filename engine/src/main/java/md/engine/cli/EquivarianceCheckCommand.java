@@ -99,6 +99,9 @@ final class EquivarianceCheckCommand {
             positions = f.positions();
             cell = f.cell() == null ? Cell.NONE : f.cell();
             described = structure + ", frame 0 (" + z.length + " atoms" + (cell.isPeriodic() ? ", periodic" : "") + ")";
+            if (cell.isPeriodic() && !Double.isFinite(learned.architecture().cutoff()))
+                throw new UserError("--structure " + structure + ": frame 0 is periodic, but the " + family
+                        + " model has no cutoff (every pair of atoms interacts); expected an isolated structure (pbc=\"F F F\")");
         } else {
             TestMolecule m = TestMolecule.forSpecies(learned.architecture().atomicNumbers());
             z = m.atomicNumbers();
@@ -142,12 +145,14 @@ final class EquivarianceCheckCommand {
                 structure, rotations, seed));
         String row = "%-" + nameWidth + "s  %-" + repWidth + "s  %10s  %10s  %-4s";
         s.append(String.format(Locale.ROOT, row, "layer", "representation", "max Δ_EQ", "mean Δ_EQ", ""));
-        if (improper != null) s.append(String.format(Locale.ROOT, "  %12s  %12s", "max (mirror)", "mean (mirror)"));
+        if (improper != null) s.append(String.format(Locale.ROOT, "  %12s  %13s", "max (mirror)", "mean (mirror)"));
+        s.setLength(s.toString().stripTrailing().length());
         s.append('\n');
         for (int i = 0; i < proper.size(); i++) {
             EquivarianceCheck.Layer l = proper.get(i);
             s.append(String.format(Locale.ROOT, row, l.name(), l.representation(), sci(l.max()), sci(l.mean()), l.max() < threshold ? "ok" : "FAIL"));
-            if (improper != null) s.append(String.format(Locale.ROOT, "  %12s  %12s", sci(improper.get(i).max()), sci(improper.get(i).mean())));
+            if (improper != null) s.append(String.format(Locale.ROOT, "  %12s  %13s", sci(improper.get(i).max()), sci(improper.get(i).mean())));
+            s.setLength(s.toString().stripTrailing().length());
             s.append('\n');
         }
         return s.toString();

@@ -66,9 +66,13 @@ class EquivarianceCheckCommandTest {
         assertFalse(r.out().contains("FAIL"), r.out());
     }
 
+    private Path se3t() throws IOException {
+        return model("se3-transformer", Map.of("num_layers", 2, "n_heads", 1, "num_channels", 2, "max_degree", 1, "radial_mlp", Map.of("hidden", 4)));
+    }
+
     @Test
     void theSe3TransformerIsReportedNotFailedUnderReflections() throws IOException {
-        Path m = model("se3-transformer", Map.of("num_layers", 2, "n_heads", 1, "num_channels", 2, "max_degree", 1, "radial_mlp", Map.of("hidden", 4)));
+        Path m = se3t();
         Path json = dir.resolve("out/eq.json");
         Run r = md("check", "equivariance", "--model", m.toString(), "--rotations", "2", "--reflections", "--json", json.toString());
         assertEquals(0, r.code(), r.out() + r.err());
@@ -108,6 +112,8 @@ class EquivarianceCheckCommandTest {
         String m = nequip().toString();
         Path argon = dir.resolve("argon.extxyz");
         Files.writeString(argon, "1\nProperties=species:S:1:pos:R:3\nAr 0 0 0\n");
+        Path periodic = dir.resolve("periodic.extxyz");
+        Files.writeString(periodic, "2\nLattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3 pbc=\"T T T\"\nO 0 0 0\nH 0.9 0.3 0\n");
         Object[][] cases = {
             {new String[] {"check", "equivariance"}, "--model"},
             {new String[] {"check", "equivariance", "--model", dir.resolve("none.zip").toString()}, "--model"},
@@ -118,6 +124,7 @@ class EquivarianceCheckCommandTest {
             {new String[] {"check", "equivariance", "--model", m, "--bogus"}, "--bogus"},
             {new String[] {"check", "equivariance", "--model", m, "--structure", argon.toString()}, "--structure"},
             {new String[] {"check", "equivariance", "--model"}, "--model"},
+            {new String[] {"check", "equivariance", "--model", se3t().toString(), "--structure", periodic.toString()}, "no cutoff"},
             {new String[] {"check"}, "equivariance"},
             {new String[] {"check", "symmetry"}, "unknown check"},
         };

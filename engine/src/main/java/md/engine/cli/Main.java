@@ -18,7 +18,8 @@ public final class Main {
                 new ImportCommand(),
                 new AnalyzeCommand(),
                 new BenchCommand(),
-                new TrainCommand()
+                new TrainCommand(),
+                new CheckCommand()
         );
     }
 

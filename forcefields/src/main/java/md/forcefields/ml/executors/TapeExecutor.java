@@ -11,6 +11,7 @@ import md.forcefields.ml.Graph;
 import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.Op;
 import md.forcefields.ml.ops.Ops;
+import md.forcefields.ml.ops.Representation;
 import md.forcefields.ml.Shape;
 
 /**
@@ -67,14 +68,22 @@ public final class TapeExecutor {
      * As {@link #evaluate(Tensor, Graph)}; with {@code directForces} also the model's direct force head
      * (same forward pass), for a model that has one.
      */
-    public Result evaluate(Tensor positions, Graph graph, boolean directForces) {
+    public Result evaluate(Tensor positions, Graph graph, boolean directForces) { return evaluate(positions, graph, directForces, null); }
+
+    /** Receives the intermediates a model declares with {@link Ops#named(String, Object, Representation)}, as they are made. */
+    public interface Observer {
+        void observe(String name, Tensor value, Representation representation);
+    }
+
+    /** As {@link #evaluate(Tensor, Graph, boolean)}, handing the declared intermediates to {@code observer} (null: none). */
+    public Result evaluate(Tensor positions, Graph graph, boolean directForces, Observer observer) {
         int n = graph.atoms();
         if (positions.dim() != 2 || positions.size(0) != n || positions.size(1) != 3)
             throw new IllegalArgumentException("positions must have shape (" + n + ", 3), got " + java.util.Arrays.toString(positions.shape()));
         graph.clearTables(); // tables are keyed by op data of one evaluation; a new one starts afresh
         Tensor vectors = positions.indexSelect(graph.neighbour()).sub(positions.indexSelect(graph.centre()))
                 .add(Tensor.of(graph.shifts(), graph.edges(), 3));
-        TapeOps ops = new TapeOps(graph, vectors);
+        TapeOps ops = new TapeOps(graph, vectors, observer);
         Tensor atomic, direct = null;
         if (directForces) {
             EquivariantModel.Outputs<Tensor> out = model.energiesAndDirectForces(ops);
@@ -93,10 +102,17 @@ public final class TapeExecutor {
     private final class TapeOps extends Ops<Tensor> {
         private final Graph graph;
         private final Tensor vectors;
+        private final Observer observer;
 
-        TapeOps(Graph graph, Tensor vectors) {
+        TapeOps(Graph graph, Tensor vectors, Observer observer) {
             this.graph = graph;
             this.vectors = vectors;
+            this.observer = observer;
+        }
+
+        @Override public Tensor named(String name, Tensor value, Representation representation) {
+            if (observer != null) observer.observe(name, value, representation);
+            return value;
         }
 
         private final java.util.IdentityHashMap<Tensor, Shape> shapes = new java.util.IdentityHashMap<>();

@@ -16,6 +16,7 @@ import md.forcefields.ml.ops.EquivariantAttention;
 import md.forcefields.ml.ops.GraphConstant;
 import md.forcefields.ml.ops.HeadOps;
 import md.forcefields.ml.ops.Ops;
+import md.forcefields.ml.ops.Representation;
 import md.forcefields.ml.ops.SelectColumns;
 import md.forcefields.ml.ops.ShareOverAtoms;
 import md.forcefields.ml.ops.Transpose;
@@ -201,12 +202,12 @@ public final class EquivariantTransformer implements EquivariantModel {
         T unit = ops.apply(UnitVectors.INSTANCE, vectors);
 
         ops.named("edge_attr", rbf);
-        T x = ops.named("embedding", ops.apply(elementRows, ops.parameter(EMBEDDING)));
+        T x = ops.named("embedding", ops.apply(elementRows, ops.parameter(EMBEDDING)), Representation.scalars(h));
         if (hp.neighborEmbedding()) {
             T filter = ops.mul(linear(ops, rbf, NEIGHBOR + "distance_proj"), cutoffPairs);
             T neighbours = ops.gatherNeighbour(ops.apply(elementRows, ops.parameter(NEIGHBOR + "embedding.weight")));
             T summed = ops.scatterToCentre(ops.mul(ops.pairsToEdges(filter), neighbours));
-            x = ops.named("nbr.out", linear(ops, ops.concatColumns(x, summed), NEIGHBOR + "combine"));
+            x = ops.named("nbr.out", linear(ops, ops.concatColumns(x, summed), NEIGHBOR + "combine"), Representation.scalars(h));
         }
         T v = null; // vector features start at zero: the terms they enter vanish in the first layer
         for (int l = 0; l < hp.numLayers(); l++) {
@@ -268,12 +269,12 @@ public final class EquivariantTransformer implements EquivariantModel {
                 x = ops.add(x, ops.named(at + "dx", ops.add(ops.mul(dot, o2), o3)));
                 v = ops.add(v, ops.named(at + "dvec", ops.add(ops.mul(v3, components(ops, o1)), w)));
             }
-            ops.named(at + "x_out", x);
-            ops.named(at + "vec_out", v);
+            ops.named(at + "x_out", x, Representation.scalars(h));
+            ops.named(at + "vec_out", v, Representation.vectors(h));
         }
         x = ops.named("x_final", ops.layerNorm(x, ops.parameter(OUT_NORM + "weight"), ops.parameter(OUT_NORM + "bias"),
-                EquivariantTransformerHyperparameters.LAYER_NORM_EPS));
-        ops.named("vec_final", v);
+                EquivariantTransformerHyperparameters.LAYER_NORM_EPS), Representation.scalars(h));
+        ops.named("vec_final", v, Representation.vectors(h));
         // gated equivariant blocks H → H/2 → 1
         int[] widths = {h, h / 2, 1};
         for (int b = 0; b < 2; b++) {
@@ -286,13 +287,13 @@ public final class EquivariantTransformer implements EquivariantModel {
                 T gates = ops.sliceColumns(update, out, 2 * out);
                 v = ops.mul(components(ops, gates), componentLinear(ops, v, head(b, "vec2_proj.weight"), 0, out));
                 x = ops.activation(scalars, act, 1.0);
-                ops.named("head0.vec_out", v);
+                ops.named("head0.vec_out", v, Representation.vectors(out));
             } else {
                 x = scalars;
             }
-            ops.named("head" + b + ".x_out", x);
+            ops.named("head" + b + ".x_out", x, Representation.scalars(out));
         }
-        ops.named("atomic_energy_raw", x);
+        ops.named("atomic_energy_raw", x, Representation.scalars(1));
         T energy = ops.mul(x, ops.apply(Elementwise.BROADCAST_ROWS, ops.parameter(STD), x));
         if (hp.atomref()) energy = ops.add(energy, ops.apply(elementRows, ops.parameter(ATOMREF)));
         return ops.add(energy, ops.apply(ShareOverAtoms.INSTANCE, ops.parameter(MEAN)));

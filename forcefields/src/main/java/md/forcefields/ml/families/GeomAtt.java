@@ -14,6 +14,7 @@ import md.forcefields.ml.ops.DenseAggregate;
 import md.forcefields.ml.ops.Elementwise;
 import md.forcefields.ml.ops.GaussianGrid;
 import md.forcefields.ml.ops.Ops;
+import md.forcefields.ml.ops.Representation;
 import md.forcefields.ml.ops.PairChainContraction;
 import md.forcefields.ml.ops.PairChainProduct;
 import md.forcefields.ml.ops.PairsToDense;
@@ -193,7 +194,16 @@ public final class GeomAtt implements EquivariantModel {
 
     // ---- the forward pass --------------------------------------------------------------------------
 
-    @Override public <T> T atomicEnergies(Ops<T> ops) { return forward(ops, (name, value) -> {}); }
+    /**
+     * The forward pass, declaring the layer outputs (embedding, each layer's attention α and features, the
+     * readout's hidden layer and the atomic energies) as invariants: GeomAtt sees only distances.
+     */
+    @Override public <T> T atomicEnergies(Ops<T> ops) {
+        return forward(ops, (name, value) -> {
+            if (name.equals("embedding") || name.endsWith(".alpha") || name.endsWith(".v_out") || name.equals("readout_hidden") || name.equals("atomic_energy"))
+                ops.named(name, value, Representation.scalars(ops.shape(value).width()));
+        });
+    }
 
     /**
      * The forward pass, handing named intermediate values to {@code record} as they are made (for analysis and

@@ -13,6 +13,7 @@ import md.forcefields.ml.SpecReader;
 import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.ops.BlockLinear;
 import md.forcefields.ml.ops.Elementwise;
+import md.forcefields.ml.ops.Representation;
 import md.forcefields.ml.ops.SelectColumns;
 import md.forcefields.ml.ops.SphericalHarmonicsOp;
 import md.forcefields.ml.ops.UvuConvolution;
@@ -145,26 +146,30 @@ public final class Nequip implements EquivariantModel {
     /**
      * The forward pass. Stages are named as in nequip's module tree ({@link Ops#named}: {@code chemical_embedding},
      * {@code layerK.linear_1}, {@code layerK.aggregated}, {@code layerK.conv_out}, {@code layerK.out},
-     * {@code atomic_energy_raw}), the names of the reference fixture's intermediates.
+     * {@code atomic_energy_raw}), the names of the reference fixture's intermediates, each with its irreps
+     * (component-major) as its {@link Representation}.
      */
     @Override public <T> T atomicEnergies(Ops<T> ops) {
         T vectors = ops.edgeVectors();
         T lengths = ops.pairLengths(vectors);
         T sh = ops.apply(sphericalHarmonics, vectors);
         T radial = ops.mul(ops.besselBasis(lengths, ops.parameter(BESSEL), hp.rMax()), ops.polynomialCutoff(lengths, hp.rMax(), hp.cutoffP()));
-        T x = ops.named("chemical_embedding", ops.apply(embedding, ops.speciesOneHot(hp.numTypes()), ops.parameter(EMBEDDING)));
+        T x = ops.named("chemical_embedding", ops.apply(embedding, ops.speciesOneHot(hp.numTypes()), ops.parameter(EMBEDDING)),
+                Representation.irreps(layout.embedding()));
         for (int k = 0; k < hp.numLayers(); k++) {
             NequipLayout.Layer layer = layout.layers().get(k);
             T sc = ops.apply(selfConnection[k], x, ops.parameter(layerKey(k, "sc.weight")));
-            T x1 = ops.named("layer" + k + ".linear_1", ops.apply(linear1[k], x, ops.parameter(layerKey(k, "linear_1.weight"))));
+            T x1 = ops.named("layer" + k + ".linear_1", ops.apply(linear1[k], x, ops.parameter(layerKey(k, "linear_1.weight"))),
+                    Representation.irreps(layer.input()));
             T pairWeights = radialMlp(ops, radial, k);
-            T aggregated = ops.named("layer" + k + ".aggregated", ops.apply(convolution[k], x1, sh, pairWeights));
-            T y = ops.named("layer" + k + ".conv_out", ops.add(ops.apply(linear2[k], aggregated, ops.parameter(layerKey(k, "linear_2.weight"))), sc));
+            T aggregated = ops.named("layer" + k + ".aggregated", ops.apply(convolution[k], x1, sh, pairWeights), Representation.irreps(layer.linear2In()));
+            T y = ops.named("layer" + k + ".conv_out", ops.add(ops.apply(linear2[k], aggregated, ops.parameter(layerKey(k, "linear_2.weight"))), sc),
+                    Representation.irreps(layer.gateInput()));
             T out = ops.apply(layer.gate(), y);
-            x = ops.named("layer" + k + ".out", layer.resnet() ? ops.add(x, out) : out);
+            x = ops.named("layer" + k + ".out", layer.resnet() ? ops.add(x, out) : out, Representation.irreps(layer.output()));
         }
         T hidden = ops.apply(toHidden, x, ops.parameter(HIDDEN));
-        T raw = ops.named("atomic_energy_raw", ops.apply(toScalar, hidden, ops.parameter(SCALAR)));
+        T raw = ops.named("atomic_energy_raw", ops.apply(toScalar, hidden, ops.parameter(SCALAR)), Representation.scalars(1));
         return ops.scale(ops.speciesAffine(raw, ops.parameter(SCALES), ops.parameter(SHIFTS)), globalScale);
     }
 

@@ -16,6 +16,7 @@ import md.forcefields.ml.ops.FiberLinear;
 import md.forcefields.ml.ops.GraphConstant;
 import md.forcefields.ml.ops.NormNonlinearity;
 import md.forcefields.ml.ops.Ops;
+import md.forcefields.ml.ops.Representation;
 import md.forcefields.ml.ops.SphericalHarmonicsOp;
 import md.forcefields.ml.ops.SumColumns;
 import md.forcefields.ml.ops.TfnBasis;
@@ -217,14 +218,19 @@ public final class Se3Transformer implements EquivariantModel {
                 T aggregated = ops.apply(layer.aggregate()[o], alpha, values);
                 perDegree.add(ops.apply(layer.linear()[o], aggregated, ops.parameter(key(b + 1, "transform." + layer.output().degree(o)))));
             }
-            if (layer.norm() == null) break;
+            String at = "layer" + (b / 3) + ".";
+            if (layer.norm() == null) {
+                for (int o = 0; o < perDegree.size(); o++)
+                    ops.named(at + "type" + layer.output().degree(o), perDegree.get(o), representation(single(layer.output(), o)));
+                break;
+            }
             List<T> norm = new ArrayList<>();
-            norm.add(ops.concatColumns(perDegree));
+            norm.add(ops.named(at + "attention", ops.concatColumns(perDegree), representation(layer.output())));
             for (int o = 0; o < layer.output().size(); o++) {
                 norm.add(ops.parameter(key(b + 2, "transform." + layer.output().degree(o) + ".0.bn.weight")));
                 norm.add(ops.parameter(key(b + 2, "transform." + layer.output().degree(o) + ".0.bn.bias")));
             }
-            x = ops.apply(layer.norm(), array(norm));
+            x = ops.named(at + "out", ops.apply(layer.norm(), array(norm)), representation(layer.output()));
         }
         if (hp.energyScale() != 1) perDegree.replaceAll(v -> ops.scale(v, hp.energyScale()));
         if (energyShifts != null) {
@@ -235,6 +241,12 @@ public final class Se3Transformer implements EquivariantModel {
         }
         return perDegree;
     }
+
+    /**
+     * How a rotation acts on features of a fiber: degree l by the Wigner D matrix in the reference's harmonic
+     * basis (the basis of the kernels' Q_J, {@link TfnClebschGordan#toReference}), O_l·D_e3nn·O_lᵀ.
+     */
+    public static Representation representation(Fiber fiber) { return Representation.fiber(fiber, TfnClebschGordan::toReference); }
 
     /** The list as the varargs of {@link Ops#apply} (generic: erased to Object[], which apply accepts). */
     @SuppressWarnings("unchecked")

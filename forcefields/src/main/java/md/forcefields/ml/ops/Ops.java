@@ -53,6 +53,13 @@ public abstract class Ops<T> {
      */
     public T named(String name, T value) { return value; }
 
+    /**
+     * Names an intermediate (as {@link #named(String, Object)}, which it calls) and declares how a rotation
+     * of the inputs acts on it ({@link Representation}): a model declares its layers' outputs so that
+     * equivariance can be checked layer by layer (md check equivariance). Executors that run models ignore it.
+     */
+    public T named(String name, T value, Representation representation) { return named(name, value); }
+
     // ---- graph ------------------------------------------------------------------------------------
 
     /** One-hot species of the atoms (atoms × numTypes). */

@@ -33,6 +33,8 @@ public final class TfnConvolution implements Op {
     private final TfnBasis basis;
     private final Pair[] pairs;
     private final Shape.Rows radialRows;
+    private final Blocks blocks;
+    private final TfnKernels kernels;
 
     /**
      * A convolution from fiber {@code in} to {@code out} whose kernels come from {@code basis} (built over
@@ -40,6 +42,12 @@ public final class TfnConvolution implements Op {
      * else per edge.
      */
     public TfnConvolution(Fiber in, Fiber out, TfnBasis basis, List<int[]> basisPairs, boolean radialPerPair) {
+        this(in, out, basis, basisPairs, radialPerPair, TfnKernels.best());
+    }
+
+    /** As above with the given kernels (tests: the plain and the Vector API ones). */
+    TfnConvolution(Fiber in, Fiber out, TfnBasis basis, List<int[]> basisPairs, boolean radialPerPair, TfnKernels kernels) {
+        this.kernels = kernels;
         this.radialRows = radialPerPair ? Shape.Rows.PAIRS : Shape.Rows.EDGES;
         this.in = in;
         this.out = out;
@@ -53,6 +61,7 @@ public final class TfnConvolution implements Op {
                 list.add(new Pair(li, lo, in.offset(i), in.channels(i), out.offset(o), out.channels(o), basis.offset(p), nJ, out.channels(o) * in.channels(i) * nJ));
             }
         pairs = list.toArray(new Pair[0]);
+        blocks = new Blocks(pairs);
     }
 
     private static int indexOf(List<int[]> pairs, int li, int lo) {
@@ -104,96 +113,148 @@ public final class TfnConvolution implements Op {
     }
 
 
+    /**
+     * The degree pairs as the kernels see them (index p = radial input p, runs of equal l_out): K = c_in·nJ
+     * (a φ row), the offset of the pair's angular part T ([m_out][k], k = c_in·nJ + f) in an edge's T, and
+     * where its output block starts.
+     */
+    static final class Blocks {
+        final int[] k, tOff, cOut, dOut, oOff, width, runStart;
+        final int tSize;
+
+        Blocks(Pair[] pairs) {
+            int n = pairs.length;
+            k = new int[n]; tOff = new int[n]; cOut = new int[n]; dOut = new int[n]; oOff = new int[n]; width = new int[n];
+            int[] runs = new int[n + 1];
+            int t = 0, r = 0;
+            for (int p = 0; p < n; p++) {
+                Pair q = pairs[p];
+                k[p] = q.cIn * q.nJ;
+                dOut[p] = 2 * q.lOut + 1;
+                cOut[p] = q.cOut;
+                oOff[p] = q.oOff;
+                width[p] = q.phiWidth;
+                tOff[p] = t;
+                t += dOut[p] * k[p];
+                if (p == 0 || q.lOut != pairs[p - 1].lOut) runs[r++] = p;
+            }
+            runs[r] = n;
+            runStart = Arrays.copyOf(runs, r + 1);
+            tSize = Math.max(t, 1);
+        }
+
+        int runs() { return runStart.length - 1; }
+    }
+
+    /**
+     * The edges grouped by radial row (pair, or edge for per-edge radials), ascending within a group:
+     * group g has edges ws.ints(1)[start[g] … start[g+1]−1]. Returns start (ws.ints(0)).
+     */
+    private int[] groups(Graph g, Workspace ws) {
+        int edges = g.edges();
+        boolean perPair = radialRows == Shape.Rows.PAIRS;
+        int rows = perPair ? g.pairs() : edges;
+        int[] start = ws.ints(0, rows + 1), byGroup = ws.ints(1, Math.max(edges, 1)), pairOf = g.pairOf();
+        Arrays.fill(start, 0, rows + 1, 0);
+        for (int e = 0; e < edges; e++) start[(perPair ? pairOf[e] : e) + 1]++;
+        for (int q = 0; q < rows; q++) start[q + 1] += start[q];
+        int[] cursor = ws.ints(2, Math.max(rows, 1));
+        System.arraycopy(start, 0, cursor, 0, rows);
+        for (int e = 0; e < edges; e++) byGroup[cursor[perPair ? pairOf[e] : e]++] = e;
+        return start;
+    }
+
     @Override public void forward(Graph g, Workspace ws, double[][] x, double[] o) {
-        int edges = g.edges(), inDim = in.dim(), outDim = out.dim(), bw = basis.width();
-        int[] nbr = g.neighbour(), pairOf = g.pairOf();
+        int edges = g.edges(), outDim = out.dim(), rows = radialRows == Shape.Rows.PAIRS ? g.pairs() : edges;
         Arrays.fill(o, 0, edges * outDim, 0.0);
-        double[] t = ws.doubles(0, scratch());
-        for (int k = 0; k < pairs.length; k++) {
-            Pair p = pairs[k];
-            boolean perPair = radialRows == Shape.Rows.PAIRS;
-            double[] phi = x[2 + k];
-            int dIn = 2 * p.lIn + 1, dOut = 2 * p.lOut + 1, nJ = p.nJ;
-            for (int e = 0; e < edges; e++) {
-                int xo = nbr[e] * inDim + p.xOff, bo = e * bw + p.bOff, po = (perPair ? pairOf[e] : e) * p.phiWidth, oo = e * outDim + p.oOff;
-                angular(x[0], xo, x[1], bo, p.cIn, dIn, dOut, nJ, t);
-                for (int co = 0; co < p.cOut; co++)
-                    for (int mo = 0; mo < dOut; mo++) {
+        int[] start = groups(g, ws), byGroup = ws.ints(1, 1);
+        int ts = blocks.tSize;
+        double[] t = ws.doubles(0, 2 * ts);
+        for (int q = 0; q < rows; q++)
+            for (int i = start[q]; i < start[q + 1]; i += 2) {
+                int e0 = byGroup[i], e1 = i + 1 < start[q + 1] ? byGroup[i + 1] : -1;
+                angular(g, x, e0, t, 0);
+                if (e1 >= 0) angular(g, x, e1, t, ts);
+                for (int r = 0; r < blocks.runs(); r++)
+                    kernels.forward(blocks, r, x, q, t, 0, e1 >= 0 ? ts : -1, o, e0 * outDim, e1 >= 0 ? e1 * outDim : -1);
+            }
+    }
+
+    /** The angular parts of edge e for every degree pair: T[tb + tOff_p + m_out·K + c_in·nJ + f] = Σ_{m_in} W[m_out, m_in, f]·x[c_in, m_in]. */
+    private void angular(Graph g, double[][] in, int e, double[] t, int tb) {
+        double[] x = in[0], w = in[1];
+        int xBase = g.neighbour()[e] * this.in.dim(), wBase = e * basis.width();
+        for (int p = 0; p < pairs.length; p++) {
+            Pair q = pairs[p];
+            int dIn = 2 * q.lIn + 1, dOut = 2 * q.lOut + 1, nJ = q.nJ, kk = blocks.k[p], xo = xBase + q.xOff;
+            for (int mo = 0; mo < dOut; mo++) {
+                int wo = wBase + q.bOff + mo * dIn * nJ, to = tb + blocks.tOff[p] + mo * kk;
+                for (int ci = 0; ci < q.cIn; ci++) {
+                    int xc = xo + ci * dIn, tc = to + ci * nJ;
+                    for (int f = 0; f < nJ; f++) {
                         double s = 0;
-                        for (int ci = 0; ci < p.cIn; ci++) {
-                            int fo = po + (co * p.cIn + ci) * nJ, to = (ci * dOut + mo) * nJ;
-                            for (int f = 0; f < nJ; f++) s += phi[fo + f] * t[to + f];
-                        }
-                        o[oo + co * dOut + mo] += s;
+                        for (int mi = 0; mi < dIn; mi++) s += w[wo + mi * nJ + f] * x[xc + mi];
+                        t[tc + f] = s;
                     }
+                }
             }
         }
     }
 
-    private int scratch() {
-        int n = 1;
-        for (Pair p : pairs) n = Math.max(n, p.cIn * (2 * p.lOut + 1) * p.nJ);
-        return n;
-    }
-
-    /** t[(c_in·dOut + m_out)·nJ + f] = Σ_{m_in} W[m_out, m_in, f] x[c_in, m_in]. */
-    private static void angular(double[] x, int xo, double[] w, int bo, int cIn, int dIn, int dOut, int nJ, double[] t) {
-        for (int ci = 0; ci < cIn; ci++)
-            for (int mo = 0; mo < dOut; mo++)
-                for (int f = 0; f < nJ; f++) {
-                    double s = 0;
-                    for (int mi = 0; mi < dIn; mi++) s += w[bo + (mo * dIn + mi) * nJ + f] * x[xo + ci * dIn + mi];
-                    t[(ci * dOut + mo) * nJ + f] = s;
-                }
-    }
-
     @Override public void backward(Graph g, Workspace ws, double[][] x, double[] o, double[] gOut, double[][] gIn) {
-        int edges = g.edges(), inDim = in.dim(), outDim = out.dim(), bw = basis.width();
-        int[] nbr = g.neighbour(), pairOf = g.pairOf();
-        int n = scratch();
-        double[] t = ws.doubles(0, n), gt = ws.doubles(1, n);
+        int edges = g.edges(), outDim = out.dim(), rows = radialRows == Shape.Rows.PAIRS ? g.pairs() : edges;
         double[] gx = gIn[0], gw = gIn[1];
-        for (int k = 0; k < pairs.length; k++) {
-            Pair p = pairs[k];
-            boolean perPair = radialRows == Shape.Rows.PAIRS;
-            double[] phi = x[2 + k], gphi = gIn[2 + k];
-            int dIn = 2 * p.lIn + 1, dOut = 2 * p.lOut + 1, nJ = p.nJ;
-            for (int e = 0; e < edges; e++) {
-                int xo = nbr[e] * inDim + p.xOff, bo = e * bw + p.bOff, po = (perPair ? pairOf[e] : e) * p.phiWidth, oo = e * outDim + p.oOff;
-                if (gphi != null || gx != null || gw != null) angular(x[0], xo, x[1], bo, p.cIn, dIn, dOut, nJ, t);
-                if (gphi != null)
-                    for (int co = 0; co < p.cOut; co++)
-                        for (int ci = 0; ci < p.cIn; ci++)
-                            for (int f = 0; f < nJ; f++) {
-                                double s = 0;
-                                for (int mo = 0; mo < dOut; mo++) s += gOut[oo + co * dOut + mo] * t[(ci * dOut + mo) * nJ + f];
-                                gphi[po + (co * p.cIn + ci) * nJ + f] += s;
-                            }
-                if (gx == null && gw == null) continue;
-                for (int ci = 0; ci < p.cIn; ci++)
-                    for (int mo = 0; mo < dOut; mo++)
+        boolean anyPhi = false;
+        for (int p = 0; p < pairs.length; p++) anyPhi |= gIn[2 + p] != null;
+        boolean angularGrad = gx != null || gw != null;
+        if (!anyPhi && !angularGrad) return;
+        int[] start = groups(g, ws), byGroup = ws.ints(1, 1);
+        int ts = blocks.tSize;
+        double[] t = ws.doubles(0, 2 * ts), gt = ws.doubles(1, 2 * ts);
+        for (int q = 0; q < rows; q++)
+            for (int i = start[q]; i < start[q + 1]; i += 2) {
+                int e0 = byGroup[i], e1 = i + 1 < start[q + 1] ? byGroup[i + 1] : -1;
+                int t1 = e1 >= 0 ? ts : -1, o0 = e0 * outDim, o1 = e1 >= 0 ? e1 * outDim : -1;
+                if (anyPhi) {
+                    angular(g, x, e0, t, 0);
+                    if (e1 >= 0) angular(g, x, e1, t, ts);
+                    for (int p = 0; p < pairs.length; p++)
+                        if (gIn[2 + p] != null) kernels.phiGrad(blocks, p, gOut, o0, o1, t, 0, t1, gIn[2 + p], q);
+                }
+                if (!angularGrad) continue;
+                for (int p = 0; p < pairs.length; p++) kernels.tGrad(blocks, p, gOut, o0, o1, x[2 + p], q, gt, 0, t1);
+                angularBackward(g, x, e0, gt, 0, gx, gw);
+                if (e1 >= 0) angularBackward(g, x, e1, gt, ts, gx, gw);
+            }
+    }
+
+    /** From gT of edge e: gx[nbr(e)][c_in, m_in] += Σ_{m_out, f} W[m_out, m_in, f]·gT[c_in, m_out, f] and gW[e][m_out, m_in, f] += Σ_{c_in} gT[c_in, m_out, f]·x[c_in, m_in]. */
+    private void angularBackward(Graph g, double[][] in, int e, double[] gt, int tb, double[] gx, double[] gw) {
+        double[] x = in[0], w = in[1];
+        int xBase = g.neighbour()[e] * this.in.dim(), wBase = e * basis.width();
+        for (int p = 0; p < pairs.length; p++) {
+            Pair q = pairs[p];
+            int dIn = 2 * q.lIn + 1, dOut = 2 * q.lOut + 1, nJ = q.nJ, kk = blocks.k[p], xo = xBase + q.xOff, to = tb + blocks.tOff[p];
+            if (gx != null)
+                for (int ci = 0; ci < q.cIn; ci++)
+                    for (int mi = 0; mi < dIn; mi++) {
+                        double s = 0;
+                        for (int mo = 0; mo < dOut; mo++) {
+                            int wo = wBase + q.bOff + (mo * dIn + mi) * nJ, tc = to + mo * kk + ci * nJ;
+                            for (int f = 0; f < nJ; f++) s += w[wo + f] * gt[tc + f];
+                        }
+                        gx[xo + ci * dIn + mi] += s;
+                    }
+            if (gw != null)
+                for (int mo = 0; mo < dOut; mo++)
+                    for (int mi = 0; mi < dIn; mi++) {
+                        int wo = wBase + q.bOff + (mo * dIn + mi) * nJ, tm = to + mo * kk;
                         for (int f = 0; f < nJ; f++) {
                             double s = 0;
-                            for (int co = 0; co < p.cOut; co++) s += gOut[oo + co * dOut + mo] * phi[po + (co * p.cIn + ci) * nJ + f];
-                            gt[(ci * dOut + mo) * nJ + f] = s;
+                            for (int ci = 0; ci < q.cIn; ci++) s += gt[tm + ci * nJ + f] * x[xo + ci * dIn + mi];
+                            gw[wo + f] += s;
                         }
-                if (gx != null)
-                    for (int ci = 0; ci < p.cIn; ci++)
-                        for (int mi = 0; mi < dIn; mi++) {
-                            double s = 0;
-                            for (int mo = 0; mo < dOut; mo++)
-                                for (int f = 0; f < nJ; f++) s += x[1][bo + (mo * dIn + mi) * nJ + f] * gt[(ci * dOut + mo) * nJ + f];
-                            gx[xo + ci * dIn + mi] += s;
-                        }
-                if (gw != null)
-                    for (int mo = 0; mo < dOut; mo++)
-                        for (int mi = 0; mi < dIn; mi++)
-                            for (int f = 0; f < nJ; f++) {
-                                double s = 0;
-                                for (int ci = 0; ci < p.cIn; ci++) s += gt[(ci * dOut + mo) * nJ + f] * x[0][xo + ci * dIn + mi];
-                                gw[bo + (mo * dIn + mi) * nJ + f] += s;
-                            }
-            }
+                    }
         }
     }
 

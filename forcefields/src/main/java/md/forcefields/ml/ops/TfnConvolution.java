@@ -169,32 +169,76 @@ public final class TfnConvolution implements Op {
         Arrays.fill(o, 0, edges * outDim, 0.0);
         int[] start = groups(g, ws), byGroup = ws.ints(1, 1);
         int ts = blocks.tSize;
-        double[] t = ws.doubles(0, 2 * ts);
+        // every edge's angular part, kept for the backward pass
+        double[] t = ws.doubles(0, Math.max(edges, 1) * ts);
         for (int q = 0; q < rows; q++)
             for (int i = start[q]; i < start[q + 1]; i += 2) {
                 int e0 = byGroup[i], e1 = i + 1 < start[q + 1] ? byGroup[i + 1] : -1;
-                angular(g, x, e0, t, 0);
-                if (e1 >= 0) angular(g, x, e1, t, ts);
+                angular(g, x, e0, t, e0 * ts);
+                if (e1 >= 0) angular(g, x, e1, t, e1 * ts);
                 for (int r = 0; r < blocks.runs(); r++)
-                    kernels.forward(blocks, r, x, q, t, 0, e1 >= 0 ? ts : -1, o, e0 * outDim, e1 >= 0 ? e1 * outDim : -1);
+                    kernels.forward(blocks, r, x, q, t, e0 * ts, e1 >= 0 ? e1 * ts : -1, o, e0 * outDim, e1 >= 0 ? e1 * outDim : -1);
             }
     }
 
-    /** The angular parts of edge e for every degree pair: T[tb + tOff_p + m_out·K + c_in·nJ + f] = Σ_{m_in} W[m_out, m_in, f]·x[c_in, m_in]. */
+    /**
+     * The angular parts of edge e for every degree pair: T[tb + tOff_p + m_out·K + c_in·nJ + f] = Σ_{m_in} W[m_out, m_in, f]·x[c_in, m_in]
+     * (nJ = 1, 3, 5 with the f sums in separate variables).
+     */
     private void angular(Graph g, double[][] in, int e, double[] t, int tb) {
         double[] x = in[0], w = in[1];
         int xBase = g.neighbour()[e] * this.in.dim(), wBase = e * basis.width();
         for (int p = 0; p < pairs.length; p++) {
             Pair q = pairs[p];
-            int dIn = 2 * q.lIn + 1, dOut = 2 * q.lOut + 1, nJ = q.nJ, kk = blocks.k[p], xo = xBase + q.xOff;
+            int dIn = 2 * q.lIn + 1, dOut = 2 * q.lOut + 1, nJ = q.nJ, kk = blocks.k[p], xo = xBase + q.xOff, cIn = q.cIn;
             for (int mo = 0; mo < dOut; mo++) {
                 int wo = wBase + q.bOff + mo * dIn * nJ, to = tb + blocks.tOff[p] + mo * kk;
-                for (int ci = 0; ci < q.cIn; ci++) {
-                    int xc = xo + ci * dIn, tc = to + ci * nJ;
-                    for (int f = 0; f < nJ; f++) {
-                        double s = 0;
-                        for (int mi = 0; mi < dIn; mi++) s += w[wo + mi * nJ + f] * x[xc + mi];
-                        t[tc + f] = s;
+                switch (nJ) {
+                    case 1 -> {
+                        for (int ci = 0; ci < cIn; ci++) {
+                            int xc = xo + ci * dIn;
+                            double s = 0;
+                            for (int mi = 0; mi < dIn; mi++) s += w[wo + mi] * x[xc + mi];
+                            t[to + ci] = s;
+                        }
+                    }
+                    case 3 -> {
+                        for (int ci = 0; ci < cIn; ci++) {
+                            int xc = xo + ci * dIn, tc = to + 3 * ci;
+                            double s0 = 0, s1 = 0, s2 = 0;
+                            for (int mi = 0, wm = wo; mi < dIn; mi++, wm += 3) {
+                                double xv = x[xc + mi];
+                                s0 += w[wm] * xv;
+                                s1 += w[wm + 1] * xv;
+                                s2 += w[wm + 2] * xv;
+                            }
+                            t[tc] = s0; t[tc + 1] = s1; t[tc + 2] = s2;
+                        }
+                    }
+                    case 5 -> {
+                        for (int ci = 0; ci < cIn; ci++) {
+                            int xc = xo + ci * dIn, tc = to + 5 * ci;
+                            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+                            for (int mi = 0, wm = wo; mi < dIn; mi++, wm += 5) {
+                                double xv = x[xc + mi];
+                                s0 += w[wm] * xv;
+                                s1 += w[wm + 1] * xv;
+                                s2 += w[wm + 2] * xv;
+                                s3 += w[wm + 3] * xv;
+                                s4 += w[wm + 4] * xv;
+                            }
+                            t[tc] = s0; t[tc + 1] = s1; t[tc + 2] = s2; t[tc + 3] = s3; t[tc + 4] = s4;
+                        }
+                    }
+                    default -> {
+                        for (int ci = 0; ci < cIn; ci++) {
+                            int xc = xo + ci * dIn, tc = to + ci * nJ;
+                            for (int f = 0; f < nJ; f++) {
+                                double s = 0;
+                                for (int mi = 0; mi < dIn; mi++) s += w[wo + mi * nJ + f] * x[xc + mi];
+                                t[tc + f] = s;
+                            }
+                        }
                     }
                 }
             }
@@ -210,51 +254,86 @@ public final class TfnConvolution implements Op {
         if (!anyPhi && !angularGrad) return;
         int[] start = groups(g, ws), byGroup = ws.ints(1, 1);
         int ts = blocks.tSize;
-        double[] t = ws.doubles(0, 2 * ts), gt = ws.doubles(1, 2 * ts);
+        double[] t = ws.doubles(0, Math.max(edges, 1) * ts), gt = ws.doubles(1, 2 * ts); // t: the forward pass's angular parts
         for (int q = 0; q < rows; q++)
             for (int i = start[q]; i < start[q + 1]; i += 2) {
                 int e0 = byGroup[i], e1 = i + 1 < start[q + 1] ? byGroup[i + 1] : -1;
-                int t1 = e1 >= 0 ? ts : -1, o0 = e0 * outDim, o1 = e1 >= 0 ? e1 * outDim : -1;
-                if (anyPhi) {
-                    angular(g, x, e0, t, 0);
-                    if (e1 >= 0) angular(g, x, e1, t, ts);
+                int o0 = e0 * outDim, o1 = e1 >= 0 ? e1 * outDim : -1;
+                if (anyPhi)
                     for (int p = 0; p < pairs.length; p++)
-                        if (gIn[2 + p] != null) kernels.phiGrad(blocks, p, gOut, o0, o1, t, 0, t1, gIn[2 + p], q);
-                }
+                        if (gIn[2 + p] != null) kernels.phiGrad(blocks, p, gOut, o0, o1, t, e0 * ts, e1 >= 0 ? e1 * ts : -1, gIn[2 + p], q);
                 if (!angularGrad) continue;
-                for (int p = 0; p < pairs.length; p++) kernels.tGrad(blocks, p, gOut, o0, o1, x[2 + p], q, gt, 0, t1);
+                for (int p = 0; p < pairs.length; p++) kernels.tGrad(blocks, p, gOut, o0, o1, x[2 + p], q, gt, 0, e1 >= 0 ? ts : -1);
                 angularBackward(g, x, e0, gt, 0, gx, gw);
                 if (e1 >= 0) angularBackward(g, x, e1, gt, ts, gx, gw);
             }
     }
 
-    /** From gT of edge e: gx[nbr(e)][c_in, m_in] += Σ_{m_out, f} W[m_out, m_in, f]·gT[c_in, m_out, f] and gW[e][m_out, m_in, f] += Σ_{c_in} gT[c_in, m_out, f]·x[c_in, m_in]. */
+    /**
+     * From gT of edge e: gx[nbr(e)][c_in, m_in] += Σ_{m_out, f} W[m_out, m_in, f]·gT[m_out, c_in, f] and
+     * gW[e][m_out, m_in, f] += Σ_{c_in} gT[m_out, c_in, f]·x[c_in, m_in], both from one pass over (m_out, m_in, c_in)
+     * (nJ = 1, 3, 5 with the f terms written out).
+     */
     private void angularBackward(Graph g, double[][] in, int e, double[] gt, int tb, double[] gx, double[] gw) {
         double[] x = in[0], w = in[1];
         int xBase = g.neighbour()[e] * this.in.dim(), wBase = e * basis.width();
+        boolean dx = gx != null, dw = gw != null;
         for (int p = 0; p < pairs.length; p++) {
             Pair q = pairs[p];
-            int dIn = 2 * q.lIn + 1, dOut = 2 * q.lOut + 1, nJ = q.nJ, kk = blocks.k[p], xo = xBase + q.xOff, to = tb + blocks.tOff[p];
-            if (gx != null)
-                for (int ci = 0; ci < q.cIn; ci++)
-                    for (int mi = 0; mi < dIn; mi++) {
-                        double s = 0;
-                        for (int mo = 0; mo < dOut; mo++) {
-                            int wo = wBase + q.bOff + (mo * dIn + mi) * nJ, tc = to + mo * kk + ci * nJ;
-                            for (int f = 0; f < nJ; f++) s += w[wo + f] * gt[tc + f];
+            int dIn = 2 * q.lIn + 1, dOut = 2 * q.lOut + 1, nJ = q.nJ, kk = blocks.k[p], xo = xBase + q.xOff, cIn = q.cIn;
+            for (int mo = 0; mo < dOut; mo++) {
+                int tm = tb + blocks.tOff[p] + mo * kk;
+                for (int mi = 0; mi < dIn; mi++) {
+                    int wo = wBase + q.bOff + (mo * dIn + mi) * nJ;
+                    switch (nJ) {
+                        case 1 -> {
+                            double w0 = w[wo], a0 = 0;
+                            for (int ci = 0; ci < cIn; ci++) {
+                                double g0 = gt[tm + ci];
+                                int xc = xo + ci * dIn + mi;
+                                if (dx) gx[xc] += w0 * g0;
+                                a0 += g0 * x[xc];
+                            }
+                            if (dw) gw[wo] += a0;
                         }
-                        gx[xo + ci * dIn + mi] += s;
-                    }
-            if (gw != null)
-                for (int mo = 0; mo < dOut; mo++)
-                    for (int mi = 0; mi < dIn; mi++) {
-                        int wo = wBase + q.bOff + (mo * dIn + mi) * nJ, tm = to + mo * kk;
-                        for (int f = 0; f < nJ; f++) {
-                            double s = 0;
-                            for (int ci = 0; ci < q.cIn; ci++) s += gt[tm + ci * nJ + f] * x[xo + ci * dIn + mi];
-                            gw[wo + f] += s;
+                        case 3 -> {
+                            double w0 = w[wo], w1 = w[wo + 1], w2 = w[wo + 2], a0 = 0, a1 = 0, a2 = 0;
+                            for (int ci = 0, tc = tm; ci < cIn; ci++, tc += 3) {
+                                double g0 = gt[tc], g1 = gt[tc + 1], g2 = gt[tc + 2];
+                                int xc = xo + ci * dIn + mi;
+                                if (dx) gx[xc] += w0 * g0 + w1 * g1 + w2 * g2;
+                                double xv = x[xc];
+                                a0 += g0 * xv; a1 += g1 * xv; a2 += g2 * xv;
+                            }
+                            if (dw) { gw[wo] += a0; gw[wo + 1] += a1; gw[wo + 2] += a2; }
+                        }
+                        case 5 -> {
+                            double w0 = w[wo], w1 = w[wo + 1], w2 = w[wo + 2], w3 = w[wo + 3], w4 = w[wo + 4];
+                            double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
+                            for (int ci = 0, tc = tm; ci < cIn; ci++, tc += 5) {
+                                double g0 = gt[tc], g1 = gt[tc + 1], g2 = gt[tc + 2], g3 = gt[tc + 3], g4 = gt[tc + 4];
+                                int xc = xo + ci * dIn + mi;
+                                if (dx) gx[xc] += (w0 * g0 + w1 * g1) + (w2 * g2 + w3 * g3) + w4 * g4;
+                                double xv = x[xc];
+                                a0 += g0 * xv; a1 += g1 * xv; a2 += g2 * xv; a3 += g3 * xv; a4 += g4 * xv;
+                            }
+                            if (dw) { gw[wo] += a0; gw[wo + 1] += a1; gw[wo + 2] += a2; gw[wo + 3] += a3; gw[wo + 4] += a4; }
+                        }
+                        default -> {
+                            for (int f = 0; f < nJ; f++) {
+                                double wf = w[wo + f], a = 0;
+                                for (int ci = 0; ci < cIn; ci++) {
+                                    double gf = gt[tm + ci * nJ + f];
+                                    int xc = xo + ci * dIn + mi;
+                                    if (dx) gx[xc] += wf * gf;
+                                    a += gf * x[xc];
+                                }
+                                if (dw) gw[wo + f] += a;
+                            }
                         }
                     }
+                }
+            }
         }
     }
 

@@ -104,7 +104,7 @@ class Se3TransformerOpsTest {
             for (int k = 0; k < first.pairCount(); k++) fi.add(randn(Shape.pairs(first.radialWidth(k))));
             cases.add(c("tfnConvolution" + kind + " (scalar input)", first, fi.toArray(OpKernelsTest.In[]::new)));
             // 4 input channels: φ rows of K = 4·nJ, whole vectors of 4 lanes (the model's hidden layers)
-            Fiber four = Fiber.uniform(2, 4), some = new Fiber(new int[] {0, 2}, new int[] {2, 1});
+            Fiber four = Fiber.uniform(2, 4), some = new Fiber(new int[] {0, 2}, new int[] {5, 4});
             TfnConvolution hidden = new TfnConvolution(four, some, basis, pairs, true, kernels);
             List<OpKernelsTest.In> hi = new ArrayList<>(List.of(randn(Shape.atoms(four.dim())), randn(Shape.edges(basis.width()))));
             for (int k = 0; k < hidden.pairCount(); k++) hi.add(randn(Shape.pairs(hidden.radialWidth(k))));

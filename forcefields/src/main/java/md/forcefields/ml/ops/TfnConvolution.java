@@ -22,9 +22,13 @@ import md.forcefields.ml.Workspace;
  * as the reference's radial MLP output); per-pair rows (the two edges of a pair have the same length)
  * are read through {@code pairOf}. Output: edges × out.dim.
  *
- * <p>Kernels: per edge and pair, t[c_in, m_out, f] = Σ_{m_in} W[m_out, m_in, f] x[c_in, m_in] (the cheap
- * angular contraction), then v[c_out, m_out] += Σ_{c_in, f} φ[c_out, c_in, f] t[c_in, m_out, f]; the
- * backward recomputes t. The tape is the same contraction with batched matrix products.
+ * <p>Kernels: per edge and degree pair, the angular part T[m_out][c_in·nJ + f] = Σ_{m_in} W[m_out, m_in, f]
+ * x[c_in, m_in] (scalar, the f sums written out for nJ = 1, 3, 5), then the radial contraction
+ * v[c_out, m_out] += Σ_k φ[c_out][k] T[m_out][k] over k = c_in·nJ + f, the contiguous index of a φ row
+ * ({@link TfnKernels}: plain Java, or the Vector API along k). The edges are taken by radial row, so the
+ * two directions of a pair read their shared φ once. The forward pass keeps every edge's T in the
+ * workspace for the backward pass (gφ from T, gT from φ, then gx and gW from gT in one pass). The tape is
+ * the same contraction with batched matrix products.
  */
 public final class TfnConvolution implements Op {
     private record Pair(int lIn, int lOut, int xOff, int cIn, int oOff, int cOut, int bOff, int nJ, int phiWidth) {}

@@ -3,7 +3,6 @@ package md.engine.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,16 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DirectForcesFallApartTest {
     @TempDir Path dir;
 
-    private static int run(ByteArrayOutputStream err, String... args) {
-        PrintStream old = System.err, capture = new PrintStream(err, true);
-        System.setErr(capture);
-        try {
-            return Main.run(args, capture);
-        } finally {
-            System.setErr(old);
-        }
-    }
-
     @Test void aBrieflyTrainedDirectForceModelFallsApartAndTheRunStops() throws Exception {
         Files.writeString(dir.resolve("water.extxyz"), """
                 3
@@ -57,7 +46,7 @@ class DirectForcesFallApartTest {
                 output: {directory: sample, trajectory: {every: 10, formats: [extxyz]}, thermo: {every: 100}, checkpoint: {every: 0}}
                 """);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(0, run(err, "run", "--quiet", dir.resolve("sample.yaml").toString()), err.toString());
+        assertEquals(0, DirectForcesRunTest.run(err, "run", "--quiet", dir.resolve("sample.yaml").toString()), err.toString());
         Files.writeString(dir.resolve("train.yaml"), """
                 seed: 1
                 data:
@@ -68,7 +57,7 @@ class DirectForcesFallApartTest {
                 training: {max_epochs: 3, batch_size: 10, learning_rate: 0.005, ema_decay: 0}
                 output: {directory: trained, model: trained/water-direct.zip}
                 """);
-        assertEquals(0, run(err, "train", dir.resolve("train.yaml").toString()), err.toString());
+        assertEquals(0, DirectForcesRunTest.run(err, "train", dir.resolve("train.yaml").toString()), err.toString());
         Files.writeString(dir.resolve("md.yaml"), """
                 structure: {file: water.extxyz}
                 forcefield: {type: learned, model: trained/water-direct.zip, forces: direct}
@@ -78,7 +67,7 @@ class DirectForcesFallApartTest {
                 safety: {bond_deviation_A: 0.5}
                 """);
         err.reset();
-        int rc = run(err, "run", "--quiet", dir.resolve("md.yaml").toString());
+        int rc = DirectForcesRunTest.run(err, "run", "--quiet", dir.resolve("md.yaml").toString());
         String msg = err.toString();
         System.out.println(msg);
         assertEquals(4, rc, msg);

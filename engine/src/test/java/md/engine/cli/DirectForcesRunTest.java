@@ -47,7 +47,8 @@ class DirectForcesRunTest {
         return input;
     }
 
-    private static int run(ByteArrayOutputStream err, String... args) {
+    /** Main.run with System.err (where md run's warning goes) captured into {@code err} as well. */
+    static int run(ByteArrayOutputStream err, String... args) {
         PrintStream old = System.err;
         PrintStream capture = new PrintStream(err, true);
         System.setErr(capture);

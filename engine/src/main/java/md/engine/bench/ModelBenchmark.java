@@ -42,7 +42,8 @@ public final class ModelBenchmark {
               rMD17 aspirin (21 atoms; --data: the shared data folder, default ../shared/data), through the force field
               md run uses, on each thread count and device; then the host plan's time per op (1 thread).
               --family builds a model of that family with md train's options (KEY=VALUE, e.g. num_layers=6) and
-              random weights; species H, C, O.""";
+              random weights; species H, C, O. A model with a direct force head (SE(3)-Transformer) also gets a
+              row with forces: direct (1 thread).""";
 
     public static void main(String[] args) { System.exit(run(args)); }
 
@@ -142,9 +143,12 @@ public final class ModelBenchmark {
             System.out.printf(Locale.ROOT, "%-24s %10s %10s %14s%n", "force field", "ms/call", "min ms", "atom-steps/s");
             List<Map<String, Object>> runs = new ArrayList<>();
             for (int t : threads) runs.add(Map.of("model", file.toString(), "threads", t));
+            // a model with a direct force head: also its forces: direct (one forward pass, no backward)
+            if (model.architecture().hasDirectForces()) runs.add(Map.of("model", file.toString(), "threads", 1, "forces", "direct"));
             for (String d : devices) runs.add(Map.of("model", file.toString(), "device", d, "precision", precision));
             for (Map<String, Object> params : runs) {
-                String name = params.containsKey("device") ? params.get("device") + " " + precision : "host, " + params.get("threads") + " thread(s)";
+                String name = params.containsKey("device") ? params.get("device") + " " + precision
+                        : "host, " + params.get("threads") + " thread(s)" + (params.containsKey("forces") ? ", direct" : "");
                 try (ForceField ff = ForceFields.create(new ForceFieldSpec("learned", params, null))) {
                     double[] f = new double[3 * z.length], w = new double[9];
                     for (int i = 0; i < warmup; i++) ff.compute(atoms, list, f, w);

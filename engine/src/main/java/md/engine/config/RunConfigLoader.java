@@ -69,25 +69,67 @@ public final class RunConfigLoader {
             }
             return new StructureConfig.Lattice(kind, z, a, repeat, s);
         }
-        if (!s.has("file")) throw s.error("missing key 'structure.file' (or 'structure.lattice'); expected the path of an .extxyz/.xyz, .npz or checkpoint file");
-        s.allowOnly("file", "frame");
+        if (!s.has("file")) throw s.error("missing key 'structure.file' (or 'structure.lattice'); expected the path of a structure file "
+                + "(.extxyz/.xyz, .npz, .h5, POSCAR/.vasp, LAMMPS .data, .pdb, .cif) or a checkpoint");
+        s.allowOnly("file", "frame", "format", "species", "atom_style", "units");
         ConfigNode f = s.get("file");
         Path path = s.baseDirectory().resolve(f.asString("the path of a structure file")).normalize();
         if (InputFiles.problem(path) != null)
             throw f.error((Files.isDirectory(path) ? path + " is a folder, expected a file" : "file not found: " + path) + " (relative paths are resolved against the input file's folder " + s.baseDirectory() + ")");
-        String format = formatOf(path, f);
+        String format;
+        if (s.has("format")) {
+            List<String> choices = new java.util.ArrayList<>(StructureReader.Format.keys());
+            choices.add("checkpoint");
+            format = s.get("format").asChoice(choices);
+        } else {
+            format = formatOf(path, f);
+        }
+        StructureReader.Format readerFormat = format.equals("checkpoint") ? null : StructureReader.Format.ofKey(format);
+        boolean lammps = readerFormat == StructureReader.Format.LAMMPS_DATA;
+        for (String key : List.of("atom_style", "units"))
+            if (s.has(key) && !lammps) throw s.get(key).error("'" + key + "' applies to LAMMPS data files only; this file is read as " + format);
+        if (s.has("species") && !lammps && readerFormat != StructureReader.Format.VASP)
+            throw s.get("species").error("'species' applies to LAMMPS data files (atom type to element) and VASP 4 POSCARs (elements of the counts) only; this file is read as " + format);
+        java.util.Map<Integer, Integer> species = s.has("species") ? species(s.get("species")) : null;
+        String atomStyle = s.has("atom_style") ? s.get("atom_style").asChoice(List.of("atomic", "full")) : null;
+        String units = s.has("units") ? s.get("units").asChoice(List.of("metal", "real")) : null;
         int frame = s.has("frame") ? s.get("frame").asInt("a frame index (0 = first, -1 = last)") : 0;
-        return new StructureConfig.FromFile(path, format, frame, s);
+        return new StructureConfig.FromFile(path, format, frame, new StructureReader.Options(readerFormat, species, atomStyle, units), s);
     }
 
-    /** "checkpoint" for an md checkpoint, else the structure reader's format (which it picks by extension). */
+    /** {@code species}: a list of elements (position 1, 2, ...) or a mapping from LAMMPS atom type to element. */
+    static java.util.Map<Integer, Integer> species(ConfigNode sp) {
+        java.util.Map<Integer, Integer> out = new java.util.TreeMap<>();
+        if (sp.isSequence()) {
+            List<ConfigNode> items = sp.asList("a list of elements, e.g. [Si, O]");
+            if (items.isEmpty()) throw sp.error("expected at least one element, e.g. [Si, O]");
+            for (int k = 0; k < items.size(); k++) out.put(k + 1, element(items.get(k)));
+        } else if (sp.isMapping()) {
+            for (String key : sp.keys()) {
+                int type;
+                try {
+                    type = Integer.parseInt(key.strip());
+                } catch (NumberFormatException e) {
+                    throw sp.get(key).error("expected an atom type number (1, 2, ...) as key, got '" + key + "'; e.g. species: {1: Ar, 2: O}");
+                }
+                if (type < 1) throw sp.get(key).error("atom types start at 1, got " + type);
+                out.put(type, element(sp.get(key)));
+            }
+            if (out.isEmpty()) throw sp.error("expected at least one type, e.g. species: {1: Ar, 2: O}");
+        } else {
+            throw sp.error("expected a list of elements ([Si, O]) or a mapping from atom type to element ({1: Ar, 2: O}), got " + sp.describe());
+        }
+        return out;
+    }
+
+    /** "checkpoint" for an md checkpoint, else the structure reader's format key (which it picks by file name). */
     static String formatOf(Path path, ConfigNode where) {
         if (path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mdchk")) return "checkpoint";
         try {
-            return StructureReader.formatOf(path).name().toLowerCase(Locale.ROOT);
+            return StructureReader.formatOf(path).key;
         } catch (UserError e) {
-            throw where.error("cannot tell the format of '" + path.getFileName() + "' from its extension; expected .extxyz or .xyz "
-                    + "(extended XYZ), .npz (MD17/rMD17), .h5/.hdf5 (ANI data set or md trajectory) or .mdchk (md checkpoint)");
+            throw where.error("cannot tell the format of '" + path.getFileName() + "' from its name; expected " + StructureReader.FORMAT_NAMES
+                    + " or .mdchk (md checkpoint); or give structure.format (" + String.join(", ", StructureReader.Format.keys()) + ", checkpoint)");
         }
     }
 

@@ -14,7 +14,7 @@ public final class StructureLoader {
             case StructureConfig.Lattice l -> CrystalLattice.build(l);
             case StructureConfig.FromFile f -> {
                 try {
-                    yield f.format().equals("checkpoint") ? fromCheckpoint(f) : StructureReader.read(f.file(), f.frame());
+                    yield f.format().equals("checkpoint") ? fromCheckpoint(f) : StructureReader.read(f.file(), f.frame(), f.options());
                 } catch (UserError e) {
                     // The reader names the file and the problem; add where in the input the file was asked for.
                     throw new UserError(f.node().get("file").where() + ": " + e.getMessage(), e);

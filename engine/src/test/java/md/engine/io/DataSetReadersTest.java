@@ -66,8 +66,8 @@ class DataSetReadersTest {
     }
 
     @Test void structureReaderExplainsWhatItExpects() {
-        UserError e = assertThrows(UserError.class, () -> StructureReader.read(Path.of("inputs/argon.pdb"), null));
-        assertTrue(e.getMessage().contains("argon.pdb: unknown structure format; expected a file ending in .xyz or .extxyz"), e.getMessage());
+        UserError e = assertThrows(UserError.class, () -> StructureReader.read(Path.of("inputs/argon.gro"), null));
+        assertTrue(e.getMessage().contains("argon.gro: unknown structure format; expected a file ending in .xyz or .extxyz"), e.getMessage());
         e = assertThrows(UserError.class, () -> StructureReader.read(Path.of("no/such/file.npz"), 0));
         assertEquals("no/such/file.npz: no such file", e.getMessage());
         Path notAni = SharedData.require("ani/SPICE-1.1.4_n2.hdf5");

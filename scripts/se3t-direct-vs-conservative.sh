@@ -17,6 +17,7 @@ steps=${3:-100000}
 out=$root/out/se3t-heads
 shared=$(realpath "$root/../shared/data")
 mkdir -p "$out"
+"$root/md" --version > /dev/null   # builds md.jar once, before the parallel jobs start (two builds at once clobber each other)
 
 nve() { # HEAD
   local dir=$out/nve-$1

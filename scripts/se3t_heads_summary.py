@@ -8,6 +8,7 @@ out, svg = sys.argv[1], sys.argv[2]
 heads = ["conservative", "direct"]
 colors = {"conservative": "#1f77b4", "direct": "#d62728"}
 series = {}
+work = {}  # head -> nonconservative_work_eV per thermo row
 print("NVE, rMD17 ethanol test frame 0, 500 K Maxwell-Boltzmann, velocity Verlet 0.5 fs, up to 20 ps")
 for h in heads:
     f = os.path.join(out, f"nve-{h}", "thermo.csv")
@@ -26,6 +27,7 @@ for h in heads:
             f"final T {float(rows[-1]['temperature_K']):.0f} K")
     if "nonconservative_work_eV" in rows[0]:
         w = [float(r["nonconservative_work_eV"]) for r in rows]
+        work[h] = w
         line += f", nonconservative work at the end {w[-1]:.4g} eV, max |E_tot - W_nc - const| {max(abs(x - y) for x, y in zip(de, w)):.3g} eV"
     print(line)
     series[h] = (t, de)
@@ -42,30 +44,48 @@ for h in heads:
           f"stability {tb['stability_ps_mean']:.2f} +- {tb['stability_ps_std']:.2f} ps of {m['protocol']['run_length_ps']:g} ps "
           f"(runs: {runs}); h(r) MAE {tb['hr_mae_mean']:.3f} +- {tb['hr_mae_std']:.3f}; {tb['fps_mean']:.0f} steps/s")
 
-# the plot: E_tot - E_tot(0) against time for both heads
-if series:
-    W, H, L, R, T, B = 720, 360, 70, 20, 30, 45
-    tmax = max(max(t) for t, _ in series.values()) or 1
-    ys = [y for _, d in series.values() for y in d]
+# the plot, two panels: (top) E_tot - E_tot(0) of both heads on one scale; (bottom) a zoom on what is small: the
+# conservative head's E_tot - E_tot(0) and the direct head's E_tot - W_nc - E_tot(0) (energy minus the work of
+# the non-conservative force part, which the integrator should keep constant).
+def panel(p, top, height, curves, title, W=720, L=80, R=20):
+    ts = [x for t, _, _ in curves for x in t]
+    ys = [y for _, d, _ in curves for y in d]
+    tmax = max(ts) or 1
     ylo, yhi = min(ys + [0]), max(ys + [0])
     if yhi - ylo < 1e-9: yhi = ylo + 1e-9
     X = lambda t: L + (W - L - R) * t / tmax
-    Y = lambda y: T + (H - T - B) * (yhi - y) / (yhi - ylo)
-    p = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
-         f'<rect x="{L}" y="{T}" width="{W-L-R}" height="{H-T-B}" fill="none" stroke="#888"/>',
-         f'<line x1="{L}" y1="{Y(0):.1f}" x2="{W-R}" y2="{Y(0):.1f}" stroke="#ccc"/>',
-         f'<text x="{W/2}" y="{H-8}" text-anchor="middle">time (ps)</text>',
-         f'<text x="14" y="{H/2}" transform="rotate(-90 14 {H/2})" text-anchor="middle">E_tot - E_tot(0) (eV)</text>',
-         f'<text x="{W/2}" y="18" text-anchor="middle">SE(3)-Transformer on ethanol, NVE from 500 K: one network, two force heads</text>']
+    Y = lambda y: top + height * (yhi - y) / (yhi - ylo)
+    p.append(f'<rect x="{L}" y="{top}" width="{W-L-R}" height="{height}" fill="none" stroke="#888"/>')
+    p.append(f'<line x1="{L}" y1="{Y(0):.1f}" x2="{W-R}" y2="{Y(0):.1f}" stroke="#ccc"/>')
+    p.append(f'<text x="{W/2}" y="{top-6}" text-anchor="middle">{title}</text>')
     for k in range(5):
         tv, yv = tmax * k / 4, ylo + (yhi - ylo) * k / 4
-        p.append(f'<text x="{X(tv):.1f}" y="{H-B+15}" text-anchor="middle">{tv:.3g}</text>')
+        p.append(f'<text x="{X(tv):.1f}" y="{top+height+15}" text-anchor="middle">{tv:.3g}</text>')
         p.append(f'<text x="{L-5}" y="{Y(yv)+4:.1f}" text-anchor="end">{yv:.3g}</text>')
-    for i, (h, (t, d)) in enumerate(series.items()):
+    for i, (t, d, (label, color)) in enumerate(curves):
         step = max(1, len(t) // 1500)
         pts = " ".join(f"{X(a):.1f},{Y(b):.1f}" for a, b in list(zip(t, d))[::step])
-        p.append(f'<polyline fill="none" stroke="{colors[h]}" stroke-width="1.2" points="{pts}"/>')
-        p.append(f'<text x="{L+10}" y="{T+16+14*i}" fill="{colors[h]}">{h} forces</text>')
+        p.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.2" points="{pts}"/>')
+        p.append(f'<text x="{L+10}" y="{top+16+14*i}" fill="{color}">{label}</text>')
+
+if series:
+    W, H = 720, 640
+    p = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
+         f'<rect width="{W}" height="{H}" fill="white"/>',
+         f'<text x="{W/2}" y="16" text-anchor="middle" font-weight="bold">SE(3)-Transformer on ethanol, NVE from 500 K, velocity Verlet 0.5 fs: one network, two force heads</text>',
+         f'<text x="{W/2}" y="{H-6}" text-anchor="middle">time (ps)</text>',
+         f'<text x="14" y="{H/2}" transform="rotate(-90 14 {H/2})" text-anchor="middle">energy (eV)</text>']
+    top = [(t, d, (f"{h} forces: E_tot - E_tot(0)", colors[h])) for h, (t, d) in series.items()]
+    panel(p, 44, 240, top, "E_tot - E_tot(0), both heads on one scale")
+    zoom = []
+    if "conservative" in series:
+        t, d = series["conservative"]
+        zoom.append((t, d, ("conservative forces: E_tot - E_tot(0)", colors["conservative"])))
+    if "direct" in work:
+        t, d = series["direct"]
+        zoom.append((t, [a - b for a, b in zip(d, work["direct"])], ("direct forces: E_tot - W_nc - E_tot(0)", "#ff7f0e")))
+    if zoom:
+        panel(p, 340, 260, zoom, "zoom: conservative drift, and the direct head's energy minus its non-conservative work")
     p.append("</svg>")
     os.makedirs(os.path.dirname(svg), exist_ok=True)
     open(svg, "w").write("\n".join(p) + "\n")

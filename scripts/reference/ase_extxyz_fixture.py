@@ -31,3 +31,11 @@ b.calc = SinglePointCalculator(b, energy=-2078.5)
 
 write(out, [a, b], format="extxyz")
 print("ase", ase.__version__, "wrote", out)
+
+# A masses column: ASE divides momenta by the masses of the file (here deuterium), not by its table's.
+out_masses = "engine/src/test/resources/md/engine/io/written-by-ase-masses.extxyz"
+d = Atoms("OH2", positions=[[0.0, 0.0, 0.1173], [0.0, 0.7572, -0.4692], [0.0, -0.7572, -0.4692]])
+d.set_masses([15.999, 2.014102, 2.014102])
+d.set_velocities(np.array([[0.001, 0.002, -0.003], [0.02, -0.01, 0.005], [-0.015, 0.0, 0.025]]) / units.fs)
+write(out_masses, d, format="extxyz")
+print("ase", ase.__version__, "wrote", out_masses)

@@ -1,5 +1,6 @@
 package md.tests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,8 +93,38 @@ class EvalCommandTest {
         Path out = dir.resolve("ethanol.extxyz");
         Cli.Result r = Cli.run("eval", "--quiet", "--forcefield", ff.toString(), "-o", out.toString(), npz.toString());
         assertEquals(0, r.exitCode(), r.err());
-        long frames = Files.readAllLines(out).stream().filter(l -> l.contains("Properties=")).count();
-        assertEquals(1000, frames);
+        List<String> comments = Files.readAllLines(out).stream().filter(l -> l.contains("Properties=")).toList();
+        assertEquals(1000, comments.size());
+        // rMD17's labels are kept beside ours
+        assertTrue(comments.get(0).contains(":forces:R:3:ref_forces:R:3 ") && comments.get(0).contains(" ref_energy="), comments.get(0));
+    }
+
+    /** The input's labels stay beside ours: energy as ref_energy, forces as the column ref_forces, bit for bit. */
+    @Test
+    void referenceForcesAndEnergyAreKeptBesideOurs() throws IOException {
+        Path in = Cli.write(dir.resolve("labelled.extxyz"), """
+                2
+                Properties=species:S:1:pos:R:3:forces:R:3 energy=-0.012345678901234567 config_type=dimer
+                Ar 0 0 0 0.0012345678901234567 -2.5E-4 0.0
+                Ar 3.6 0 0 -0.0012345678901234567 2.5E-4 1.0E-17
+                1
+                Properties=species:S:1:pos:R:3
+                Ar 0 0 0
+                """);
+        Path out = dir.resolve("labelled.eval.extxyz");
+        Cli.Result r = Cli.run("eval", "--quiet", "--forcefield", FF, "-o", out.toString(), in.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertTrue(lines.get(1).contains("Properties=species:S:1:pos:R:3:forces:R:3:ref_forces:R:3 "), lines.get(1));
+        assertTrue(lines.get(1).contains("ref_energy=-0.012345678901234567"), lines.get(1));
+        assertTrue(lines.get(1).contains("config_type=dimer"), lines.get(1));
+        assertEquals(lj(3.6), energy(lines.get(1)), 1e-15);
+        double[] a0 = numbers(lines.get(2)), a1 = numbers(lines.get(3));
+        assertEquals(-ljDerivative(3.6), a1[3], 1e-14);  // ours in forces
+        assertArrayEquals(new double[] {0.0012345678901234567, -2.5E-4, 0.0}, java.util.Arrays.copyOfRange(a0, 6, 9));
+        assertArrayEquals(new double[] {-0.0012345678901234567, 2.5E-4, 1.0E-17}, java.util.Arrays.copyOfRange(a1, 6, 9));
+        // a frame without labels gets neither
+        assertTrue(lines.get(5).contains("Properties=species:S:1:pos:R:3:forces:R:3 ") && !lines.get(5).contains("ref_energy"), lines.get(5));
     }
 
     @Test

@@ -17,8 +17,8 @@ final class ExtxyzFrames {
 
     /**
      * Steps of the complete frames of an extxyz file, checked line by line without md's reader: count
-     * line, comment line with the columns, then atom lines of 10 fields (species, position, forces,
-     * velocities). A torn frame may only be the last one.
+     * line, comment line with the columns, then atom lines of 10 fields (species, position, ASE's
+     * momenta, forces). A torn frame may only be the last one.
      */
     static List<Long> completeFrameSteps(Path file, int atoms) throws IOException {
         String text = Files.readString(file);
@@ -29,7 +29,7 @@ final class ExtxyzFrames {
         while (i + atoms + 2 <= complete) {
             assertEquals(String.valueOf(atoms), lines[i].strip(), "count line " + i);
             String comment = lines[i + 1];
-            assertTrue(comment.contains("Properties=species:S:1:pos:R:3:forces:R:3:velocities:R:3"), comment);
+            assertTrue(comment.contains("Properties=species:S:1:pos:R:3:momenta:R:3:forces:R:3"), comment);
             Matcher m = Pattern.compile("\\bstep=(\\d+)").matcher(comment);
             assertTrue(m.find(), comment);
             for (int a = 0; a < atoms; a++) {

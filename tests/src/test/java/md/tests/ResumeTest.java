@@ -84,6 +84,29 @@ class ResumeTest {
         assertTrue(r.message().contains("dynamics.timestep_fs was '5', now '4'"), r.err());
     }
 
+    /**
+     * A run begun by a version from before the momenta default (Å/fs velocities column; its checkpoint knows no
+     * extxyz_velocities key) goes on with velocities, so the file does not switch columns mid-way. Emulated: a run
+     * with extxyz_velocities: velocities whose checkpoint loses the key, resumed with an input without it.
+     */
+    @Test
+    void resumeKeepsTheVelocityColumnOfAnEarlierVersionsTrajectory() throws IOException {
+        String oldOutput = OUTPUT.replace("every: 10,", "every: 10, extxyz_velocities: velocities,");
+        Path whole = dir.resolve("whole"), split = dir.resolve("split");
+        assertEquals(0, Cli.run("run", "--quiet", Cli.write(whole.resolve("input.yaml"), Inputs.argon(dynamics("velocity-verlet", 100), oldOutput)).toString()).exitCode());
+        assertEquals(0, Cli.run("run", "--quiet", Cli.write(split.resolve("input.yaml"), Inputs.argon(dynamics("velocity-verlet", 60), oldOutput)).toString()).exitCode());
+        Path chk = split.resolve("out/checkpoint.mdchk");
+        md.engine.run.Checkpoint c = md.engine.run.Checkpoint.read(chk);
+        java.util.Map<String, String> settings = new java.util.TreeMap<>(c.settings());
+        assertEquals("velocities", settings.remove("output.trajectory.extxyz_velocities"));
+        new md.engine.run.Checkpoint(settings, c.step(), c.timeFs(), c.atomicNumbers(), c.cell(), c.positions(), c.velocities(), c.forces(),
+                c.potentialEnergyEv(), c.neighborPositions(), c.integratorState(), c.outputs(), c.work()).write(chk);
+        Cli.Result resumed = Cli.run("run", "--quiet", "--resume", input(split, "velocity-verlet", 100).toString());
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertSameOutputs(whole.resolve("out"), split.resolve("out"));
+        assertTrue(Files.readString(split.resolve("out/trajectory.extxyz")).contains("step=100 "));
+    }
+
     @Test
     void resumeWithoutCheckpointIsAClearError() throws IOException {
         Cli.Result r = Cli.run("run", "--quiet", "--resume", input(dir, "velocity-verlet", 10).toString());

@@ -23,12 +23,17 @@ import md.forcefields.ensemble.EnsembleForceField;
 
 /**
  * {@code md eval --forcefield FF input.{extxyz,npz}}: energy and forces of every frame with a force
- * field, written as extended XYZ (ASE reads {@code energy} and {@code forces}). A reference energy in
- * the input is kept as {@code ref_energy}, and errors against the input's labels are summarised.
+ * field, written as extended XYZ (ASE reads {@code energy} and {@code forces}). The input's labels are
+ * kept beside ours: its energy as the info key {@code ref_energy} (eV) and its forces as the per-atom
+ * column {@code ref_forces:R:3} (eV/Å), and errors against them are summarised.
  */
 public final class EvalCommand implements Command {
     /** Per-atom extxyz column of an ensemble's force spread σ_i (eV/Å). */
     static final String FORCE_STD_COLUMN = "ensemble_force_std";
+    /** Per-atom extxyz column (3 values) of the input's reference forces (eV/Å), beside ours in {@code forces}. */
+    static final String REF_FORCES_COLUMN = "ref_forces";
+    /** Info key of the input's reference energy (eV), beside ours in {@code energy}. */
+    static final String REF_ENERGY_KEY = "ref_energy";
 
     @Override public String name() { return "eval"; }
 
@@ -40,7 +45,8 @@ public final class EvalCommand implements Command {
 
                 Single-point energy and forces of every frame of INPUT (.extxyz/.xyz, .npz MD17/rMD17,
                 .h5 ANI data) with a force field; writes extended XYZ with energy (eV) and forces (eV/Å)
-                per frame, readable by ase.io.read(OUTPUT, index=':').
+                per frame, readable by ase.io.read(OUTPUT, index=':'). The input's own labels are kept
+                beside them: its energy as ref_energy (eV) and its forces as the column ref_forces (eV/Å).
 
                 FF is one of
                   a YAML file with the force field's keys (type: lennard-jones, ...),
@@ -104,7 +110,7 @@ public final class EvalCommand implements Command {
                 double energy = ff.compute(atoms, list, forces, null);
                 Map<String, Object> info = new LinkedHashMap<>(frame.info());
                 if (frame.energyEv() != null) {
-                    info.put("ref_energy", frame.energyEv());
+                    info.put(REF_ENERGY_KEY, frame.energyEv());
                     energyAbsErr += Math.abs(energy - frame.energyEv());
                     energyCount++;
                 }
@@ -115,9 +121,10 @@ public final class EvalCommand implements Command {
                 // the force field's per-evaluation observables (an ensemble's spread) as info keys
                 ff.observables(observables);
                 for (int o = 0; o < observables.length; o++) info.put(observableNames.get(o), observables[o]);
-                Map<String, double[]> atomColumns = Map.of();
+                Map<String, double[]> atomColumns = new LinkedHashMap<>();
+                if (frame.forces() != null) atomColumns.put(REF_FORCES_COLUMN, frame.forces());
                 if (ff instanceof EnsembleForceField ensemble) {
-                    atomColumns = Map.of(FORCE_STD_COLUMN, ensemble.atomForceStd());
+                    atomColumns.put(FORCE_STD_COLUMN, ensemble.atomForceStd());
                     energyStdSum += ensemble.energyStd();
                     for (double s : atomColumns.get(FORCE_STD_COLUMN)) forceStdMax = Math.max(forceStdMax, s);
                 }

@@ -8,9 +8,14 @@ import java.util.List;
  *
  * @param trajectoryFormats any of "extxyz", "h5"
  * @param h5SegmentFrames   frames per HDF5 segment file
+ * @param extxyzVelocities  the extxyz velocity column: "momenta" (ASE's, amu·Å per ASE time unit; the
+ *                          default, so ASE's temperature is right) or "velocities" (Å/fs)
  */
 public record OutputConfig(Path directory, long trajectoryEvery, List<String> trajectoryFormats, int h5SegmentFrames,
-                           long thermoEvery, long checkpointEvery, long progressEverySeconds) {
+                           String extxyzVelocities, long thermoEvery, long checkpointEvery, long progressEverySeconds) {
 
     public static final List<String> FORMATS = List.of("extxyz", "h5");
+
+    /** Values of {@code output.trajectory.extxyz_velocities}, the default first. */
+    public static final List<String> EXTXYZ_VELOCITIES = List.of("momenta", "velocities");
 }

@@ -224,13 +224,15 @@ public final class RunConfigLoader {
         Path dir = inputFile.toAbsolutePath().getParent().resolve(base + "-out");
         long trajEvery = 100, thermoEvery = 10, chkEvery = 1000, progressS = 10;
         int segmentFrames = 100;
+        String extxyzVelocities = OutputConfig.EXTXYZ_VELOCITIES.get(0);
         List<String> formats = List.of("extxyz");
         if (o != null) {
             o.allowOnly("directory", "trajectory", "thermo", "checkpoint", "progress");
             if (o.has("directory")) dir = o.baseDirectory().resolve(o.get("directory").asString("an output folder")).normalize();
             ConfigNode t = o.section("trajectory");
             if (t != null) {
-                t.allowOnly("every", "formats", "h5_segment_frames");
+                t.allowOnly("every", "formats", "h5_segment_frames", "extxyz_velocities");
+                if (t.has("extxyz_velocities")) extxyzVelocities = t.get("extxyz_velocities").asChoice(OutputConfig.EXTXYZ_VELOCITIES);
                 if (t.has("h5_segment_frames")) {
                     ConfigNode sf = t.get("h5_segment_frames");
                     segmentFrames = sf.asInt("frames per HDF5 segment file (1 or more)");
@@ -255,7 +257,7 @@ public final class RunConfigLoader {
                 if (p.has("every_s")) progressS = p.get("every_s").asLong("seconds between progress lines (whole number)");
             }
         }
-        return new OutputConfig(dir, trajEvery, formats, segmentFrames, thermoEvery, chkEvery, progressS);
+        return new OutputConfig(dir, trajEvery, formats, segmentFrames, extxyzVelocities, thermoEvery, chkEvery, progressS);
     }
 
     private static long every(ConfigNode section, long defaultEvery) {

@@ -22,8 +22,10 @@ import md.engine.system.Frame;
  * given), {@code Properties=name:type:columns:...} (default {@code species:S:1:pos:R:3}), the energy
  * ({@code energy=}, eV) and any other values (kept in {@link Frame#info()}). Per-atom columns used:
  * {@code species} (or {@code Z}), {@code pos}, {@code forces} (or {@code force}, eV/Å),
- * {@code velocities} (Å/fs) or ASE's {@code momenta} (amu·Å/ASE-time, converted); other columns are
- * skipped. A plain XYZ comment that is not key=value pairs is kept as {@code info.comment}.
+ * {@code velocities} (Å/fs) or ASE's {@code momenta} (amu·Å/ASE-time, converted to Å/fs with the
+ * file's {@code masses} column where there is one, as ASE does, else with ASE's element masses, which
+ * are {@link Elements}'); other columns are skipped. Trajectories of older versions of this engine
+ * (a {@code velocities} column after the forces) read as before. A plain XYZ comment that is not key=value pairs is kept as {@code info.comment}.
  * Errors name the file and line.
  */
 public final class ExtxyzReader {
@@ -119,6 +121,7 @@ public final class ExtxyzReader {
         double[] pos = new double[3 * n];
         double[] forces = h.forcesColumn >= 0 ? new double[3 * n] : null;
         double[] vel = h.velocityColumn >= 0 ? new double[3 * n] : null;
+        double[] masses = vel != null && h.massesColumn >= 0 ? new double[n] : null;
         for (int i = 0; i < n; i++) {
             String line = atomLine(in, i, n, countLineNo);
             String[] t = line.strip().split("\\s+");
@@ -131,11 +134,17 @@ public final class ExtxyzReader {
                 if (forces != null) forces[3 * i + c] = number(t[h.forcesColumn + c], lineNo, keys.forces());
                 if (vel != null) vel[3 * i + c] = number(t[h.velocityColumn + c], lineNo, h.velocityName);
             }
+            if (masses != null) {
+                masses[i] = number(t[h.massesColumn], lineNo, "masses");
+                if (!(masses[i] > 0) || !Double.isFinite(masses[i]))
+                    throw error(lineNo, "masses: " + t[h.massesColumn] + " is not a positive mass (amu expected)");
+            }
         }
         checkFrameEnd(in, n, countLineNo);
         if (vel != null && h.velocityName.equals("momenta")) {
             for (int i = 0; i < n; i++) {
-                double m = Elements.massAmu(z[i]);
+                // ASE: velocities = momenta / masses, with the file's masses when it has them
+                double m = masses != null ? masses[i] : Elements.massAmu(z[i]);
                 for (int c = 0; c < 3; c++) vel[3 * i + c] = vel[3 * i + c] / m * ASE_VELOCITY_TO_ANGSTROM_PER_FS;
             }
         }
@@ -202,7 +211,7 @@ public final class ExtxyzReader {
         Double energy;
         Map<String, Object> info = new LinkedHashMap<>();
         String properties = "species:S:1:pos:R:3";
-        int speciesColumn = -1, positionColumn = -1, forcesColumn = -1, velocityColumn = -1, totalColumns;
+        int speciesColumn = -1, positionColumn = -1, forcesColumn = -1, velocityColumn = -1, massesColumn = -1, totalColumns;
         boolean speciesIsNumber;
         String velocityName;
     }
@@ -282,7 +291,7 @@ public final class ExtxyzReader {
             else if ((name.equals("velocities") || name.equals("velo") || name.equals("momenta")) && cols == 3 && type.equals("R") && h.velocityColumn < 0) {
                 h.velocityColumn = column;
                 h.velocityName = name;
-            }
+            } else if (name.equals("masses") && cols == 1 && type.equals("R")) h.massesColumn = column;
             column += cols;
         }
         h.totalColumns = column;

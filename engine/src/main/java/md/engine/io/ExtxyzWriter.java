@@ -16,27 +16,53 @@ import md.core.Elements;
 import md.engine.system.Frame;
 
 /**
- * Writes extended XYZ that {@code ase.io.read(file, index=':')} reads back with cell, pbc, energy
- * (as the SinglePointCalculator's energy) and forces. One {@link #write} is one frame: it is
- * formatted completely and then handed to the operating system in one write, so a crash of the
- * process never leaves a half frame behind a finished one (with {@code fsync}, not even a power loss).
+ * Writes extended XYZ as ASE writes it: {@code ase.io.read(file, index=':')} reads back cell, pbc,
+ * energy and forces (as the SinglePointCalculator's results) and, from the {@code momenta} column,
+ * velocities, so {@code atoms.get_kinetic_energy()} and {@code get_temperature()} are ours. Columns
+ * come in ASE's order: {@code species:S:1:pos:R:3:momenta:R:3:forces:R:3}, then extra per-atom
+ * columns. One {@link #write} is one frame: it is formatted completely and then handed to the
+ * operating system in one write, so a crash of the process never leaves a half frame behind a
+ * finished one (with {@code fsync}, not even a power loss).
  *
  * <p>Numbers are written in Java's shortest round-trip form (e.g. {@code -1.2345678901234567E-5}),
- * so reading a file back gives bit-identical doubles. Velocities go to a {@code velocities:R:3}
- * column in Å/fs by default, or to ASE's {@code momenta:R:3} (amu·Å per ASE time unit), which ASE's
- * {@code atoms.get_velocities()} understands.
+ * so reading a file back gives bit-identical positions, forces and energies. Velocities go to ASE's
+ * {@code momenta:R:3} (amu·Å per ASE time unit Å·sqrt(amu/eV)) by default; reading them back
+ * divides by the mass again, which may differ from the velocity written in the last bit. The
+ * {@code velocities:R:3} column (Å/fs, this engine's unit) keeps them bit for bit, but ASE does not
+ * take it for velocities (it reads it as an unknown array and reports 0 K).
+ *
+ * <p>No {@code masses} column is written: the masses are {@link Elements}', which are ASE's own table
+ * (IUPAC 2016, {@code ase.data.atomic_masses}), so ASE's default masses are exactly ours and ASE's
+ * temperature follows from the momenta without one. A per-atom mass that differs from that table
+ * (not possible in this engine today) would need a {@code masses:R:1} column.
  */
 public final class ExtxyzWriter implements AutoCloseable {
 
     public enum VelocityFormat {
-        /** Column {@code velocities}, Å/fs (this engine's unit). */
-        VELOCITIES_ANGSTROM_PER_FS,
-        /** Column {@code momenta} in ASE units, as {@code ase.io.write} writes it. */
-        ASE_MOMENTA
+        /** Column {@code velocities}, Å/fs (this engine's unit; ASE does not read it as velocities). */
+        VELOCITIES_ANGSTROM_PER_FS("velocities"),
+        /** Column {@code momenta} in ASE units, as {@code ase.io.write} writes it (the default). */
+        ASE_MOMENTA("momenta");
+
+        private final String column;
+
+        VelocityFormat(String column) { this.column = column; }
+
+        /** The extxyz column name, which is also the value of the input key {@code output.trajectory.extxyz_velocities}. */
+        public String column() { return column; }
+
+        /** The format writing column {@code name} ("momenta" or "velocities"). */
+        public static VelocityFormat ofColumn(String name) {
+            for (VelocityFormat f : values()) if (f.column.equals(name)) return f;
+            throw new IllegalArgumentException("unknown velocity column '" + name + "'; expected momenta or velocities");
+        }
     }
 
+    /** The default: ASE's {@code momenta}, so that ASE's kinetic energy and temperature are right. */
+    public static final VelocityFormat DEFAULT_VELOCITY_FORMAT = VelocityFormat.ASE_MOMENTA;
+
     private static final Set<String> RESERVED = Set.of("Lattice", "Properties", "pbc", "energy");
-    private static final Set<String> RESERVED_COLUMNS = Set.of("species", "pos", "forces", "velocities", "momenta", "Z");
+    private static final Set<String> RESERVED_COLUMNS = Set.of("species", "pos", "forces", "velocities", "momenta", "masses", "Z");
 
     private final Path file;
     private final FileChannel channel;
@@ -51,8 +77,8 @@ public final class ExtxyzWriter implements AutoCloseable {
         this.fsync = fsync;
     }
 
-    /** A new file (an existing one is replaced). */
-    public static ExtxyzWriter create(Path file) throws IOException { return open(file, false, VelocityFormat.VELOCITIES_ANGSTROM_PER_FS, false); }
+    /** A new file (an existing one is replaced), velocities as ASE's momenta. */
+    public static ExtxyzWriter create(Path file) throws IOException { return open(file, false, DEFAULT_VELOCITY_FORMAT, false); }
 
     /**
      * Opens for writing frames; {@code append} keeps existing frames (resume). With {@code fsync} every
@@ -72,9 +98,12 @@ public final class ExtxyzWriter implements AutoCloseable {
         return new ExtxyzWriter(file, ch, velocityFormat, fsync);
     }
 
+    /** Writes all frames to a new file, velocities as ASE's momenta. */
+    public static void writeAll(Path file, List<Frame> frames) throws IOException { writeAll(file, frames, DEFAULT_VELOCITY_FORMAT); }
+
     /** Writes all frames to a new file. */
-    public static void writeAll(Path file, List<Frame> frames) throws IOException {
-        try (ExtxyzWriter w = create(file)) {
+    public static void writeAll(Path file, List<Frame> frames, VelocityFormat velocityFormat) throws IOException {
+        try (ExtxyzWriter w = open(file, false, velocityFormat, false)) {
             for (Frame f : frames) w.write(f);
         }
     }
@@ -86,7 +115,10 @@ public final class ExtxyzWriter implements AutoCloseable {
 
     public void write(Frame frame) throws IOException { write(frame, Map.of()); }
 
-    /** A frame with extra per-atom real columns after the standard ones ({@code name:R:1}, N values each). */
+    /**
+     * A frame with extra per-atom real columns after the standard ones: N values each give
+     * {@code name:R:1}, 3N values (x, y, z per atom) {@code name:R:3}.
+     */
     public void write(Frame frame, Map<String, double[]> atomColumns) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(format(frame, velocityFormat, atomColumns).getBytes(StandardCharsets.UTF_8));
         try {
@@ -103,13 +135,14 @@ public final class ExtxyzWriter implements AutoCloseable {
     /** The text of one frame, ending with a newline. */
     public static String format(Frame frame, VelocityFormat velocityFormat) { return format(frame, velocityFormat, Map.of()); }
 
-    /** The text of one frame with extra per-atom real columns ({@code name:R:1}) after the standard ones. */
+    /** The text of one frame with extra per-atom real columns ({@code name:R:1} or {@code name:R:3}) after the standard ones. */
     public static String format(Frame frame, VelocityFormat velocityFormat, Map<String, double[]> atomColumns) {
         int n = frame.size();
         for (Map.Entry<String, double[]> c : atomColumns.entrySet()) {
             if (!ExtxyzComment.isValidKey(c.getKey()) || RESERVED_COLUMNS.contains(c.getKey()))
                 throw new IllegalArgumentException("per-atom column '" + c.getKey() + "' cannot be written to extxyz");
-            if (c.getValue().length != n) throw new IllegalArgumentException("per-atom column '" + c.getKey() + "' has " + c.getValue().length + " values for " + n + " atoms");
+            if (c.getValue().length != n && c.getValue().length != 3 * n)
+                throw new IllegalArgumentException("per-atom column '" + c.getKey() + "' has " + c.getValue().length + " values for " + n + " atoms; expected " + n + " or " + 3 * n);
         }
         StringBuilder sb = new StringBuilder(64 + n * (frame.forces() != null ? 150 : 80));
         sb.append(n).append('\n');
@@ -121,10 +154,11 @@ public final class ExtxyzWriter implements AutoCloseable {
             for (int k = 0; k < 9; k++) sb.append(k == 0 ? "" : " ").append(ExtxyzComment.formatDouble(v[k]));
             sb.append("\" ");
         }
+        // ASE's column order (ase.io.write): species, pos, momenta, then the calculator's forces
         sb.append("Properties=species:S:1:pos:R:3");
+        if (frame.velocities() != null) sb.append(':').append(velocityFormat.column()).append(":R:3");
         if (frame.forces() != null) sb.append(":forces:R:3");
-        if (frame.velocities() != null) sb.append(velocityFormat == VelocityFormat.ASE_MOMENTA ? ":momenta:R:3" : ":velocities:R:3");
-        for (String c : atomColumns.keySet()) sb.append(':').append(c).append(":R:1");
+        for (Map.Entry<String, double[]> c : atomColumns.entrySet()) sb.append(':').append(c.getKey()).append(c.getValue().length == n ? ":R:1" : ":R:3");
         if (frame.energyEv() != null) sb.append(" energy=").append(ExtxyzComment.formatDouble(frame.energyEv()));
         for (Map.Entry<String, Object> e : frame.info().entrySet()) {
             if (RESERVED.contains(e.getKey())) continue;
@@ -143,16 +177,16 @@ public final class ExtxyzWriter implements AutoCloseable {
             sb.append(symbol);
             if (symbol.length() == 1) sb.append(' ');
             appendTriple(sb, x, i, 1.0);
-            if (f != null) appendTriple(sb, f, i, 1.0);
             if (v != null) {
+                // p = m v, with v from Å/fs into ASE's Å per (Å·sqrt(amu/eV)): then p²/2m is our kinetic energy in eV
                 double scale = velocityFormat == VelocityFormat.ASE_MOMENTA
                         ? Elements.massAmu(z[i]) / ExtxyzReader.ASE_VELOCITY_TO_ANGSTROM_PER_FS : 1.0;
                 appendTriple(sb, v, i, scale);
             }
+            if (f != null) appendTriple(sb, f, i, 1.0);
             for (double[] c : atomColumns.values()) {
-                String s = ExtxyzComment.formatDouble(c[i]);
-                for (int pad = 24 - s.length(); pad > 0; pad--) sb.append(' ');
-                sb.append(' ').append(s);
+                if (c.length == n) appendValue(sb, c[i]);
+                else appendTriple(sb, c, i, 1.0);
             }
             sb.append('\n');
         }
@@ -160,10 +194,28 @@ public final class ExtxyzWriter implements AutoCloseable {
     }
 
     private static void appendTriple(StringBuilder sb, double[] a, int atom, double scale) {
-        for (int c = 0; c < 3; c++) {
-            String s = ExtxyzComment.formatDouble(scale == 1.0 ? a[3 * atom + c] : a[3 * atom + c] * scale);
-            for (int pad = 24 - s.length(); pad > 0; pad--) sb.append(' ');
-            sb.append(' ').append(s);
+        for (int c = 0; c < 3; c++) appendValue(sb, scale == 1.0 ? a[3 * atom + c] : a[3 * atom + c] * scale);
+    }
+
+    private static void appendValue(StringBuilder sb, double value) {
+        String s = ExtxyzComment.formatDouble(value);
+        for (int pad = 24 - s.length(); pad > 0; pad--) sb.append(' ');
+        sb.append(' ').append(s);
+    }
+
+    /**
+     * The velocity column of the first frame of an existing file, or null (no file, no frame, no velocity
+     * column). A resumed run continues in the column its file already has, also a file that a version
+     * of this engine from before the {@code momenta} default wrote.
+     */
+    public static VelocityFormat velocityFormatOf(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) return null;
+        try (java.io.BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String count = r.readLine(), comment = count == null ? null : r.readLine();
+            if (comment == null) return null;
+            if (comment.contains(":momenta:R:3")) return VelocityFormat.ASE_MOMENTA;
+            if (comment.contains(":velocities:R:3")) return VelocityFormat.VELOCITIES_ANGSTROM_PER_FS;
+            return null;
         }
     }
 

@@ -15,7 +15,8 @@ import md.integrators.MdState;
 
 /**
  * The trajectory files of a run: {@code trajectory.extxyz} (one complete frame per write, with
- * positions, velocities, forces, energy, step and time) and H5MD segments {@code trajectory.NNN.h5}
+ * positions, velocities as ASE's momenta (or Å/fs with {@code extxyz_velocities: velocities}), forces,
+ * energy, step and time) and H5MD segments {@code trajectory.NNN.h5}
  * (each segment file replaced atomically after every frame, so what is on disk is always complete).
  * Reads the simulation state only.
  */
@@ -25,13 +26,15 @@ final class TrajectoryOutput implements AutoCloseable {
 
     private final long every;
     private final TextOutput extxyz;
+    private final ExtxyzWriter.VelocityFormat velocityFormat;
     private final H5mdTrajectoryWriter h5;
     private long framesWritten;
     private long lastFrameStep = -1;
 
-    private TrajectoryOutput(long every, TextOutput extxyz, H5mdTrajectoryWriter h5, long framesWritten) {
+    private TrajectoryOutput(long every, TextOutput extxyz, ExtxyzWriter.VelocityFormat velocityFormat, H5mdTrajectoryWriter h5, long framesWritten) {
         this.every = every;
         this.extxyz = extxyz;
+        this.velocityFormat = velocityFormat;
         this.h5 = h5;
         this.framesWritten = framesWritten;
     }
@@ -43,15 +46,19 @@ final class TrajectoryOutput implements AutoCloseable {
         TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.create(dir.resolve(EXTXYZ)) : null;
         H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5")
                 ? new H5mdTrajectoryWriter(dir.resolve(H5), out.h5SegmentFrames(), 1, 0) : null;
-        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, h, 0);
+        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, ExtxyzWriter.VelocityFormat.ofColumn(out.extxyzVelocities()), h, 0);
     }
 
     static TrajectoryOutput resume(Path dir, OutputConfig out, Checkpoint.OutputMarks marks) throws IOException {
         boolean on = out.trajectoryEvery() > 0;
+        // the column the file already has wins: a trajectory begun with Å/fs velocities (before momenta were
+        // the default) goes on with them instead of switching columns mid-file
+        ExtxyzWriter.VelocityFormat existing = ExtxyzWriter.velocityFormatOf(dir.resolve(EXTXYZ));
+        ExtxyzWriter.VelocityFormat format = existing != null ? existing : ExtxyzWriter.VelocityFormat.ofColumn(out.extxyzVelocities());
         TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.resume(dir.resolve(EXTXYZ), marks.extxyzBytes()) : null;
         H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5")
                 ? H5mdTrajectoryWriter.resume(dir.resolve(H5), out.h5SegmentFrames(), 1, marks.framesWritten()) : null;
-        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, h, marks.framesWritten());
+        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, format, h, marks.framesWritten());
     }
 
     long every() { return every; }
@@ -73,7 +80,7 @@ final class TrajectoryOutput implements AutoCloseable {
             info.put("time_fs", s.timeFs);
             info.putAll(observables);
             Frame frame = new Frame(sys.atomicNumbers(), s.positions, sys.cell(), s.potentialEnergyEv, s.forces, s.velocities, info);
-            extxyz.record().append(ExtxyzWriter.format(frame, ExtxyzWriter.VelocityFormat.VELOCITIES_ANGSTROM_PER_FS));
+            extxyz.record().append(ExtxyzWriter.format(frame, velocityFormat));
             extxyz.commit();
         }
         if (h5 != null) h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, observables), s.step, s.timeFs);

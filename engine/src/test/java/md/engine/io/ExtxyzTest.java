@@ -57,7 +57,9 @@ class ExtxyzTest {
         Cell triclinic = new Cell(new double[] {10.1, 0, 0, 3.3, 9.7, 0, -1.1, 2.2, 11.9}, new boolean[] {true, false, true});
         List<Frame> frames = List.of(randomFrame(rng, triclinic, true), randomFrame(rng, Cell.NONE, false), randomFrame(rng, Cell.orthorhombic(5, 6, 7), true));
         Path file = dir.resolve("t.extxyz");
-        ExtxyzWriter.writeAll(file, frames);
+        // the velocities column (Å/fs) keeps velocities bit for bit; momenta are checked below
+        ExtxyzWriter.writeAll(file, frames, ExtxyzWriter.VelocityFormat.VELOCITIES_ANGSTROM_PER_FS);
+        assertTrue(Files.readString(file).contains("Properties=species:S:1:pos:R:3:velocities:R:3:forces:R:3 "));
         List<Frame> back = ExtxyzReader.readAll(file);
         assertEquals(frames.size(), back.size());
         for (int k = 0; k < frames.size(); k++) {
@@ -79,6 +81,62 @@ class ExtxyzTest {
         assertEquals(frames.get(2).positions()[4], ExtxyzReader.readFrame(file, 2).positions()[4]);
         assertArrayEquals(back.get(2).positions(), ExtxyzReader.readFrame(file, -1).positions());
         assertEquals(3, ExtxyzReader.countFrames(file));
+    }
+
+    @Test void momentaByDefaultComeBackToWithinUlps() throws IOException {
+        Random rng = new Random(2);
+        List<Frame> frames = List.of(randomFrame(rng, Cell.orthorhombic(5, 6, 7), true), randomFrame(rng, Cell.NONE, true));
+        Path file = dir.resolve("m.extxyz");
+        ExtxyzWriter.writeAll(file, frames);
+        String text = Files.readString(file);
+        assertTrue(text.contains("Properties=species:S:1:pos:R:3:momenta:R:3:forces:R:3 "), text);
+        assertFalse(text.contains("velocities"), text);
+        List<Frame> back = ExtxyzReader.readAll(file);
+        for (int k = 0; k < frames.size(); k++) {
+            double[] v = frames.get(k).velocities(), w = back.get(k).velocities();
+            for (int i = 0; i < v.length; i++) assertEquals(v[i], w[i], 4 * Math.ulp(v[i]), "frame " + k + " velocity " + i);
+            assertArrayEquals(frames.get(k).forces(), back.get(k).forces());
+            assertArrayEquals(frames.get(k).positions(), back.get(k).positions());
+        }
+        // the unit is checked against ASE in AseReadsOurExtxyzTest; here: the momentum of an atom scales with its mass
+        Frame one = new Frame(new int[] {1, 18}, new double[] {0, 0, 0, 3, 0, 0}, Cell.NONE, null, null,
+                new double[] {0.01, 0, 0, 0.01, 0, 0}, Map.of());
+        String[] lines = ExtxyzWriter.format(one, ExtxyzWriter.DEFAULT_VELOCITY_FORMAT).split("\n");
+        double pH = Double.parseDouble(lines[2].strip().split("\\s+")[4]), pAr = Double.parseDouble(lines[3].strip().split("\\s+")[4]);
+        assertEquals(39.948 / 1.008, pAr / pH, 1e-12);
+    }
+
+    @Test void readsTrajectoriesOfEarlierVersions() throws IOException {
+        // md before momenta were the default: velocities (Å/fs) after the forces
+        Path old = write("old.extxyz", """
+                2
+                Lattice="9.0 0.0 0.0 0.0 9.0 0.0 0.0 0.0 9.0" Properties=species:S:1:pos:R:3:forces:R:3:velocities:R:3 energy=-0.125 step=10 time_fs=20.0 pbc="T T T"
+                Ar 0.0 0.0 0.0 0.5 0.0 -0.5 0.0025 -0.001 0.0
+                Ar 3.5 0.0 0.0 -0.5 0.0 0.5 -0.0025 0.001 0.0
+                """);
+        Frame f = ExtxyzReader.readAll(old).get(0);
+        assertArrayEquals(new double[] {0.5, 0.0, -0.5, -0.5, 0.0, 0.5}, f.forces());
+        assertArrayEquals(new double[] {0.0025, -0.001, 0.0, -0.0025, 0.001, 0.0}, f.velocities());
+        assertEquals(ExtxyzWriter.VelocityFormat.VELOCITIES_ANGSTROM_PER_FS, ExtxyzWriter.velocityFormatOf(old));
+    }
+
+    @Test void momentaAreDividedByTheFilesMassesWhenItHasThem() {
+        // Written by ASE 3.22.1 (scripts/reference/ase_extxyz_fixture.py) for heavy water: masses column 2.014102 for H
+        Frame d = ExtxyzReader.readAll(resource("written-by-ase-masses.extxyz")).get(0);
+        double[] v = {0.001, 0.002, -0.003, 0.02, -0.01, 0.005, -0.015, 0.0, 0.025};
+        // ASE printed the momenta with 8 decimals: 1e-6 relative
+        for (int k = 0; k < 9; k++) assertEquals(v[k], d.velocities()[k], 1e-6 * Math.abs(v[k]) + 1e-12, "velocity " + k);
+    }
+
+    @Test void extraColumnsOfOneOrThreeValuesPerAtom() {
+        Frame f = new Frame(new int[] {18, 18}, new double[] {0, 0, 0, 3, 0, 0}, Cell.NONE, -1.0, new double[6], null, Map.of());
+        String text = ExtxyzWriter.format(f, ExtxyzWriter.DEFAULT_VELOCITY_FORMAT,
+                new LinkedHashMap<>(Map.of("ref_forces", new double[] {1, 2, 3, 4, 5, 6})));
+        assertTrue(text.contains("Properties=species:S:1:pos:R:3:forces:R:3:ref_forces:R:3 "), text);
+        assertTrue(text.split("\n")[3].strip().endsWith("4.0                      5.0                      6.0"), text);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExtxyzWriter.format(f, ExtxyzWriter.DEFAULT_VELOCITY_FORMAT, Map.of("x", new double[4])));
+        assertTrue(e.getMessage().contains("has 4 values for 2 atoms; expected 2 or 6"), e.getMessage());
     }
 
     @Test void readsFilesWrittenByAse() {

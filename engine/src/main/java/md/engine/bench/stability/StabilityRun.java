@@ -113,7 +113,9 @@ final class StabilityRun {
             double[] v = MaxwellBoltzmann.sample(masses, o.temperatureK(), seed);
             Frame initial = new Frame(start.atomicNumbers(), start.positions(), Cell.NONE, null, null, v,
                     Map.of("source_index", (long) frame, "seed", seed));
-            ExtxyzWriter.writeAll(dir.resolve("initial.extxyz"), List.of(initial));
+            // Å/fs, not ASE's momenta: this file is the run's starting structure, and velocities must come back bit
+            // for bit (momenta / mass can differ from the drawn velocity in the last bit)
+            ExtxyzWriter.writeAll(dir.resolve("initial.extxyz"), List.of(initial), ExtxyzWriter.VelocityFormat.VELOCITIES_ANGSTROM_PER_FS);
             Files.deleteIfExists(dir.resolve(TIMING));
         }
         // Written only once the run has opened: a refused resume leaves the earlier input.yaml as it was.

@@ -1,0 +1,72 @@
+package md.tests;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A Python interpreter with ASE, for checks against ASE itself: Debian's /usr/bin/python3 (python3-ase)
+ * first, then the python3 on PATH (a pyenv shim there may lack ASE). Tests skip when none has it.
+ */
+final class AsePython {
+    private AsePython() {}
+
+    private static String found;
+    private static boolean searched;
+
+    /** The interpreter, or a skipped test (JUnit assumption) when no Python with ASE is installed. */
+    static synchronized String require() {
+        if (!searched) {
+            searched = true;
+            for (String candidate : List.of("/usr/bin/python3", "python3")) {
+                if (candidate.startsWith("/") && !Files.isExecutable(Path.of(candidate))) continue;
+                try {
+                    if (run(candidate, List.of("-c", "import ase.io"), 60).exitCode == 0) { found = candidate; break; }
+                } catch (IOException e) {
+                    // not installed: try the next one
+                }
+            }
+        }
+        Assumptions.assumeTrue(found != null, "no Python with ASE (install python3-ase)");
+        return found;
+    }
+
+    record Output(int exitCode, String stdout, String stderr) {}
+
+    /** Runs {@code script} (Python source, written to {@code dir}) with the arguments; fails on a non-zero exit. */
+    static String runScript(Path dir, String script, String... args) throws IOException {
+        Path file = dir.resolve("ase-check.py");
+        Files.writeString(file, script);
+        List<String> a = new ArrayList<>(List.of(file.toString()));
+        a.addAll(List.of(args));
+        Output out = run(require(), a, 120);
+        if (out.exitCode != 0) throw new AssertionError("python with ASE failed (exit " + out.exitCode + "):\n" + out.stderr);
+        return out.stdout;
+    }
+
+    private static Output run(String python, List<String> args, int timeoutS) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(python));
+        cmd.addAll(args);
+        Path err = Files.createTempFile("ase-python", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            byte[] stdout = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(python + " did not finish within " + timeoutS + " s");
+            }
+            return new Output(p.exitValue(), new String(stdout, StandardCharsets.UTF_8), Files.readString(err));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+}

@@ -15,8 +15,8 @@ import md.integrators.MdState;
 
 /**
  * The trajectory files of a run: {@code trajectory.extxyz} (one complete frame per write, with
- * positions, velocities, forces, energy, step and time) and H5MD segments {@code trajectory.NNN.h5}
- * (each segment file replaced atomically after every frame, so what is on disk is always complete).
+ * positions, velocities, forces, energy, step and time) and the H5MD 1.1 file {@code trajectory.h5}
+ * (frames appended and flushed one by one, with the thermodynamic observables of thermo.csv).
  * Reads the simulation state only.
  */
 final class TrajectoryOutput implements AutoCloseable {
@@ -39,18 +39,19 @@ final class TrajectoryOutput implements AutoCloseable {
     static TrajectoryOutput create(Path dir, OutputConfig out) throws IOException {
         boolean on = out.trajectoryEvery() > 0;
         Files.deleteIfExists(dir.resolve(EXTXYZ));
-        for (Path p : H5mdTrajectoryWriter.segments(dir.resolve(H5))) Files.delete(p);
+        Files.deleteIfExists(dir.resolve(H5));
+        // segment files of an older md's run in the same folder
+        for (Path p : md.engine.io.H5mdTrajectoryReader.segments(dir.resolve(H5))) Files.delete(p);
+        // the HDF5 library first: a missing one stops the run before any file is touched
+        H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5") ? H5mdTrajectoryWriter.create(dir.resolve(H5)) : null;
         TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.create(dir.resolve(EXTXYZ)) : null;
-        H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5")
-                ? new H5mdTrajectoryWriter(dir.resolve(H5), out.h5SegmentFrames(), 1, 0) : null;
         return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, h, 0);
     }
 
     static TrajectoryOutput resume(Path dir, OutputConfig out, Checkpoint.OutputMarks marks) throws IOException {
         boolean on = out.trajectoryEvery() > 0;
+        H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5") ? H5mdTrajectoryWriter.resume(dir.resolve(H5), marks.framesWritten()) : null;
         TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.resume(dir.resolve(EXTXYZ), marks.extxyzBytes()) : null;
-        H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5")
-                ? H5mdTrajectoryWriter.resume(dir.resolve(H5), out.h5SegmentFrames(), 1, marks.framesWritten()) : null;
         return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, h, marks.framesWritten());
     }
 
@@ -60,7 +61,7 @@ final class TrajectoryOutput implements AutoCloseable {
     long lastFrameStep() { return lastFrameStep; }
 
     String describe() {
-        return extxyz != null ? extxyz.file().toString() : h5 != null ? "the trajectory.NNN.h5 segments" : "no trajectory file";
+        return extxyz != null ? extxyz.file().toString() : h5 != null ? "trajectory.h5" : "no trajectory file";
     }
 
     void write(Simulation sim) throws IOException {
@@ -76,7 +77,17 @@ final class TrajectoryOutput implements AutoCloseable {
             extxyz.record().append(ExtxyzWriter.format(frame, ExtxyzWriter.VelocityFormat.VELOCITIES_ANGSTROM_PER_FS));
             extxyz.commit();
         }
-        if (h5 != null) h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, observables), s.step, s.timeFs);
+        if (h5 != null) {
+            // H5MD /observables: thermo.csv's quantities at this frame, then the force field's own
+            double ekin = sim.kineticEnergyEv();
+            Map<String, Object> h5obs = new LinkedHashMap<>();
+            h5obs.put("kinetic_energy", ekin);
+            h5obs.put("total_energy", s.potentialEnergyEv + ekin);
+            h5obs.put("conserved_energy", s.potentialEnergyEv + ekin + sim.integrator().conservedEnergyExtraEv(s));
+            h5obs.put("temperature", sim.temperatureK(ekin));
+            h5obs.putAll(observables);
+            h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, h5obs), s.step, s.timeFs);
+        }
         framesWritten++;
         lastFrameStep = s.step;
     }

@@ -231,6 +231,7 @@ public final class RunConfigLoader {
             ConfigNode t = o.section("trajectory");
             if (t != null) {
                 t.allowOnly("every", "formats", "h5_segment_frames");
+                // From md's former segmented HDF5 writer: still accepted so older inputs load; trajectory.h5 is one file now.
                 if (t.has("h5_segment_frames")) {
                     ConfigNode sf = t.get("h5_segment_frames");
                     segmentFrames = sf.asInt("frames per HDF5 segment file (1 or more)");

@@ -81,7 +81,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         H5mdTrajectoryWriter w = new H5mdTrajectoryWriter(file);
-        w.fileId = call("create " + file, () -> H5.H5Fcreate(file.toString(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+        w.fileId = call(file, "create " + file, () -> H5.H5Fcreate(file.toString(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
         return w;
     }
 
@@ -96,7 +96,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
             throw new IOException(file + ": missing, but the checkpoint records " + keepFrames + " trajectory frames in it");
         }
         H5mdTrajectoryWriter w = new H5mdTrajectoryWriter(file);
-        w.fileId = call("open " + file, () -> H5.H5Fopen(file.toString(), H5F_ACC_RDWR, H5P_DEFAULT));
+        w.fileId = call(file, "open " + file, () -> H5.H5Fopen(file.toString(), H5F_ACC_RDWR, H5P_DEFAULT));
         if (!exists(w.fileId, PARTICLES + "/position/value")) {
             if (keepFrames > 0) throw new IOException(file + ": holds no frames, but resuming needs its first " + keepFrames);
             H5.H5Fclose(w.fileId);
@@ -398,14 +398,40 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
 
     private interface H5Call { long run() throws Exception; }
 
-    /** Runs HDF5 calls; a failure becomes an IOException naming the file and HDF5's reason (full disk included). */
-    private static long call(String what, H5Call c) throws IOException {
+    /**
+     * Runs HDF5 calls; a failure becomes an IOException naming the file: a {@link java.nio.file.FileSystemException}
+     * with the operating system's reason when HDF5's error stack holds one (errno text such as "No space left on
+     * device", which the exception's own message, e.g. "Write failed", leaves out).
+     */
+    private long call(String what, H5Call c) throws IOException { return call(file, what, c); }
+
+    private static long call(Path file, String what, H5Call c) throws IOException {
         try {
             return c.run();
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
-            throw new IOException("cannot " + what + ": " + e.getMessage(), e);
+            String os = osReason();
+            IOException io = os != null ? new java.nio.file.FileSystemException(file.toString(), null, os)
+                    : new IOException("cannot " + what + ": " + e.getMessage());
+            io.initCause(e);
+            throw io;
         }
+    }
+
+    private static final java.util.regex.Pattern ERRNO_TEXT = java.util.regex.Pattern.compile("error message = '([^']+)'");
+
+    /** The errno text in HDF5's current error stack (its file drivers record it there), or null. */
+    private static String osReason() {
+        StringBuilder descs = new StringBuilder();
+        try {
+            H5.H5Ewalk2(hdf.hdf5lib.HDF5Constants.H5E_DEFAULT, hdf.hdf5lib.HDF5Constants.H5E_WALK_UPWARD,
+                    (n, err, data) -> { descs.append(err.desc).append('\n'); return 0; }, new hdf.hdf5lib.callbacks.H5E_walk_t() {});
+            H5.H5Eclear2(hdf.hdf5lib.HDF5Constants.H5E_DEFAULT);
+        } catch (Exception ignored) {
+            return null;
+        }
+        java.util.regex.Matcher m = ERRNO_TEXT.matcher(descs);
+        return m.find() ? m.group(1) : null;
     }
 }

@@ -39,7 +39,6 @@ final class TrajectoryOutput implements AutoCloseable {
     static TrajectoryOutput create(Path dir, OutputConfig out) throws IOException {
         boolean on = out.trajectoryEvery() > 0;
         Files.deleteIfExists(dir.resolve(EXTXYZ));
-        Files.deleteIfExists(dir.resolve(H5));
         // segment files of an older md's run in the same folder
         for (Path p : md.engine.io.H5mdTrajectoryReader.segments(dir.resolve(H5))) Files.delete(p);
         // the HDF5 library first: a missing one stops the run before any file is touched
@@ -68,15 +67,7 @@ final class TrajectoryOutput implements AutoCloseable {
         MdState s = sim.state();
         MolecularSystem sys = sim.system();
         Map<String, Object> observables = observables(sim);
-        if (extxyz != null) {
-            Map<String, Object> info = new LinkedHashMap<>();
-            info.put("step", s.step);
-            info.put("time_fs", s.timeFs);
-            info.putAll(observables);
-            Frame frame = new Frame(sys.atomicNumbers(), s.positions, sys.cell(), s.potentialEnergyEv, s.forces, s.velocities, info);
-            extxyz.record().append(ExtxyzWriter.format(frame, ExtxyzWriter.VelocityFormat.VELOCITIES_ANGSTROM_PER_FS));
-            extxyz.commit();
-        }
+        // H5MD first: a complete extended XYZ frame on disk then implies the same frame in trajectory.h5
         if (h5 != null) {
             // H5MD /observables: thermo.csv's quantities at this frame, then the force field's own
             double ekin = sim.kineticEnergyEv();
@@ -87,6 +78,15 @@ final class TrajectoryOutput implements AutoCloseable {
             h5obs.put("temperature", sim.temperatureK(ekin));
             h5obs.putAll(observables);
             h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, h5obs), s.step, s.timeFs);
+        }
+        if (extxyz != null) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("step", s.step);
+            info.put("time_fs", s.timeFs);
+            info.putAll(observables);
+            Frame frame = new Frame(sys.atomicNumbers(), s.positions, sys.cell(), s.potentialEnergyEv, s.forces, s.velocities, info);
+            extxyz.record().append(ExtxyzWriter.format(frame, ExtxyzWriter.VelocityFormat.VELOCITIES_ANGSTROM_PER_FS));
+            extxyz.commit();
         }
         framesWritten++;
         lastFrameStep = s.step;

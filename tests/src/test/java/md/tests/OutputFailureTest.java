@@ -92,7 +92,8 @@ class OutputFailureTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.createSymbolicLink(out.resolve("trajectory.h5"), full);
         Path input = argon("full", "  directory: out\n  trajectory: {every: 5, formats: [h5]}\n  thermo: {every: 0}\n");
-        assertParagraph(Cli.run("run", "--quiet", input.toString()), 5,
+        // --overwrite: the link is where an earlier run's trajectory.h5 would be
+        assertParagraph(Cli.run("run", "--quiet", "--overwrite", input.toString()), 5,
                 "no space left on device", out.resolve("trajectory.h5").toString());
     }
 

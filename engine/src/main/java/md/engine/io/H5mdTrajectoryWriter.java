@@ -81,7 +81,14 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         H5mdTrajectoryWriter w = new H5mdTrajectoryWriter(file);
-        w.fileId = call(file, "create " + file, () -> H5.H5Fcreate(file.toString(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+        w.fileId = call(file, "create " + file, () -> {
+            long fapl = unlockedAccess();
+            try {
+                return H5.H5Fcreate(file.toString(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+            } finally {
+                H5.H5Pclose(fapl);
+            }
+        });
         return w;
     }
 
@@ -96,7 +103,14 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
             throw new IOException(file + ": missing, but the checkpoint records " + keepFrames + " trajectory frames in it");
         }
         H5mdTrajectoryWriter w = new H5mdTrajectoryWriter(file);
-        w.fileId = call(file, "open " + file, () -> H5.H5Fopen(file.toString(), H5F_ACC_RDWR, H5P_DEFAULT));
+        w.fileId = call(file, "open " + file, () -> {
+            long fapl = unlockedAccess();
+            try {
+                return H5.H5Fopen(file.toString(), H5F_ACC_RDWR, fapl);
+            } finally {
+                H5.H5Pclose(fapl);
+            }
+        });
         if (!exists(w.fileId, PARTICLES + "/position/value")) {
             if (keepFrames > 0) throw new IOException(file + ": holds no frames, but resuming needs its first " + keepFrames);
             H5.H5Fclose(w.fileId);
@@ -104,6 +118,18 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
         }
         w.reopen(keepFrames);
         return w;
+    }
+
+    /**
+     * File access without HDF5's file lock: with it, h5py (and every HDF5 reader) refuses to open the file
+     * while the run writes ("unable to lock file"), so a running trajectory could not be looked at. Two md
+     * runs never write one folder (md's own .lock), and each frame is flushed whole, so a reader sees the
+     * file as of the last complete frame (or, racing a flush, fails and can retry).
+     */
+    private static long unlockedAccess() throws HDF5Exception {
+        long fapl = H5.H5Pcreate(hdf.hdf5lib.HDF5Constants.H5P_FILE_ACCESS);
+        H5.H5Pset_file_locking(fapl, false, true);
+        return fapl;
     }
 
     /** Appends one frame; all frames must have the same atoms and carry the same quantities. */

@@ -107,4 +107,65 @@ class H5mdTrajectoryTest {
         assertEquals(null, b.forces());
         assertEquals(null, b.energyEv());
     }
+
+    /**
+     * A trajectory as md wrote it before the native writer: segment files of the former jhdf writer (fixed
+     * 3x3 edges dataset, fixed-length unit strings, forces in eV/angstrom), read by their base name.
+     */
+    @Test void olderSegmentFilesAreStillRead() throws IOException {
+        List<Frame> frames = trajectory(7, 4);
+        Path base = dir.resolve("old/traj.h5");
+        Files.createDirectories(base.getParent());
+        for (int seg = 0; seg < 2; seg++) {
+            List<Frame> part = frames.subList(4 * seg, Math.min(7, 4 * seg + 4));
+            int f = part.size(), n = part.get(0).size();
+            long[] steps = new long[f];
+            double[] times = new double[f];
+            double[][][] x = new double[f][n][3], v = new double[f][n][3], fo = new double[f][n][3];
+            double[] energy = new double[f];
+            for (int k = 0; k < f; k++) {
+                steps[k] = 10L * (4 * seg + k);
+                times[k] = 5.0 * (4 * seg + k);
+                energy[k] = part.get(k).energyEv();
+                for (int i = 0; i < n; i++) for (int d = 0; d < 3; d++) {
+                    x[k][i][d] = part.get(k).positions()[3 * i + d];
+                    v[k][i][d] = part.get(k).velocities()[3 * i + d];
+                    fo[k][i][d] = part.get(k).forces()[3 * i + d];
+                }
+            }
+            try (io.jhdf.WritableHdfFile h5 = io.jhdf.HdfFile.write(H5mdTrajectoryReader.segmentPath(base, seg))) {
+                h5.putGroup("h5md").putAttribute("version", new int[] {1, 1});
+                io.jhdf.api.WritableGroup all = h5.putGroup("particles").putGroup("all");
+                all.putDataset("species", part.get(0).atomicNumbers().clone());
+                io.jhdf.api.WritableGroup box = all.putGroup("box");
+                box.putAttribute("dimension", 3);
+                box.putAttribute("boundary", new String[] {"periodic", "periodic", "periodic"});
+                double[] c = part.get(0).cell().vectors();
+                box.putDataset("edges", new double[][] {{c[0], c[1], c[2]}, {c[3], c[4], c[5]}, {c[6], c[7], c[8]}}).putAttribute("unit", "angstrom");
+                for (String name : List.of("position", "velocity", "force")) {
+                    io.jhdf.api.WritableGroup g = all.putGroup(name);
+                    g.putDataset("value", name.equals("position") ? x : name.equals("velocity") ? v : fo)
+                            .putAttribute("unit", name.equals("force") ? "eV/angstrom" : "angstrom");
+                    g.putDataset("step", steps.clone());
+                    g.putDataset("time", times.clone());
+                }
+                io.jhdf.api.WritableGroup pe = h5.putGroup("observables").putGroup("potential_energy");
+                pe.putDataset("value", energy);
+                pe.putDataset("step", steps.clone());
+                pe.putDataset("time", times.clone());
+            }
+        }
+        List<H5mdTrajectoryReader.Entry> back = H5mdTrajectoryReader.readTrajectory(base);
+        assertEquals(7, back.size());
+        for (int k = 0; k < 7; k++) {
+            Frame a = frames.get(k), b = back.get(k).frame();
+            assertEquals(10L * k, back.get(k).step());
+            assertArrayEquals(a.positions(), b.positions());
+            assertArrayEquals(a.velocities(), b.velocities());
+            assertArrayEquals(a.forces(), b.forces());  // eV/angstrom: no conversion
+            assertEquals(a.energyEv(), b.energyEv());
+            assertArrayEquals(a.cell().vectors(), b.cell().vectors());
+        }
+        assertEquals(7, StructureReader.readAll(base).size());
+    }
 }

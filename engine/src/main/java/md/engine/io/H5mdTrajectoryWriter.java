@@ -81,14 +81,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         H5mdTrajectoryWriter w = new H5mdTrajectoryWriter(file);
-        w.fileId = call(file, "create " + file, () -> {
-            long fapl = unlockedAccess();
-            try {
-                return H5.H5Fcreate(file.toString(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-            } finally {
-                H5.H5Pclose(fapl);
-            }
-        });
+        w.fileId = call(file, "create " + file, () -> H5.H5Fcreate(file.toString(), H5F_ACC_TRUNC, H5P_DEFAULT, unlockedAccess()));
         return w;
     }
 
@@ -103,14 +96,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
             throw new IOException(file + ": missing, but the checkpoint records " + keepFrames + " trajectory frames in it");
         }
         H5mdTrajectoryWriter w = new H5mdTrajectoryWriter(file);
-        w.fileId = call(file, "open " + file, () -> {
-            long fapl = unlockedAccess();
-            try {
-                return H5.H5Fopen(file.toString(), H5F_ACC_RDWR, fapl);
-            } finally {
-                H5.H5Pclose(fapl);
-            }
-        });
+        w.fileId = call(file, "open " + file, () -> H5.H5Fopen(file.toString(), H5F_ACC_RDWR, unlockedAccess()));
         if (!exists(w.fileId, PARTICLES + "/position/value")) {
             if (keepFrames > 0) throw new IOException(file + ": holds no frames, but resuming needs its first " + keepFrames);
             H5.H5Fclose(w.fileId);
@@ -126,11 +112,18 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
      * runs never write one folder (md's own .lock), and each frame is flushed whole, so a reader sees the
      * file as of the last complete frame (or, racing a flush, fails and can retry).
      */
-    private static long unlockedAccess() throws HDF5Exception {
-        long fapl = H5.H5Pcreate(hdf.hdf5lib.HDF5Constants.H5P_FILE_ACCESS);
-        H5.H5Pset_file_locking(fapl, false, true);
-        return fapl;
+    private static synchronized long unlockedAccess() throws HDF5Exception {
+        // one property list for the process, never closed: closing it after a failed H5Fcreate would clear
+        // HDF5's error stack before osReason() reads the errno text from it
+        if (unlockedFapl < 0) {
+            long fapl = H5.H5Pcreate(hdf.hdf5lib.HDF5Constants.H5P_FILE_ACCESS);
+            H5.H5Pset_file_locking(fapl, false, true);
+            unlockedFapl = fapl;
+        }
+        return unlockedFapl;
     }
+
+    private static long unlockedFapl = -1;
 
     /** Appends one frame; all frames must have the same atoms and carry the same quantities. */
     public void write(Frame frame, long step, double timeFs) throws IOException {

@@ -42,7 +42,7 @@ class ExampleInputsTest {
         assertTrue(max - min < 2e-3 * 500 * 8.617e-5 * 100, "total energy range " + (max - min) + " eV");
 
         assertEquals(41, ExtxyzFrames.completeFrameSteps(out.resolve("trajectory.extxyz"), 500).size());
-        assertTrue(Files.size(out.resolve("trajectory.000.h5")) > 0);
+        assertTrue(Files.size(out.resolve("trajectory.h5")) > 0);
         assertEquals(4000, Checkpoint.read(out.resolve("checkpoint.mdchk")).step());
     }
 

@@ -34,7 +34,7 @@ class NequipRepeatabilityTest {
                 dynamics: {integrator: nose-hoover-chain, timestep_fs: 0.5, steps: %d, temperature_K: 500, tau_fs: 50, chain_length: 3}
                 output:
                   directory: out
-                  trajectory: {every: 10, formats: [extxyz, h5], h5_segment_frames: 16}
+                  trajectory: {every: 10, formats: [extxyz, h5]}
                   thermo: {every: 10}
                   checkpoint: {every: 100}
                 """.formatted(inputs.resolve("structures/ethanol-rmd17.extxyz"), inputs.resolve("models/ethanol-nequip-l1.nqp"), threads, steps);

@@ -35,7 +35,7 @@ class ResumeTest {
 
     static final String OUTPUT = """
               directory: out
-              trajectory: {every: 10, formats: [extxyz, h5], h5_segment_frames: 6}
+              trajectory: {every: 10, formats: [extxyz, h5]}
               thermo: {every: 5}
               checkpoint: {every: 50}
             """;
@@ -61,9 +61,23 @@ class ResumeTest {
         byte[] a = Files.readAllBytes(expected.resolve("trajectory.extxyz")), b = Files.readAllBytes(actual.resolve("trajectory.extxyz"));
         assertTrue(a.length > 0);
         assertArrayEquals(a, b, "trajectory.extxyz differs");
-        for (int i = 0; Files.exists(expected.resolve(String.format("trajectory.%03d.h5", i))) || Files.exists(actual.resolve(String.format("trajectory.%03d.h5", i))); i++) {
-            String name = String.format("trajectory.%03d.h5", i);
-            assertArrayEquals(Files.readAllBytes(expected.resolve(name)), Files.readAllBytes(actual.resolve(name)), name + " differs");
+        // trajectory.h5: the same frames (HDF5 files are not byte-identical: a resumed file was truncated and regrown)
+        if (Files.exists(expected.resolve("trajectory.h5")) || Files.exists(actual.resolve("trajectory.h5"))) {
+            List<md.engine.io.H5mdTrajectoryReader.Entry> ea = md.engine.io.H5mdTrajectoryReader.readTrajectory(expected.resolve("trajectory.h5"));
+            List<md.engine.io.H5mdTrajectoryReader.Entry> eb = md.engine.io.H5mdTrajectoryReader.readTrajectory(actual.resolve("trajectory.h5"));
+            assertEquals(ea.size(), eb.size(), "trajectory.h5 frame count");
+            for (int k = 0; k < ea.size(); k++) {
+                var fa = ea.get(k).frame();
+                var fb = eb.get(k).frame();
+                assertEquals(ea.get(k).step(), eb.get(k).step(), "trajectory.h5 frame " + k);
+                assertEquals(ea.get(k).timeFs(), eb.get(k).timeFs(), "trajectory.h5 frame " + k);
+                assertArrayEquals(fa.positions(), fb.positions(), "trajectory.h5 positions, frame " + k);
+                assertArrayEquals(fa.velocities(), fb.velocities(), "trajectory.h5 velocities, frame " + k);
+                assertArrayEquals(fa.forces(), fb.forces(), "trajectory.h5 forces, frame " + k);
+                assertArrayEquals(fa.cell().vectors(), fb.cell().vectors(), "trajectory.h5 box, frame " + k);
+                assertEquals(fa.energyEv(), fb.energyEv(), "trajectory.h5 potential energy, frame " + k);
+                assertEquals(fa.info(), fb.info(), "trajectory.h5 observables, frame " + k);
+            }
         }
         List<String> ta = withoutRate(expected.resolve("thermo.csv")), tb = withoutRate(actual.resolve("thermo.csv"));
         assertEquals(ta.size(), tb.size(), "thermo.csv line count");

@@ -29,6 +29,7 @@ public final class BenchCommand implements Command {
         KNOWN.put("stability", "StabilityBenchmark");
         KNOWN.put("training", "TrainingBenchmark");
         KNOWN.put("model", "ModelBenchmark");
+        KNOWN.put("trajectory-writers", "TrajectoryWritersBenchmark");
     }
 
     @Override public String name() { return "bench"; }
@@ -46,6 +47,7 @@ public final class BenchCommand implements Command {
                   stability               MD17 stability benchmark of Fu et al. (docs/stability.md)
                   training                NequIP training throughput (forward + double backward)
                   model                   any learned model (file, or family + options): ms per call, per op
+                  trajectory-writers      writing a trajectory: extended XYZ vs H5MD (seconds, ratio)
                 Any other NAME is tried as md.engine.bench.<CamelCaseName>Benchmark.
                 Results and their commands are recorded in docs/benchmarks.md.""";
     }

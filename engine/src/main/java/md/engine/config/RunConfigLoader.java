@@ -233,6 +233,7 @@ public final class RunConfigLoader {
             if (t != null) {
                 t.allowOnly("every", "formats", "h5_segment_frames", "extxyz_velocities");
                 if (t.has("extxyz_velocities")) extxyzVelocities = t.get("extxyz_velocities").asChoice(OutputConfig.EXTXYZ_VELOCITIES);
+                // h5_segment_frames: from md's former segmented HDF5 writer; still accepted so older inputs load; trajectory.h5 is one file now.
                 if (t.has("h5_segment_frames")) {
                     ConfigNode sf = t.get("h5_segment_frames");
                     segmentFrames = sf.asInt("frames per HDF5 segment file (1 or more)");

@@ -1,249 +1,456 @@
 package md.engine.io;
 
+import static hdf.hdf5lib.HDF5Constants.H5F_ACC_RDWR;
+import static hdf.hdf5lib.HDF5Constants.H5F_ACC_TRUNC;
+import static hdf.hdf5lib.HDF5Constants.H5F_SCOPE_GLOBAL;
+import static hdf.hdf5lib.HDF5Constants.H5P_DATASET_CREATE;
+import static hdf.hdf5lib.HDF5Constants.H5P_DEFAULT;
+import static hdf.hdf5lib.HDF5Constants.H5S_SCALAR;
+import static hdf.hdf5lib.HDF5Constants.H5S_SELECT_SET;
+import static hdf.hdf5lib.HDF5Constants.H5S_UNLIMITED;
+import static hdf.hdf5lib.HDF5Constants.H5T_C_S1;
+import static hdf.hdf5lib.HDF5Constants.H5T_IEEE_F64LE;
+import static hdf.hdf5lib.HDF5Constants.H5T_NATIVE_DOUBLE;
+import static hdf.hdf5lib.HDF5Constants.H5T_NATIVE_INT;
+import static hdf.hdf5lib.HDF5Constants.H5T_NATIVE_LLONG;
+import static hdf.hdf5lib.HDF5Constants.H5T_STD_I32LE;
+import static hdf.hdf5lib.HDF5Constants.H5T_STD_I64LE;
+import static hdf.hdf5lib.HDF5Constants.H5T_STR_NULLTERM;
+import static hdf.hdf5lib.HDF5Constants.H5T_VARIABLE;
+
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.jhdf.HdfFile;
-import io.jhdf.WritableHdfFile;
-import io.jhdf.api.WritableDataset;
-import io.jhdf.api.WritableGroup;
+import hdf.hdf5lib.H5;
+import hdf.hdf5lib.exceptions.HDF5Exception;
 import md.core.Cell;
 import md.core.Elements;
+import md.core.Units;
 import md.engine.system.Frame;
 
 /**
- * Trajectory in an H5MD-like HDF5 layout, written as numbered <em>segment files</em> because jhdf
- * (pure Java) can only write a whole file at once, never append to one. For {@code traj.h5} the
- * segments are {@code traj.000.h5}, {@code traj.001.h5}, ..., each holding up to
- * {@code framesPerSegment} consecutive frames and each a complete H5MD file on its own:
+ * Trajectory in one H5MD 1.1 file, appended frame by frame to chunked datasets that are extendable
+ * along time, through the native HDF5 library ({@link NativeHdf5}):
  * <pre>
- * /h5md                      attrs version=[1,1]; /h5md/creator attrs name, version
- * /particles/all/species     int32 (N)     atomic numbers
- * /particles/all/mass        float64 (N)   amu
- * /particles/all/box         attrs dimension=3, boundary=["periodic"|"none"]x3; edges float64 (3,3),
- *                            rows = lattice vectors a, b, c in Å (absent for an isolated molecule)
- * /particles/all/position/{value (F,N,3) Å, step (F) int64, time (F) fs}
- * /particles/all/velocity/{value (F,N,3) Å/fs, step, time}     when frames carry velocities
- * /particles/all/force/{value (F,N,3) eV/Å, step, time}        when frames carry forces
- * /observables/potential_energy/{value (F) eV, step, time}     when frames carry an energy
- * /observables/NAME/{value (F), step, time}                    numeric per-frame info values
+ * /h5md                          version=[1,1]; author/name, creator/{name, version}; modules/units {version=[1,0], system="SI"}
+ * /particles/all/species         int32 [N] atomic numbers;  mass float64 [N], unit "u"
+ * /particles/all/box             dimension=3, boundary=["periodic"|"none"]x3; edges/{value [F][3][3] "Angstrom", step, time}
+ *                                (rows = cell vectors; absent when no direction is periodic)
+ * /particles/all/position        {value [F][N][3] "Angstrom", step int64 [F], time float64 [F] "fs"}
+ * /particles/all/velocity        {value "Angstrom fs-1", step, time}
+ * /particles/all/force           {value "kJ mol-1 Angstrom-1", step, time}
+ * /observables/NAME              {value [F], step, time}: potential_energy, kinetic_energy, total_energy,
+ *                                conserved_energy (eV), temperature (K), and the force field's own observables
  * </pre>
- * Root attributes {@code segment} and {@code first_frame} give the segment's place in the run.
+ * {@code step} and {@code time} exist once, in {@code position}; every other element hard-links them, as
+ * H5MD requires for {@code box}. Unit strings follow the H5MD units module's syntax; where its symbols and
+ * MDAnalysis' H5MD reader (the main consumer) disagree, MDAnalysis wins: Ångström is written "Angstrom"
+ * (the module's symbol is "Ang", which MDAnalysis rejects), and forces are stored in kJ mol-1 Angstrom-1
+ * because MDAnalysis knows no eV-based force unit and refuses a file whose units it cannot convert.
  *
- * <p>Durability: frames are buffered; every {@code flushEveryFrames} frames (and on {@link #flush}
- * and {@link #close}) the current segment is written to a temporary file and renamed over the
- * segment file, so a segment file on disk is always complete and a crash loses only the frames after
- * the last flush ({@link #durableFrameCount()}). A full segment is never rewritten, so the cost of a
- * flush is bounded by the segment size, not the run length.
+ * <p>Durability: {@link #write} ends with H5Fflush, so the file on disk holds every frame written, and a
+ * process killed between frames (SIGKILL included) loses none. The data are in the operating system's
+ * cache then, not necessarily on the disk: like extended XYZ, a power cut may lose the newest frames.
  */
 public final class H5mdTrajectoryWriter implements AutoCloseable {
-    public static final int DEFAULT_FRAMES_PER_SEGMENT = 100;
+    public static final String PARTICLES = "/particles/all";
+    static final String LENGTH = "Angstrom", VELOCITY = "Angstrom fs-1", FORCE = "kJ mol-1 Angstrom-1", TIME = "fs";
+    /** Our forces (eV/Å) times this give the stored kJ mol-1 Angstrom-1. */
+    static final double FORCE_EV_TO_KJ_PER_MOL = 1.0 / Units.KJ_PER_MOL_TO_EV;
+    private static final int SCALAR_CHUNK_FRAMES = 1024;
 
-    private final Path base;
-    private final int framesPerSegment;
-    private final int flushEveryFrames;
-    private final List<Frame> buffer = new ArrayList<>();
-    private final List<Long> steps = new ArrayList<>();
-    private final List<Double> times = new ArrayList<>();
-    private int segment;
-    private long framesWritten;
-    private long durableFrames;
-    private int framesSinceFlush;
+    private final Path file;
+    private long fileId = -1;
+    private boolean created;
+    private long frames;
+    private final Map<String, Long> datasets = new LinkedHashMap<>();
+    private List<String> observableNames = List.of();
+    private Frame first;
 
-    /**
-     * @param base             e.g. {@code out/traj.h5}; segments are {@code out/traj.000.h5}, ...
-     * @param firstSegment     index of the first segment to write (0 for a new run; on resume the
-     *                         caller continues after the segments it keeps)
-     */
-    public H5mdTrajectoryWriter(Path base, int framesPerSegment, int flushEveryFrames, int firstSegment) {
-        if (framesPerSegment < 1) throw new IllegalArgumentException("frames per HDF5 segment must be at least 1, got " + framesPerSegment);
-        if (flushEveryFrames < 1) throw new IllegalArgumentException("HDF5 flush interval must be at least 1 frame, got " + flushEveryFrames);
-        this.base = base;
-        this.framesPerSegment = framesPerSegment;
-        this.flushEveryFrames = flushEveryFrames;
-        this.segment = firstSegment;
-    }
+    private H5mdTrajectoryWriter(Path file) { this.file = file; }
 
-    public H5mdTrajectoryWriter(Path base) { this(base, DEFAULT_FRAMES_PER_SEGMENT, 1, 0); }
-
-    /**
-     * Continues a trajectory after its first {@code keepFrames} frames (resume from a checkpoint taken
-     * there): frames beyond are dropped, later segment files deleted, and the kept frames of the last,
-     * partial segment are taken back into the buffer so that segment is completed, not restarted.
-     */
-    public static H5mdTrajectoryWriter resume(Path base, int framesPerSegment, int flushEveryFrames, long keepFrames) throws IOException {
-        int segment = (int) (keepFrames / framesPerSegment);
-        int partial = (int) (keepFrames % framesPerSegment);
-        H5mdTrajectoryWriter w = new H5mdTrajectoryWriter(base, framesPerSegment, flushEveryFrames, segment);
-        if (partial > 0) {
-            Path file = segmentPath(base, segment);
-            List<H5mdTrajectoryReader.Entry> kept = H5mdTrajectoryReader.readSegment(file);
-            if (kept.size() < partial)
-                throw new IOException(file + ": holds " + kept.size() + " frames, but resuming needs its first " + partial);
-            for (H5mdTrajectoryReader.Entry e : kept.subList(0, partial)) {
-                w.buffer.add(e.frame());
-                w.steps.add(e.step());
-                w.times.add(e.timeFs());
-            }
-        }
-        for (int i = partial > 0 ? segment + 1 : segment; Files.exists(segmentPath(base, i)); i++) Files.delete(segmentPath(base, i));
-        w.framesWritten = keepFrames;
-        w.durableFrames = keepFrames;
+    /** A new trajectory file (replaced if it exists); its datasets are made with the first frame. */
+    public static H5mdTrajectoryWriter create(Path file) throws IOException {
+        NativeHdf5.require();
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        H5mdTrajectoryWriter w = new H5mdTrajectoryWriter(file);
+        w.fileId = call(file, "create " + file, () -> H5.H5Fcreate(file.toString(), H5F_ACC_TRUNC, H5P_DEFAULT, unlockedAccess()));
         return w;
     }
 
-    /** File of segment {@code index} for trajectory {@code base}: traj.h5 -> traj.007.h5. */
-    public static Path segmentPath(Path base, int index) {
-        String name = base.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : ".h5";
-        return base.resolveSibling(String.format(java.util.Locale.ROOT, "%s.%03d%s", stem, index, ext));
-    }
-
-    /** Existing segment files of a trajectory, in order (stops at the first gap). */
-    public static List<Path> segments(Path base) {
-        List<Path> out = new ArrayList<>();
-        for (int i = 0; Files.isRegularFile(segmentPath(base, i)); i++) out.add(segmentPath(base, i));
-        return out;
-    }
-
-    public void write(Frame frame, long step, double timeFs) throws IOException {
-        if (!buffer.isEmpty()) requireCompatible(buffer.get(0), frame);
-        buffer.add(frame);
-        steps.add(step);
-        times.add(timeFs);
-        framesWritten++;
-        framesSinceFlush++;
-        if (buffer.size() == framesPerSegment) {
-            flush();
-            buffer.clear();
-            steps.clear();
-            times.clear();
-            segment++;
-        } else if (framesSinceFlush >= flushEveryFrames) {
-            flush();
+    /**
+     * Continues {@code file} after its first {@code keepFrames} frames (a resume from a checkpoint taken
+     * there): datasets are truncated to that length, so frames written after the checkpoint are dropped.
+     */
+    public static H5mdTrajectoryWriter resume(Path file, long keepFrames) throws IOException {
+        NativeHdf5.require();
+        if (!Files.isRegularFile(file)) {
+            if (keepFrames == 0) return create(file);
+            throw new IOException(file + ": missing, but the checkpoint records " + keepFrames + " trajectory frames in it");
         }
+        H5mdTrajectoryWriter w = new H5mdTrajectoryWriter(file);
+        w.fileId = call(file, "open " + file, () -> H5.H5Fopen(file.toString(), H5F_ACC_RDWR, unlockedAccess()));
+        if (!exists(w.fileId, PARTICLES + "/position/value")) {
+            if (keepFrames > 0) throw new IOException(file + ": holds no frames, but resuming needs its first " + keepFrames);
+            H5.H5Fclose(w.fileId);
+            return create(file);
+        }
+        w.reopen(keepFrames);
+        return w;
     }
 
-    /** Frames of the trajectory so far (kept frames of a resumed one included). */
-    public long framesWritten() { return framesWritten; }
+    /**
+     * File access without HDF5's file lock: with it, h5py (and every HDF5 reader) refuses to open the file
+     * while the run writes ("unable to lock file"), so a running trajectory could not be looked at. Two md
+     * runs never write one folder (md's own .lock), and each frame is flushed whole, so a reader sees the
+     * file as of the last complete frame (or, racing a flush, fails and can retry).
+     */
+    private static synchronized long unlockedAccess() throws HDF5Exception {
+        // one property list for the process, never closed: closing it after a failed H5Fcreate would clear
+        // HDF5's error stack before osReason() reads the errno text from it
+        if (unlockedFapl < 0) {
+            long fapl = H5.H5Pcreate(hdf.hdf5lib.HDF5Constants.H5P_FILE_ACCESS);
+            H5.H5Pset_file_locking(fapl, false, true);
+            unlockedFapl = fapl;
+        }
+        return unlockedFapl;
+    }
 
-    /** Frames that are in complete segment files on disk. */
-    public long durableFrameCount() { return durableFrames; }
+    private static long unlockedFapl = -1;
 
-    /** Writes the current (partial) segment atomically. */
-    public void flush() throws IOException {
-        framesSinceFlush = 0;
-        if (buffer.isEmpty()) return;
-        Path target = segmentPath(base, segment);
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        // jhdf reports a full disk as an HdfWritingException around the IOException: name the file and the OS reason.
-        md.engine.cli.IoFailure.wrap("cannot write the HDF5 trajectory segment " + tmp, () -> writeSegment(tmp));
-        md.engine.cli.IoFailure.wrap("cannot replace " + target + " by " + tmp, () -> {
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    /** Appends one frame; all frames must have the same atoms and carry the same quantities. */
+    public void write(Frame frame, long step, double timeFs) throws IOException {
+        if (!created) createLayout(frame);
+        else if (first == null) first = frame; // resumed: the first frame of this process is the reference
+        else requireCompatible(first, frame);
+        long k = frames;
+        call("append frame " + k + " to " + file, () -> {
+            append(PARTICLES + "/position/step", new long[] {step});
+            append(PARTICLES + "/position/time", new double[] {timeFs});
+            append(PARTICLES + "/position/value", frame.positions());
+            if (frame.velocities() != null) append(PARTICLES + "/velocity/value", frame.velocities());
+            if (frame.forces() != null) {
+                double[] f = frame.forces().clone();
+                for (int i = 0; i < f.length; i++) f[i] *= FORCE_EV_TO_KJ_PER_MOL;
+                append(PARTICLES + "/force/value", f);
             }
+            if (datasets.containsKey(PARTICLES + "/box/edges/value")) append(PARTICLES + "/box/edges/value", frame.cell().vectors());
+            for (String name : observableNames) append("/observables/" + name + "/value", new double[] {observable(frame, name)});
+            H5.H5Fflush(fileId, H5F_SCOPE_GLOBAL);
+            return 0L;
         });
-        durableFrames = framesWritten;
+        frames++;
     }
 
-    @Override public void close() throws IOException { flush(); }
+    /** Frames in the file (kept frames of a resumed one included). */
+    public long framesWritten() { return frames; }
+
+    /** Every frame written is flushed at once; kept for callers that sync their outputs together. */
+    public void flush() throws IOException {
+        if (fileId >= 0) call("flush " + file, () -> (long) H5.H5Fflush(fileId, H5F_SCOPE_GLOBAL));
+    }
+
+    @Override public void close() throws IOException {
+        if (fileId < 0) return;
+        long id = fileId;
+        fileId = -1;
+        call("close " + file, () -> {
+            for (long d : datasets.values()) H5.H5Dclose(d);
+            datasets.clear();
+            return (long) H5.H5Fclose(id);
+        });
+    }
+
+    // ---- layout ---------------------------------------------------------------------------------
+
+    private void createLayout(Frame f) throws IOException {
+        first = f;
+        int n = f.size();
+        observableNames = observableNames(f);
+        call("create the H5MD layout in " + file, () -> {
+            long h5md = H5.H5Gcreate(fileId, "h5md", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            intAttribute(h5md, "version", 1, 1);
+            long author = H5.H5Gcreate(h5md, "author", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            stringAttribute(author, "name", System.getProperty("user.name", "unknown"));
+            H5.H5Gclose(author);
+            long creator = H5.H5Gcreate(h5md, "creator", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            stringAttribute(creator, "name", "md");
+            stringAttribute(creator, "version", version());
+            H5.H5Gclose(creator);
+            long modules = H5.H5Gcreate(h5md, "modules", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            long units = H5.H5Gcreate(modules, "units", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            intAttribute(units, "version", 1, 0);
+            stringAttribute(units, "system", "SI");
+            H5.H5Gclose(units);
+            H5.H5Gclose(modules);
+            H5.H5Gclose(h5md);
+
+            long particles = H5.H5Gcreate(fileId, "particles", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            long all = H5.H5Gcreate(particles, "all", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            fixed(all, "species", H5T_STD_I32LE, H5T_NATIVE_INT, f.atomicNumbers().clone(), n, null);
+            double[] masses = new double[n];
+            for (int i = 0; i < n; i++) masses[i] = Elements.massAmu(f.atomicNumbers()[i]);
+            fixed(all, "mass", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, masses, n, "u");
+
+            long position = H5.H5Gcreate(all, "position", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            series(PARTICLES + "/position/step", H5T_STD_I64LE, new long[0], SCALAR_CHUNK_FRAMES, null);
+            series(PARTICLES + "/position/time", H5T_IEEE_F64LE, new long[0], SCALAR_CHUNK_FRAMES, TIME);
+            series(PARTICLES + "/position/value", H5T_IEEE_F64LE, new long[] {n, 3}, perAtomChunk(n), LENGTH);
+            H5.H5Gclose(position);
+            if (f.velocities() != null) timeDependent(all, "velocity", new long[] {n, 3}, perAtomChunk(n), VELOCITY);
+            if (f.forces() != null) timeDependent(all, "force", new long[] {n, 3}, perAtomChunk(n), FORCE);
+
+            long box = H5.H5Gcreate(all, "box", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            intScalarAttribute(box, "dimension", 3);
+            boolean[] pbc = f.cell().pbc();
+            stringArrayAttribute(box, "boundary", new String[] {pbc[0] ? "periodic" : "none", pbc[1] ? "periodic" : "none", pbc[2] ? "periodic" : "none"});
+            if (f.cell().isPeriodic()) timeDependent(box, "edges", new long[] {3, 3}, SCALAR_CHUNK_FRAMES / 8, LENGTH);
+            H5.H5Gclose(box);
+            H5.H5Gclose(all);
+            H5.H5Gclose(particles);
+
+            if (!observableNames.isEmpty()) {
+                long obs = H5.H5Gcreate(fileId, "observables", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+                for (String name : observableNames) timeDependent(obs, name, new long[0], SCALAR_CHUNK_FRAMES, observableUnit(name));
+                H5.H5Gclose(obs);
+            }
+            return 0L;
+        });
+        created = true;
+    }
+
+    /** Reopens the datasets of an existing file and truncates them to {@code keepFrames}. */
+    private void reopen(long keepFrames) throws IOException {
+        call("reopen " + file, () -> {
+            for (String path : List.of(PARTICLES + "/position/step", PARTICLES + "/position/time", PARTICLES + "/position/value",
+                    PARTICLES + "/velocity/value", PARTICLES + "/force/value", PARTICLES + "/box/edges/value"))
+                if (exists(fileId, path)) datasets.put(path, H5.H5Dopen(fileId, path, H5P_DEFAULT));
+            List<String> names = new ArrayList<>();
+            if (exists(fileId, "/observables")) {
+                long obs = H5.H5Gopen(fileId, "/observables", H5P_DEFAULT);
+                long count = H5.H5Gget_info(obs).nlinks;
+                for (long i = 0; i < count; i++)
+                    names.add(H5.H5Lget_name_by_idx(fileId, "/observables", hdf.hdf5lib.HDF5Constants.H5_INDEX_NAME, hdf.hdf5lib.HDF5Constants.H5_ITER_INC, i, H5P_DEFAULT));
+                H5.H5Gclose(obs);
+            }
+            for (String name : names) datasets.put("/observables/" + name + "/value", H5.H5Dopen(fileId, "/observables/" + name + "/value", H5P_DEFAULT));
+            observableNames = names;
+            long have = extent(datasets.get(PARTICLES + "/position/step"))[0];
+            if (have < keepFrames) throw new IOException(file + ": holds " + have + " frames, but resuming needs its first " + keepFrames);
+            for (long d : datasets.values()) {
+                long[] dims = extent(d);
+                dims[0] = keepFrames;
+                H5.H5Dset_extent(d, dims);
+            }
+            H5.H5Fflush(fileId, H5F_SCOPE_GLOBAL);
+            return 0L;
+        });
+        frames = keepFrames;
+        created = true;
+    }
+
+    private static List<String> observableNames(Frame f) {
+        List<String> names = new ArrayList<>();
+        if (f.hasEnergy()) names.add("potential_energy");
+        for (Map.Entry<String, Object> e : f.info().entrySet())
+            if (e.getValue() instanceof Number && !names.contains(e.getKey())) names.add(e.getKey());
+        return names;
+    }
+
+    private static double observable(Frame f, String name) {
+        if (name.equals("potential_energy") && f.hasEnergy()) return f.energyEv();
+        return f.info().get(name) instanceof Number num ? num.doubleValue() : Double.NaN;
+    }
+
+    /** H5MD unit of an observable, from its name (ours, or the force field's _eV / _eV_per_A suffixes). */
+    static String observableUnit(String name) {
+        if (name.endsWith("_energy") || name.endsWith("_eV")) return "eV";
+        if (name.equals("temperature") || name.endsWith("_K")) return "K";
+        if (name.endsWith("_eV_per_A")) return "eV " + LENGTH + "-1";
+        return null;
+    }
+
+    private static int perAtomChunk(int n) { return (int) Math.max(1, Math.min(64, (64 * 1024) / (24L * n))); }
+
+    private static String version() {
+        String v = H5mdTrajectoryWriter.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
 
     private static void requireCompatible(Frame first, Frame f) {
         if (!Arrays.equals(first.atomicNumbers(), f.atomicNumbers()))
-            throw new IllegalArgumentException("all frames of an HDF5 trajectory segment must have the same atoms");
-        if (!Arrays.equals(first.cell().vectors(), f.cell().vectors()) || !Arrays.equals(first.cell().pbc(), f.cell().pbc()))
-            throw new IllegalArgumentException("the HDF5 trajectory writer stores a fixed box; the cell changed");
+            throw new IllegalArgumentException("all frames of an H5MD trajectory must have the same atoms");
         if ((first.velocities() == null) != (f.velocities() == null) || (first.forces() == null) != (f.forces() == null)
-                || first.hasEnergy() != f.hasEnergy())
-            throw new IllegalArgumentException("all frames of an HDF5 trajectory segment must carry the same quantities");
+                || first.hasEnergy() != f.hasEnergy() || !Arrays.equals(first.cell().pbc(), f.cell().pbc()))
+            throw new IllegalArgumentException("all frames of an H5MD trajectory must carry the same quantities and periodicity");
     }
 
-    private void writeSegment(Path file) {
-        Frame first = buffer.get(0);
-        int frames = buffer.size(), n = first.size();
-        long[] stepArray = steps.stream().mapToLong(Long::longValue).toArray();
-        double[] timeArray = times.stream().mapToDouble(Double::doubleValue).toArray();
-        try (WritableHdfFile h5 = HdfFile.write(file)) {
-            h5.putAttribute("segment", segment);
-            h5.putAttribute("first_frame", (long) segment * framesPerSegment);
-            h5.putAttribute("frames_per_segment", framesPerSegment);
-            WritableGroup meta = h5.putGroup("h5md");
-            meta.putAttribute("version", new int[] {1, 1});
-            WritableGroup creator = meta.putGroup("creator");
-            creator.putAttribute("name", "md");
-            creator.putAttribute("version", "0.1.0");
+    // ---- HDF5 helpers -----------------------------------------------------------------------------
 
-            WritableGroup all = h5.putGroup("particles").putGroup("all");
-            all.putDataset("species", first.atomicNumbers().clone());
-            double[] masses = new double[n];
-            for (int i = 0; i < n; i++) masses[i] = Elements.massAmu(first.atomicNumbers()[i]);
-            all.putDataset("mass", masses).putAttribute("unit", "amu");
-            WritableGroup box = all.putGroup("box");
-            Cell cell = first.cell();
-            box.putAttribute("dimension", 3);
-            boolean[] pbc = cell.pbc();
-            box.putAttribute("boundary", new String[] {pbc[0] ? "periodic" : "none", pbc[1] ? "periodic" : "none", pbc[2] ? "periodic" : "none"});
-            if (cell.isPeriodic() || cell.volume() > 0) {
-                double[] v = cell.vectors();
-                box.putDataset("edges", new double[][] {{v[0], v[1], v[2]}, {v[3], v[4], v[5]}, {v[6], v[7], v[8]}}).putAttribute("unit", "angstrom");
-            }
-            putTimeSeries(all, "position", perAtom(Frame::positions), "angstrom", stepArray, timeArray);
-            if (first.velocities() != null) putTimeSeries(all, "velocity", perAtom(Frame::velocities), "angstrom/fs", stepArray, timeArray);
-            if (first.forces() != null) putTimeSeries(all, "force", perAtom(Frame::forces), "eV/angstrom", stepArray, timeArray);
+    /** A time-dependent element NAME/{value, step, time} whose step and time hard-link position's. */
+    private void timeDependent(long parent, String name, long[] itemShape, int chunkFrames, String unit) throws HDF5Exception {
+        long g = H5.H5Gcreate(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        String path = H5.H5Iget_name(g);
+        H5.H5Lcreate_hard(fileId, PARTICLES + "/position/step", g, "step", H5P_DEFAULT, H5P_DEFAULT);
+        H5.H5Lcreate_hard(fileId, PARTICLES + "/position/time", g, "time", H5P_DEFAULT, H5P_DEFAULT);
+        H5.H5Gclose(g);
+        series(path + "/value", H5T_IEEE_F64LE, itemShape, chunkFrames, unit);
+    }
 
-            Map<String, double[]> observables = new LinkedHashMap<>();
-            if (first.hasEnergy()) observables.put("potential_energy", buffer.stream().mapToDouble(Frame::energyEv).toArray());
-            for (Map.Entry<String, Object> e : first.info().entrySet()) {
-                if (!(e.getValue() instanceof Number) || observables.containsKey(e.getKey())) continue;
-                double[] series = new double[frames];
-                boolean complete = true;
-                for (int k = 0; k < frames && complete; k++) {
-                    Object v = buffer.get(k).info().get(e.getKey());
-                    if (v instanceof Number num) series[k] = num.doubleValue(); else complete = false;
-                }
-                if (complete) observables.put(e.getKey(), series);
-            }
-            if (!observables.isEmpty()) {
-                WritableGroup obs = h5.putGroup("observables");
-                for (Map.Entry<String, double[]> e : observables.entrySet()) {
-                    WritableGroup g = obs.putGroup(e.getKey());
-                    WritableDataset value = g.putDataset("value", e.getValue());
-                    if (e.getKey().equals("potential_energy")) value.putAttribute("unit", "eV");
-                    g.putDataset("step", stepArray.clone());
-                    g.putDataset("time", timeArray.clone()).putAttribute("unit", "fs");
-                }
-            }
+    /** A chunked dataset [0][itemShape...] with an unlimited first dimension. */
+    private void series(String path, long fileType, long[] itemShape, int chunkFrames, String unit) throws HDF5Exception {
+        int rank = itemShape.length + 1;
+        long[] dims = new long[rank], max = new long[rank], chunk = new long[rank];
+        max[0] = H5S_UNLIMITED;
+        chunk[0] = Math.max(1, chunkFrames);
+        for (int k = 1; k < rank; k++) { dims[k] = max[k] = chunk[k] = itemShape[k - 1]; }
+        long space = H5.H5Screate_simple(rank, dims, max);
+        long dcpl = H5.H5Pcreate(H5P_DATASET_CREATE);
+        H5.H5Pset_chunk(dcpl, rank, chunk);
+        long d = H5.H5Dcreate(fileId, path, fileType, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        H5.H5Pclose(dcpl);
+        H5.H5Sclose(space);
+        if (unit != null) stringAttribute(d, "unit", unit);
+        datasets.put(path, d);
+    }
+
+    private static void fixed(long parent, String name, long fileType, long memType, Object data, int n, String unit) throws HDF5Exception {
+        long space = H5.H5Screate_simple(1, new long[] {n}, null);
+        long d = H5.H5Dcreate(parent, name, fileType, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5.H5Dwrite(d, memType, hdf.hdf5lib.HDF5Constants.H5S_ALL, hdf.hdf5lib.HDF5Constants.H5S_ALL, H5P_DEFAULT, data);
+        if (unit != null) stringAttribute(d, "unit", unit);
+        H5.H5Dclose(d);
+        H5.H5Sclose(space);
+    }
+
+    /** Grows the dataset by one frame along time and writes {@code item} (one frame's data) there. */
+    private void append(String path, Object item) throws HDF5Exception {
+        long d = datasets.get(path);
+        long[] dims = extent(d);
+        long[] start = new long[dims.length], count = dims.clone();
+        start[0] = dims[0];
+        count[0] = 1;
+        dims[0]++;
+        H5.H5Dset_extent(d, dims);
+        long fileSpace = H5.H5Dget_space(d);
+        H5.H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start, null, count, null);
+        long memSpace = H5.H5Screate_simple(count.length, count, null);
+        H5.H5Dwrite(d, item instanceof long[] ? H5T_NATIVE_LLONG : H5T_NATIVE_DOUBLE, memSpace, fileSpace, H5P_DEFAULT, item);
+        H5.H5Sclose(memSpace);
+        H5.H5Sclose(fileSpace);
+    }
+
+    private static long[] extent(long dataset) throws HDF5Exception {
+        long space = H5.H5Dget_space(dataset);
+        try {
+            long[] dims = new long[H5.H5Sget_simple_extent_ndims(space)];
+            H5.H5Sget_simple_extent_dims(space, dims, null);
+            return dims;
+        } finally {
+            H5.H5Sclose(space);
         }
     }
 
-    private double[][][] perAtom(java.util.function.Function<Frame, double[]> get) {
-        int frames = buffer.size(), n = buffer.get(0).size();
-        double[][][] out = new double[frames][n][3];
-        for (int k = 0; k < frames; k++) {
-            double[] a = get.apply(buffer.get(k));
-            for (int i = 0; i < n; i++) { out[k][i][0] = a[3 * i]; out[k][i][1] = a[3 * i + 1]; out[k][i][2] = a[3 * i + 2]; }
+    private static boolean exists(long fileId, String path) {
+        try {
+            String p = "";
+            for (String part : path.substring(1).split("/")) {
+                p += "/" + part;
+                if (!H5.H5Lexists(fileId, p, H5P_DEFAULT)) return false;
+            }
+            return true;
+        } catch (HDF5Exception e) {
+            return false;
         }
-        return out;
     }
 
-    private static void putTimeSeries(WritableGroup parent, String name, double[][][] value, String unit, long[] steps, double[] times) {
-        WritableGroup g = parent.putGroup(name);
-        g.putDataset("value", value).putAttribute("unit", unit);
-        g.putDataset("step", steps.clone());
-        g.putDataset("time", times.clone()).putAttribute("unit", "fs");
+    /** A variable-length ASCII string attribute of scalar dataspace (h5py reads it as str, as MDAnalysis needs). */
+    private static void stringAttribute(long obj, String name, String value) throws HDF5Exception {
+        long type = vlString();
+        long space = H5.H5Screate(H5S_SCALAR);
+        long a = H5.H5Acreate(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+        H5.H5AwriteVL(a, type, new String[] {value});
+        H5.H5Aclose(a);
+        H5.H5Sclose(space);
+        H5.H5Tclose(type);
+    }
+
+    private static void stringArrayAttribute(long obj, String name, String[] values) throws HDF5Exception {
+        long type = vlString();
+        long space = H5.H5Screate_simple(1, new long[] {values.length}, null);
+        long a = H5.H5Acreate(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+        H5.H5AwriteVL(a, type, values);
+        H5.H5Aclose(a);
+        H5.H5Sclose(space);
+        H5.H5Tclose(type);
+    }
+
+    private static long vlString() throws HDF5Exception {
+        long type = H5.H5Tcopy(H5T_C_S1);
+        H5.H5Tset_size(type, H5T_VARIABLE);
+        H5.H5Tset_strpad(type, H5T_STR_NULLTERM);
+        return type;
+    }
+
+    private static void intAttribute(long obj, String name, int... values) throws HDF5Exception {
+        long space = H5.H5Screate_simple(1, new long[] {values.length}, null);
+        long a = H5.H5Acreate(obj, name, H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT);
+        H5.H5Awrite(a, H5T_NATIVE_INT, values);
+        H5.H5Aclose(a);
+        H5.H5Sclose(space);
+    }
+
+    private static void intScalarAttribute(long obj, String name, int value) throws HDF5Exception {
+        long space = H5.H5Screate(H5S_SCALAR);
+        long a = H5.H5Acreate(obj, name, H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT);
+        H5.H5Awrite(a, H5T_NATIVE_INT, new int[] {value});
+        H5.H5Aclose(a);
+        H5.H5Sclose(space);
+    }
+
+    private interface H5Call { long run() throws Exception; }
+
+    /**
+     * Runs HDF5 calls; a failure becomes an IOException naming the file: a {@link java.nio.file.FileSystemException}
+     * with the operating system's reason when HDF5's error stack holds one (errno text such as "No space left on
+     * device", which the exception's own message, e.g. "Write failed", leaves out).
+     */
+    private long call(String what, H5Call c) throws IOException { return call(file, what, c); }
+
+    private static long call(Path file, String what, H5Call c) throws IOException {
+        try {
+            return c.run();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            String os = osReason();
+            IOException io = os != null ? new java.nio.file.FileSystemException(file.toString(), null, os)
+                    : new IOException("cannot " + what + ": " + e.getMessage());
+            io.initCause(e);
+            throw io;
+        }
+    }
+
+    private static final java.util.regex.Pattern ERRNO_TEXT = java.util.regex.Pattern.compile("error message = '([^']+)'");
+
+    /** The errno text in HDF5's current error stack (its file drivers record it there), or null. */
+    private static String osReason() {
+        StringBuilder descs = new StringBuilder();
+        try {
+            H5.H5Ewalk2(hdf.hdf5lib.HDF5Constants.H5E_DEFAULT, hdf.hdf5lib.HDF5Constants.H5E_WALK_UPWARD,
+                    (n, err, data) -> { descs.append(err.desc).append('\n'); return 0; }, new hdf.hdf5lib.callbacks.H5E_walk_t() {});
+            H5.H5Eclear2(hdf.hdf5lib.HDF5Constants.H5E_DEFAULT);
+        } catch (Exception ignored) {
+            return null;
+        }
+        java.util.regex.Matcher m = ERRNO_TEXT.matcher(descs);
+        return m.find() ? m.group(1) : null;
     }
 }

@@ -14,7 +14,7 @@ final class Hdf5Frames {
     private Hdf5Frames() {}
 
     static List<Frame> readAll(Path file) {
-        if (!Files.isRegularFile(file) && !H5mdTrajectoryWriter.segments(file).isEmpty())
+        if (!Files.isRegularFile(file) && !H5mdTrajectoryReader.segments(file).isEmpty())
             return frames(H5mdTrajectoryReader.readTrajectory(file));
         boolean trajectory, ani;
         try (HdfFile h5 = new HdfFile(file)) {

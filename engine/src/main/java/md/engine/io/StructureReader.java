@@ -119,7 +119,7 @@ public final class StructureReader {
 
     private static void requireFile(Path file, Format format) {
         if (Files.isDirectory(file)) throw new UserError(file + ": is a folder, expected a file (a structure file)");
-        boolean segmented = format == Format.HDF5 && !H5mdTrajectoryWriter.segments(file).isEmpty();
+        boolean segmented = format == Format.HDF5 && !H5mdTrajectoryReader.segments(file).isEmpty();
         if (!Files.isRegularFile(file) && !segmented) throw new UserError(file + ": no such file");
     }
 }

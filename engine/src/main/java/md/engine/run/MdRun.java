@@ -108,6 +108,8 @@ public final class MdRun implements AutoCloseable {
      */
     public static MdRun open(RunConfig config, Options options, ForceField forceField) throws IOException {
         Path dir = outputDirectory(config, options);
+        // HDF5 output needs the native library: say so before any structure, model or file is touched
+        if (config.output().trajectoryEvery() > 0 && config.output().trajectoryFormats().contains("h5")) md.engine.io.NativeHdf5.require();
         Path chk = dir.resolve(CHECKPOINT);
         Map<String, String> settings = RunSettings.of(config);
         Checkpoint resumeFrom = null;
@@ -115,7 +117,7 @@ public final class MdRun implements AutoCloseable {
             if (!Files.isRegularFile(chk))
                 throw new UserError("cannot resume: there is no checkpoint " + chk + "; expected the output folder of an earlier run of "
                         + config.file() + " (output.checkpoint.every > 0). "
-                        + (Files.exists(dir.resolve(ThermoLog.FILE)) || Files.exists(dir.resolve(TrajectoryOutput.EXTXYZ))
+                        + (Files.exists(dir.resolve(ThermoLog.FILE)) || Files.exists(dir.resolve(TrajectoryOutput.EXTXYZ)) || Files.exists(dir.resolve(TrajectoryOutput.H5))
                             ? "The earlier run stopped before its first checkpoint, so there is nothing to continue: start it again with --overwrite (replaces its files)."
                             : "Start the run without --resume."));
             resumeFrom = Checkpoint.read(chk);
@@ -123,7 +125,7 @@ public final class MdRun implements AutoCloseable {
             if (resumeFrom.step() > config.dynamics().steps())
                 throw config.dynamics().node().get("steps").error("the checkpoint " + chk + " is at step " + resumeFrom.step()
                         + ", beyond the " + config.dynamics().steps() + " steps asked for; expected at least " + resumeFrom.step());
-        } else if (!options.overwrite() && (Files.exists(chk) || Files.exists(dir.resolve(ThermoLog.FILE)) || Files.exists(dir.resolve(TrajectoryOutput.EXTXYZ)))) {
+        } else if (!options.overwrite() && (Files.exists(chk) || Files.exists(dir.resolve(ThermoLog.FILE)) || Files.exists(dir.resolve(TrajectoryOutput.EXTXYZ)) || Files.exists(dir.resolve(TrajectoryOutput.H5)))) {
             throw new UserError(Files.exists(chk)
                     ? "the output folder " + dir + " already holds a run; use --resume to continue it, --overwrite to replace it, "
                             + "or choose another output.directory (" + config.file() + ")."

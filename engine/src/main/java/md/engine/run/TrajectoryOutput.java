@@ -16,8 +16,8 @@ import md.integrators.MdState;
 /**
  * The trajectory files of a run: {@code trajectory.extxyz} (one complete frame per write, with
  * positions, velocities as ASE's momenta (or Å/fs with {@code extxyz_velocities: velocities}), forces,
- * energy, step and time) and H5MD segments {@code trajectory.NNN.h5}
- * (each segment file replaced atomically after every frame, so what is on disk is always complete).
+ * energy, step and time) and the H5MD 1.1 file {@code trajectory.h5}
+ * (frames appended and flushed one by one, with the thermodynamic observables of thermo.csv).
  * Reads the simulation state only.
  */
 final class TrajectoryOutput implements AutoCloseable {
@@ -42,10 +42,11 @@ final class TrajectoryOutput implements AutoCloseable {
     static TrajectoryOutput create(Path dir, OutputConfig out) throws IOException {
         boolean on = out.trajectoryEvery() > 0;
         Files.deleteIfExists(dir.resolve(EXTXYZ));
-        for (Path p : H5mdTrajectoryWriter.segments(dir.resolve(H5))) Files.delete(p);
+        // segment files of an older md's run in the same folder
+        for (Path p : md.engine.io.H5mdTrajectoryReader.segments(dir.resolve(H5))) Files.delete(p);
+        // the HDF5 library first: a missing one stops the run before any file is touched
+        H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5") ? H5mdTrajectoryWriter.create(dir.resolve(H5)) : null;
         TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.create(dir.resolve(EXTXYZ)) : null;
-        H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5")
-                ? new H5mdTrajectoryWriter(dir.resolve(H5), out.h5SegmentFrames(), 1, 0) : null;
         return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, ExtxyzWriter.VelocityFormat.ofColumn(out.extxyzVelocities()), h, 0);
     }
 
@@ -55,9 +56,8 @@ final class TrajectoryOutput implements AutoCloseable {
         // the default) goes on with them instead of switching columns mid-file
         ExtxyzWriter.VelocityFormat existing = ExtxyzWriter.velocityFormatOf(dir.resolve(EXTXYZ));
         ExtxyzWriter.VelocityFormat format = existing != null ? existing : ExtxyzWriter.VelocityFormat.ofColumn(out.extxyzVelocities());
+        H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5") ? H5mdTrajectoryWriter.resume(dir.resolve(H5), marks.framesWritten()) : null;
         TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.resume(dir.resolve(EXTXYZ), marks.extxyzBytes()) : null;
-        H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5")
-                ? H5mdTrajectoryWriter.resume(dir.resolve(H5), out.h5SegmentFrames(), 1, marks.framesWritten()) : null;
         return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, format, h, marks.framesWritten());
     }
 
@@ -67,13 +67,25 @@ final class TrajectoryOutput implements AutoCloseable {
     long lastFrameStep() { return lastFrameStep; }
 
     String describe() {
-        return extxyz != null ? extxyz.file().toString() : h5 != null ? "the trajectory.NNN.h5 segments" : "no trajectory file";
+        return extxyz != null ? extxyz.file().toString() : h5 != null ? "trajectory.h5" : "no trajectory file";
     }
 
     void write(Simulation sim) throws IOException {
         MdState s = sim.state();
         MolecularSystem sys = sim.system();
         Map<String, Object> observables = observables(sim);
+        // H5MD first: a complete extended XYZ frame on disk then implies the same frame in trajectory.h5
+        if (h5 != null) {
+            // H5MD /observables: thermo.csv's quantities at this frame, then the force field's own
+            double ekin = sim.kineticEnergyEv();
+            Map<String, Object> h5obs = new LinkedHashMap<>();
+            h5obs.put("kinetic_energy", ekin);
+            h5obs.put("total_energy", s.potentialEnergyEv + ekin);
+            h5obs.put("conserved_energy", s.potentialEnergyEv + ekin + sim.integrator().conservedEnergyExtraEv(s));
+            h5obs.put("temperature", sim.temperatureK(ekin));
+            h5obs.putAll(observables);
+            h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, h5obs), s.step, s.timeFs);
+        }
         if (extxyz != null) {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("step", s.step);
@@ -83,7 +95,6 @@ final class TrajectoryOutput implements AutoCloseable {
             extxyz.record().append(ExtxyzWriter.format(frame, velocityFormat));
             extxyz.commit();
         }
-        if (h5 != null) h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, observables), s.step, s.timeFs);
         framesWritten++;
         lastFrameStep = s.step;
     }

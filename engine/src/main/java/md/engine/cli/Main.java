@@ -15,6 +15,7 @@ public final class Main {
         return List.of(
                 new RunCommand(),
                 new EvalCommand(),
+                new ServeCommand(),
                 new ImportCommand(),
                 new AnalyzeCommand(),
                 new BenchCommand(),

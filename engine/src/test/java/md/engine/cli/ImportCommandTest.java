@@ -127,4 +127,60 @@ class ImportCommandTest {
         // other families add their kinds to the list
         assertTrue(err.toString().contains("supported: ") && err.toString().contains("nequip"), err.toString());
     }
+
+    /**
+     * nequip 0.6's default builder list has StressForceOutput (minimal.yaml, nequip-train's defaults), whose
+     * state_dict has one more entry, the empty buffer 'model.model._empty': the import gives nequip's reference
+     * energies and forces, and the model's virial equals Σ_i r_i ⊗ F_i of nequip's reference forces (an isolated
+     * molecule: translation invariance makes the pair virial −Σ r_ij ⊗ ∂E/∂r_ij that sum).
+     */
+    @Test void importsTheStressForceOutputBuilderListAndItsEmptyBuffer() throws Exception {
+        Path config = dir.resolve("config.yaml");
+        String yaml = Files.readString(fixture("config.yaml"));
+        String forceBuilders = "model_builders: [SimpleIrrepsConfig, EnergyModel, PerSpeciesRescale, ForceOutput,\n  RescaleEnergyEtc]\n";
+        assertTrue(yaml.contains(forceBuilders), "the fixture's builder list");
+        Files.writeString(config, yaml.replace(forceBuilders,
+                "model_builders: [SimpleIrrepsConfig, EnergyModel, PerSpeciesRescale, StressForceOutput, RescaleEnergyEtc]\n"));
+        Map<String, NpyArray> sd = new LinkedHashMap<>(Npz.read(fixture("weights.npz")));
+        sd.put("model.model._empty", new NpyArray("model.model._empty", "<f8", new int[] {0}, new double[0], null));
+        Path weights = dir.resolve("stress.npz");
+        NpyWriter.writeNpz(weights, sd);
+        Path out = dir.resolve("stress.nqp");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(said));
+        int rc;
+        try {
+            rc = Main.run(new String[] {"import", "nequip", config.toString(), weights.toString(), "-o", out.toString()}, new PrintStream(err));
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, rc, err.toString());
+        assertTrue(said.toString().contains("virial"), said.toString());
+        Map<String, NpyArray> frames = Npz.read(fixture("frames.npz"));
+        int[] z = frames.get("z").asInts();
+        try (ForceField ff = ForceFields.create(new ForceFieldSpec("nequip", Map.of("model", out.toString()), null))) {
+            for (int k = 0; k < 12; k++) {
+                double[] f = new double[3 * z.length], w = new double[9];
+                double[] r = frames.get("R").slice(k), fr = frames.get("F").slice(k);
+                double e = ff.compute(new Atoms(z, r, Cell.NONE), NeighborList.allPairs(z.length, 5), f, w);
+                assertEquals(frames.get("E").data()[k], e, 1e-10, "frame " + k);
+                for (int i = 0; i < f.length; i++) assertEquals(fr[i], f[i], 1e-10, "frame " + k + " force " + i);
+                for (int a = 0; a < 3; a++)
+                    for (int b = 0; b < 3; b++) {
+                        double expected = 0;
+                        for (int i = 0; i < z.length; i++) expected += r[3 * i + a] * fr[3 * i + b];
+                        assertEquals(expected, w[3 * a + b], 1e-9, "frame " + k + " virial " + a + b);
+                    }
+            }
+        }
+        // a non-empty '_empty' is not StressForceOutput's buffer
+        sd.put("model.model._empty", new NpyArray("model.model._empty", "<f8", new int[] {1}, new double[] {1}, null));
+        NpyWriter.writeNpz(weights, sd);
+        err.reset();
+        rc = Main.run(new String[] {"import", "nequip", config.toString(), weights.toString(), "-o", dir.resolve("bad.nqp").toString()}, new PrintStream(err));
+        assertEquals(2, rc);
+        assertTrue(err.toString().contains("model.model._empty: should be StressForceOutput's empty buffer"), err.toString());
+    }
 }

@@ -268,6 +268,11 @@ public final class NequipTrainConfig {
             ConfigNode file = n.get("dataset_file_name");
             if (file == null) { problem(n, "dataset_file_name is missing: md train needs the data file (dataset: npz or ase)"); return; }
             String dataset = n.has("dataset") ? n.get("dataset").asString("npz or ase") : null;
+            Path path = n.baseDirectory().resolve(file.asString("a file path")).normalize();
+            String missing = md.engine.config.InputFiles.problem(path);
+            if (missing != null)
+                problem(file, path + ": " + missing + " (relative paths are resolved against the configuration's folder"
+                        + (n.has("dataset_url") ? "; md does not download dataset_url" : "") + ")");
             Map<String, Object> source = new LinkedHashMap<>();
             source.put("file", file);
             if (dataset == null || dataset.equals("npz")) {

@@ -342,4 +342,36 @@ class NequipTrainConfigTest {
         assertEquals(0.1, c.training().plateauFactor(), 0.0, "torch's default factor");
         assertEquals(dir.resolve("res/ase"), c.output().directory());
     }
+
+    /** md's keys behind chemical_symbols and nequip's default shifts: model.species (a superset of the data's) and energy_shifts: per_atom_mean. */
+    @Test
+    void modelSpeciesAndPerAtomMeanShifts() throws Exception {
+        Path data = TrainFixtures.extxyz(dir.resolve("m.extxyz"), 14, 5, 3);
+        Path cfg = dir.resolve("train.yaml");
+        Files.writeString(cfg, """
+                seed: 2
+                data:
+                  train: [{file: m.extxyz}]
+                  split: {n_train: 8, n_val: 3, n_test: 3}
+                model: {l_max: 1, num_features: 4, num_layers: 1, r_max: 4.0, num_basis: 4, invariant_layers: 1, invariant_neurons: 8,
+                        species: [O, H, N, C], energy_shifts: per_atom_mean}
+                training: {max_epochs: 1, batch_size: 4}
+                output: {directory: out}
+                """);
+        TrainFixtures.run("train", cfg.toString());
+        assertArrayEquals(new int[] {1, 6, 7, 8}, ModelFile.read(dir.resolve("out/model.nqp")).architecture().atomicNumbers());
+        double[] shifts = TrainCheckpoint.readModelInfo(dir.resolve("out/checkpoint-last.npz")).perSpeciesShiftsEv();
+        double mean = 0;
+        List<md.forcefields.training.TrainingFrame> train = TrainingData.load(TrainConfigLoader.load(cfg).data()).train();
+        for (var f : train) mean += f.energyEv() / f.atomicNumbers().length;
+        mean /= train.size();
+        assertEquals(4, shifts.length);
+        for (double b : shifts) assertEquals(mean, b, 1e-12 * Math.abs(mean));
+
+        Files.writeString(cfg, Files.readString(cfg).replace("species: [O, H, N, C]", "species: [H, C]").replace("out}", "out2}"));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int rc = md.engine.cli.Main.run(new String[] {"train", cfg.toString()}, new java.io.PrintStream(err));
+        assertEquals(2, rc);
+        assertTrue(err.toString().contains("element O, which is not among the model's species [H, C]"), err.toString());
+    }
 }

@@ -16,6 +16,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 import md.core.Elements;
 import md.core.io.NpyArray;
 import md.core.io.Npz;
+import md.core.io.TorchStateDict;
 import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.model.ModelFamilies;
 import md.forcefields.ml.model.ModelFamily;
@@ -26,7 +27,7 @@ import md.forcefields.ml.model.ModelFile;
  * implementation. The kinds are those of the model families' {@link ModelFamily.Importer}s.
  */
 public final class ImportCommand implements Command {
-    private static final String USAGE = "md import KIND CONFIG.yaml WEIGHTS.npz -o MODEL";
+    private static final String USAGE = "md import KIND CONFIG.yaml WEIGHTS.npz|WEIGHTS.pth -o MODEL  (nequip also: md import nequip RUN_FOLDER -o MODEL)";
 
     @Override public String name() { return "import"; }
 
@@ -35,7 +36,10 @@ public final class ImportCommand implements Command {
     @Override public String usage() {
         StringBuilder b = new StringBuilder("usage: " + USAGE + "\n\nConverts a model trained by a reference implementation into an md model file\n"
                 + "(use it as forcefield: {type: learned, model: FILE}). Every tensor is checked against the\n"
-                + "configuration; a state_dict entry that cannot be placed is an error naming its key.\n\nKINDS\n");
+                + "configuration; a state_dict entry that cannot be placed is an error naming its key.\n"
+                + "WEIGHTS is the state_dict as .npz (NumPy) or as written by torch.save (a .pth zip of tensors, read\n"
+                + "without Python). For nequip, RUN_FOLDER is a nequip-train output folder (ROOT/RUN_NAME): its\n"
+                + "config.yaml and best_model.pth are read.\n\nKINDS\n");
         for (ModelFamily.Importer im : importers().values()) b.append(im.help().stripTrailing()).append('\n');
         return b.toString().stripTrailing();
     }
@@ -70,6 +74,16 @@ public final class ImportCommand implements Command {
         if (kind == null) throw new UserError("which kind of model? usage: " + USAGE + " (kinds: " + String.join(", ", importers.keySet()) + ")");
         ModelFamily.Importer importer = importers.get(kind);
         if (importer == null) throw new UserError("cannot import models of kind '" + kind + "'; supported: " + String.join(", ", importers.keySet()));
+        if (config != null && weights == null && Files.isDirectory(Path.of(config))) {
+            // a nequip-train run folder: the configuration it saved and its best model's state_dict
+            if (!kind.equals("nequip")) throw new UserError(config + " is a folder; md import " + kind + " needs CONFIG.yaml and WEIGHTS.npz");
+            Path run = Path.of(config);
+            for (String f : new String[] {"config.yaml", "best_model.pth"})
+                if (!Files.isRegularFile(run.resolve(f)))
+                    throw new UserError(run + ": no " + f + " in this folder; expected a nequip-train output folder (ROOT/RUN_NAME) with config.yaml and best_model.pth");
+            config = run.resolve("config.yaml").toString();
+            weights = run.resolve("best_model.pth").toString();
+        }
         if (config == null || weights == null || out == null)
             throw new UserError("md import " + kind + " needs CONFIG.yaml, WEIGHTS.npz and -o MODEL");
         Path configPath = Path.of(config), weightsPath = Path.of(weights), outPath = Path.of(out);
@@ -78,12 +92,15 @@ public final class ImportCommand implements Command {
         Map<String, Object> cfg = readYaml(configPath, kind);
         Map<String, NpyArray> sd;
         if (md.engine.config.InputFiles.problem(weightsPath) != null) throw new UserError(weightsPath + ": " + md.engine.config.InputFiles.problem(weightsPath));
+        boolean torch = TorchStateDict.isTorchZip(weightsPath);
         try {
-            sd = Npz.read(weightsPath);
+            sd = torch ? TorchStateDict.read(weightsPath) : Npz.read(weightsPath);
         } catch (NoSuchFileException e) {
             throw new UserError(weightsPath + ": no such file");
+        } catch (md.core.io.FileFormatException e) {
+            throw new UserError(e.getMessage());
         } catch (IOException | RuntimeException e) {
-            throw new UserError(weightsPath + ": not a readable .npz of numeric arrays (" + e.getMessage() + ")");
+            throw new UserError(weightsPath + ": not a readable " + (torch ? "PyTorch state_dict" : ".npz of numeric arrays") + " (" + e.getMessage() + ")");
         }
         LearnedModel learned;
         try {
@@ -105,10 +122,23 @@ public final class ImportCommand implements Command {
         return 0;
     }
 
+    private static final org.yaml.snakeyaml.nodes.Tag PYTHON_TUPLE = new org.yaml.snakeyaml.nodes.Tag("tag:yaml.org,2002:python/tuple");
+
+    /** SnakeYAML's safe constructor that reads {@code !!python/tuple} sequences as lists. */
+    private static final class TupleAsList extends SafeConstructor {
+        TupleAsList(LoaderOptions options) {
+            super(options);
+            yamlConstructors.put(PYTHON_TUPLE, yamlConstructors.get(org.yaml.snakeyaml.nodes.Tag.SEQ));
+        }
+    }
+
     private static Map<String, Object> readYaml(Path p, String kind) {
         if (md.engine.config.InputFiles.problem(p) != null) throw new UserError(p + ": " + md.engine.config.InputFiles.problem(p));
         try (Reader r = new java.io.StringReader(Files.readString(p, java.nio.charset.StandardCharsets.UTF_8))) {
-            Object o = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            LoaderOptions options = new LoaderOptions();
+            // nequip writes tuples (e.g. optimizer_betas) as !!python/tuple: read them as lists, refuse other tags
+            options.setTagInspector(tag -> tag.getValue().equals(PYTHON_TUPLE.getValue()));
+            Object o = new Yaml(new TupleAsList(options)).load(r);
             if (!(o instanceof Map<?, ?>)) throw new UserError(p + ": expected a YAML mapping of " + kind + " options at the top level");
             @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) o;
             return m;

@@ -26,12 +26,17 @@ public final class TrainCommand implements Command {
                   --resume     continue from the output folder's checkpoint-last.npz exactly where it stopped
                                (a finished training only re-writes the test report)
                   --threads N  worker threads (overrides 'threads' in the file; results do not depend on it)
+
+                CONFIG.yaml may also be a nequip 0.6 training configuration (nequip-train's YAML, recognised by
+                r_max, dataset, dataset_file_name or model_builders at its top level): its keys are mapped to md's,
+                and every key md cannot honour is listed with its line (docs/training.md, 'nequip configurations').
                 """ + families();
     }
 
     /** The model families md train can create, with their options (model: {family: NAME, KEY: VALUE, ...}). */
     static String families() {
-        StringBuilder sb = new StringBuilder("\nmodel families (model: {family: NAME, option: value, ...}; defaults shown):\n");
+        StringBuilder sb = new StringBuilder("\nmodel families (model: {family: NAME, option: value, ...}; defaults shown; every family also takes\n"
+                + "species: [H, C, ...] (default: the training data's) and energy_shifts: least_squares | per_atom_mean):\n");
         for (md.forcefields.ml.model.ModelFamily f : md.forcefields.ml.model.ModelFamilies.trainable()) {
             sb.append("  ").append(f.name()).append(" — ").append(f.description()).append('\n');
             for (String line : f.training().help()) sb.append("      ").append(line).append('\n');

@@ -70,6 +70,8 @@ public final class ConfigNode {
     public static ConfigNode parse(Path file, String text) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
+        // nequip's configurations write optimizer_betas as a !!python/tuple (a list to us); other global tags stay errors
+        options.setTagInspector(tag -> tag.getValue().equals("tag:yaml.org,2002:python/tuple"));
         Node root;
         try (Reader reader = new java.io.StringReader(text)) {
             root = new Yaml(options).compose(reader);
@@ -86,6 +88,58 @@ public final class ConfigNode {
         if (!(root instanceof MappingNode)) throw n.error("expected a mapping of sections (key: value lines) at the top level, got " + n.describe());
         n.checkDuplicateKeys();
         return n;
+    }
+
+    // ---------------------------------------------------------------- assembled configurations
+
+    /**
+     * A mapping assembled from other nodes: each value keeps its own YAML node and the line its key was
+     * written on, so that a configuration translated from another program's format (nequip's, see
+     * md.engine.train.NequipTrainConfig) reports mistakes at the user's lines. Values are
+     * {@link ConfigNode}s or nested {@code Map<String, Object>} of the same kind (non-empty).
+     */
+    public static ConfigNode assemble(Path file, Map<String, Object> entries) {
+        Node n = assembled(file, entries);
+        return new ConfigNode(file, "", n, n.getStartMark());
+    }
+
+    private static Node assembled(Path file, Map<String, Object> entries) {
+        List<NodeTuple> tuples = new ArrayList<>();
+        for (Map.Entry<String, Object> e : entries.entrySet()) {
+            Node value;
+            Mark at;
+            if (e.getValue() instanceof ConfigNode c) {
+                value = c.node != null ? c.node : new ScalarNode(Tag.NULL, "null", c.keyMark, c.keyMark, DumperOptions.ScalarStyle.PLAIN);
+                at = c.keyMark;
+            } else if (e.getValue() instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked") Map<String, Object> sub = (Map<String, Object>) m;
+                value = assembled(file, sub);
+                at = value.getStartMark();
+            } else {
+                throw new IllegalArgumentException("entry " + e.getKey() + ": expected a ConfigNode or a Map, got " + e.getValue());
+            }
+            tuples.add(new NodeTuple(new ScalarNode(Tag.STR, e.getKey(), at, at, DumperOptions.ScalarStyle.PLAIN), value));
+        }
+        Mark first = tuples.isEmpty() ? null : tuples.get(0).getKeyNode().getStartMark();
+        return new MappingNode(Tag.MAP, true, tuples, first, first, DumperOptions.FlowStyle.BLOCK);
+    }
+
+    /**
+     * A value computed from this node's (a number, text, boolean or null), located at this node's line:
+     * e.g. a translated setting whose mistakes should point at the key it came from.
+     */
+    public ConfigNode derived(Object value) {
+        Node n;
+        if (value == null) n = new ScalarNode(Tag.NULL, "null", keyMark, keyMark, DumperOptions.ScalarStyle.PLAIN);
+        else if (value instanceof Integer || value instanceof Long) n = new ScalarNode(Tag.INT, value.toString(), keyMark, keyMark, DumperOptions.ScalarStyle.PLAIN);
+        else if (value instanceof Number num) n = new ScalarNode(Tag.FLOAT, Double.toString(num.doubleValue()), keyMark, keyMark, DumperOptions.ScalarStyle.PLAIN);
+        else if (value instanceof Boolean b) n = new ScalarNode(Tag.BOOL, b.toString(), keyMark, keyMark, DumperOptions.ScalarStyle.PLAIN);
+        else if (value instanceof List<?> list) {
+            List<Node> items = new ArrayList<>();
+            for (Object o : list) items.add(derived(o).node);
+            n = new org.yaml.snakeyaml.nodes.SequenceNode(Tag.SEQ, true, items, keyMark, keyMark, DumperOptions.FlowStyle.FLOW);
+        } else n = new ScalarNode(Tag.STR, value.toString(), keyMark, keyMark, DumperOptions.ScalarStyle.DOUBLE_QUOTED);
+        return new ConfigNode(file, path, n, keyMark);
     }
 
     public Path file() { return file; }

@@ -15,14 +15,18 @@ import md.forcefields.training.Objective;
 import md.forcefields.training.Trainer;
 
 /** A validated {@code md train} configuration (keys, units and defaults in docs/training.md). */
-public record TrainConfig(Path file, long seed, int threads, Data data, Model model, Trainer.Options training, Output output) {
+public record TrainConfig(Path file, long seed, int threads, Data data, Model model, Trainer.Options training, Output output, List<String> notes) {
+
+    public TrainConfig(Path file, long seed, int threads, Data data, Model model, Trainer.Options training, Output output) {
+        this(file, seed, threads, data, model, training, output, List.of());
+    }
 
     /** The same configuration run with {@code n} worker threads. */
     public TrainConfig withThreads(int n) {
         Trainer.Options t = training;
         return new TrainConfig(file, seed, n, data, model, new Trainer.Options(t.maxEpochs(), t.batchSize(), t.seed(), n, t.loss(), t.optimizer(),
                 t.warmupSteps(), t.emaDecay(), t.maxGradientNorm(), t.plateauFactor(), t.plateauPatience(), t.plateauThreshold(),
-                t.learningRateFloor(), t.earlyStoppingPatience(), t.maxWallSeconds()), output);
+                t.learningRateFloor(), t.earlyStoppingPatience(), t.maxWallSeconds()), output, notes);
     }
 
     /**
@@ -38,6 +42,29 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
         }
     }
 
+    /**
+     * How the per-species energy shifts of a new model are computed from the training energies
+     * ({@code model.energy_shifts}): a least-squares fit on the composition (md's default, nequip's
+     * {@code dataset_per_species_total_energy_mean}), or one value for every species, the mean energy per
+     * atom (nequip 0.6's default {@code dataset_per_atom_total_energy_mean}).
+     */
+    public enum EnergyShifts {
+        LEAST_SQUARES("least_squares"), PER_ATOM_MEAN("per_atom_mean");
+
+        private final String key;
+
+        EnergyShifts(String key) { this.key = key; }
+
+        public String key() { return key; }
+
+        public static java.util.List<String> keys() { return java.util.Arrays.stream(values()).map(EnergyShifts::key).toList(); }
+
+        public static EnergyShifts byKey(String k) {
+            for (EnergyShifts e : values()) if (e.key.equals(k)) return e;
+            throw new IllegalArgumentException("unknown energy_shifts '" + k + "'");
+        }
+    }
+
     /** Split of the {@code train} pool into training/validation(/test) unless explicit files are given. */
     public record Split(String method, Integer nTrain, Integer nValidation, Integer nTest, long seed) {}
 
@@ -48,7 +75,12 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
      * ({@code node} and {@code marks} locate them for errors).
      */
     public record Model(ModelFamily family, ModelFamily.Training training, ForceFieldSpec options, ConfigNode node, Map<String, Integer> marks,
-                        LearnedModel pretrained, java.util.Set<String> frozen) {
+                        LearnedModel pretrained, java.util.Set<String> frozen, int[] species, EnergyShifts energyShifts) {
+        public Model(ModelFamily family, ModelFamily.Training training, ForceFieldSpec options, ConfigNode node, Map<String, Integer> marks,
+                     LearnedModel pretrained, java.util.Set<String> frozen) {
+            this(family, training, options, node, marks, pretrained, frozen, null, EnergyShifts.LEAST_SQUARES);
+        }
+
         /** The cutoff (Å) the options give, or the pre-trained model's. */
         public double cutoffAngstrom() { return pretrained != null ? pretrained.architecture().cutoff() : located(() -> training.cutoffAngstrom(options)); }
 

@@ -30,15 +30,30 @@ public final class TrainConfigLoader {
     static final Set<String> SOURCE = Set.of("file", "format", "objective", "energy_key", "forces_key", "method", "energy_unit", "frames", "repeat");
     static final Set<String> SPLIT = Set.of("method", "n_train", "n_val", "n_test", "seed");
     static final Set<String> TRAINING = Set.of("max_epochs", "batch_size", "learning_rate", "optimizer", "amsgrad", "weight_decay",
-            "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping", "keep_snapshots");
+            "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping", "keep_snapshots", "adam_betas", "adam_epsilon");
     static final Set<String> SCHEDULER = Set.of("factor", "patience", "threshold");
     static final Set<String> EARLY = Set.of("patience", "lr_floor", "max_wall_minutes");
     static final Set<String> LOSS = Set.of("energy_per_atom", "forces", "zero_force", "denoising", "noise_variance_A2", "restoring_stiffness_eV_per_A2",
             "force_head", "form", "energy", "unit");
     static final Set<String> OUTPUT = Set.of("directory", "model");
 
+    /**
+     * Reads {@code file}: an md train configuration, or a nequip 0.6 one ({@code nequip-train}'s YAML,
+     * recognised by its keys, see {@link NequipTrainConfig#isNequip}), which is translated to md's keys first.
+     */
     public static TrainConfig load(Path file) {
-        ConfigNode root = ConfigNode.parse(file);
+        ConfigNode parsed = ConfigNode.parse(file);
+        if (NequipTrainConfig.isNequip(parsed)) {
+            NequipTrainConfig.Translation t = NequipTrainConfig.translate(parsed);
+            TrainConfig c = load(t.config());
+            return new TrainConfig(c.file(), c.seed(), c.threads(), c.data(), c.model(), c.training(), c.output(), t.notes());
+        }
+        return load(parsed);
+    }
+
+    /** Reads an md train configuration already parsed (or assembled from another format's keys). */
+    public static TrainConfig load(ConfigNode root) {
+        Path file = root.file();
         root.allowOnly(TOP);
         if (root.has("description")) root.get("description").asString("a line of text");
         long seed = root.has("seed") ? integer(root.get("seed"), "a random seed", 0) : 0;
@@ -165,8 +180,21 @@ public final class TrainConfigLoader {
         }
         Object familyName = options.remove("family");
         Object initFrom = options.remove("init_from"), freeze = options.remove("freeze");
+        boolean hasSpecies = options.containsKey("species"), hasShifts = options.containsKey("energy_shifts");
+        Object speciesList = options.remove("species"), shiftsKey = options.remove("energy_shifts");
         Map<String, ModelFamily> families = ModelFamilies.all();
-        if (initFrom != null) return pretrained(root, m, marks, familyName, initFrom, freeze, options, families);
+        if (initFrom != null) {
+            if (hasSpecies || hasShifts)
+                throw m.errorAt(hasSpecies ? "species" : "energy_shifts", marks, "init_from takes the species and energy shifts from the model file; remove this key");
+            return pretrained(root, m, marks, familyName, initFrom, freeze, options, families);
+        }
+        int[] species = hasSpecies ? species(speciesList, m, marks) : null;
+        TrainConfig.EnergyShifts shifts = TrainConfig.EnergyShifts.LEAST_SQUARES;
+        if (hasShifts) {
+            if (!(shiftsKey instanceof String k) || !TrainConfig.EnergyShifts.keys().contains(k))
+                throw m.errorAt("energy_shifts", marks, "expected one of " + TrainConfig.EnergyShifts.keys() + ", got " + shiftsKey);
+            shifts = TrainConfig.EnergyShifts.byKey(k);
+        }
         if (freeze != null) throw m.errorAt("freeze", marks, "freeze needs init_from (a model file to start from): freezing a freshly initialised model would keep random weights");
         if (familyName == null) familyName = "nequip";
         List<String> trainable = ModelFamilies.trainable().stream().map(ModelFamily::name).toList();
@@ -175,9 +203,25 @@ public final class TrainConfigLoader {
             throw m.errorAt("family", marks, (family == null ? "unknown model family '" + familyName + "'" : "md train cannot make a new '" + familyName + "' model")
                     + "; expected one of " + trainable);
         ModelFamily.Training training = family.training();
-        TrainConfig.Model model = new TrainConfig.Model(family, training, new ForceFieldSpec(family.name(), options, root.baseDirectory()), m, marks, null, java.util.Set.of());
+        TrainConfig.Model model = new TrainConfig.Model(family, training, new ForceFieldSpec(family.name(), options, root.baseDirectory()), m, marks, null,
+                java.util.Set.of(), species, shifts);
         model.located(() -> { training.validate(model.options()); return null; });
         return model;
+    }
+
+    /** {@code species: [H, C, O]}: element symbols, returned as sorted distinct atomic numbers. */
+    private static int[] species(Object list, ConfigNode m, Map<String, Integer> marks) {
+        if (!(list instanceof List<?> items) || items.isEmpty())
+            throw m.errorAt("species", marks, "expected a list of element symbols, e.g. [H, C, O]");
+        java.util.TreeSet<Integer> z = new java.util.TreeSet<>();
+        for (int k = 0; k < items.size(); k++) {
+            Object sym = items.get(k);
+            String where = "species[" + k + "]";
+            int number = sym instanceof String s ? md.core.Elements.atomicNumber(s).orElse(-1) : -1;
+            if (number < 0) throw m.errorAt(where, marks, "expected an element symbol such as H or C, got " + sym);
+            if (!z.add(number)) throw m.errorAt(where, marks, "element " + sym + " is listed twice");
+        }
+        return z.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** {@code init_from}: the architecture and weights of a model file, with {@code freeze} patterns resolved to parameter names. */
@@ -264,6 +308,13 @@ public final class TrainConfigLoader {
         Adam.Options o = opt.equals("adamw") ? Adam.Options.adamW(lr) : Adam.Options.adam(lr);
         if (num(t, "weight_decay")) o = o.withWeightDecay(t.get("weight_decay").asNonNegative("a weight decay"), opt.equals("adamw"));
         o = o.withAmsgrad(ams);
+        if (num(t, "adam_betas") || num(t, "adam_epsilon")) {
+            double[] betas = num(t, "adam_betas") ? t.get("adam_betas").asNumbers(2, "Adam's two betas, e.g. [0.9, 0.999]") : new double[] {o.beta1(), o.beta2()};
+            for (double b : betas)
+                if (!(b >= 0 && b < 1)) throw t.get("adam_betas").error("expected two betas in [0, 1), got " + b);
+            double eps = num(t, "adam_epsilon") ? t.get("adam_epsilon").asNonNegative("Adam's epsilon") : o.epsilon();
+            o = new Adam.Options(o.learningRate(), betas[0], betas[1], eps, o.weightDecay(), o.decoupled(), o.amsgrad());
+        }
         int warmup = num(t, "warmup_steps") ? integer(t.get("warmup_steps"), "a number of optimizer steps", 0) : 0;
         double ema = 0.99;
         if (num(t, "ema_decay")) {

@@ -40,11 +40,28 @@ public final class TrainingRun {
     public void run(boolean resume) throws IOException {
         TrainConfig.Output o = cfg.output();
         TrainingData data = TrainingData.load(cfg.data());
+        for (String note : cfg.notes()) out.println("md train: " + note);
         int[] species = TrainingStatistics.species(data.train());
         checkSpecies(species, data.validation(), "validation");
         checkSpecies(species, data.test(), "test");
+        int[] declared = cfg.model().species();
+        if (declared != null) {
+            // the model's types are the declared species (nequip's chemical_symbols), a superset of the data's
+            for (int z : species)
+                if (Arrays.binarySearch(declared, z) < 0)
+                    throw new UserError(cfg.file() + ": the training data have element " + md.core.Elements.symbol(z) + ", which is not among the model's species "
+                            + symbols(declared) + " (model.species, or chemical_symbols of a nequip configuration); add it there");
+            species = declared;
+        }
         double forceScale = TrainingStatistics.forceRms(data.train());
-        double[] shifts = TrainingStatistics.perSpeciesEnergyShifts(data.train(), species);
+        double[] shifts = switch (cfg.model().energyShifts()) {
+            case LEAST_SQUARES -> TrainingStatistics.perSpeciesEnergyShifts(data.train(), species);
+            case PER_ATOM_MEAN -> {
+                double[] same = new double[species.length];
+                Arrays.fill(same, TrainingStatistics.perAtomEnergyMean(data.train()));
+                yield same;
+            }
+        };
         double cutoff = cfg.model().cutoffAngstrom();
         if (Double.isInfinite(cutoff))
             for (List<TrainingFrame> set : List.of(data.train(), data.validation(), data.test()))
@@ -147,6 +164,10 @@ public final class TrainingRun {
     private String provenance(Trainer t) {
         return "md train " + cfg.file().getFileName() + ", epoch " + t.epoch() + ", validation loss "
                 + String.format(Locale.ROOT, "%.6g", t.bestValidationLoss()) + " (EMA weights)";
+    }
+
+    private static String symbols(int[] z) {
+        return Arrays.stream(z).mapToObj(md.core.Elements::symbol).toList().toString();
     }
 
     private static void checkSpecies(int[] species, List<TrainingFrame> frames, String which) {

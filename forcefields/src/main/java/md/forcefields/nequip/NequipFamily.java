@@ -39,7 +39,7 @@ public final class NequipFamily implements ModelFamily {
             @Override public String describe(LearnedModel model) {
                 NequipHyperparameters h = ((Nequip) model.architecture()).hyperparameters();
                 return "NequIP, l_max " + h.lMax() + ", " + h.numFeatures() + " features, " + h.numLayers() + " layers, r_max "
-                        + h.rMax() + " Å";
+                        + h.rMax() + " Å (energy, forces and virial)";
             }
         };
     }

@@ -29,10 +29,16 @@ import md.forcefields.ml.families.Nequip;
 public final class NequipImporter {
     private NequipImporter() {}
 
-    private static final String[] STANDARD_BUILDERS = {"SimpleIrrepsConfig", "EnergyModel", "PerSpeciesRescale", "ForceOutput", "RescaleEnergyEtc"};
+    private static final List<String> FORCE_BUILDERS = List.of("SimpleIrrepsConfig", "EnergyModel", "PerSpeciesRescale", "ForceOutput", "RescaleEnergyEtc");
+    /**
+     * nequip 0.6's default list (nequip-train's and minimal.yaml's): StressForceOutput computes forces as
+     * ForceOutput does, plus the stress from a strain derivative; its only state is an empty buffer
+     * {@code _empty}. md's executors give the virial −Σ r_ij ⊗ ∂E/∂r_ij of the same energy, so nothing is lost.
+     */
+    private static final List<String> STRESS_BUILDERS = List.of("SimpleIrrepsConfig", "EnergyModel", "PerSpeciesRescale", "StressForceOutput", "RescaleEnergyEtc");
 
     public static NequipModel fromReference(Map<String, Object> config, Map<String, NpyArray> stateDict) {
-        checkBuilders(config);
+        boolean stress = checkBuilders(config);
         String nonlin = string(config, "nonlinearity_type", "gate");
         if (!nonlin.equals("gate")) throw bad("nonlinearity_type", "only 'gate' is supported, got '" + nonlin + "'");
         int[] z = species(config);
@@ -41,8 +47,8 @@ public final class NequipImporter {
         int numBasis = integer(config, "num_basis", 8);
         boolean besselTrainable = bool(config, "BesselBasis_trainable", true);
         double p = number(config, "PolynomialCutoff_p", 6.0);
-        int invLayers = integer(config, "invariant_layers", 2);
-        int invNeurons = integer(config, "invariant_neurons", 64);
+        int invLayers = integer(config, "invariant_layers", 1);   // nequip 0.6's InteractionBlock defaults
+        int invNeurons = integer(config, "invariant_neurons", 8);
         Object avg = config.get("avg_num_neighbors");
         if (!(avg instanceof Number)) throw bad("avg_num_neighbors", "needs the number the model was trained with (got " + avg + ")");
         double avgNum = ((Number) avg).doubleValue();
@@ -114,6 +120,15 @@ public final class NequipImporter {
             fixedBessel = b.data().clone();
             used.add(key);
         }
+        if (stress) {
+            // StressOutput's empty buffer, beside the network ('model.model._empty' next to 'model.model.func.*')
+            String empty = (prefix.endsWith("func.") ? prefix.substring(0, prefix.length() - "func.".length()) : prefix) + "_empty";
+            NpyArray e = stateDict.get(empty);
+            if (e != null) {
+                if (e.size() != 0) throw bad(empty, "should be StressForceOutput's empty buffer, but holds " + e.size() + " numbers");
+                used.add(empty);
+            }
+        }
         Set<String> modules = modulesWithoutWeights(cfg);
         for (var e : stateDict.entrySet()) {
             String k = e.getKey();
@@ -164,13 +179,16 @@ public final class NequipImporter {
         return rest.endsWith(".output_mask") || a.size() == 0;
     }
 
-    private static void checkBuilders(Map<String, Object> config) {
+    /** True for StressForceOutput (also nequip 0.6's default when model_builders is absent), false for ForceOutput. */
+    private static boolean checkBuilders(Map<String, Object> config) {
         Object b = config.get("model_builders");
-        if (b == null) return;
+        if (b == null) return true;
         if (!(b instanceof List<?> list)) throw bad("model_builders", "expected a list");
         List<String> names = list.stream().map(String::valueOf).toList();
-        if (!names.equals(List.of(STANDARD_BUILDERS)))
-            throw bad("model_builders", "only nequip's default builders " + List.of(STANDARD_BUILDERS) + " are supported, got " + names);
+        if (names.equals(STRESS_BUILDERS)) return true;
+        if (!names.equals(FORCE_BUILDERS))
+            throw bad("model_builders", "only nequip's default builders " + STRESS_BUILDERS + " (or with ForceOutput) are supported, got " + names);
+        return false;
     }
 
     private static int[] species(Map<String, Object> config) {

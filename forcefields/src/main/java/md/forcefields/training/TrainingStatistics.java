@@ -40,6 +40,21 @@ public final class TrainingStatistics {
         return pseudoInverseSolve(ata, aty);
     }
 
+    /**
+     * The mean energy per atom, mean over frames with an energy of E_f/N_f (eV): nequip 0.6's default
+     * per-species shift ({@code dataset_per_atom_total_energy_mean}), the same for every species. 0 without energies.
+     */
+    public static double perAtomEnergyMean(List<TrainingFrame> frames) {
+        double s = 0;
+        int count = 0;
+        for (TrainingFrame f : frames) {
+            if (f.energyEv() == null) continue;
+            s += f.energyEv() / f.atomicNumbers().length;
+            count++;
+        }
+        return count == 0 ? 0 : s / count;
+    }
+
     /** Counts of each species of {@code species} in the frame (fails on an element not listed). */
     public static double[] composition(TrainingFrame f, int[] species) {
         double[] n = new double[species.length];

@@ -1,7 +1,6 @@
 package md.forcefields.ml.ops;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -77,8 +76,10 @@ final class TfnVectorKernels implements TfnKernels {
                         s1 += w * t[tb + k];
                     }
                 }
-                out[o0 + oOff + co * dOut + mo] += a0.reduceLanes(VectorOperators.ADD) + s0;
-                if (two) out[o1 + oOff + co * dOut + mo] += a1.reduceLanes(VectorOperators.ADD) + s1;
+                // lanes summed in lane order, not reduceLanes: its order may differ between the interpreter and
+                // JIT-compiled code, and MD must not depend on when the JIT compiled this (issue 14, repeatability)
+                out[o0 + oOff + co * dOut + mo] += md.forcefields.e3nn.VectorKernels.sumLanes(a0) + s0;
+                if (two) out[o1 + oOff + co * dOut + mo] += md.forcefields.e3nn.VectorKernels.sumLanes(a1) + s1;
             }
     }
 

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * {@code thermo.csv}: one line every N steps with
- * {@code step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s}, then the force
+ * {@code step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s}, for a fully periodic
+ * cell with a virial {@code pressure_bar} (kinetic plus virial pressure, {@link Simulation#pressureBar}), then the force
  * field's own per-step quantities ({@link md.forcefields.ForceField#observableNames()}, e.g. an ensemble's
  * spread) and, for forces that are not −∇E_pot, {@code nonconservative_work_eV} (see
  * {@link Simulation#nonconservativeWorkEv()}). Numbers are written in Java's shortest round-trip form, so
@@ -16,6 +17,7 @@ final class ThermoLog implements AutoCloseable {
     static final String HEADER = "step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s";
     static final String FILE = "thermo.csv";
     static final String NONCONSERVATIVE_WORK = "nonconservative_work_eV";
+    static final String PRESSURE = "pressure_bar";
 
     private final TextOutput out;
     private final double[] observables;
@@ -30,6 +32,7 @@ final class ThermoLog implements AutoCloseable {
     /** The header of {@code sim}'s log: the fixed columns, then the force field's observables and the non-conservative work. */
     static String header(Simulation sim) {
         StringBuilder h = new StringBuilder(HEADER);
+        if (sim.reportsPressure()) h.append(',').append(PRESSURE);
         for (String name : sim.forceField().observableNames()) h.append(',').append(name);
         if (!sim.conservative()) h.append(',').append(NONCONSERVATIVE_WORK);
         return h.toString();
@@ -60,6 +63,7 @@ final class ThermoLog implements AutoCloseable {
           .append(epot + ekin + sim.integrator().conservedEnergyExtraEv(sim.state())).append(',');
         if (lastStep >= 0 && step > lastStep && now > lastNanos) sb.append((step - lastStep) * 1e9 / (now - lastNanos));
         else sb.append("NaN");
+        if (sim.reportsPressure()) sb.append(',').append(sim.pressureBar(ekin));
         if (observables.length > 0) {
             sim.forceField().observables(observables);
             for (double v : observables) sb.append(',').append(v);

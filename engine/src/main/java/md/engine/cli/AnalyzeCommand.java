@@ -79,7 +79,6 @@ public final class AnalyzeCommand implements Command {
         // The output folder is checked before the (possibly long) analysis.
         Path out = Path.of(opt.getOrDefault("--output", defaultOutput(trajectory)));
         md.engine.io.OutputPaths.folder(out, "output folder" + (opt.containsKey("--output") ? " (--output)" : ""));
-        if (!overwrite) requireNoOtherReport(out, trajectory);
 
         Optional<Double> interval = optional(opt, "--frame-interval-fs").map(fs -> positive(fs, "--frame-interval-fs") / 1000.0);
         Frames run = TrajectoryFiles.read(trajectory, "trajectory", interval);
@@ -87,6 +86,7 @@ public final class AnalyzeCommand implements Command {
         Optional<Path> refPath = Optional.ofNullable(opt.get("--reference")).map(Path::of);
         // A reference data set's frame times are never used; any positive interval will do.
         Optional<Frames> reference = refPath.isPresent() ? Optional.of(TrajectoryFiles.read(refPath.get(), "reference (--reference)", Optional.of(1.0))) : Optional.empty();
+        if (!overwrite) requireNoOtherReport(out, trajectory); // after the inputs: a missing file is the first thing to hear of
         Optional<Path> thermoPath = Optional.ofNullable(opt.get("--thermo")).map(Path::of);
         if (thermoPath.isEmpty()) {
             Path beside = trajectory.toAbsolutePath().getParent().resolve("thermo.csv");

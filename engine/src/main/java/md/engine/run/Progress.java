@@ -77,15 +77,17 @@ final class Progress {
     static String barLine(int columns, long step, long firstStep, long lastStep, double stepsPerS, double temperatureK) {
         int width = Math.max(columns - 1, 1);
         double fraction = lastStep > firstStep ? (double) (step - firstStep) / (lastStep - firstStep) : 1;
-        String text = String.format(Locale.ROOT, "%5.1f%%  step %d/%d  %s  T %.1f K  ETA %s", 100 * fraction, step, lastStep,
-                rate(stepsPerS), temperatureK, eta(stepsPerS, lastStep - step));
+        // fixed-width fields, so that neither the numbers nor the bar's width jump between redraws
+        int digits = Long.toString(lastStep).length();
+        String text = String.format(Locale.ROOT, "%5.1f%%  step %" + digits + "d/%d  %5s steps/s  T %6.1f K  ETA %7s", 100 * fraction, step, lastStep,
+                Double.isFinite(stepsPerS) ? String.format(Locale.ROOT, "%.0f", stepsPerS) : "-", temperatureK, eta(stepsPerS, lastStep - step));
         int barWidth = Math.min(30, width - text.length() - 3); // "[" + bar + "] "
         String line;
         if (barWidth >= 10) {
             int filled = (int) Math.round(Math.min(Math.max(fraction, 0), 1) * barWidth);
             line = "[" + "#".repeat(filled) + ".".repeat(barWidth - filled) + "] " + text;
         } else {
-            line = text.replace("  ", " ");
+            line = text.replaceAll(" {2,}", " ");
         }
         return line.length() >= width ? line.substring(0, width) : line + " ".repeat(width - line.length());
     }

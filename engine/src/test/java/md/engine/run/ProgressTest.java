@@ -19,13 +19,15 @@ class ProgressTest {
             assertFalse(line.contains("\n") || line.contains("\r"), line);
         }
         String wide = Progress.barLine(132, 300000, 0, 600000, 1000, 500);
-        assertTrue(wide.startsWith("[###############...............]  50.0%  step 300000/600000  1000 steps/s  T 500.0 K  ETA 5:00"), wide);
+        assertTrue(wide.startsWith("[###############...............]  50.0%  step 300000/600000   1000 steps/s  T  500.0 K  ETA    5:00"), wide);
+        // the fields keep their width, so the bar keeps its width from one redraw to the next
+        assertEquals(Progress.barLine(90, 5, 0, 600000, 30, 50.0).indexOf(']'), Progress.barLine(90, 599999, 0, 600000, 12345, 1500.0).indexOf(']'));
         // too narrow for the bar: the numbers stay, the bar goes
         String narrow = Progress.barLine(70, 300000, 0, 600000, 1000, 500);
         assertFalse(narrow.contains("["), narrow);
-        assertTrue(narrow.contains("ETA 5:00"), narrow);
+        assertTrue(narrow.contains("ETA 5:00") && !narrow.strip().contains("  "), narrow);
         // no rate yet: no made-up ETA
-        assertTrue(Progress.barLine(100, 0, 0, 100, Double.NaN, 300).contains("- steps/s  T 300.0 K  ETA ?"));
+        assertTrue(Progress.barLine(100, 0, 0, 100, Double.NaN, 300).contains("    - steps/s  T  300.0 K  ETA       ?"));
     }
 
     @Test

@@ -26,3 +26,9 @@ if [ "${md_java_version%%.*}" -ge 23 ] 2>/dev/null; then
     *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
   esac
 fi
+# Maven 3.8's console library (jansi 2) writes colour resets (ESC[0m) when it exits, even in batch mode with
+# style.color=never, so logs and the launcher's first build showed raw escape codes; jansi.noreset stops that.
+case " ${MAVEN_OPTS:-} " in
+  *" -Djansi.noreset="*) ;;
+  *) export MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" ;;
+esac

@@ -3,7 +3,7 @@ if [ -z "${MD_JAVA_HOME:-}" ]; then
   for cand in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/java-25-openjdk* /usr/lib/jvm/temurin-21-jdk* /usr/lib/jvm/java-21-openjdk*; do
     if [ -n "$cand" ] && [ -x "$cand/bin/java" ]; then
       v=$("$cand/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
-      if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then MD_JAVA_HOME=$cand; break; fi
+      if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then MD_JAVA_HOME=$cand; md_java_version=$v; break; fi
     fi
   done
 fi
@@ -16,4 +16,19 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # PoCL would otherwise install its own SIGFPE handler over the JVM's (integer division by zero stops throwing).
 export POCL_SIGFPE_HANDLER=0
 MD_JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC"
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+# Maven's bundled Guice/Guava use sun.misc.Unsafe's memory methods, which JDK 24+ warns about; the option that
+# allows them quietly exists from JDK 23 (JEP 471) and stops older JVMs ("Unrecognized option"), so it is
+# added only where the JDK knows it.
+[ -n "${md_java_version:-}" ] || md_java_version=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
+if [ "${md_java_version%%.*}" -ge 23 ] 2>/dev/null; then
+  case " ${MAVEN_OPTS:-} " in
+    *" --sun-misc-unsafe-memory-access="*) ;;
+    *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+  esac
+fi
+# Maven 3.8's console library (jansi 2) writes colour resets (ESC[0m) when it exits, even in batch mode with
+# style.color=never, so logs and the launcher's first build showed raw escape codes; jansi.noreset stops that.
+case " ${MAVEN_OPTS:-} " in
+  *" -Djansi.noreset="*) ;;
+  *) export MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" ;;
+esac

@@ -26,7 +26,7 @@ import md.engine.io.H5mdTrajectoryReader;
 class EnsembleTest {
     @TempDir Path dir;
 
-    static final List<String> BASE = List.of("step", "time_ps", "epot_eV", "ekin_eV", "etot_eV", "temperature_K", "conserved_eV", "steps_per_s");
+    static final List<String> BASE = List.of("step", "time_ps", "epot_eV", "ekin_eV", "etot_eV", "temperature_K", "conserved_eV", "pressure_bar", "steps_per_s");
     static final List<String> SPREAD = List.of("ensemble_energy_std_eV", "ensemble_force_std_max_eV_per_A", "ensemble_force_std_mean_eV_per_A");
 
     private static final String ARGON_ENSEMBLE = """
@@ -57,7 +57,7 @@ class EnsembleTest {
         for (String line : lines.subList(1, lines.size())) {
             String[] v = line.split(",");
             assertEquals(header.size(), v.length, line);
-            double eStd = Double.parseDouble(v[8]), fMax = Double.parseDouble(v[9]), fMean = Double.parseDouble(v[10]);
+            double eStd = Double.parseDouble(v[9]), fMax = Double.parseDouble(v[10]), fMean = Double.parseDouble(v[11]);
             assertTrue(Double.isFinite(eStd) && eStd > 0, line);
             assertTrue(Double.isFinite(fMax) && fMax > 0 && fMean > 0 && fMean <= fMax, line);
         }

@@ -28,7 +28,7 @@ class ExampleInputsTest {
         assertEquals(0, r.exitCode(), r.err());
 
         Thermo thermo = Thermo.read(out.resolve("thermo.csv"));
-        assertEquals(List.of("step", "time_ps", "epot_eV", "ekin_eV", "etot_eV", "temperature_K", "conserved_eV", "steps_per_s"), thermo.header());
+        assertEquals(List.of("step", "time_ps", "epot_eV", "ekin_eV", "etot_eV", "temperature_K", "conserved_eV", "pressure_bar", "steps_per_s"), thermo.header());
         double[] step = thermo.column("step"), t = thermo.column("temperature_K"), e = thermo.column("etot_eV");
         assertEquals(201, step.length);
         assertEquals(4000, step[step.length - 1]);

@@ -37,7 +37,10 @@ public final class AnalyzeCommand implements Command {
                                      bond lengths
               --thermo FILE          thermo log CSV (step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,
                                      conserved_eV,...); default: thermo.csv beside the trajectory, if present
-              -o, --output DIR       output folder (default: analysis-NAME in the current folder)
+              -o, --output DIR       output folder (default: analysis-NAME in the current folder, NAME the
+                                     trajectory's name, or its run folder's for md run's trajectory.*)
+              --overwrite            replace a report of another trajectory in DIR (a report of the same
+                                     trajectory is always replaced)
               --frame-interval-fs X  time between saved frames, for files without time_ps
               --bond-threshold A     bond-length collapse threshold, Å (default 0.5)
               --criterion C          bonds | rdf: which criterion gives the stability (default: rdf for
@@ -60,31 +63,30 @@ public final class AnalyzeCommand implements Command {
     @Override public int run(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>();
         Path trajectory = null;
-        boolean rdfTotal = false;
+        boolean rdfTotal = false, overwrite = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--rdf-total")) { rdfTotal = true; continue; }
+            if (a.equals("--overwrite")) { overwrite = true; continue; }
             if (a.startsWith("-")) {
                 String key = a.equals("-o") ? "--output" : a;
-                if (!OPTIONS.contains(key)) {
-                    String best = md.forcefields.ForceFieldSpec.closest(key, OPTIONS);
-                    throw new UserError("unknown option '" + a + "'" + (best != null ? "; did you mean '" + best + "'?" : "") + " (md analyze --help lists them)");
-                }
-                if (i + 1 >= args.length) throw new UserError("option " + a + " needs a value");
-                opt.put(key, args[++i]);
+                if (!OPTIONS.contains(key)) throw CliOptions.unknown(a, OPTIONS, "analyze");
+                opt.put(key, CliOptions.value(args, ++i, a, "see md analyze --help"));
             } else if (trajectory == null) trajectory = Path.of(a);
             else throw new UserError("one trajectory at a time; got '" + trajectory + "' and '" + a + "'");
         }
         if (trajectory == null) throw new UserError("no trajectory given\n" + usage());
         // The output folder is checked before the (possibly long) analysis.
-        Path out = Path.of(opt.getOrDefault("--output", "analysis-" + trajectory.getFileName().toString().replaceFirst("\\.[^.]*$", "")));
+        Path out = Path.of(opt.getOrDefault("--output", defaultOutput(trajectory)));
         md.engine.io.OutputPaths.folder(out, "output folder" + (opt.containsKey("--output") ? " (--output)" : ""));
 
         Optional<Double> interval = optional(opt, "--frame-interval-fs").map(fs -> positive(fs, "--frame-interval-fs") / 1000.0);
-        Frames run = TrajectoryFiles.read(trajectory, interval);
+        Frames run = TrajectoryFiles.read(trajectory, "trajectory", interval);
+        TrajectoryFiles.segmentNote(trajectory).ifPresent(note -> System.err.println("md analyze: " + note));
         Optional<Path> refPath = Optional.ofNullable(opt.get("--reference")).map(Path::of);
         // A reference data set's frame times are never used; any positive interval will do.
-        Optional<Frames> reference = refPath.isPresent() ? Optional.of(TrajectoryFiles.read(refPath.get(), Optional.of(1.0))) : Optional.empty();
+        Optional<Frames> reference = refPath.isPresent() ? Optional.of(TrajectoryFiles.read(refPath.get(), "reference (--reference)", Optional.of(1.0))) : Optional.empty();
+        if (!overwrite) requireNoOtherReport(out, trajectory); // after the inputs: a missing file is the first thing to hear of
         Optional<Path> thermoPath = Optional.ofNullable(opt.get("--thermo")).map(Path::of);
         if (thermoPath.isEmpty()) {
             Path beside = trajectory.toAbsolutePath().getParent().resolve("thermo.csv");
@@ -128,9 +130,40 @@ public final class AnalyzeCommand implements Command {
         return 0;
     }
 
+    /**
+     * analysis-NAME for a trajectory NAME.ext; md run names every trajectory trajectory.*, so for those the
+     * run's folder names the report (out/argon-nvt/trajectory.extxyz: analysis-argon-nvt), and two runs'
+     * reports do not land in one folder.
+     */
+    static String defaultOutput(Path trajectory) {
+        String stem = trajectory.getFileName().toString().replaceFirst("(\\.\\d{3})?\\.[^.]*$", "");
+        Path parent = trajectory.toAbsolutePath().normalize().getParent();
+        if (stem.equals("trajectory") && parent != null && parent.getFileName() != null) stem = parent.getFileName().toString();
+        return "analysis-" + stem;
+    }
+
+    /** Refuses to replace DIR's report of another trajectory (metrics.json says which file it analysed). */
+    private static void requireNoOtherReport(Path out, Path trajectory) {
+        Path metrics = out.resolve("metrics.json");
+        if (!Files.isRegularFile(metrics)) return;
+        String earlier;
+        try {
+            Object json = md.core.io.Json.parse(Files.readString(metrics));
+            Object t = json instanceof Map<?, ?> m && m.get("trajectory") instanceof Map<?, ?> tm ? tm.get(Metrics.ABSOLUTE_PATH) : null;
+            if (!(t instanceof String s)) return; // a report of an older md, or not ours: as before, replaced
+            earlier = s;
+        } catch (java.io.IOException | RuntimeException e) {
+            return;
+        }
+        String now = trajectory.toAbsolutePath().normalize().toString();
+        if (!earlier.equals(now))
+            throw new UserError(out + " already holds the report of another trajectory (" + earlier + "); expected a new folder: "
+                    + "give -o DIR, or --overwrite to replace it");
+    }
+
     private static final java.util.List<String> OPTIONS = java.util.List.of("--reference", "--thermo", "--output", "--frame-interval-fs",
             "--bond-threshold", "--criterion", "--hr-rmax", "--hr-bins", "--rdf-rmax", "--rdf-bins", "--rdf-window-ps", "--rdf-threshold",
-            "--rdf-total", "--burn-in-ps", "--msd-max-lag-ps", "--msd-fit-start-ps", "--msd-fit-end-ps");
+            "--rdf-total", "--overwrite", "--burn-in-ps", "--msd-max-lag-ps", "--msd-fit-start-ps", "--msd-fit-end-ps");
 
     private static Optional<String> optional(Map<String, String> opt, String key) { return Optional.ofNullable(opt.get(key)); }
 

@@ -75,8 +75,8 @@ final class EquivarianceCheckCommand {
                 case "--threshold" -> threshold = positive(a, value(args, ++i, a, "a positive number"));
                 case "--reflections" -> reflections = true;
                 case "--json" -> json = Path.of(value(args, ++i, a, "a file name"));
-                default -> throw new UserError((a.startsWith("-") ? "unknown option '" + a + "'" : "unexpected argument '" + a + "'")
-                        + "; expected " + OPTIONS + " (md check equivariance --help)");
+                default -> throw a.startsWith("-") ? CliOptions.unknown(a, java.util.Arrays.asList(OPTIONS.split(", ")), "check equivariance")
+                        : new UserError("unexpected argument '" + a + "'; expected " + OPTIONS + " (md check equivariance --help)");
             }
         }
         if (model == null) throw new UserError("no model given; expected --model FILE (a model file from md train or md import)");
@@ -219,8 +219,7 @@ final class EquivarianceCheckCommand {
     private static String sci(double v) { return String.format(Locale.ROOT, "%.2e", v); }
 
     private static String value(String[] args, int i, String option, String what) {
-        if (i >= args.length) throw new UserError(option + " needs " + what);
-        return args[i];
+        return CliOptions.value(args, i, option, what);
     }
 
     private static int positiveInt(String option, String v) {

@@ -77,7 +77,7 @@ public final class EvalCommand implements Command {
                 case "--output", "-o" -> output = Path.of(value(args, ++i, "--output needs a file name"));
                 case "--quiet", "-q" -> quiet = true;
                 default -> {
-                    if (a.startsWith("-")) throw new UserError("unknown option '" + a + "'; expected --forcefield FF, --output FILE or --quiet (md eval --help)");
+                    if (a.startsWith("-")) throw CliOptions.unknown(a, List.of("--forcefield", "--output", "--quiet"), "eval");
                     if (input != null) throw new UserError("more than one input file given ('" + input + "' and '" + a + "'); expected exactly one");
                     input = Path.of(a);
                 }
@@ -135,7 +135,7 @@ public final class EvalCommand implements Command {
                         ensemble.size(), energyStdSum / frames.size(), forceStdMax);
         }
         if (!quiet) {
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "md eval: %d frames of %s with %s -> %s", frames.size(), input, ffConfig.spec().type(), output));
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "md eval: %d frame%s of %s with %s -> %s", frames.size(), frames.size() == 1 ? "" : "s", input, ffConfig.spec().type(), output));
             if (energyCount > 0) sb.append(String.format(Locale.ROOT, "; vs the input's labels: energy MAE %.6g eV", energyAbsErr / energyCount));
             if (forceCount > 0) sb.append(String.format(Locale.ROOT, ", force MAE %.6g eV/Å", forceAbsErr / forceCount));
             if (spread != null) sb.append(spread);

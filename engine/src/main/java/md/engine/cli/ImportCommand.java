@@ -59,12 +59,11 @@ public final class ImportCommand implements Command {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-o") || a.equals("--output")) {
-                if (i + 1 >= args.length) throw new UserError("-o needs the output model file name");
-                out = args[++i];
+                out = CliOptions.value(args, ++i, a, "the model file to write (-o MODEL)");
             } else if (a.startsWith("--output=")) {
                 out = a.substring("--output=".length());
             } else if (a.startsWith("-")) {
-                throw new UserError("unknown option '" + a + "'; usage: " + USAGE);
+                throw CliOptions.unknown(a, java.util.List.of("--output"), "import");
             } else if (kind == null) kind = a;
             else if (config == null) config = a;
             else if (weights == null) weights = a;

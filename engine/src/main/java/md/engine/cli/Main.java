@@ -57,14 +57,33 @@ public final class Main {
         System.exit(run(args, System.err));
     }
 
+    /**
+     * Whether {@code -v}/{@code --verbose} was given: then native libraries' probing is reported (e.g. why
+     * OpenCL was not used) and the launcher passes the JVM's own start-up warnings through. Read by other
+     * modules through the system property {@code md.verbose}.
+     */
+    static boolean verbose() { return Boolean.getBoolean(VERBOSE_PROPERTY); }
+
+    static final String VERBOSE_PROPERTY = "md.verbose";
+
+    /** {@code args} without {@code -v}/{@code --verbose} (accepted anywhere on the line, like --help). */
+    static String[] withoutVerbose(String[] args) {
+        return Arrays.stream(args).filter(a -> !a.equals("-v") && !a.equals("--verbose")).toArray(String[]::new);
+    }
+
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String[] args, PrintStream err) {
+        String[] withoutV = withoutVerbose(args);
+        if (withoutV.length != args.length) System.setProperty(VERBOSE_PROPERTY, "true");
+        args = withoutV;
         Map<String, Command> byName = new LinkedHashMap<>();
         for (Command c : commands()) byName.put(c.name(), c);
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             PrintStream out = args.length == 0 ? err : System.out;
-            out.println("usage: md COMMAND [options]   (md COMMAND --help for details; md --version)\n\ncommands:");
+            out.println("usage: md [-v] COMMAND [options]   (md COMMAND --help for details; md --version)\n\ncommands:");
             for (Command c : byName.values()) out.printf("  %-10s %s%n", c.name(), c.summary());
+            out.println("\noptions of every command:\n  -v, --verbose   also report native-library probing (OpenCL, CUDA) and the JVM's start-up warnings\n"
+                    + "  -h, --help      the command's usage\n  --opt=value     the same as --opt value");
             return args.length == 0 ? 2 : 0;
         }
         if (args[0].equals("--version") || args[0].equals("version")) {

@@ -60,12 +60,9 @@ public final class RunCommand implements Command {
                 case "--resume" -> resume = true;
                 case "--overwrite" -> overwrite = true;
                 case "--quiet", "-q" -> quiet = true;
-                case "--output", "-o" -> {
-                    if (i + 1 >= args.length) throw new UserError("--output needs a folder; expected --output DIR");
-                    output = Path.of(args[++i]);
-                }
+                case "--output", "-o" -> output = Path.of(CliOptions.value(args, ++i, a, "the output folder (--output DIR)"));
                 default -> {
-                    if (a.startsWith("-")) throw new UserError("unknown option '" + a + "'; expected --resume, --overwrite, --output DIR or --quiet (md run --help)");
+                    if (a.startsWith("-")) throw CliOptions.unknown(a, java.util.List.of("--resume", "--overwrite", "--output", "--quiet"), "run");
                     if (input != null) throw new UserError("more than one input file given ('" + input + "' and '" + a + "'); expected exactly one");
                     input = Path.of(a);
                 }

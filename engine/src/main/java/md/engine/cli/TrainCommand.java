@@ -52,7 +52,7 @@ public final class TrainCommand implements Command {
             switch (args[i]) {
                 case "--resume" -> resume = true;
                 case "--threads" -> {
-                    if (i + 1 >= args.length) throw new UserError("--threads needs a number, e.g. --threads 2");
+                    CliOptions.value(args, i + 1, "--threads", "a whole number >= 1, e.g. --threads 2");
                     try {
                         threads = Integer.parseInt(args[++i]);
                     } catch (NumberFormatException e) {
@@ -61,7 +61,7 @@ public final class TrainCommand implements Command {
                     if (threads < 1) throw new UserError("--threads needs a whole number >= 1, got " + threads);
                 }
                 default -> {
-                    if (args[i].startsWith("-")) throw new UserError("unknown option '" + args[i] + "'; expected --resume or --threads N");
+                    if (args[i].startsWith("-")) throw CliOptions.unknown(args[i], java.util.List.of("--resume", "--threads"), "train");
                     if (config != null) throw new UserError("one configuration file expected, got '" + config + "' and '" + args[i] + "'");
                     config = Path.of(args[i]);
                 }

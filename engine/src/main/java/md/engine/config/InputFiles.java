@@ -20,6 +20,16 @@ public final class InputFiles {
     private InputFiles() {}
 
     /**
+     * For a missing file below a {@code shared/data} folder (the reference data sets beside the repository,
+     * which are not part of it): a sentence saying so and where README.md tells how to get them; else "".
+     */
+    public static String referenceDataHint(Path path) {
+        String p = path.toAbsolutePath().normalize().toString().replace('\\', '/');
+        return p.contains("/shared/data/") ? "; it is reference data, not part of the repository: README.md, section "
+                + "'Reference data', says which data sets md uses and where to get them" : "";
+    }
+
+    /**
      * Why {@code path} cannot be read as a file: "is a folder, expected a file", "no such file", or
      * null when it is a regular file.
      */

@@ -75,7 +75,8 @@ public final class RunConfigLoader {
         ConfigNode f = s.get("file");
         Path path = s.baseDirectory().resolve(f.asString("the path of a structure file")).normalize();
         if (InputFiles.problem(path) != null)
-            throw f.error((Files.isDirectory(path) ? path + " is a folder, expected a file" : "file not found: " + path) + " (relative paths are resolved against the input file's folder " + s.baseDirectory() + ")");
+            throw f.error((Files.isDirectory(path) ? path + " is a folder, expected a file" : "file not found: " + path) + " (relative paths are resolved against the input file's folder " + s.baseDirectory() + ")"
+                    + InputFiles.referenceDataHint(path));
         String format;
         if (s.has("format")) {
             List<String> choices = new java.util.ArrayList<>(StructureReader.Format.keys());

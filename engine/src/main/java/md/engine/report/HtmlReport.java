@@ -70,7 +70,18 @@ public final class HtmlReport {
         return sb.toString();
     }
 
+    /**
+     * The bond criterion with no bonds to watch (a liquid of single atoms such as argon, a gas): it cannot
+     * fail, so it says nothing about stability and no verdict is given.
+     */
+    public static boolean noStabilityVerdict(TrajectoryAnalysis.Result r) {
+        return r.criterion() == TrajectoryAnalysis.Criterion.BONDS && r.bonds().bonds().isEmpty();
+    }
+
     static String verdict(TrajectoryAnalysis.Result r) {
+        if (noStabilityVerdict(r))
+            return "No stability verdict: the first frame has no bonds, so the bond-length criterion does not apply"
+                    + (r.run().cell().isPeriodic() ? " (for a periodic system, --reference DATA gives the RDF criterion)." : ".");
         String crit = r.criterion() == TrajectoryAnalysis.Criterion.BONDS
                 ? "bond lengths within " + fmt(r.bonds().thresholdAngstrom()) + " Å of the " + (r.bondsFromReference() ? "reference mean" : "first frame")
                 : "RDF error within " + fmt(r.rdfStability().orElseThrow().threshold()) + " over " + r.rdfStability().get().windowFrames() + "-frame windows";
@@ -85,11 +96,13 @@ public final class HtmlReport {
         List<String[]> rows = new ArrayList<>();
         Frames run = r.run();
         rows.add(new String[] {"Frames", run.count() + " over " + fmt(run.elapsedPs(run.count() - 1)) + " ps (every " + fmt(run.frameIntervalPs() * 1000) + " fs)"});
-        rows.add(new String[] {"Stability", fmt(r.stabilityPs()) + " ps (" + r.criterion().name().toLowerCase(Locale.ROOT) + " criterion)"});
+        rows.add(new String[] {"Stability", noStabilityVerdict(r) ? "no verdict (no bonds)"
+                : fmt(r.stabilityPs()) + " ps (" + r.criterion().name().toLowerCase(Locale.ROOT) + " criterion)"});
         r.hrMae().ifPresent(x -> rows.add(new String[] {"h(r) MAE", fmt(x) + " (over " + r.hrFrames() + " frames; range 0-2)"}));
         BondStability.Result b = r.bonds();
         int worst = Metrics.argMax(b.maxDeviation());
-        rows.add(new String[] {"Largest bond deviation", fmt(b.maxDeviation()[worst]) + " Å at frame " + worst + " (" + b.bonds().size() + " bonds)"});
+        if (!b.bonds().isEmpty())
+            rows.add(new String[] {"Largest bond deviation", fmt(b.maxDeviation()[worst]) + " Å at frame " + worst + " (" + b.bonds().size() + " bonds)"});
         r.rdfMae().ifPresent(m -> m.forEach((k, v) -> rows.add(new String[] {"RDF MAE " + k, fmt(v)})));
         r.diffusion().forEach((k, f) -> rows.add(new String[] {"D " + k, String.format(Locale.ROOT, "%.4g Å²/ps = %.4g cm²/s (R² %.3f)",
                 f.diffusionA2PerPs(), f.diffusionCm2PerS(), f.rSquared())}));
@@ -98,6 +111,23 @@ public final class HtmlReport {
         r.temperature().ifPresent(t -> rows.add(new String[] {"Temperature", String.format(Locale.ROOT, "%.1f ± %.1f K (min %.1f, max %.1f)",
                 t.meanK(), t.stdK(), t.minK(), t.maxK())}));
         return rows;
+    }
+
+    /** The largest bond-length deviation per frame (molecules; absent when the first frame has no bonds). */
+    private static void bondFigure(List<Figure> out, TrajectoryAnalysis.Result r, BondStability.Result b, double[] t) {
+        XYChart dev = Charts.chart("Largest bond-length deviation", "time (ps)", "max |Δ bond length| (Å)");
+        double[][] env = Charts.bucketMax(t, b.maxDeviation());
+        Charts.line(dev, "deviation", env[0], env[1], Charts.BLUE);
+        Charts.horizontal(dev, "threshold " + fmt(b.thresholdAngstrom()) + " Å", t[0], t[t.length - 1], b.thresholdAngstrom(), Charts.ORANGE);
+        if (b.collapsed()) {
+            Charts.vertical(dev, "collapse (frame " + b.collapseFrame() + ")", t[b.collapseFrame()], 0, 2 * b.thresholdAngstrom(), Charts.RED);
+            dev.getStyler().setYAxisMax(Math.min(env[1].length > 0 ? max(env[1]) : 1, 4 * b.thresholdAngstrom()));
+        }
+        dev.getStyler().setYAxisMin(0.0);
+        Charts.xRange(dev, t[0], t[t.length - 1]);
+        Charts.yLabels(dev, 1);
+        add(out, "fig-bonds", "Per saved frame, the largest deviation of any of the " + b.bonds().size() + " bonds from its "
+                + (r.bondsFromReference() ? "mean length in the reference" : "length in the first frame") + (b.collapsed() ? "; red: first frame beyond the threshold." : "."), dev);
     }
 
     static List<Figure> figures(TrajectoryAnalysis.Result r) {
@@ -115,19 +145,7 @@ public final class HtmlReport {
         BondStability.Result b = r.bonds();
         double[] t = new double[run.count()];
         for (int f = 0; f < t.length; f++) t[f] = run.elapsedPs(f);
-        XYChart dev = Charts.chart("Largest bond-length deviation", "time (ps)", "max |Δ bond length| (Å)");
-        double[][] env = Charts.bucketMax(t, b.maxDeviation());
-        Charts.line(dev, "deviation", env[0], env[1], Charts.BLUE);
-        Charts.horizontal(dev, "threshold " + fmt(b.thresholdAngstrom()) + " Å", t[0], t[t.length - 1], b.thresholdAngstrom(), Charts.ORANGE);
-        if (b.collapsed()) {
-            Charts.vertical(dev, "collapse (frame " + b.collapseFrame() + ")", t[b.collapseFrame()], 0, 2 * b.thresholdAngstrom(), Charts.RED);
-            dev.getStyler().setYAxisMax(Math.min(env[1].length > 0 ? max(env[1]) : 1, 4 * b.thresholdAngstrom()));
-        }
-        dev.getStyler().setYAxisMin(0.0);
-        Charts.xRange(dev, t[0], t[t.length - 1]);
-        Charts.yLabels(dev, 1);
-        add(out, "fig-bonds", "Per saved frame, the largest deviation of any of the " + b.bonds().size() + " bonds from its "
-                + (r.bondsFromReference() ? "mean length in the reference" : "length in the first frame") + (b.collapsed() ? "; red: first frame beyond the threshold." : "."), dev);
+        if (!b.bonds().isEmpty()) bondFigure(out, r, b, t);
 
         r.rdf().ifPresent(g -> {
             for (var e : g.entrySet()) {

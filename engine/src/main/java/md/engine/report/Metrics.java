@@ -21,11 +21,15 @@ public final class Metrics {
     /** Where the analysed data came from (for the report header and metrics.json). */
     public record Inputs(Path trajectory, Optional<Path> reference, Optional<Path> thermo) {}
 
+    /** metrics.json's trajectory.absolute_path: md analyze tells by it whether a folder holds this trajectory's report. */
+    public static final String ABSOLUTE_PATH = "absolute_path";
+
     public static Map<String, Object> of(TrajectoryAnalysis.Result r, Inputs in) {
         Map<String, Object> m = new LinkedHashMap<>();
         Frames run = r.run();
         Map<String, Object> traj = new LinkedHashMap<>();
         traj.put("file", in.trajectory().toString());
+        traj.put(ABSOLUTE_PATH, in.trajectory().toAbsolutePath().normalize().toString());
         traj.put("frames", run.count());
         traj.put("atoms", run.atoms());
         traj.put("composition", composition(run.atomicNumbers()));
@@ -37,8 +41,11 @@ public final class Metrics {
 
         Map<String, Object> stab = new LinkedHashMap<>();
         stab.put("criterion", r.criterion().name().toLowerCase(java.util.Locale.ROOT));
-        stab.put("stability_ps", r.stabilityPs());
-        stab.put("collapsed", r.collapsed());
+        // no bonds to watch: the criterion cannot fail, so neither a stable time nor "not collapsed" is claimed
+        boolean verdict = !HtmlReport.noStabilityVerdict(r);
+        stab.put("applicable", verdict);
+        stab.put("stability_ps", verdict ? r.stabilityPs() : null);
+        stab.put("collapsed", verdict ? r.collapsed() : null);
         m.put("stability", stab);
 
         BondStability.Result b = r.bonds();

@@ -38,8 +38,15 @@ public final class TrajectoryFiles {
      *                        (reference data sets pass a dummy interval: their times are never used)
      */
     public static Frames read(Path file, Optional<Double> frameIntervalPs) throws IOException {
+        return read(file, "trajectory", frameIntervalPs);
+    }
+
+    /** As {@link #read(Path, Optional)}; {@code role} names the file in messages ("trajectory", "reference (--reference)"). */
+    public static Frames read(Path file, String role, Optional<Double> frameIntervalPs) throws IOException {
         String problem = md.engine.config.InputFiles.problem(file);
-        if (problem != null) throw new UserError("trajectory " + file + (Files.isDirectory(file) ? " " + problem : " does not exist"));
+        // An HDF5 trajectory written in segments (traj.000.h5, traj.001.h5, ...) is read by its base name.
+        if (problem != null && !(Files.notExists(file) && segments(file).size() > 0))
+            throw new UserError(role + " " + file + (Files.isDirectory(file) ? " " + problem : " does not exist" + segmentHint(file)));
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".npz")) return fromFrames(file, StructureReader.readAll(file), frameIntervalPs);
         Map<String, NpyArray> d;
@@ -80,6 +87,43 @@ public final class TrajectoryFiles {
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": " + e.getMessage());
         }
+    }
+
+    private static final java.util.regex.Pattern SEGMENT = java.util.regex.Pattern.compile("(.*)\\.(\\d{3,})\\.h5");
+
+    /** The segment files {@code base.000.h5, base.001.h5, ...} of an HDF5 base name {@code base.h5}, in order. */
+    static List<Path> segments(Path base) {
+        String name = base.getFileName().toString();
+        if (!name.endsWith(".h5")) return List.of();
+        Path folder = base.toAbsolutePath().getParent();
+        String stem = name.substring(0, name.length() - 3);
+        List<Path> out = new java.util.ArrayList<>();
+        for (int i = 0; Files.isRegularFile(folder.resolve(String.format(Locale.ROOT, "%s.%03d.h5", stem, i))); i++)
+            out.add(folder.resolve(String.format(Locale.ROOT, "%s.%03d.h5", stem, i)));
+        return out;
+    }
+
+    /** For a missing {@code X.h5} or {@code X.NNN.h5}: which trajectory files are there instead. */
+    private static String segmentHint(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) return "";
+        for (String other : List.of("trajectory.extxyz", "trajectory.h5"))
+            if (!file.getFileName().toString().equals(other) && (Files.isRegularFile(folder.resolve(other)) || !segments(folder.resolve(other)).isEmpty()))
+                return "; the folder has " + other + (Files.isRegularFile(folder.resolve(other)) ? "" : " (in segments " + other.replace(".h5", ".000.h5") + ", ...)");
+        return "";
+    }
+
+    /**
+     * When {@code file} is one segment {@code X.NNN.h5} of a segmented trajectory: a note that only this
+     * segment's frames are analysed and that {@code X.h5} names the whole run; empty otherwise.
+     */
+    public static Optional<String> segmentNote(Path file) {
+        java.util.regex.Matcher m = SEGMENT.matcher(file.getFileName().toString());
+        if (!m.matches()) return Optional.empty();
+        List<Path> all = segments(file.toAbsolutePath().resolveSibling(m.group(1) + ".h5"));
+        if (all.size() < 2 || !all.contains(file.toAbsolutePath())) return Optional.empty();
+        return Optional.of(file + " is segment " + (all.indexOf(file.toAbsolutePath()) + 1) + " of " + all.size() + " of "
+                + m.group(1) + ".h5; only its frames are analysed (give " + file.resolveSibling(m.group(1) + ".h5") + " for the whole run)");
     }
 
     /**

@@ -32,6 +32,15 @@ public final class Simulation implements ForceEvaluator {
      */
     private final double[] lastPositions, lastForces;
     private double nonconservativeWorkEv, workEv, initialPotentialEv = Double.NaN;
+    /**
+     * The virial W (9, row-major, eV; {@link ForceField#compute}'s convention, LAMMPS' sign) of the last
+     * evaluation, for the pressure; null where no pressure is reported: a cell that is not periodic in all
+     * three directions (no volume), or a force field without a virial (direct forces).
+     */
+    private final double[] virial;
+
+    /** eV/Å³ in bar: e·10³⁰/10⁵ with the exact elementary charge. */
+    static final double BAR_PER_EV_PER_A3 = md.core.Units.ELEMENTARY_CHARGE_C * 1e25;
 
     public Simulation(MolecularSystem system, ForceField forceField, double skinAngstrom, Integrator integrator, int degreesOfFreedom) {
         this.system = system;
@@ -45,6 +54,22 @@ public final class Simulation implements ForceEvaluator {
         boolean tracked = !forceField.conservative();
         this.lastPositions = tracked ? new double[system.positions().length] : null;
         this.lastForces = tracked ? new double[system.positions().length] : null;
+        boolean[] pbc = system.cell().pbc();
+        this.virial = pbc[0] && pbc[1] && pbc[2] && forceField.providesVirial() ? new double[9] : null;
+    }
+
+    /** Whether {@link #pressureBar} is defined: a fully periodic cell and a force field with a virial. */
+    public boolean reportsPressure() { return virial != null; }
+
+    /**
+     * The pressure at the last evaluated positions, bar: P = (2 E_kin + tr W) / (3 V), the kinetic term
+     * being N_f k_B T (as LAMMPS' compute pressure) and W the force field's virial. NaN where
+     * {@link #reportsPressure()} is false.
+     */
+    public double pressureBar(double kineticEnergyEv) {
+        if (virial == null) return Double.NaN;
+        double volume = system.cell().volume();
+        return (2 * kineticEnergyEv + virial[0] + virial[4] + virial[8]) / (3 * volume) * BAR_PER_EV_PER_A3;
     }
 
     public MolecularSystem system() { return system; }
@@ -107,7 +132,7 @@ public final class Simulation implements ForceEvaluator {
     public double evaluate(double[] positions, double[] forcesOut) {
         if (positions != state.positions) throw new IllegalStateException("integrator passed positions that are not the system's");
         if (neighbors.update(atoms)) System.arraycopy(positions, 0, neighborPositions, 0, positions.length);
-        double energy = forceField.compute(atoms, neighbors.list(), forcesOut, null);
+        double energy = forceField.compute(atoms, neighbors.list(), forcesOut, virial);
         if (lastPositions != null) accumulateWork(positions, forcesOut, energy);
         return energy;
     }

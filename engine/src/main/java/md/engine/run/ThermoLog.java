@@ -5,7 +5,9 @@ import java.nio.file.Path;
 
 /**
  * {@code thermo.csv}: one line every N steps with
- * {@code step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s}, then the force
+ * {@code step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s} (for a fully periodic
+ * cell with a virial, {@code pressure_bar} before steps_per_s: kinetic plus virial pressure,
+ * {@link Simulation#pressureBar}; steps_per_s stays the last of the fixed columns), then the force
  * field's own per-step quantities ({@link md.forcefields.ForceField#observableNames()}, e.g. an ensemble's
  * spread) and, for forces that are not −∇E_pot, {@code nonconservative_work_eV} (see
  * {@link Simulation#nonconservativeWorkEv()}). Numbers are written in Java's shortest round-trip form, so
@@ -16,34 +18,43 @@ final class ThermoLog implements AutoCloseable {
     static final String HEADER = "step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s";
     static final String FILE = "thermo.csv";
     static final String NONCONSERVATIVE_WORK = "nonconservative_work_eV";
+    static final String PRESSURE = "pressure_bar";
 
     private final TextOutput out;
     private final double[] observables;
+    /** Whether the rows have pressure_bar (a log begun by an md without that column keeps its columns on resume). */
+    private final boolean pressure;
     private long lastStep = -1;
     private long lastNanos;
 
-    private ThermoLog(TextOutput out, Simulation sim) {
+    private ThermoLog(TextOutput out, Simulation sim, boolean pressure) {
         this.out = out;
         this.observables = new double[sim.forceField().observableNames().size()];
+        this.pressure = pressure && sim.reportsPressure();
     }
 
     /** The header of {@code sim}'s log: the fixed columns, then the force field's observables and the non-conservative work. */
     static String header(Simulation sim) {
-        StringBuilder h = new StringBuilder(HEADER);
+        StringBuilder h = new StringBuilder(sim.reportsPressure() ? HEADER.replace(",steps_per_s", "," + PRESSURE + ",steps_per_s") : HEADER);
         for (String name : sim.forceField().observableNames()) h.append(',').append(name);
         if (!sim.conservative()) h.append(',').append(NONCONSERVATIVE_WORK);
         return h.toString();
     }
 
     static ThermoLog create(Path dir, Simulation sim) throws IOException {
-        ThermoLog log = new ThermoLog(TextOutput.create(dir.resolve(FILE)), sim);
+        ThermoLog log = new ThermoLog(TextOutput.create(dir.resolve(FILE)), sim, true);
         log.out.record().append(header(sim)).append('\n');
         log.out.commit();
         return log;
     }
 
     static ThermoLog resume(Path dir, long length, Simulation sim) throws IOException {
-        return new ThermoLog(TextOutput.resume(dir.resolve(FILE), length), sim);
+        String firstLine;
+        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(dir.resolve(FILE), java.nio.charset.StandardCharsets.UTF_8)) {
+            firstLine = r.readLine();
+        }
+        boolean pressure = firstLine != null && java.util.Arrays.asList(firstLine.split(",")).contains(PRESSURE);
+        return new ThermoLog(TextOutput.resume(dir.resolve(FILE), length), sim, pressure);
     }
 
     void write(Simulation sim) throws IOException {
@@ -58,6 +69,7 @@ final class ThermoLog implements AutoCloseable {
           .append(epot + ekin).append(',')
           .append(sim.temperatureK(ekin)).append(',')
           .append(epot + ekin + sim.integrator().conservedEnergyExtraEv(sim.state())).append(',');
+        if (pressure) sb.append(sim.pressureBar(ekin)).append(',');
         if (lastStep >= 0 && step > lastStep && now > lastNanos) sb.append((step - lastStep) * 1e9 / (now - lastNanos));
         else sb.append("NaN");
         if (observables.length > 0) {

@@ -108,7 +108,8 @@ public final class TrainConfigLoader {
             ConfigNode f = item.require("file", "the path of an .npz (MD17/rMD17), .extxyz or .h5/.hdf5 (ANI) file");
             Path path = parent.baseDirectory().resolve(f.asString("a file path")).normalize();
             if (md.engine.config.InputFiles.problem(path) != null)
-                throw f.error((Files.isDirectory(path) ? path + " is a folder, expected a file" : "file not found: " + path) + " (relative paths are resolved against the folder of " + parent.file() + ")");
+                throw f.error((Files.isDirectory(path) ? path + " is a folder, expected a file" : "file not found: " + path) + " (relative paths are resolved against the folder of " + parent.file() + ")"
+                        + md.engine.config.InputFiles.referenceDataHint(path));
             String format = item.has("format") ? item.get("format").asChoice(List.of("npz", "extxyz", "ani")) : formatOf(path, f);
             Objective objective = Objective.ENERGY_AND_FORCES;
             if (item.has("objective")) {

@@ -135,7 +135,87 @@ class AnalyzeCommandTest {
         assertEquals(3.9, number(json, "stability_ps"), 1e-12);
         assertTrue(json.contains("\"Ar\": {"), json);
         String html = Files.readString(out.resolve("report.html"));
-        assertFigures(html, List.of("fig-hr", "fig-bonds", "fig-rdf-all", "fig-rdf-Ar_Ar", "fig-rdf-window", "fig-msd", "fig-adf"));
+        assertFigures(html, List.of("fig-hr", "fig-rdf-all", "fig-rdf-Ar_Ar", "fig-rdf-window", "fig-msd", "fig-adf"));
+        assertFalse(html.contains("id=\"fig-bonds\""), "no bonds, no bond figure");
+
+        // Without a reference the bond criterion would decide, but argon has no bonds: no verdict, not "stable".
+        Path noRef = dir.resolve("ar-noref");
+        Run b = md("analyze", traj.toString(), "-o", noRef.toString());
+        assertEquals(0, b.code(), b.err());
+        String verdictJson = Files.readString(noRef.resolve("metrics.json"));
+        assertTrue(verdictJson.contains("\"applicable\": false") && verdictJson.contains("\"stability_ps\": null")
+                && verdictJson.contains("\"collapsed\": null"), verdictJson);
+        String page = Files.readString(noRef.resolve("report.html"));
+        assertTrue(page.contains("No stability verdict: the first frame has no bonds"), "verdict");
+        assertFalse(page.contains("Stable for the whole run"), "verdict");
+    }
+
+    @Test
+    void reportsOfDifferentRunsGetDifferentFoldersAndAreNotReplaced() throws IOException {
+        // md run names every trajectory trajectory.*: the default folder is named after the run's folder
+        assertEquals("analysis-argon-nvt", AnalyzeCommand.defaultOutput(Path.of("out/argon-nvt/trajectory.extxyz")));
+        assertEquals("analysis-argon-nvt", AnalyzeCommand.defaultOutput(Path.of("out/argon-nvt/trajectory.h5")));
+        assertEquals("analysis-argon-nvt", AnalyzeCommand.defaultOutput(Path.of("out/argon-nvt/trajectory.002.h5")));
+        assertEquals("analysis-ethanol", AnalyzeCommand.defaultOutput(Path.of("data/ethanol.npz")));
+
+        Path a = Files.createDirectories(dir.resolve("a")).resolve("water.npz"), b = Files.createDirectories(dir.resolve("b")).resolve("water.npz");
+        writeNpz(a, water(20, 100), new double[] {8, 1, 1}, null, null);
+        writeNpz(b, water(20, 100), new double[] {8, 1, 1}, null, null);
+        Path out = dir.resolve("report");
+        assertEquals(0, md("analyze", a.toString(), "--frame-interval-fs", "50", "-o", out.toString()).code());
+        // the same trajectory again (other options): replaced
+        assertEquals(0, md("analyze", a.toString(), "--frame-interval-fs", "25", "-o", out.toString()).code());
+        // another trajectory into the same folder: refused, naming the earlier one; --overwrite replaces it
+        Run other = md("analyze", b.toString(), "--frame-interval-fs", "50", "-o", out.toString());
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains("already holds the report of another trajectory (" + a.toAbsolutePath()) && other.err().contains("--overwrite"), other.err());
+        assertEquals(0, md("analyze", b.toString(), "--frame-interval-fs", "50", "-o", out.toString(), "--overwrite").code());
+        assertTrue(Files.readString(out.resolve("metrics.json")).contains(b.toAbsolutePath().toString()));
+    }
+
+    @Test
+    void anHdf5TrajectoryIsReadByItsBaseNameAndASegmentIsSaidToBeOne() throws IOException {
+        Path input = dir.resolve("ar.yaml");
+        Files.writeString(input, """
+                structure: {lattice: fcc, element: Ar, a_A: 5.78, repeat: 2}
+                forcefield: {type: lennard-jones, cutoff: 5.5, shift: force, species: {Ar: {epsilon: 0.0104, sigma: 3.4}}}
+                velocities: {temperature_K: 50, seed: 1}
+                dynamics: {integrator: velocity-verlet, timestep_fs: 2, steps: 10}
+                output: {directory: run, trajectory: {every: 2, formats: [h5], h5_segment_frames: 2}, thermo: {every: 2}, checkpoint: {every: 0}}
+                """);
+        assertEquals(0, md("run", "--quiet", input.toString()).code());
+        Path run = dir.resolve("run");
+        Run whole = md("analyze", run.resolve("trajectory.h5").toString(), "-o", dir.resolve("whole").toString());
+        assertEquals(0, whole.code(), whole.err());
+        assertEquals(6, number(Files.readString(dir.resolve("whole/metrics.json")), "frames"), "every frame of the run (steps 0, 2, ..., 10)");
+        if (Files.isRegularFile(run.resolve("trajectory.001.h5"))) { // the writer of this build writes segments
+            // md analyze's notes go to the process's stderr
+            PrintStream stderr = System.err;
+            ByteArrayOutputStream notes = new ByteArrayOutputStream();
+            Run one;
+            try {
+                System.setErr(new PrintStream(notes, true, StandardCharsets.UTF_8));
+                one = md("analyze", run.resolve("trajectory.001.h5").toString(), "-o", dir.resolve("one").toString());
+            } finally {
+                System.setErr(stderr);
+            }
+            assertEquals(0, one.code(), one.err());
+            assertTrue(notes.toString(StandardCharsets.UTF_8).contains("trajectory.001.h5 is segment 2 of 3 of trajectory.h5; only its frames are analysed"), notes.toString(StandardCharsets.UTF_8));
+            assertEquals(2, number(Files.readString(dir.resolve("one/metrics.json")), "frames"));
+        }
+        Run missing = md("analyze", run.resolve("traj.h5").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("trajectory " + run.resolve("traj.h5") + " does not exist; the folder has trajectory.h5"), missing.err());
+    }
+
+    @Test
+    void aMissingReferenceIsNamedAsTheReference() throws IOException {
+        Path traj = dir.resolve("w.npz");
+        writeNpz(traj, water(10, 100), new double[] {8, 1, 1}, null, null);
+        Run r = md("analyze", traj.toString(), "--frame-interval-fs", "50", "--reference", dir.resolve("missing-ref.npz").toString(), "-o", dir.resolve("o").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("reference (--reference) " + dir.resolve("missing-ref.npz") + " does not exist"), r.err());
+        assertFalse(r.err().contains("trajectory"), r.err());
     }
 
     @Test

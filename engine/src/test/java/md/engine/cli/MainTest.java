@@ -55,4 +55,49 @@ class MainTest {
         String msg = err.toString(StandardCharsets.UTF_8);
         assertTrue(msg.contains("no-such-input.yaml") && !msg.contains("unknown option"), msg);
     }
+
+    private static String[] errorOf(String... args) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {Integer.toString(code), err.toString(StandardCharsets.UTF_8).strip()};
+    }
+
+    @Test
+    void everyCommandWordsAnUnknownOptionAndAMissingValueTheSameWay() {
+        String[][] typos = {
+                {"run", "--ouptut", "x", "in.yaml"}, {"eval", "--forcefeld", "ff.yaml", "in.xyz"}, {"train", "--thread", "2", "c.yaml"},
+                {"import", "--outptu", "m.zip", "nequip", "c.yaml", "w.npz"}, {"analyze", "t.xyz", "--refrence", "r.npz"},
+                {"check", "equivariance", "--modle", "m.zip"}};
+        String[] meant = {"--output", "--forcefield", "--threads", "--output", "--reference", "--model"};
+        for (int k = 0; k < typos.length; k++) {
+            String[] r = errorOf(typos[k]);
+            String command = typos[k][0].equals("check") ? "check equivariance" : typos[k][0];
+            assertEquals("2", r[0], r[1]);
+            String typo = java.util.Arrays.stream(typos[k]).filter(a -> a.startsWith("--")).findFirst().orElseThrow();
+            assertEquals("md " + typos[k][0] + ": unknown option '" + typo + "'; did you mean '"
+                    + meant[k] + "'? (md " + command + " --help lists them)", r[1]);
+        }
+        String[][] missing = {{"run", "in.yaml", "--output"}, {"eval", "in.xyz", "--forcefield"}, {"train", "c.yaml", "--threads"},
+                {"import", "nequip", "c.yaml", "w.npz", "-o"}, {"analyze", "t.xyz", "--reference"}, {"check", "equivariance", "--model"}};
+        for (String[] args : missing) {
+            String[] r = errorOf(args);
+            assertEquals("2", r[0], r[1]);
+            assertTrue(r[1].startsWith("md " + args[0] + ": " + args[args.length - 1] + " needs "), r[1]);
+        }
+    }
+
+    @Test
+    void verboseIsAcceptedAnywhereAndSetsTheProperty() {
+        String before = System.getProperty(Main.VERBOSE_PROPERTY);
+        try {
+            System.clearProperty(Main.VERBOSE_PROPERTY);
+            String out = stdout(() -> assertEquals(0, Main.run(new String[] {"run", "-v", "--help"}, System.err)));
+            assertTrue(out.startsWith("usage: md run"), out);
+            assertTrue(Main.verbose());
+            assertEquals(java.util.List.of("run", "x.yaml"), java.util.List.of(Main.withoutVerbose(new String[] {"--verbose", "run", "x.yaml", "-v"})));
+        } finally {
+            if (before == null) System.clearProperty(Main.VERBOSE_PROPERTY);
+            else System.setProperty(Main.VERBOSE_PROPERTY, before);
+        }
+    }
 }

@@ -23,9 +23,11 @@ public final class Backends {
                 try {
                     yield CudaBackend.open();
                 } catch (BackendUnavailableException | LinkageError e) {
+                    verbose("device auto: no CUDA (" + e.getMessage() + ")");
                     try {
                         yield OpenClBackend.open(true);
                     } catch (BackendUnavailableException | LinkageError e2) {
+                        verbose("device auto: no OpenCL GPU (" + e2.getMessage() + "); using the java backend");
                         yield new JavaBackend();
                     }
                 }
@@ -49,15 +51,22 @@ public final class Backends {
                 try {
                     yield CudaBackend.open(precision);
                 } catch (BackendUnavailableException | LinkageError e) {
+                    verbose("device auto: no CUDA (" + e.getMessage() + ")");
                     try {
                         yield OpenClBackend.open(true, precision);
                     } catch (BackendUnavailableException | LinkageError e2) {
+                        verbose("device auto: no OpenCL GPU (" + e2.getMessage() + "); using the java backend");
                         yield new JavaBackend();
                     }
                 }
             }
             default -> throw new IllegalArgumentException("unknown device '" + name + "'; expected one of " + NAMES);
         };
+    }
+
+    /** Why a backend was not picked, on stderr, when md runs with -v/--verbose (system property md.verbose). */
+    private static void verbose(String message) {
+        if (Boolean.getBoolean("md.verbose")) System.err.println("md: " + message);
     }
 
     /** The backends that open on this machine (each is opened and closed once). */

@@ -45,6 +45,12 @@ public final class OpenClBackend extends DeviceBackend {
 
     /** Opens the best device for {@code precision} (float64 needs cl_khr_fp64); {@code gpuOnly} refuses CPU devices. */
     public static OpenClBackend open(boolean gpuOnly, Precision precision) {
+        // device: auto on a machine without the OpenCL loader: say so without loading JOCL, whose native
+        // part would print its dlopen failure on stdout (OpenClLoader). An explicit device: opencl still
+        // tries, in case the loader is somewhere the search does not look.
+        if (gpuOnly && !OpenClLoader.findable())
+            throw new BackendUnavailableException("the OpenCL loader " + OpenClLoader.LIBRARY + " is not installed (not in LD_LIBRARY_PATH, "
+                    + "/etc/ld.so.cache or the system library folders)");
         try {
             CL.setExceptionsEnabled(true);
             int[] n = new int[1];

@@ -19,6 +19,13 @@ final class TfnVectorKernels implements TfnKernels {
     private static final jdk.incubator.vector.VectorMask<Double> ODD = L == 4 ? jdk.incubator.vector.VectorMask.fromValues(S, false, true, false, true) : null;
     private static final jdk.incubator.vector.VectorMask<Double> HIGH = L == 4 ? jdk.incubator.vector.VectorMask.fromValues(S, false, false, true, true) : null;
 
+    /** Σ of the lanes in lane order (see the comment at its use). */
+    private static double sumLanes(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
+
     /** [Σ a, Σ b, Σ c, Σ d] (sums over the 4 lanes of each) by swaps and blends. */
     private static DoubleVector sum4(DoubleVector a, DoubleVector b, DoubleVector c, DoubleVector d) {
         DoubleVector ab = a.add(a.rearrange(SWAP_ADJACENT)).blend(b.add(b.rearrange(SWAP_ADJACENT)), ODD); // [a01, b01, a23, b23]
@@ -78,8 +85,8 @@ final class TfnVectorKernels implements TfnKernels {
                 }
                 // lanes summed in lane order, not reduceLanes: its order may differ between the interpreter and
                 // JIT-compiled code, and MD must not depend on when the JIT compiled this (issue 14, repeatability)
-                out[o0 + oOff + co * dOut + mo] += md.forcefields.e3nn.VectorKernels.sumLanes(a0) + s0;
-                if (two) out[o1 + oOff + co * dOut + mo] += md.forcefields.e3nn.VectorKernels.sumLanes(a1) + s1;
+                out[o0 + oOff + co * dOut + mo] += sumLanes(a0) + s0;
+                if (two) out[o1 + oOff + co * dOut + mo] += sumLanes(a1) + s1;
             }
     }
 

@@ -52,4 +52,4 @@ nve conservative > "$out/nve-conservative.log" 2>&1
 stability conservative > "$out/stability-conservative.log" 2>&1
 wait $a
 
-python3 "$root/scripts/se3t_heads_summary.py" "$out" "$root/docs/img/se3t-heads-nve.svg" | tee "$out/summary.txt"
+python3 "$root/scripts/se3t_heads_summary.py" "$out" "$root/docs/img/se3t-heads-nve.svg" "$root/docs/img/se3t-heads-hr.svg" | tee "$out/summary.txt"

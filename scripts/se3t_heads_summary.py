@@ -90,3 +90,61 @@ if series:
     os.makedirs(os.path.dirname(svg), exist_ok=True)
     open(svg, "w").write("\n".join(p) + "\n")
     print("plot:", svg)
+
+# The thermostat's view (md bench stability runs): mean temperature and the conserved quantity's drift, i.e. the
+# heat the Nose-Hoover thermostat removes per ps (for direct forces: the work the non-conservative part puts in).
+print("Nose-Hoover runs: mean T, and drift of conserved_eV (heat the thermostat removes, eV/ps for the molecule)")
+for h in heads:
+    runs = sorted(d for d in (os.listdir(os.path.join(out, f"stability-{h}")) if os.path.isdir(os.path.join(out, f"stability-{h}")) else []) if d.startswith("run-"))
+    for r in runs:
+        f = os.path.join(out, f"stability-{h}", r, "analysis", "metrics.json")
+        if not os.path.exists(f): continue
+        m = json.load(open(f))
+        th = m["thermo"]
+        print(f"  {h:12s} {r}: T {th['temperature_mean_K']:.1f} +- {th['temperature_std_K']:.1f} K, "
+              f"conserved-energy drift {th['energy_drift_eV_per_atom_per_ps'] * m['trajectory']['atoms']:.4g} eV/ps")
+
+# h(r) of the runs against the reference (normalised histograms of all interatomic distances, 500 bins on
+# (0, 10] A as md analyze and the benchmark's get_hr; computed here with NumPy from the files, independently of md).
+hr_svg = sys.argv[3] if len(sys.argv) > 3 else None
+if hr_svg:
+    import numpy as np
+    def distances(frames):
+        x = np.asarray(frames)
+        i, j = np.triu_indices(x.shape[1], 1)
+        return np.linalg.norm(x[:, i] - x[:, j], axis=-1).ravel()
+    def extxyz_positions(path):
+        frames, lines = [], open(path).read().split("\n")
+        k = 0
+        while k < len(lines) and lines[k].strip():
+            n = int(lines[k]); frames.append([[float(v) for v in l.split()[1:4]] for l in lines[k + 2:k + 2 + n]]); k += n + 2
+        return frames
+    edges = np.linspace(1e-6, 10, 501)
+    centers = 0.5 * (edges[1:] + edges[:-1])
+    curves = []
+    ref = None
+    for h in heads:
+        f = os.path.join(out, f"stability-{h}", "metrics.json")
+        if not os.path.exists(f): continue
+        m = json.load(open(f))
+        if ref is None:
+            ref = np.histogram(distances(np.load(m["reference"]["file"])["coords"]), edges, density=True)[0]
+            curves.append((centers, ref, (f"reference ({m['reference']['frames']} rMD17 frames)", "#444444")))
+        d = np.concatenate([distances(extxyz_positions(os.path.join(out, f"stability-{h}", r, "trajectory.extxyz")))
+                            for r in sorted(os.listdir(os.path.join(out, f"stability-{h}"))) if r.startswith("run-")])
+        hist = np.histogram(d, edges, density=True)[0]
+        mae = 10 * np.mean(np.abs(hist - ref))
+        print(f"  h(r) of all {h} runs together vs reference (NumPy, this script): MAE {mae:.3f}")
+        curves.append((centers, hist, (f"{h} forces, {m['table']['runs']} runs (MAE {mae:.3f})", colors[h])))
+    if curves:
+        W, H = 720, 380
+        p = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
+             f'<rect width="{W}" height="{H}" fill="white"/>',
+             f'<text x="{W/2}" y="{H-6}" text-anchor="middle">r (A)</text>',
+             f'<text x="14" y="{H/2}" transform="rotate(-90 14 {H/2})" text-anchor="middle">h(r)</text>']
+        cut = centers <= 5
+        panel(p, 40, 290, [(list(t[cut]), list(y[cut]), lab) for t, y, lab in curves],
+              "h(r) of ethanol at 500 K (Nose-Hoover, 0.5 fs) with each force head vs rMD17")
+        p.append("</svg>")
+        open(hr_svg, "w").write("\n".join(p) + "\n")
+        print("plot:", hr_svg)

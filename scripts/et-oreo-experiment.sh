@@ -33,7 +33,9 @@ fi
 if [ "$what" = stability ] || [ "$what" = all ]; then
   "$root/scripts/stability-ethanol.sh" "$out/et-scratch/model.etm" "$out/stability-et-scratch" > "$out/stability-et-scratch.log" 2>&1 &
   a=$!
-  "$root/scripts/stability-ethanol.sh" "$root/inputs/models/ethanol-et.etm" "$out/stability-et-oreo" > "$out/stability-et-oreo.log" 2>&1
+  # the fine-tuned model of this experiment when trained here, else the shipped one
+  oreo=$out/et-finetune/model.etm; [ -f "$out/et-finetune/.finished" ] || oreo=$root/inputs/models/ethanol-et.etm
+  "$root/scripts/stability-ethanol.sh" "$oreo" "$out/stability-et-oreo" > "$out/stability-et-oreo.log" 2>&1
   wait $a
 fi
 if [ "$what" = ablation ]; then
@@ -44,7 +46,7 @@ if [ "$what" = ablation ]; then
     | sed -e "s#\.\./\.\./shared#$root/../shared#g" -e "s#\.\./out/et-pretrain#$c/pretrain#g" \
     -e "s#^loss: .*#loss: {forces: 1000}#" > "$c/pretrain.yaml"
   sed -e "s#\.\./\.\./shared#$root/../shared#g" -e "s#init_from: .*#init_from: $c/pretrain/model.etm#" \
-    -e "s#directory: .*#directory: $c/finetune#" -e "s#  model: models/ethanol-et.etm#  model: $c/finetune/model.etm#" \
+    -e "s#directory: .*#directory: $c/finetune#" -e "s#^  model: .*#  model: $c/finetune/model.etm#" \
     "$root/inputs/train-ethanol-et-oreo-finetune.yaml" > "$c/finetune.yaml"
   train "$c/pretrain.yaml" "$c/pretrain" > "$c/pretrain.log" 2>&1
   train "$c/finetune.yaml" "$c/finetune" > "$c/finetune.log" 2>&1

@@ -60,7 +60,8 @@ class H5mdInteropTest {
                           ' '.join(repr(float(x)) for x in p['position/value'][k].ravel()[:6]),
                           ' '.join(repr(float(x)) for x in (p['force/value'][k].ravel()[:3] / kj_per_mol_per_eV)),
                           ' '.join(repr(float(x)) for x in p['box/edges/value'][k].ravel()),
-                          repr(float(f['observables/potential_energy/value'][k])), repr(float(f['observables/temperature/value'][k])))
+                          repr(float(f['observables/potential_energy/value'][k])), repr(float(f['observables/temperature/value'][k])),
+                          repr(float(f['observables/pressure/value'][k])), f['observables/pressure/value'].attrs['unit'])
                 """, h5.toString());
         assertEquals(0, values.exitCode(), values.output());
         List<String> lines = values.output().lines().toList();
@@ -85,6 +86,13 @@ class H5mdInteropTest {
         Thermo thermo = Thermo.read(dir.resolve("bulk/thermo.csv"));
         double[] t = thermo.column("temperature_K");
         for (int k = 0; k < 5; k++) assertEquals(t[k], (Double) ours.get(k).frame().info().get("temperature"));
+        // the pressure observable is thermo.csv's pressure_bar (a periodic cell with a virial), in bar
+        double[] pBar = thermo.column("pressure_bar");
+        for (int k = 0; k < 5; k++) {
+            String[] v = lines.get(k + 1).split(" ");
+            assertEquals(pBar[k], Double.parseDouble(v[22]), "pressure of frame " + k);
+            assertEquals("bar", v[23]);
+        }
     }
 
     @Test void isolatedMoleculeHasNoEdgesAndStillFollowsTheSpec() throws Exception {

@@ -46,7 +46,8 @@ import md.engine.system.Frame;
  * /particles/all/velocity        {value "Angstrom fs-1", step, time}
  * /particles/all/force           {value "kJ mol-1 Angstrom-1", step, time}
  * /observables/NAME              {value [F], step, time}: potential_energy, kinetic_energy, total_energy,
- *                                conserved_energy (eV), temperature (K), and the force field's own observables
+ *                                conserved_energy (eV), temperature (K), pressure (bar, fully periodic cells with a
+ *                                virial), and the force field's own observables
  * </pre>
  * {@code step} and {@code time} exist once, in {@code position}; every other element hard-links them, as
  * H5MD requires for {@code box}. Unit strings follow the H5MD units module's syntax; where its symbols and
@@ -273,6 +274,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
     static String observableUnit(String name) {
         if (name.endsWith("_energy") || name.endsWith("_eV")) return "eV";
         if (name.equals("temperature") || name.endsWith("_K")) return "K";
+        if (name.equals("pressure") || name.endsWith("_bar")) return "bar";
         if (name.endsWith("_eV_per_A")) return "eV " + LENGTH + "-1";
         return null;
     }

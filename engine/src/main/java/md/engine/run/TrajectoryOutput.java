@@ -83,6 +83,7 @@ final class TrajectoryOutput implements AutoCloseable {
             h5obs.put("total_energy", s.potentialEnergyEv + ekin);
             h5obs.put("conserved_energy", s.potentialEnergyEv + ekin + sim.integrator().conservedEnergyExtraEv(s));
             h5obs.put("temperature", sim.temperatureK(ekin));
+            if (sim.reportsPressure()) h5obs.put("pressure", sim.pressureBar(ekin)); // thermo.csv's pressure_bar
             h5obs.putAll(observables);
             h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, h5obs), s.step, s.timeFs);
         }

@@ -5,7 +5,13 @@ argon_fcc500.data       500 Ar, fcc 5x5x5 (a = 5.72 Å, liquid density) with Gau
                         (σ = 0.25 Å), orthorhombic periodic box.
 arkr_triclinic256.data  256 atoms, 30 % Kr, fcc 4x4x4 in a triclinic box (LAMMPS tilt factors xy, xz, yz),
                         displacements σ = 0.2 Å.
-Coordinates are written with repr() so LAMMPS and the Java test read the same doubles.
+argon_fcc32_nve.data    32 Ar, fcc 2x2x2 (a = 5.72 Å): an 11.44 Å cube, narrower than twice the 8.5 Å
+                        cutoff (each atom meets several images of a partner and images of itself);
+                        displacements σ = 0.15 Å and Maxwell-Boltzmann velocities at 60 K (NVE run).
+arkr_skewed32_nve.data  32 atoms, 30 % Kr, fcc 2x2x2 in a strongly skewed triclinic cell whose
+                        perpendicular widths (9.6, 10.9 and 11.6 Å) are all below twice the cutoff; velocities at 60 K.
+Coordinates are written with repr() so LAMMPS and the Java test read the same doubles. Velocities are
+in LAMMPS metal units (Å/ps); their total momentum is removed.
 """
 import numpy as np
 
@@ -17,7 +23,7 @@ def fcc_fractional(n):
     return ((cells[:, None, :] + FCC[None, :, :]).reshape(-1, 3)) / n
 
 
-def write(path, title, lattice, positions, types, masses):
+def write(path, title, lattice, positions, types, masses, velocities=None):
     (lx, _, _), (xy, ly, _), (xz, yz, lz) = [[float(v) for v in row] for row in lattice]
     lines = [title, "", f"{len(positions)} atoms", f"{len(masses)} atom types", "",
              f"0.0 {lx!r} xlo xhi", f"0.0 {ly!r} ylo yhi", f"0.0 {lz!r} zlo zhi"]
@@ -26,6 +32,9 @@ def write(path, title, lattice, positions, types, masses):
     lines += ["", "Masses", ""] + [f"{t + 1} {float(m)!r}" for t, m in enumerate(masses)]
     lines += ["", "Atoms # atomic", ""]
     lines += [f"{i + 1} {types[i]} {x!r} {y!r} {z!r}" for i, (x, y, z) in enumerate(positions)]
+    if velocities is not None:
+        lines += ["", "Velocities", ""]
+        lines += [f"{i + 1} {float(vx)!r} {float(vy)!r} {float(vz)!r}" for i, (vx, vy, vz) in enumerate(velocities)]
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -51,4 +60,31 @@ pos = wrapped(pos @ np.linalg.inv(lattice), lattice)
 types = [2 if u < 0.3 else 1 for u in rng.random(len(pos))]
 write("arkr_triclinic256.data", "Ar/Kr fcc 4x4x4 in a triclinic box (LJ cross-check)", lattice, [tuple(map(float, p)) for p in pos],
       types, [39.948, 83.798])
-print("wrote argon_fcc500.data, arkr_triclinic256.data")
+
+
+KB_EV = 8.617333262e-5            # Boltzmann constant, eV/K
+MVV2E_METAL = 1.0364269e-4        # LAMMPS metal: amu Å²/ps² in eV
+
+
+def thermal_velocities(masses_amu, temperature_k):
+    """Maxwell-Boltzmann velocities in Å/ps, net momentum removed."""
+    m = np.asarray(masses_amu, dtype=float)[:, None]
+    v = rng.normal(0, 1, (len(m), 3)) * np.sqrt(KB_EV * temperature_k / (m * MVV2E_METAL))
+    return v - (m * v).sum(axis=0) / m.sum()
+
+
+lattice = np.diag([2 * a] * 3)
+frac = fcc_fractional(2)
+pos = wrapped((frac @ lattice + rng.normal(0, 0.15, (len(frac), 3))) @ np.linalg.inv(lattice), lattice)
+vel = thermal_velocities([39.948] * len(pos), 60.0)
+write("argon_fcc32_nve.data", "Ar fcc 2x2x2 cube (11.44 A) narrower than twice the cutoff, 60 K velocities (NVE cross-check)", lattice,
+      [tuple(map(float, p)) for p in pos], [1] * len(pos), [39.948], vel)
+
+lattice = np.array([[12.4, 0.0, 0.0], [5.8, 11.8, 0.0], [-5.2, 4.8, 11.6]])
+frac = fcc_fractional(2)
+pos = wrapped((frac @ lattice + rng.normal(0, 0.15, (len(frac), 3))) @ np.linalg.inv(lattice), lattice)
+types = [2 if u < 0.3 else 1 for u in rng.random(len(pos))]
+vel = thermal_velocities([[39.948, 83.798][t - 1] for t in types], 60.0)
+write("arkr_skewed32_nve.data", "Ar/Kr fcc 2x2x2 in a skewed triclinic cell with short perpendicular widths, 60 K velocities (NVE cross-check)",
+      lattice, [tuple(map(float, p)) for p in pos], types, [39.948, 83.798], vel)
+print("wrote argon_fcc500.data, arkr_triclinic256.data, argon_fcc32_nve.data, arkr_skewed32_nve.data")

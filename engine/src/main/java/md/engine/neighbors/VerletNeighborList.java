@@ -12,6 +12,12 @@ import md.forcefields.NeighborList;
  * approaching each other can have closed at most the full skin, so no pair within the cutoff is
  * missed). A change of the cell or of the atom count also forces a rebuild.
  *
+ * <p>Cells narrower than twice the list cutoff are fine: the list holds one entry per (i, j, image)
+ * within cutoff + skin, several images of a partner and images of the atom itself included, and the
+ * half-skin criterion holds image by image (the vector x_j + shift − x_i changes by the two atoms'
+ * displacements only, the shift being a fixed lattice translation), so no image within the cutoff is
+ * missed between builds. Forces and the virial sum over these entries as {@code md eval} and LAMMPS do.
+ *
  * <p>Positions are the engine's unwrapped Cartesian positions; the list's shifts make
  * {@code x[j] + shift - x[i]} the current pair vector, so wrapping atoms back into the box between
  * builds would count as a large displacement and trigger a rebuild (safe, merely wasteful).
@@ -75,6 +81,14 @@ public final class VerletNeighborList {
 
     /** Forgets the last build, so the next {@link #update} rebuilds (e.g. after positions were replaced). */
     public void invalidate() { positionsAtBuild = null; }
+
+    /**
+     * Says that the cell changed (e.g. a barostat scaled it), so the next {@link #update} rebuilds: the
+     * shifts are lattice translations of the old cell. A new cell on the {@link Atoms} is also noticed
+     * without this call (its vectors are compared), so calling it is never needed for correctness of a
+     * caller that replaces the cell, only for one that cannot tell whether it did.
+     */
+    public void cellChanged() { invalidate(); }
 
     public boolean needsRebuild(Atoms atoms) {
         if (positionsAtBuild == null || positionsAtBuild.length != 3 * atoms.size()) return true;

@@ -266,29 +266,38 @@ public final class MdRun implements AutoCloseable {
     }
 
     /**
-     * Minimum-image convention: with a cutoff below half the narrowest periodic width, every atom sees
-     * at most one image of any partner. Larger cutoffs are refused: in a liquid they would let an atom
-     * feel its own periodic copies through a box too small for the interaction range.
+     * Any periodic cell is allowed, also one narrower than twice the cutoff: the neighbour list then holds
+     * every image of a partner within the cutoff, and images of the atom itself (as LAMMPS and
+     * {@code md eval} do). Refused: a force field without a cutoff in a periodic cell (infinitely many
+     * images), and a cell so small for the list radius (cutoff + skin) that the images to search become
+     * absurdly many, which is surely a mistake (e.g. a cutoff in the wrong unit).
      */
     private static void requireCutoffFitsCell(ForceField ff, MolecularSystem system, RunConfig config) {
         if (!system.cell().isPeriodic()) return;
-        double[] w = system.cell().perpendicularWidths();
-        double narrowest = Double.POSITIVE_INFINITY;
-        for (int k = 0; k < 3; k++) if (system.cell().periodic(k)) narrowest = Math.min(narrowest, w[k]);
         double rc = ff.cutoffAngstrom();
         if (Double.isInfinite(rc))
             throw config.forcefield().node().error("force field '" + ff.name() + "' has no cutoff (every pair of atoms interacts at any distance), "
                     + "which is defined for isolated molecules only; expected a structure without a periodic cell");
-        if (rc >= 0.5 * narrowest) {
+        double[] w = system.cell().perpendicularWidths();
+        double listRadius = rc + config.skinAngstrom();
+        double images = 1, narrowest = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < 3; k++) {
+            if (!system.cell().periodic(k)) continue;
+            narrowest = Math.min(narrowest, w[k]);
+            images *= 2 * Math.ceil(listRadius / w[k]) + 1;
+        }
+        if (images > MAX_IMAGES_SEARCHED) {
             ConfigNode node = config.forcefield().node();
             ConfigNode cutoffNode = null;
             for (String k : node.keys()) if (k.startsWith("cutoff")) cutoffNode = node.get(k);
-            throw (cutoffNode != null ? cutoffNode : node).error("the cutoff " + round(rc) + " Å is not less than half the narrowest periodic width "
-                    + "of the cell (" + round(narrowest) + " Å / 2 = " + round(0.5 * narrowest) + " Å), so an atom would interact with more than one "
-                    + "periodic image of the same atom (minimum image convention); expected a cutoff below " + round(0.5 * narrowest)
-                    + " Å, or a larger cell (more repeats of the structure)");
+            throw (cutoffNode != null ? cutoffNode : node).error("the cutoff " + round(rc) + " Å (plus the " + round(config.skinAngstrom())
+                    + " Å neighbour skin) reaches about " + String.format(Locale.ROOT, "%.3g", images) + " periodic images of a cell only "
+                    + round(narrowest) + " Å wide; expected a cutoff of at most a few cell widths, or a larger cell (more repeats of the structure)");
         }
     }
+
+    /** Periodic images of the cell searched around each atom beyond which a run is refused (about 46 along each of three directions). */
+    private static final double MAX_IMAGES_SEARCHED = 1e5;
 
     // ------------------------------------------------------------------ the loop
 

@@ -100,7 +100,7 @@ class LjLammpsReferenceTest {
             else if (line.endsWith("ylo yhi")) { lo[1] = Double.parseDouble(t[0]); hi[1] = Double.parseDouble(t[1]); }
             else if (line.endsWith("zlo zhi")) { lo[2] = Double.parseDouble(t[0]); hi[2] = Double.parseDouble(t[1]); }
             else if (line.endsWith("xy xz yz")) { xy = Double.parseDouble(t[0]); xz = Double.parseDouble(t[1]); yz = Double.parseDouble(t[2]); }
-            else if (line.equals("Masses") || line.equals("Atoms")) section = line;
+            else if (line.equals("Masses") || line.equals("Atoms") || line.equals("Velocities")) section = line;
             else if (section.equals("Masses")) {
                 double m = Double.parseDouble(t[1]);
                 int z = 1;

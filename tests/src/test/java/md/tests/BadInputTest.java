@@ -141,13 +141,13 @@ class BadInputTest {
         assertTrue(msg.contains("0.1 Å"), msg);
     }
 
-    @Test void cutoffLargerThanTheCellAllows() throws IOException {
-        // 2×2×2 fcc cells at a = 5.78 Å: 11.56 Å wide, so the 8.5 Å cutoff exceeds half the width.
-        String yaml = Inputs.argon(DYNAMICS, OUTPUT).replace("repeat: [3, 3, 3]", "repeat: [2, 2, 2]");
+    @Test void cutoffSpanningAbsurdlyManyImages() throws IOException {
+        // one fcc cell (5.78 Å) with a 300 Å cutoff: about 107³ images to search, surely a unit mistake
+        String yaml = Inputs.argon(DYNAMICS, OUTPUT).replace("repeat: [3, 3, 3]", "repeat: [1, 1, 1]").replace("cutoff: 8.5", "cutoff: 300");
         String msg = fails(yaml);
-        assertLocated(msg, yaml, "forcefield.cutoff", "cutoff: 8.5");
-        assertTrue(msg.contains("minimum image"), msg);
-        assertTrue(msg.contains("5.78 Å"), "names the largest allowed cutoff: " + msg);
+        assertLocated(msg, yaml, "forcefield.cutoff", "cutoff: 300");
+        assertTrue(msg.contains("periodic images"), msg);
+        assertTrue(msg.contains("5.78 Å wide"), "names the cell width: " + msg);
     }
 
     @Test void keyThatDoesNotApplyToTheIntegrator() throws IOException {

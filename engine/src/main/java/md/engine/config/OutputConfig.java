@@ -10,9 +10,12 @@ import java.util.List;
  * @param h5SegmentFrames   frames per HDF5 segment file
  * @param extxyzVelocities  the extxyz velocity column: "momenta" (ASE's, amu·Å per ASE time unit; the
  *                          default, so ASE's temperature is right) or "velocities" (Å/fs)
+ * @param wrapTrajectory    positions folded into a periodic cell in the trajectory files, with the
+ *                          image counts that restore the unwrapped ones (default true); false writes
+ *                          the unwrapped positions the engine integrates
  */
 public record OutputConfig(Path directory, long trajectoryEvery, List<String> trajectoryFormats, int h5SegmentFrames,
-                           String extxyzVelocities, long thermoEvery, long checkpointEvery, long progressEverySeconds) {
+                           String extxyzVelocities, boolean wrapTrajectory, long thermoEvery, long checkpointEvery, long progressEverySeconds) {
 
     public static final List<String> FORMATS = List.of("extxyz", "h5");
 

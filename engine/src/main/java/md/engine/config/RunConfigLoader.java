@@ -226,13 +226,15 @@ public final class RunConfigLoader {
         long trajEvery = 100, thermoEvery = 10, chkEvery = 1000, progressS = 10;
         int segmentFrames = 100;
         String extxyzVelocities = OutputConfig.EXTXYZ_VELOCITIES.get(0);
+        boolean wrap = true;
         List<String> formats = List.of("extxyz");
         if (o != null) {
             o.allowOnly("directory", "trajectory", "thermo", "checkpoint", "progress");
             if (o.has("directory")) dir = o.baseDirectory().resolve(o.get("directory").asString("an output folder")).normalize();
             ConfigNode t = o.section("trajectory");
             if (t != null) {
-                t.allowOnly("every", "formats", "h5_segment_frames", "extxyz_velocities");
+                t.allowOnly("every", "formats", "h5_segment_frames", "extxyz_velocities", "wrap");
+                if (t.has("wrap")) wrap = t.get("wrap").asBoolean();
                 if (t.has("extxyz_velocities")) extxyzVelocities = t.get("extxyz_velocities").asChoice(OutputConfig.EXTXYZ_VELOCITIES);
                 // h5_segment_frames: from md's former segmented HDF5 writer; still accepted so older inputs load; trajectory.h5 is one file now.
                 if (t.has("h5_segment_frames")) {
@@ -259,7 +261,7 @@ public final class RunConfigLoader {
                 if (p.has("every_s")) progressS = p.get("every_s").asLong("seconds between progress lines (whole number)");
             }
         }
-        return new OutputConfig(dir, trajEvery, formats, segmentFrames, extxyzVelocities, thermoEvery, chkEvery, progressS);
+        return new OutputConfig(dir, trajEvery, formats, segmentFrames, extxyzVelocities, wrap, thermoEvery, chkEvery, progressS);
     }
 
     private static long every(ConfigNode section, long defaultEvery) {

@@ -24,7 +24,9 @@ import md.engine.system.Frame;
  * {@code species} (or {@code Z}), {@code pos}, {@code forces} (or {@code force}, eV/Å),
  * {@code velocities} (Å/fs) or ASE's {@code momenta} (amu·Å/ASE-time, converted to Å/fs with the
  * file's {@code masses} column where there is one, as ASE does, else with ASE's element masses, which
- * are {@link Elements}'); other columns are skipped. Trajectories of older versions of this engine
+ * are {@link Elements}') and {@code images:I:3}, the periodic image counts of a wrapped trajectory
+ * ({@code md run} writes positions folded into the cell with them): along periodic directions the
+ * positions read are pos + images · lattice, the unwrapped positions of the run; other columns are skipped. Trajectories of older versions of this engine
  * (a {@code velocities} column after the forces) read as before. A plain XYZ comment that is not key=value pairs is kept as {@code info.comment}.
  * Errors name the file and line.
  */
@@ -122,6 +124,7 @@ public final class ExtxyzReader {
         double[] forces = h.forcesColumn >= 0 ? new double[3 * n] : null;
         double[] vel = h.velocityColumn >= 0 ? new double[3 * n] : null;
         double[] masses = vel != null && h.massesColumn >= 0 ? new double[n] : null;
+        int[] images = h.imagesColumn >= 0 && h.cell.isPeriodic() ? new int[3 * n] : null;
         for (int i = 0; i < n; i++) {
             String line = atomLine(in, i, n, countLineNo);
             String[] t = line.strip().split("\\s+");
@@ -133,6 +136,7 @@ public final class ExtxyzReader {
                 pos[3 * i + c] = number(t[h.positionColumn + c], lineNo, "position");
                 if (forces != null) forces[3 * i + c] = number(t[h.forcesColumn + c], lineNo, keys.forces());
                 if (vel != null) vel[3 * i + c] = number(t[h.velocityColumn + c], lineNo, h.velocityName);
+                if (images != null) images[3 * i + c] = h.cell.periodic(c) ? imageCount(t[h.imagesColumn + c], lineNo) : 0;
             }
             if (masses != null) {
                 masses[i] = number(t[h.massesColumn], lineNo, "masses");
@@ -141,6 +145,7 @@ public final class ExtxyzReader {
             }
         }
         checkFrameEnd(in, n, countLineNo);
+        if (images != null) md.engine.system.PeriodicImages.unwrap(pos, images, h.cell, pos);
         if (vel != null && h.velocityName.equals("momenta")) {
             for (int i = 0; i < n; i++) {
                 // ASE: velocities = momenta / masses, with the file's masses when it has them
@@ -149,6 +154,14 @@ public final class ExtxyzReader {
             }
         }
         return new Frame(z, pos, h.cell, h.energy, forces, vel, h.info);
+    }
+
+    private int imageCount(String token, int lineNo) {
+        try {
+            return Integer.parseInt(token);
+        } catch (NumberFormatException e) {
+            throw error(lineNo, "images: '" + token + "' is not a whole number (periodic image count expected)");
+        }
     }
 
     /** The shortest possible atom line ("H 0 0 0" and its line end): bounds the atoms a file of a given size can hold. */
@@ -211,7 +224,7 @@ public final class ExtxyzReader {
         Double energy;
         Map<String, Object> info = new LinkedHashMap<>();
         String properties = "species:S:1:pos:R:3";
-        int speciesColumn = -1, positionColumn = -1, forcesColumn = -1, velocityColumn = -1, massesColumn = -1, totalColumns;
+        int speciesColumn = -1, positionColumn = -1, forcesColumn = -1, velocityColumn = -1, massesColumn = -1, imagesColumn = -1, totalColumns;
         boolean speciesIsNumber;
         String velocityName;
     }
@@ -292,6 +305,7 @@ public final class ExtxyzReader {
                 h.velocityColumn = column;
                 h.velocityName = name;
             } else if (name.equals("masses") && cols == 1 && type.equals("R")) h.massesColumn = column;
+            else if (name.equals("images") && cols == 3 && type.equals("I")) h.imagesColumn = column;
             column += cols;
         }
         h.totalColumns = column;

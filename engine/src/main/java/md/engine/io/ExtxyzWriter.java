@@ -137,12 +137,25 @@ public final class ExtxyzWriter implements AutoCloseable {
 
     /** The text of one frame with extra per-atom real columns ({@code name:R:1} or {@code name:R:3}) after the standard ones. */
     public static String format(Frame frame, VelocityFormat velocityFormat, Map<String, double[]> atomColumns) {
+        return format(frame, velocityFormat, atomColumns, Map.of());
+    }
+
+    /**
+     * As {@link #format(Frame, VelocityFormat, Map)}, then integer per-atom columns ({@code name:I:1} or
+     * {@code name:I:3}), e.g. the periodic image counts {@code images:I:3} of a wrapped trajectory.
+     */
+    public static String format(Frame frame, VelocityFormat velocityFormat, Map<String, double[]> atomColumns, Map<String, int[]> integerColumns) {
         int n = frame.size();
-        for (Map.Entry<String, double[]> c : atomColumns.entrySet()) {
-            if (!ExtxyzComment.isValidKey(c.getKey()) || RESERVED_COLUMNS.contains(c.getKey()))
-                throw new IllegalArgumentException("per-atom column '" + c.getKey() + "' cannot be written to extxyz");
-            if (c.getValue().length != n && c.getValue().length != 3 * n)
-                throw new IllegalArgumentException("per-atom column '" + c.getKey() + "' has " + c.getValue().length + " values for " + n + " atoms; expected " + n + " or " + 3 * n);
+        java.util.List<String> names = new java.util.ArrayList<>(atomColumns.keySet());
+        names.addAll(integerColumns.keySet());
+        java.util.List<Integer> lengths = new java.util.ArrayList<>();
+        for (double[] c : atomColumns.values()) lengths.add(c.length);
+        for (int[] c : integerColumns.values()) lengths.add(c.length);
+        for (int k = 0; k < names.size(); k++) {
+            if (!ExtxyzComment.isValidKey(names.get(k)) || RESERVED_COLUMNS.contains(names.get(k)))
+                throw new IllegalArgumentException("per-atom column '" + names.get(k) + "' cannot be written to extxyz");
+            if (lengths.get(k) != n && lengths.get(k) != 3 * n)
+                throw new IllegalArgumentException("per-atom column '" + names.get(k) + "' has " + lengths.get(k) + " values for " + n + " atoms; expected " + n + " or " + 3 * n);
         }
         StringBuilder sb = new StringBuilder(64 + n * (frame.forces() != null ? 150 : 80));
         sb.append(n).append('\n');
@@ -159,6 +172,7 @@ public final class ExtxyzWriter implements AutoCloseable {
         if (frame.velocities() != null) sb.append(':').append(velocityFormat.column()).append(":R:3");
         if (frame.forces() != null) sb.append(":forces:R:3");
         for (Map.Entry<String, double[]> c : atomColumns.entrySet()) sb.append(':').append(c.getKey()).append(c.getValue().length == n ? ":R:1" : ":R:3");
+        for (Map.Entry<String, int[]> c : integerColumns.entrySet()) sb.append(':').append(c.getKey()).append(c.getValue().length == n ? ":I:1" : ":I:3");
         if (frame.energyEv() != null) sb.append(" energy=").append(ExtxyzComment.formatDouble(frame.energyEv()));
         for (Map.Entry<String, Object> e : frame.info().entrySet()) {
             if (RESERVED.contains(e.getKey())) continue;
@@ -187,6 +201,10 @@ public final class ExtxyzWriter implements AutoCloseable {
             for (double[] c : atomColumns.values()) {
                 if (c.length == n) appendValue(sb, c[i]);
                 else appendTriple(sb, c, i, 1.0);
+            }
+            for (int[] c : integerColumns.values()) {
+                if (c.length == n) sb.append(' ').append(c[i]);
+                else sb.append(' ').append(c[3 * i]).append(' ').append(c[3 * i + 1]).append(' ').append(c[3 * i + 2]);
             }
             sb.append('\n');
         }

@@ -11,6 +11,7 @@ import md.engine.io.ExtxyzWriter;
 import md.engine.io.H5mdTrajectoryWriter;
 import md.engine.system.Frame;
 import md.engine.system.MolecularSystem;
+import md.engine.system.PeriodicImages;
 import md.integrators.MdState;
 
 /**
@@ -19,6 +20,12 @@ import md.integrators.MdState;
  * energy, step and time) and the H5MD 1.1 file {@code trajectory.h5}
  * (frames appended and flushed one by one, with the thermodynamic observables of thermo.csv).
  * Reads the simulation state only.
+ *
+ * <p>In a periodic cell positions are written folded into the cell ({@code output.trajectory.wrap},
+ * default true), with the image counts that give back the unwrapped positions the engine integrates:
+ * an {@code images:I:3} column in the extended XYZ file (x_unwrapped = pos + images · lattice; ASE keeps
+ * it as {@code atoms.arrays['images']}, this engine's reader adds it back). The checkpoint keeps the
+ * unwrapped positions, so a resumed run is bit-identical.
  */
 final class TrajectoryOutput implements AutoCloseable {
     static final String EXTXYZ = "trajectory.extxyz";
@@ -28,11 +35,16 @@ final class TrajectoryOutput implements AutoCloseable {
     private final TextOutput extxyz;
     private final ExtxyzWriter.VelocityFormat velocityFormat;
     private final H5mdTrajectoryWriter h5;
+    private final boolean wrap;
+    private double[] wrapped = new double[0];
+    private int[] images = new int[0];
     private long framesWritten;
     private long lastFrameStep = -1;
 
-    private TrajectoryOutput(long every, TextOutput extxyz, ExtxyzWriter.VelocityFormat velocityFormat, H5mdTrajectoryWriter h5, long framesWritten) {
+    private TrajectoryOutput(long every, TextOutput extxyz, ExtxyzWriter.VelocityFormat velocityFormat, H5mdTrajectoryWriter h5, boolean wrap,
+                             long framesWritten) {
         this.every = every;
+        this.wrap = wrap;
         this.extxyz = extxyz;
         this.velocityFormat = velocityFormat;
         this.h5 = h5;
@@ -47,7 +59,7 @@ final class TrajectoryOutput implements AutoCloseable {
         // the HDF5 library first: a missing one stops the run before any file is touched
         H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5") ? H5mdTrajectoryWriter.create(dir.resolve(H5)) : null;
         TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.create(dir.resolve(EXTXYZ)) : null;
-        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, ExtxyzWriter.VelocityFormat.ofColumn(out.extxyzVelocities()), h, 0);
+        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, ExtxyzWriter.VelocityFormat.ofColumn(out.extxyzVelocities()), h, out.wrapTrajectory(), 0);
     }
 
     static TrajectoryOutput resume(Path dir, OutputConfig out, Checkpoint.OutputMarks marks) throws IOException {
@@ -58,7 +70,7 @@ final class TrajectoryOutput implements AutoCloseable {
         ExtxyzWriter.VelocityFormat format = existing != null ? existing : ExtxyzWriter.VelocityFormat.ofColumn(out.extxyzVelocities());
         H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5") ? H5mdTrajectoryWriter.resume(dir.resolve(H5), marks.framesWritten()) : null;
         TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.resume(dir.resolve(EXTXYZ), marks.extxyzBytes()) : null;
-        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, format, h, marks.framesWritten());
+        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, format, h, out.wrapTrajectory(), marks.framesWritten());
     }
 
     long every() { return every; }
@@ -92,12 +104,22 @@ final class TrajectoryOutput implements AutoCloseable {
             info.put("step", s.step);
             info.put("time_fs", s.timeFs);
             info.putAll(observables);
-            Frame frame = new Frame(sys.atomicNumbers(), s.positions, sys.cell(), s.potentialEnergyEv, s.forces, s.velocities, info);
-            extxyz.record().append(ExtxyzWriter.format(frame, velocityFormat));
+            boolean folded = wrap && sys.cell().isPeriodic();
+            if (folded) wrapPositions(s.positions, sys);
+            Frame frame = new Frame(sys.atomicNumbers(), folded ? wrapped : s.positions, sys.cell(), s.potentialEnergyEv, s.forces, s.velocities, info);
+            extxyz.record().append(ExtxyzWriter.format(frame, velocityFormat, Map.of(), folded ? Map.of(IMAGES_COLUMN, images) : Map.of()));
             extxyz.commit();
         }
         framesWritten++;
         lastFrameStep = s.step;
+    }
+
+    /** The extended XYZ column of the image counts of wrapped positions. */
+    static final String IMAGES_COLUMN = "images";
+
+    private void wrapPositions(double[] x, MolecularSystem sys) {
+        if (wrapped.length != x.length) { wrapped = new double[x.length]; images = new int[x.length]; }
+        PeriodicImages.wrap(x, sys.cell(), wrapped, images);
     }
 
     /** The force field's per-step observables (e.g. an ensemble's spread) as frame info: extxyz keys, H5MD /observables. */

@@ -18,7 +18,8 @@ final class ExtxyzFrames {
     /**
      * Steps of the complete frames of an extxyz file, checked line by line without md's reader: count
      * line, comment line with the columns, then atom lines of 10 fields (species, position, ASE's
-     * momenta, forces). A torn frame may only be the last one.
+     * momenta, forces), 13 in a periodic cell (the image counts of the wrapped positions, integers). A
+     * torn frame may only be the last one.
      */
     static List<Long> completeFrameSteps(Path file, int atoms) throws IOException {
         String text = Files.readString(file);
@@ -32,10 +33,13 @@ final class ExtxyzFrames {
             assertTrue(comment.contains("Properties=species:S:1:pos:R:3:momenta:R:3:forces:R:3"), comment);
             Matcher m = Pattern.compile("\\bstep=(\\d+)").matcher(comment);
             assertTrue(m.find(), comment);
+            boolean images = comment.contains("Properties=species:S:1:pos:R:3:momenta:R:3:forces:R:3:images:I:3");
+            assertEquals(comment.contains("Lattice="), images, "images column exactly in periodic frames: " + comment);
             for (int a = 0; a < atoms; a++) {
                 String[] f = lines[i + 2 + a].strip().split("\\s+");
-                assertEquals(10, f.length, "atom line " + (i + 2 + a));
+                assertEquals(images ? 13 : 10, f.length, "atom line " + (i + 2 + a));
                 for (int k = 1; k < 10; k++) assertTrue(Double.isFinite(Double.parseDouble(f[k])));
+                for (int k = 10; k < f.length; k++) Integer.parseInt(f[k]);
             }
             steps.add(Long.parseLong(m.group(1)));
             i += atoms + 2;

@@ -85,8 +85,10 @@ class KillAndResumeTest {
                 String[] r = rows.get(k).split(" ");
                 assertEquals(steps.get(k), Long.parseLong(r[0]), "h5 frame " + k);
                 String[] firstAtom = xyz[k * 110 + 2].strip().split("\\s+"), lastAtom = xyz[k * 110 + 109].strip().split("\\s+");
-                assertEquals(Double.parseDouble(firstAtom[1]), Double.parseDouble(r[1]), "h5 frame " + k);
-                assertEquals(Double.parseDouble(lastAtom[3]), Double.parseDouble(r[2]), "h5 frame " + k);
+                // extxyz: folded into the 17.34 Å cube with image counts (last three columns); h5: unwrapped
+                double box = 3 * 5.78;
+                assertEquals(Double.parseDouble(firstAtom[1]) + Integer.parseInt(firstAtom[10]) * box, Double.parseDouble(r[1]), 1e-12, "h5 frame " + k);
+                assertEquals(Double.parseDouble(lastAtom[3]) + Integer.parseInt(lastAtom[12]) * box, Double.parseDouble(r[2]), 1e-12, "h5 frame " + k);
             }
         }
         Checkpoint c = Checkpoint.read(killed.resolve("out/checkpoint.mdchk"));

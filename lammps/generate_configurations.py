@@ -5,6 +5,8 @@ argon_fcc500.data       500 Ar, fcc 5x5x5 (a = 5.72 Å, liquid density) with Gau
                         (σ = 0.25 Å), orthorhombic periodic box.
 arkr_triclinic256.data  256 atoms, 30 % Kr, fcc 4x4x4 in a triclinic box (LAMMPS tilt factors xy, xz, yz),
                         displacements σ = 0.2 Å.
+arkr_triclinic256_moving.data  the same atoms with Maxwell-Boltzmann velocities at 300 K (Å/ps, metal units),
+                        for the pressure tensor with its kinetic part.
 Coordinates are written with repr() so LAMMPS and the Java test read the same doubles.
 """
 import numpy as np
@@ -17,7 +19,7 @@ def fcc_fractional(n):
     return ((cells[:, None, :] + FCC[None, :, :]).reshape(-1, 3)) / n
 
 
-def write(path, title, lattice, positions, types, masses):
+def write(path, title, lattice, positions, types, masses, velocities=None):
     (lx, _, _), (xy, ly, _), (xz, yz, lz) = [[float(v) for v in row] for row in lattice]
     lines = [title, "", f"{len(positions)} atoms", f"{len(masses)} atom types", "",
              f"0.0 {lx!r} xlo xhi", f"0.0 {ly!r} ylo yhi", f"0.0 {lz!r} zlo zhi"]
@@ -26,6 +28,8 @@ def write(path, title, lattice, positions, types, masses):
     lines += ["", "Masses", ""] + [f"{t + 1} {float(m)!r}" for t, m in enumerate(masses)]
     lines += ["", "Atoms # atomic", ""]
     lines += [f"{i + 1} {types[i]} {x!r} {y!r} {z!r}" for i, (x, y, z) in enumerate(positions)]
+    if velocities is not None:
+        lines += ["", "Velocities", ""] + [f"{i + 1} {vx!r} {vy!r} {vz!r}" for i, (vx, vy, vz) in enumerate(velocities)]
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -51,4 +55,11 @@ pos = wrapped(pos @ np.linalg.inv(lattice), lattice)
 types = [2 if u < 0.3 else 1 for u in rng.random(len(pos))]
 write("arkr_triclinic256.data", "Ar/Kr fcc 4x4x4 in a triclinic box (LJ cross-check)", lattice, [tuple(map(float, p)) for p in pos],
       types, [39.948, 83.798])
-print("wrote argon_fcc500.data, arkr_triclinic256.data")
+
+# drawn after the files above, so their numbers stay as they were
+masses = np.array([39.948, 83.798])[np.array(types) - 1]
+sigma = np.sqrt(8.617333262e-5 * 300.0 / masses / 1.0364269e-4)  # Å/ps: sqrt(kT/m), metal units' mvv2e
+vel = rng.normal(0, 1, (len(pos), 3)) * sigma[:, None]
+write("arkr_triclinic256_moving.data", "Ar/Kr fcc 4x4x4 in a triclinic box, 300 K velocities (pressure tensor cross-check)", lattice,
+      [tuple(map(float, p)) for p in pos], types, [39.948, 83.798], [tuple(map(float, v)) for v in vel])
+print("wrote argon_fcc500.data, arkr_triclinic256.data, arkr_triclinic256_moving.data")

@@ -3,7 +3,7 @@
 # Needs Debian's lammps package (apt-get install lammps; binary lmp) and NumPy for the configurations.
 set -euo pipefail
 cd "$(dirname "$0")"
-python3 generate_configurations.py
+${PYTHON:-python3} generate_configurations.py
 mkdir -p reference
 run() {  # name data coeffs "style cutoff" shift
   lmp -nocite -log "reference/$1.log" -screen none -in in.lj_reference \
@@ -12,5 +12,6 @@ run() {  # name data coeffs "style cutoff" shift
 run argon_cut         argon_fcc500.data      coeffs_ar.lmp   "lj/cut 8.5"               no
 run argon_smooth      argon_fcc500.data      coeffs_ar.lmp   "lj/smooth/linear 8.5"     no
 run arkr_tri_shifted  arkr_triclinic256.data coeffs_arkr.lmp "lj/cut 8.5"               yes
+run arkr_tri_moving   arkr_triclinic256_moving.data coeffs_arkr.lmp "lj/cut 8.5"        yes
 lmp -h | sed -n '/^Large-scale/,/^$/p;/LAMMPS version/p' | head -3 > reference/lammps-version.txt || true
 echo "reference numbers written to lammps/reference/"

@@ -10,9 +10,13 @@ import java.util.List;
  * @param h5SegmentFrames   frames per HDF5 segment file
  * @param extxyzVelocities  the extxyz velocity column: "momenta" (ASE's, amu·Å per ASE time unit; the
  *                          default, so ASE's temperature is right) or "velocities" (Å/fs)
+ * @param pressureTensor    {@code output.pressure_tensor: true}: the pressure tensor (bar, kinetic plus virial,
+ *                          LAMMPS' sign) as thermo.csv columns pxx_bar … pxy_bar and the H5MD observable
+ *                          pressure_tensor; needs a fully periodic cell and a force field with a virial
  */
 public record OutputConfig(Path directory, long trajectoryEvery, List<String> trajectoryFormats, int h5SegmentFrames,
-                           String extxyzVelocities, long thermoEvery, long checkpointEvery, long progressEverySeconds) {
+                           String extxyzVelocities, long thermoEvery, long checkpointEvery, long progressEverySeconds,
+                           boolean pressureTensor) {
 
     public static final List<String> FORMATS = List.of("extxyz", "h5");
 

@@ -10,8 +10,10 @@ argon_fcc32_nve.data    32 Ar, fcc 2x2x2 (a = 5.72 Å): an 11.44 Å cube, narrow
                         displacements σ = 0.15 Å and Maxwell-Boltzmann velocities at 60 K (NVE run).
 arkr_skewed32_nve.data  32 atoms, 30 % Kr, fcc 2x2x2 in a strongly skewed triclinic cell whose
                         perpendicular widths (9.6, 10.9 and 11.6 Å) are all below twice the cutoff; velocities at 60 K.
+arkr_triclinic256_moving.data  the atoms of arkr_triclinic256.data with Maxwell-Boltzmann velocities at 300 K,
+                        for the pressure tensor with its kinetic part.
 Coordinates are written with repr() so LAMMPS and the Java test read the same doubles. Velocities are
-in LAMMPS metal units (Å/ps); their total momentum is removed.
+in LAMMPS metal units (Å/ps).
 """
 import numpy as np
 
@@ -62,6 +64,18 @@ write("arkr_triclinic256.data", "Ar/Kr fcc 4x4x4 in a triclinic box (LJ cross-ch
       types, [39.948, 83.798])
 
 
+# Each later file is drawn from the random state right after the two files above (as when it was first made),
+# so adding a file never changes another's numbers.
+after_first_two = rng.bit_generator.state
+
+masses = np.array([39.948, 83.798])[np.array(types) - 1]
+sigma = np.sqrt(8.617333262e-5 * 300.0 / masses / 1.0364269e-4)  # Å/ps: sqrt(kT/m), metal units' mvv2e
+vel = rng.normal(0, 1, (len(pos), 3)) * sigma[:, None]
+write("arkr_triclinic256_moving.data", "Ar/Kr fcc 4x4x4 in a triclinic box, 300 K velocities (pressure tensor cross-check)", lattice,
+      [tuple(map(float, p)) for p in pos], types, [39.948, 83.798], [tuple(map(float, v)) for v in vel])
+
+rng.bit_generator.state = after_first_two
+
 KB_EV = 8.617333262e-5            # Boltzmann constant, eV/K
 MVV2E_METAL = 1.0364269e-4        # LAMMPS metal: amu Å²/ps² in eV
 
@@ -87,4 +101,4 @@ types = [2 if u < 0.3 else 1 for u in rng.random(len(pos))]
 vel = thermal_velocities([[39.948, 83.798][t - 1] for t in types], 60.0)
 write("arkr_skewed32_nve.data", "Ar/Kr fcc 2x2x2 in a skewed triclinic cell with short perpendicular widths, 60 K velocities (NVE cross-check)",
       lattice, [tuple(map(float, p)) for p in pos], types, [39.948, 83.798], vel)
-print("wrote argon_fcc500.data, arkr_triclinic256.data, argon_fcc32_nve.data, arkr_skewed32_nve.data")
+print("wrote argon_fcc500.data, arkr_triclinic256.data, arkr_triclinic256_moving.data, argon_fcc32_nve.data, arkr_skewed32_nve.data")

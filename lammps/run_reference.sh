@@ -4,7 +4,7 @@
 # Needs Debian's lammps package (apt-get install lammps; binary lmp) and NumPy for the configurations.
 set -euo pipefail
 cd "$(dirname "$0")"
-python3 generate_configurations.py  # needs NumPy (e.g. /usr/bin/python3)
+${PYTHON:-python3} generate_configurations.py  # needs NumPy (e.g. PYTHON=/usr/bin/python3)
 mkdir -p reference
 run() {  # name data coeffs "style cutoff" shift
   lmp -nocite -log "reference/$1.log" -screen none -in in.lj_reference \
@@ -13,6 +13,7 @@ run() {  # name data coeffs "style cutoff" shift
 run argon_cut         argon_fcc500.data      coeffs_ar.lmp   "lj/cut 8.5"               no
 run argon_smooth      argon_fcc500.data      coeffs_ar.lmp   "lj/smooth/linear 8.5"     no
 run arkr_tri_shifted  arkr_triclinic256.data coeffs_arkr.lmp "lj/cut 8.5"               yes
+run arkr_tri_moving   arkr_triclinic256_moving.data coeffs_arkr.lmp "lj/cut 8.5"        yes
 nve() {  # name data coeffs "style cutoff" shift steps: NVE trajectory (1 fs steps)
   lmp -nocite -log "reference/$1.log" -screen none -in in.lj_nve_reference \
       -var data "$2" -var coeffs "$3" -var style "$4" -var shift "$5" -var steps "$6" -var out "reference/$1"

@@ -26,12 +26,14 @@ class H5mdInteropTest {
 
     @BeforeEach void needsH5py() { assumeTrue(H5py.available(), "no Python with h5py"); }
 
-    private Path run(String name, String structure) throws Exception {
+    private Path run(String name, String structure) throws Exception { return run(name, structure, ""); }
+
+    private Path run(String name, String structure, String outputExtra) throws Exception {
         Path input = Cli.write(dir.resolve(name + ".yaml"), structure + Inputs.ARGON_FORCEFIELD + """
                 velocities: {temperature_K: 120, seed: 11}
                 dynamics: {integrator: nose-hoover-chain, timestep_fs: 5, steps: 40, temperature_K: 120, tau_fs: 100}
-                output: {directory: %s, trajectory: {every: 10, formats: [extxyz, h5]}, thermo: {every: 10}}
-                """.formatted(name));
+                output: {directory: %s, trajectory: {every: 10, formats: [extxyz, h5]}, thermo: {every: 10}%s}
+                """.formatted(name, outputExtra));
         Cli.Result r = Cli.run("run", "--quiet", input.toString());
         assertEquals(0, r.exitCode(), r.err());
         return dir.resolve(name + "/trajectory.h5");
@@ -95,6 +97,35 @@ class H5mdInteropTest {
             assertEquals(pBar[k], Double.parseDouble(v[22]), "pressure of frame " + k);
             assertEquals("bar", v[23]);
         }
+    }
+
+    @Test void pressureTensorObservableIsThermosColumnsAsAThreeByThreePerFrame() throws Exception {
+        Path h5 = run("tensor", Inputs.ARGON_108.replace(Inputs.ARGON_FORCEFIELD, ""), ", pressure_tensor: true");
+        assertEquals("OK 5", H5py.script("check_h5md_spec.py", h5.toString(), "Angstrom").output());
+        H5py.Result values = H5py.code("""
+                import sys, h5py, numpy as np
+                f = h5py.File(sys.argv[1], 'r'); t = f['observables/pressure_tensor']
+                v = t['value']
+                print(v.shape, v.attrs['unit'], t['step'] == f['particles/all/position/step'])
+                for k in range(v.shape[0]):
+                    p = v[k]
+                    print(' '.join(repr(float(x)) for x in (p[0, 0], p[1, 1], p[2, 2], p[1, 2], p[0, 2], p[0, 1])),
+                          repr(float(np.abs(p - p.T).max())), repr(float(np.trace(p) / 3)), repr(float(f['observables/pressure/value'][k])))
+                """, h5.toString());
+        assertEquals(0, values.exitCode(), values.output());
+        List<String> lines = values.output().lines().toList();
+        assertEquals("(5, 3, 3) bar True", lines.get(0));
+        Thermo thermo = Thermo.read(dir.resolve("tensor/thermo.csv"));
+        String[] columns = {"pxx_bar", "pyy_bar", "pzz_bar", "pyz_bar", "pxz_bar", "pxy_bar"};
+        for (int k = 0; k < 5; k++) {
+            String[] v = lines.get(k + 1).split(" ");
+            for (int c = 0; c < 6; c++) assertEquals(thermo.column(columns[c])[k], Double.parseDouble(v[c]), columns[c] + " of frame " + k);
+            assertEquals(0.0, Double.parseDouble(v[6]), "a pair potential's pressure tensor is symmetric, frame " + k);
+            double p = Double.parseDouble(v[8]);
+            assertEquals(p, Double.parseDouble(v[7]), 1e-12 * Math.abs(p), "pressure = trace / 3, frame " + k);
+        }
+        // md's own reader skips the tensor and still reads the scalar observables
+        assertEquals(thermo.column("pressure_bar")[4], (Double) H5mdTrajectoryReader.readTrajectory(h5).get(4).frame().info().get("pressure"));
     }
 
     @Test void isolatedMoleculeHasNoEdgesAndStillFollowsTheSpec() throws Exception {

@@ -56,6 +56,31 @@ class ResumeTest {
         assertSameOutputs(whole.resolve("out"), split.resolve("out"));
     }
 
+    @Test
+    void resumedRunKeepsThePressureTensorColumnsAndObservable() throws Exception {
+        Path whole = dir.resolve("whole"), split = dir.resolve("split");
+        String output = OUTPUT + "  pressure_tensor: true\n";
+        Cli.write(whole.resolve("input.yaml"), Inputs.argon(dynamics("nose-hoover-chain", 200), output));
+        assertEquals(0, Cli.run("run", "--quiet", whole.resolve("input.yaml").toString()).exitCode());
+        Cli.write(split.resolve("input.yaml"), Inputs.argon(dynamics("nose-hoover-chain", 130), output));
+        assertEquals(0, Cli.run("run", "--quiet", split.resolve("input.yaml").toString()).exitCode());
+        Cli.write(split.resolve("input.yaml"), Inputs.argon(dynamics("nose-hoover-chain", 200), output));
+        Cli.Result resumed = Cli.run("run", "--quiet", "--resume", split.resolve("input.yaml").toString());
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertTrue(Files.readAllLines(split.resolve("out/thermo.csv")).get(0).contains(",pressure_bar,pxx_bar,pyy_bar,pzz_bar,pyz_bar,pxz_bar,pxy_bar,steps_per_s"));
+        assertSameOutputs(whole.resolve("out"), split.resolve("out"));
+        if (!H5py.available()) return;
+        String read = """
+                import sys, h5py
+                v = h5py.File(sys.argv[1], 'r')['observables/pressure_tensor/value']
+                print(v.shape, ' '.join(repr(float(x)) for x in v[:].ravel()))
+                """;
+        H5py.Result a = H5py.code(read, whole.resolve("out/trajectory.h5").toString()), b = H5py.code(read, split.resolve("out/trajectory.h5").toString());
+        assertEquals(0, a.exitCode(), a.output());
+        assertTrue(a.output().startsWith("(21, 3, 3) "), a.output().substring(0, Math.min(80, a.output().length())));
+        assertEquals(a.output(), b.output(), "pressure_tensor of the resumed trajectory.h5");
+    }
+
     /** trajectory.extxyz and HDF5 segments byte-identical; thermo.csv identical except steps_per_s. */
     static void assertSameOutputs(Path expected, Path actual) throws IOException {
         byte[] a = Files.readAllBytes(expected.resolve("trajectory.extxyz")), b = Files.readAllBytes(actual.resolve("trajectory.extxyz"));

@@ -13,9 +13,13 @@ import java.util.List;
  * @param wrapTrajectory    positions folded into a periodic cell in the trajectory files, with the
  *                          image counts that restore the unwrapped ones (default true); false writes
  *                          the unwrapped positions the engine integrates
+ * @param pressureTensor    {@code output.pressure_tensor: true}: the pressure tensor (bar, kinetic plus virial,
+ *                          LAMMPS' sign) as thermo.csv columns pxx_bar … pxy_bar and the H5MD observable
+ *                          pressure_tensor; needs a fully periodic cell and a force field with a virial
  */
 public record OutputConfig(Path directory, long trajectoryEvery, List<String> trajectoryFormats, int h5SegmentFrames,
-                           String extxyzVelocities, boolean wrapTrajectory, long thermoEvery, long checkpointEvery, long progressEverySeconds) {
+                           String extxyzVelocities, boolean wrapTrajectory, long thermoEvery, long checkpointEvery,
+                           long progressEverySeconds, boolean pressureTensor) {
 
     public static final List<String> FORMATS = List.of("extxyz", "h5");
 

@@ -228,8 +228,10 @@ public final class RunConfigLoader {
         String extxyzVelocities = OutputConfig.EXTXYZ_VELOCITIES.get(0);
         boolean wrap = true;
         List<String> formats = List.of("extxyz");
+        boolean pressureTensor = false;
         if (o != null) {
-            o.allowOnly("directory", "trajectory", "thermo", "checkpoint", "progress");
+            o.allowOnly("directory", "trajectory", "thermo", "checkpoint", "progress", "pressure_tensor");
+            if (o.has("pressure_tensor")) pressureTensor = o.get("pressure_tensor").asBoolean();
             if (o.has("directory")) dir = o.baseDirectory().resolve(o.get("directory").asString("an output folder")).normalize();
             ConfigNode t = o.section("trajectory");
             if (t != null) {
@@ -261,7 +263,7 @@ public final class RunConfigLoader {
                 if (p.has("every_s")) progressS = p.get("every_s").asLong("seconds between progress lines (whole number)");
             }
         }
-        return new OutputConfig(dir, trajEvery, formats, segmentFrames, extxyzVelocities, wrap, thermoEvery, chkEvery, progressS);
+        return new OutputConfig(dir, trajEvery, formats, segmentFrames, extxyzVelocities, wrap, thermoEvery, chkEvery, progressS, pressureTensor);
     }
 
     private static long every(ConfigNode section, long defaultEvery) {

@@ -48,6 +48,8 @@ import md.engine.system.Frame;
  * /observables/NAME              {value [F], step, time}: potential_energy, kinetic_energy, total_energy,
  *                                conserved_energy (eV), temperature (K), pressure (bar, fully periodic cells with a
  *                                virial), and the force field's own observables
+ * /observables/NAME              {value [F][3][3], step, time}: a 3×3 tensor (a frame info value that is a double[9],
+ *                                row-major), e.g. pressure_tensor (bar, LAMMPS' sign, with output.pressure_tensor)
  * </pre>
  * {@code step} and {@code time} exist once, in {@code position}; every other element hard-links them, as
  * H5MD requires for {@code box}. Unit strings follow the H5MD units module's syntax; where its symbols and
@@ -72,6 +74,8 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
     private long frames;
     private final Map<String, Long> datasets = new LinkedHashMap<>();
     private List<String> observableNames = List.of();
+    /** The observables stored as 3×3 per frame (the others are scalars). */
+    private final java.util.Set<String> tensorObservables = new java.util.HashSet<>();
     private Frame first;
 
     private H5mdTrajectoryWriter(Path file) { this.file = file; }
@@ -143,7 +147,8 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
                 append(PARTICLES + "/force/value", f);
             }
             if (datasets.containsKey(PARTICLES + "/box/edges/value")) append(PARTICLES + "/box/edges/value", frame.cell().vectors());
-            for (String name : observableNames) append("/observables/" + name + "/value", new double[] {observable(frame, name)});
+            for (String name : observableNames)
+                append("/observables/" + name + "/value", tensorObservables.contains(name) ? tensorObservable(frame, name) : new double[] {observable(frame, name)});
             H5.H5Fflush(fileId, H5F_SCOPE_GLOBAL);
             return 0L;
         });
@@ -175,6 +180,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
         first = f;
         int n = f.size();
         observableNames = observableNames(f);
+        for (String name : observableNames) if (f.info().get(name) instanceof double[]) tensorObservables.add(name);
         call("create the H5MD layout in " + file, () -> {
             long h5md = H5.H5Gcreate(fileId, "h5md", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
             intAttribute(h5md, "version", 1, 1);
@@ -219,7 +225,9 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
 
             if (!observableNames.isEmpty()) {
                 long obs = H5.H5Gcreate(fileId, "observables", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-                for (String name : observableNames) timeDependent(obs, name, new long[0], SCALAR_CHUNK_FRAMES, observableUnit(name));
+                for (String name : observableNames)
+                    if (tensorObservables.contains(name)) timeDependent(obs, name, new long[] {3, 3}, SCALAR_CHUNK_FRAMES / 8, observableUnit(name));
+                    else timeDependent(obs, name, new long[0], SCALAR_CHUNK_FRAMES, observableUnit(name));
                 H5.H5Gclose(obs);
             }
             return 0L;
@@ -241,7 +249,11 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
                     names.add(H5.H5Lget_name_by_idx(fileId, "/observables", hdf.hdf5lib.HDF5Constants.H5_INDEX_NAME, hdf.hdf5lib.HDF5Constants.H5_ITER_INC, i, H5P_DEFAULT));
                 H5.H5Gclose(obs);
             }
-            for (String name : names) datasets.put("/observables/" + name + "/value", H5.H5Dopen(fileId, "/observables/" + name + "/value", H5P_DEFAULT));
+            for (String name : names) {
+                long d = H5.H5Dopen(fileId, "/observables/" + name + "/value", H5P_DEFAULT);
+                datasets.put("/observables/" + name + "/value", d);
+                if (extent(d).length == 3) tensorObservables.add(name);
+            }
             observableNames = names;
             long have = extent(datasets.get(PARTICLES + "/position/step"))[0];
             if (have < keepFrames) throw new IOException(file + ": holds " + have + " frames, but resuming needs its first " + keepFrames);
@@ -261,7 +273,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
         List<String> names = new ArrayList<>();
         if (f.hasEnergy()) names.add("potential_energy");
         for (Map.Entry<String, Object> e : f.info().entrySet())
-            if (e.getValue() instanceof Number && !names.contains(e.getKey())) names.add(e.getKey());
+            if ((e.getValue() instanceof Number || e.getValue() instanceof double[] a && a.length == 9) && !names.contains(e.getKey())) names.add(e.getKey());
         return names;
     }
 
@@ -270,11 +282,19 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
         return f.info().get(name) instanceof Number num ? num.doubleValue() : Double.NaN;
     }
 
+    /** A 3×3 observable of the frame, row-major; NaNs where the frame lacks it. */
+    private static double[] tensorObservable(Frame f, String name) {
+        if (f.info().get(name) instanceof double[] a && a.length == 9) return a.clone();
+        double[] nan = new double[9];
+        Arrays.fill(nan, Double.NaN);
+        return nan;
+    }
+
     /** H5MD unit of an observable, from its name (ours, or the force field's _eV / _eV_per_A suffixes). */
     static String observableUnit(String name) {
         if (name.endsWith("_energy") || name.endsWith("_eV")) return "eV";
         if (name.equals("temperature") || name.endsWith("_K")) return "K";
-        if (name.equals("pressure") || name.endsWith("_bar")) return "bar";
+        if (name.equals("pressure") || name.equals("pressure_tensor") || name.endsWith("_bar")) return "bar";
         if (name.endsWith("_eV_per_A")) return "eV " + LENGTH + "-1";
         return null;
     }

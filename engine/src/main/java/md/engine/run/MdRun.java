@@ -167,6 +167,11 @@ public final class MdRun implements AutoCloseable {
         Integrator integrator = IntegratorFactory.create(config.dynamics(), system.size(), dof);
         Simulation sim = new Simulation(system, forceField, config.skinAngstrom(), integrator, dof);
         MdState state = sim.state();
+        if (config.output().pressureTensor() && !sim.reportsPressure())
+            throw config.root().section("output").get("pressure_tensor").error(!system.cell().isPeriodic() || !java.util.Arrays.equals(system.cell().pbc(), new boolean[] {true, true, true})
+                    ? "a pressure tensor needs a cell periodic in all three directions (a volume), but the structure's periodicity is "
+                      + java.util.Arrays.toString(system.cell().pbc()) + "; expected false or no pressure_tensor key"
+                    : "force field '" + forceField.name() + "' gives no virial (direct forces), so there is no pressure tensor; expected false or no pressure_tensor key");
 
         Files.createDirectories(dir);
         OutputConfig out = config.output();
@@ -179,7 +184,7 @@ public final class MdRun implements AutoCloseable {
             sim.computeInitialForces();
             Files.deleteIfExists(chk);
             Files.deleteIfExists(dir.resolve(ThermoLog.FILE));
-            ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.create(dir, sim) : null;
+            ThermoLog thermo = out.thermoEvery() > 0 ? ThermoLog.create(dir, sim, out.pressureTensor()) : null;
             MdRun run = new MdRun(config, dir, sim, settings, TrajectoryOutput.create(dir, out), thermo, 0);
             if (config.safety().watchesBonds()) run.bondWatch = new BondLengthWatch(system.positions(), system.atomicNumbers(), system.cell());
             try {

@@ -72,6 +72,47 @@ public final class Simulation implements ForceEvaluator {
         return (2 * kineticEnergyEv + virial[0] + virial[4] + virial[8]) / (3 * volume) * BAR_PER_EV_PER_A3;
     }
 
+    /**
+     * The pressure tensor at the last evaluated positions and the current velocities, bar, 9 numbers
+     * row-major: P_ab = (Σ_i m_i v_ia v_ib + W_ab) / V, LAMMPS' compute pressure (pxx = P[0], pxy = P[1],
+     * ...; positive under compression; ASE's stress is −P). The kinetic part is the full Σ m v v, no
+     * centre-of-mass term removed, so tr P / 3 is {@link #pressureBar} at the current kinetic energy. NaNs
+     * where {@link #reportsPressure()} is false. Allocates nothing (a barostat may call it every step).
+     */
+    public void pressureTensorBar(double[] out) {
+        if (out.length != 9) throw new IllegalArgumentException("the pressure tensor has 9 components, got an array of " + out.length);
+        if (virial == null) {
+            java.util.Arrays.fill(out, Double.NaN);
+            return;
+        }
+        double[] v = state.velocities, m = state.massesAmu;
+        double kxx = 0, kyy = 0, kzz = 0, kxy = 0, kxz = 0, kyz = 0;
+        for (int i = 0; i < m.length; i++) {
+            double vx = v[3 * i], vy = v[3 * i + 1], vz = v[3 * i + 2], mi = m[i];
+            kxx += mi * vx * vx; kyy += mi * vy * vy; kzz += mi * vz * vz;
+            kxy += mi * vx * vy; kxz += mi * vx * vz; kyz += mi * vy * vz;
+        }
+        double toEv = md.core.Units.AMU_ANGSTROM2_PER_FS2_TO_EV, scale = BAR_PER_EV_PER_A3 / system.cell().volume();
+        out[0] = (kxx * toEv + virial[0]) * scale;
+        out[1] = (kxy * toEv + virial[1]) * scale;
+        out[2] = (kxz * toEv + virial[2]) * scale;
+        out[3] = (kxy * toEv + virial[3]) * scale;
+        out[4] = (kyy * toEv + virial[4]) * scale;
+        out[5] = (kyz * toEv + virial[5]) * scale;
+        out[6] = (kxz * toEv + virial[6]) * scale;
+        out[7] = (kyz * toEv + virial[7]) * scale;
+        out[8] = (kzz * toEv + virial[8]) * scale;
+    }
+
+    /**
+     * The force field's virial W of the last evaluation (eV, row-major, W = −Σ r_ij ⊗ f_ij), a copy into
+     * {@code out}; NaNs where {@link #reportsPressure()} is false.
+     */
+    public void virialEv(double[] out) {
+        if (virial == null) java.util.Arrays.fill(out, Double.NaN);
+        else System.arraycopy(virial, 0, out, 0, 9);
+    }
+
     public MolecularSystem system() { return system; }
     public ForceField forceField() { return forceField; }
     public Integrator integrator() { return integrator; }

@@ -7,7 +7,10 @@ import java.nio.file.Path;
  * {@code thermo.csv}: one line every N steps with
  * {@code step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s} (for a fully periodic
  * cell with a virial, {@code pressure_bar} before steps_per_s: kinetic plus virial pressure,
- * {@link Simulation#pressureBar}; steps_per_s stays the last of the fixed columns), then the force
+ * {@link Simulation#pressureBar}; with {@code output.pressure_tensor: true} also the pressure tensor's six
+ * components in Voigt order, {@code pxx_bar,pyy_bar,pzz_bar,pyz_bar,pxz_bar,pxy_bar} (kinetic plus virial,
+ * LAMMPS' pxx… sign: positive under compression, ASE's stress is minus these; {@link Simulation#pressureTensorBar});
+ * steps_per_s stays the last of the fixed columns), then the force
  * field's own per-step quantities ({@link md.forcefields.ForceField#observableNames()}, e.g. an ensemble's
  * spread) and, for forces that are not −∇E_pot, {@code nonconservative_work_eV} (see
  * {@link Simulation#nonconservativeWorkEv()}). Numbers are written in Java's shortest round-trip form, so
@@ -19,31 +22,40 @@ final class ThermoLog implements AutoCloseable {
     static final String FILE = "thermo.csv";
     static final String NONCONSERVATIVE_WORK = "nonconservative_work_eV";
     static final String PRESSURE = "pressure_bar";
+    /** The pressure tensor columns, Voigt order, and their indices in the row-major 3×3 tensor. */
+    static final java.util.List<String> PRESSURE_TENSOR = java.util.List.of("pxx_bar", "pyy_bar", "pzz_bar", "pyz_bar", "pxz_bar", "pxy_bar");
+    private static final int[] VOIGT = {0, 4, 8, 5, 2, 1};
 
     private final TextOutput out;
     private final double[] observables;
     /** Whether the rows have pressure_bar (a log begun by an md without that column keeps its columns on resume). */
     private final boolean pressure;
+    /** Whether the rows have the pressure tensor columns (on resume: whether the log's header has them). */
+    private final boolean pressureTensor;
+    private final double[] tensor = new double[9];
     private long lastStep = -1;
     private long lastNanos;
 
-    private ThermoLog(TextOutput out, Simulation sim, boolean pressure) {
+    private ThermoLog(TextOutput out, Simulation sim, boolean pressure, boolean pressureTensor) {
         this.out = out;
         this.observables = new double[sim.forceField().observableNames().size()];
         this.pressure = pressure && sim.reportsPressure();
+        this.pressureTensor = pressureTensor && sim.reportsPressure();
     }
 
     /** The header of {@code sim}'s log: the fixed columns, then the force field's observables and the non-conservative work. */
-    static String header(Simulation sim) {
-        StringBuilder h = new StringBuilder(sim.reportsPressure() ? HEADER.replace(",steps_per_s", "," + PRESSURE + ",steps_per_s") : HEADER);
+    static String header(Simulation sim, boolean pressureTensor) {
+        String pressureColumns = "," + PRESSURE + (pressureTensor ? "," + String.join(",", PRESSURE_TENSOR) : "");
+        StringBuilder h = new StringBuilder(sim.reportsPressure() ? HEADER.replace(",steps_per_s", pressureColumns + ",steps_per_s") : HEADER);
         for (String name : sim.forceField().observableNames()) h.append(',').append(name);
         if (!sim.conservative()) h.append(',').append(NONCONSERVATIVE_WORK);
         return h.toString();
     }
 
-    static ThermoLog create(Path dir, Simulation sim) throws IOException {
-        ThermoLog log = new ThermoLog(TextOutput.create(dir.resolve(FILE)), sim, true);
-        log.out.record().append(header(sim)).append('\n');
+    /** A new log; {@code pressureTensor}: with the pressure tensor columns (where the simulation reports pressure). */
+    static ThermoLog create(Path dir, Simulation sim, boolean pressureTensor) throws IOException {
+        ThermoLog log = new ThermoLog(TextOutput.create(dir.resolve(FILE)), sim, true, pressureTensor);
+        log.out.record().append(header(sim, log.pressureTensor)).append('\n');
         log.out.commit();
         return log;
     }
@@ -53,8 +65,8 @@ final class ThermoLog implements AutoCloseable {
         try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(dir.resolve(FILE), java.nio.charset.StandardCharsets.UTF_8)) {
             firstLine = r.readLine();
         }
-        boolean pressure = firstLine != null && java.util.Arrays.asList(firstLine.split(",")).contains(PRESSURE);
-        return new ThermoLog(TextOutput.resume(dir.resolve(FILE), length), sim, pressure);
+        java.util.List<String> columns = firstLine == null ? java.util.List.of() : java.util.Arrays.asList(firstLine.split(","));
+        return new ThermoLog(TextOutput.resume(dir.resolve(FILE), length), sim, columns.contains(PRESSURE), columns.contains(PRESSURE_TENSOR.get(0)));
     }
 
     void write(Simulation sim) throws IOException {
@@ -70,6 +82,10 @@ final class ThermoLog implements AutoCloseable {
           .append(sim.temperatureK(ekin)).append(',')
           .append(epot + ekin + sim.integrator().conservedEnergyExtraEv(sim.state())).append(',');
         if (pressure) sb.append(sim.pressureBar(ekin)).append(',');
+        if (pressureTensor) {
+            sim.pressureTensorBar(tensor);
+            for (int k : VOIGT) sb.append(tensor[k]).append(',');
+        }
         if (lastStep >= 0 && step > lastStep && now > lastNanos) sb.append((step - lastStep) * 1e9 / (now - lastNanos));
         else sb.append("NaN");
         if (observables.length > 0) {

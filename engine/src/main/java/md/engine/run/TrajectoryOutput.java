@@ -38,13 +38,16 @@ final class TrajectoryOutput implements AutoCloseable {
     private final boolean wrap;
     private double[] wrapped = new double[0];
     private int[] images = new int[0];
+    /** Whether trajectory.h5 gets the observable pressure_tensor (output.pressure_tensor). */
+    private final boolean pressureTensor;
     private long framesWritten;
     private long lastFrameStep = -1;
 
     private TrajectoryOutput(long every, TextOutput extxyz, ExtxyzWriter.VelocityFormat velocityFormat, H5mdTrajectoryWriter h5, boolean wrap,
-                             long framesWritten) {
+                             long framesWritten, boolean pressureTensor) {
         this.every = every;
         this.wrap = wrap;
+        this.pressureTensor = pressureTensor;
         this.extxyz = extxyz;
         this.velocityFormat = velocityFormat;
         this.h5 = h5;
@@ -59,7 +62,7 @@ final class TrajectoryOutput implements AutoCloseable {
         // the HDF5 library first: a missing one stops the run before any file is touched
         H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5") ? H5mdTrajectoryWriter.create(dir.resolve(H5)) : null;
         TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.create(dir.resolve(EXTXYZ)) : null;
-        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, ExtxyzWriter.VelocityFormat.ofColumn(out.extxyzVelocities()), h, out.wrapTrajectory(), 0);
+        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, ExtxyzWriter.VelocityFormat.ofColumn(out.extxyzVelocities()), h, out.wrapTrajectory(), 0, out.pressureTensor());
     }
 
     static TrajectoryOutput resume(Path dir, OutputConfig out, Checkpoint.OutputMarks marks) throws IOException {
@@ -70,7 +73,7 @@ final class TrajectoryOutput implements AutoCloseable {
         ExtxyzWriter.VelocityFormat format = existing != null ? existing : ExtxyzWriter.VelocityFormat.ofColumn(out.extxyzVelocities());
         H5mdTrajectoryWriter h = on && out.trajectoryFormats().contains("h5") ? H5mdTrajectoryWriter.resume(dir.resolve(H5), marks.framesWritten()) : null;
         TextOutput x = on && out.trajectoryFormats().contains("extxyz") ? TextOutput.resume(dir.resolve(EXTXYZ), marks.extxyzBytes()) : null;
-        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, format, h, out.wrapTrajectory(), marks.framesWritten());
+        return new TrajectoryOutput(on ? out.trajectoryEvery() : 0, x, format, h, out.wrapTrajectory(), marks.framesWritten(), out.pressureTensor());
     }
 
     long every() { return every; }
@@ -96,6 +99,11 @@ final class TrajectoryOutput implements AutoCloseable {
             h5obs.put("conserved_energy", s.potentialEnergyEv + ekin + sim.integrator().conservedEnergyExtraEv(s));
             h5obs.put("temperature", sim.temperatureK(ekin));
             if (sim.reportsPressure()) h5obs.put("pressure", sim.pressureBar(ekin)); // thermo.csv's pressure_bar
+            if (pressureTensor && sim.reportsPressure()) { // thermo.csv's pxx_bar … as a 3×3 per frame
+                double[] p = new double[9];
+                sim.pressureTensorBar(p);
+                h5obs.put("pressure_tensor", p);
+            }
             h5obs.putAll(observables);
             h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, h5obs), s.step, s.timeFs);
         }

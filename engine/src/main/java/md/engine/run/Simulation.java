@@ -4,7 +4,8 @@ import md.engine.neighbors.VerletNeighborList;
 import md.engine.system.MolecularSystem;
 import md.forcefields.Atoms;
 import md.forcefields.ForceField;
-import md.integrators.ForceEvaluator;
+import md.core.Cell;
+import md.integrators.CellForceEvaluator;
 import md.integrators.Integrator;
 import md.integrators.MdState;
 import md.thermostats.KineticEnergy;
@@ -14,13 +15,14 @@ import md.thermostats.KineticEnergy;
  * asks for forces, which first brings the neighbour list up to date (rebuilt only when some atom moved
  * more than half the skin) and then calls the force field. One step allocates nothing.
  */
-public final class Simulation implements ForceEvaluator {
+public final class Simulation implements CellForceEvaluator {
     private final MolecularSystem system;
     private final ForceField forceField;
     private final VerletNeighborList neighbors;
     private final Integrator integrator;
     private final MdState state;
-    private final Atoms atoms;
+    /** What the force field sees; replaced with the cell (a barostat's step). */
+    private Atoms atoms;
     private final int degreesOfFreedom;
     /** Positions the neighbour list was last built from; part of a checkpoint so resume rebuilds the same list. */
     private final double[] neighborPositions;
@@ -70,6 +72,31 @@ public final class Simulation implements ForceEvaluator {
         if (virial == null) return Double.NaN;
         double volume = system.cell().volume();
         return (2 * kineticEnergyEv + virial[0] + virial[4] + virial[8]) / (3 * volume) * BAR_PER_EV_PER_A3;
+    }
+
+    @Override public double volumeA3() { return system.cell().volume(); }
+
+    /** The last evaluation's virial (null where {@link #reportsPressure()} is false). */
+    @Override public double[] virialEv() { return virial; }
+
+    /**
+     * Scales the α components of the lattice vectors by {@code factors[α]} (a barostat's step; the
+     * neighbour list sees a new cell and rebuilds at the next evaluation). Fails as an unstable run when
+     * the cell shrinks below twice the cutoff (minimum image).
+     */
+    @Override
+    public void scaleCell(double[] factors) {
+        double[] h = system.cell().vectors();
+        for (int i = 0; i < 9; i++) h[i] *= factors[i % 3];
+        Cell cell = new Cell(h, system.cell().pbc());
+        double[] widths = cell.perpendicularWidths();
+        double narrowest = Math.min(widths[0], Math.min(widths[1], widths[2]));
+        if (!(forceField.cutoffAngstrom() < 0.5 * narrowest))
+            throw new UnstableRunException(String.format(java.util.Locale.ROOT, "stopped at step %d: the barostat shrank the cell to a "
+                    + "narrowest width of %.4f Å, no longer above twice the cutoff %.4f Å (minimum image convention); expected a larger "
+                    + "system (more repeats of the structure), or a pressure the system can hold", state.step, narrowest, forceField.cutoffAngstrom()));
+        system.setCell(cell);
+        atoms = system.atoms();
     }
 
     public MolecularSystem system() { return system; }

@@ -12,13 +12,15 @@ import java.nio.file.Path;
  * spread) and, for forces that are not −∇E_pot, {@code nonconservative_work_eV} (see
  * {@link Simulation#nonconservativeWorkEv()}). Numbers are written in Java's shortest round-trip form, so
  * the file holds the exact doubles; steps_per_s is the wall-clock rate since the previous line ({@code NaN}
- * on the first line of a run or after a resume).
+ * on the first line of a run or after a resume). With a barostat, {@code volume_A3} (and for anisotropic
+ * coupling the lengths {@code cell_x_A,cell_y_A,cell_z_A} of the orthorhombic cell) follow pressure_bar.
  */
 final class ThermoLog implements AutoCloseable {
     static final String HEADER = "step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s";
     static final String FILE = "thermo.csv";
     static final String NONCONSERVATIVE_WORK = "nonconservative_work_eV";
     static final String PRESSURE = "pressure_bar";
+    static final String VOLUME = "volume_A3", CELL_LENGTHS = "cell_x_A,cell_y_A,cell_z_A";
 
     private final TextOutput out;
     private final double[] observables;
@@ -35,10 +37,16 @@ final class ThermoLog implements AutoCloseable {
 
     /** The header of {@code sim}'s log: the fixed columns, then the force field's observables and the non-conservative work. */
     static String header(Simulation sim) {
-        StringBuilder h = new StringBuilder(sim.reportsPressure() ? HEADER.replace(",steps_per_s", "," + PRESSURE + ",steps_per_s") : HEADER);
+        StringBuilder h = new StringBuilder(sim.reportsPressure() ? HEADER.replace(",steps_per_s", "," + PRESSURE + cellColumns(sim) + ",steps_per_s") : HEADER);
         for (String name : sim.forceField().observableNames()) h.append(',').append(name);
         if (!sim.conservative()) h.append(',').append(NONCONSERVATIVE_WORK);
         return h.toString();
+    }
+
+    /** The barostat's columns (with a leading comma), or "" at constant volume. */
+    private static String cellColumns(Simulation sim) {
+        if (!(sim.integrator() instanceof md.integrators.IsobaricIntegrator npt)) return "";
+        return "," + VOLUME + (npt.barostat().coupling() == md.integrators.Barostat.Coupling.ANISOTROPIC ? "," + CELL_LENGTHS : "");
     }
 
     static ThermoLog create(Path dir, Simulation sim) throws IOException {
@@ -70,6 +78,12 @@ final class ThermoLog implements AutoCloseable {
           .append(sim.temperatureK(ekin)).append(',')
           .append(epot + ekin + sim.integrator().conservedEnergyExtraEv(sim.state())).append(',');
         if (pressure) sb.append(sim.pressureBar(ekin)).append(',');
+        if (pressure && sim.integrator() instanceof md.integrators.IsobaricIntegrator npt) {
+            md.core.Cell cell = sim.system().cell();
+            sb.append(cell.volume()).append(',');
+            if (npt.barostat().coupling() == md.integrators.Barostat.Coupling.ANISOTROPIC)
+                sb.append(cell.vector(0, 0)).append(',').append(cell.vector(1, 1)).append(',').append(cell.vector(2, 2)).append(',');
+        }
         if (lastStep >= 0 && step > lastStep && now > lastNanos) sb.append((step - lastStep) * 1e9 / (now - lastNanos));
         else sb.append("NaN");
         if (observables.length > 0) {

@@ -1,0 +1,176 @@
+package md.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The isothermal–isobaric ensemble of the C-rescale barostat, checked against constant-volume runs that
+ * involve no barostat at all. Three NVT (Langevin) runs of the same 256-atom Lennard-Jones argon liquid
+ * at fixed volumes around the expected density give ⟨P⟩(V); a straight-line fit gives the equation of
+ * state near 700 bar and the isothermal compressibility κ_T = −(1/V) dV/dP. The NPT run at P₀ = 700 bar
+ * must then have
+ * <ul>
+ *   <li>⟨P⟩ = P₀ within its statistical error (block averages);</li>
+ *   <li>⟨V⟩ where the NVT equation of state crosses P₀;</li>
+ *   <li>⟨δV²⟩ = ⟨V⟩ k_B T κ_T, the fluctuation relation of the NPT ensemble — the check that tells a
+ *       correct barostat from Berendsen's, whose volume fluctuations are too small.</li>
+ * </ul>
+ * The default run is short (60 ps: the variance to about ±25%, so it checks the size of the fluctuations, within ±60%);
+ * the {@code slow} variant (-Pphysics) runs five times longer with tighter tolerances and also checks
+ * that Berendsen's fluctuations are too small and anisotropic C-rescale's volume distribution.
+ */
+class NptEnsembleTest {
+    @TempDir Path dir;
+
+    static final double T = 120, P0 = 700, KB_J_PER_K = 1.380649e-23;
+    static final double[] LATTICE_A = {5.84, 5.90, 5.96};
+
+    record Averages(double mean, double error, double variance, double varianceError) {}
+
+    /** Mean with the block-average standard error; variance with the spread of the blocks' variances. */
+    static Averages averages(double[] x, int blocks) {
+        int per = x.length / blocks;
+        double[] means = new double[blocks], vars = new double[blocks];
+        double mean = 0;
+        for (int b = 0; b < blocks; b++) {
+            double m = 0;
+            for (int i = b * per; i < (b + 1) * per; i++) m += x[i] / per;
+            means[b] = m;
+            mean += m / blocks;
+        }
+        double total = 0;
+        for (int i = 0; i < blocks * per; i++) total += (x[i] - mean) * (x[i] - mean) / (blocks * per);
+        for (int b = 0; b < blocks; b++) {
+            double v = 0;
+            for (int i = b * per; i < (b + 1) * per; i++) v += (x[i] - mean) * (x[i] - mean) / per;
+            vars[b] = v;
+        }
+        return new Averages(mean, sd(means) / Math.sqrt(blocks), total, sd(vars) / Math.sqrt(blocks));
+    }
+
+    private static double sd(double[] x) {
+        double m = 0, s = 0;
+        for (double v : x) m += v / x.length;
+        for (double v : x) s += (v - m) * (v - m);
+        return Math.sqrt(s / (x.length - 1));
+    }
+
+    private static double[] after(double[] x, double[] step, long firstStep) {
+        return java.util.stream.IntStream.range(0, x.length).filter(i -> step[i] >= firstStep).mapToDouble(i -> x[i]).toArray();
+    }
+
+    /** A Langevin run at 120 K writing thermo.csv every 5 steps and its last frame to trajectory.extxyz. */
+    private Thermo run(String name, String structure, String dynamics, long steps) throws IOException {
+        Path input = Cli.write(dir.resolve(name + ".yaml"), structure + Inputs.ARGON_FORCEFIELD
+                + (structure.contains("lattice") ? "velocities: {temperature_K: 120, seed: 3}\n" : "")
+                + "dynamics: {integrator: langevin, timestep_fs: 5, steps: " + steps + ", temperature_K: 120, friction_per_ps: 2" + dynamics + "}\n"
+                + "output: {directory: " + name + ", trajectory: {every: " + steps + ", formats: [extxyz]}, thermo: {every: 5}, checkpoint: {every: 0}}\n");
+        Cli.Result r = Cli.run("run", "--quiet", input.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        return Thermo.read(dir.resolve(name + "/thermo.csv"));
+    }
+
+    private static String fcc(double a) { return "structure: {lattice: fcc, element: Ar, a_A: " + a + ", repeat: 4}\n"; }
+
+    /** Fit of NVT ⟨P⟩ against V: {volume where ⟨P⟩ = P₀, its error, κ_T there (1/bar), its error}. */
+    private double[] equationOfState(long equilibration, long steps) throws IOException {
+        int n = LATTICE_A.length;
+        double[] v = new double[n], p = new double[n], w = new double[n];
+        for (int k = 0; k < n; k++) {
+            Thermo t = run("nvt" + k, fcc(LATTICE_A[k]), "", equilibration + steps);
+            Averages a = averages(after(t.column("pressure_bar"), t.column("step"), equilibration), 20);
+            v[k] = 64 * Math.pow(LATTICE_A[k], 3);
+            p[k] = a.mean();
+            w[k] = 1 / (a.error() * a.error());
+            System.out.printf("NptEnsembleTest: NVT V = %.1f Å³: <P> = %.1f ± %.1f bar%n", v[k], a.mean(), a.error());
+        }
+        // weighted straight line P = c + s V
+        double sw = 0, sv = 0, sp = 0, svv = 0, svp = 0;
+        for (int k = 0; k < n; k++) { sw += w[k]; sv += w[k] * v[k]; sp += w[k] * p[k]; svv += w[k] * v[k] * v[k]; svp += w[k] * v[k] * p[k]; }
+        double det = sw * svv - sv * sv, slope = (sw * svp - sv * sp) / det, c = (svv * sp - sv * svp) / det;
+        double slopeErr = Math.sqrt(sw / det);
+        double v0 = (P0 - c) / slope;
+        double kappa = -1 / (v0 * slope);
+        // error of V where the line crosses P₀: from the pressure error near V₀ (the three points bracket it)
+        double pErrAtV0 = Math.sqrt(1 / sw);
+        return new double[] {v0, pErrAtV0 / Math.abs(slope), kappa, kappa * slopeErr / Math.abs(slope)};
+    }
+
+    /** The last frame of the NVT run at a = 5.90 Å (the middle volume): an equilibrated liquid to start NPT runs from. */
+    private String liquid() {
+        return "structure: {file: " + dir.resolve("nvt1/trajectory.extxyz") + ", frame: 1}\n";
+    }
+
+    private void checkEnsemble(String barostat, long nvtEquilibration, long nvtSteps, long nptSteps, double varianceTolerance) throws IOException {
+        double[] eos = equationOfState(nvtEquilibration, nvtSteps);
+        long equilibration = 400;
+        Thermo t = run("npt", liquid(), ", barostat: {" + barostat + "}", equilibration + nptSteps);
+        double[] step = t.column("step");
+        Averages p = averages(after(t.column("pressure_bar"), step, equilibration), 10);
+        Averages v = averages(after(t.column("volume_A3"), step, equilibration), 10);
+        double kT = KB_J_PER_K * T, expectedVariance = v.mean() * kT * eos[2] * 1e-5 * 1e30; // V k T κ in Å⁶ (κ per bar → per Pa)
+        String report = String.format("NPT <P> = %.1f ± %.1f bar (P0 %.0f); <V> = %.1f ± %.1f Å³, NVT equation of state gives %.1f ± %.1f; "
+                + "kappa_T = %.3e ± %.1e /bar; <dV²> = %.0f ± %.0f Å⁶, V kT kappa = %.0f (ratio %.3f)",
+                p.mean(), p.error(), P0, v.mean(), v.error(), eos[0], eos[1], eos[2], eos[3], v.variance(), v.varianceError(),
+                expectedVariance, v.variance() / expectedVariance);
+        System.out.println("NptEnsembleTest: " + barostat + ": " + report);
+        assertEquals(P0, p.mean(), 3.5 * p.error() + 5, report);
+        assertEquals(eos[0], v.mean(), 3.5 * Math.hypot(v.error(), eos[1]), report);
+        assertEquals(1.0, v.variance() / expectedVariance, varianceTolerance, report);
+        // the tolerance must be wide enough for the statistics of the run (else the test is flaky, not strict)
+        assertTrue(2.5 * v.varianceError() / expectedVariance < varianceTolerance + 0.1, "variance too noisy for the tolerance: " + report);
+    }
+
+    /**
+     * About 20 s: NVT 3 × 7500 steps, NPT 12000 steps with a barostat step every step (τ = 100 fs). The
+     * volume decorrelates in a few ps (sound crossing the box), so 60 ps give the variance to about ±25%:
+     * a check that the fluctuations have the right size, not a fine one (that is the slow variant's).
+     */
+    @Test
+    void cRescaleVolumeFluctuationsMatchTheCompressibilityOfNvtRuns() throws IOException {
+        checkEnsemble("type: c-rescale, pressure_bar: 700, tau_fs: 100, compressibility_per_bar: 2e-4, every: 1", 1500, 6000, 12000, 0.6);
+    }
+
+    @Tag("slow")
+    @Test
+    void cRescaleVolumeFluctuationsLongRun() throws IOException {
+        checkEnsemble("type: c-rescale, pressure_bar: 700, tau_fs: 100, compressibility_per_bar: 2e-4, every: 1", 2000, 20000, 60000, 0.15);
+    }
+
+    /** The distribution does not depend on β or on how often the barostat acts (only the dynamics does). */
+    @Tag("slow")
+    @Test
+    void cRescaleWithOtherCouplingParametersLongRun() throws IOException {
+        checkEnsemble("type: c-rescale, pressure_bar: 700, tau_fs: 500, compressibility_per_bar: 5e-4, every: 5", 2000, 20000, 60000, 0.2);
+    }
+
+    @Tag("slow")
+    @Test
+    void anisotropicCRescaleVolumeFluctuationsLongRun() throws IOException {
+        checkEnsemble("type: c-rescale, pressure_bar: 700, tau_fs: 100, compressibility_per_bar: 2e-4, every: 1, coupling: anisotropic", 2000, 20000, 60000, 0.2);
+    }
+
+    /** Berendsen gets the mean pressure right but suppresses the volume fluctuations (here to about half or less). */
+    @Tag("slow")
+    @Test
+    void berendsenVolumeFluctuationsAreTooSmall() throws IOException {
+        double[] eos = equationOfState(2000, 20000);
+        Thermo t = run("berendsen", liquid(), ", barostat: {type: berendsen, pressure_bar: 700, tau_fs: 100, compressibility_per_bar: 2e-4, every: 1}", 60400);
+        double[] step = t.column("step");
+        Averages p = averages(after(t.column("pressure_bar"), step, 400), 10);
+        Averages v = averages(after(t.column("volume_A3"), step, 400), 10);
+        double expected = v.mean() * KB_J_PER_K * T * eos[2] * 1e-5 * 1e30;
+        String report = String.format("Berendsen <P> = %.1f ± %.1f bar, <dV²> = %.0f, V kT kappa = %.0f (ratio %.2f)", p.mean(), p.error(),
+                v.variance(), expected, v.variance() / expected);
+        System.out.println("NptEnsembleTest: " + report);
+        assertEquals(P0, p.mean(), 3.5 * p.error() + 5, report);
+        assertTrue(v.variance() < 0.8 * expected, report);
+    }
+}

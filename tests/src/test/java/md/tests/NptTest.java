@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 class NptTest {
     @TempDir Path dir;
 
-    /** 256 argon atoms (4×4×4 fcc), liquid at 120 K and 700 bar: box ≈ 23.6 Å, well above twice the 8.5 Å cutoff. */
+    /** 256 argon atoms (4×4×4 fcc), liquid at 120 K and 1150 bar: box ≈ 23 Å, well above twice the 8.5 Å cutoff. */
     static final String ARGON_256 = """
-            structure: {lattice: fcc, element: Ar, a_A: 5.90, repeat: 4}
+            structure: {lattice: fcc, element: Ar, a_A: 5.75, repeat: 4}
             """ + Inputs.ARGON_FORCEFIELD;
 
     private static Path input(Path folder, String dynamics, String output) throws IOException {
@@ -39,7 +39,7 @@ class NptTest {
                   steps: %d
                   temperature_K: 120
                   tau_fs: 500
-                  barostat: {type: c-rescale, pressure_bar: 700, tau_fs: 200, compressibility_per_bar: 2e-4, coupling: anisotropic, every: 3, seed: 4}
+                  barostat: {type: c-rescale, pressure_bar: 1150, tau_fs: 200, compressibility_per_bar: 1.4e-4, coupling: anisotropic, every: 3, seed: 4}
                 """.formatted(steps);
     }
 
@@ -64,7 +64,7 @@ class NptTest {
         assertEquals(List.of("step", "time_ps", "epot_eV", "ekin_eV", "etot_eV", "temperature_K", "conserved_eV", "pressure_bar",
                 "volume_A3", "cell_x_A", "cell_y_A", "cell_z_A", "steps_per_s"), t.header());
         double[] v = t.column("volume_A3"), lx = t.column("cell_x_A"), ly = t.column("cell_y_A"), lz = t.column("cell_z_A"), step = t.column("step");
-        assertEquals(23.6 * 23.6 * 23.6, v[0], 1e-9);
+        assertEquals(23.0 * 23.0 * 23.0, v[0], 1e-9);
         for (int i = 0; i < v.length; i++) assertEquals(lx[i] * ly[i] * lz[i], v[i], 1e-9 * v[i]);
         int last = v.length - 1;
         assertTrue(Math.abs(v[last] / v[0] - 1) > 1e-3, "the volume changed: " + v[0] + " → " + v[last]);
@@ -88,25 +88,30 @@ class NptTest {
     }
 
     /**
-     * The effective energy of C-rescale with a stochastic thermostat (E + P₀V − thermostat heat − barostat
-     * work) against the energy of plain NVE, both from the same equilibrated liquid at the same 5 fs step:
-     * its drift over 20 ps and its wobble must be of the size of NVE's, not of the energies exchanged
-     * (the barostat's work and the bath's heat are each hundreds of times larger).
+     * The effective energy of C-rescale with a Nosé–Hoover chain (E + P₀V + chain energy − barostat work)
+     * against the energy of plain NVE, both from the same equilibrated liquid at the same 5 fs step: its
+     * drift over 20 ps and its wobble must be of the size of NVE's wobble, not of the energies exchanged
+     * (the barostat's work and the chain's energy vary by thousands of times more). A Langevin bath would
+     * add its own drift (BAOAB's heat bookkeeping drifts by about 1e-4 eV over such a run without any
+     * barostat), so the chain is used here.
      */
     @Test
     void cRescaleEffectiveEnergyIsConservedLikeNveEnergy() throws IOException {
         String out = "  directory: out\n  trajectory: {every: 1000, formats: [extxyz]}\n  thermo: {every: 10}\n  checkpoint: {every: 0}\n";
         String npt = """
-                  integrator: langevin
+                  integrator: nose-hoover-chain
                   timestep_fs: 5
                   steps: %d
                   temperature_K: 120
-                  friction_per_ps: 1
-                  barostat: {type: c-rescale, pressure_bar: 700, tau_fs: 1000, compressibility_per_bar: 2e-4}
+                  tau_fs: 500
+                  barostat: {type: c-rescale, pressure_bar: 1150, tau_fs: 1000, compressibility_per_bar: 1.4e-4}
                 """;
         Path eq = dir.resolve("equilibrate");
-        assertEquals(0, Cli.run("run", "--quiet", input(eq, npt.formatted(2000), out).toString()).exitCode());
-        String lastFrame = "structure: {file: " + eq.resolve("out/trajectory.extxyz") + ", frame: 2}\n" + Inputs.ARGON_FORCEFIELD;
+        // melt the lattice at constant volume (at 1150 bar the barostat would first compress it into a superheated
+        // crystal that melts later) and settle the temperature, so that the runs compared start in equilibrium
+        String melt = "  integrator: langevin\n  timestep_fs: 5\n  steps: 4000\n  temperature_K: 120\n  friction_per_ps: 5\n";
+        assertEquals(0, Cli.run("run", "--quiet", input(eq, melt, out).toString()).exitCode());
+        String lastFrame = "structure: {file: " + eq.resolve("out/trajectory.extxyz") + ", frame: 4}\n" + Inputs.ARGON_FORCEFIELD;
 
         Path nve = dir.resolve("nve"), nptDir = dir.resolve("npt");
         Cli.write(nve.resolve("input.yaml"), lastFrame + "dynamics: {integrator: velocity-verlet, timestep_fs: 5, steps: 4000}\noutput:\n" + out);
@@ -119,13 +124,13 @@ class NptTest {
         double[] nveStats = driftAndWobble(a.column("time_ps"), a.column("conserved_eV"));
         double[] nptStats = driftAndWobble(b.column("time_ps"), b.column("conserved_eV"));
         double[] v = b.column("volume_A3"), etot = b.column("etot_eV");
-        double pdvRange = (max(v) - min(v)) * 700 / 1.602176634e6, etotRange = max(etot) - min(etot); // P₀ΔV in eV
+        double pdvRange = (max(v) - min(v)) * 1150 / 1.602176634e6, etotRange = max(etot) - min(etot); // P₀ΔV in eV
         String report = String.format("NVE drift %.2e eV, wobble %.2e eV; C-rescale drift %.2e eV, wobble %.2e eV; E range %.3f eV, P0·ΔV range %.3f eV",
                 nveStats[0], nveStats[1], nptStats[0], nptStats[1], etotRange, pdvRange);
         System.out.println("NptTest: " + report);
-        assertTrue(etotRange > 0.3 && pdvRange > 0.05, "the baths exchange energy: " + report);
-        assertTrue(Math.abs(nptStats[0]) < 5 * Math.abs(nveStats[0]) + 5 * nveStats[1], report);
-        assertTrue(nptStats[1] < 10 * nveStats[1], report);
+        assertTrue(etotRange > 0.2 && pdvRange > 0.05, "the baths exchange energy: " + report);
+        assertTrue(Math.abs(nptStats[0]) < 3 * Math.abs(nveStats[0]) + 3 * nveStats[1], report);
+        assertTrue(nptStats[1] < 3 * nveStats[1], report);
         assertTrue(Math.abs(nptStats[0]) < 0.01 * etotRange && nptStats[1] < 0.003 * etotRange, report);
     }
 
@@ -143,6 +148,19 @@ class NptTest {
 
     private static double max(double[] x) { double m = Double.NEGATIVE_INFINITY; for (double v : x) m = Math.max(m, v); return m; }
     private static double min(double[] x) { double m = Double.POSITIVE_INFINITY; for (double v : x) m = Math.min(m, v); return m; }
+
+    /** A box squeezed below twice the cutoff stops the run as unstable (exit code 4), saying why. */
+    @Test
+    void aCellSqueezedBelowTwiceTheCutoffStopsTheRun() throws IOException {
+        Path file = Cli.write(dir.resolve("squeeze.yaml"), Inputs.ARGON_108 + "velocities: {temperature_K: 120, seed: 3}\n"
+                + "dynamics: {integrator: langevin, timestep_fs: 5, steps: 400, temperature_K: 120,\n"
+                + "           barostat: {type: berendsen, pressure_bar: 20000, tau_fs: 100, compressibility_per_bar: 1e-4, every: 1}}\n"
+                + "output: {directory: out, trajectory: {every: 0}, checkpoint: {every: 0}}\n");
+        Cli.Result r = Cli.run("run", "--quiet", file.toString());
+        assertEquals(4, r.exitCode(), r.err());
+        assertTrue(r.message().contains("the barostat shrank the cell") && r.message().contains("twice the cutoff 8.5"), r.message());
+        assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
 
     // ------------------------------------------------------------------ bad input
 

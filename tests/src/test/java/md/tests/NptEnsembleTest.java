@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The isothermal–isobaric ensemble of the C-rescale barostat, checked against constant-volume runs that
  * involve no barostat at all. Three NVT (Langevin) runs of the same 256-atom Lennard-Jones argon liquid
- * at fixed volumes around the expected density give ⟨P⟩(V); a straight-line fit gives the equation of
- * state near 1150 bar and the isothermal compressibility κ_T = −(1/V) dV/dP. The NPT run at P₀ = 1150 bar
+ * at fixed volumes around the expected density give ⟨P⟩(V); the parabola through them gives the equation of
+ * state near P₀ and the isothermal compressibility κ_T = −(1/V) dV/dP. The NPT run at P₀ = 1150 bar
  * must then have
  * <ul>
  *   <li>⟨P⟩ = P₀ within its statistical error (block averages);</li>
@@ -88,7 +88,7 @@ class NptEnsembleTest {
 
     private static String fcc(double a) { return "structure: {lattice: fcc, element: Ar, a_A: " + a + ", repeat: 4}\n"; }
 
-    /** Fit of NVT ⟨P⟩ against V: {volume where ⟨P⟩ = P₀, its error, κ_T there (1/bar), its error}. */
+    /** NVT ⟨P⟩ against V, interpolated by a parabola: {volume where ⟨P⟩ = P₀, its error, κ_T there (1/bar), its error}. */
     private double[] equationOfState(StatePoint sp, long equilibration, long steps) throws IOException {
         double[] lattice = sp.latticeA();
         double p0 = sp.pressureBar();
@@ -102,21 +102,35 @@ class NptEnsembleTest {
             w[k] = 1 / (a.error() * a.error());
             System.out.printf("NptEnsembleTest: NVT V = %.1f Å³: <P> = %.1f ± %.1f bar%n", v[k], a.mean(), a.error());
         }
-        // weighted straight line P = c + s V
-        double sw = 0, sv = 0, spr = 0, svv = 0, svp = 0;
-        for (int k = 0; k < n; k++) { sw += w[k]; sv += w[k] * v[k]; spr += w[k] * p[k]; svv += w[k] * v[k] * v[k]; svp += w[k] * v[k] * p[k]; }
-        double det = sw * svv - sv * sv, slope = (sw * svp - sv * spr) / det, c = (svv * spr - sv * svp) / det;
-        double slopeErr = Math.sqrt(sw / det);
-        double v0 = (p0 - c) / slope;
+        // P(V) is curved (convex) over these ±1.5–3% of volume, enough to shift a straight line's crossing by
+        // several standard errors in the crystal: use the parabola through the three points instead.
+        double[] sigma = new double[n];
+        for (int k = 0; k < n; k++) sigma[k] = 1 / Math.sqrt(w[k]);
+        double v0 = v[1];
+        for (int it = 0; it < 50; it++) v0 -= (parabola(v, p, v0) - p0) / parabolaSlope(v, p, v0);
+        double slope = parabolaSlope(v, p, v0);
         double kappa = -1 / (v0 * slope);
-        // error of V where the line crosses P₀: from the pressure error near V₀ (the three points bracket it)
-        double pErrAtV0 = Math.sqrt(1 / sw);
-        return new double[] {v0, pErrAtV0 / Math.abs(slope), kappa, kappa * slopeErr / Math.abs(slope)};
+        // errors: the pressure error of the nearest point for V₀, the central difference's for the slope
+        double slopeErr = Math.hypot(sigma[0], sigma[2]) / (v[2] - v[0]);
+        return new double[] {v0, sigma[1] / Math.abs(slope), kappa, kappa * slopeErr / Math.abs(slope)};
     }
 
     /** The last frame of the NVT run at the middle volume: an equilibrated state to start NPT runs from. */
     private String equilibrated() {
         return "structure: {file: " + dir.resolve("nvt1/trajectory.extxyz") + ", frame: 1}\n";
+    }
+
+    /** The parabola through (v[k], p[k]), k = 0, 1, 2, at x (Lagrange form). */
+    static double parabola(double[] v, double[] p, double x) {
+        return p[0] * (x - v[1]) * (x - v[2]) / ((v[0] - v[1]) * (v[0] - v[2]))
+             + p[1] * (x - v[0]) * (x - v[2]) / ((v[1] - v[0]) * (v[1] - v[2]))
+             + p[2] * (x - v[0]) * (x - v[1]) / ((v[2] - v[0]) * (v[2] - v[1]));
+    }
+
+    static double parabolaSlope(double[] v, double[] p, double x) {
+        return p[0] * (2 * x - v[1] - v[2]) / ((v[0] - v[1]) * (v[0] - v[2]))
+             + p[1] * (2 * x - v[0] - v[2]) / ((v[1] - v[0]) * (v[1] - v[2]))
+             + p[2] * (2 * x - v[0] - v[1]) / ((v[2] - v[0]) * (v[2] - v[1]));
     }
 
     private void checkEnsemble(StatePoint sp, String barostat, long nvtEquilibration, long nvtSteps, long nptSteps, double varianceTolerance)

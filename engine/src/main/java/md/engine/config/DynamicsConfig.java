@@ -11,9 +11,10 @@ package md.engine.config;
  * @param frictionPerPs  Langevin friction coefficient γ
  * @param ttime          Fu et al. Nosé–Hoover: Q = 3 N k T (ttime · dt)²
  * @param seed           random stream of the Langevin thermostat
+ * @param barostat       the dynamics.barostat section, or null (constant volume)
  */
 public record DynamicsConfig(String integrator, double timestepFs, long steps, double temperatureK, double tauFs,
-                             int chainLength, double frictionPerPs, double ttime, long seed, ConfigNode node) {
+                             int chainLength, double frictionPerPs, double ttime, long seed, BarostatConfig barostat, ConfigNode node) {
 
     public static final java.util.List<String> INTEGRATORS =
             java.util.List.of("velocity-verlet", "nose-hoover-chain", "langevin", "berendsen", "nose-hoover-fu");

@@ -152,13 +152,13 @@ public final class RunConfigLoader {
     // ---------------------------------------------------------------- dynamics
 
     static final List<String> DYNAMICS_KEYS = List.of("integrator", "timestep_fs", "steps", "temperature_K", "tau_fs",
-            "chain_length", "friction_per_ps", "seed", "ttime", "allow_large_timestep");
+            "chain_length", "friction_per_ps", "seed", "ttime", "allow_large_timestep", "barostat");
 
     static DynamicsConfig dynamics(ConfigNode d) {
         if (!d.isMapping()) throw d.error("expected a mapping with integrator, timestep_fs and steps, got " + d.describe());
         ConfigNode integratorNode = d.require("integrator", "one of " + String.join(", ", DynamicsConfig.INTEGRATORS));
         String integrator = integratorNode.asChoice(DynamicsConfig.INTEGRATORS);
-        Set<String> allowed = new LinkedHashSet<>(List.of("integrator", "timestep_fs", "steps", "allow_large_timestep"));
+        Set<String> allowed = new LinkedHashSet<>(List.of("integrator", "timestep_fs", "steps", "allow_large_timestep", "barostat"));
         switch (integrator) {
             case "nose-hoover-chain" -> allowed.addAll(List.of("temperature_K", "tau_fs", "chain_length"));
             case "langevin" -> allowed.addAll(List.of("temperature_K", "friction_per_ps", "seed"));
@@ -187,7 +187,8 @@ public final class RunConfigLoader {
         double t = Double.NaN, tau = Double.NaN, gamma = Double.NaN, ttime = Double.NaN;
         int chain = 0;
         long seed = 1;
-        if (integrator.equals("velocity-verlet")) return new DynamicsConfig(integrator, dt, steps, t, tau, chain, gamma, ttime, seed, d);
+        BarostatConfig barostat = d.has("barostat") ? BarostatConfig.parse(d.get("barostat"), dt, !integrator.equals("velocity-verlet")) : null;
+        if (integrator.equals("velocity-verlet")) return new DynamicsConfig(integrator, dt, steps, t, tau, chain, gamma, ttime, seed, barostat, d);
         t = d.require("temperature_K", "the thermostat's target temperature in kelvin").asPositive("a temperature in kelvin");
         switch (integrator) {
             case "nose-hoover-chain", "berendsen" -> {
@@ -205,7 +206,7 @@ public final class RunConfigLoader {
             case "nose-hoover-fu" -> ttime = d.has("ttime") ? d.get("ttime").asPositive("ttime, the thermostat period in timesteps") : 20.0;
             default -> throw new IllegalStateException(integrator);
         }
-        return new DynamicsConfig(integrator, dt, steps, t, tau, chain, gamma, ttime, seed, d);
+        return new DynamicsConfig(integrator, dt, steps, t, tau, chain, gamma, ttime, seed, barostat, d);
     }
 
     // ---------------------------------------------------------------- velocities, output, safety

@@ -1,7 +1,12 @@
 package md.engine.run;
 
+import md.engine.config.BarostatConfig;
 import md.engine.config.DynamicsConfig;
+import md.integrators.Barostat;
+import md.integrators.BerendsenBarostat;
 import md.integrators.Integrator;
+import md.integrators.IsobaricIntegrator;
+import md.integrators.StochasticCellRescaling;
 import md.integrators.NoseHooverFu;
 import md.integrators.VelocityVerlet;
 import md.thermostats.Berendsen;
@@ -11,6 +16,18 @@ import md.thermostats.NoseHooverChain;
 /** Turns the {@code dynamics} section into an integrator (with its thermostat composed in). */
 final class IntegratorFactory {
     private IntegratorFactory() {}
+
+    /** The dynamics of {@code d}; with a barostat section, wrapped in an {@link IsobaricIntegrator} for a cell of {@code volumeA3}. */
+    static Integrator create(DynamicsConfig d, int atomCount, int degreesOfFreedom, double volumeA3) {
+        Integrator inner = create(d, atomCount, degreesOfFreedom);
+        BarostatConfig b = d.barostat();
+        if (b == null) return inner;
+        Barostat.Coupling coupling = b.anisotropic() ? Barostat.Coupling.ANISOTROPIC : Barostat.Coupling.ISOTROPIC;
+        Barostat barostat = b.type().equals("c-rescale")
+                ? new StochasticCellRescaling(b.pressureBar(), b.tauFs(), b.compressibilityPerBar(), d.temperatureK(), coupling, b.seed())
+                : new BerendsenBarostat(b.pressureBar(), b.tauFs(), b.compressibilityPerBar(), coupling);
+        return new IsobaricIntegrator(inner, barostat, b.everySteps(), volumeA3);
+    }
 
     static Integrator create(DynamicsConfig d, int atomCount, int degreesOfFreedom) {
         double dt = d.timestepFs();

@@ -164,7 +164,8 @@ public final class MdRun implements AutoCloseable {
         if (rotationRemoved && system.cell().isPeriodic())
             throw vc.node().get("remove_rotation").error("rotation can only be removed for an isolated molecule, but the structure is periodic; expected false");
         int dof = IntegratorFactory.degreesOfFreedom(config.dynamics(), system.size(), comRemoved, rotationRemoved);
-        Integrator integrator = IntegratorFactory.create(config.dynamics(), system.size(), dof);
+        requireBarostatFits(forceField, system, config);
+        Integrator integrator = IntegratorFactory.create(config.dynamics(), system.size(), dof, system.cell().volume());
         Simulation sim = new Simulation(system, forceField, config.skinAngstrom(), integrator, dof);
         MdState state = sim.state();
         if (config.output().pressureTensor() && !sim.reportsPressure())
@@ -253,6 +254,29 @@ public final class MdRun implements AutoCloseable {
                 + firstH + "; at most " + (int) DynamicsConfig.MAX_TIMESTEP_WITH_HYDROGEN_FS + " fs with hydrogen, typically 0.5 to 1 fs): "
                 + "X-H bonds vibrate with a period of about 10 fs and the dynamics would blow up. Expected a smaller timestep_fs, or "
                 + "allow_large_timestep: true in the dynamics section if this is intended");
+    }
+
+    /** A barostat needs a volume (fully periodic cell), a virial, and for anisotropic coupling an orthorhombic cell. */
+    private static void requireBarostatFits(ForceField ff, MolecularSystem system, RunConfig config) {
+        md.engine.config.BarostatConfig b = config.dynamics().barostat();
+        if (b == null) return;
+        boolean[] pbc = system.cell().pbc();
+        if (!(pbc[0] && pbc[1] && pbc[2]))
+            throw b.node().error("a barostat changes the volume of the periodic cell, but the structure is "
+                    + (system.cell().isPeriodic() ? "periodic only along " + periodicAxes(pbc) : "not periodic (an isolated system has no volume)")
+                    + "; expected a structure periodic in all three directions, or no barostat");
+        if (!ff.providesVirial())
+            throw b.node().error("a barostat needs the pressure, but force field '" + ff.name() + "' gives no virial (forces that are not "
+                    + "the gradient of an energy); expected a force field with a virial (classical, or a learned model with conservative forces), or no barostat");
+        if (b.anisotropic() && !system.cell().isOrthorhombic())
+            throw b.node().get("coupling").error("anisotropic coupling scales the x, y and z axes independently and needs an orthorhombic cell, "
+                    + "but the structure's cell is triclinic " + system.cell() + "; expected coupling: isotropic");
+    }
+
+    private static String periodicAxes(boolean[] pbc) {
+        StringBuilder s = new StringBuilder();
+        for (int k = 0; k < 3; k++) if (pbc[k]) s.append(s.length() > 0 ? ", " : "").append("xyz".charAt(k));
+        return s.toString();
     }
 
     private static void requireSupportedElements(ForceField ff, MolecularSystem system, RunConfig config) {

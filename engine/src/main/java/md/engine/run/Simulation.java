@@ -4,7 +4,8 @@ import md.engine.neighbors.VerletNeighborList;
 import md.engine.system.MolecularSystem;
 import md.forcefields.Atoms;
 import md.forcefields.ForceField;
-import md.integrators.ForceEvaluator;
+import md.core.Cell;
+import md.integrators.CellForceEvaluator;
 import md.integrators.Integrator;
 import md.integrators.MdState;
 import md.thermostats.KineticEnergy;
@@ -14,13 +15,14 @@ import md.thermostats.KineticEnergy;
  * asks for forces, which first brings the neighbour list up to date (rebuilt only when some atom moved
  * more than half the skin) and then calls the force field. One step allocates nothing.
  */
-public final class Simulation implements ForceEvaluator {
+public final class Simulation implements CellForceEvaluator {
     private final MolecularSystem system;
     private final ForceField forceField;
     private final VerletNeighborList neighbors;
     private final Integrator integrator;
     private final MdState state;
-    private final Atoms atoms;
+    /** What the force field sees; replaced with the cell (a barostat's step). */
+    private Atoms atoms;
     private final int degreesOfFreedom;
     /** Positions the neighbour list was last built from; part of a checkpoint so resume rebuilds the same list. */
     private final double[] neighborPositions;
@@ -111,6 +113,41 @@ public final class Simulation implements ForceEvaluator {
     public void virialEv(double[] out) {
         if (virial == null) java.util.Arrays.fill(out, Double.NaN);
         else System.arraycopy(virial, 0, out, 0, 9);
+    }
+
+    /** Periodic images within the cutoff beyond which a barostat's cell counts as collapsed (md run's limit for a starting cell). */
+    static final double MAX_IMAGES = 1e5;
+
+    @Override public double volumeA3() { return system.cell().volume(); }
+
+    /** The last evaluation's virial (null where {@link #reportsPressure()} is false). */
+    @Override public double[] virialEv() { return virial; }
+
+    /**
+     * Scales the α components of the lattice vectors by {@code factors[α]} (a barostat's step; the
+     * neighbour list sees a new cell and rebuilds at the next evaluation). A cell narrower than twice the
+     * cutoff is fine (the list holds every image within the cutoff); the run fails as unstable only when the
+     * cell has collapsed so far that the cutoff reaches more than {@link #MAX_IMAGES} periodic images (the
+     * limit md run applies to a starting cell).
+     */
+    @Override
+    public void scaleCell(double[] factors) {
+        double[] h = system.cell().vectors();
+        for (int i = 0; i < 9; i++) h[i] *= factors[i % 3];
+        Cell cell = new Cell(h, system.cell().pbc());
+        double[] widths = cell.perpendicularWidths();
+        double narrowest = Double.POSITIVE_INFINITY, images = 1, rc = forceField.cutoffAngstrom();
+        for (int k = 0; k < 3; k++) {
+            if (!cell.periodic(k)) continue;
+            narrowest = Math.min(narrowest, widths[k]);
+            images *= 2 * Math.ceil(rc / widths[k]) + 1;
+        }
+        if (!(images <= MAX_IMAGES))
+            throw new UnstableRunException(String.format(java.util.Locale.ROOT, "stopped at step %d: the barostat shrank the cell to a "
+                    + "narrowest width of %.4f Å, where the cutoff %.4f Å reaches about %.3g periodic images (the cell has collapsed); "
+                    + "expected a pressure the system can hold, or a larger compressibility time scale (tau_fs)", state.step, narrowest, rc, images));
+        system.setCell(cell);
+        atoms = system.atoms();
     }
 
     public MolecularSystem system() { return system; }

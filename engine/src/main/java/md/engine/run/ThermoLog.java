@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * spread) and, for forces that are not −∇E_pot, {@code nonconservative_work_eV} (see
  * {@link Simulation#nonconservativeWorkEv()}). Numbers are written in Java's shortest round-trip form, so
  * the file holds the exact doubles; steps_per_s is the wall-clock rate since the previous line ({@code NaN}
- * on the first line of a run or after a resume).
+ * on the first line of a run or after a resume). With a barostat, {@code volume_A3} (and for anisotropic
+ * coupling the lengths {@code cell_x_A,cell_y_A,cell_z_A} of the orthorhombic cell) follow pressure_bar.
  */
 final class ThermoLog implements AutoCloseable {
     static final String HEADER = "step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s";
@@ -25,6 +26,7 @@ final class ThermoLog implements AutoCloseable {
     /** The pressure tensor columns, Voigt order, and their indices in the row-major 3×3 tensor. */
     static final java.util.List<String> PRESSURE_TENSOR = java.util.List.of("pxx_bar", "pyy_bar", "pzz_bar", "pyz_bar", "pxz_bar", "pxy_bar");
     private static final int[] VOIGT = {0, 4, 8, 5, 2, 1};
+    static final String VOLUME = "volume_A3", CELL_LENGTHS = "cell_x_A,cell_y_A,cell_z_A";
 
     private final TextOutput out;
     private final double[] observables;
@@ -45,11 +47,17 @@ final class ThermoLog implements AutoCloseable {
 
     /** The header of {@code sim}'s log: the fixed columns, then the force field's observables and the non-conservative work. */
     static String header(Simulation sim, boolean pressureTensor) {
-        String pressureColumns = "," + PRESSURE + (pressureTensor ? "," + String.join(",", PRESSURE_TENSOR) : "");
+        String pressureColumns = "," + PRESSURE + (pressureTensor ? "," + String.join(",", PRESSURE_TENSOR) : "") + cellColumns(sim);
         StringBuilder h = new StringBuilder(sim.reportsPressure() ? HEADER.replace(",steps_per_s", pressureColumns + ",steps_per_s") : HEADER);
         for (String name : sim.forceField().observableNames()) h.append(',').append(name);
         if (!sim.conservative()) h.append(',').append(NONCONSERVATIVE_WORK);
         return h.toString();
+    }
+
+    /** The barostat's columns (with a leading comma), or "" at constant volume. */
+    private static String cellColumns(Simulation sim) {
+        if (!(sim.integrator() instanceof md.integrators.IsobaricIntegrator npt)) return "";
+        return "," + VOLUME + (npt.barostat().coupling() == md.integrators.Barostat.Coupling.ANISOTROPIC ? "," + CELL_LENGTHS : "");
     }
 
     /** A new log; {@code pressureTensor}: with the pressure tensor columns (where the simulation reports pressure). */
@@ -85,6 +93,12 @@ final class ThermoLog implements AutoCloseable {
         if (pressureTensor) {
             sim.pressureTensorBar(tensor);
             for (int k : VOIGT) sb.append(tensor[k]).append(',');
+        }
+        if (pressure && sim.integrator() instanceof md.integrators.IsobaricIntegrator npt) {
+            md.core.Cell cell = sim.system().cell();
+            sb.append(cell.volume()).append(',');
+            if (npt.barostat().coupling() == md.integrators.Barostat.Coupling.ANISOTROPIC)
+                sb.append(cell.vector(0, 0)).append(',').append(cell.vector(1, 1)).append(',').append(cell.vector(2, 2)).append(',');
         }
         if (lastStep >= 0 && step > lastStep && now > lastNanos) sb.append((step - lastStep) * 1e9 / (now - lastNanos));
         else sb.append("NaN");

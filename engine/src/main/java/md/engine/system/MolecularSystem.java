@@ -23,7 +23,8 @@ public final class MolecularSystem {
     private final double[] massesAmu;
     private final double[] positions;
     private final double[] velocities;
-    private final Cell cell;
+    /** Replaced (Cell is immutable) when a barostat changes the box. */
+    private Cell cell;
 
     private MolecularSystem(int[] atomicNumbers, double[] massesAmu, double[] positions, double[] velocities, Cell cell) {
         this.atomicNumbers = atomicNumbers;
@@ -104,6 +105,13 @@ public final class MolecularSystem {
     /** Live velocities (Å/fs), 3N. */
     public double[] velocities() { return velocities; }
     public Cell cell() { return cell; }
+
+    /** Replaces the cell (a barostat's step); the caller has scaled the positions to match. */
+    public void setCell(Cell newCell) {
+        if (!java.util.Arrays.equals(newCell.pbc(), cell.pbc()))
+            throw new IllegalArgumentException("a cell change must keep the periodicity " + java.util.Arrays.toString(cell.pbc()));
+        this.cell = newCell;
+    }
 
     /** What force fields see; shares the live arrays. */
     public Atoms atoms() { return new Atoms(atomicNumbers, positions, cell); }

@@ -1,0 +1,122 @@
+package md.integrators;
+
+import md.core.Units;
+import md.thermostats.StateBytes;
+
+/**
+ * An integrator (with its thermostat) followed, every {@code everySteps} steps, by a barostat step of
+ * length everySteps·dt at the step boundary: the pressure tensor of the state just reached decides the
+ * scaling μ_α; positions and the cell's α components are multiplied by μ_α, velocities (C-rescale) by
+ * 1/μ_α; then forces, energy and virial are evaluated again at the scaled positions, so the next step
+ * starts from forces that belong to its positions (one extra force evaluation per barostat step).
+ *
+ * <p>Conserved quantity ("effective energy", Bernetti and Bussi 2020): E_kin + E_pot + P₀V + the inner
+ * integrator's extra (thermostat) − the work the barostat did, where that work is the change of
+ * E_kin + E_pot + P₀V across each barostat step. Because the extra evaluation gives the exact energy
+ * after the rescaling, the work is exact rather than a first-order virial estimate, and the effective
+ * energy drifts only by the integration error of the dynamics between barostat steps.
+ *
+ * <p>The force evaluator must be a {@link CellForceEvaluator} (a fully periodic system with a virial).
+ */
+public final class IsobaricIntegrator implements Integrator {
+    private static final String TAG = "Isobaric/1";
+
+    private final Integrator inner;
+    private final Barostat barostat;
+    private final int everySteps;
+    private final double p0EvPerA3;
+    private double volumeA3;
+    private double barostatWorkEv;
+    private final double[] pressureDiagonalBar = new double[3], factors = new double[3];
+
+    /**
+     * @param inner          the dynamics between barostat steps (NVE or thermostatted)
+     * @param everySteps     barostat step every so many steps (≥ 1)
+     * @param initialVolumeA3 volume of the starting cell (for the P₀V term before the first step)
+     */
+    public IsobaricIntegrator(Integrator inner, Barostat barostat, int everySteps, double initialVolumeA3) {
+        if (everySteps < 1) throw new IllegalArgumentException("barostat interval must be ≥ 1 step, got " + everySteps);
+        if (!(initialVolumeA3 > 0)) throw new IllegalArgumentException("barostat needs a cell with a volume, got " + initialVolumeA3 + " Å³");
+        this.inner = inner;
+        this.barostat = barostat;
+        this.everySteps = everySteps;
+        this.p0EvPerA3 = barostat.targetPressureBar() / StochasticCellRescaling.BAR_PER_EV_PER_A3;
+        this.volumeA3 = initialVolumeA3;
+    }
+
+    public Integrator inner() { return inner; }
+    public Barostat barostat() { return barostat; }
+    public int everySteps() { return everySteps; }
+
+    /** Work done on the system by the barostat so far (change of E_kin + E_pot + P₀V in its steps), eV. */
+    public double barostatWorkEv() { return barostatWorkEv; }
+
+    @Override public double timestepFs() { return inner.timestepFs(); }
+
+    @Override
+    public void step(MdState s, ForceEvaluator forces) {
+        if (!(forces instanceof CellForceEvaluator cell))
+            throw new IllegalArgumentException("a barostat needs a periodic system whose cell can change");
+        inner.step(s, forces);
+        if (s.step % everySteps == 0) rescale(s, cell);
+    }
+
+    private void rescale(MdState s, CellForceEvaluator cell) {
+        double[] v = s.velocities, x = s.positions, m = s.massesAmu;
+        double volume = cell.volumeA3();
+        double[] w = cell.virialEv();
+        double kxx = 0, kyy = 0, kzz = 0;
+        for (int i = 0; i < m.length; i++) {
+            kxx += m[i] * v[3 * i] * v[3 * i];
+            kyy += m[i] * v[3 * i + 1] * v[3 * i + 1];
+            kzz += m[i] * v[3 * i + 2] * v[3 * i + 2];
+        }
+        double toEv = Units.AMU_ANGSTROM2_PER_FS2_TO_EV;  // Σ m v² = 2 K_αα
+        double scale = StochasticCellRescaling.BAR_PER_EV_PER_A3 / volume;
+        pressureDiagonalBar[0] = (kxx * toEv + w[0]) * scale;
+        pressureDiagonalBar[1] = (kyy * toEv + w[4]) * scale;
+        pressureDiagonalBar[2] = (kzz * toEv + w[8]) * scale;
+        double pressure = (pressureDiagonalBar[0] + pressureDiagonalBar[1] + pressureDiagonalBar[2]) / 3.0;
+        double kinetic = 0.5 * (kxx + kyy + kzz) * toEv;
+        double before = kinetic + s.potentialEnergyEv + p0EvPerA3 * volume;
+
+        barostat.scalingFactors(pressureDiagonalBar, pressure, volume, everySteps * inner.timestepFs(), factors);
+        for (int i = 0; i < x.length; i++) x[i] *= factors[i % 3];
+        if (barostat.scalesVelocities()) for (int i = 0; i < v.length; i++) v[i] /= factors[i % 3];
+        cell.scaleCell(factors);
+        volumeA3 = cell.volumeA3();
+        s.potentialEnergyEv = cell.evaluate(x, s.forces);
+        double after = kineticEnergy(v, m) + s.potentialEnergyEv + p0EvPerA3 * volumeA3;
+        barostatWorkEv += after - before;
+    }
+
+    private static double kineticEnergy(double[] v, double[] m) {
+        double sum = 0;
+        for (int i = 0; i < m.length; i++)
+            sum += m[i] * (v[3 * i] * v[3 * i] + v[3 * i + 1] * v[3 * i + 1] + v[3 * i + 2] * v[3 * i + 2]);
+        return 0.5 * sum * Units.AMU_ANGSTROM2_PER_FS2_TO_EV;
+    }
+
+    @Override
+    public double conservedEnergyExtraEv(MdState state) {
+        return inner.conservedEnergyExtraEv(state) + p0EvPerA3 * volumeA3 - barostatWorkEv;
+    }
+
+    @Override
+    public byte[] saveState() {
+        return new StateBytes.Writer(TAG).putDouble(volumeA3).putDouble(barostatWorkEv)
+                .putBytes(barostat.saveState()).putBytes(inner.saveState()).toByteArray();
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        StateBytes.Reader r = new StateBytes.Reader(state, TAG);
+        double volume = r.getDouble(), work = r.getDouble();
+        byte[] b = r.getBytes(), in = r.getBytes();
+        r.end();
+        barostat.restoreState(b);
+        inner.restoreState(in);
+        volumeA3 = volume;
+        barostatWorkEv = work;
+    }
+}

@@ -30,7 +30,8 @@ import md.forcefields.ml.potential.LearnedForceField;
  * ({@link LearnedForceField}, whose virial VirialStrainDerivativeTest checks against strain differences) on a
  * triclinic frame narrower than the cutoff, with the same energy and forces; the stress term of the batch loss equals
  * the formula evaluated by hand from {@link LearnedForceField}'s virial; its weight gradient equals finite
- * differences of the loss (second derivatives, as for forces); and a tiny NequIP trained for a few epochs on
+ * differences of the loss (second derivatives, as for forces); every force head (conservative, direct, both) trains
+ * the same stress, the energy's (an SE(3)-Transformer with a radius graph); and a tiny NequIP trained for a few epochs on
  * 32-atom Lennard-Jones argon at several densities, labelled with md's own {@link LennardJones} (energy, forces,
  * virial → stress), lowers its energy, force and stress errors.
  */
@@ -143,6 +144,29 @@ class StressTrainingTest {
             }
             assertTrue(checked > 20, "checked " + checked);
             assertTrue(scaleOfGrad > 1e-3, "a non-trivial gradient: " + scaleOfGrad);
+        }
+    }
+
+    @Test void everyForceHeadTrainsTheEnergysStress() {
+        // the SE(3)-Transformer with a radius graph has a direct force head; the stress is the energy's strain derivative whatever the head
+        md.forcefields.ml.families.Se3TransformerHyperparameters hp = new md.forcefields.ml.families.Se3TransformerHyperparameters(3, 2, 2, 2, 1,
+                false, 4, 1e-5, 1e-12, 3.0, md.forcefields.ml.ops.TfnClebschGordan.REFERENCE_SIGNS, 1.0);
+        md.forcefields.ml.families.Se3Transformer arch = new md.forcefields.ml.families.Se3Transformer(hp, new int[] {1, 6, 8});
+        LearnedModel m = new LearnedModel(arch, arch.initialParameters(new Random(5)));
+        TrainingFrame f = labelled(PeriodicTrainingFrameTest.positions(9, 6));
+        int[] t = PeriodicTrainingFrameTest.types(m, f);
+        BatchLoss.Counts c = BatchLoss.Counts.of(List.of(f));
+        double[] w = new double[9];
+        try (LearnedForceField ff = new LearnedForceField(m)) {
+            ff.compute(new Atoms(f.atomicNumbers(), f.positions(), f.cell()), f.pairs(f.positions(), 3.0), new double[3 * f.size()], w);
+        }
+        double sq = 0;
+        for (int k = 0; k < 9; k++) sq += Math.pow(-w[k] / f.cell().volume() - f.stressEvPerA3()[k], 2);
+        for (ForceHead head : ForceHead.values()) {
+            double[] parts = new double[4];
+            BatchLoss.frameLoss(new TapeExecutor(m), f, t, Graph.of(t, f.edges(f.positions(), 3.0)), c,
+                    new LossWeights(1, 1, 0, 0, 0.04, 1).withForceHead(head).withStress(9), 1.0, new Random(1), parts);
+            assertEquals(sq, parts[3], 1e-10 * sq, head.key());
         }
     }
 

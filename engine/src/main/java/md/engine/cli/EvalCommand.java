@@ -25,7 +25,9 @@ import md.forcefields.ensemble.EnsembleForceField;
  * {@code md eval --forcefield FF input.{extxyz,npz}}: energy and forces of every frame with a force
  * field, written as extended XYZ (ASE reads {@code energy} and {@code forces}). The input's labels are
  * kept beside ours: its energy as the info key {@code ref_energy} (eV) and its forces as the per-atom
- * column {@code ref_forces:R:3} (eV/Å), and errors against them are summarised.
+ * column {@code ref_forces:R:3} (eV/Å), and errors against them are summarised. Frames periodic along all three axes
+ * also get the stress σ = −W/V (eV/Å³, ASE's sign) as the info key {@code stress} when the force field has a virial
+ * (the input's stress is kept as {@code ref_stress}, its virial then as {@code ref_virial}).
  */
 public final class EvalCommand implements Command {
     /** Per-atom extxyz column of an ensemble's force spread σ_i (eV/Å). */
@@ -34,6 +36,8 @@ public final class EvalCommand implements Command {
     static final String REF_FORCES_COLUMN = "ref_forces";
     /** Info key of the input's reference energy (eV), beside ours in {@code energy}. */
     static final String REF_ENERGY_KEY = "ref_energy";
+    /** Info key of the stress (eV/Å³, ASE's sign and 9-number layout) of fully periodic frames; the input's is kept as ref_stress. */
+    static final String STRESS_KEY = "stress", REF_STRESS_KEY = "ref_stress";
 
     @Override public String name() { return "eval"; }
 
@@ -47,6 +51,8 @@ public final class EvalCommand implements Command {
                 .h5 ANI data) with a force field; writes extended XYZ with energy (eV) and forces (eV/Å)
                 per frame, readable by ase.io.read(OUTPUT, index=':'). The input's own labels are kept
                 beside them: its energy as ref_energy (eV) and its forces as the column ref_forces (eV/Å).
+                Frames periodic along all three axes also get the stress (eV/Å³, ASE's sign: -virial/volume)
+                as the info key stress when the force field has a virial (the input's stress: ref_stress).
 
                 FF is one of
                   a YAML file with the force field's keys (type: lennard-jones, ...),
@@ -107,8 +113,22 @@ public final class EvalCommand implements Command {
                 Atoms atoms = system.atoms();
                 NeighborList list = VerletNeighborList.pairsWithin(atoms, ff.cutoffAngstrom());
                 double[] forces = new double[3 * system.size()];
-                double energy = ff.compute(atoms, list, forces, null);
+                // the stress σ = −W/V (ASE's convention) where the cell has a volume along all three axes
+                boolean stress = ff.providesVirial() && atoms.cell().periodic(0) && atoms.cell().periodic(1) && atoms.cell().periodic(2);
+                double[] virial = stress ? new double[9] : null;
+                double energy = ff.compute(atoms, list, forces, virial);
                 Map<String, Object> info = new LinkedHashMap<>(frame.info());
+                Object inputStress = info.remove(STRESS_KEY);
+                if (inputStress != null) info.put(REF_STRESS_KEY, inputStress);
+                if (stress) {
+                    double[] sigma = new double[9];
+                    double volume = atoms.cell().volume();
+                    // ASE writes 3x3 info values in Fortran order: the q-th number is σ[q % 3][q / 3]
+                    for (int q = 0; q < 9; q++) sigma[q] = -virial[3 * (q % 3) + q / 3] / volume;
+                    info.put(STRESS_KEY, sigma);
+                    Object inputVirial = info.remove("virial"); // not ours: a reader would take it for the model's
+                    if (inputVirial != null) info.put("ref_virial", inputVirial);
+                }
                 if (frame.energyEv() != null) {
                     info.put(REF_ENERGY_KEY, frame.energyEv());
                     energyAbsErr += Math.abs(energy - frame.energyEv());

@@ -358,7 +358,7 @@ public final class NequipTrainConfig {
          */
         private void lossCoeffs(ConfigNode v) {
             Map<String, Object> loss = new LinkedHashMap<>();
-            ConfigNode forces = v.derived(0.0), energy = v.derived(0.0);
+            ConfigNode forces = v.derived(0.0), energy = v.derived(0.0), stress = v.derived(0.0);
             if (v.isMapping()) {
                 for (String k : v.keys()) {
                     ConfigNode c = v.get(k);
@@ -366,7 +366,8 @@ public final class NequipTrainConfig {
                         switch (k) {
                             case "forces" -> forces = term(c, "MSELoss", k);
                             case "total_energy" -> energy = term(c, "PerAtomMSELoss", k);
-                            default -> problem(c, "md trains forces (MSELoss) and total_energy (PerAtomMSELoss) only");
+                            case "stress" -> stress = term(c, "MSELoss", k);
+                            default -> problem(c, "md trains forces (MSELoss), total_energy (PerAtomMSELoss) and stress (MSELoss) only");
                         }
                     } catch (UserError e) {
                         problem(c, stripFile(e.getMessage()));
@@ -377,14 +378,16 @@ public final class NequipTrainConfig {
                 for (ConfigNode c : items) {
                     String k = c.asString("forces or total_energy");
                     if (k.equals("forces")) forces = c.derived(1.0);
+                    else if (k.equals("stress")) stress = c.derived(1.0);
                     else if (k.equals("total_energy"))
                         problem(c, "total_energy without a loss name is nequip's MSELoss on the total energy; md trains PerAtomMSELoss: "
                                 + "write total_energy: [WEIGHT, PerAtomMSELoss]");
-                    else problem(c, "md trains forces (MSELoss) and total_energy (PerAtomMSELoss) only");
+                    else problem(c, "md trains forces (MSELoss), total_energy (PerAtomMSELoss) and stress (MSELoss) only");
                 }
             }
             loss.put("forces", forces);
             loss.put("energy_per_atom", energy);
+            loss.put("stress", stress); // absent: 0, as in nequip
             tree.put("loss", loss);
         }
 

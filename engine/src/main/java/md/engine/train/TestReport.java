@@ -15,7 +15,8 @@ import md.forcefields.training.ErrorMetrics;
 /**
  * The final report on held-out frames: energy (meV, and meV/atom) and force (meV/Å) MAE and RMSE
  * overall, force errors per element, and the overall errors again in kcal/mol and kcal/mol/Å (the unit of
- * the ANI-1x and rMD17 literature); written as JSON and printed as a table (with an RMSE column in kcal/mol).
+ * the ANI-1x and rMD17 literature), stress errors (meV/Å³ and GPa) when the frames have stress labels; written
+ * as JSON and printed as a table (with an RMSE column in kcal/mol).
  */
 final class TestReport {
     private TestReport() {}
@@ -39,6 +40,11 @@ final class TestReport {
         j.append(",\n  \"energy_per_atom_kcal_per_mol\": ").append(json(m.energyPerAtom(), KCAL));
         if (conservative) j.append(",\n  \"forces_kcal_per_mol_per_A\": ").append(json(m.forces(), KCAL));
         if (m.directForces().count() > 0) j.append(",\n  \"direct_forces_kcal_per_mol_per_A\": ").append(json(m.directForces(), KCAL));
+        // stress components of frames with a stress label (eV/Å³ → meV/Å³, and GPa)
+        if (m.stress().count() > 0) {
+            j.append(",\n  \"stress_meV_per_A3\": ").append(json(m.stress()));
+            j.append(",\n  \"stress_GPa\": ").append(json(m.stress(), 1 / EV_PER_A3_IN_GPA));
+        }
         j.append("\n}\n");
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, j, StandardCharsets.UTF_8);
@@ -56,6 +62,9 @@ final class TestReport {
         }
         j.append("\n  }");
     }
+
+    /** 1 eV/Å³ in GPa (1.602176634e-19 J / 1e-30 m³ = 160.2 GPa). */
+    static final double EV_PER_A3_IN_GPA = 160.21766339999998;
 
     /** eV per kcal/mol: errors in eV are divided by it. */
     static final double KCAL = md.core.Units.KCAL_PER_MOL_TO_EV;
@@ -82,6 +91,10 @@ final class TestReport {
             row(out, "direct forces (meV/Å)", m.directForces());
             for (Map.Entry<Integer, ErrorMetrics.Errors> e : m.directForcesByElement().entrySet())
                 row(out, "  direct " + Elements.symbol(e.getKey()) + " (meV/Å)", e.getValue());
+        }
+        if (m.stress().count() > 0) {
+            ErrorMetrics.Errors s = m.stress();
+            out.printf(Locale.ROOT, "  %-22s %12.4f %12.4f %14s%n", "stress (meV/Å³)", s.mae() * 1000, s.rmse() * 1000, "-");
         }
     }
 

@@ -33,7 +33,7 @@ public final class TrainConfigLoader {
             "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping", "keep_snapshots", "adam_betas", "adam_epsilon");
     static final Set<String> SCHEDULER = Set.of("factor", "patience", "threshold");
     static final Set<String> EARLY = Set.of("patience", "lr_floor", "max_wall_minutes");
-    static final Set<String> LOSS = Set.of("energy_per_atom", "forces", "zero_force", "denoising", "noise_variance_A2", "restoring_stiffness_eV_per_A2",
+    static final Set<String> LOSS = Set.of("energy_per_atom", "forces", "stress", "zero_force", "denoising", "noise_variance_A2", "restoring_stiffness_eV_per_A2",
             "force_head", "form", "energy", "unit");
     static final Set<String> OUTPUT = Set.of("directory", "model");
 
@@ -289,7 +289,7 @@ public final class TrainConfigLoader {
                 }
             }
         }
-        return new LossWeights(
+        LossWeights w = new LossWeights(
                 l.has(energyKey) ? l.get(energyKey).asNonNegative("a loss weight") : d.energyPerAtom(),
                 l.has("forces") ? l.get("forces").asNonNegative("a loss weight") : d.forces(),
                 l.has("zero_force") ? l.get("zero_force").asNonNegative("a loss weight") : d.zeroForce(),
@@ -298,6 +298,8 @@ public final class TrainConfigLoader {
                 l.has("restoring_stiffness_eV_per_A2") ? l.get("restoring_stiffness_eV_per_A2").asPositive("a stiffness in eV/Å²") : d.restoringStiffness(),
                 l.has("force_head") ? ForceHead.byKey(l.get("force_head").asChoice(List.of("conservative", "direct", "both"))) : d.forceHead(),
                 form, unit);
+        // w_S defaults to the force weight w_F
+        return l.has("stress") ? w.withStress(l.get("stress").asNonNegative("a loss weight")) : w;
     }
 
     private static Trainer.Options training(ConfigNode t, long seed, int threads, LossWeights loss) {

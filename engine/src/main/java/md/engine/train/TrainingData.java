@@ -80,7 +80,8 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
         for (double v : f.positions()) if (!Double.isFinite(v)) throw new UserError(where + ": a position is not a finite number");
         if (f.energyEv() != null && !Double.isFinite(f.energyEv())) throw new UserError(where + ": the energy is not a finite number");
         if (f.forces() != null) for (double v : f.forces()) if (!Double.isFinite(v)) throw new UserError(where + ": a force is not a finite number");
-        return new TrainingFrame(f.atomicNumbers(), f.positions(), f.energyEv(), f.forces(), o, group, f.cell() != null ? f.cell() : Cell.NONE);
+        Cell cell = f.cell() != null ? f.cell() : Cell.NONE;
+        return new TrainingFrame(f.atomicNumbers(), f.positions(), f.energyEv(), f.forces(), o, group, cell, StressLabel.of(f.info(), cell, where));
     }
 
     /** n_val frames for validation, then n_train for training (default: the rest), then n_test (default: the rest, if no test files). */

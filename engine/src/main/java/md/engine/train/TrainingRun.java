@@ -96,7 +96,8 @@ public final class TrainingRun {
                 out.printf(Locale.ROOT, "md train: resuming after epoch %d (best validation loss %.6g at epoch %d)%n",
                         trainer.epoch(), trainer.bestValidationLoss(), trainer.bestEpoch());
             }
-            MetricsLog metrics = new MetricsLog(o.metrics(), trainer.epoch(), cfg.training().loss().forceHead());
+            MetricsLog metrics = new MetricsLog(o.metrics(), trainer.epoch(), cfg.training().loss().forceHead(),
+                    data.train().stream().anyMatch(md.forcefields.training.TrainingFrame::trainsStress));
             TrainProgress progress = new TrainProgress(out, terminal, cfg.training().maxEpochs(), cfg.training().maxWallSeconds());
             trainer.setListener(progress);
             while (!trainer.finished()) {

@@ -229,6 +229,7 @@ class NequipTrainConfigTest {
         assertEquals(1e-4, t.plateauThreshold(), 0.0, "torch's default threshold");
         assertEquals(1.0, t.loss().forces(), 0.0);
         assertEquals(1.0, t.loss().energyPerAtom(), 0.0, "total_energy: [1, PerAtomMSELoss]");
+        assertEquals(0.0, t.loss().stress(), 0.0, "no stress in loss_coeffs: weight 0, as in nequip");
         String notes = String.join("\n", c.notes());
         for (String k : List.of("wandb_project", "metrics_components", "model_dtype", "allow_tf32", "append")) assertTrue(notes.contains(k), k + " in " + notes);
     }
@@ -252,7 +253,7 @@ class NequipTrainConfigTest {
                         loss_coeffs:
                           forces: [1, PerSpeciesL1Loss]
                           total_energy: 1
-                          stress: 1
+                          stress: [1, L1Loss]
                         """));
         UserError e = assertThrows(UserError.class, () -> TrainConfigLoader.load(cfg));
         String m = e.getMessage();
@@ -260,7 +261,7 @@ class NequipTrainConfigTest {
         for (String[] k : new String[][] {{"optimizer_name: SGD", "optimizer_name"}, {"lr_scheduler_name:", "lr_scheduler_name"},
                 {"nonlinearity_type:", "nonlinearity_type"}, {"train_val_split:", "train_val_split"}, {"irreps_edge_sh:", "irreps_edge_sh"},
                 {"my_custom_key:", "my_custom_key"}, {"per_species_rescale_shifts:", "per_species_rescale_shifts"},
-                {"early_stopping_delta:", "early_stopping_delta"}, {"  total_energy: 1", "loss_coeffs.total_energy"}, {"  stress: 1", "loss_coeffs.stress"}})
+                {"early_stopping_delta:", "early_stopping_delta"}, {"  total_energy: 1", "loss_coeffs.total_energy"}, {"  stress: [1, L1Loss]", "loss_coeffs.stress[1]"}})
             assertTrue(m.contains("line " + lineOf(cfg, k[0]) + ", key '" + k[1] + "'"), k[1] + " with its line in:\n" + m);
         assertTrue(m.contains("PerSpeciesL1Loss"), m);
         assertTrue(m.contains("line " + lineOf(cfg, "  forces: [1, PerSpeciesL1Loss]")), m);

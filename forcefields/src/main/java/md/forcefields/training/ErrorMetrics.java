@@ -14,7 +14,7 @@ public final class ErrorMetrics {
     /** MAE and RMSE of one quantity over {@code count} values. */
     public record Errors(double mae, double rmse, long count) {}
 
-    private final Sum energy = new Sum(), energyPerAtom = new Sum(), forces = new Sum(), directForces = new Sum();
+    private final Sum energy = new Sum(), energyPerAtom = new Sum(), forces = new Sum(), directForces = new Sum(), stress = new Sum();
     private final Map<Integer, Sum> forcesByElement = new TreeMap<>(), directForcesByElement = new TreeMap<>();
 
     private static final class Sum {
@@ -34,6 +34,8 @@ public final class ErrorMetrics {
     /** Adds one frame's prediction: energy, conservative and direct forces (either null when not evaluated). */
     public void add(TrainingFrame frame, ModelEvaluation.Prediction p) {
         add(frame, p.energyEv(), p.forcesEvPerA(), p.directForcesEvPerA());
+        if (p.stressEvPerA3() != null && frame.stressEvPerA3() != null)
+            for (int c = 0; c < 9; c++) stress.add(p.stressEvPerA3()[c] - frame.stressEvPerA3()[c]);
     }
 
     /** Adds one frame's prediction: energy, conservative and direct forces (either null when not evaluated). */
@@ -64,6 +66,9 @@ public final class ErrorMetrics {
     public Errors energy() { return energy.errors(); }
     /** Energy errors divided by the number of atoms (eV/atom). */
     public Errors energyPerAtom() { return energyPerAtom.errors(); }
+    /** Stress-component errors (eV/Å³, all 9 components of frames with a stress label); count 0 when none. */
+    public Errors stress() { return stress.errors(); }
+
     /** Force-component errors (eV/Å). */
     public Errors forces() { return forces.errors(); }
 

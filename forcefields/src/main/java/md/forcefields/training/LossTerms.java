@@ -25,4 +25,12 @@ public final class LossTerms {
     public static Tensor energyPerAtomSquaredError(Tensor energy, double target, int atoms, double scale) {
         return energy.add(-target).mul(1.0 / (atoms * scale)).square();
     }
+
+    /**
+     * Σ_ab ((σ_ab − σ̂_ab)/scale)² with the model's stress σ = −W/V (eV/Å³, ASE's sign) from its virial W (3, 3, eV)
+     * and the cell volume V (Å³); the target is row-major.
+     */
+    public static Tensor stressSquaredError(Tensor virial, double volumeA3, double[] target, double scale) {
+        return virial.mul(-1.0 / volumeA3).sub(Tensor.of(target.clone(), 3, 3)).mul(1.0 / scale).square().sum();
+    }
 }

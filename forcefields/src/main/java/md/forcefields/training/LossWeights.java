@@ -15,7 +15,11 @@ package md.forcefields.training;
  * L = W_e/B_E · Σ_f ((E_f − Ê_f)/u)²  +  w_F/B_F · Σ_f (1/N_f) Σ_i |F_fi − F̂_fi|²/u²   (+ equilibrium terms)
  * </pre>
  * (B_E, B_F: frames of the batch trained on energies / forces, C_F: force components, N_f: atoms of frame f;
- * the equilibrium terms are the same in both forms.)
+ * the equilibrium terms are the same in both forms.) Both forms add, for frames with a stress label,
+ * <pre>
+ * w_S/C_S · Σ_f Σ_ab ((σ_f,ab − σ̂_f,ab)/u)²       (C_S = 9 × the batch's frames with a stress)
+ * </pre>
+ * the stress in eV/Å³ as nequip's {@code stress} MSE (σ = −W/V from the virial; u's number, as for forces).
  *
  * @param energyPerAtom    the energy weight: w_E of the per-atom energy MSE (nequip's PerAtomMSELoss on
  *                         total_energy) in the nequip form, W_e of the total-energy MSE in the workshop form
@@ -32,9 +36,17 @@ package md.forcefields.training;
  *                         with {@link ForceHead#BOTH} each term is applied to both heads and the two are added
  * @param form             how the energy and force errors are averaged, above
  * @param unitEv           the loss unit u in eV (energies; eV/Å for forces), or NaN for the training set's σ_F
+ * @param stress           weight w_S of the stress MSE (frames with a stress label)
  */
 public record LossWeights(double energyPerAtom, double forces, double zeroForce, double denoising,
-                          double noiseVarianceA2, double restoringStiffness, ForceHead forceHead, Form form, double unitEv) {
+                          double noiseVarianceA2, double restoringStiffness, ForceHead forceHead, Form form, double unitEv,
+                          double stress) {
+
+    /** Stress weighted like forces (w_S = w_F). */
+    public LossWeights(double energyPerAtom, double forces, double zeroForce, double denoising,
+                       double noiseVarianceA2, double restoringStiffness, ForceHead forceHead, Form form, double unitEv) {
+        this(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, unitEv, forces);
+    }
 
     /** How energy and force errors are averaged (the loss key {@code form}). */
     public enum Form {
@@ -68,17 +80,22 @@ public record LossWeights(double energyPerAtom, double forces, double zeroForce,
 
     /** The same weights training {@code head}. */
     public LossWeights withForceHead(ForceHead head) {
-        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, head, form, unitEv);
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, head, form, unitEv, stress);
     }
 
     /** The same weights in the form {@code f}. */
     public LossWeights withForm(Form f) {
-        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, f, unitEv);
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, f, unitEv, stress);
     }
 
     /** The same weights with the loss unit {@code eV} (NaN: the training set's σ_F). */
     public LossWeights withUnitEv(double eV) {
-        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, eV);
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, eV, stress);
+    }
+
+    /** The same weights with the stress weight {@code w}. */
+    public LossWeights withStress(double w) {
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, unitEv, w);
     }
 
     /** The loss unit u (eV, per Å for forces): the fixed unit, or {@code forceRms} (σ_F) when none is set. */
@@ -88,7 +105,7 @@ public record LossWeights(double energyPerAtom, double forces, double zeroForce,
         if (forceHead == null) forceHead = ForceHead.CONSERVATIVE;
         if (form == null) form = Form.NEQUIP;
         if (!Double.isNaN(unitEv) && !(unitEv > 0 && Double.isFinite(unitEv))) throw new IllegalArgumentException("the loss unit must be > 0 eV, got " + unitEv);
-        for (double w : new double[] {energyPerAtom, forces, zeroForce, denoising})
+        for (double w : new double[] {energyPerAtom, forces, zeroForce, denoising, stress})
             if (!(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("loss weights must be finite and >= 0, got " + w);
         if (!(noiseVarianceA2 > 0) || Double.isInfinite(noiseVarianceA2))
             throw new IllegalArgumentException("noise variance must be > 0 Å², got " + noiseVarianceA2);

@@ -17,11 +17,12 @@ public final class ModelEvaluation {
     private ModelEvaluation() {}
 
     /**
-     * One frame's predicted energy (eV), conservative forces −∂E/∂R (eV/Å, 3N) and the direct force head's
-     * output (eV/Å, 3N); either force is null when it was not asked for.
+     * One frame's predicted energy (eV), conservative forces −∂E/∂R (eV/Å, 3N), the direct force head's
+     * output (eV/Å, 3N) and the stress σ = −W/V (eV/Å³, 9 row-major, ASE's sign; for frames with a stress label
+     * when the conservative head is evaluated); each is null when it was not computed.
      */
-    public record Prediction(double energyEv, double[] forcesEvPerA, double[] directForcesEvPerA) {
-        public Prediction(double energyEv, double[] forcesEvPerA) { this(energyEv, forcesEvPerA, null); }
+    public record Prediction(double energyEv, double[] forcesEvPerA, double[] directForcesEvPerA, double[] stressEvPerA3) {
+        public Prediction(double energyEv, double[] forcesEvPerA) { this(energyEv, forcesEvPerA, null, null); }
     }
 
     public static List<Prediction> predict(LearnedModel model, List<TrainingFrame> frames, ExecutorService pool, int threads) {
@@ -57,18 +58,24 @@ public final class ModelEvaluation {
                 int[] types = types(model, f);
                 NeighborList pairs = f.periodic() ? f.pairs(f.positions(), model.architecture().cutoff())
                         : NeighborList.allPairs(f.size(), model.architecture().cutoff());
-                double[] forces = null, directForces = null;
+                double[] forces = null, directForces = null, stress = null;
                 double e = Double.NaN;
                 if (conservative != null) {
                     forces = new double[f.positions().length];
-                    e = conservative.compute(f.positions(), types, pairs, forces, null, null);
+                    double[] virial = f.stressEvPerA3() != null ? new double[9] : null;
+                    e = conservative.compute(f.positions(), types, pairs, forces, virial, null);
+                    if (virial != null) {
+                        stress = new double[9];
+                        double v = f.cell().volume();
+                        for (int c = 0; c < 9; c++) stress[c] = -virial[c] / v;
+                    }
                 }
                 if (direct != null) {
                     directForces = new double[f.positions().length];
                     double ed = direct.compute(f.positions(), types, pairs, directForces, null, null);
                     if (conservative == null) e = ed;
                 }
-                out.add(new Prediction(e, forces, directForces));
+                out.add(new Prediction(e, forces, directForces, stress));
             }
             return out;
         }

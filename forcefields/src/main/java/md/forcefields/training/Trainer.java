@@ -45,7 +45,7 @@ public final class Trainer implements AutoCloseable {
     /** What one epoch did. {@code stopReason} is non-null when training should stop after it. */
     public record EpochReport(int epoch, double trainLoss, double trainEnergyPart, double trainForcePart, double trainEquilibriumPart,
                               int skippedSteps, double learningRate, Validation validation, boolean improved, double seconds,
-                              String stopReason) {}
+                              String stopReason, double trainStressPart) {}
 
     /** Progress callbacks (all optional). */
     public interface Listener {
@@ -162,11 +162,11 @@ public final class Trainer implements AutoCloseable {
         epoch++;
         int[] order = shuffledOrder(epoch);
         int batches = (order.length + options.batchSize() - 1) / options.batchSize();
-        double lossSum = 0, eSum = 0, fSum = 0, qSum = 0;
+        double lossSum = 0, eSum = 0, fSum = 0, qSum = 0, sSum = 0;
         int taken = 0, skipped = 0;
         for (int b = 0; b < batches; b++) {
             int[] idx = Arrays.copyOfRange(order, b * options.batchSize(), Math.min(order.length, (b + 1) * options.batchSize()));
-            double[] parts = new double[3];
+            double[] parts = new double[4];
             TrainingStep.Result r = trainBatch(idx, parts);
             if (r.skipped()) {
                 skipped++;
@@ -176,6 +176,7 @@ public final class Trainer implements AutoCloseable {
                 eSum += parts[0];
                 fSum += parts[1];
                 qSum += parts[2];
+                sSum += parts[3];
                 taken++;
             }
             listener.batchDone(epoch, b + 1, batches, r.loss());
@@ -196,7 +197,7 @@ public final class Trainer implements AutoCloseable {
         stopReason = stopReason(lr);
         double n = Math.max(taken, 1);
         return new EpochReport(epoch, taken == 0 ? Double.NaN : lossSum / n, eSum / n, fSum / n, qSum / n, skipped, lr, val,
-                improved, lastEpochSeconds, stopReason);
+                improved, lastEpochSeconds, stopReason, sSum / n);
     }
 
     private String stopReason(double lr) {
@@ -252,6 +253,7 @@ public final class Trainer implements AutoCloseable {
             parts[0] += r.energyPart();
             parts[1] += r.forcePart();
             parts[2] += r.equilibriumPart();
+            parts[3] += r.stressPart();
             if (grads == null) {
                 grads = new Tensor[params.length];
                 for (int k = 0; k < params.length; k++) grads[k] = Tensor.of(r.gradients()[k].data().clone(), params[k].shape());
@@ -276,8 +278,8 @@ public final class Trainer implements AutoCloseable {
         ErrorMetrics errors = new ErrorMetrics();
         LossWeights w = options.loss();
         boolean workshop = w.form() == LossWeights.Form.SE3T_WORKSHOP;
-        double eSq = 0, fSq = 0, zSq = 0;
-        int eN = 0, fN = 0, zN = 0;
+        double eSq = 0, fSq = 0, zSq = 0, sSq = 0;
+        int eN = 0, fN = 0, zN = 0, sN = 0;
         for (int i = 0; i < validation.size(); i++) {
             TrainingFrame f = validation.get(i);
             ModelEvaluation.Prediction pr = p.get(i);
@@ -286,6 +288,13 @@ public final class Trainer implements AutoCloseable {
                 double d = (pr.energyEv() - f.energyEv()) / ((workshop ? 1 : f.size()) * forceScale);
                 eSq += d * d;
                 eN++;
+            }
+            if (f.trainsStress() && pr.stressEvPerA3() != null) {
+                for (int c = 0; c < 9; c++) {
+                    double d = (pr.stressEvPerA3()[c] - f.stressEvPerA3()[c]) / forceScale;
+                    sSq += d * d;
+                }
+                sN += 9;
             }
             if (f.trainsForces()) fN += workshop ? 1 : 3 * f.size();
             else zN += 3 * f.size();
@@ -300,7 +309,8 @@ public final class Trainer implements AutoCloseable {
                 else fSq += workshop ? sq / f.size() : sq;
             }
         }
-        double loss = (eN > 0 ? w.energyPerAtom() * eSq / eN : 0) + (fN > 0 ? w.forces() * fSq / fN : 0) + (zN > 0 ? w.zeroForce() * zSq / zN : 0);
+        double loss = (eN > 0 ? w.energyPerAtom() * eSq / eN : 0) + (fN > 0 ? w.forces() * fSq / fN : 0) + (zN > 0 ? w.zeroForce() * zSq / zN : 0)
+                + (sN > 0 ? w.stress() * sSq / sN : 0);
         return new Validation(loss, errors);
     }
 

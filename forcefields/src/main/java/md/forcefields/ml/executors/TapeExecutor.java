@@ -23,13 +23,29 @@ import md.forcefields.ml.Shape;
  */
 public final class TapeExecutor {
     /**
-     * Total energy (0-d), per-atom energies (N), the positions they were computed from, and the direct
-     * force head's output (N, 3; null unless asked for).
+     * Total energy (0-d), per-atom energies (N), the positions they were computed from, the direct
+     * force head's output (N, 3; null unless asked for) and the homogeneous strain ε (3, 3, zero) every edge
+     * vector was deformed with (null unless asked for, see {@link #evaluateStrained}).
      */
-    public record Result(Tensor energy, Tensor atomicEnergies, Tensor positions, Tensor directForces) {
+    public record Result(Tensor energy, Tensor atomicEnergies, Tensor positions, Tensor directForces, Tensor strain) {
+        public Result(Tensor energy, Tensor atomicEnergies, Tensor positions, Tensor directForces) {
+            this(energy, atomicEnergies, positions, directForces, null);
+        }
+
         /** F = −∂E/∂R as (N, 3); with {@code createGraph} the forces can be differentiated again. */
         public Tensor forces(boolean createGraph) {
             return Autograd.grad(energy, new Tensor[] {positions}, null, createGraph)[0].neg();
+        }
+
+        /**
+         * The forces F = −∂E/∂R (N, 3) and the virial W_ab = −∂E/∂ε_ab (3, 3, eV) from one backward pass; with
+         * {@code createGraph} both can be differentiated again (a stress loss's gradient for the weights). Needs
+         * a result of {@link #evaluateStrained}.
+         */
+        public Tensor[] forcesAndVirial(boolean createGraph) {
+            if (strain == null) throw new IllegalStateException("the virial needs an evaluation with a strain (evaluateStrained)");
+            Tensor[] g = Autograd.grad(energy, new Tensor[] {positions, strain}, null, createGraph);
+            return new Tensor[] {g[0].neg(), g[1].neg()};
         }
     }
 
@@ -70,6 +86,18 @@ public final class TapeExecutor {
      */
     public Result evaluate(Tensor positions, Graph graph, boolean directForces) { return evaluate(positions, graph, directForces, null); }
 
+    /**
+     * As {@link #evaluate(Tensor, Graph, boolean)} under a homogeneous strain ε = 0 that the result carries: every
+     * edge vector d (periodic shifts included, so the cell deforms with the atoms) enters as d_a + ε_ab d_b,
+     * so ∂E/∂ε is the strain derivative of the energy at fixed fractional coordinates and
+     * {@link Result#forcesAndVirial} gives the virial W = −∂E/∂ε (the sign of the engine's virial, W = Σ r ⊗ F
+     * in open space), as the MD executor computes it (VirialStrainDerivativeTest checks that one).
+     */
+    public Result evaluateStrained(Tensor positions, Graph graph, boolean directForces) {
+        Tensor strain = Tensor.zeros(3, 3).requireGrad();
+        return evaluate(positions, graph, directForces, null, strain);
+    }
+
     /** Receives the intermediates a model declares with {@link Ops#named(String, Object, Representation)}, as they are made. */
     public interface Observer {
         void observe(String name, Tensor value, Representation representation);
@@ -77,12 +105,18 @@ public final class TapeExecutor {
 
     /** As {@link #evaluate(Tensor, Graph, boolean)}, handing the declared intermediates to {@code observer} (null: none). */
     public Result evaluate(Tensor positions, Graph graph, boolean directForces, Observer observer) {
+        return evaluate(positions, graph, directForces, observer, null);
+    }
+
+    private Result evaluate(Tensor positions, Graph graph, boolean directForces, Observer observer, Tensor strain) {
         int n = graph.atoms();
         if (positions.dim() != 2 || positions.size(0) != n || positions.size(1) != 3)
             throw new IllegalArgumentException("positions must have shape (" + n + ", 3), got " + java.util.Arrays.toString(positions.shape()));
         graph.clearTables(); // tables are keyed by op data of one evaluation; a new one starts afresh
         Tensor vectors = positions.indexSelect(graph.neighbour()).sub(positions.indexSelect(graph.centre()))
                 .add(Tensor.of(graph.shifts(), graph.edges(), 3));
+        // row form of d'_a = d_a + ε_ab d_b: d' = d + d εᵀ
+        if (strain != null) vectors = vectors.add(vectors.matmul(strain.transpose()));
         TapeOps ops = new TapeOps(graph, vectors, observer);
         Tensor atomic, direct = null;
         if (directForces) {
@@ -95,7 +129,7 @@ public final class TapeExecutor {
         if (atomic.dim() != 2 || atomic.size(0) != n || atomic.size(1) != 1)
             throw new IllegalStateException(model.family() + " returned per-atom energies of shape " + java.util.Arrays.toString(atomic.shape()));
         Tensor flat = atomic.reshape(n);
-        return new Result(flat.sum(), flat, positions, direct);
+        return new Result(flat.sum(), flat, positions, direct, strain);
     }
 
     /** The {@link Ops} of one evaluation: each op's differentiable {@link Op#tape} on this graph. */

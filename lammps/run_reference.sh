@@ -20,5 +20,8 @@ nve() {  # name data coeffs "style cutoff" shift steps: NVE trajectory (1 fs ste
 }
 nve argon_cube32_nve     argon_fcc32_nve.data   coeffs_ar.lmp   "lj/cut 8.5"  yes 1000
 nve arkr_skewed32_nve    arkr_skewed32_nve.data coeffs_arkr.lmp "lj/cut 8.5"  yes 1000
+# SPC/Fw water with DSF Coulomb (in.water_reference writes reference/water64_spcfw*.{dump,thermo})
+${PYTHON:-python3} generate_water.py
+lmp -nocite -log reference/water64_spcfw.log -screen none -in in.water_reference
 lmp -h | sed -n '/^Large-scale/,/^$/p;/LAMMPS version/p' | head -3 > reference/lammps-version.txt || true
 echo "reference numbers written to lammps/reference/"

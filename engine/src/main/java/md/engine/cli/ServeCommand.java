@@ -22,7 +22,6 @@ import md.engine.serve.ServedForceField;
 import md.engine.system.Frame;
 import md.forcefields.Atoms;
 import md.forcefields.ForceField;
-import md.forcefields.classical.BondPotential;
 
 /**
  * {@code md serve --ipi ADDRESS --forcefield FF --structure FILE}: md as the force-field driver of an
@@ -138,7 +137,7 @@ public final class ServeCommand implements Command {
                 throw ffConfig.node().error("force field '" + ff.name() + "' has no parameters for " + String.join(", ", missing)
                         + ", found in " + speciesSource + "; expected parameters for every element");
             // bonds: auto are detected in the user's structure, not in whatever geometry the server sends first
-            if (frame != null && ff instanceof BondPotential bonds && bonds.detectsBonds())
+            if (frame != null && ff instanceof md.forcefields.TopologyFromStructure bonds && bonds.detectsBonds())
                 bonds.assignBondsFrom(new Atoms(frame.atomicNumbers(), frame.positions(), frame.cell()));
             ServedForceField served = new ServedForceField(ff, species, speciesSource, pbc, quiet ? null : System.out);
             long start = System.nanoTime();

@@ -24,7 +24,6 @@ import md.analysis.BondLengthWatch;
 import md.analysis.Bonds;
 import md.forcefields.Atoms;
 import md.forcefields.ForceField;
-import md.forcefields.classical.BondPotential;
 import md.integrators.Integrator;
 import md.integrators.MdState;
 import md.thermostats.MaxwellBoltzmann;
@@ -226,7 +225,7 @@ public final class MdRun implements AutoCloseable {
      * lost or a new one found), so they are detected from the structure section again.
      */
     private static void keepInitialBonds(ForceField ff, RunConfig config, MolecularSystem resumed) {
-        if (!(ff instanceof BondPotential bonds) || !bonds.detectsBonds()) return;
+        if (!(ff instanceof md.forcefields.TopologyFromStructure bonds) || !bonds.detectsBonds()) return;
         MolecularSystem initial = MolecularSystem.fromFrame(StructureLoader.load(config.structure()), structureSource(config.structure()));
         if (!java.util.Arrays.equals(initial.atomicNumbers(), resumed.atomicNumbers()))
             throw config.structure().node().error("the structure no longer has the atoms of the checkpoint (" + initial.size() + " atoms now, "

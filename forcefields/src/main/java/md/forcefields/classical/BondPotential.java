@@ -24,7 +24,7 @@ import md.forcefields.NeighborList;
  * <p>Detection at the first evaluation means a run resumed from a stretched configuration could
  * find other bonds; give explicit bonds when that matters.
  */
-public final class BondPotential implements ForceField {
+public final class BondPotential implements ForceField, md.forcefields.TopologyFromStructure {
 
     public enum Form { HARMONIC, MORSE }
 
@@ -73,7 +73,7 @@ public final class BondPotential implements ForceField {
     @Override public boolean providesVirial() { return true; }
 
     /** Whether the bonds are detected from covalent radii (bonds: auto) rather than listed. */
-    public boolean detectsBonds() { return explicitBonds == null; }
+    @Override public boolean detectsBonds() { return explicitBonds == null; }
 
     /**
      * Fixes the bonds now, from {@code atoms} (detected from their distances, or the listed ones checked
@@ -81,7 +81,7 @@ public final class BondPotential implements ForceField {
      * its initial structure, so that it keeps the bonds the run started with rather than detecting them
      * again in the resumed (stretched) geometry.
      */
-    public void assignBondsFrom(Atoms atoms) { assignBonds(atoms); }
+    @Override public void assignBondsFrom(Atoms atoms) { assignBonds(atoms); }
 
     /** The bonds in use (after the first evaluation), as index pairs. */
     public List<int[]> bonds() {

@@ -24,8 +24,8 @@ import md.forcefields.TopologyFromStructure;
  *   <li>within a molecule, as in Ewald summation (where an excluded pair removes the bare 1/r and keeps the
  *       damped remainder), the same expression with erfc(αr) replaced by erfc(αr) − 1 = −erf(αr);</li>
  *   <li>the self term −(erfc(αr_c)/r_c + α/√π e^{−α²r_c²} + α/√π) k_e q_i² per atom. With the intramolecular
- *       terms it makes an isolated neutral molecule's Coulomb energy nearly zero (its shift terms cancel exactly),
- *       so E_coul is the intermolecular energy. Fennell–Gezelter's eq. 19 self term, −(erfc(αr_c)/(2r_c) + α/√π),
+ *       terms it makes an isolated neutral molecule's Coulomb energy nearly zero (the constant parts cancel;
+ *       a few meV are left), so E_coul is close to the intermolecular energy. Fennell–Gezelter's eq. 19 self term, −(erfc(αr_c)/(2r_c) + α/√π),
  *       is for a sum without exclusions; it differs by a constant.</li>
  * </ul>
  * This is LAMMPS' {@code lj/cut/coul/dsf} with {@code special_bonds lj/coul 0.0 0.0 0.0} term by term (its

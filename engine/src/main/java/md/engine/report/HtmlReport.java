@@ -71,17 +71,25 @@ public final class HtmlReport {
     }
 
     /**
-     * The bond criterion with no bonds to watch (a liquid of single atoms such as argon, a gas): it cannot
-     * fail, so it says nothing about stability and no verdict is given.
+     * No verdict where the bond criterion says nothing: with no bonds to watch (a liquid of single atoms such
+     * as argon, a gas) it cannot fail; and in a periodic system (a liquid such as water) the first frame's
+     * close contacts include neighbours between molecules, which a liquid exchanges within femtoseconds, so
+     * the criterion would report a "collapse" of a healthy liquid. There the RDF criterion (with --reference)
+     * applies; {@code --criterion bonds} still forces the bond criterion.
      */
     public static boolean noStabilityVerdict(TrajectoryAnalysis.Result r) {
-        return r.criterion() == TrajectoryAnalysis.Criterion.BONDS && r.bonds().bonds().isEmpty();
+        return r.criterion() == TrajectoryAnalysis.Criterion.BONDS
+                && (r.bonds().bonds().isEmpty() || (r.run().cell().isPeriodic() && r.options().criterion().isEmpty()));
     }
 
     static String verdict(TrajectoryAnalysis.Result r) {
-        if (noStabilityVerdict(r))
+        if (noStabilityVerdict(r) && r.bonds().bonds().isEmpty())
             return "No stability verdict: the first frame has no bonds, so the bond-length criterion does not apply"
                     + (r.run().cell().isPeriodic() ? " (for a periodic system, --reference DATA gives the RDF criterion)." : ".");
+        if (noStabilityVerdict(r))
+            return "No stability verdict: in a periodic system the first frame's close contacts include pairs of neighbouring "
+                    + "molecules, which a liquid exchanges, so the bond-length criterion does not apply; --reference DATA gives the "
+                    + "RDF criterion (--criterion bonds forces the bond criterion, e.g. for a crystal).";
         String crit = r.criterion() == TrajectoryAnalysis.Criterion.BONDS
                 ? "bond lengths within " + fmt(r.bonds().thresholdAngstrom()) + " Å of the " + (r.bondsFromReference() ? "reference mean" : "first frame")
                 : "RDF error within " + fmt(r.rdfStability().orElseThrow().threshold()) + " over " + r.rdfStability().get().windowFrames() + "-frame windows";
@@ -96,7 +104,7 @@ public final class HtmlReport {
         List<String[]> rows = new ArrayList<>();
         Frames run = r.run();
         rows.add(new String[] {"Frames", run.count() + " over " + fmt(run.elapsedPs(run.count() - 1)) + " ps (every " + fmt(run.frameIntervalPs() * 1000) + " fs)"});
-        rows.add(new String[] {"Stability", noStabilityVerdict(r) ? "no verdict (no bonds)"
+        rows.add(new String[] {"Stability", noStabilityVerdict(r) ? (r.bonds().bonds().isEmpty() ? "no verdict (no bonds)" : "no verdict (periodic: the RDF criterion needs --reference)")
                 : fmt(r.stabilityPs()) + " ps (" + r.criterion().name().toLowerCase(Locale.ROOT) + " criterion)"});
         r.hrMae().ifPresent(x -> rows.add(new String[] {"h(r) MAE", fmt(x) + " (over " + r.hrFrames() + " frames; range 0-2)"}));
         BondStability.Result b = r.bonds();

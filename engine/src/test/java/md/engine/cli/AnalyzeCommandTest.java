@@ -103,6 +103,38 @@ class AnalyzeCommandTest {
         assertFigures(html, List.of("fig-hr", "fig-bonds", "fig-msd", "fig-energy", "fig-temperature", "fig-adf"));
     }
 
+    /**
+     * A periodic system whose first-frame contacts come apart (as neighbouring molecules of a liquid do):
+     * without --reference there is no verdict (not a "collapse" of a healthy liquid); --criterion bonds
+     * still applies the bond criterion when asked.
+     */
+    @Test
+    void periodicContactsThatComeApartGiveNoVerdictUnlessBondsAreAskedFor() throws IOException {
+        int frames = 20;
+        double[][] x = new double[frames][6];
+        double[] time = new double[frames];
+        for (int f = 0; f < frames; f++) {
+            time[f] = 0.01 * f;
+            x[f][0] = 2; x[f][1] = 2; x[f][2] = 2;                 // O
+            x[f][3] = 2 + 0.96 + 0.2 * f; x[f][4] = 2; x[f][5] = 2; // H drifting away: 0.96 Å, then 1.16, ... 4.76 Å
+        }
+        double[] cell = {12, 0, 0, 0, 12, 0, 0, 0, 12};
+        Path traj = dir.resolve("contacts.npz");
+        writeNpz(traj, x, new double[] {8, 1}, cell, time);
+        Path out = dir.resolve("contacts-report");
+        Run r = md("analyze", traj.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(out.resolve("metrics.json")).contains("\"applicable\": false"));
+        String page = Files.readString(out.resolve("report.html"));
+        assertTrue(page.contains("No stability verdict: in a periodic system"), "verdict");
+        assertFalse(page.contains("Collapsed"), "no collapse verdict for a periodic system without --criterion bonds");
+
+        Path forced = dir.resolve("contacts-bonds");
+        Run b = md("analyze", traj.toString(), "--criterion", "bonds", "-o", forced.toString());
+        assertEquals(0, b.code(), b.err());
+        assertTrue(Files.readString(forced.resolve("report.html")).contains("Collapsed at frame 3"), "0.96 + 3 x 0.2 Å: 0.6 Å off, past 0.5 Å");
+    }
+
     @Test
     void periodicCrystalGetsRdfPlotsAndDiffusion() throws IOException {
         // 27 argon atoms on a 3x3x3 simple cubic lattice (3.5 Å) in a 10.5 Å box, vibrating slightly.

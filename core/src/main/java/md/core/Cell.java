@@ -58,6 +58,20 @@ public final class Cell {
     }
 
     /**
+     * Reduces the displacement d (3 numbers at {@code offset}) in place to its nearest image along the
+     * periodic directions (s = rint(d M⁻¹) lattice vectors subtracted); a no-op without periodicity.
+     * Exact for pairs within half a perpendicular width; allocates nothing (force loops call it per bond).
+     */
+    public void minimumImage(double[] d, int offset) {
+        if (!isPeriodic()) return;
+        double x = d[offset], y = d[offset + 1], z = d[offset + 2];
+        double s0 = pbc[0] ? Math.rint(x * inverse[0] + y * inverse[3] + z * inverse[6]) : 0;
+        double s1 = pbc[1] ? Math.rint(x * inverse[1] + y * inverse[4] + z * inverse[7]) : 0;
+        double s2 = pbc[2] ? Math.rint(x * inverse[2] + y * inverse[5] + z * inverse[8]) : 0;
+        for (int a = 0; a < 3; a++) d[offset + a] -= s0 * vectors[a] + s1 * vectors[3 + a] + s2 * vectors[6 + a];
+    }
+
+    /**
      * Perpendicular width of the cell along each lattice direction (distance between opposite faces):
      * the quantity that bounds which cutoffs a single minimum image can serve.
      */

@@ -40,6 +40,8 @@ public final class Units {
     public static final double BOHR_TO_ANGSTROM = 0.529177210903;
 
     public static final double FS_PER_PS = 1000.0;
+    /** Pressure: 1 eV/Å³ in bar (e·10³⁰ Pa / 10⁵). */
+    public static final double BAR_PER_EV_PER_A3 = ELEMENTARY_CHARGE_C * 1e25;
 
     /** Energy units users may name in inputs, with their factor to eV. */
     public static double energyToEv(String unit) {

@@ -27,7 +27,7 @@ public final class IsobaricIntegrator implements Integrator {
     private final double p0EvPerA3;
     private double volumeA3;
     private double barostatWorkEv;
-    private final double[] pressureDiagonalBar = new double[3], factors = new double[3];
+    private final double[] pressureTensorBar = new double[9], pressureDiagonalBar = new double[3], factors = new double[3];
 
     /**
      * @param inner          the dynamics between barostat steps (NVE or thermostatted)
@@ -40,7 +40,7 @@ public final class IsobaricIntegrator implements Integrator {
         this.inner = inner;
         this.barostat = barostat;
         this.everySteps = everySteps;
-        this.p0EvPerA3 = barostat.targetPressureBar() / StochasticCellRescaling.BAR_PER_EV_PER_A3;
+        this.p0EvPerA3 = barostat.targetPressureBar() / Units.BAR_PER_EV_PER_A3;
         this.volumeA3 = initialVolumeA3;
     }
 
@@ -64,20 +64,12 @@ public final class IsobaricIntegrator implements Integrator {
     private void rescale(MdState s, CellForceEvaluator cell) {
         double[] v = s.velocities, x = s.positions, m = s.massesAmu;
         double volume = cell.volumeA3();
-        double[] w = cell.virialEv();
-        double kxx = 0, kyy = 0, kzz = 0;
-        for (int i = 0; i < m.length; i++) {
-            kxx += m[i] * v[3 * i] * v[3 * i];
-            kyy += m[i] * v[3 * i + 1] * v[3 * i + 1];
-            kzz += m[i] * v[3 * i + 2] * v[3 * i + 2];
-        }
-        double toEv = Units.AMU_ANGSTROM2_PER_FS2_TO_EV;  // Σ m v² = 2 K_αα
-        double scale = StochasticCellRescaling.BAR_PER_EV_PER_A3 / volume;
-        pressureDiagonalBar[0] = (kxx * toEv + w[0]) * scale;
-        pressureDiagonalBar[1] = (kyy * toEv + w[4]) * scale;
-        pressureDiagonalBar[2] = (kzz * toEv + w[8]) * scale;
+        PressureTensor.bar(v, m, cell.virialEv(), volume, pressureTensorBar);
+        pressureDiagonalBar[0] = pressureTensorBar[0];
+        pressureDiagonalBar[1] = pressureTensorBar[4];
+        pressureDiagonalBar[2] = pressureTensorBar[8];
         double pressure = (pressureDiagonalBar[0] + pressureDiagonalBar[1] + pressureDiagonalBar[2]) / 3.0;
-        double kinetic = 0.5 * (kxx + kyy + kzz) * toEv;
+        double kinetic = kineticEnergy(v, m);
         double before = kinetic + s.potentialEnergyEv + p0EvPerA3 * volume;
 
         barostat.scalingFactors(pressureDiagonalBar, pressure, volume, everySteps * inner.timestepFs(), factors);

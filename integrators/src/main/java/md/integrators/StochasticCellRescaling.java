@@ -30,8 +30,6 @@ import md.thermostats.StateBytes;
  */
 public final class StochasticCellRescaling implements Barostat {
     private static final String TAG = "StochasticCellRescaling/1";
-    /** eV/Å³ in bar (e·10³⁰/10⁵). */
-    static final double BAR_PER_EV_PER_A3 = Units.ELEMENTARY_CHARGE_C * 1e25;
 
     private final double targetPressureBar;
     private final double timeConstantFs;
@@ -67,7 +65,7 @@ public final class StochasticCellRescaling implements Barostat {
     @Override
     public void scalingFactors(double[] pDiag, double p, double volumeA3, double dtFs, double[] mu) {
         double rate = compressibilityPerBar * dtFs / timeConstantFs;          // β h / τ, 1/bar
-        double kTOverVBar = kTEv / volumeA3 * BAR_PER_EV_PER_A3;
+        double kTOverVBar = kTEv / volumeA3 * Units.BAR_PER_EV_PER_A3;
         if (coupling == Coupling.ISOTROPIC) {
             double de = -rate * (targetPressureBar - p) + Math.sqrt(2.0 * kTOverVBar * rate) * random.nextGaussian();
             double m = Math.exp(de / 3.0);

@@ -41,9 +41,6 @@ public final class Simulation implements CellForceEvaluator {
      */
     private final double[] virial;
 
-    /** eV/Å³ in bar: e·10³⁰/10⁵ with the exact elementary charge. */
-    static final double BAR_PER_EV_PER_A3 = md.core.Units.ELEMENTARY_CHARGE_C * 1e25;
-
     public Simulation(MolecularSystem system, ForceField forceField, double skinAngstrom, Integrator integrator, int degreesOfFreedom) {
         this.system = system;
         this.forceField = forceField;
@@ -71,7 +68,7 @@ public final class Simulation implements CellForceEvaluator {
     public double pressureBar(double kineticEnergyEv) {
         if (virial == null) return Double.NaN;
         double volume = system.cell().volume();
-        return (2 * kineticEnergyEv + virial[0] + virial[4] + virial[8]) / (3 * volume) * BAR_PER_EV_PER_A3;
+        return (2 * kineticEnergyEv + virial[0] + virial[4] + virial[8]) / (3 * volume) * md.core.Units.BAR_PER_EV_PER_A3;
     }
 
     /**
@@ -87,23 +84,7 @@ public final class Simulation implements CellForceEvaluator {
             java.util.Arrays.fill(out, Double.NaN);
             return;
         }
-        double[] v = state.velocities, m = state.massesAmu;
-        double kxx = 0, kyy = 0, kzz = 0, kxy = 0, kxz = 0, kyz = 0;
-        for (int i = 0; i < m.length; i++) {
-            double vx = v[3 * i], vy = v[3 * i + 1], vz = v[3 * i + 2], mi = m[i];
-            kxx += mi * vx * vx; kyy += mi * vy * vy; kzz += mi * vz * vz;
-            kxy += mi * vx * vy; kxz += mi * vx * vz; kyz += mi * vy * vz;
-        }
-        double toEv = md.core.Units.AMU_ANGSTROM2_PER_FS2_TO_EV, scale = BAR_PER_EV_PER_A3 / system.cell().volume();
-        out[0] = (kxx * toEv + virial[0]) * scale;
-        out[1] = (kxy * toEv + virial[1]) * scale;
-        out[2] = (kxz * toEv + virial[2]) * scale;
-        out[3] = (kxy * toEv + virial[3]) * scale;
-        out[4] = (kyy * toEv + virial[4]) * scale;
-        out[5] = (kyz * toEv + virial[5]) * scale;
-        out[6] = (kxz * toEv + virial[6]) * scale;
-        out[7] = (kyz * toEv + virial[7]) * scale;
-        out[8] = (kzz * toEv + virial[8]) * scale;
+        md.integrators.PressureTensor.bar(state.velocities, state.massesAmu, virial, system.cell().volume(), out);
     }
 
     /**

@@ -219,11 +219,7 @@ public final class FlexibleWater implements ForceField, TopologyFromStructure {
     /** d = x_j − x_i reduced to the nearest image along periodic directions. */
     private static void minimumImage(double[] x, int i, int j, Cell cell, double[] d) {
         for (int a = 0; a < 3; a++) d[a] = x[3 * j + a] - x[3 * i + a];
-        if (!cell.isPeriodic()) return;
-        double[] s = new double[3];
-        cell.toFractional(d, 0, s);
-        for (int k = 0; k < 3; k++) s[k] = cell.periodic(k) ? Math.rint(s[k]) : 0;
-        for (int a = 0; a < 3; a++) d[a] -= s[0] * cell.vector(0, a) + s[1] * cell.vector(1, a) + s[2] * cell.vector(2, a);
+        cell.minimumImage(d, 0);
     }
 
     /** Each H to its nearest O (within the covalent-radius tolerance); each O must get exactly two. */

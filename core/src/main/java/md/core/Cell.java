@@ -81,6 +81,18 @@ public final class Cell {
         return new double[] {v / norm(cross(b, c)), v / norm(cross(c, a)), v / norm(cross(a, b))};
     }
 
+    /**
+     * How many periodic images of the cell a sphere of {@code radiusAngstrom} around an atom reaches: the
+     * product over periodic directions of 2⌈r / width⌉ + 1 (1 without periodicity). Neighbour searches
+     * cost in proportion; an absurd count means a collapsed cell or a cutoff in the wrong unit.
+     */
+    public double imagesWithin(double radiusAngstrom) {
+        double[] w = perpendicularWidths();
+        double images = 1;
+        for (int k = 0; k < 3; k++) if (pbc[k]) images *= 2 * Math.ceil(radiusAngstrom / w[k]) + 1;
+        return images;
+    }
+
     private static double[] cross(double[] u, double[] w) {
         return new double[] {u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
     }

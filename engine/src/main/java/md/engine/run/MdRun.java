@@ -308,12 +308,9 @@ public final class MdRun implements AutoCloseable {
                     + "which is defined for isolated molecules only; expected a structure without a periodic cell");
         double[] w = system.cell().perpendicularWidths();
         double listRadius = rc + config.skinAngstrom();
-        double images = 1, narrowest = Double.POSITIVE_INFINITY;
-        for (int k = 0; k < 3; k++) {
-            if (!system.cell().periodic(k)) continue;
-            narrowest = Math.min(narrowest, w[k]);
-            images *= 2 * Math.ceil(listRadius / w[k]) + 1;
-        }
+        double narrowest = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < 3; k++) if (system.cell().periodic(k)) narrowest = Math.min(narrowest, w[k]);
+        double images = system.cell().imagesWithin(listRadius);
         if (images > MAX_IMAGES_SEARCHED) {
             ConfigNode node = config.forcefield().node();
             ConfigNode cutoffNode = null;
@@ -325,7 +322,7 @@ public final class MdRun implements AutoCloseable {
     }
 
     /** Periodic images of the cell searched around each atom beyond which a run is refused (about 46 along each of three directions). */
-    private static final double MAX_IMAGES_SEARCHED = 1e5;
+    static final double MAX_IMAGES_SEARCHED = 1e5;
 
     // ------------------------------------------------------------------ the loop
 

@@ -96,9 +96,6 @@ public final class Simulation implements CellForceEvaluator {
         else System.arraycopy(virial, 0, out, 0, 9);
     }
 
-    /** Periodic images within the cutoff beyond which a barostat's cell counts as collapsed (md run's limit for a starting cell). */
-    static final double MAX_IMAGES = 1e5;
-
     @Override public double volumeA3() { return system.cell().volume(); }
 
     /** The last evaluation's virial (null where {@link #reportsPressure()} is false). */
@@ -108,7 +105,7 @@ public final class Simulation implements CellForceEvaluator {
      * Scales the α components of the lattice vectors by {@code factors[α]} (a barostat's step; the
      * neighbour list sees a new cell and rebuilds at the next evaluation). A cell narrower than twice the
      * cutoff is fine (the list holds every image within the cutoff); the run fails as unstable only when the
-     * cell has collapsed so far that the cutoff reaches more than {@link #MAX_IMAGES} periodic images (the
+     * cell has collapsed so far that the cutoff reaches more than {@link MdRun#MAX_IMAGES_SEARCHED} periodic images (the
      * limit md run applies to a starting cell).
      */
     @Override
@@ -117,13 +114,10 @@ public final class Simulation implements CellForceEvaluator {
         for (int i = 0; i < 9; i++) h[i] *= factors[i % 3];
         Cell cell = new Cell(h, system.cell().pbc());
         double[] widths = cell.perpendicularWidths();
-        double narrowest = Double.POSITIVE_INFINITY, images = 1, rc = forceField.cutoffAngstrom();
-        for (int k = 0; k < 3; k++) {
-            if (!cell.periodic(k)) continue;
-            narrowest = Math.min(narrowest, widths[k]);
-            images *= 2 * Math.ceil(rc / widths[k]) + 1;
-        }
-        if (!(images <= MAX_IMAGES))
+        double narrowest = Double.POSITIVE_INFINITY, rc = forceField.cutoffAngstrom();
+        for (int k = 0; k < 3; k++) if (cell.periodic(k)) narrowest = Math.min(narrowest, widths[k]);
+        double images = cell.imagesWithin(rc);
+        if (!(images <= MdRun.MAX_IMAGES_SEARCHED))
             throw new UnstableRunException(String.format(java.util.Locale.ROOT, "stopped at step %d: the barostat shrank the cell to a "
                     + "narrowest width of %.4f Å, where the cutoff %.4f Å reaches about %.3g periodic images (the cell has collapsed); "
                     + "expected a pressure the system can hold, or a larger compressibility time scale (tau_fs)", state.step, narrowest, rc, images));

@@ -48,8 +48,15 @@ public final class NpzFrames {
     public static List<Frame> readAll(Path file) { return readAll(file, null); }
 
     /** All frames; {@code energyUnit} (e.g. "eV", "kcal/mol"; null: the layout's) overrides the layout's unit. */
-    public static List<Frame> readAll(Path file, String energyUnit) {
-        Data d = load(file, energyUnit);
+    public static List<Frame> readAll(Path file, String energyUnit) { return readAll(file, energyUnit, null, null); }
+
+    /**
+     * As {@link #readAll(Path, String)}, with the labels read from the arrays {@code energyKey} and {@code forcesKey}
+     * instead of the layout's (null: the layout's), e.g. rMD17's {@code old_energies}/{@code old_forces}, the original
+     * MD17 labels of the same geometries.
+     */
+    public static List<Frame> readAll(Path file, String energyUnit, String energyKey, String forcesKey) {
+        Data d = load(file, energyUnit, energyKey, forcesKey);
         List<Frame> out = new ArrayList<>(d.frames);
         for (int k = 0; k < d.frames; k++) out.add(d.frame(k));
         return out;
@@ -95,7 +102,9 @@ public final class NpzFrames {
         }
     }
 
-    private static Data load(Path file, String energyUnit) {
+    private static Data load(Path file, String energyUnit) { return load(file, energyUnit, null, null); }
+
+    private static Data load(Path file, String energyUnit, String energyKey, String forcesKey) {
         if (md.engine.config.InputFiles.problem(file) != null) throw new UserError(file + ": " + md.engine.config.InputFiles.problem(file));
         Map<String, NpyArray> arrays;
         try {
@@ -115,7 +124,11 @@ public final class NpzFrames {
         }
         NpyArray r = arrays.get(layout.positions), zs = arrays.get(layout.numbers);
         if (zs == null) throw new UserError(file + ": array '" + layout.numbers + "' (atomic numbers) is missing; found " + arrays.keySet());
-        NpyArray e = arrays.get(layout.energies), f = arrays.get(layout.forces);
+        String eName = energyKey != null ? energyKey : layout.energies, fName = forcesKey != null ? forcesKey : layout.forces;
+        for (String key : new String[] {energyKey, forcesKey})
+            if (key != null && !arrays.containsKey(key))
+                throw new UserError(file + ": no array '" + key + "' (named as a label key); found " + arrays.keySet());
+        NpyArray e = arrays.get(eName), f = arrays.get(fName);
         for (NpyArray a : new NpyArray[] {r, zs, e, f})
             if (a != null && !a.isNumeric()) {
                 try {
@@ -143,9 +156,9 @@ public final class NpzFrames {
             if (v < 0 || (v == 0 && !perFrameZ))
                 throw new UserError(file + ": array '" + layout.numbers + "' holds atomic number " + v + (perFrameZ ? "; expected 0 (padding) or a positive number" : "; expected positive numbers"));
         if (e != null && e.size() != frames)
-            throw new UserError(file + ": array '" + layout.energies + "' has " + e.size() + " values for " + frames + " frames");
+            throw new UserError(file + ": array '" + eName + "' has " + e.size() + " values for " + frames + " frames");
         if (f != null && (f.shape().length != 3 || f.dim(0) != frames || f.dim(1) != n || f.dim(2) != 3))
-            throw new UserError(file + ": array '" + layout.forces + "' has shape " + Arrays.toString(f.shape()) + "; expected (" + frames + ", " + n + ", 3)");
+            throw new UserError(file + ": array '" + fName + "' has shape " + Arrays.toString(f.shape()) + "; expected (" + frames + ", " + n + ", 3)");
         return new Data(file, z, perFrameZ, n, r, e, f, frames, toEv);
     }
 }

@@ -23,10 +23,7 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
 
     /** The same configuration run with {@code n} worker threads. */
     public TrainConfig withThreads(int n) {
-        Trainer.Options t = training;
-        return new TrainConfig(file, seed, n, data, model, new Trainer.Options(t.maxEpochs(), t.batchSize(), t.seed(), n, t.loss(), t.optimizer(),
-                t.warmupSteps(), t.emaDecay(), t.maxGradientNorm(), t.plateauFactor(), t.plateauPatience(), t.plateauThreshold(),
-                t.learningRateFloor(), t.earlyStoppingPatience(), t.maxWallSeconds()), output, notes);
+        return new TrainConfig(file, seed, n, data, model, training.withThreads(n), output, notes);
     }
 
     /**

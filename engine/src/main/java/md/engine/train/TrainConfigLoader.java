@@ -31,7 +31,7 @@ public final class TrainConfigLoader {
     static final Set<String> SPLIT = Set.of("method", "n_train", "n_val", "n_test", "seed");
     static final Set<String> TRAINING = Set.of("max_epochs", "batch_size", "learning_rate", "optimizer", "amsgrad", "weight_decay",
             "warmup_steps", "ema_decay", "max_gradient_norm", "lr_scheduler", "early_stopping", "keep_snapshots", "adam_betas", "adam_epsilon");
-    static final Set<String> SCHEDULER = Set.of("factor", "patience", "threshold");
+    static final Set<String> SCHEDULER = Set.of("name", "factor", "patience", "threshold", "step_size", "gamma");
     static final Set<String> EARLY = Set.of("patience", "lr_floor", "max_wall_minutes");
     static final Set<String> LOSS = Set.of("energy_per_atom", "forces", "stress", "zero_force", "denoising", "noise_variance_A2", "restoring_stiffness_eV_per_A2",
             "force_head", "form", "energy", "unit");
@@ -116,10 +116,11 @@ public final class TrainConfigLoader {
                 ConfigNode o = item.get("objective");
                 objective = Objective.byKey(o.asChoice(List.of("energy_forces", "forces", "equilibrium")));
             }
-            String eKey = item.has("energy_key") ? item.get("energy_key").asString("a comment key") : "energy";
-            String fKey = item.has("forces_key") ? item.get("forces_key").asString("a column name") : "forces";
-            if ((item.has("energy_key") || item.has("forces_key")) && !format.equals("extxyz"))
-                throw item.error("energy_key/forces_key apply to extended XYZ files only");
+            boolean npz = format.equals("npz");
+            String eKey = item.has("energy_key") ? item.get("energy_key").asString(npz ? "an array name" : "a comment key") : npz ? null : "energy";
+            String fKey = item.has("forces_key") ? item.get("forces_key").asString(npz ? "an array name" : "a column name") : npz ? null : "forces";
+            if ((item.has("energy_key") || item.has("forces_key")) && !format.equals("extxyz") && !npz)
+                throw item.error("energy_key/forces_key apply to extended XYZ and .npz files only");
             String method = item.has("method") ? item.get("method").asString("a level of theory such as wb97x_dz") : "wb97x_dz";
             if (item.has("method") && !format.equals("ani")) throw item.get("method").error("'method' applies to ANI HDF5 files only");
             String energyUnit = null;
@@ -269,23 +270,30 @@ public final class TrainConfigLoader {
 
     private static LossWeights loss(ConfigNode l) {
         if (l == null) return LossWeights.defaults();
-        LossWeights.Form form = l.has("form") ? LossWeights.Form.byKey(l.get("form").asChoice(List.of("nequip", "se3t_workshop"))) : LossWeights.Form.NEQUIP;
-        boolean workshop = form == LossWeights.Form.SE3T_WORKSHOP;
-        LossWeights d = workshop ? LossWeights.workshopDefaults() : LossWeights.defaults();
-        if (workshop && l.has("energy_per_atom"))
-            throw l.get("energy_per_atom").error("the se3t_workshop form weighs the total energy: give its weight W_e as 'energy' instead");
-        if (!workshop && l.has("energy"))
-            throw l.get("energy").error("'energy' (W_e, the total-energy weight) belongs to form: se3t_workshop; the nequip form's energy weight is 'energy_per_atom'");
-        String energyKey = workshop ? "energy" : "energy_per_atom";
+        LossWeights.Form form = l.has("form") ? LossWeights.Form.byKey(l.get("form").asChoice(List.of("nequip", "se3t_workshop", "geomatt"))) : LossWeights.Form.NEQUIP;
+        boolean total = form.totalEnergy();
+        LossWeights d = switch (form) {
+            case NEQUIP -> LossWeights.defaults();
+            case SE3T_WORKSHOP -> LossWeights.workshopDefaults();
+            case GEOMATT -> LossWeights.geomattDefaults();
+        };
+        if (total && l.has("energy_per_atom"))
+            throw l.get("energy_per_atom").error("the " + form.key() + " form weighs the total energy: give its weight as 'energy' instead"
+                    + (form == LossWeights.Form.GEOMATT ? " (the paper's rho, default 0.01)" : " (W_e)"));
+        if (!total && l.has("energy"))
+            throw l.get("energy").error("'energy' (the total-energy weight) belongs to forms se3t_workshop and geomatt; the nequip form's energy weight is 'energy_per_atom'");
+        String energyKey = total ? "energy" : "energy_per_atom";
         double unit = Double.NaN;
+        boolean energyStd = d.energyStdUnit();
         if (l.has("unit")) {
             ConfigNode u = l.get("unit");
-            String name = u.asString("sigma_F or an energy unit such as kcal/mol or eV");
-            if (!name.equals("sigma_F")) {
+            String name = u.asString("sigma_F, sigma_E or an energy unit such as kcal/mol or eV");
+            energyStd = name.equals("sigma_E");
+            if (!name.equals("sigma_F") && !energyStd) {
                 try {
                     unit = md.core.Units.energyToEv(name);
                 } catch (IllegalArgumentException ex) {
-                    throw u.error(ex.getMessage() + " (or sigma_F, the training forces' RMS)");
+                    throw u.error(ex.getMessage() + " (or sigma_F, the training forces' RMS, or sigma_E, the training energies' standard deviation)");
                 }
             }
         }
@@ -298,6 +306,7 @@ public final class TrainConfigLoader {
                 l.has("restoring_stiffness_eV_per_A2") ? l.get("restoring_stiffness_eV_per_A2").asPositive("a stiffness in eV/Å²") : d.restoringStiffness(),
                 l.has("force_head") ? ForceHead.byKey(l.get("force_head").asChoice(List.of("conservative", "direct", "both"))) : d.forceHead(),
                 form, unit);
+        if (energyStd) w = w.withEnergyStdUnit();
         // w_S defaults to the force weight w_F
         return l.has("stress") ? w.withStress(l.get("stress").asNonNegative("a loss weight")) : w;
     }
@@ -326,6 +335,15 @@ public final class TrainConfigLoader {
         }
         double clip = num(t, "max_gradient_norm") ? t.get("max_gradient_norm").asPositive("a gradient norm") : Double.POSITIVE_INFINITY;
         ConfigNode s = section(t, "lr_scheduler", SCHEDULER);
+        // name: plateau (ReduceLROnPlateau, the default) or step (PyTorch's StepLR: × gamma every step_size epochs)
+        boolean stepLr = s != null && s.has("name") && s.get("name").asChoice(List.of("plateau", "step")).equals("step");
+        if (s != null) {
+            for (String k : stepLr ? List.of("factor", "patience", "threshold") : List.of("step_size", "gamma"))
+                if (s.has(k)) throw s.get(k).error("'" + k + "' applies to lr_scheduler name: " + (stepLr ? "plateau" : "step"));
+        }
+        int stepSize = stepLr ? (s.has("step_size") ? integer(s.get("step_size"), "a number of epochs", 1) : 1000) : 0;
+        double stepGamma = stepLr && s.has("gamma") ? s.get("gamma").asPositive("a factor in (0, 1]") : stepLr ? 0.96 : 1;
+        if (stepGamma > 1) throw s.get("gamma").error("expected a factor in (0, 1], got " + stepGamma);
         double factor = s != null && s.has("factor") ? s.get("factor").asPositive("a factor in (0, 1)") : 0.5;
         if (factor >= 1) throw s.get("factor").error("expected a factor in (0, 1), got " + factor);
         int patience = s != null && s.has("patience") ? integer(s.get("patience"), "a number of epochs", 0) : 50;
@@ -334,7 +352,8 @@ public final class TrainConfigLoader {
         int stopPatience = e != null && e.has("patience") ? integer(e.get("patience"), "a number of epochs", 1) : 1000;
         double floor = e != null && e.has("lr_floor") ? e.get("lr_floor").asNonNegative("a learning rate") : 1e-6;
         double wall = e != null && e.has("max_wall_minutes") ? e.get("max_wall_minutes").asPositive("minutes") * 60 : Double.POSITIVE_INFINITY;
-        return new Trainer.Options(epochs, batch, seed, threads, loss, o, warmup, ema, clip, factor, patience, threshold, floor, stopPatience, wall);
+        return new Trainer.Options(epochs, batch, seed, threads, loss, o, warmup, ema, clip, factor, patience, threshold, floor, stopPatience, wall,
+                stepSize, stepGamma);
     }
 
     private static boolean num(ConfigNode section, String key) { return section != null && section.has(key); }

@@ -39,7 +39,7 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
         String stem = s.file().getFileName().toString().replaceFirst("\\.[^.]*$", "");
         List<TrainingFrame> out = new ArrayList<>();
         switch (s.format()) {
-            case "npz" -> { for (Frame f : NpzFrames.readAll(s.file(), s.energyUnit())) out.add(frame(f, s, stem, out.size())); }
+            case "npz" -> { for (Frame f : NpzFrames.readAll(s.file(), s.energyUnit(), s.energyKey(), s.forcesKey())) out.add(frame(f, s, stem, out.size())); }
             case "extxyz" -> {
                 for (Frame f : ExtxyzReader.readAll(s.file(), new ExtxyzReader.Keys(s.energyKey(), s.forcesKey()))) {
                     Object type = f.info().get("config_type");

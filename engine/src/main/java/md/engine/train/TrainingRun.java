@@ -70,7 +70,8 @@ public final class TrainingRun {
                         throw new UserError(cfg.file() + ": the model (family " + cfg.model().family().name() + ") joins every pair of atoms (no cutoff), "
                                 + "which has no meaning in a periodic cell, but frame group '" + f.group() + "' is periodic; give the model a cutoff or use isolated frames");
         double avg = TrainingStatistics.averageNeighbours(data.train(), cutoff);
-        LearnedModel initial = cfg.model().initialModel(new DatasetStatistics(species, avg, shifts, forceScale), cfg.seed());
+        LearnedModel initial = cfg.model().initialModel(new DatasetStatistics(species, avg, shifts, forceScale,
+                TrainingStatistics.energyMean(data.train()), TrainingStatistics.energyStd(data.train())), cfg.seed());
         TrainCheckpoint.ModelInfo info = new TrainCheckpoint.ModelInfo(initial.architecture().family(), initial.architecture().spec(), shifts, forceScale);
         out.printf(Locale.ROOT, "md train: %d training, %d validation, %d test frames; species %s; force RMS %.4f eV/Å; avg_num_neighbors %.4f%n",
                 data.train().size(), data.validation().size(), data.test().size(), Arrays.toString(species), forceScale, avg);

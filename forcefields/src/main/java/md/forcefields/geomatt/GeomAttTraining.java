@@ -27,10 +27,11 @@ import md.forcefields.ml.model.ModelFamily;
  * forces of size σ_F.
  */
 final class GeomAttTraining implements ModelFamily.Training {
-    static final Set<String> KEYS = Set.of("orders", "N_L", "F", "F_v", "readout_hidden", "d_min", "d_max", "interval", "gamma", "shared", "bias");
+    static final Set<String> KEYS = Set.of("orders", "N_L", "F", "F_v", "readout_hidden", "d_min", "d_max", "interval", "gamma", "shared", "bias", "standardise_energies");
 
     /** The options as read and checked. */
-    record Options(List<GeomAtt.Stream> streams, int embeddingFeatures, int readoutHidden, double dMin, double interval, int gridSize, double gamma) {}
+    record Options(List<GeomAtt.Stream> streams, int embeddingFeatures, int readoutHidden, double dMin, double interval, int gridSize, double gamma,
+                   boolean standardiseEnergies) {}
 
     @Override public List<String> help() {
         return List.of(
@@ -45,6 +46,7 @@ final class GeomAttTraining implements ModelFamily.Training {
                 "gamma: 20.0           Gaussian width γ of exp(-γ(d-μ)²), Å⁻²",
                 "shared: false         one overlap layer pair for all factors of a correlator",
                 "bias: true            biases in the correlators' overlap layers",
+                "standardise_energies: false  E = sigma_E*E_model + mu_E (the authors' StandardScaler; one molecule) instead of sigma_F and per-species shifts",
                 "(no cutoff: every pair of atoms interacts; isolated molecules only)");
     }
 
@@ -57,6 +59,14 @@ final class GeomAttTraining implements ModelFamily.Training {
 
     @Override public LearnedModel initial(ForceFieldSpec o, DatasetStatistics s, long seed) {
         Options p = options(o);
+        if (p.standardiseEnergies()) {
+            // the authors' train.py: the network predicts (E − μ_E)/σ_E, μ_E one number per structure
+            if (!(s.energyStdEv() > 0) || !Double.isFinite(s.energyMeanEv()))
+                throw new ForceFieldConfigException("standardise_energies", "needs training energies that vary (their standard deviation is " + s.energyStdEv() + " eV)");
+            GeomAtt arch = new GeomAtt(s.atomicNumbers(), p.embeddingFeatures(), p.streams(), p.readoutHidden(), p.dMin(), p.interval(), p.gridSize(),
+                    p.gamma(), s.energyStdEv(), s.energyMeanEv(), false);
+            return new LearnedModel(arch, arch.initialParameters(new Random(seed)));
+        }
         GeomAtt arch = new GeomAtt(s.atomicNumbers(), p.embeddingFeatures(), p.streams(), p.readoutHidden(), p.dMin(), p.interval(), p.gridSize(),
                 p.gamma(), s.forceRmsEvPerAngstrom(), 0.0, true);
         Map<String, double[]> v = arch.initialParameters(new Random(seed));
@@ -114,7 +124,7 @@ final class GeomAttTraining implements ModelFamily.Training {
             throw new ForceFieldConfigException("interval", "(d_max - d_min)/interval = " + (dMax - dMin) / interval
                     + " must be a whole number of Gaussian centres (the reference's grid rule), e.g. d_max = " + (dMin + d * interval));
         if (k > 10_000) throw new ForceFieldConfigException("interval", "expected at most 10000 Gaussian centres, got " + k);
-        return new Options(List.copyOf(streams), fv, hidden, dMin, interval, k, gamma);
+        return new Options(List.copyOf(streams), fv, hidden, dMin, interval, k, gamma, o.getBoolean("standardise_energies", false));
     }
 
 

@@ -16,8 +16,8 @@ import md.forcefields.ml.executors.TapeExecutor;
  *   + w_0/C_0 · Σ_f Σ_i (F_fi(x)/σ_F)²                   equilibrium frames (C_0 components)
  *   + w_D/C_0 · Σ_f Σ_i ((F_fi(x + ε) + κε_i)/σ_F)²      equilibrium frames, denoising
  * </pre>
- * (the nequip form, in units σ_F; the workshop form replaces the first two lines by
- * W_e/B_E · Σ_f ((E_f − Ê_f)/u)² + w_F/B_F · Σ_f (1/N_f) Σ_i |F_fi − F̂_fi|²/u², see {@link LossWeights}),
+ * (the nequip form, in units σ_F; the workshop and GeomAtt forms replace the first two lines by
+ * W_e/B_E · Σ_f ((E_f − Ê_f)/u)² + w_F/B_F · Σ_f c(N_f) Σ_i |F_fi − F̂_fi|²/u² with c(N) = 1/N or 1/(3N²), see {@link LossWeights}),
  * where F is the force head {@link LossWeights#forceHead()} names; with {@link ForceHead#BOTH} each force
  * term is the sum of the term for the conservative head and the term for the direct head.
  * Frames with a stress label add w_S/C_S · Σ_f Σ_ab ((σ_f,ab − σ̂_f,ab)/u)² (C_S = 9 × such frames in the batch),
@@ -73,7 +73,7 @@ public final class BatchLoss {
             if (partsOut != null) partsOut[2] += total.item();
             return total;
         }
-        boolean workshop = w.form() == LossWeights.Form.SE3T_WORKSHOP;
+        LossWeights.Form form = w.form();
         boolean stress = frame.trainsStress() && w.stress() > 0;
         Tensor x = positions(frame.positions(), n, head);
         TapeExecutor.Result out = stress ? model.evaluateStrained(x, graph, head.direct()) : model.evaluate(x, graph, head.direct());
@@ -86,7 +86,7 @@ public final class BatchLoss {
             virial = Autograd.grad(out.energy(), new Tensor[] {out.strain()}, null, true)[0].neg();
         }
         Tensor forceTerm = forceTerm(out, forces, head, frame.forcesEvPerA(), forceScale)
-                .mul(workshop ? w.forces() / ((double) n * counts.forceFrames()) : w.forces() / counts.forceComponents());
+                .mul(form == LossWeights.Form.NEQUIP ? w.forces() / counts.forceComponents() : w.forces() * form.perFrameForceWeight(n) / counts.forceFrames());
         Tensor total = forceTerm;
         if (partsOut != null) partsOut[1] += forceTerm.item();
         if (stress) {
@@ -96,7 +96,7 @@ public final class BatchLoss {
             total = total.add(s);
         }
         if (frame.trainsEnergy() && w.energyPerAtom() > 0) {
-            Tensor e = (workshop ? LossTerms.energySquaredError(out.energy(), frame.energyEv(), forceScale)
+            Tensor e = (form.totalEnergy() ? LossTerms.energySquaredError(out.energy(), frame.energyEv(), forceScale)
                     : LossTerms.energyPerAtomSquaredError(out.energy(), frame.energyEv(), n, forceScale)).mul(w.energyPerAtom() / counts.energyFrames());
             if (partsOut != null) partsOut[0] += e.item();
             total = total.add(e);

@@ -14,6 +14,12 @@ package md.forcefields.training;
  * <pre>
  * L = W_e/B_E · Σ_f ((E_f − Ê_f)/u)²  +  w_F/B_F · Σ_f (1/N_f) Σ_i |F_fi − F̂_fi|²/u²   (+ equilibrium terms)
  * </pre>
+ * {@link Form#GEOMATT} (GeomAtt's {@code FNeuralNet.get_loss}: ρ·MSE(E) + MSE(F)/N_v with torch's MSELoss, the
+ * force MSE a mean over the batch's B·N·3 components, then divided by the atom count; u = σ_E, the training energies'
+ * standard deviation, because the authors train on StandardScaler-ed energies and forces divided by its scale):
+ * <pre>
+ * L = ρ/B_E · Σ_f ((E_f − Ê_f)/u)²  +  w_F/B_F · Σ_f (1/(3 N_f²)) Σ_i |F_fi − F̂_fi|²/u²   (+ equilibrium terms)
+ * </pre>
  * (B_E, B_F: frames of the batch trained on energies / forces, C_F: force components, N_f: atoms of frame f;
  * the equilibrium terms are the same in both forms.) Both forms add, for frames with a stress label,
  * <pre>
@@ -37,10 +43,18 @@ package md.forcefields.training;
  * @param form             how the energy and force errors are averaged, above
  * @param unitEv           the loss unit u in eV (energies; eV/Å for forces), or NaN for the training set's σ_F
  * @param stress           weight w_S of the stress MSE (frames with a stress label)
+ * @param energyStdUnit    the loss unit u is the training energies' population standard deviation σ_E (eV; per Å
+ *                         for forces) instead of {@code unitEv}/σ_F: GeomAtt's standardised energies
  */
 public record LossWeights(double energyPerAtom, double forces, double zeroForce, double denoising,
                           double noiseVarianceA2, double restoringStiffness, ForceHead forceHead, Form form, double unitEv,
-                          double stress) {
+                          double stress, boolean energyStdUnit) {
+
+    /** With a fixed unit or σ_F ({@code unitEv} NaN). */
+    public LossWeights(double energyPerAtom, double forces, double zeroForce, double denoising,
+                       double noiseVarianceA2, double restoringStiffness, ForceHead forceHead, Form form, double unitEv, double stress) {
+        this(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, unitEv, stress, false);
+    }
 
     /** Stress weighted like forces (w_S = w_F). */
     public LossWeights(double energyPerAtom, double forces, double zeroForce, double denoising,
@@ -53,7 +67,9 @@ public record LossWeights(double energyPerAtom, double forces, double zeroForce,
         /** Per-atom energy error; force error averaged over all force components of the batch. */
         NEQUIP("nequip"),
         /** Total energy error per molecule; |ΔF|² averaged over each molecule's atoms, then over the molecules. */
-        SE3T_WORKSHOP("se3t_workshop");
+        SE3T_WORKSHOP("se3t_workshop"),
+        /** Total energy error per molecule; |ΔF|² averaged over each molecule's 3·N_f components and divided by N_f, then over the molecules. */
+        GEOMATT("geomatt");
 
         private final String key;
 
@@ -63,7 +79,22 @@ public record LossWeights(double energyPerAtom, double forces, double zeroForce,
 
         public static Form byKey(String key) {
             for (Form f : values()) if (f.key.equals(key)) return f;
-            throw new IllegalArgumentException("unknown loss form '" + key + "'; expected nequip or se3t_workshop");
+            throw new IllegalArgumentException("unknown loss form '" + key + "'; expected nequip, se3t_workshop or geomatt");
+        }
+
+        /** Whether the energy term is the total energy's error (else the per-atom energy's). */
+        public boolean totalEnergy() { return this != NEQUIP; }
+
+        /**
+         * The weight of one frame's Σ_i |ΔF_i|² before the division by the frames with a force term, for the forms that
+         * average per molecule (1/N_f or 1/(3 N_f²)); NaN for the nequip form, which pools the batch's force components.
+         */
+        public double perFrameForceWeight(int atoms) {
+            return switch (this) {
+                case NEQUIP -> Double.NaN;
+                case SE3T_WORKSHOP -> 1.0 / atoms;
+                case GEOMATT -> 1.0 / (3.0 * atoms * atoms);
+            };
         }
     }
 
@@ -80,26 +111,42 @@ public record LossWeights(double energyPerAtom, double forces, double zeroForce,
 
     /** The same weights training {@code head}. */
     public LossWeights withForceHead(ForceHead head) {
-        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, head, form, unitEv, stress);
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, head, form, unitEv, stress, energyStdUnit);
     }
 
     /** The same weights in the form {@code f}. */
     public LossWeights withForm(Form f) {
-        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, f, unitEv, stress);
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, f, unitEv, stress, energyStdUnit);
     }
 
     /** The same weights with the loss unit {@code eV} (NaN: the training set's σ_F). */
     public LossWeights withUnitEv(double eV) {
-        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, eV, stress);
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, eV, stress, false);
     }
 
     /** The same weights with the stress weight {@code w}. */
     public LossWeights withStress(double w) {
-        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, unitEv, w);
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, unitEv, w, energyStdUnit);
+    }
+
+    /** The same weights in units of the training energies' standard deviation σ_E. */
+    public LossWeights withEnergyStdUnit() {
+        return new LossWeights(energyPerAtom, forces, zeroForce, denoising, noiseVarianceA2, restoringStiffness, forceHead, form, Double.NaN, stress, true);
     }
 
     /** The loss unit u (eV, per Å for forces): the fixed unit, or {@code forceRms} (σ_F) when none is set. */
-    public double unit(double forceRms) { return Double.isNaN(unitEv) ? forceRms : unitEv; }
+    public double unit(double forceRms) {
+        if (energyStdUnit) throw new IllegalStateException("the loss unit is σ_E: use unit(forceRms, energyStd)");
+        return Double.isNaN(unitEv) ? forceRms : unitEv;
+    }
+
+    /** The loss unit u: σ_E ({@code energyStd}) when {@link #energyStdUnit}, else as {@link #unit(double)}. */
+    public double unit(double forceRms, double energyStd) {
+        if (!energyStdUnit) return unit(forceRms);
+        if (!(energyStd > 0) || !Double.isFinite(energyStd))
+            throw new IllegalArgumentException("the loss unit sigma_E needs training energies that vary; their standard deviation is " + energyStd + " eV");
+        return energyStd;
+    }
 
     public LossWeights {
         if (forceHead == null) forceHead = ForceHead.CONSERVATIVE;
@@ -122,5 +169,10 @@ public record LossWeights(double energyPerAtom, double forces, double zeroForce,
     /** The workshop form's defaults: W_e = 1, w_F = 1 (the paper's L = W_e ΔE² + mean_i |ΔF_i|²), other terms as {@link #defaults()}. */
     public static LossWeights workshopDefaults() {
         return new LossWeights(1, 1, 1000, 1000, 0.04, 1.0, ForceHead.CONSERVATIVE, Form.SE3T_WORKSHOP, Double.NaN);
+    }
+
+    /** The GeomAtt form's defaults: ρ = 0.01, w_F = 1 (the authors' train.py), u = σ_E, other terms as {@link #defaults()}. */
+    public static LossWeights geomattDefaults() {
+        return new LossWeights(0.01, 1, 1000, 1000, 0.04, 1.0, ForceHead.CONSERVATIVE, Form.GEOMATT, Double.NaN, 1, true);
     }
 }

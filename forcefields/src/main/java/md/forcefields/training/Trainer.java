@@ -30,8 +30,25 @@ public final class Trainer implements AutoCloseable {
     /** Settings; see docs/training.md for the defaults the command line uses. */
     public record Options(int maxEpochs, int batchSize, long seed, int threads, LossWeights loss, Adam.Options optimizer,
                           int warmupSteps, double emaDecay, double maxGradientNorm, double plateauFactor, int plateauPatience,
-                          double plateauThreshold, double learningRateFloor, int earlyStoppingPatience, double maxWallSeconds) {
+                          double plateauThreshold, double learningRateFloor, int earlyStoppingPatience, double maxWallSeconds,
+                          int stepLrEpochs, double stepLrGamma) {
+        /** With ReduceLROnPlateau (no step schedule). */
+        public Options(int maxEpochs, int batchSize, long seed, int threads, LossWeights loss, Adam.Options optimizer,
+                       int warmupSteps, double emaDecay, double maxGradientNorm, double plateauFactor, int plateauPatience,
+                       double plateauThreshold, double learningRateFloor, int earlyStoppingPatience, double maxWallSeconds) {
+            this(maxEpochs, batchSize, seed, threads, loss, optimizer, warmupSteps, emaDecay, maxGradientNorm, plateauFactor, plateauPatience,
+                    plateauThreshold, learningRateFloor, earlyStoppingPatience, maxWallSeconds, 0, 1);
+        }
+
+        /** The same settings with {@code n} worker threads. */
+        public Options withThreads(int n) {
+            return new Options(maxEpochs, batchSize, seed, n, loss, optimizer, warmupSteps, emaDecay, maxGradientNorm, plateauFactor, plateauPatience,
+                    plateauThreshold, learningRateFloor, earlyStoppingPatience, maxWallSeconds, stepLrEpochs, stepLrGamma);
+        }
+
         public Options {
+            if (stepLrEpochs < 0 || !(stepLrGamma > 0 && stepLrGamma <= 1))
+                throw new IllegalArgumentException("step schedule: epochs must be >= 0 and gamma in (0, 1], got " + stepLrEpochs + ", " + stepLrGamma);
             if (maxEpochs < 1 || batchSize < 1 || threads < 1) throw new IllegalArgumentException("epochs, batch size and threads must be >= 1");
             if (!(emaDecay >= 0 && emaDecay < 1)) throw new IllegalArgumentException("EMA decay must be in [0, 1), got " + emaDecay);
             if (earlyStoppingPatience < 1) throw new IllegalArgumentException("early-stopping patience must be >= 1");
@@ -109,7 +126,7 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("force_head " + options.loss().forceHead().key() + " needs a model with a direct force head; "
                     + initial.architecture().family() + " models have none");
         this.model = new TapeExecutor(initial);
-        this.forceScale = options.loss().unit(forceScale);
+        this.forceScale = options.loss().unit(forceScale, TrainingStatistics.energyStd(train));
         this.train = List.copyOf(train);
         this.validation = List.copyOf(validation);
         this.options = options;
@@ -182,7 +199,10 @@ public final class Trainer implements AutoCloseable {
             listener.batchDone(epoch, b + 1, batches, r.loss());
         }
         Validation val = validate();
-        double lr = plateau.step(val.loss(), step.baseLearningRate());
+        // PyTorch's StepLR (stepped once per epoch) when a step schedule is set, else ReduceLROnPlateau on the validation loss
+        double lr = options.stepLrEpochs() > 0
+                ? (epoch % options.stepLrEpochs() == 0 ? step.baseLearningRate() * options.stepLrGamma() : step.baseLearningRate())
+                : plateau.step(val.loss(), step.baseLearningRate());
         step.setBaseLearningRate(lr);
         boolean improved = val.loss() < bestValidationLoss;
         if (improved) {
@@ -277,7 +297,8 @@ public final class Trainer implements AutoCloseable {
         List<ModelEvaluation.Prediction> p = ModelEvaluation.predict(m, validation, pool, options.threads(), head);
         ErrorMetrics errors = new ErrorMetrics();
         LossWeights w = options.loss();
-        boolean workshop = w.form() == LossWeights.Form.SE3T_WORKSHOP;
+        LossWeights.Form form = w.form();
+        boolean pooled = form == LossWeights.Form.NEQUIP;
         double eSq = 0, fSq = 0, zSq = 0, sSq = 0;
         int eN = 0, fN = 0, zN = 0, sN = 0;
         for (int i = 0; i < validation.size(); i++) {
@@ -285,7 +306,7 @@ public final class Trainer implements AutoCloseable {
             ModelEvaluation.Prediction pr = p.get(i);
             errors.add(f, pr);
             if (f.trainsEnergy()) {
-                double d = (pr.energyEv() - f.energyEv()) / ((workshop ? 1 : f.size()) * forceScale);
+                double d = (pr.energyEv() - f.energyEv()) / ((form.totalEnergy() ? 1 : f.size()) * forceScale);
                 eSq += d * d;
                 eN++;
             }
@@ -296,7 +317,7 @@ public final class Trainer implements AutoCloseable {
                 }
                 sN += 9;
             }
-            if (f.trainsForces()) fN += workshop ? 1 : 3 * f.size();
+            if (f.trainsForces()) fN += pooled ? 3 * f.size() : 1;
             else zN += 3 * f.size();
             for (double[] predicted : new double[][] {pr.forcesEvPerA(), pr.directForcesEvPerA()}) {
                 if (predicted == null) continue;
@@ -306,7 +327,7 @@ public final class Trainer implements AutoCloseable {
                     sq += d * d;
                 }
                 if (!f.trainsForces()) zSq += sq;
-                else fSq += workshop ? sq / f.size() : sq;
+                else fSq += pooled ? sq : sq * form.perFrameForceWeight(f.size());
             }
         }
         double loss = (eN > 0 ? w.energyPerAtom() * eSq / eN : 0) + (fN > 0 ? w.forces() * fSq / fN : 0) + (zN > 0 ? w.zeroForce() * zSq / zN : 0)

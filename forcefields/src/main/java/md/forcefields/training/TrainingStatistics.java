@@ -55,6 +55,35 @@ public final class TrainingStatistics {
         return count == 0 ? 0 : s / count;
     }
 
+    /**
+     * The population standard deviation (ddof 0, as sklearn's StandardScaler) of the total energies of the frames
+     * that have one (eV); NaN with fewer than one. GeomAtt's energy standardisation and its loss unit σ_E.
+     */
+    public static double energyStd(List<TrainingFrame> frames) {
+        double mean = energyMean(frames);
+        double s = 0;
+        int count = 0;
+        for (TrainingFrame f : frames) {
+            if (f.energyEv() == null) continue;
+            double d = f.energyEv() - mean;
+            s += d * d;
+            count++;
+        }
+        return count == 0 ? Double.NaN : Math.sqrt(s / count);
+    }
+
+    /** The mean total energy of the frames that have one (eV); NaN without energies. */
+    public static double energyMean(List<TrainingFrame> frames) {
+        double s = 0;
+        int count = 0;
+        for (TrainingFrame f : frames) {
+            if (f.energyEv() == null) continue;
+            s += f.energyEv();
+            count++;
+        }
+        return count == 0 ? Double.NaN : s / count;
+    }
+
     /** Counts of each species of {@code species} in the frame (fails on an element not listed). */
     public static double[] composition(TrainingFrame f, int[] species) {
         double[] n = new double[species.length];

@@ -32,6 +32,17 @@ class DataSetReadersTest {
         assertEquals(NpzFrames.readFrame(file, 999).energyEv(), NpzFrames.readFrame(file, -1).energyEv());
     }
 
+    /** rMD17's old_energies/old_forces: the original MD17 labels of the same geometries (values read with NumPy). */
+    @Test void npzLabelsFromNamedArrays() {
+        Path file = SharedData.require("rmd17/rmd17_ethanol_test_01.npz");
+        Frame f = NpzFrames.readAll(file, null, "old_energies", "old_forces").get(0);
+        assertEquals(-97202.62327677594 * KCAL, f.energyEv());
+        assertArrayEquals(new double[] {14.11496351 * KCAL, 45.73490034 * KCAL, -16.31141573 * KCAL}, java.util.Arrays.copyOf(f.forces(), 3), 1e-8);
+        assertArrayEquals(NpzFrames.readFrame(file, 0).positions(), f.positions(), 0.0);
+        UserError e = assertThrows(UserError.class, () -> NpzFrames.readAll(file, null, "new_energies", null));
+        assertTrue(e.getMessage().contains("no array 'new_energies'") && e.getMessage().contains("old_energies"), e.getMessage());
+    }
+
     @Test void md17FramesUseTheOriginalKeys() {
         Path file = SharedData.require("md17/md17_ethanol_first2000_consecutive.npz");
         Frame f = StructureReader.read(file, 1);

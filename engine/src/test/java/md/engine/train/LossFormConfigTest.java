@@ -1,6 +1,7 @@
 package md.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,11 +53,48 @@ class LossFormConfigTest {
     }
 
     @Test
+    void geomattFormKeysAndItsDefaults() throws Exception {
+        LossWeights g = load("  form: geomatt\n");
+        assertEquals(LossWeights.Form.GEOMATT, g.form());
+        assertEquals(0.01, g.energyPerAtom(), 0.0); // the authors' rho
+        assertEquals(1.0, g.forces(), 0.0);
+        assertTrue(g.energyStdUnit(), "σ_E by default: the authors train on standardised energies");
+        assertEquals(0.7, g.unit(3.0, 0.7), 0.0);
+        LossWeights fixed = load("  form: geomatt\n  energy: 0.5\n  unit: eV\n");
+        assertFalse(fixed.energyStdUnit());
+        assertEquals(1.0, fixed.unit(3.0, 0.7), 0.0);
+        assertEquals(0.5, fixed.energyPerAtom(), 0.0);
+        // σ_E with another form
+        assertTrue(load("  unit: sigma_E\n").energyStdUnit());
+        refused("  form: geomatt\n  energy_per_atom: 1\n", "line 8", "key 'loss.energy_per_atom'", "rho");
+    }
+
+    @Test
+    void stepSchedulerKeys() throws Exception {
+        assertEquals(0, TrainConfigLoader.load(write("  forces: 1\n")).training().stepLrEpochs(), "plateau by default");
+        Path p = write("  forces: 1\n");
+        Files.writeString(p, Files.readString(p) + "training:\n  lr_scheduler: {name: step, step_size: 7, gamma: 0.5}\n");
+        md.forcefields.training.Trainer.Options o = TrainConfigLoader.load(p).training();
+        assertEquals(7, o.stepLrEpochs());
+        assertEquals(0.5, o.stepLrGamma(), 0.0);
+        Files.writeString(p, Files.readString(p).replace("{name: step, step_size: 7, gamma: 0.5}", "{name: step}"));
+        o = TrainConfigLoader.load(p).training();
+        assertEquals(1000, o.stepLrEpochs()); // the authors' StepLR(step_size=1000, gamma=0.96)
+        assertEquals(0.96, o.stepLrGamma(), 0.0);
+        Files.writeString(p, Files.readString(p).replace("{name: step}", "{name: step, patience: 3}"));
+        String m = assertThrows(UserError.class, () -> TrainConfigLoader.load(p)).getMessage();
+        assertTrue(m.contains("patience") && m.contains("plateau"), m);
+        Files.writeString(p, Files.readString(p).replace("{name: step, patience: 3}", "{name: step, gamma: 2}"));
+        m = assertThrows(UserError.class, () -> TrainConfigLoader.load(p)).getMessage();
+        assertTrue(m.contains("gamma") && m.contains("(0, 1]"), m);
+    }
+
+    @Test
     void mistakesAreLocated() throws Exception {
         refused("  form: se3t_workshop\n  energy_per_atom: 1\n", "line 8", "key 'loss.energy_per_atom'", "W_e", "'energy'");
-        refused("  energy: 1\n", "line 7", "key 'loss.energy'", "se3t_workshop");
+        refused("  energy: 1\n", "line 7", "key 'loss.energy'", "se3t_workshop", "geomatt");
         refused("  form: schnet\n", "line 7", "key 'loss.form'", "nequip");
-        refused("  unit: furlongs\n", "line 7", "key 'loss.unit'", "sigma_F");
+        refused("  unit: furlongs\n", "line 7", "key 'loss.unit'", "sigma_F", "sigma_E");
         for (String s : List.of("conservative", "direct", "both")) assertEquals(s, load("  force_head: " + s + "\n").forceHead().key());
     }
 }

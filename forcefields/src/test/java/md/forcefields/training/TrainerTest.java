@@ -57,6 +57,19 @@ class TrainerTest {
         }
     }
 
+    /** StepLR as PyTorch steps it once per epoch: lr = lr₀·γ^⌊epoch/step_size⌋ after each epoch; the plateau schedule is off. */
+    @Test
+    void stepScheduleMultipliesTheRateEveryStepSizeEpochs() {
+        List<TrainingFrame> train = SyntheticMolecules.frames(4, 4, 1, Objective.ENERGY_AND_FORCES);
+        List<TrainingFrame> val = SyntheticMolecules.frames(2, 4, 2, Objective.ENERGY_AND_FORCES);
+        Trainer.Options o = new Trainer.Options(7, 2, 7, 1, LossWeights.defaults(), Adam.Options.adam(0.01), 0, 0, Double.POSITIVE_INFINITY,
+                0.5, 0, 1e-4, 1e-9, 1000, Double.POSITIVE_INFINITY, 3, 0.5);
+        try (Trainer t = trainer(train, val, o)) {
+            double[] expected = {0.01, 0.01, 0.005, 0.005, 0.005, 0.0025, 0.0025};
+            for (double lr : expected) assertEquals(lr, t.runEpoch().learningRate(), 1e-15);
+        }
+    }
+
     @Test
     void overfitsFiveFramesToNearZeroForceError() {
         List<TrainingFrame> five = SyntheticMolecules.frames(5, 4, 4, Objective.FORCES);

@@ -83,7 +83,8 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
 
         /**
          * A freshly initialised model for these training-set statistics; with {@code init_from}, the
-         * pre-trained model itself (its own energy shifts and scale), which must know every species of the data.
+         * pre-trained model (its own energy shifts and scale, unless its family re-fits them to the data:
+         * {@code ModelFamily.Training.fineTuningStart}), which must know every species of the data.
          */
         public LearnedModel initialModel(DatasetStatistics statistics, long seed) {
             if (pretrained == null) return located(() -> training.initial(options, statistics, seed));
@@ -91,7 +92,7 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
                 if (pretrained.architecture().typeOf(z) < 0)
                     throw node.error("the training data have element " + md.core.Elements.symbol(z) + ", which the init_from model does not know (its species: "
                             + java.util.Arrays.toString(pretrained.architecture().atomicNumbers()) + ")");
-            return pretrained;
+            return training == null ? pretrained : training.fineTuningStart(pretrained, statistics);
         }
 
         /**

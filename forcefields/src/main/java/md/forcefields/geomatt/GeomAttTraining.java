@@ -74,6 +74,18 @@ final class GeomAttTraining implements ModelFamily.Training {
         return new LearnedModel(arch, v);
     }
 
+    /**
+     * A GeomAtt model with standardised energies (no per-species shifts) gets the new training set's σ_E and μ_E: the
+     * authors' {@code transfer-training.py} fits a new StandardScaler to the target molecule's energies, so that a
+     * network whose readout alone is retrained predicts the new molecule's standardised energies. Models with
+     * per-species shifts keep them.
+     */
+    @Override public LearnedModel fineTuningStart(LearnedModel pretrained, DatasetStatistics s) {
+        GeomAtt arch = (GeomAtt) pretrained.architecture();
+        if (arch.spec().containsKey(GeomAtt.SPECIES_SHIFTS) || !(s.energyStdEv() > 0) || !Double.isFinite(s.energyMeanEv())) return pretrained;
+        return new LearnedModel(arch.withEnergyStandardisation(s.energyStdEv(), s.energyMeanEv()), pretrained.parameters());
+    }
+
     static Options options(ForceFieldSpec o) {
         o.rejectUnknownKeys(KEYS);
         List<Integer> orders = new ArrayList<>();

@@ -57,6 +57,33 @@ class GeomAttTrainingTest {
         return m.toString();
     }
 
+    /**
+     * standardise_energies: E = σ_E·Ê + μ_E with the training energies' statistics (no species shifts); continuing such a
+     * model on another data set (init_from) re-fits σ_E and μ_E as the authors' transfer learning does, keeping every weight,
+     * so the new model's energy is σ_B·Ê + μ_B for the old model's Ê; a model with species shifts is kept as it is.
+     */
+    @Test
+    void standardisedEnergiesAndTheirRefitForFineTuning() {
+        DatasetStatistics a = new DatasetStatistics(SPECIES, 8.0, SHIFTS, FORCE_RMS, -4200.0, 0.2);
+        DatasetStatistics b = new DatasetStatistics(SPECIES, 8.0, SHIFTS, FORCE_RMS, -3300.0, 0.05);
+        ForceFieldSpec small = options("orders", List.of(2, 3), "F", 4, "F_v", 4, "N_L", 1, "standardise_energies", true);
+        LearnedModel m = TRAINING.initial(small, a, 3);
+        assertFalse(m.architecture().spec().containsKey(GeomAtt.SPECIES_SHIFTS));
+        assertEquals(0.2, m.architecture().spec().get("energy_scale"));
+        assertEquals(-4200.0, m.architecture().spec().get("energy_shift"));
+        double eA = predict(m).energyEv(), modelUnits = (eA + 4200.0) / 0.2;
+        LearnedModel t = TRAINING.fineTuningStart(m, b);
+        assertEquals(0.05, t.architecture().spec().get("energy_scale"));
+        assertEquals(-3300.0, t.architecture().spec().get("energy_shift"));
+        for (String k : m.parameters().keySet()) assertArrayEquals(m.parameter(k), t.parameter(k), 0.0, k);
+        assertEquals(0.05 * modelUnits - 3300.0, predict(t).energyEv(), 1e-9);
+        LearnedModel shifted = TRAINING.initial(options("orders", List.of(2), "F", 4, "F_v", 4, "N_L", 1), a, 3);
+        assertEquals(shifted, TRAINING.fineTuningStart(shifted, b));
+        ForceFieldConfigException e = assertThrows(ForceFieldConfigException.class,
+                () -> TRAINING.initial(small, new DatasetStatistics(SPECIES, 8.0, SHIFTS, FORCE_RMS), 3));
+        assertEquals("standardise_energies", e.key());
+    }
+
     @Test
     void defaultsAreThePapersMd17ModelWithoutCutoff() {
         assertNotNull(TRAINING);

@@ -47,6 +47,14 @@ public interface ModelFamily {
          * training set's statistics so that an untrained model starts near the data.
          */
         LearnedModel initial(md.forcefields.ForceFieldSpec options, DatasetStatistics statistics, long seed);
+
+        /**
+         * The model training starts from when it continues a pre-trained one ({@code init_from}) on this training
+         * set: by default the pre-trained model unchanged; a family whose normalisation belongs to the data set
+         * rather than to the network may re-fit it (GeomAtt's energy standardisation, as the authors' transfer
+         * learning does).
+         */
+        default LearnedModel fineTuningStart(LearnedModel pretrained, DatasetStatistics statistics) { return pretrained; }
     }
 
     /** How {@code md import} converts models trained by this family's reference implementation; null when it cannot. */

@@ -61,11 +61,15 @@ final class EvalAttention {
         if (!config.spec().type().equals("learned") || !config.spec().has("model"))
             throw new UserError("--attention needs a GeomAtt model file (--forcefield MODEL.zip), got a force field of type '" + config.spec().type()
                     + "'; attention maps are a GeomAtt feature");
+        Path file;
         try {
-            return config.spec().requireFile("model");
+            file = config.spec().requireFile("model");
         } catch (md.forcefields.ForceFieldConfigException e) {
             throw config.node().error(e.getMessage());
         }
+        // --forcefield FILE: the path as typed (the configuration holds it absolute), for the report's heading
+        Path typed = ffArg.strip().startsWith("{") ? null : Path.of(ffArg);
+        return typed != null && typed.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize()) ? typed : file;
     }
 
     private static int frameCount(Path input) {

@@ -16,7 +16,7 @@ import java.util.zip.ZipOutputStream;
 public final class NpyWriter {
     private NpyWriter() {}
 
-    /** Writes atomically (temporary file, then rename). Values: double[] (as <f8) with a shape. */
+    /** Writes atomically (temporary file, then rename). Values: double[] with a shape, as <f8, or as <i8 where the array's dtype is <i8. */
     public static void writeNpz(Path file, Map<String, NpyArray> arrays) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
@@ -35,14 +35,19 @@ public final class NpyWriter {
         if (a.shape().length > 1) shape.setLength(shape.length() - 2);
         else if (a.shape().length == 1) shape.setLength(shape.length() - 1);
         shape.append(")");
-        String header = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
+        boolean int64 = "<i8".equals(a.dtype());
+        String header = "{'descr': '" + (int64 ? "<i8" : "<f8") + "', 'fortran_order': False, 'shape': " + shape + ", }";
         int total = 10 + header.length() + 1;
         int pad = (64 - total % 64) % 64;
         header = header + " ".repeat(pad) + "\n";
         ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + 8 * a.data().length).order(ByteOrder.LITTLE_ENDIAN);
         bb.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.ISO_8859_1)).put((byte) 1).put((byte) 0);
         bb.putShort((short) header.length()).put(header.getBytes(StandardCharsets.ISO_8859_1));
-        for (double v : a.data()) bb.putDouble(v);
+        for (double v : a.data()) {
+            if (!int64) bb.putDouble(v);
+            else if (v == Math.rint(v) && Math.abs(v) <= 0x1p53) bb.putLong((long) v);
+            else throw new IllegalArgumentException(a.name() + ": " + v + " is not a whole number, cannot be written as int64");
+        }
         return bb.array();
     }
 }

@@ -39,6 +39,19 @@ class NpzTest {
     }
 
     @Test
+    void writesInt64WhereTheDtypeSaysSo(@TempDir Path dir) throws IOException {
+        Map<String, NpyArray> m = new LinkedHashMap<>();
+        m.put("z", new NpyArray("z", "<i8", new int[] {3}, new double[] {6, 1, -8}, null));
+        Path f = dir.resolve("z.npz");
+        NpyWriter.writeNpz(f, m);
+        NpyArray z = Npz.read(f).get("z");
+        assertEquals("<i8", z.dtype());
+        assertArrayEquals(new int[] {6, 1, -8}, z.asInts());
+        m.put("z", new NpyArray("z", "<i8", new int[] {1}, new double[] {1.5}, null));
+        assertThrows(IllegalArgumentException.class, () -> NpyWriter.writeNpz(dir.resolve("bad.npz"), m));
+    }
+
+    @Test
     void rejectsNonArchive(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("bad.npz");
         Files.writeString(f, "hello");

@@ -45,7 +45,8 @@ public final class EvalCommand implements Command {
 
     @Override public String usage() {
         return """
-                usage: md eval --forcefield FF [-o OUTPUT.extxyz] INPUT
+                usage: md eval --forcefield FF [-o OUTPUT.extxyz] [--frame K] INPUT
+                       md eval --forcefield MODEL --attention [--frame K] [-o DIR] INPUT
 
                 Single-point energy and forces of every frame of INPUT (.extxyz/.xyz, .npz MD17/rMD17,
                 .h5 ANI data) with a force field; writes extended XYZ with energy (eV) and forces (eV/Å)
@@ -63,6 +64,13 @@ public final class EvalCommand implements Command {
 
                 options:
                   -o, --output FILE   output file (default: INPUT's name with .eval.extxyz, in the current folder)
+                  --frame K           only frame K of INPUT (0-based; negative counts from the end, -1 = last)
+                  --attention         GeomAtt attention maps of one frame (frame 0 unless --frame K) instead of
+                                      energies and forces: writes DIR/attention.npz (one N x N array per stream
+                                      and layer, named stream<s>_order<k>_layer<l>, 0-based, plus atomic_numbers
+                                      and positions_angstrom), DIR/attention.json and DIR/attention.html (heat
+                                      maps); -o names DIR (default: attention-NAME, NAME INPUT's name). MODEL is a
+                                      GeomAtt model file; the structure must be isolated (no periodic cell).
                   --quiet             no summary line
 
                 Periodic frames include every periodic image within the cutoff (no minimum-image limit).
@@ -75,15 +83,18 @@ public final class EvalCommand implements Command {
     @Override public int run(String[] args) throws Exception {
         String ffArg = null;
         Path input = null, output = null;
-        boolean quiet = false;
+        boolean quiet = false, attention = false;
+        Integer frameIndex = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--forcefield", "-f" -> ffArg = value(args, ++i, "--forcefield needs a YAML file or inline YAML");
                 case "--output", "-o" -> output = Path.of(value(args, ++i, "--output needs a file name"));
                 case "--quiet", "-q" -> quiet = true;
+                case "--attention" -> attention = true;
+                case "--frame" -> frameIndex = frameIndex(value(args, ++i, "--frame needs a frame number (0-based; -1 = the last frame)"));
                 default -> {
-                    if (a.startsWith("-")) throw CliOptions.unknown(a, List.of("--forcefield", "--output", "--quiet"), "eval");
+                    if (a.startsWith("-")) throw CliOptions.unknown(a, List.of("--forcefield", "--output", "--frame", "--attention", "--quiet"), "eval");
                     if (input != null) throw new UserError("more than one input file given ('" + input + "' and '" + a + "'); expected exactly one");
                     input = Path.of(a);
                 }
@@ -91,13 +102,14 @@ public final class EvalCommand implements Command {
         }
         if (ffArg == null) throw new UserError("no force field given; expected --forcefield FILE.yaml or --forcefield '{type: ..., ...}'");
         if (input == null) throw new UserError("no input file given; expected md eval --forcefield FF INPUT.extxyz");
+        if (attention) return EvalAttention.run(ffArg, input, frameIndex, output, quiet);
         if (output == null) output = Path.of(input.getFileName().toString().replaceFirst("\\.[^.]*$", "") + ".eval.extxyz");
         if (output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize()))
             throw new UserError("the output " + output + " would overwrite the input; expected another --output file");
         md.engine.io.OutputPaths.file(output, "--output", "out.eval.extxyz");
 
         ForceFieldConfig ffConfig = forceFieldConfig(ffArg);
-        List<Frame> frames = StructureReader.readAll(input);
+        List<Frame> frames = frameIndex == null ? StructureReader.readAll(input) : List.of(StructureReader.read(input, frameIndex));
         if (frames.isEmpty()) throw new UserError(input + ": no frames; expected at least one structure");
         double energyAbsErr = 0, forceAbsErr = 0;
         long energyCount = 0, forceCount = 0;
@@ -108,8 +120,9 @@ public final class EvalCommand implements Command {
             double energyStdSum = 0, forceStdMax = 0;
             for (int k = 0; k < frames.size(); k++) {
                 Frame frame = frames.get(k);
-                MolecularSystem system = MolecularSystem.fromFrame(frame, input + ", frame " + k);
-                requireSupported(ff, system, ffConfig, input, k);
+                int fileFrame = frameIndex == null ? k : frameIndex; // the frame's number in INPUT, for messages
+                MolecularSystem system = MolecularSystem.fromFrame(frame, input + ", frame " + fileFrame);
+                requireSupported(ff, system, ffConfig, input, fileFrame);
                 Atoms atoms = system.atoms();
                 NeighborList list = VerletNeighborList.pairsWithin(atoms, ff.cutoffAngstrom());
                 double[] forces = new double[3 * system.size()];
@@ -162,6 +175,14 @@ public final class EvalCommand implements Command {
             System.out.println(sb);
         }
         return 0;
+    }
+
+    static Integer frameIndex(String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UserError("--frame expects a whole number (0-based; negative counts from the end), got '" + v + "'");
+        }
     }
 
     private static String value(String[] args, int i, String message) {

@@ -1,5 +1,8 @@
 package md.engine.report;
 
+import md.analysis.Bonds;
+import md.core.Cell;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,6 +53,34 @@ public final class AttentionReport {
         Files.writeString(dir.resolve(HTML), html(maps, in), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The covalent bonds of the structure (ASE's {@code natural_cutoffs} with its 0.3 Å skin), against which the maps are read:
+     * the paper's claim is that trained attention recovers them.
+     */
+    static List<Bonds.Bond> bonds(AttentionMaps maps) { return Bonds.naturalCutoffs(maps.positions(), maps.atomicNumbers(), Cell.NONE); }
+
+    /**
+     * Mean ᾱ over the bonded pairs divided by the mean over all other pairs (i ≠ j); NaN without bonds or without
+     * other pairs. Above 1: the map prefers bonds.
+     */
+    static double bondContrast(double[] values, int n, List<Bonds.Bond> bonds) {
+        boolean[] bonded = bondedCells(n, bonds);
+        double in = 0, out = 0;
+        int nIn = 0, nOut = 0;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) {
+                if (bonded[i * n + j]) { in += values[i * n + j]; nIn++; }
+                else { out += values[i * n + j]; nOut++; }
+            }
+        return nIn == 0 || nOut == 0 || out == 0 ? Double.NaN : (in / nIn) / (out / nOut);
+    }
+
+    private static boolean[] bondedCells(int n, List<Bonds.Bond> bonds) {
+        boolean[] b = new boolean[n * n];
+        for (Bonds.Bond x : bonds) b[x.i() * n + x.j()] = b[x.j() * n + x.i()] = true;
+        return b;
+    }
+
     static Map<String, Object> json(AttentionMaps maps, Inputs in) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("definition", "symmetrised attention (|alpha_ij| + |alpha_ji|)/2 with a zero diagonal, per stream and layer (0-based)");
@@ -60,6 +91,11 @@ public final class AttentionReport {
         j.put("atomic_numbers", maps.atomicNumbers());
         j.put("labels", List.of(maps.atomLabels()));
         j.put("positions_angstrom", rows(maps.positions(), 3));
+        List<Bonds.Bond> bonds = bonds(maps);
+        List<int[]> pairs = new ArrayList<>();
+        for (Bonds.Bond b : bonds) pairs.add(new int[] {b.i(), b.j()});
+        j.put("bonds", pairs);
+        j.put("bond_contrast_definition", "mean attention over the bonds (ASE natural_cutoffs, skin 0.3 A) / mean over the other pairs");
         List<Object> list = new ArrayList<>();
         for (AttentionMaps.AttentionMap m : maps.maps()) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -67,6 +103,8 @@ public final class AttentionReport {
             e.put("stream", m.stream());
             e.put("order", m.order());
             e.put("layer", m.layer());
+            double contrast = bondContrast(m.values(), maps.atoms(), bonds);
+            e.put("bond_contrast", Double.isNaN(contrast) ? null : contrast);
             e.put("matrix", rows(m.values(), maps.atoms()));
             list.add(e);
         }
@@ -99,7 +137,11 @@ public final class AttentionReport {
                 + "between atoms i and j that the stream's many-body overlaps give (Frank &amp; Chmiela, arXiv 2106.02549), with the "
                 + "self-attention on the diagonal set to zero. Colours run from 0 to the largest entry of each map; hover a cell "
                 + "for its value. Atoms are labelled by element and 0-based index in the structure. Streams and layers count from 0. "
-                + "Numbers: ").append(NPZ).append(", ").append(JSON).append(".</p>\n");
+                + "Numbers: ").append(NPZ).append(", ").append(JSON).append(". White frames mark the covalent bonds of the structure "
+                + "(ASE's natural cutoffs); the bond contrast under each map is the mean ᾱ over bonds divided by the mean over the other "
+                + "pairs (above 1: the map prefers bonds).</p>\n");
+        List<Bonds.Bond> bonds = bonds(maps);
+        boolean[] bonded = bondedCells(maps.atoms(), bonds);
         int stream = -1;
         for (AttentionMaps.AttentionMap m : maps.maps()) {
             if (m.stream() != stream) {
@@ -110,9 +152,11 @@ public final class AttentionReport {
             double max = 0;
             for (double v : m.values()) max = Math.max(max, v);
             String title = "stream " + m.stream() + " (order " + m.order() + "), layer " + m.layer();
-            h.append("<figure id=\"fig-").append(m.name()).append("\">").append(HeatMapSvg.svg(m.name(), title, m.values(), labels))
+            h.append("<figure id=\"fig-").append(m.name()).append("\">").append(HeatMapSvg.svg(m.name(), title, m.values(), labels, bonded))
              .append("<figcaption>").append(HtmlReport.esc(m.name())).append(": largest ᾱ ")
-             .append(HtmlReport.esc(String.format(Locale.ROOT, "%.4g", max))).append(strongest(m, labels)).append(".</figcaption></figure>\n");
+             .append(HtmlReport.esc(String.format(Locale.ROOT, "%.4g", max))).append(strongest(m, labels))
+             .append(HtmlReport.esc(String.format(Locale.ROOT, "; bond contrast %.2f", bondContrast(m.values(), maps.atoms(), bonds))))
+             .append(".</figcaption></figure>\n");
         }
         if (stream >= 0) h.append("</div>\n");
         h.append("</body></html>\n");

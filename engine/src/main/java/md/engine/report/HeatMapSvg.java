@@ -23,7 +23,10 @@ public final class HeatMapSvg {
      * @param matrix row-major n × n values (finite, non-negative: the colour scale starts at 0)
      * @param labels n axis labels (e.g. "C0", "H3")
      */
-    public static String svg(String id, String title, double[] matrix, String[] labels) {
+    public static String svg(String id, String title, double[] matrix, String[] labels) { return svg(id, title, matrix, labels, null); }
+
+    /** As above, with the cells {@code outlined} (row-major n × n, may be null) drawn with a white frame, e.g. bonded pairs. */
+    public static String svg(String id, String title, double[] matrix, String[] labels, boolean[] outlined) {
         int n = labels.length;
         if (matrix.length != n * n) throw new IllegalArgumentException("a " + n + " × " + n + " matrix needs " + n * n + " values, got " + matrix.length);
         double max = 0;
@@ -50,6 +53,12 @@ public final class HeatMapSvg {
                         LEFT + j * cell, TOP + i * cell, cell + 0.02, cell + 0.02, colour(max > 0 ? v / max : 0),
                         HtmlReport.esc(labels[i]), HtmlReport.esc(labels[j]), number(v)));
             }
+        if (outlined != null)
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    if (outlined[i * n + j])
+                        s.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"none\" stroke=\"#fff\" "
+                                + "stroke-width=\"%.2f\" class=\"outlined\"/>", LEFT + j * cell + 1, TOP + i * cell + 1, cell - 2, cell - 2, Math.max(1, cell / 14)));
         for (int k = 0; k < n; k += every) {
             double c = (k + 0.5) * cell;
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\" font-size=\"%.1f\">%s</text>",

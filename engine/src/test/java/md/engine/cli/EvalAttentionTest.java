@@ -121,7 +121,36 @@ class EvalAttentionTest {
         for (String name : NAMES) assertTrue(html.contains("<figure id=\"fig-" + name + "\"><svg"), name);
         assertEquals(NAMES.length, count(html, "<figure id=\"fig-"));
         assertEquals(NAMES.length, count(html, "<svg"));
-        assertEquals(NAMES.length * n * n, count(html, "<rect x=") - 2 * NAMES.length, "cells, beside each figure's frame and colour bar");
+        int outlined = count(html, "class=\"outlined\"");
+        assertEquals(NAMES.length * n * n, count(html, "<rect x=") - 2 * NAMES.length - outlined, "cells, beside each figure's frame, colour bar and bond frames");
+
+        // Ethanol's 8 covalent bonds (each H bonded once, the heavy atoms in a chain) are framed in every map, and the
+        // bond contrast is the mean over the bonds over the mean over the other 28 pairs, from the npz numbers.
+        List<?> bonds = (List<?>) j.get("bonds");
+        assertEquals(8, bonds.size());
+        assertEquals(NAMES.length * 2 * 8, outlined);
+        int[] perAtom = new int[n];
+        boolean[] bonded = new boolean[n * n];
+        for (Object b : bonds) {
+            int a = ((Number) ((List<?>) b).get(0)).intValue(), c = ((Number) ((List<?>) b).get(1)).intValue();
+            perAtom[a]++;
+            perAtom[c]++;
+            bonded[a * n + c] = true;
+            double[] d = {positions[3 * a] - positions[3 * c], positions[3 * a + 1] - positions[3 * c + 1], positions[3 * a + 2] - positions[3 * c + 2]};
+            assertTrue(Math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) < 1.7, "bond " + b + " is short");
+        }
+        for (int i = 0; i < n; i++) assertEquals(z[i] == 1 ? 1 : z[i] == 8 ? 2 : 4, perAtom[i], "bonds of atom " + i + " (Z " + z[i] + ")");
+        for (int q = 0; q < NAMES.length; q++) {
+            double[] a = maps.get(NAMES[q]).data();
+            double in = 0, rest = 0;
+            for (int i = 0; i < n; i++)
+                for (int jj = i + 1; jj < n; jj++) {
+                    if (bonded[i * n + jj]) in += a[i * n + jj];
+                    else rest += a[i * n + jj];
+                }
+            double expected = (in / 8) / (rest / (n * (n - 1) / 2 - 8));
+            assertEquals(expected, (Double) ((Map<?, ?>) jmaps.get(q)).get("bond_contrast"), 1e-12 * expected, NAMES[q]);
+        }
         assertTrue(html.contains("<title>C0 – O2: "), "cells are labelled by element and index");
     }
 

@@ -121,7 +121,7 @@ public final class TrainingRun {
             out.printf(Locale.ROOT, "md train: stopped after epoch %d (%s); best validation loss %.6g at epoch %d; %.1f min of training%n",
                     trainer.epoch(), trainer.stopReason(), trainer.bestValidationLoss(), trainer.bestEpoch(), trainer.trainingSeconds() / 60);
             if (!Files.isRegularFile(o.modelFile())) throw new UserError(o.modelFile() + ": no model was saved (no epoch finished)");
-            out.println("md train: model (best epoch, EMA weights) in " + o.modelFile());
+            out.println("md train: model (best epoch" + (cfg.training().emaDecay() > 0 ? ", EMA weights" : "") + ") in " + o.modelFile());
             if (data.test().isEmpty()) {
                 out.println("md train: no test frames (data.test or split.n_test), so no test report");
                 return;
@@ -149,7 +149,7 @@ public final class TrainingRun {
         Files.createDirectories(o.snapshots());
         Path target = o.snapshot(trainer.epoch());
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        ModelFile.write(tmp, trainer.exportModel(), "md train " + cfg.file().getFileName() + ", snapshot of epoch " + trainer.epoch() + " (EMA weights)");
+        ModelFile.write(tmp, trainer.exportModel(), "md train " + cfg.file().getFileName() + ", snapshot of epoch " + trainer.epoch() + (cfg.training().emaDecay() > 0 ? " (EMA weights)" : ""));
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         String ext = target.getFileName().toString().substring(target.getFileName().toString().lastIndexOf('.') + 1);
         java.util.regex.Pattern name = java.util.regex.Pattern.compile("epoch-(\\d+)\\." + java.util.regex.Pattern.quote(ext));
@@ -165,7 +165,7 @@ public final class TrainingRun {
 
     private String provenance(Trainer t) {
         return "md train " + cfg.file().getFileName() + ", epoch " + t.epoch() + ", validation loss "
-                + String.format(Locale.ROOT, "%.6g", t.bestValidationLoss()) + " (EMA weights)";
+                + String.format(Locale.ROOT, "%.6g", t.bestValidationLoss()) + (cfg.training().emaDecay() > 0 ? " (EMA weights)" : "");
     }
 
     private static String symbols(int[] z) {

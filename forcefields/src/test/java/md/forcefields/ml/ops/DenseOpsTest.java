@@ -88,6 +88,11 @@ class DenseOpsTest {
         Shape dense = Shape.atomPairs(3);
         c.add(new Case("gaussianGrid", new GaussianGrid(2.5), new In(Shape.pairs(1), 1.5, 0.4), new In(Shape.fixed(1, 6), 1.5, 0.6)));
         c.add(new Case("gaussianGrid (atoms)", new GaussianGrid(0.8), new In(Shape.atoms(1), 1.0, 0.5), new In(Shape.fixed(1, 2), 1.0, 0.5)));
+        c.add(new Case("gaussianGridLinear", new GaussianGridLinear(2.5), new In(Shape.pairs(1), 1.5, 0.4), new In(Shape.fixed(1, 6), 1.5, 0.6),
+                randn(Shape.fixed(6, 5)), randn(Shape.fixed(1, 5))));
+        // γ = 12: centres beyond |d − μ| ≈ 2.0 are out of reach; 20 rows make two blocks of the kernel; no bias
+        c.add(new Case("gaussianGridLinear (windows, no bias)", new GaussianGridLinear(12.0), new In(Shape.edges(1), 1.5, 1.0),
+                new In(Shape.fixed(1, 24), 1.5, 3.0), randn(Shape.fixed(24, 11))));
         c.add(new Case("gaussianGridAtOrigin", new GaussianGrid.AtOrigin(3.0), new In(Shape.fixed(1, 5), 0.3, 0.4)));
         c.add(new Case("pairsToDense", PairsToDense.INSTANCE, randn(Shape.pairs(3)), randn(Shape.fixed(1, 3))));
         c.add(new Case("pairsToDense (one column)", PairsToDense.INSTANCE, randn(Shape.pairs(1)), randn(Shape.fixed(1, 1))));
@@ -193,6 +198,53 @@ class DenseOpsTest {
         GradCheck.Report second = GradCheck.checkSecondOrder(f, x, new Random(5), STEP, RTOL, ATOL);
         GradCheck.assertPassed(name + " (second order)", second);
         assertTrue(first.entries() > 0);
+    }
+
+    /**
+     * GeomAtt's grid (γ = 20 Å⁻², centres 0 … 4.95 Å by 0.05 Å): the MD kernels of gaussianGridLinear, which leave
+     * out the Gaussians below e^−50, equal the sums over every centre written out, to round-off, for lengths from
+     * 0 to 9 Å (pairs beyond 6.6 Å have no centre in reach), values and length derivatives alike.
+     */
+    @Test
+    void gaussianGridLinearLeavesOutOnlyNegligibleGaussians() {
+        int rows = 400, k = 100, m = 37;
+        double gamma = 20;
+        Random rng = new Random(11);
+        double[] d = new double[rows], mu = md.forcefields.ml.families.GeomAtt.grid(0.0, 0.05, k), w = new double[k * m], b = new double[m];
+        for (int r = 0; r < rows; r++) d[r] = 9.0 * rng.nextDouble();
+        for (int i = 0; i < w.length; i++) w[i] = rng.nextGaussian();
+        for (int i = 0; i < m; i++) b[i] = 0.1 * rng.nextGaussian();
+        double[] gOut = new double[rows * m];
+        for (int i = 0; i < gOut.length; i++) gOut[i] = rng.nextGaussian();
+        double[] full = new double[rows * m], fullGrad = new double[rows];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < k; c++) {
+                double t = d[r] - mu[c], phi = Math.exp(-gamma * t * t), dot = 0;
+                for (int j = 0; j < m; j++) {
+                    full[r * m + j] += phi * w[c * m + j];
+                    dot += gOut[r * m + j] * w[c * m + j];
+                }
+                fullGrad[r] += dot * phi * (-2 * gamma) * t;
+            }
+        for (int r = 0; r < rows; r++) for (int j = 0; j < m; j++) full[r * m + j] += b[j];
+        GaussianGridLinear op = new GaussianGridLinear(gamma);
+        Shape[] shapes = {Shape.atoms(1), Shape.fixed(1, k), Shape.fixed(k, m), Shape.fixed(1, m)};
+        Graph g = new Graph();
+        g.fromHalfList(new int[rows], new double[3 * rows], emptyList(), 1.0, null);
+        Workspace ws = new Workspace(shapes, op.outputShape(shapes));
+        double[] out = new double[rows * m], grad = new double[rows];
+        op.forward(g, ws, new double[][] {d, mu, w, b}, out);
+        op.backward(g, ws, new double[][] {d, mu, w, b}, out, gOut, new double[][] {grad, null, null, null});
+        double valueErr = maxDiff(out, full, out.length) / maxAbs(full), gradErr = maxDiff(grad, fullGrad, rows) / maxAbs(fullGrad);
+        System.out.printf("gaussianGridLinear vs every centre: values %.1e, derivatives %.1e (relative to the largest)%n", valueErr, gradErr);
+        assertTrue(valueErr <= 1e-15, "values differ by " + valueErr);
+        assertTrue(gradErr <= 1e-15, "derivatives differ by " + gradErr);
+    }
+
+    private static NeighborList emptyList() {
+        NeighborList nl = new NeighborList();
+        nl.set(new int[0], new int[0], new double[0], 0, 1.0);
+        return nl;
     }
 
     /** The dense layout is row n·N + m for the pair (n, m), whatever the graph's pair numbering. */

@@ -18,6 +18,7 @@ import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.ops.Representation;
 import md.forcefields.ml.ops.PairChainContraction;
 import md.forcefields.ml.ops.PairChainProduct;
+import md.forcefields.ml.ops.PairColumnsToDense;
 import md.forcefields.ml.ops.PairsToDense;
 import md.forcefields.ml.ops.PerAtomShare;
 import md.forcefields.ml.ops.SumColumns;
@@ -298,8 +299,8 @@ public final class GeomAtt implements EquivariantModel {
                 : ops.apply(new GaussianGridLinear(gamma), lengths, grid, w);
         Map<String, T> out = new LinkedHashMap<>();
         for (int i = 0, column = 0; i < keys.size(); column += widths.get(i), i++) {
-            T pairs = keys.size() == 1 ? q : ops.sliceColumns(q, column, column + widths.get(i));
-            out.put(keys.get(i), ops.apply(PairsToDense.INSTANCE, pairs, diagonals.get(i)));
+            out.put(keys.get(i), keys.size() == 1 ? ops.apply(PairsToDense.INSTANCE, q, diagonals.get(i))
+                    : ops.apply(new PairColumnsToDense(column, column + widths.get(i)), q, diagonals.get(i)));
         }
         return out;
     }

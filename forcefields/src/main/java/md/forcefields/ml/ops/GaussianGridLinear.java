@@ -17,13 +17,13 @@ import md.forcefields.ml.Workspace;
  * below e^−50 ≈ 2e−22 (its derivative below 3e−20/Å for γ ≤ 100 Å⁻²), so each skipped term is ~1e−22 of a weight,
  * six orders of magnitude under the float64 round-off of the sum it would join. For GeomAtt (γ = 20 Å⁻², Δ = 0.05 Å)
  * that leaves ~32 of the centres per pair, and none for pairs beyond d_max + 1.6 Å. Rows are sorted by their first
- * centre (a counting sort) and taken 16 at a time over the union of their windows, so that the products are dense
+ * centre (a counting sort) and taken 8 at a time over the union of their windows, so that the products are dense
  * register-blocked matrix products. Training differentiates the two separate ops ({@link #unfused}), every centre.
  */
 public record GaussianGridLinear(double gamma) implements FusedOp {
     /** exp(−50) ≈ 1.9e−22: Gaussians further out than this exponent are left out of the MD kernels' sums. */
     public static final double NEGLIGIBLE_EXPONENT = 50;
-    private static final int BLOCK = 16;
+    private static final int BLOCK = 8;
 
     public GaussianGridLinear {
         if (!(gamma > 0)) throw new IllegalArgumentException("gaussianGridLinear needs gamma > 0, got " + gamma);
@@ -135,12 +135,13 @@ public record GaussianGridLinear(double gamma) implements FusedOp {
                         for (int j = 0; j < m; j++) gIn[2][c * m + j] += p * block[i * m + j];
                     }
             if (!lengths) continue;
-            DenseKernels.gemm(bs, width, m, 1.0, block, 0, m, wt, k0, k, gPhi, 0, width, false);
+            // (−2γ)·∂φ in one product (a scale other than 1 also selects the kernel's register-blocked path)
+            DenseKernels.gemm(bs, width, m, -2 * gamma, block, 0, m, wt, k0, k, gPhi, 0, width, false);
             for (int i = 0; i < bs; i++) {
                 int r = order[s0 + i];
                 double dr = d[r], sum = 0;
                 for (int c = k0; c < k1; c++) {
-                    double v = gPhi[i * width + c - k0] * phi[(s0 + i) * k + c] * (-2 * gamma) * (dr - mu[c]);
+                    double v = gPhi[i * width + c - k0] * phi[(s0 + i) * k + c] * (dr - mu[c]);
                     sum += v;
                     if (gIn[1] != null) gIn[1][c] -= v;
                 }

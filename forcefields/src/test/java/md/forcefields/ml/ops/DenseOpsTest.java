@@ -95,11 +95,17 @@ class DenseOpsTest {
                 new In(Shape.fixed(1, 24), 1.5, 3.0), randn(Shape.fixed(24, 11))));
         c.add(new Case("gaussianGridAtOrigin", new GaussianGrid.AtOrigin(3.0), new In(Shape.fixed(1, 5), 0.3, 0.4)));
         c.add(new Case("pairsToDense", PairsToDense.INSTANCE, randn(Shape.pairs(3)), randn(Shape.fixed(1, 3))));
+        c.add(new Case("pairColumnsToDense", new PairColumnsToDense(2, 5), randn(Shape.pairs(7)), randn(Shape.fixed(1, 3))));
         c.add(new Case("pairsToDense (one column)", PairsToDense.INSTANCE, randn(Shape.pairs(1)), randn(Shape.fixed(1, 1))));
         for (boolean tx : new boolean[] {false, true})
             for (boolean ty : new boolean[] {false, true})
                 c.add(new Case("pairChainProduct " + (tx ? "T" : "N") + (ty ? "T" : "N"), new PairChainProduct(tx, ty), randn(dense), randn(dense)));
         c.add(new Case("pairChainContraction", new PairChainContraction(0.05), randn(dense), randn(dense)));
+        // 19 features: whole vectors and a scalar tail in the MD kernels (4 or 8 lanes)
+        Shape wide = Shape.atomPairs(19);
+        c.add(new Case("pairChainProduct NT (19 features)", new PairChainProduct(false, true), randn(wide), randn(wide)));
+        c.add(new Case("pairChainProduct TN (19 features)", new PairChainProduct(true, false), randn(wide), randn(wide)));
+        c.add(new Case("pairChainContraction (19 features)", new PairChainContraction(0.3), randn(wide), randn(wide)));
         c.add(new Case("pairChainContraction (one column)", new PairChainContraction(-1.7), randn(Shape.atomPairs(1)), randn(Shape.atomPairs(1))));
         c.add(new Case("sumColumns (dense)", new SumColumns(0.05), randn(dense)));
         c.add(new Case("sumColumns (atoms)", new SumColumns(-1.3), randn(Shape.atoms(4))));
@@ -239,6 +245,41 @@ class DenseOpsTest {
         System.out.printf("gaussianGridLinear vs every centre: values %.1e, derivatives %.1e (relative to the largest)%n", valueErr, gradErr);
         assertTrue(valueErr <= 1e-15, "values differ by " + valueErr);
         assertTrue(gradErr <= 1e-15, "derivatives differ by " + gradErr);
+    }
+
+    /**
+     * Beyond {@link PairChainProduct#DIRECT_MAX_ATOMS} atoms the chain kernels take the other route (feature-major
+     * copies and dense matrix products): forward and backward kernels equal the tape there too (70 atoms).
+     */
+    @Test
+    void chainKernelsOfLargeMoleculesEqualTheTape() {
+        int n = PairChainProduct.DIRECT_MAX_ATOMS + 6, w = 5;
+        Random rng = new Random(21);
+        double[] positions = new double[3 * n];
+        for (int i = 0; i < positions.length; i++) positions[i] = 6 * rng.nextDouble();
+        Graph g = Graph.of(new int[n], EdgeList.isolated(positions, Double.POSITIVE_INFINITY));
+        Shape dense = Shape.atomPairs(w);
+        List<Op> ops = List.of(new PairChainProduct(false, false), new PairChainProduct(true, true), new PairChainContraction(0.7));
+        for (Op op : ops) {
+            double[][] in = new double[2][n * n * w];
+            for (double[] a : in) for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
+            Shape[] shapes = {dense, dense};
+            Workspace ws = new Workspace(shapes, op.outputShape(shapes));
+            double[] out = new double[op.outputShape(shapes).size(g)];
+            op.forward(g, ws, in, out);
+            Tensor[] x = {Tensor.of(in[0].clone(), n * n, w).requireGrad(), Tensor.of(in[1].clone(), n * n, w).requireGrad()};
+            Tensor y = op.tape(g, x);
+            double scale = Math.max(1, maxAbs(y.data()));
+            assertTrue(maxDiff(out, y.data(), out.length) <= FORWARD_TOL * scale, op + ": forward differs from the tape");
+            double[] gOut = new double[out.length];
+            for (int i = 0; i < gOut.length; i++) gOut[i] = rng.nextGaussian();
+            Tensor[] expected = Autograd.grad(y, x, Tensor.of(gOut.clone(), y.shape()), false);
+            double[][] grads = {new double[in[0].length], new double[in[1].length]};
+            op.backward(g, ws, in, out, gOut, grads);
+            for (int i = 0; i < 2; i++)
+                assertTrue(maxDiff(grads[i], expected[i].data(), grads[i].length) <= BACKWARD_TOL * Math.max(1, maxAbs(expected[i].data())),
+                        op + ": gradient of input " + i + " differs from autograd");
+        }
     }
 
     private static NeighborList emptyList() {

@@ -101,11 +101,11 @@ class DenseOpsTest {
             for (boolean ty : new boolean[] {false, true})
                 c.add(new Case("pairChainProduct " + (tx ? "T" : "N") + (ty ? "T" : "N"), new PairChainProduct(tx, ty), randn(dense), randn(dense)));
         c.add(new Case("pairChainContraction", new PairChainContraction(0.05), randn(dense), randn(dense)));
-        // 19 features: whole vectors and a scalar tail in the MD kernels (4 or 8 lanes)
-        Shape wide = Shape.atomPairs(19);
-        c.add(new Case("pairChainProduct NT (19 features)", new PairChainProduct(false, true), randn(wide), randn(wide)));
-        c.add(new Case("pairChainProduct TN (19 features)", new PairChainProduct(true, false), randn(wide), randn(wide)));
-        c.add(new Case("pairChainContraction (19 features)", new PairChainContraction(0.3), randn(wide), randn(wide)));
+        // 29 features: pairs of vectors, a single vector and a scalar tail in the MD kernels (4 or 8 lanes)
+        Shape wide = Shape.atomPairs(29);
+        c.add(new Case("pairChainProduct NT (29 features)", new PairChainProduct(false, true), randn(wide), randn(wide)));
+        c.add(new Case("pairChainProduct TN (29 features)", new PairChainProduct(true, false), randn(wide), randn(wide)));
+        c.add(new Case("pairChainContraction (29 features)", new PairChainContraction(0.3), randn(wide), randn(wide)));
         c.add(new Case("pairChainContraction (one column)", new PairChainContraction(-1.7), randn(Shape.atomPairs(1)), randn(Shape.atomPairs(1))));
         c.add(new Case("sumColumns (dense)", new SumColumns(0.05), randn(dense)));
         c.add(new Case("sumColumns (atoms)", new SumColumns(-1.3), randn(Shape.atoms(4))));

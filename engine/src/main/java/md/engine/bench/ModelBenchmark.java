@@ -38,10 +38,11 @@ public final class ModelBenchmark {
     static final String USAGE = """
             usage: md bench model (--model FILE | --family NAME [KEY=VALUE ...]) [--data DIR] [--steps N] [--warmup N]
                                   [--threads 1,2] [--devices opencl,...] [--precision float64|float32] [--atoms 50,100,...]
-              Energy + forces per call (median and minimum ms over --steps calls after --warmup, and the median CPU ms
-              of the calling thread on one host thread, which other jobs on the machine disturb less) of a learned model on rMD17 aspirin (21 atoms;
-              --data: the shared data folder, default ../shared/data), through the force field md run uses, on each
-              thread count and device; then the host plan's time per op (1 thread).
+              Energy + forces per call (median and minimum ms over --steps calls after --warmup, and on one host
+              thread the median CPU ms of the calling thread, which other jobs on the machine disturb less) of a
+              learned model on rMD17 aspirin (21 atoms; --data: the shared data folder, default ../shared/data),
+              through the force field md run uses, on each thread count and device; then the host plan's time per
+              op (1 thread).
               --atoms N,...: the same on random H/C/O clusters of N atoms each (fixed seed, 0.1 atoms/A^3, atoms at
               least 1 A apart; scripts/bench-geomatt-torch.py builds the same ones), after aspirin.
               --family builds a model of that family with md train's options (KEY=VALUE, e.g. num_layers=6) and

@@ -20,9 +20,6 @@ final class PairChainVectorKernels {
 
     private static DoubleVector load(double[] a, int i) { return DoubleVector.fromArray(S, a, i); }
 
-    /** Lanes summed in lane order (the same bits interpreted and compiled, see VectorKernels.sumLanes). */
-    private static double sumLanes(DoubleVector v) { return md.forcefields.e3nn.VectorKernels.sumLanes(v); }
-
     /** out[a, j, ·] += Σ_i X'[a, i, ·] ⊙ Y'[i, j, ·] (X', Y' transposed in the atom indices where asked). */
     static void product(int n, int w, double[] x, boolean tx, double[] y, boolean ty, double[] out) {
         int wv = w - w % L, a = 0;
@@ -117,18 +114,25 @@ final class PairChainVectorKernels {
         }
     }
 
-    /** out[a, j] = c·Σ_i Σ_f X[a, i, f]·Y[i, j, f] (overwritten). */
-    static void contraction(int n, int w, double c, double[] x, double[] y, double[] out) {
+    /** The scratch {@link #contraction} needs: 16 vectors. */
+    static int contractionScratch() { return 16 * L; }
+
+    /**
+     * out[a, j] = c·Σ_i Σ_f X[a, i, f]·Y[i, j, f] (overwritten). The sums leave their registers through {@code scratch}
+     * (at least {@link #contractionScratch()} long) and are added up lane by lane there: a vector handed to a method
+     * that the JIT does not inline (this kernel is large) would be allocated, and an MD step must allocate nothing.
+     */
+    static void contraction(int n, int w, double c, double[] x, double[] y, double[] out, double[] scratch) {
         int wv = w - w % L, a = 0;
         for (; a + 4 <= n; a += 4) {
             int j = 0;
-            for (; j + 4 <= n; j += 4) contraction4x4(n, w, wv, c, a, j, x, y, out);
-            for (int q = 0; q < 4; q++) for (int jj = j; jj < n; jj++) out[(a + q) * n + jj] = c * contractionEntry(n, w, wv, a + q, jj, x, y);
+            for (; j + 4 <= n; j += 4) contraction4x4(n, w, wv, c, a, j, x, y, out, scratch);
+            for (int q = 0; q < 4; q++) for (int jj = j; jj < n; jj++) out[(a + q) * n + jj] = c * contractionEntry(n, w, wv, a + q, jj, x, y, scratch);
         }
-        for (; a < n; a++) for (int j = 0; j < n; j++) out[a * n + j] = c * contractionEntry(n, w, wv, a, j, x, y);
+        for (; a < n; a++) for (int j = 0; j < n; j++) out[a * n + j] = c * contractionEntry(n, w, wv, a, j, x, y, scratch);
     }
 
-    private static void contraction4x4(int n, int w, int wv, double c, int a, int j, double[] x, double[] y, double[] out) {
+    private static void contraction4x4(int n, int w, int wv, double c, int a, int j, double[] x, double[] y, double[] out, double[] scratch) {
         DoubleVector s00 = DoubleVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
         DoubleVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
         int nw = n * w;
@@ -154,26 +158,23 @@ final class PairChainVectorKernels {
                 s32 = x3.fma(y2, s32);
                 s33 = x3.fma(y3, s33);
             }
-        out[(a + 0) * n + j + 0] = c * (sumLanes(s00) + contractionTail(n, w, wv, a + 0, j + 0, x, y));
-        out[(a + 0) * n + j + 1] = c * (sumLanes(s01) + contractionTail(n, w, wv, a + 0, j + 1, x, y));
-        out[(a + 0) * n + j + 2] = c * (sumLanes(s02) + contractionTail(n, w, wv, a + 0, j + 2, x, y));
-        out[(a + 0) * n + j + 3] = c * (sumLanes(s03) + contractionTail(n, w, wv, a + 0, j + 3, x, y));
-        out[(a + 1) * n + j + 0] = c * (sumLanes(s10) + contractionTail(n, w, wv, a + 1, j + 0, x, y));
-        out[(a + 1) * n + j + 1] = c * (sumLanes(s11) + contractionTail(n, w, wv, a + 1, j + 1, x, y));
-        out[(a + 1) * n + j + 2] = c * (sumLanes(s12) + contractionTail(n, w, wv, a + 1, j + 2, x, y));
-        out[(a + 1) * n + j + 3] = c * (sumLanes(s13) + contractionTail(n, w, wv, a + 1, j + 3, x, y));
-        out[(a + 2) * n + j + 0] = c * (sumLanes(s20) + contractionTail(n, w, wv, a + 2, j + 0, x, y));
-        out[(a + 2) * n + j + 1] = c * (sumLanes(s21) + contractionTail(n, w, wv, a + 2, j + 1, x, y));
-        out[(a + 2) * n + j + 2] = c * (sumLanes(s22) + contractionTail(n, w, wv, a + 2, j + 2, x, y));
-        out[(a + 2) * n + j + 3] = c * (sumLanes(s23) + contractionTail(n, w, wv, a + 2, j + 3, x, y));
-        out[(a + 3) * n + j + 0] = c * (sumLanes(s30) + contractionTail(n, w, wv, a + 3, j + 0, x, y));
-        out[(a + 3) * n + j + 1] = c * (sumLanes(s31) + contractionTail(n, w, wv, a + 3, j + 1, x, y));
-        out[(a + 3) * n + j + 2] = c * (sumLanes(s32) + contractionTail(n, w, wv, a + 3, j + 2, x, y));
-        out[(a + 3) * n + j + 3] = c * (sumLanes(s33) + contractionTail(n, w, wv, a + 3, j + 3, x, y));
+        s00.intoArray(scratch, 0); s01.intoArray(scratch, L); s02.intoArray(scratch, 2 * L); s03.intoArray(scratch, 3 * L);
+        s10.intoArray(scratch, 4 * L); s11.intoArray(scratch, 5 * L); s12.intoArray(scratch, 6 * L); s13.intoArray(scratch, 7 * L);
+        s20.intoArray(scratch, 8 * L); s21.intoArray(scratch, 9 * L); s22.intoArray(scratch, 10 * L); s23.intoArray(scratch, 11 * L);
+        s30.intoArray(scratch, 12 * L); s31.intoArray(scratch, 13 * L); s32.intoArray(scratch, 14 * L); s33.intoArray(scratch, 15 * L);
+        for (int q = 0; q < 4; q++)
+            for (int r = 0; r < 4; r++) out[(a + q) * n + j + r] = c * (laneSum(scratch, (4 * q + r) * L) + contractionTail(n, w, wv, a + q, j + r, x, y));
+    }
+
+    /** Σ of the L values at {@code off}, in lane order (as {@code VectorKernels.sumLanes} adds a vector's lanes). */
+    private static double laneSum(double[] a, int off) {
+        double s = 0;
+        for (int i = 0; i < L; i++) s += a[off + i];
+        return s;
     }
 
     /** Σ_i Σ_f X[a, i, f]·Y[i, j, f] of one pair (the rows and columns beyond the 4 × 4 blocks). */
-    private static double contractionEntry(int n, int w, int wv, int a, int j, double[] x, double[] y) {
+    private static double contractionEntry(int n, int w, int wv, int a, int j, double[] x, double[] y, double[] scratch) {
         DoubleVector s = DoubleVector.zero(S), u = s;
         for (int i = 0; i < n; i++) {
             int xo = (a * n + i) * w, yo = (i * n + j) * w, f = 0;
@@ -183,7 +184,8 @@ final class PairChainVectorKernels {
             }
             for (; f < wv; f += L) s = load(x, xo + f).fma(load(y, yo + f), s);
         }
-        return sumLanes(s.add(u)) + contractionTail(n, w, wv, a, j, x, y);
+        s.add(u).intoArray(scratch, 0);
+        return laneSum(scratch, 0) + contractionTail(n, w, wv, a, j, x, y);
     }
 
     /** Σ_i Σ_{f ≥ wv} X[a, i, f]·Y[i, j, f]: the features beyond the last whole vector (none when w is a multiple of the lanes). */

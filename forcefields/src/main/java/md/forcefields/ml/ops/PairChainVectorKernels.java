@@ -23,6 +23,10 @@ final class PairChainVectorKernels {
     /** out[a, j, ·] += Σ_i X'[a, i, ·] ⊙ Y'[i, j, ·] (X', Y' transposed in the atom indices where asked). */
     static void product(int n, int w, double[] x, boolean tx, double[] y, boolean ty, double[] out) {
         int wv = w - w % L, a = 0;
+        if (wv == 0) { // fewer features than lanes: scalar code only, no vector values at all
+            for (int b = 0; b < n; b++) for (int j = 0; j < n; j++) scalarTail(n, w, 0, b, j, x, tx, y, ty, out);
+            return;
+        }
         for (; a + 4 <= n; a += 4) {
             int j = 0;
             for (; j + 4 <= n; j += 4) {
@@ -124,6 +128,10 @@ final class PairChainVectorKernels {
      */
     static void contraction(int n, int w, double c, double[] x, double[] y, double[] out, double[] scratch) {
         int wv = w - w % L, a = 0;
+        if (wv == 0) { // fewer features than lanes: scalar code only, no vector values at all
+            for (int b = 0; b < n; b++) for (int j = 0; j < n; j++) out[b * n + j] = c * contractionTail(n, w, 0, b, j, x, y);
+            return;
+        }
         for (; a + 4 <= n; a += 4) {
             int j = 0;
             for (; j + 4 <= n; j += 4) contraction4x4(n, w, wv, c, a, j, x, y, out, scratch);

@@ -13,10 +13,12 @@ import md.forcefields.ml.model.EquivariantModel;
 import md.forcefields.ml.ops.DenseAggregate;
 import md.forcefields.ml.ops.Elementwise;
 import md.forcefields.ml.ops.GaussianGrid;
+import md.forcefields.ml.ops.GaussianGridLinear;
 import md.forcefields.ml.ops.Ops;
 import md.forcefields.ml.ops.Representation;
 import md.forcefields.ml.ops.PairChainContraction;
 import md.forcefields.ml.ops.PairChainProduct;
+import md.forcefields.ml.ops.PairColumnsToDense;
 import md.forcefields.ml.ops.PairsToDense;
 import md.forcefields.ml.ops.PerAtomShare;
 import md.forcefields.ml.ops.SumColumns;
@@ -202,7 +204,7 @@ public final class GeomAtt implements EquivariantModel {
         return forward(ops, (name, value) -> {
             if (name.equals("embedding") || name.endsWith(".alpha") || name.endsWith(".v_out") || name.equals("readout_hidden") || name.equals("atomic_energy"))
                 ops.named(name, value, Representation.scalars(ops.shape(value).width()));
-        });
+        }, false);
     }
 
     /**
@@ -211,20 +213,26 @@ public final class GeomAtt implements EquivariantModel {
      * atomPairs × F, t from 1), "C" and "alpha" (atomPairs × 1), "Wv", "msg", "v_out" (atoms × F_V); then
      * "concat", "readout_pre", "readout_hidden" and "atomic_energy" (model units, before σ and μ).
      */
-    public <T> T forward(Ops<T> ops, BiConsumer<String, T> record) {
+    public <T> T forward(Ops<T> ops, BiConsumer<String, T> record) { return forward(ops, record, true); }
+
+    /**
+     * With {@code everyOverlap} false (energies and forces), a stream of order 2 gets its C = Δ·Σ_f A[·, ·, f]
+     * directly as one column of the overlap product (the sum over f folded into the weights), without its A.
+     */
+    private <T> T forward(Ops<T> ops, BiConsumer<String, T> record, boolean everyOverlap) {
         T grid = ops.parameter(GRID);
-        T alongBonds = ops.apply(new GaussianGrid(gamma), ops.pairLengths(ops.edgeVectors()), grid);
         T atOrigin = ops.apply(new GaussianGrid.AtOrigin(gamma), grid);
         T oneHot = ops.speciesOneHot(atomicNumbers.length);
         T v0 = ops.matmul(oneHot, ops.parameter(EMBEDDINGS), 1.0);
         record.accept("embedding", v0);
+        Map<String, T> overlaps = overlaps(ops, ops.pairLengths(ops.edgeVectors()), grid, atOrigin, everyOverlap, record);
         List<T> finals = new ArrayList<>();
         for (int s = 0; s < streams.size(); s++) {
             T v = v0;
             for (int l = 0; l < streams.get(s).layers(); l++) {
                 String at = "stream" + s + ".layer" + l + ".";
                 // v + α·(W v + b): row n of α receives, Σ_m α[n, m]·x[m]
-                T alpha = attention(ops, alongBonds, atOrigin, s, l, at, record);
+                T alpha = attention(ops, overlaps, s, l, at, record);
                 T x = linear(ops, v, updateKey(s, l), true);
                 T msg = ops.apply(DenseAggregate.INSTANCE, alpha, x);
                 v = ops.add(v, msg);
@@ -247,31 +255,77 @@ public final class GeomAtt implements EquivariantModel {
         return speciesShifts ? ops.add(e, ops.matmul(oneHot, ops.parameter(SPECIES_SHIFTS), 1.0)) : e;
     }
 
-    /** α = (1/N_s)·C of layer l of stream s (atomPairs × 1), from φ_d (pairs × K) and φ_0 (1 × K). */
-    private <T> T attention(Ops<T> ops, T alongBonds, T atOrigin, int s, int l, String at, BiConsumer<String, T> record) {
+    /**
+     * The overlap functions of every stream, layer and factor, keyed "{s}.{l}.{t}" (dense, atomPairs × F), and
+     * "{s}.{l}.C" for streams of order 2 unless {@code everyOverlap}. A_t = (L0_t φ_0) ⊙ (L_t φ_d) =
+     * φ_d·(W_t ⊙ q0_t) + b_t ⊙ q0_t with q0_t = L0_t φ_0 a per-layer constant row: the weights of all factors,
+     * scaled by their q0, become one K × M matrix, and one product with the Gaussians (only those within reach
+     * of each pair, see {@link GaussianGridLinear}) gives every overlap at once; an order-2 stream's
+     * C = Δ·Σ_f A[·, ·, f] takes one column, Δ·(W ⊙ q0)·1. The diagonal rows (d = 0) are the same with φ_0.
+     * In the MD plan all weights derived here are constants, evaluated once.
+     */
+    private <T> Map<String, T> overlaps(Ops<T> ops, T lengths, T grid, T atOrigin, boolean everyOverlap, BiConsumer<String, T> record) {
+        List<String> keys = new ArrayList<>();
+        List<T> weights = new ArrayList<>(), biases = new ArrayList<>(), diagonals = new ArrayList<>();
+        List<Integer> widths = new ArrayList<>();
+        boolean anyBias = false;
+        for (int s = 0; s < streams.size(); s++) {
+            Stream st = streams.get(s);
+            boolean collapse = st.order() == 2 && !everyOverlap;
+            for (int l = 0; l < st.layers(); l++)
+                for (int t = 0; t < st.distinctFactors(); t++) {
+                    String bondKey = factorKey(s, l, t, false);
+                    T q0 = linear(ops, atOrigin, factorKey(s, l, t, true), st.bias());
+                    record.accept("stream" + s + ".layer" + l + ".factor" + (t + 1) + ".q0", q0);
+                    T w = ops.parameter(bondKey + ".weight");
+                    w = ops.mul(w, ops.apply(Elementwise.BROADCAST_ROWS, q0, w));
+                    T b = st.bias() ? ops.mul(ops.parameter(bondKey + ".bias"), q0) : null;
+                    if (collapse) {
+                        w = ops.apply(new SumColumns(gridSpacing), w);
+                        if (b != null) b = ops.apply(new SumColumns(gridSpacing), b);
+                    }
+                    anyBias |= b != null;
+                    keys.add(s + "." + l + "." + (collapse ? "C" : String.valueOf(t)));
+                    weights.add(w);
+                    biases.add(b);
+                    diagonals.add(b != null ? ops.linear(atOrigin, w, b) : ops.matmul(atOrigin, w, 1.0));
+                    widths.add(collapse ? 1 : st.features());
+                }
+        }
+        if (anyBias) // factors without biases get zero columns (from a row of their own width, so shapes agree)
+            for (int i = 0; i < biases.size(); i++) if (biases.get(i) == null) biases.set(i, ops.scale(diagonals.get(i), 0.0));
+        T w = weights.size() == 1 ? weights.get(0) : ops.concatColumns(weights);
+        T q = anyBias ? ops.apply(new GaussianGridLinear(gamma), lengths, grid, w, biases.size() == 1 ? biases.get(0) : ops.concatColumns(biases))
+                : ops.apply(new GaussianGridLinear(gamma), lengths, grid, w);
+        Map<String, T> out = new LinkedHashMap<>();
+        for (int i = 0, column = 0; i < keys.size(); column += widths.get(i), i++) {
+            out.put(keys.get(i), keys.size() == 1 ? ops.apply(PairsToDense.INSTANCE, q, diagonals.get(i))
+                    : ops.apply(new PairColumnsToDense(column, column + widths.get(i)), q, diagonals.get(i)));
+        }
+        return out;
+    }
+
+    /** α = (1/N_s)·C of layer l of stream s (atomPairs × 1), from the overlaps. */
+    private <T> T attention(Ops<T> ops, Map<String, T> overlaps, int s, int l, String at, BiConsumer<String, T> record) {
         Stream st = streams.get(s);
-        List<T> factors = new ArrayList<>();
-        for (int t = 0; t < st.distinctFactors(); t++) {
-            // A_t = (L0_t φ_0) ⊙ (L_t φ_d), its diagonal (d = 0) being (L0_t φ_0) ⊙ (L_t φ_0)
-            String originKey = factorKey(s, l, t, true), bondKey = factorKey(s, l, t, false);
-            T q0 = linear(ops, atOrigin, originKey, st.bias());
-            T q = linear(ops, alongBonds, bondKey, st.bias());
-            T pairs = ops.mul(q, ops.apply(Elementwise.BROADCAST_ROWS, q0, q));
-            T diagonal = ops.mul(linear(ops, atOrigin, bondKey, st.bias()), q0);
-            T a = ops.apply(PairsToDense.INSTANCE, pairs, diagonal);
-            record.accept(at + "factor" + (t + 1) + ".q0", q0);
-            record.accept(at + "factor" + (t + 1) + ".A", a);
-            factors.add(a);
+        T c = overlaps.get(s + "." + l + ".C");
+        if (c == null) {
+            List<T> factors = new ArrayList<>();
+            for (int t = 0; t < st.distinctFactors(); t++) {
+                T a = overlaps.get(s + "." + l + "." + t);
+                record.accept(at + "factor" + (t + 1) + ".A", a);
+                factors.add(a);
+            }
+            // the chain through all intermediate atoms, feature by feature, summed over the features at the end
+            T chain = factors.get(0);
+            for (int t = 1; t < st.order() - 2; t++) {
+                chain = ops.apply(PairChainProduct.PLAIN, chain, factors.get(st.shared() ? 0 : t));
+                record.accept(at + "chain", chain);
+            }
+            // Δ once, whatever the order; the last link and the sum over the features in one op
+            c = st.order() == 2 ? ops.apply(new SumColumns(gridSpacing), chain)
+                    : ops.apply(new PairChainContraction(gridSpacing), chain, factors.get(st.shared() ? 0 : st.order() - 2));
         }
-        // the chain through all intermediate atoms, feature by feature, summed over the features at the end
-        T chain = factors.get(0);
-        for (int t = 1; t < st.order() - 2; t++) {
-            chain = ops.apply(PairChainProduct.PLAIN, chain, factors.get(st.shared() ? 0 : t));
-            record.accept(at + "chain", chain);
-        }
-        // Δ once, whatever the order; the last link and the sum over the features in one op
-        T c = st.order() == 2 ? ops.apply(new SumColumns(gridSpacing), chain)
-                : ops.apply(new PairChainContraction(gridSpacing), chain, factors.get(st.shared() ? 0 : st.order() - 2));
         T alpha = ops.scale(c, 1.0 / streams.size());
         record.accept(at + "C", c);
         record.accept(at + "alpha", alpha);

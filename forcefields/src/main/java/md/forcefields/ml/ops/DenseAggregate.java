@@ -39,18 +39,15 @@ public final class DenseAggregate implements Op {
     @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
         int n = g.atoms(), w = ws.width(1);
         double[] alpha = in[0], x = in[1];
-        if (gIn[0] != null) // ∂α[n, m] = g[n]·x[m]
-            for (int a = 0; a < n; a++)
-                for (int m = 0; m < n; m++) {
-                    double s = 0;
-                    for (int f = 0; f < w; f++) s += gOut[a * w + f] * x[m * w + f];
-                    gIn[0][a * n + m] += s;
-                }
-        if (gIn[1] != null) // ∂x[m] = Σ_n α[n, m]·g[n]
-            for (int a = 0; a < n; a++)
-                for (int m = 0; m < n; m++) {
-                    double c = alpha[a * n + m];
-                    for (int f = 0; f < w; f++) gIn[1][m * w + f] += c * gOut[a * w + f];
-                }
+        if (gIn[0] != null) { // ∂α[n, m] = g[n]·x[m]: dot products along the features
+            double[] dots = ws.doubles(0, n * n);
+            DenseKernels.gemmTransB(n, n, w, 1.0, gOut, 0, w, x, 0, w, dots, 0, n);
+            for (int s = 0; s < n * n; s++) gIn[0][s] += dots[s];
+        }
+        if (gIn[1] != null) { // ∂x = αᵀ·g, with αᵀ copied once
+            double[] at = ws.doubles(1, n * n);
+            for (int a = 0; a < n; a++) for (int m = 0; m < n; m++) at[m * n + a] = alpha[a * n + m];
+            DenseKernels.gemm(n, w, n, 1.0, at, 0, n, gOut, 0, w, gIn[1], 0, w, true);
+        }
     }
 }

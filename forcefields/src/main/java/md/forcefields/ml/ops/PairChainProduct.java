@@ -16,8 +16,9 @@ import md.forcefields.ml.Workspace;
  * N × N matrices whose batch index is the fastest one (GeomAtt's einsum "bnif,bijf->bnjf").
  *
  * <p>The op is bilinear, so its derivatives are the same op in other modes (∂X = G·Y'ᵀ, ∂Y = X'ᵀ·G, transposed
- * back where X or Y enters transposed): the tape is differentiable to any order. The MD kernels run F dense
- * N × N matrix products on feature-major copies; the tape keeps plain loops. Cost N³·F per call, no allocation.
+ * back where X or Y enters transposed): the tape is differentiable to any order. The MD kernels run the products
+ * directly on the values for small N and as F dense N × N matrix products on feature-major copies for large N;
+ * the tape keeps plain loops. Cost N³·F per call, no allocation.
  */
 public record PairChainProduct(boolean transposeX, boolean transposeY) implements Op {
     public static final PairChainProduct PLAIN = new PairChainProduct(false, false);
@@ -60,6 +61,19 @@ public record PairChainProduct(boolean transposeX, boolean transposeY) implement
             for (int f = 0; f < w; f++) out[s * w + f] += scratch[zs + f * nn + s];
     }
 
+    /**
+     * Up to this many atoms the MD kernels run the products directly on the row-major values (Vector API along the
+     * features); beyond, as dense N × N matrix products per feature on feature-major copies, whose cache use scales
+     * better. Both are tested (DenseOpsTest).
+     */
+    static final int DIRECT_MAX_ATOMS = 64;
+
+    /** out += X'·Y' per feature, by the kernel that suits n (see {@link #DIRECT_MAX_ATOMS}). */
+    static void accumulateKernel(int n, int w, double[] x, boolean tx, double[] y, boolean ty, double[] out, Workspace ws) {
+        if (DenseKernels.VECTORIZED && n <= DIRECT_MAX_ATOMS) PairChainVectorKernels.product(n, w, x, tx, y, ty, out);
+        else accumulateByFeature(n, w, x, tx, y, ty, out, ws.doubles(0, 3 * n * n * w));
+    }
+
     /** out += X'·Y' per feature, as plain loops (the tape's version). */
     static void accumulate(int n, int w, double[] x, boolean tx, double[] y, boolean ty, double[] out) {
         for (int a = 0; a < n; a++)
@@ -88,19 +102,18 @@ public record PairChainProduct(boolean transposeX, boolean transposeY) implement
     @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
         int n = g.atoms(), w = ws.width(0);
         Arrays.fill(out, 0, n * n * w, 0.0);
-        accumulateByFeature(n, w, in[0], transposeX, in[1], transposeY, out, ws.doubles(0, 3 * n * n * w));
+        accumulateKernel(n, w, in[0], transposeX, in[1], transposeY, out, ws);
     }
 
     @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
         int n = g.atoms(), w = ws.width(0);
-        double[] scratch = ws.doubles(0, 3 * n * n * w);
         if (gIn[0] != null) {
-            if (transposeX) accumulateByFeature(n, w, in[1], transposeY, gOut, true, gIn[0], scratch);
-            else accumulateByFeature(n, w, gOut, false, in[1], !transposeY, gIn[0], scratch);
+            if (transposeX) accumulateKernel(n, w, in[1], transposeY, gOut, true, gIn[0], ws);
+            else accumulateKernel(n, w, gOut, false, in[1], !transposeY, gIn[0], ws);
         }
         if (gIn[1] != null) {
-            if (transposeY) accumulateByFeature(n, w, gOut, true, in[0], transposeX, gIn[1], scratch);
-            else accumulateByFeature(n, w, in[0], !transposeX, gOut, false, gIn[1], scratch);
+            if (transposeY) accumulateKernel(n, w, gOut, true, in[0], transposeX, gIn[1], ws);
+            else accumulateKernel(n, w, in[0], !transposeX, gOut, false, gIn[1], ws);
         }
     }
 }

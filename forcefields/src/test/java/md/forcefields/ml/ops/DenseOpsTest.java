@@ -88,13 +88,24 @@ class DenseOpsTest {
         Shape dense = Shape.atomPairs(3);
         c.add(new Case("gaussianGrid", new GaussianGrid(2.5), new In(Shape.pairs(1), 1.5, 0.4), new In(Shape.fixed(1, 6), 1.5, 0.6)));
         c.add(new Case("gaussianGrid (atoms)", new GaussianGrid(0.8), new In(Shape.atoms(1), 1.0, 0.5), new In(Shape.fixed(1, 2), 1.0, 0.5)));
+        c.add(new Case("gaussianGridLinear", new GaussianGridLinear(2.5), new In(Shape.pairs(1), 1.5, 0.4), new In(Shape.fixed(1, 6), 1.5, 0.6),
+                randn(Shape.fixed(6, 5)), randn(Shape.fixed(1, 5))));
+        // γ = 12: centres beyond |d − μ| ≈ 2.0 are out of reach; 20 rows make two blocks of the kernel; no bias
+        c.add(new Case("gaussianGridLinear (windows, no bias)", new GaussianGridLinear(12.0), new In(Shape.edges(1), 1.5, 1.0),
+                new In(Shape.fixed(1, 24), 1.5, 3.0), randn(Shape.fixed(24, 11))));
         c.add(new Case("gaussianGridAtOrigin", new GaussianGrid.AtOrigin(3.0), new In(Shape.fixed(1, 5), 0.3, 0.4)));
         c.add(new Case("pairsToDense", PairsToDense.INSTANCE, randn(Shape.pairs(3)), randn(Shape.fixed(1, 3))));
+        c.add(new Case("pairColumnsToDense", new PairColumnsToDense(2, 5), randn(Shape.pairs(7)), randn(Shape.fixed(1, 3))));
         c.add(new Case("pairsToDense (one column)", PairsToDense.INSTANCE, randn(Shape.pairs(1)), randn(Shape.fixed(1, 1))));
         for (boolean tx : new boolean[] {false, true})
             for (boolean ty : new boolean[] {false, true})
                 c.add(new Case("pairChainProduct " + (tx ? "T" : "N") + (ty ? "T" : "N"), new PairChainProduct(tx, ty), randn(dense), randn(dense)));
         c.add(new Case("pairChainContraction", new PairChainContraction(0.05), randn(dense), randn(dense)));
+        // 29 features: pairs of vectors, a single vector and a scalar tail in the MD kernels (4 or 8 lanes)
+        Shape wide = Shape.atomPairs(29);
+        c.add(new Case("pairChainProduct NT (29 features)", new PairChainProduct(false, true), randn(wide), randn(wide)));
+        c.add(new Case("pairChainProduct TN (29 features)", new PairChainProduct(true, false), randn(wide), randn(wide)));
+        c.add(new Case("pairChainContraction (29 features)", new PairChainContraction(0.3), randn(wide), randn(wide)));
         c.add(new Case("pairChainContraction (one column)", new PairChainContraction(-1.7), randn(Shape.atomPairs(1)), randn(Shape.atomPairs(1))));
         c.add(new Case("sumColumns (dense)", new SumColumns(0.05), randn(dense)));
         c.add(new Case("sumColumns (atoms)", new SumColumns(-1.3), randn(Shape.atoms(4))));
@@ -193,6 +204,88 @@ class DenseOpsTest {
         GradCheck.Report second = GradCheck.checkSecondOrder(f, x, new Random(5), STEP, RTOL, ATOL);
         GradCheck.assertPassed(name + " (second order)", second);
         assertTrue(first.entries() > 0);
+    }
+
+    /**
+     * GeomAtt's grid (γ = 20 Å⁻², centres 0 … 4.95 Å by 0.05 Å): the MD kernels of gaussianGridLinear, which leave
+     * out the Gaussians below e^−50, equal the sums over every centre written out, to round-off, for lengths from
+     * 0 to 9 Å (pairs beyond 6.6 Å have no centre in reach), values and length derivatives alike.
+     */
+    @Test
+    void gaussianGridLinearLeavesOutOnlyNegligibleGaussians() {
+        int rows = 400, k = 100, m = 37;
+        double gamma = 20;
+        Random rng = new Random(11);
+        double[] d = new double[rows], mu = md.forcefields.ml.families.GeomAtt.grid(0.0, 0.05, k), w = new double[k * m], b = new double[m];
+        for (int r = 0; r < rows; r++) d[r] = 9.0 * rng.nextDouble();
+        for (int i = 0; i < w.length; i++) w[i] = rng.nextGaussian();
+        for (int i = 0; i < m; i++) b[i] = 0.1 * rng.nextGaussian();
+        double[] gOut = new double[rows * m];
+        for (int i = 0; i < gOut.length; i++) gOut[i] = rng.nextGaussian();
+        double[] full = new double[rows * m], fullGrad = new double[rows];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < k; c++) {
+                double t = d[r] - mu[c], phi = Math.exp(-gamma * t * t), dot = 0;
+                for (int j = 0; j < m; j++) {
+                    full[r * m + j] += phi * w[c * m + j];
+                    dot += gOut[r * m + j] * w[c * m + j];
+                }
+                fullGrad[r] += dot * phi * (-2 * gamma) * t;
+            }
+        for (int r = 0; r < rows; r++) for (int j = 0; j < m; j++) full[r * m + j] += b[j];
+        GaussianGridLinear op = new GaussianGridLinear(gamma);
+        Shape[] shapes = {Shape.atoms(1), Shape.fixed(1, k), Shape.fixed(k, m), Shape.fixed(1, m)};
+        Graph g = new Graph();
+        g.fromHalfList(new int[rows], new double[3 * rows], emptyList(), 1.0, null);
+        Workspace ws = new Workspace(shapes, op.outputShape(shapes));
+        double[] out = new double[rows * m], grad = new double[rows];
+        op.forward(g, ws, new double[][] {d, mu, w, b}, out);
+        op.backward(g, ws, new double[][] {d, mu, w, b}, out, gOut, new double[][] {grad, null, null, null});
+        double valueErr = maxDiff(out, full, out.length) / maxAbs(full), gradErr = maxDiff(grad, fullGrad, rows) / maxAbs(fullGrad);
+        System.out.printf("gaussianGridLinear vs every centre: values %.1e, derivatives %.1e (relative to the largest)%n", valueErr, gradErr);
+        assertTrue(valueErr <= 1e-15, "values differ by " + valueErr);
+        assertTrue(gradErr <= 1e-15, "derivatives differ by " + gradErr);
+    }
+
+    /**
+     * Beyond {@link PairChainProduct#DIRECT_MAX_ATOMS} atoms the chain kernels take the other route (feature-major
+     * copies and dense matrix products): forward and backward kernels equal the tape there too (70 atoms).
+     */
+    @Test
+    void chainKernelsOfLargeMoleculesEqualTheTape() {
+        int n = PairChainProduct.DIRECT_MAX_ATOMS + 6, w = 5;
+        Random rng = new Random(21);
+        double[] positions = new double[3 * n];
+        for (int i = 0; i < positions.length; i++) positions[i] = 6 * rng.nextDouble();
+        Graph g = Graph.of(new int[n], EdgeList.isolated(positions, Double.POSITIVE_INFINITY));
+        Shape dense = Shape.atomPairs(w);
+        List<Op> ops = List.of(new PairChainProduct(false, false), new PairChainProduct(true, true), new PairChainContraction(0.7));
+        for (Op op : ops) {
+            double[][] in = new double[2][n * n * w];
+            for (double[] a : in) for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
+            Shape[] shapes = {dense, dense};
+            Workspace ws = new Workspace(shapes, op.outputShape(shapes));
+            double[] out = new double[op.outputShape(shapes).size(g)];
+            op.forward(g, ws, in, out);
+            Tensor[] x = {Tensor.of(in[0].clone(), n * n, w).requireGrad(), Tensor.of(in[1].clone(), n * n, w).requireGrad()};
+            Tensor y = op.tape(g, x);
+            double scale = Math.max(1, maxAbs(y.data()));
+            assertTrue(maxDiff(out, y.data(), out.length) <= FORWARD_TOL * scale, op + ": forward differs from the tape");
+            double[] gOut = new double[out.length];
+            for (int i = 0; i < gOut.length; i++) gOut[i] = rng.nextGaussian();
+            Tensor[] expected = Autograd.grad(y, x, Tensor.of(gOut.clone(), y.shape()), false);
+            double[][] grads = {new double[in[0].length], new double[in[1].length]};
+            op.backward(g, ws, in, out, gOut, grads);
+            for (int i = 0; i < 2; i++)
+                assertTrue(maxDiff(grads[i], expected[i].data(), grads[i].length) <= BACKWARD_TOL * Math.max(1, maxAbs(expected[i].data())),
+                        op + ": gradient of input " + i + " differs from autograd");
+        }
+    }
+
+    private static NeighborList emptyList() {
+        NeighborList nl = new NeighborList();
+        nl.set(new int[0], new int[0], new double[0], 0, 1.0);
+        return nl;
     }
 
     /** The dense layout is row n·N + m for the pair (n, m), whatever the graph's pair numbering. */

@@ -27,7 +27,8 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
     }
 
     /**
-     * One data file: format (npz, extxyz, ani), objective, extxyz key names, ANI level of theory, the
+     * One data file: format (npz, extxyz, ani), objective, the label keys (extxyz: comment key and column; npz: array
+     * names, null for the layout's), ANI level of theory, the
      * energy unit of an npz file (null: its layout's), which of its frames to use (null: all) and how
      * many times each selected frame enters the pool (oversampling a small set, e.g. a few equilibrium
      * structures among thousands of off-equilibrium frames; each copy gets its own denoising noise).

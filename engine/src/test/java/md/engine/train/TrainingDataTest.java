@@ -29,7 +29,8 @@ class TrainingDataTest {
     @TempDir Path dir;
 
     private static TrainConfig.Source source(Path file, String format) {
-        return new TrainConfig.Source(file, format, Objective.ENERGY_AND_FORCES, "energy", "forces", "wb97x_dz", "data.train[0].file");
+        return new TrainConfig.Source(file, format, Objective.ENERGY_AND_FORCES, format.equals("extxyz") ? "energy" : null,
+                format.equals("extxyz") ? "forces" : null, "wb97x_dz", "data.train[0].file");
     }
 
     @Test
@@ -142,20 +143,20 @@ class TrainingDataTest {
         NpyWriter.writeNpz(f, a);
         TrainConfig.Source kcal = source(f, "npz");
         assertEquals(-5 * Units.KCAL_PER_MOL_TO_EV, TrainingData.read(kcal).get(5).energyEv(), 0.0);
-        TrainConfig.Source ev = new TrainConfig.Source(f, "npz", Objective.FORCES, "energy", "forces", "wb97x_dz", "w", "eV",
+        TrainConfig.Source ev = new TrainConfig.Source(f, "npz", Objective.FORCES, null, null, "wb97x_dz", "w", "eV",
                 FrameSelection.parseSlice("1::2"), 1);
         List<TrainingFrame> odd = TrainingData.read(ev);
         assertEquals(List.of(-1.0, -3.0, -5.0), odd.stream().map(TrainingFrame::energyEv).toList());
-        TrainConfig.Source picked = new TrainConfig.Source(f, "npz", Objective.EQUILIBRIUM, "energy", "forces", "wb97x_dz", "w", "eV",
+        TrainConfig.Source picked = new TrainConfig.Source(f, "npz", Objective.EQUILIBRIUM, null, null, "wb97x_dz", "w", "eV",
                 FrameSelection.ofIndices("[-1, 0]", new int[] {-1, 0}), 3);
         List<TrainingFrame> rep = TrainingData.read(picked);
         assertEquals(List.of(-5.0, 0.0, -5.0, 0.0, -5.0, 0.0), rep.stream().map(TrainingFrame::energyEv).toList());
         assertEquals(Objective.EQUILIBRIUM, rep.get(0).objective());
-        TrainConfig.Source outside = new TrainConfig.Source(f, "npz", Objective.FORCES, "energy", "forces", "wb97x_dz", "w", null,
+        TrainConfig.Source outside = new TrainConfig.Source(f, "npz", Objective.FORCES, null, null, "wb97x_dz", "w", null,
                 FrameSelection.ofIndices("[6]", new int[] {6}), 1);
         md.engine.cli.UserError err = org.junit.jupiter.api.Assertions.assertThrows(md.engine.cli.UserError.class, () -> TrainingData.read(outside));
         assertTrue(err.getMessage().contains("h2.npz") && err.getMessage().contains("frame 6 selected, but the file has 6 frames"), err.getMessage());
-        TrainConfig.Source none = new TrainConfig.Source(f, "npz", Objective.FORCES, "energy", "forces", "wb97x_dz", "w", null,
+        TrainConfig.Source none = new TrainConfig.Source(f, "npz", Objective.FORCES, null, null, "wb97x_dz", "w", null,
                 FrameSelection.parseSlice("4:2"), 1);
         err = org.junit.jupiter.api.Assertions.assertThrows(md.engine.cli.UserError.class, () -> TrainingData.read(none));
         assertTrue(err.getMessage().contains("selects none of its 6 frames"), err.getMessage());
@@ -167,7 +168,7 @@ class TrainingDataTest {
         Path base = prop != null ? Path.of(prop) : Path.of("../shared/data");
         Path small = base.resolve("qm7x/qm7x_250_small.npz"), one = base.resolve("qm7x/qm7x_226.npz");
         Assumptions.assumeTrue(Files.isRegularFile(small) && Files.isRegularFile(one), "shared data not available: " + small);
-        TrainConfig.Source s = new TrainConfig.Source(small, "npz", Objective.FORCES, "energy", "forces", "wb97x_dz", "w", "eV", null, 1);
+        TrainConfig.Source s = new TrainConfig.Source(small, "npz", Objective.FORCES, null, null, "wb97x_dz", "w", "eV", null, 1);
         List<TrainingFrame> frames = TrainingData.read(s);
         assertEquals(2500, frames.size());
         Set<Integer> sizes = new HashSet<>();

@@ -88,7 +88,7 @@ public record ForceFieldSpec(String type, Map<String, Object> params, Path baseD
             if (!allowed.contains(k)) {
                 String best = closest(k, allowed);
                 throw new ForceFieldConfigException(k, "unknown key '" + k + "' for force field '" + type + "'"
-                        + (best != null ? "; did you mean '" + best + "'?" : "") + " Allowed keys: " + new java.util.TreeSet<>(allowed));
+                        + (best != null ? "; did you mean '" + best + "'?" : ".") + " Allowed keys: " + new java.util.TreeSet<>(allowed));
             }
         }
     }

@@ -227,5 +227,10 @@ public final class EvalCommand implements Command {
         if (!missing.isEmpty())
             throw config.node().error("force field '" + ff.name() + "' has no parameters for " + String.join(", ", missing)
                     + ", found in " + input + " frame " + frame + "; expected parameters for every element of the input");
+        // as md run refuses it: a periodic cell has infinitely many images within an infinite cutoff
+        if (Double.isInfinite(ff.cutoffAngstrom()) && system.cell().isPeriodic())
+            throw new UserError(input + ", frame " + frame + ": a periodic structure, but force field '" + ff.name() + "' has no cutoff "
+                    + "(every pair of atoms interacts at any distance), which is defined for isolated molecules only; "
+                    + "expected a frame without a periodic cell (pbc=\"F F F\")");
     }
 }

@@ -64,7 +64,12 @@ public record TrainConfig(Path file, long seed, int threads, Data data, Model mo
     }
 
     /** Split of the {@code train} pool into training/validation(/test) unless explicit files are given. */
-    public record Split(String method, Integer nTrain, Integer nValidation, Integer nTest, long seed) {}
+    /** {@code where} locates the split section for messages about its counts ("FILE, line L, key 'data.split'"). */
+    public record Split(String method, Integer nTrain, Integer nValidation, Integer nTest, long seed, String where) {
+        public Split(String method, Integer nTrain, Integer nValidation, Integer nTest, long seed) {
+            this(method, nTrain, nValidation, nTest, seed, "data.split");
+        }
+    }
 
     public record Data(List<Source> train, List<Source> validation, List<Source> test, Split split) {}
 

@@ -89,7 +89,7 @@ public final class TrainConfigLoader {
             Integer nTest = s.has("n_test") ? integer(s.get("n_test"), "a number of test " + unit(method), 0) : null;
             if (nTest != null && nTest > 0 && !test.isEmpty()) throw s.get("n_test").error("not allowed together with 'data.test' files; the test set is either drawn or given");
             long splitSeed = s.has("seed") ? integer(s.get("seed"), "a random seed", 0) : seed;
-            split = new TrainConfig.Split(method, nTrain, nVal, nTest, splitSeed);
+            split = new TrainConfig.Split(method, nTrain, nVal, nTest, splitSeed, s.where());
         } else if (s != null) {
             throw s.error("not allowed together with 'data.validation' files; the validation set is either drawn or given");
         }

@@ -113,7 +113,7 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
         int nTest = s.nTest() != null ? s.nTest() : 0;
         int nTrain = s.nTrain() != null ? s.nTrain() : names.size() - s.nValidation() - nTest;
         if (nTrain < 1 || nTrain + s.nValidation() + nTest > names.size())
-            throw new UserError("data.split (grouped): n_train " + nTrain + " + n_val " + s.nValidation() + " + n_test " + nTest
+            throw new UserError(s.where() + " (grouped): n_train " + nTrain + " + n_val " + s.nValidation() + " + n_test " + nTest
                     + " molecules needs more than the " + names.size() + " molecules (groups) in data.train");
         int[] perm = permutation(names.size(), s.seed());
         List<TrainingFrame> train = new ArrayList<>(), val = new ArrayList<>(), test = new ArrayList<>(explicitTest);
@@ -133,12 +133,12 @@ public record TrainingData(List<TrainingFrame> train, List<TrainingFrame> valida
     private static void requireRoom(TrainConfig.Split s, int n, String unit) {
         int nVal = s.nValidation(), nTest = s.nTest() != null ? s.nTest() : 0;
         if (nVal > n)
-            throw new UserError("data.split: n_val " + nVal + " is larger than the " + n + " " + unit + " in data.train; expected fewer, "
+            throw new UserError(s.where() + ": n_val " + nVal + " is larger than the " + n + " " + unit + " in data.train; expected fewer, "
                     + "so that some are left for training");
         if (s.nTest() != null && nTest > n)
-            throw new UserError("data.split: n_test " + nTest + " is larger than the " + n + " " + unit + " in data.train; expected fewer");
+            throw new UserError(s.where() + ": n_test " + nTest + " is larger than the " + n + " " + unit + " in data.train; expected fewer");
         if (s.nTrain() == null && nVal + nTest >= n)
-            throw new UserError("data.split: n_val " + nVal + (s.nTest() != null ? " + n_test " + nTest : "") + " = " + (nVal + nTest)
+            throw new UserError(s.where() + ": n_val " + nVal + (s.nTest() != null ? " + n_test " + nTest : "") + " = " + (nVal + nTest)
                     + " leaves none of the " + n + " " + unit + " in data.train for training; expected n_val"
                     + (s.nTest() != null ? " + n_test" : "") + " below " + n);
     }

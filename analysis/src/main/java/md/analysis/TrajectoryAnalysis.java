@@ -54,6 +54,9 @@ public final class TrajectoryAnalysis {
      * Everything computed; absent parts are empty (no reference, no thermo log, non-periodic system).
      *
      * @param hrFrames number of frames the run's h(r) was taken over (through the collapse frame)
+     * @param firstNonFiniteFrame the first frame with a NaN or infinite coordinate (the run diverged there), or -1;
+     *                 every observable but the verdict is taken over the frames before it, and the run counts as
+     *                 collapsed at that frame at the latest
      */
     public record Result(Frames run, Options options, Criterion criterion, double stabilityPs, boolean collapsed,
                          Histogram hr, int hrFrames, Optional<Histogram> hrReference, Optional<Double> hrMae,
@@ -62,9 +65,25 @@ public final class TrajectoryAnalysis {
                          Optional<Map<String, Double>> rdfMae, Optional<RdfStability.Result> rdfStability,
                          Optional<Diffusion.Msd> msd, Map<String, Diffusion.Fit> diffusion,
                          Histogram adf, Optional<Histogram> adfReference,
-                         Optional<Thermo> thermo, Optional<Thermo.EnergyDrift> energyDrift, Optional<Thermo.TemperatureStats> temperature) {}
+                         Optional<Thermo> thermo, Optional<Thermo.EnergyDrift> energyDrift, Optional<Thermo.TemperatureStats> temperature,
+                         int firstNonFiniteFrame) {
+        /** Whether the run diverged (non-finite positions) before any other criterion failed: the verdict is that divergence. */
+        public boolean diverged() { return firstNonFiniteFrame >= 0 && stabilityPs >= run.elapsedPs(firstNonFiniteFrame); }
+    }
 
-    public static Result analyse(Frames run, Optional<Frames> reference, Optional<Thermo> thermo, Options o) {
+    /** The first frame with a NaN or infinite coordinate, or {@code frames.count()} when every frame is finite. */
+    public static int firstNonFiniteFrame(Frames frames) {
+        for (int f = 0; f < frames.count(); f++)
+            for (double x : frames.positions()[f]) if (!Double.isFinite(x)) return f;
+        return frames.count();
+    }
+
+    public static Result analyse(Frames whole, Optional<Frames> reference, Optional<Thermo> thermo, Options o) {
+        // A run that blew up writes non-finite positions; observables are taken over the finite frames before that
+        // (a NaN would otherwise turn h(r), RDFs and diffusion coefficients into NaN), and the verdict says where.
+        int finite = firstNonFiniteFrame(whole);
+        if (finite == 0) throw new IllegalArgumentException("frame 0 of the trajectory has non-finite positions (NaN or infinite): nothing to analyse");
+        Frames run = finite < whole.count() ? whole.range(0, finite) : whole;
         boolean periodic = run.cell().isPeriodic();
         Criterion criterion = o.criterion().orElse(periodic && reference.isPresent() ? Criterion.RDF : Criterion.BONDS);
         if (criterion == Criterion.RDF && !(periodic && reference.isPresent()))
@@ -78,8 +97,8 @@ public final class TrajectoryAnalysis {
                     + " but the trajectory " + java.util.Arrays.toString(run.atomicNumbers()) + "; a molecule's reference must list the same atoms in the same order");
         List<Bonds.Bond> bondList = Bonds.naturalCutoffs(run.positions()[0], run.atomicNumbers(), run.cell());
         BondStability.Result bonds = sameAtoms
-                ? BondStability.evaluate(run, bondList, Bonds.meanLengths(reference.get(), bondList), o.bondThresholdAngstrom())
-                : BondStability.evaluate(run, bondList, Bonds.meanLengths(run.range(0, 1), bondList), o.bondThresholdAngstrom());
+                ? BondStability.evaluate(whole, bondList, Bonds.meanLengths(reference.get(), bondList), o.bondThresholdAngstrom())
+                : BondStability.evaluate(whole, bondList, Bonds.meanLengths(run.range(0, 1), bondList), o.bondThresholdAngstrom());
 
         Frames burned = afterBurnIn(run, o.burnInPs());
         Optional<Map<String, Histogram>> rdf = Optional.empty(), rdfRef = Optional.empty();
@@ -107,6 +126,11 @@ public final class TrajectoryAnalysis {
         } else {
             stability = bonds.stabilityPs(); collapsed = bonds.collapsed(); keep = bonds.framesBeforeCollapse();
         }
+        if (finite < whole.count() && (!collapsed || stability > whole.elapsedPs(finite))) {
+            stability = whole.elapsedPs(finite);
+            collapsed = true;
+        }
+        keep = Math.min(keep, finite);
         Frames stable = run.range(0, keep);
         Histogram hr = DistanceHistogram.of(stable, o.hrMin(), o.hrMax(), o.hrBins());
         Optional<Histogram> hrRef = reference.map(r -> DistanceHistogram.of(r, o.hrMin(), o.hrMax(), o.hrBins()));
@@ -143,8 +167,8 @@ public final class TrajectoryAnalysis {
 
         Optional<Thermo.EnergyDrift> drift = thermo.filter(t -> t.rows() >= 2).map(t -> t.energyDrift(run.atoms(), o.burnInPs()));
         Optional<Thermo.TemperatureStats> temp = thermo.filter(t -> t.rows() >= 1).map(t -> t.temperature(o.burnInPs()));
-        return new Result(run, o, criterion, stability, collapsed, hr, keep, hrRef, hrMae, bonds, sameAtoms,
-                rdf, rdfRef, rdfMae, rdfStab, msd, fits, adf, adfRef, thermo, drift, temp);
+        return new Result(whole, o, criterion, stability, collapsed, hr, keep, hrRef, hrMae, bonds, sameAtoms,
+                rdf, rdfRef, rdfMae, rdfStab, msd, fits, adf, adfRef, thermo, drift, temp, finite < whole.count() ? finite : -1);
     }
 
     /** Frames at or after {@code burnInPs} from the first; at least the last frame. */

@@ -83,6 +83,13 @@ public final class HtmlReport {
     }
 
     static String verdict(TrajectoryAnalysis.Result r) {
+        String v = stabilityVerdict(r);
+        int k = r.firstNonFiniteFrame();
+        return k < 0 || r.diverged() ? v : v + " Frame " + k + " and later have non-finite positions (NaN or infinite: the run diverged there); "
+                + "every other number here is over frames 0–" + (k - 1) + ".";
+    }
+
+    private static String stabilityVerdict(TrajectoryAnalysis.Result r) {
         if (noStabilityVerdict(r) && r.bonds().bonds().isEmpty())
             return "No stability verdict: the first frame has no bonds, so the bond-length criterion does not apply"
                     + (r.run().cell().isPeriodic() ? " (for a periodic system, --reference DATA gives the RDF criterion)." : ".");
@@ -94,6 +101,9 @@ public final class HtmlReport {
                 ? "bond lengths within " + fmt(r.bonds().thresholdAngstrom()) + " Å of the " + (r.bondsFromReference() ? "reference mean" : "first frame")
                 : "RDF error within " + fmt(r.rdfStability().orElseThrow().threshold()) + " over " + r.rdfStability().get().windowFrames() + "-frame windows";
         if (!r.collapsed()) return "Stable for the whole run: " + fmt(r.stabilityPs()) + " ps (" + crit + ").";
+        if (r.diverged())
+            return "Diverged at frame " + r.firstNonFiniteFrame() + ": its positions are not finite (NaN or infinite); stable for "
+                    + fmt(r.stabilityPs()) + " ps (" + crit + "). Every other number here is over frames 0–" + (r.firstNonFiniteFrame() - 1) + ".";
         if (r.criterion() == TrajectoryAnalysis.Criterion.BONDS)
             return "Collapsed at frame " + r.bonds().collapseFrame() + ": stable for " + fmt(r.stabilityPs()) + " ps (" + crit + ").";
         return "Collapsed: the RDF window starting at frame " + r.rdfStability().orElseThrow().collapseWindow() + " fails; stable for "
@@ -108,9 +118,10 @@ public final class HtmlReport {
                 : fmt(r.stabilityPs()) + " ps (" + r.criterion().name().toLowerCase(Locale.ROOT) + " criterion)"});
         r.hrMae().ifPresent(x -> rows.add(new String[] {"h(r) MAE", fmt(x) + " (over " + r.hrFrames() + " frames; range 0-2)"}));
         BondStability.Result b = r.bonds();
-        int worst = Metrics.argMax(b.maxDeviation());
+        int worst = Metrics.worstFiniteFrame(r);
         if (!b.bonds().isEmpty())
-            rows.add(new String[] {"Largest bond deviation", fmt(b.maxDeviation()[worst]) + " Å at frame " + worst + " (" + b.bonds().size() + " bonds)"});
+            rows.add(new String[] {"Largest bond deviation", fmt(b.maxDeviation()[worst]) + " Å at frame " + worst + " (" + b.bonds().size() + " bonds"
+                    + (r.firstNonFiniteFrame() >= 0 ? "; frames before the non-finite frame " + r.firstNonFiniteFrame() : "") + ")"});
         r.rdfMae().ifPresent(m -> m.forEach((k, v) -> rows.add(new String[] {"RDF MAE " + k, fmt(v)})));
         r.diffusion().forEach((k, f) -> rows.add(new String[] {"D " + k, String.format(Locale.ROOT, "%.4g Å²/ps = %.4g cm²/s (R² %.3f)",
                 f.diffusionA2PerPs(), f.diffusionCm2PerS(), f.rSquared())}));

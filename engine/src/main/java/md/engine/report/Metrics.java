@@ -46,6 +46,7 @@ public final class Metrics {
         stab.put("applicable", verdict);
         stab.put("stability_ps", verdict ? r.stabilityPs() : null);
         stab.put("collapsed", verdict ? r.collapsed() : null);
+        stab.put("first_non_finite_frame", r.firstNonFiniteFrame() >= 0 ? r.firstNonFiniteFrame() : null);
         m.put("stability", stab);
 
         BondStability.Result b = r.bonds();
@@ -55,7 +56,7 @@ public final class Metrics {
         bonds.put("reference_lengths_from", r.bondsFromReference() ? "reference mean" : "first frame of the trajectory");
         bonds.put("collapse_frame", b.collapsed() ? b.collapseFrame() : null);
         bonds.put("stability_ps", b.stabilityPs());
-        int worstFrame = argMax(b.maxDeviation());
+        int worstFrame = worstFiniteFrame(r);
         bonds.put("max_deviation_A", b.maxDeviation()[worstFrame]);
         bonds.put("max_deviation_frame", worstFrame);
         bonds.put("max_deviation_bond", b.worstBond()[worstFrame] >= 0 ? Bonds.label(b.bonds().get(b.worstBond()[worstFrame]), run.atomicNumbers()) : null);
@@ -138,6 +139,13 @@ public final class Metrics {
         List<String> parts = new ArrayList<>();
         count.forEach((k, v) -> parts.add(Elements.symbol(k) + (v > 1 ? v : "")));
         return String.join("", parts);
+    }
+
+    /** The frame of the largest bond deviation among the frames before the first non-finite one (all frames if none). */
+    static int worstFiniteFrame(TrajectoryAnalysis.Result r) {
+        double[] dev = r.bonds().maxDeviation();
+        int k = r.firstNonFiniteFrame();
+        return argMax(k > 0 ? java.util.Arrays.copyOf(dev, k) : dev);
     }
 
     static int argMax(double[] v) {

@@ -72,6 +72,21 @@ public final class DenseKernels {
     }
 
     /**
+     * out[o + c − c0] = exp(−γ(d − μ_c)²) for the centres c0 … c1 − 1 (Gaussians of one length on a grid). With the
+     * Vector API the exponential is the vector one (within an ulp or so of {@link Math#exp}).
+     */
+    public static void gaussians(double d, double[] mu, int c0, int c1, double gamma, double[] out, int o) {
+        if (VECTORIZED) {
+            VectorKernels.gaussians(d, mu, c0, c1, gamma, out, o);
+            return;
+        }
+        for (int c = c0; c < c1; c++) {
+            double t = d - mu[c];
+            out[o + c - c0] = Math.exp(-gamma * (t * t));
+        }
+    }
+
+    /**
      * SiLU and its derivative for n values: out = c·x·σ(x), d = c·σ(x)·(1 + x·(1 − σ(x))), σ(x) = 1/(1 + e^−x),
      * arrays at offsets. With the Vector API the exponential is the vector one (within an ulp or so of
      * {@link Math#exp}, not bit-identical to it).

@@ -367,4 +367,29 @@ public final class VectorKernels {
             sg.mul(one.add(v.mul(one.sub(sg)))).mul(cv).intoArray(d, dOff + i, m);
         }
     }
+
+    /**
+     * out[o + c − c0] = e^(−γ(d − μ_c)²) for the centres c0 … c1 − 1 (the exponent clamped at −700 from below: the
+     * value is then 0 to double precision anyway). The same exponential as {@link #silu}; the last partial vector
+     * masked, so a value does not depend on where its window starts.
+     */
+    public static void gaussians(double d, double[] mu, int c0, int c1, double gamma, double[] out, int o) {
+        DoubleVector dv = DoubleVector.broadcast(S, d), ng = DoubleVector.broadcast(S, -gamma);
+        DoubleVector lo = DoubleVector.broadcast(S, -700.0), round = DoubleVector.broadcast(S, ROUND);
+        int n = c1 - c0;
+        for (int i = 0; i < n; i += L) {
+            jdk.incubator.vector.VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector t = dv.sub(DoubleVector.fromArray(S, mu, c0 + i, m));
+            DoubleVector y = t.mul(t).mul(ng).max(lo);
+            DoubleVector q = y.fma(DoubleVector.broadcast(S, LOG2E), round);
+            DoubleVector k = q.sub(round);
+            DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), y);
+            r = k.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+            DoubleVector p = DoubleVector.broadcast(S, TAYLOR[13]);
+            for (int j = 12; j >= 0; j--) p = p.fma(r, DoubleVector.broadcast(S, TAYLOR[j]));
+            jdk.incubator.vector.LongVector bits = q.reinterpretAsLongs()
+                    .sub(Double.doubleToRawLongBits(ROUND) - 1023L).lanewise(VectorOperators.LSHL, 52);
+            p.mul(bits.reinterpretAsDoubles()).intoArray(out, o + i, m);
+        }
+    }
 }

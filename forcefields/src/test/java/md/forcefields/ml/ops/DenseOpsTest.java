@@ -208,8 +208,8 @@ class DenseOpsTest {
 
     /**
      * GeomAtt's grid (γ = 20 Å⁻², centres 0 … 4.95 Å by 0.05 Å): the MD kernels of gaussianGridLinear, which leave
-     * out the Gaussians below e^−50, equal the sums over every centre written out, to round-off, for lengths from
-     * 0 to 9 Å (pairs beyond 6.6 Å have no centre in reach), values and length derivatives alike.
+     * out the Gaussians below e^−39, equal the sums over every centre written out, to round-off, for lengths from
+     * 0 to 9 Å (pairs beyond 6.4 Å have no centre in reach), values and length derivatives alike.
      */
     @Test
     void gaussianGridLinearLeavesOutOnlyNegligibleGaussians() {

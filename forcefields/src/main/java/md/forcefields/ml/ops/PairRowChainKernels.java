@@ -19,18 +19,6 @@ final class PairRowChainKernels {
 
     private PairRowChainKernels() {}
 
-    /** The row at offset {@code o} (−1: the diagonal row), features f … f + L − 1. */
-    private static DoubleVector row(double[] data, double[] diag, int o, int f) {
-        double[] t = o < 0 ? diag : data; // the array and offset chosen, not a vector (a vector chosen by a conditional is boxed)
-        return DoubleVector.fromArray(S, t, (o < 0 ? 0 : o) + f);
-    }
-
-    private static void addInto(double[] data, double[] diag, int o, int f, DoubleVector s) {
-        double[] t = o < 0 ? diag : data;
-        int at = (o < 0 ? 0 : o) + f;
-        DoubleVector.fromArray(S, t, at).add(s).intoArray(t, at);
-    }
-
     private static double value(double[] data, double[] diag, int o, int f) { return o < 0 ? diag[f] : data[o + f]; }
 
     private static void addValue(double[] data, double[] diag, int o, int f, double v) {
@@ -56,18 +44,25 @@ final class PairRowChainKernels {
         for (; a < n; a++) for (int j = 0; j < n; j++) productEntry(n, w, wv, a, j, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
     }
 
+    /**
+     * The 4 × 4 block of output pairs (a … a + 3, j … j + 3), features f … f + L − 1. Only the intermediate atoms
+     * i = a … a + 3 and j … j + 3 can meet a diagonal row (X(a + q, i) with i = a + q, Y(i, j + r) with i = j + r), so
+     * the sum runs in five stretches of i, and only the two short ones choose between the arrays.
+     */
     private static void product4x4(int n, int f, int a, int j, double[] x, double[] xdiag, int[] xm, double[] y, double[] ydiag, int[] ym,
                                    double[] o, double[] odiag, int[] om) {
         DoubleVector s00 = DoubleVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00, s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
-        for (int i = 0; i < n; i++) {
-            DoubleVector x0 = row(x, xdiag, xm[(a + 0) * n + i], f);
-            DoubleVector x1 = row(x, xdiag, xm[(a + 1) * n + i], f);
-            DoubleVector x2 = row(x, xdiag, xm[(a + 2) * n + i], f);
-            DoubleVector x3 = row(x, xdiag, xm[(a + 3) * n + i], f);
-            DoubleVector y0 = row(y, ydiag, ym[i * n + j + 0], f);
-            DoubleVector y1 = row(y, ydiag, ym[i * n + j + 1], f);
-            DoubleVector y2 = row(y, ydiag, ym[i * n + j + 2], f);
-            DoubleVector y3 = row(y, ydiag, ym[i * n + j + 3], f);
+        // stretches of i: [0, p) plain, [p, p + 4) may meet a diagonal, [p + 4, qs) plain, [qs, qe) may, [qe, n) plain
+        int p = Math.min(a, j), q = Math.max(a, j), qs = q == p ? p + 4 : q, qe = q == p ? p + 4 : q + 4;
+        for (int i = 0; i < p; i++) {
+            DoubleVector x0 = DoubleVector.fromArray(S, x, xm[(a + 0) * n + i] + f);
+            DoubleVector x1 = DoubleVector.fromArray(S, x, xm[(a + 1) * n + i] + f);
+            DoubleVector x2 = DoubleVector.fromArray(S, x, xm[(a + 2) * n + i] + f);
+            DoubleVector x3 = DoubleVector.fromArray(S, x, xm[(a + 3) * n + i] + f);
+            DoubleVector y0 = DoubleVector.fromArray(S, y, ym[i * n + j + 0] + f);
+            DoubleVector y1 = DoubleVector.fromArray(S, y, ym[i * n + j + 1] + f);
+            DoubleVector y2 = DoubleVector.fromArray(S, y, ym[i * n + j + 2] + f);
+            DoubleVector y3 = DoubleVector.fromArray(S, y, ym[i * n + j + 3] + f);
             s00 = x0.fma(y0, s00);
             s01 = x0.fma(y1, s01);
             s02 = x0.fma(y2, s02);
@@ -85,22 +80,142 @@ final class PairRowChainKernels {
             s32 = x3.fma(y2, s32);
             s33 = x3.fma(y3, s33);
         }
-        addInto(o, odiag, om[(a + 0) * n + j + 0], f, s00);
-        addInto(o, odiag, om[(a + 0) * n + j + 1], f, s01);
-        addInto(o, odiag, om[(a + 0) * n + j + 2], f, s02);
-        addInto(o, odiag, om[(a + 0) * n + j + 3], f, s03);
-        addInto(o, odiag, om[(a + 1) * n + j + 0], f, s10);
-        addInto(o, odiag, om[(a + 1) * n + j + 1], f, s11);
-        addInto(o, odiag, om[(a + 1) * n + j + 2], f, s12);
-        addInto(o, odiag, om[(a + 1) * n + j + 3], f, s13);
-        addInto(o, odiag, om[(a + 2) * n + j + 0], f, s20);
-        addInto(o, odiag, om[(a + 2) * n + j + 1], f, s21);
-        addInto(o, odiag, om[(a + 2) * n + j + 2], f, s22);
-        addInto(o, odiag, om[(a + 2) * n + j + 3], f, s23);
-        addInto(o, odiag, om[(a + 3) * n + j + 0], f, s30);
-        addInto(o, odiag, om[(a + 3) * n + j + 1], f, s31);
-        addInto(o, odiag, om[(a + 3) * n + j + 2], f, s32);
-        addInto(o, odiag, om[(a + 3) * n + j + 3], f, s33);
+        for (int i = p; i < p + 4; i++) {
+            int ox0 = xm[(a + 0) * n + i];
+            DoubleVector x0 = DoubleVector.fromArray(S, ox0 < 0 ? xdiag : x, Math.max(ox0, 0) + f);
+            int ox1 = xm[(a + 1) * n + i];
+            DoubleVector x1 = DoubleVector.fromArray(S, ox1 < 0 ? xdiag : x, Math.max(ox1, 0) + f);
+            int ox2 = xm[(a + 2) * n + i];
+            DoubleVector x2 = DoubleVector.fromArray(S, ox2 < 0 ? xdiag : x, Math.max(ox2, 0) + f);
+            int ox3 = xm[(a + 3) * n + i];
+            DoubleVector x3 = DoubleVector.fromArray(S, ox3 < 0 ? xdiag : x, Math.max(ox3, 0) + f);
+            int oy0 = ym[i * n + j + 0];
+            DoubleVector y0 = DoubleVector.fromArray(S, oy0 < 0 ? ydiag : y, Math.max(oy0, 0) + f);
+            int oy1 = ym[i * n + j + 1];
+            DoubleVector y1 = DoubleVector.fromArray(S, oy1 < 0 ? ydiag : y, Math.max(oy1, 0) + f);
+            int oy2 = ym[i * n + j + 2];
+            DoubleVector y2 = DoubleVector.fromArray(S, oy2 < 0 ? ydiag : y, Math.max(oy2, 0) + f);
+            int oy3 = ym[i * n + j + 3];
+            DoubleVector y3 = DoubleVector.fromArray(S, oy3 < 0 ? ydiag : y, Math.max(oy3, 0) + f);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            s02 = x0.fma(y2, s02);
+            s03 = x0.fma(y3, s03);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+            s12 = x1.fma(y2, s12);
+            s13 = x1.fma(y3, s13);
+            s20 = x2.fma(y0, s20);
+            s21 = x2.fma(y1, s21);
+            s22 = x2.fma(y2, s22);
+            s23 = x2.fma(y3, s23);
+            s30 = x3.fma(y0, s30);
+            s31 = x3.fma(y1, s31);
+            s32 = x3.fma(y2, s32);
+            s33 = x3.fma(y3, s33);
+        }
+        for (int i = p + 4; i < qs; i++) {
+            DoubleVector x0 = DoubleVector.fromArray(S, x, xm[(a + 0) * n + i] + f);
+            DoubleVector x1 = DoubleVector.fromArray(S, x, xm[(a + 1) * n + i] + f);
+            DoubleVector x2 = DoubleVector.fromArray(S, x, xm[(a + 2) * n + i] + f);
+            DoubleVector x3 = DoubleVector.fromArray(S, x, xm[(a + 3) * n + i] + f);
+            DoubleVector y0 = DoubleVector.fromArray(S, y, ym[i * n + j + 0] + f);
+            DoubleVector y1 = DoubleVector.fromArray(S, y, ym[i * n + j + 1] + f);
+            DoubleVector y2 = DoubleVector.fromArray(S, y, ym[i * n + j + 2] + f);
+            DoubleVector y3 = DoubleVector.fromArray(S, y, ym[i * n + j + 3] + f);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            s02 = x0.fma(y2, s02);
+            s03 = x0.fma(y3, s03);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+            s12 = x1.fma(y2, s12);
+            s13 = x1.fma(y3, s13);
+            s20 = x2.fma(y0, s20);
+            s21 = x2.fma(y1, s21);
+            s22 = x2.fma(y2, s22);
+            s23 = x2.fma(y3, s23);
+            s30 = x3.fma(y0, s30);
+            s31 = x3.fma(y1, s31);
+            s32 = x3.fma(y2, s32);
+            s33 = x3.fma(y3, s33);
+        }
+        for (int i = qs; i < qe; i++) {
+            int ox0 = xm[(a + 0) * n + i];
+            DoubleVector x0 = DoubleVector.fromArray(S, ox0 < 0 ? xdiag : x, Math.max(ox0, 0) + f);
+            int ox1 = xm[(a + 1) * n + i];
+            DoubleVector x1 = DoubleVector.fromArray(S, ox1 < 0 ? xdiag : x, Math.max(ox1, 0) + f);
+            int ox2 = xm[(a + 2) * n + i];
+            DoubleVector x2 = DoubleVector.fromArray(S, ox2 < 0 ? xdiag : x, Math.max(ox2, 0) + f);
+            int ox3 = xm[(a + 3) * n + i];
+            DoubleVector x3 = DoubleVector.fromArray(S, ox3 < 0 ? xdiag : x, Math.max(ox3, 0) + f);
+            int oy0 = ym[i * n + j + 0];
+            DoubleVector y0 = DoubleVector.fromArray(S, oy0 < 0 ? ydiag : y, Math.max(oy0, 0) + f);
+            int oy1 = ym[i * n + j + 1];
+            DoubleVector y1 = DoubleVector.fromArray(S, oy1 < 0 ? ydiag : y, Math.max(oy1, 0) + f);
+            int oy2 = ym[i * n + j + 2];
+            DoubleVector y2 = DoubleVector.fromArray(S, oy2 < 0 ? ydiag : y, Math.max(oy2, 0) + f);
+            int oy3 = ym[i * n + j + 3];
+            DoubleVector y3 = DoubleVector.fromArray(S, oy3 < 0 ? ydiag : y, Math.max(oy3, 0) + f);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            s02 = x0.fma(y2, s02);
+            s03 = x0.fma(y3, s03);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+            s12 = x1.fma(y2, s12);
+            s13 = x1.fma(y3, s13);
+            s20 = x2.fma(y0, s20);
+            s21 = x2.fma(y1, s21);
+            s22 = x2.fma(y2, s22);
+            s23 = x2.fma(y3, s23);
+            s30 = x3.fma(y0, s30);
+            s31 = x3.fma(y1, s31);
+            s32 = x3.fma(y2, s32);
+            s33 = x3.fma(y3, s33);
+        }
+        for (int i = qe; i < n; i++) {
+            DoubleVector x0 = DoubleVector.fromArray(S, x, xm[(a + 0) * n + i] + f);
+            DoubleVector x1 = DoubleVector.fromArray(S, x, xm[(a + 1) * n + i] + f);
+            DoubleVector x2 = DoubleVector.fromArray(S, x, xm[(a + 2) * n + i] + f);
+            DoubleVector x3 = DoubleVector.fromArray(S, x, xm[(a + 3) * n + i] + f);
+            DoubleVector y0 = DoubleVector.fromArray(S, y, ym[i * n + j + 0] + f);
+            DoubleVector y1 = DoubleVector.fromArray(S, y, ym[i * n + j + 1] + f);
+            DoubleVector y2 = DoubleVector.fromArray(S, y, ym[i * n + j + 2] + f);
+            DoubleVector y3 = DoubleVector.fromArray(S, y, ym[i * n + j + 3] + f);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            s02 = x0.fma(y2, s02);
+            s03 = x0.fma(y3, s03);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+            s12 = x1.fma(y2, s12);
+            s13 = x1.fma(y3, s13);
+            s20 = x2.fma(y0, s20);
+            s21 = x2.fma(y1, s21);
+            s22 = x2.fma(y2, s22);
+            s23 = x2.fma(y3, s23);
+            s30 = x3.fma(y0, s30);
+            s31 = x3.fma(y1, s31);
+            s32 = x3.fma(y2, s32);
+            s33 = x3.fma(y3, s33);
+        }
+        { int o1 = om[(a + 0) * n + j + 0], at1 = (o1 < 0 ? 0 : o1) + f; double[] t1 = o1 < 0 ? odiag : o; DoubleVector.fromArray(S, t1, at1).add(s00).intoArray(t1, at1); }
+        { int o2 = om[(a + 0) * n + j + 1], at2 = (o2 < 0 ? 0 : o2) + f; double[] t2 = o2 < 0 ? odiag : o; DoubleVector.fromArray(S, t2, at2).add(s01).intoArray(t2, at2); }
+        { int o3 = om[(a + 0) * n + j + 2], at3 = (o3 < 0 ? 0 : o3) + f; double[] t3 = o3 < 0 ? odiag : o; DoubleVector.fromArray(S, t3, at3).add(s02).intoArray(t3, at3); }
+        { int o4 = om[(a + 0) * n + j + 3], at4 = (o4 < 0 ? 0 : o4) + f; double[] t4 = o4 < 0 ? odiag : o; DoubleVector.fromArray(S, t4, at4).add(s03).intoArray(t4, at4); }
+        { int o5 = om[(a + 1) * n + j + 0], at5 = (o5 < 0 ? 0 : o5) + f; double[] t5 = o5 < 0 ? odiag : o; DoubleVector.fromArray(S, t5, at5).add(s10).intoArray(t5, at5); }
+        { int o6 = om[(a + 1) * n + j + 1], at6 = (o6 < 0 ? 0 : o6) + f; double[] t6 = o6 < 0 ? odiag : o; DoubleVector.fromArray(S, t6, at6).add(s11).intoArray(t6, at6); }
+        { int o7 = om[(a + 1) * n + j + 2], at7 = (o7 < 0 ? 0 : o7) + f; double[] t7 = o7 < 0 ? odiag : o; DoubleVector.fromArray(S, t7, at7).add(s12).intoArray(t7, at7); }
+        { int o8 = om[(a + 1) * n + j + 3], at8 = (o8 < 0 ? 0 : o8) + f; double[] t8 = o8 < 0 ? odiag : o; DoubleVector.fromArray(S, t8, at8).add(s13).intoArray(t8, at8); }
+        { int o9 = om[(a + 2) * n + j + 0], at9 = (o9 < 0 ? 0 : o9) + f; double[] t9 = o9 < 0 ? odiag : o; DoubleVector.fromArray(S, t9, at9).add(s20).intoArray(t9, at9); }
+        { int o10 = om[(a + 2) * n + j + 1], at10 = (o10 < 0 ? 0 : o10) + f; double[] t10 = o10 < 0 ? odiag : o; DoubleVector.fromArray(S, t10, at10).add(s21).intoArray(t10, at10); }
+        { int o11 = om[(a + 2) * n + j + 2], at11 = (o11 < 0 ? 0 : o11) + f; double[] t11 = o11 < 0 ? odiag : o; DoubleVector.fromArray(S, t11, at11).add(s22).intoArray(t11, at11); }
+        { int o12 = om[(a + 2) * n + j + 3], at12 = (o12 < 0 ? 0 : o12) + f; double[] t12 = o12 < 0 ? odiag : o; DoubleVector.fromArray(S, t12, at12).add(s23).intoArray(t12, at12); }
+        { int o13 = om[(a + 3) * n + j + 0], at13 = (o13 < 0 ? 0 : o13) + f; double[] t13 = o13 < 0 ? odiag : o; DoubleVector.fromArray(S, t13, at13).add(s30).intoArray(t13, at13); }
+        { int o14 = om[(a + 3) * n + j + 1], at14 = (o14 < 0 ? 0 : o14) + f; double[] t14 = o14 < 0 ? odiag : o; DoubleVector.fromArray(S, t14, at14).add(s31).intoArray(t14, at14); }
+        { int o15 = om[(a + 3) * n + j + 2], at15 = (o15 < 0 ? 0 : o15) + f; double[] t15 = o15 < 0 ? odiag : o; DoubleVector.fromArray(S, t15, at15).add(s32).intoArray(t15, at15); }
+        { int o16 = om[(a + 3) * n + j + 3], at16 = (o16 < 0 ? 0 : o16) + f; double[] t16 = o16 < 0 ? odiag : o; DoubleVector.fromArray(S, t16, at16).add(s33).intoArray(t16, at16); }
     }
 
     /** One output pair (a, j): whole vectors, then the scalar tail. */
@@ -108,8 +223,8 @@ final class PairRowChainKernels {
                                      double[] o, double[] odiag, int[] om) {
         for (int f = 0; f < wv; f += L) {
             DoubleVector s = DoubleVector.zero(S);
-            for (int i = 0; i < n; i++) s = row(x, xdiag, xm[a * n + i], f).fma(row(y, ydiag, ym[i * n + j], f), s);
-            addInto(o, odiag, om[a * n + j], f, s);
+            for (int i = 0; i < n; i++) s = DoubleVector.fromArray(S, xm[a * n + i] < 0 ? xdiag : x, Math.max(xm[a * n + i], 0) + f).fma(DoubleVector.fromArray(S, ym[i * n + j] < 0 ? ydiag : y, Math.max(ym[i * n + j], 0) + f), s);
+            { int o17 = om[a * n + j], at17 = (o17 < 0 ? 0 : o17) + f; double[] t17 = o17 < 0 ? odiag : o; DoubleVector.fromArray(S, t17, at17).add(s).intoArray(t17, at17); }
         }
         productTail(n, w, wv, a, j, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
     }
@@ -244,33 +359,84 @@ final class PairRowChainKernels {
         }
         for (; u + 4 <= n; u += 4)
             for (int v = 0; v < n; v++) {
-                for (int f = 0; f < wv; f += L) weighted4(n, f, u, v, k, s, sdiag, sm, o, odiag, om);
+                int f = 0;
+                for (; f + 4 * L <= wv; f += 4 * L) weighted4x4(n, f, u, v, k, s, sdiag, sm, o, odiag, om);
+                for (; f < wv; f += L) weighted4(n, f, u, v, k, s, sdiag, sm, o, odiag, om);
                 for (int q = 0; q < 4; q++) weightedTail(n, w, wv, u + q, v, k, s, sdiag, sm, o, odiag, om);
             }
         for (; u < n; u++)
             for (int v = 0; v < n; v++) {
                 for (int f = 0; f < wv; f += L) {
                     DoubleVector acc = DoubleVector.zero(S);
-                    for (int m = 0; m < n; m++) acc = row(s, sdiag, sm[v * n + m], f).fma(DoubleVector.broadcast(S, k[u * n + m]), acc);
-                    addInto(o, odiag, om[u * n + v], f, acc);
+                    for (int m = 0; m < n; m++) acc = DoubleVector.fromArray(S, sm[v * n + m] < 0 ? sdiag : s, Math.max(sm[v * n + m], 0) + f).fma(DoubleVector.broadcast(S, k[u * n + m]), acc);
+                    { int o18 = om[u * n + v], at18 = (o18 < 0 ? 0 : o18) + f; double[] t18 = o18 < 0 ? odiag : o; DoubleVector.fromArray(S, t18, at18).add(acc).intoArray(t18, at18); }
                 }
                 weightedTail(n, w, wv, u, v, k, s, sdiag, sm, o, odiag, om);
             }
     }
 
+    /** Four u × four vectors of features: each row of S and each K[u, m] loaded once for 16 multiply-adds. */
+    private static void weighted4x4(int n, int f, int u, int v, double[] k, double[] s, double[] sdiag, int[] sm, double[] o, double[] odiag, int[] om) {
+        DoubleVector a00 = DoubleVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int m = 0; m < n; m++) {
+            int so = sm[v * n + m], at = (so < 0 ? 0 : so) + f;
+            double[] t = so < 0 ? sdiag : s;
+            DoubleVector r0 = DoubleVector.fromArray(S, t, at + 0 * L);
+            DoubleVector r1 = DoubleVector.fromArray(S, t, at + 1 * L);
+            DoubleVector r2 = DoubleVector.fromArray(S, t, at + 2 * L);
+            DoubleVector r3 = DoubleVector.fromArray(S, t, at + 3 * L);
+            DoubleVector k0 = DoubleVector.broadcast(S, k[(u + 0) * n + m]);
+            DoubleVector k1 = DoubleVector.broadcast(S, k[(u + 1) * n + m]);
+            DoubleVector k2 = DoubleVector.broadcast(S, k[(u + 2) * n + m]);
+            DoubleVector k3 = DoubleVector.broadcast(S, k[(u + 3) * n + m]);
+            a00 = r0.fma(k0, a00);
+            a01 = r1.fma(k0, a01);
+            a02 = r2.fma(k0, a02);
+            a03 = r3.fma(k0, a03);
+            a10 = r0.fma(k1, a10);
+            a11 = r1.fma(k1, a11);
+            a12 = r2.fma(k1, a12);
+            a13 = r3.fma(k1, a13);
+            a20 = r0.fma(k2, a20);
+            a21 = r1.fma(k2, a21);
+            a22 = r2.fma(k2, a22);
+            a23 = r3.fma(k2, a23);
+            a30 = r0.fma(k3, a30);
+            a31 = r1.fma(k3, a31);
+            a32 = r2.fma(k3, a32);
+            a33 = r3.fma(k3, a33);
+        }
+        { int o19 = om[(u + 0) * n + v], at19 = (o19 < 0 ? 0 : o19) + f + 0 * L; double[] t19 = o19 < 0 ? odiag : o; DoubleVector.fromArray(S, t19, at19).add(a00).intoArray(t19, at19); }
+        { int o20 = om[(u + 0) * n + v], at20 = (o20 < 0 ? 0 : o20) + f + 1 * L; double[] t20 = o20 < 0 ? odiag : o; DoubleVector.fromArray(S, t20, at20).add(a01).intoArray(t20, at20); }
+        { int o21 = om[(u + 0) * n + v], at21 = (o21 < 0 ? 0 : o21) + f + 2 * L; double[] t21 = o21 < 0 ? odiag : o; DoubleVector.fromArray(S, t21, at21).add(a02).intoArray(t21, at21); }
+        { int o22 = om[(u + 0) * n + v], at22 = (o22 < 0 ? 0 : o22) + f + 3 * L; double[] t22 = o22 < 0 ? odiag : o; DoubleVector.fromArray(S, t22, at22).add(a03).intoArray(t22, at22); }
+        { int o23 = om[(u + 1) * n + v], at23 = (o23 < 0 ? 0 : o23) + f + 0 * L; double[] t23 = o23 < 0 ? odiag : o; DoubleVector.fromArray(S, t23, at23).add(a10).intoArray(t23, at23); }
+        { int o24 = om[(u + 1) * n + v], at24 = (o24 < 0 ? 0 : o24) + f + 1 * L; double[] t24 = o24 < 0 ? odiag : o; DoubleVector.fromArray(S, t24, at24).add(a11).intoArray(t24, at24); }
+        { int o25 = om[(u + 1) * n + v], at25 = (o25 < 0 ? 0 : o25) + f + 2 * L; double[] t25 = o25 < 0 ? odiag : o; DoubleVector.fromArray(S, t25, at25).add(a12).intoArray(t25, at25); }
+        { int o26 = om[(u + 1) * n + v], at26 = (o26 < 0 ? 0 : o26) + f + 3 * L; double[] t26 = o26 < 0 ? odiag : o; DoubleVector.fromArray(S, t26, at26).add(a13).intoArray(t26, at26); }
+        { int o27 = om[(u + 2) * n + v], at27 = (o27 < 0 ? 0 : o27) + f + 0 * L; double[] t27 = o27 < 0 ? odiag : o; DoubleVector.fromArray(S, t27, at27).add(a20).intoArray(t27, at27); }
+        { int o28 = om[(u + 2) * n + v], at28 = (o28 < 0 ? 0 : o28) + f + 1 * L; double[] t28 = o28 < 0 ? odiag : o; DoubleVector.fromArray(S, t28, at28).add(a21).intoArray(t28, at28); }
+        { int o29 = om[(u + 2) * n + v], at29 = (o29 < 0 ? 0 : o29) + f + 2 * L; double[] t29 = o29 < 0 ? odiag : o; DoubleVector.fromArray(S, t29, at29).add(a22).intoArray(t29, at29); }
+        { int o30 = om[(u + 2) * n + v], at30 = (o30 < 0 ? 0 : o30) + f + 3 * L; double[] t30 = o30 < 0 ? odiag : o; DoubleVector.fromArray(S, t30, at30).add(a23).intoArray(t30, at30); }
+        { int o31 = om[(u + 3) * n + v], at31 = (o31 < 0 ? 0 : o31) + f + 0 * L; double[] t31 = o31 < 0 ? odiag : o; DoubleVector.fromArray(S, t31, at31).add(a30).intoArray(t31, at31); }
+        { int o32 = om[(u + 3) * n + v], at32 = (o32 < 0 ? 0 : o32) + f + 1 * L; double[] t32 = o32 < 0 ? odiag : o; DoubleVector.fromArray(S, t32, at32).add(a31).intoArray(t32, at32); }
+        { int o33 = om[(u + 3) * n + v], at33 = (o33 < 0 ? 0 : o33) + f + 2 * L; double[] t33 = o33 < 0 ? odiag : o; DoubleVector.fromArray(S, t33, at33).add(a32).intoArray(t33, at33); }
+        { int o34 = om[(u + 3) * n + v], at34 = (o34 < 0 ? 0 : o34) + f + 3 * L; double[] t34 = o34 < 0 ? odiag : o; DoubleVector.fromArray(S, t34, at34).add(a33).intoArray(t34, at34); }
+    }
+
     private static void weighted4(int n, int f, int u, int v, double[] k, double[] s, double[] sdiag, int[] sm, double[] o, double[] odiag, int[] om) {
         DoubleVector a0 = DoubleVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         for (int m = 0; m < n; m++) {
-            DoubleVector r = row(s, sdiag, sm[v * n + m], f);
+            DoubleVector r = DoubleVector.fromArray(S, sm[v * n + m] < 0 ? sdiag : s, Math.max(sm[v * n + m], 0) + f);
             a0 = r.fma(DoubleVector.broadcast(S, k[u * n + m]), a0);
             a1 = r.fma(DoubleVector.broadcast(S, k[(u + 1) * n + m]), a1);
             a2 = r.fma(DoubleVector.broadcast(S, k[(u + 2) * n + m]), a2);
             a3 = r.fma(DoubleVector.broadcast(S, k[(u + 3) * n + m]), a3);
         }
-        addInto(o, odiag, om[u * n + v], f, a0);
-        addInto(o, odiag, om[(u + 1) * n + v], f, a1);
-        addInto(o, odiag, om[(u + 2) * n + v], f, a2);
-        addInto(o, odiag, om[(u + 3) * n + v], f, a3);
+        { int o35 = om[u * n + v], at35 = (o35 < 0 ? 0 : o35) + f; double[] t35 = o35 < 0 ? odiag : o; DoubleVector.fromArray(S, t35, at35).add(a0).intoArray(t35, at35); }
+        { int o36 = om[(u + 1) * n + v], at36 = (o36 < 0 ? 0 : o36) + f; double[] t36 = o36 < 0 ? odiag : o; DoubleVector.fromArray(S, t36, at36).add(a1).intoArray(t36, at36); }
+        { int o37 = om[(u + 2) * n + v], at37 = (o37 < 0 ? 0 : o37) + f; double[] t37 = o37 < 0 ? odiag : o; DoubleVector.fromArray(S, t37, at37).add(a2).intoArray(t37, at37); }
+        { int o38 = om[(u + 3) * n + v], at38 = (o38 < 0 ? 0 : o38) + f; double[] t38 = o38 < 0 ? odiag : o; DoubleVector.fromArray(S, t38, at38).add(a3).intoArray(t38, at38); }
     }
 
     /** The features wv … w − 1 of Out(u, v). */

@@ -39,9 +39,19 @@ final class PairRowChainKernels {
                 for (int f = 0; f < wv; f += L) product4x4(n, f, a, j, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
                 for (int q = 0; q < 4; q++) for (int r = 0; r < 4; r++) productTail(n, w, wv, a + q, j + r, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
             }
-            for (int q = 0; q < 4; q++) for (int jj = j; jj < n; jj++) productEntry(n, w, wv, a + q, jj, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
+            for (int jj = j; jj < n; jj++) {
+                for (int f = 0; f < wv; f += L) product4x1(n, f, a, jj, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
+                for (int q = 0; q < 4; q++) productTail(n, w, wv, a + q, jj, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
+            }
         }
-        for (; a < n; a++) for (int j = 0; j < n; j++) productEntry(n, w, wv, a, j, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
+        for (; a < n; a++) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                for (int f = 0; f < wv; f += L) product1x4(n, f, a, j, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
+                for (int r = 0; r < 4; r++) productTail(n, w, wv, a, j + r, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
+            }
+            for (; j < n; j++) productEntry(n, w, wv, a, j, x, xdiag, xm, y, ydiag, ym, o, odiag, om);
+        }
     }
 
     /**
@@ -218,6 +228,56 @@ final class PairRowChainKernels {
         { int o16 = om[(a + 3) * n + j + 3], at16 = (o16 < 0 ? 0 : o16) + f; double[] t16 = o16 < 0 ? odiag : o; DoubleVector.fromArray(S, t16, at16).add(s33).intoArray(t16, at16); }
     }
 
+    /** Rows a … a + 3 of column j (the columns beyond the 4 × 4 blocks). */
+    private static void product4x1(int n, int f, int a, int j, double[] x, double[] xdiag, int[] xm, double[] y, double[] ydiag, int[] ym, double[] o, double[] odiag, int[] om) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int i = 0; i < n; i++) {
+            int oy0 = ym[i * n + j];
+            DoubleVector y0 = DoubleVector.fromArray(S, oy0 < 0 ? ydiag : y, Math.max(oy0, 0) + f);
+            int ox0 = xm[(a + 0) * n + i];
+            DoubleVector x0 = DoubleVector.fromArray(S, ox0 < 0 ? xdiag : x, Math.max(ox0, 0) + f);
+            int ox1 = xm[(a + 1) * n + i];
+            DoubleVector x1 = DoubleVector.fromArray(S, ox1 < 0 ? xdiag : x, Math.max(ox1, 0) + f);
+            int ox2 = xm[(a + 2) * n + i];
+            DoubleVector x2 = DoubleVector.fromArray(S, ox2 < 0 ? xdiag : x, Math.max(ox2, 0) + f);
+            int ox3 = xm[(a + 3) * n + i];
+            DoubleVector x3 = DoubleVector.fromArray(S, ox3 < 0 ? xdiag : x, Math.max(ox3, 0) + f);
+            s0 = x0.fma(y0, s0);
+            s1 = x1.fma(y0, s1);
+            s2 = x2.fma(y0, s2);
+            s3 = x3.fma(y0, s3);
+        }
+        { int o0 = om[(a + 0) * n + j], at0 = (o0 < 0 ? 0 : o0) + f; double[] t0 = o0 < 0 ? odiag : o; DoubleVector.fromArray(S, t0, at0).add(s0).intoArray(t0, at0); }
+        { int o1 = om[(a + 1) * n + j], at1 = (o1 < 0 ? 0 : o1) + f; double[] t1 = o1 < 0 ? odiag : o; DoubleVector.fromArray(S, t1, at1).add(s1).intoArray(t1, at1); }
+        { int o2 = om[(a + 2) * n + j], at2 = (o2 < 0 ? 0 : o2) + f; double[] t2 = o2 < 0 ? odiag : o; DoubleVector.fromArray(S, t2, at2).add(s2).intoArray(t2, at2); }
+        { int o3 = om[(a + 3) * n + j], at3 = (o3 < 0 ? 0 : o3) + f; double[] t3 = o3 < 0 ? odiag : o; DoubleVector.fromArray(S, t3, at3).add(s3).intoArray(t3, at3); }
+    }
+
+    /** Columns j … j + 3 of row a (the rows beyond the 4 × 4 blocks). */
+    private static void product1x4(int n, int f, int a, int j, double[] x, double[] xdiag, int[] xm, double[] y, double[] ydiag, int[] ym, double[] o, double[] odiag, int[] om) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int i = 0; i < n; i++) {
+            int ox0 = xm[a * n + i];
+            DoubleVector x0 = DoubleVector.fromArray(S, ox0 < 0 ? xdiag : x, Math.max(ox0, 0) + f);
+            int oy0 = ym[i * n + j + 0];
+            DoubleVector y0 = DoubleVector.fromArray(S, oy0 < 0 ? ydiag : y, Math.max(oy0, 0) + f);
+            int oy1 = ym[i * n + j + 1];
+            DoubleVector y1 = DoubleVector.fromArray(S, oy1 < 0 ? ydiag : y, Math.max(oy1, 0) + f);
+            int oy2 = ym[i * n + j + 2];
+            DoubleVector y2 = DoubleVector.fromArray(S, oy2 < 0 ? ydiag : y, Math.max(oy2, 0) + f);
+            int oy3 = ym[i * n + j + 3];
+            DoubleVector y3 = DoubleVector.fromArray(S, oy3 < 0 ? ydiag : y, Math.max(oy3, 0) + f);
+            s0 = x0.fma(y0, s0);
+            s1 = x0.fma(y1, s1);
+            s2 = x0.fma(y2, s2);
+            s3 = x0.fma(y3, s3);
+        }
+        { int o0 = om[a * n + j + 0], at0 = (o0 < 0 ? 0 : o0) + f; double[] t0 = o0 < 0 ? odiag : o; DoubleVector.fromArray(S, t0, at0).add(s0).intoArray(t0, at0); }
+        { int o1 = om[a * n + j + 1], at1 = (o1 < 0 ? 0 : o1) + f; double[] t1 = o1 < 0 ? odiag : o; DoubleVector.fromArray(S, t1, at1).add(s1).intoArray(t1, at1); }
+        { int o2 = om[a * n + j + 2], at2 = (o2 < 0 ? 0 : o2) + f; double[] t2 = o2 < 0 ? odiag : o; DoubleVector.fromArray(S, t2, at2).add(s2).intoArray(t2, at2); }
+        { int o3 = om[a * n + j + 3], at3 = (o3 < 0 ? 0 : o3) + f; double[] t3 = o3 < 0 ? odiag : o; DoubleVector.fromArray(S, t3, at3).add(s3).intoArray(t3, at3); }
+    }
+
     /** One output pair (a, j): whole vectors, then the scalar tail. */
     private static void productEntry(int n, int w, int wv, int a, int j, double[] x, double[] xdiag, int[] xm, double[] y, double[] ydiag, int[] ym,
                                      double[] o, double[] odiag, int[] om) {
@@ -255,9 +315,41 @@ final class PairRowChainKernels {
         for (; a + 4 <= n; a += 4) {
             int j = 0;
             for (; j + 4 <= n; j += 4) contraction4x4(n, w, wv, c, a, j, x, xdiag, xm, y, ydiag, ym, out, scratch);
-            for (int q = 0; q < 4; q++) for (int jj = j; jj < n; jj++) out[(a + q) * n + jj] = c * contractionEntry(n, w, wv, a + q, jj, x, xdiag, xm, y, ydiag, ym, scratch);
+            for (int jj = j; jj < n; jj++) contractionStrip(n, w, wv, c, a, jj, true, x, xdiag, xm, y, ydiag, ym, out, scratch);
         }
-        for (; a < n; a++) for (int j = 0; j < n; j++) out[a * n + j] = c * contractionEntry(n, w, wv, a, j, x, xdiag, xm, y, ydiag, ym, scratch);
+        for (; a < n; a++) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) contractionStrip(n, w, wv, c, a, j, false, x, xdiag, xm, y, ydiag, ym, out, scratch);
+            for (; j < n; j++) out[a * n + j] = c * contractionEntry(n, w, wv, a, j, x, xdiag, xm, y, ydiag, ym, scratch);
+        }
+    }
+
+    /**
+     * Four output pairs beyond the 4 × 4 blocks: rows a … a + 3 of column j ({@code down}) or columns j … j + 3 of row a.
+     */
+    private static void contractionStrip(int n, int w, int wv, double c, int a, int j, boolean down, double[] x, double[] xdiag, int[] xm, double[] y,
+                                         double[] ydiag, int[] ym, double[] out, double[] scratch) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int da = down ? 1 : 0, dj = down ? 0 : 1;
+        for (int i = 0; i < n; i++) {
+            int ox0 = xm[a * n + i], ox1 = xm[(a + da) * n + i], ox2 = xm[(a + 2 * da) * n + i], ox3 = xm[(a + 3 * da) * n + i];
+            int oy0 = ym[i * n + j], oy1 = ym[i * n + j + dj], oy2 = ym[i * n + j + 2 * dj], oy3 = ym[i * n + j + 3 * dj];
+            double[] tx0 = ox0 < 0 ? xdiag : x, tx1 = ox1 < 0 ? xdiag : x, tx2 = ox2 < 0 ? xdiag : x, tx3 = ox3 < 0 ? xdiag : x;
+            double[] ty0 = oy0 < 0 ? ydiag : y, ty1 = oy1 < 0 ? ydiag : y, ty2 = oy2 < 0 ? ydiag : y, ty3 = oy3 < 0 ? ydiag : y;
+            int ax0 = Math.max(ox0, 0), ax1 = Math.max(ox1, 0), ax2 = Math.max(ox2, 0), ax3 = Math.max(ox3, 0);
+            int ay0 = Math.max(oy0, 0), ay1 = Math.max(oy1, 0), ay2 = Math.max(oy2, 0), ay3 = Math.max(oy3, 0);
+            for (int f = 0; f < wv; f += L) {
+                s0 = DoubleVector.fromArray(S, tx0, ax0 + f).fma(DoubleVector.fromArray(S, ty0, ay0 + f), s0);
+                s1 = DoubleVector.fromArray(S, tx1, ax1 + f).fma(DoubleVector.fromArray(S, ty1, ay1 + f), s1);
+                s2 = DoubleVector.fromArray(S, tx2, ax2 + f).fma(DoubleVector.fromArray(S, ty2, ay2 + f), s2);
+                s3 = DoubleVector.fromArray(S, tx3, ax3 + f).fma(DoubleVector.fromArray(S, ty3, ay3 + f), s3);
+            }
+        }
+        s0.intoArray(scratch, 0); s1.intoArray(scratch, L); s2.intoArray(scratch, 2 * L); s3.intoArray(scratch, 3 * L);
+        for (int k = 0; k < 4; k++) {
+            int pa = a + k * da, pj = j + k * dj;
+            out[pa * n + pj] = c * (laneSum(scratch, k * L) + contractionTail(n, w, wv, pa, pj, x, xdiag, xm, y, ydiag, ym));
+        }
     }
 
     private static void contraction4x4(int n, int w, int wv, double c, int a, int j, double[] x, double[] xdiag, int[] xm, double[] y, double[] ydiag, int[] ym,

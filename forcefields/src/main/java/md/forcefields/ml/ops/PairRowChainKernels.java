@@ -458,7 +458,9 @@ final class PairRowChainKernels {
             }
         for (; u < n; u++)
             for (int v = 0; v < n; v++) {
-                for (int f = 0; f < wv; f += L) {
+                int f0 = 0;
+                for (; f0 + 4 * L <= wv; f0 += 4 * L) weighted1x4(n, f0, u, v, k, s, sdiag, sm, o, odiag, om);
+                for (int f = f0; f < wv; f += L) {
                     DoubleVector acc = DoubleVector.zero(S);
                     for (int m = 0; m < n; m++) acc = DoubleVector.fromArray(S, sm[v * n + m] < 0 ? sdiag : s, Math.max(sm[v * n + m], 0) + f).fma(DoubleVector.broadcast(S, k[u * n + m]), acc);
                     { int o18 = om[u * n + v], at18 = (o18 < 0 ? 0 : o18) + f; double[] t18 = o18 < 0 ? odiag : o; DoubleVector.fromArray(S, t18, at18).add(acc).intoArray(t18, at18); }
@@ -514,6 +516,24 @@ final class PairRowChainKernels {
         { int o32 = om[(u + 3) * n + v], at32 = (o32 < 0 ? 0 : o32) + f + 1 * L; double[] t32 = o32 < 0 ? odiag : o; DoubleVector.fromArray(S, t32, at32).add(a31).intoArray(t32, at32); }
         { int o33 = om[(u + 3) * n + v], at33 = (o33 < 0 ? 0 : o33) + f + 2 * L; double[] t33 = o33 < 0 ? odiag : o; DoubleVector.fromArray(S, t33, at33).add(a32).intoArray(t33, at33); }
         { int o34 = om[(u + 3) * n + v], at34 = (o34 < 0 ? 0 : o34) + f + 3 * L; double[] t34 = o34 < 0 ? odiag : o; DoubleVector.fromArray(S, t34, at34).add(a33).intoArray(t34, at34); }
+    }
+
+    /** One u (the rows beyond the blocks of four) × four vectors of features. */
+    private static void weighted1x4(int n, int f, int u, int v, double[] k, double[] s, double[] sdiag, int[] sm, double[] o, double[] odiag, int[] om) {
+        DoubleVector a0 = DoubleVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int m = 0; m < n; m++) {
+            int so = sm[v * n + m], at = (so < 0 ? 0 : so) + f;
+            double[] t = so < 0 ? sdiag : s;
+            DoubleVector kv = DoubleVector.broadcast(S, k[u * n + m]);
+            a0 = DoubleVector.fromArray(S, t, at + 0 * L).fma(kv, a0);
+            a1 = DoubleVector.fromArray(S, t, at + 1 * L).fma(kv, a1);
+            a2 = DoubleVector.fromArray(S, t, at + 2 * L).fma(kv, a2);
+            a3 = DoubleVector.fromArray(S, t, at + 3 * L).fma(kv, a3);
+        }
+        { int o0 = om[u * n + v], at0 = (o0 < 0 ? 0 : o0) + f + 0 * L; double[] t0 = o0 < 0 ? odiag : o; DoubleVector.fromArray(S, t0, at0).add(a0).intoArray(t0, at0); }
+        { int o1 = om[u * n + v], at1 = (o1 < 0 ? 0 : o1) + f + 1 * L; double[] t1 = o1 < 0 ? odiag : o; DoubleVector.fromArray(S, t1, at1).add(a1).intoArray(t1, at1); }
+        { int o2 = om[u * n + v], at2 = (o2 < 0 ? 0 : o2) + f + 2 * L; double[] t2 = o2 < 0 ? odiag : o; DoubleVector.fromArray(S, t2, at2).add(a2).intoArray(t2, at2); }
+        { int o3 = om[u * n + v], at3 = (o3 < 0 ? 0 : o3) + f + 3 * L; double[] t3 = o3 < 0 ? odiag : o; DoubleVector.fromArray(S, t3, at3).add(a3).intoArray(t3, at3); }
     }
 
     private static void weighted4(int n, int f, int u, int v, double[] k, double[] s, double[] sdiag, int[] sm, double[] o, double[] odiag, int[] om) {

@@ -291,7 +291,7 @@ class DenseOpsTest {
     }
 
     /**
-     * {@link PairRowChain} on 11 atoms (4 × 4 blocks and their remainders, Vector API kernels) and on
+     * {@link PairRowChain} on 11 atoms (4 × 4 blocks of pairs and the strips beyond, Vector API kernels) and on
      * {@link PairChainProduct#DIRECT_MAX_ATOMS} + 6 (dense copies and the dense ops' kernels), with X and Y the same
      * wide value as in GeomAtt (both gradients into one array): forward and backward kernels equal the tape.
      */
@@ -299,7 +299,7 @@ class DenseOpsTest {
     void pairRowChainKernelsEqualTheTape() {
         Random rng = new Random(31);
         for (int n : new int[] {11, PairChainProduct.DIRECT_MAX_ATOMS + 6})
-            for (int w : new int[] {3, 29}) {
+            for (int w : new int[] {3, 29, 37}) { // 37: blocks of four vectors of features (the gradients' kernels), then single vectors and a tail
                 double[] positions = new double[3 * n];
                 for (int i = 0; i < positions.length; i++) positions[i] = 6 * rng.nextDouble();
                 Graph g = Graph.of(new int[n], EdgeList.isolated(positions, Double.POSITIVE_INFINITY));

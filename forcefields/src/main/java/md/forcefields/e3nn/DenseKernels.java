@@ -72,6 +72,38 @@ public final class DenseKernels {
     }
 
     /**
+     * out[o + c − c0] = exp(−γ(d − μ_c)²) for the centres c0 … c1 − 1 (Gaussians of one length on a grid). With the
+     * Vector API the exponential is the vector one (within an ulp or so of {@link Math#exp}).
+     */
+    public static void gaussians(double d, double[] mu, int c0, int c1, double gamma, double[] out, int o) {
+        if (VECTORIZED) {
+            VectorKernels.gaussians(d, mu, c0, c1, gamma, out, o);
+            return;
+        }
+        for (int c = c0; c < c1; c++) {
+            double t = d - mu[c];
+            out[o + c - c0] = Math.exp(-gamma * (t * t));
+        }
+    }
+
+    /**
+     * The shifted softplus and its derivative for n values: out = c·(max(x, 0) + log1p(e^−|x|) − ln 2), d = c·σ(x),
+     * arrays at offsets. With the Vector API the exponential and logarithm are vector ones of our own (within a few
+     * ulps of {@link Math#exp} and {@link Math#log1p}, not bit-identical to them).
+     */
+    public static void shiftedSoftplus(double[] x, int xOff, double[] out, int outOff, double[] d, int dOff, double c, int n) {
+        if (VECTORIZED) {
+            VectorKernels.shiftedSoftplus(x, xOff, out, outOff, d, dOff, c, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            double v = x[xOff + i];
+            out[outOff + i] = c * (Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))) - 0.6931471805599453);
+            d[dOff + i] = c * (1 / (1 + Math.exp(-v)));
+        }
+    }
+
+    /**
      * SiLU and its derivative for n values: out = c·x·σ(x), d = c·σ(x)·(1 + x·(1 − σ(x))), σ(x) = 1/(1 + e^−x),
      * arrays at offsets. With the Vector API the exponential is the vector one (within an ulp or so of
      * {@link Math#exp}, not bit-identical to it).

@@ -367,4 +367,72 @@ public final class VectorKernels {
             sg.mul(one.add(v.mul(one.sub(sg)))).mul(cv).intoArray(d, dOff + i, m);
         }
     }
+
+    /**
+     * out[o + c − c0] = e^(−γ(d − μ_c)²) for the centres c0 … c1 − 1 (the exponent clamped at −700 from below: the
+     * value is then 0 to double precision anyway). The same exponential as {@link #silu}; the last partial vector
+     * masked, so a value does not depend on where its window starts.
+     */
+    public static void gaussians(double d, double[] mu, int c0, int c1, double gamma, double[] out, int o) {
+        DoubleVector dv = DoubleVector.broadcast(S, d), ng = DoubleVector.broadcast(S, -gamma);
+        DoubleVector lo = DoubleVector.broadcast(S, -700.0), round = DoubleVector.broadcast(S, ROUND);
+        int n = c1 - c0;
+        for (int i = 0; i < n; i += L) {
+            jdk.incubator.vector.VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector t = dv.sub(DoubleVector.fromArray(S, mu, c0 + i, m));
+            DoubleVector y = t.mul(t).mul(ng).max(lo);
+            DoubleVector q = y.fma(DoubleVector.broadcast(S, LOG2E), round);
+            DoubleVector k = q.sub(round);
+            DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), y);
+            r = k.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+            DoubleVector p = DoubleVector.broadcast(S, TAYLOR[13]);
+            for (int j = 12; j >= 0; j--) p = p.fma(r, DoubleVector.broadcast(S, TAYLOR[j]));
+            jdk.incubator.vector.LongVector bits = q.reinterpretAsLongs()
+                    .sub(Double.doubleToRawLongBits(ROUND) - 1023L).lanewise(VectorOperators.LSHL, 52);
+            p.mul(bits.reinterpretAsDoubles()).intoArray(out, o + i, m);
+        }
+    }
+
+    private static final double SQRT2 = 1.4142135623730951, LN2 = 0.6931471805599453;
+
+    /**
+     * out = c·ssp(x) = c·(max(x, 0) + log1p(e^−|x|) − ln 2) and d = c·σ(x) (its derivative) for n values at offsets.
+     * e^−|x| is the exponential of {@link #silu}; log1p(u) = log(1 + u)·u/((1 + u) − 1) (exact to round-off: the
+     * rounding of 1 + u cancels), log on (1, 2] as 2·atanh(s) by its series to s^23 (|s| ≤ 0.172: truncation below
+     * 1e−19). Only IEEE basic operations and bit moves, masked tail: the same bits whenever and wherever it runs.
+     */
+    public static void shiftedSoftplus(double[] x, int xOff, double[] out, int outOff, double[] d, int dOff, double c, int n) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0), zero = DoubleVector.zero(S), cv = DoubleVector.broadcast(S, c);
+        DoubleVector lo = DoubleVector.broadcast(S, -700.0), round = DoubleVector.broadcast(S, ROUND);
+        for (int i = 0; i < n; i += L) {
+            jdk.incubator.vector.VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i, m);
+            // u = e^−|x|
+            DoubleVector y = v.abs().neg().max(lo);
+            DoubleVector t = y.fma(DoubleVector.broadcast(S, LOG2E), round);
+            DoubleVector k = t.sub(round);
+            DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), y);
+            r = k.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+            DoubleVector p = DoubleVector.broadcast(S, TAYLOR[13]);
+            for (int j = 12; j >= 0; j--) p = p.fma(r, DoubleVector.broadcast(S, TAYLOR[j]));
+            jdk.incubator.vector.LongVector bits = t.reinterpretAsLongs()
+                    .sub(Double.doubleToRawLongBits(ROUND) - 1023L).lanewise(VectorOperators.LSHL, 52);
+            DoubleVector u = p.mul(bits.reinterpretAsDoubles());
+            // log(w), w = 1 + u in (1, 2]: w = 2^h·a with a in (1/√2, √2], log a = 2·atanh(s), s = (a − 1)/(a + 1)
+            DoubleVector w = one.add(u);
+            jdk.incubator.vector.VectorMask<Double> big = w.compare(VectorOperators.GT, SQRT2);
+            DoubleVector a = w.blend(w.mul(0.5), big), h = zero.blend(one, big);
+            DoubleVector s = a.sub(one).div(a.add(one)), s2 = s.mul(s);
+            DoubleVector q = DoubleVector.broadcast(S, 1.0 / 23);
+            for (int j = 21; j >= 1; j -= 2) q = q.fma(s2, DoubleVector.broadcast(S, 1.0 / j));
+            DoubleVector logw = h.fma(DoubleVector.broadcast(S, LN2_HI), s.add(s).fma(q, h.mul(LN2_LO)));
+            // log1p(u) = log(w)·u/(w − 1), and u itself where w rounded to 1
+            DoubleVector wm1 = w.sub(one);
+            DoubleVector log1p = logw.mul(u).div(wm1.blend(one, wm1.eq(0.0))).blend(u, wm1.eq(0.0));
+            v.max(zero).add(log1p).sub(LN2).mul(cv).intoArray(out, outOff + i, m);
+            // σ(x) = 1/(1 + u) for x ≥ 0, u/(1 + u) below
+            DoubleVector inv = one.div(w);
+            inv.blend(u.mul(inv), v.compare(VectorOperators.LT, 0.0)).mul(cv).intoArray(d, dOff + i, m);
+        }
+    }
 }

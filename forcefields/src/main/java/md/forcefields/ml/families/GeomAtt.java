@@ -19,6 +19,7 @@ import md.forcefields.ml.ops.Representation;
 import md.forcefields.ml.ops.PairChainContraction;
 import md.forcefields.ml.ops.PairChainProduct;
 import md.forcefields.ml.ops.PairColumnsToDense;
+import md.forcefields.ml.ops.PairRowChain;
 import md.forcefields.ml.ops.PairsToDense;
 import md.forcefields.ml.ops.PerAtomShare;
 import md.forcefields.ml.ops.SumColumns;
@@ -225,14 +226,14 @@ public final class GeomAtt implements EquivariantModel {
         T oneHot = ops.speciesOneHot(atomicNumbers.length);
         T v0 = ops.matmul(oneHot, ops.parameter(EMBEDDINGS), 1.0);
         record.accept("embedding", v0);
-        Map<String, T> overlaps = overlaps(ops, ops.pairLengths(ops.edgeVectors()), grid, atOrigin, everyOverlap, record);
+        Map<String, Overlap<T>> overlaps = overlaps(ops, ops.pairLengths(ops.edgeVectors()), grid, atOrigin, everyOverlap, record);
         List<T> finals = new ArrayList<>();
         for (int s = 0; s < streams.size(); s++) {
             T v = v0;
             for (int l = 0; l < streams.get(s).layers(); l++) {
                 String at = "stream" + s + ".layer" + l + ".";
                 // v + α·(W v + b): row n of α receives, Σ_m α[n, m]·x[m]
-                T alpha = attention(ops, overlaps, s, l, at, record);
+                T alpha = everyOverlap ? attention(ops, overlaps, s, l, at, record) : attentionFromRows(ops, overlaps, s, l, at, record);
                 T x = linear(ops, v, updateKey(s, l), true);
                 T msg = ops.apply(DenseAggregate.INSTANCE, alpha, x);
                 v = ops.add(v, msg);
@@ -264,7 +265,7 @@ public final class GeomAtt implements EquivariantModel {
      * C = Δ·Σ_f A[·, ·, f] takes one column, Δ·(W ⊙ q0)·1. The diagonal rows (d = 0) are the same with φ_0.
      * In the MD plan all weights derived here are constants, evaluated once.
      */
-    private <T> Map<String, T> overlaps(Ops<T> ops, T lengths, T grid, T atOrigin, boolean everyOverlap, BiConsumer<String, T> record) {
+    private <T> Map<String, Overlap<T>> overlaps(Ops<T> ops, T lengths, T grid, T atOrigin, boolean everyOverlap, BiConsumer<String, T> record) {
         List<String> keys = new ArrayList<>();
         List<T> weights = new ArrayList<>(), biases = new ArrayList<>(), diagonals = new ArrayList<>();
         List<Integer> widths = new ArrayList<>();
@@ -297,22 +298,31 @@ public final class GeomAtt implements EquivariantModel {
         T w = weights.size() == 1 ? weights.get(0) : ops.concatColumns(weights);
         T q = anyBias ? ops.apply(new GaussianGridLinear(gamma), lengths, grid, w, biases.size() == 1 ? biases.get(0) : ops.concatColumns(biases))
                 : ops.apply(new GaussianGridLinear(gamma), lengths, grid, w);
-        Map<String, T> out = new LinkedHashMap<>();
+        Map<String, Overlap<T>> out = new LinkedHashMap<>();
         for (int i = 0, column = 0; i < keys.size(); column += widths.get(i), i++) {
-            out.put(keys.get(i), keys.size() == 1 ? ops.apply(PairsToDense.INSTANCE, q, diagonals.get(i))
-                    : ops.apply(new PairColumnsToDense(column, column + widths.get(i)), q, diagonals.get(i)));
+            // dense copies only where something reads them: every overlap when asked for, else only the C columns
+            T dense = !everyOverlap && !keys.get(i).endsWith(".C") ? null : keys.size() == 1 ? ops.apply(PairsToDense.INSTANCE, q, diagonals.get(i))
+                    : ops.apply(new PairColumnsToDense(column, column + widths.get(i)), q, diagonals.get(i));
+            out.put(keys.get(i), new Overlap<>(q, column, widths.get(i), diagonals.get(i), dense));
         }
         return out;
     }
 
+    /**
+     * One overlap function: columns {@code column} … {@code column + width − 1} of the wide per-pair product, with its
+     * diagonal row (d = 0), and its dense atomPairs × width value where one was made.
+     */
+    private record Overlap<T>(T wide, int column, int width, T diagonal, T dense) {}
+
     /** α = (1/N_s)·C of layer l of stream s (atomPairs × 1), from the overlaps. */
-    private <T> T attention(Ops<T> ops, Map<String, T> overlaps, int s, int l, String at, BiConsumer<String, T> record) {
+    private <T> T attention(Ops<T> ops, Map<String, Overlap<T>> overlaps, int s, int l, String at, BiConsumer<String, T> record) {
         Stream st = streams.get(s);
-        T c = overlaps.get(s + "." + l + ".C");
+        Overlap<T> collapsed = overlaps.get(s + "." + l + ".C");
+        T c = collapsed == null ? null : collapsed.dense();
         if (c == null) {
             List<T> factors = new ArrayList<>();
             for (int t = 0; t < st.distinctFactors(); t++) {
-                T a = overlaps.get(s + "." + l + "." + t);
+                T a = overlaps.get(s + "." + l + "." + t).dense();
                 record.accept(at + "factor" + (t + 1) + ".A", a);
                 factors.add(a);
             }
@@ -325,6 +335,42 @@ public final class GeomAtt implements EquivariantModel {
             // Δ once, whatever the order; the last link and the sum over the features in one op
             c = st.order() == 2 ? ops.apply(new SumColumns(gridSpacing), chain)
                     : ops.apply(new PairChainContraction(gridSpacing), chain, factors.get(st.shared() ? 0 : st.order() - 2));
+        }
+        T alpha = ops.scale(c, 1.0 / streams.size());
+        record.accept(at + "C", c);
+        record.accept(at + "alpha", alpha);
+        return alpha;
+    }
+
+    /**
+     * The same α as {@link #attention}, with the chain links reading the overlaps straight from the rows of the
+     * wide product ({@link PairRowChain}: no dense copies of the factors); for energies and forces, where no
+     * intermediate overlap is asked for (streams of order 2 have their C column already).
+     */
+    private <T> T attentionFromRows(Ops<T> ops, Map<String, Overlap<T>> overlaps, int s, int l, String at, BiConsumer<String, T> record) {
+        Stream st = streams.get(s);
+        Overlap<T> collapsed = overlaps.get(s + "." + l + ".C");
+        T c;
+        if (collapsed != null) {
+            c = collapsed.dense();
+        } else {
+            List<Overlap<T>> factors = new ArrayList<>();
+            for (int t = 0; t < st.distinctFactors(); t++) factors.add(overlaps.get(s + "." + l + "." + t));
+            Overlap<T> first = factors.get(0), last = factors.get(st.shared() ? 0 : st.order() - 2);
+            int w = st.features();
+            if (st.order() == 3) {
+                c = ops.apply(PairRowChain.contraction(first.column(), last.column(), w, gridSpacing), first.wide(), first.diagonal(), last.wide(), last.diagonal());
+            } else {
+                Overlap<T> second = factors.get(st.shared() ? 0 : 1);
+                T chain = ops.apply(PairRowChain.product(first.column(), second.column(), w), first.wide(), first.diagonal(), second.wide(), second.diagonal());
+                record.accept(at + "chain", chain);
+                for (int t = 2; t < st.order() - 2; t++) {
+                    Overlap<T> next = factors.get(st.shared() ? 0 : t);
+                    chain = ops.apply(PairRowChain.product(next.column(), w), chain, next.wide(), next.diagonal());
+                    record.accept(at + "chain", chain);
+                }
+                c = ops.apply(PairRowChain.contraction(last.column(), w, gridSpacing), chain, last.wide(), last.diagonal());
+            }
         }
         T alpha = ops.scale(c, 1.0 / streams.size());
         record.accept(at + "C", c);

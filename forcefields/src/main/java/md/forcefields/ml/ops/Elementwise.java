@@ -162,6 +162,10 @@ public final class Elementwise {
                 md.forcefields.e3nn.DenseKernels.silu(x, i0, out, i0, d, i0, factor, n - i0);
                 return;
             }
+            if (f == Activation.SHIFTED_SOFTPLUS) {
+                md.forcefields.e3nn.DenseKernels.shiftedSoftplus(x, i0, out, i0, d, i0, factor, n - i0);
+                return;
+            }
             if (f == Activation.RELU) { // the same values as below, in a loop without the switch (vectorized by the JIT)
                 double c = factor;
                 for (int i = i0; i < n; i++) {

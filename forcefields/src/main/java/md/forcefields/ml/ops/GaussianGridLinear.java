@@ -14,15 +14,18 @@ import md.forcefields.ml.Workspace;
  * layer, fused (GeomAtt's overlap layers, all of which read the same φ_d, as one wide product).
  *
  * <p>The MD kernels skip the centres where γ(d − μ_k)² &gt; {@value #NEGLIGIBLE_EXPONENT}: there the Gaussian is
- * below e^−50 ≈ 2e−22 (its derivative below 3e−20/Å for γ ≤ 100 Å⁻²), so each skipped term is ~1e−22 of a weight,
- * six orders of magnitude under the float64 round-off of the sum it would join. For GeomAtt (γ = 20 Å⁻², Δ = 0.05 Å)
- * that leaves at most 63 of the 100 centres per pair (42 on average over aspirin's pairs) and none for pairs beyond
- * d_max + 1.6 Å. Rows are sorted by their first centre (a counting sort) and taken 8 at a time over the union of
- * their windows, so that the products are dense register-blocked matrix products. Training differentiates the two separate ops ({@link #unfused}), every centre.
+ * below e^−39 ≈ 1.2e−17 of its peak value 1, about a tenth of an ulp of it, and its derivative below
+ * 2√(39γ)·e^−39 ≈ 6.5e−16/Å for γ = 20 Å⁻² (1.5e−15/Å for γ = 100), about 1.7e−16 of a Gaussian's largest
+ * derivative √(2γ/e) ≈ 3.8/Å: each skipped term is at most round-off of the largest term of the sum it would join.
+ * For GeomAtt (γ = 20 Å⁻², Δ = 0.05 Å) that leaves at most 56 of the 100 centres per pair and none for pairs beyond
+ * d_max + 1.4 Å. Rows are sorted by their first centre (a counting sort) and taken 8 at a time over the union of
+ * their windows, so that the products are dense register-blocked matrix products; the Gaussians of a window are
+ * computed a vector at a time ({@link DenseKernels#gaussians}). Training differentiates the two separate ops
+ * ({@link #unfused}), every centre.
  */
 public record GaussianGridLinear(double gamma) implements FusedOp {
-    /** exp(−50) ≈ 1.9e−22: Gaussians further out than this exponent are left out of the MD kernels' sums. */
-    public static final double NEGLIGIBLE_EXPONENT = 50;
+    /** exp(−39) ≈ 1.2e−17: Gaussians further out than this exponent are left out of the MD kernels' sums (see the class comment). */
+    public static final double NEGLIGIBLE_EXPONENT = 39;
     private static final int BLOCK = 8;
 
     public GaussianGridLinear {
@@ -81,11 +84,7 @@ public record GaussianGridLinear(double gamma) implements FusedOp {
                 int row = s0 + i;
                 if (b != null) System.arraycopy(b, 0, block, i * m, m);
                 else java.util.Arrays.fill(block, i * m, (i + 1) * m, 0.0);
-                double dr = d[order[row]];
-                for (int c = k0; c < k1; c++) {
-                    double t = dr - mu[c];
-                    phi[row * k + c] = Math.exp(-gamma * (t * t));
-                }
+                DenseKernels.gaussians(d[order[row]], mu, k0, k1, gamma, phi, row * k + k0);
             }
             if (k0 < k1) DenseKernels.gemm(bs, m, k1 - k0, 1.0, phi, s0 * k + k0, k, w, k0 * m, m, block, 0, m, true);
             for (int i = 0; i < bs; i++) System.arraycopy(block, i * m, out, order[s0 + i] * m, m);

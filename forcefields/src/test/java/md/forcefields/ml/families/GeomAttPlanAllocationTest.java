@@ -3,6 +3,8 @@ package md.forcefields.ml.families;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Random;
 
 import md.forcefields.NeighborList;
 import md.forcefields.e3nn.DenseKernels;
@@ -23,13 +25,37 @@ class GeomAttPlanAllocationTest {
 
     @Test
     void computeAllocatesNothingAfterWarmUp() {
+        assertWarmStepsAllocateNothing("GeomAtt plan", GeomAttSymmetryAndCalculusTest.model(), GeomAttSymmetryAndCalculusTest.Z, GeomAttSymmetryAndCalculusTest.R);
+    }
+
+    /**
+     * The same for features wide enough for the chain kernels' vectors (17 and 33 features: whole vectors and a
+     * tail, 4 × 4 register blocks) on 11 atoms (4 × 4 blocks of pairs and their remainders): the small model above
+     * has fewer features than lanes and runs their scalar code only.
+     */
+    @Test
+    void wideFeaturesAllocateNothingAfterWarmUp() {
+        GeomAtt arch = new GeomAtt(new int[] {1, 6, 8}, 8, List.of(
+                new GeomAtt.Stream(2, 8, 1, false, true),
+                new GeomAtt.Stream(3, 33, 1, false, true),
+                new GeomAtt.Stream(4, 17, 1, false, true),
+                new GeomAtt.Stream(5, 9, 1, true, false)), 6, 0.0, 0.25, 16, 2.0, 0.7, -3.0);
+        LearnedModel model = new LearnedModel(arch, arch.initialParameters(new Random(5)));
+        int n = 11;
+        int[] z = new int[n];
+        double[] r = new double[3 * n];
+        Random rng = new Random(9);
+        for (int i = 0; i < n; i++) z[i] = new int[] {1, 6, 8}[i % 3];
+        for (int i = 0; i < r.length; i++) r[i] = 4 * rng.nextDouble();
+        assertWarmStepsAllocateNothing("GeomAtt plan, wide features", model, z, r);
+    }
+
+    private static void assertWarmStepsAllocateNothing(String what, LearnedModel model, int[] z, double[] x) {
         Assumptions.assumeTrue(DenseKernels.VECTORIZED, "allocation-free only with the Vector API kernels");
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());
-        LearnedModel model = GeomAttSymmetryAndCalculusTest.model();
         PlanExecutor plan = new PlanExecutor(model);
-        int[] z = GeomAttSymmetryAndCalculusTest.Z, types = GeomAttSymmetryAndCalculusTest.types(model, z);
-        double[] x = GeomAttSymmetryAndCalculusTest.R;
+        int[] types = GeomAttSymmetryAndCalculusTest.types(model, z);
         NeighborList nl = NeighborList.allPairs(z.length, 2.0);
         double[] f = new double[x.length], virial = new double[9], atomic = new double[z.length];
         long best = Long.MAX_VALUE, id = Thread.currentThread().threadId();
@@ -42,7 +68,7 @@ class GeomAttPlanAllocationTest {
             for (int s = 0; s < 10; s++) plan.compute(x, types, nl, f, virial, atomic);
             best = Math.min(best, (mx.getThreadAllocatedBytes(id) - before) / 10);
         }
-        System.out.printf("GeomAtt plan: %d bytes allocated per step after warm-up (%d step ops)%n", best, plan.stepOps());
-        assertTrue(best < BOUND_BYTES_PER_STEP, "a step still allocates " + best + " bytes after warm-up");
+        System.out.printf("%s: %d bytes allocated per step after warm-up (%d step ops)%n", what, best, plan.stepOps());
+        assertTrue(best < BOUND_BYTES_PER_STEP, what + ": a step still allocates " + best + " bytes after warm-up");
     }
 }

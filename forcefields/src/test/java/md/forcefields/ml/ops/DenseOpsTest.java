@@ -107,6 +107,14 @@ class DenseOpsTest {
         c.add(new Case("pairChainProduct TN (29 features)", new PairChainProduct(true, false), randn(wide), randn(wide)));
         c.add(new Case("pairChainContraction (29 features)", new PairChainContraction(0.3), randn(wide), randn(wide)));
         c.add(new Case("pairChainContraction (one column)", new PairChainContraction(-1.7), randn(Shape.atomPairs(1)), randn(Shape.atomPairs(1))));
+        // the chain links on overlaps read from the rows of a wide per-pair value (3 features: scalar code; 29: vectors and a tail)
+        for (int w : new int[] {3, 29}) {
+            Shape rows = Shape.pairs(w + 6), diagonal = Shape.fixed(1, w), dx = Shape.atomPairs(w);
+            c.add(new Case("pairRowChain product, rows x rows (" + w + ")", PairRowChain.product(4, 2, w), randn(rows), randn(diagonal), randn(rows), randn(diagonal)));
+            c.add(new Case("pairRowChain product, dense x rows (" + w + ")", PairRowChain.product(5, w), randn(dx), randn(rows), randn(diagonal)));
+            c.add(new Case("pairRowChain contraction, rows x rows (" + w + ")", PairRowChain.contraction(0, 6, w, 0.05), randn(rows), randn(diagonal), randn(rows), randn(diagonal)));
+            c.add(new Case("pairRowChain contraction, dense x rows (" + w + ")", PairRowChain.contraction(3, w, -0.7), randn(dx), randn(rows), randn(diagonal)));
+        }
         c.add(new Case("sumColumns (dense)", new SumColumns(0.05), randn(dense)));
         c.add(new Case("sumColumns (atoms)", new SumColumns(-1.3), randn(Shape.atoms(4))));
         c.add(new Case("denseAggregate", DenseAggregate.INSTANCE, randn(Shape.atomPairs(1)), randn(Shape.atoms(4))));
@@ -208,8 +216,8 @@ class DenseOpsTest {
 
     /**
      * GeomAtt's grid (γ = 20 Å⁻², centres 0 … 4.95 Å by 0.05 Å): the MD kernels of gaussianGridLinear, which leave
-     * out the Gaussians below e^−50, equal the sums over every centre written out, to round-off, for lengths from
-     * 0 to 9 Å (pairs beyond 6.6 Å have no centre in reach), values and length derivatives alike.
+     * out the Gaussians below e^−39, equal the sums over every centre written out, to round-off, for lengths from
+     * 0 to 9 Å (pairs beyond 6.4 Å have no centre in reach), values and length derivatives alike.
      */
     @Test
     void gaussianGridLinearLeavesOutOnlyNegligibleGaussians() {
@@ -280,6 +288,54 @@ class DenseOpsTest {
                 assertTrue(maxDiff(grads[i], expected[i].data(), grads[i].length) <= BACKWARD_TOL * Math.max(1, maxAbs(expected[i].data())),
                         op + ": gradient of input " + i + " differs from autograd");
         }
+    }
+
+    /**
+     * {@link PairRowChain} on 11 atoms (4 × 4 blocks of pairs and the strips beyond, Vector API kernels) and on
+     * {@link PairChainProduct#DIRECT_MAX_ATOMS} + 6 (dense copies and the dense ops' kernels), with X and Y the same
+     * wide value as in GeomAtt (both gradients into one array): forward and backward kernels equal the tape.
+     */
+    @Test
+    void pairRowChainKernelsEqualTheTape() {
+        Random rng = new Random(31);
+        for (int n : new int[] {11, PairChainProduct.DIRECT_MAX_ATOMS + 6})
+            for (int w : new int[] {3, 29, 37}) { // 37: blocks of four vectors of features (the gradients' kernels), then single vectors and a tail
+                double[] positions = new double[3 * n];
+                for (int i = 0; i < positions.length; i++) positions[i] = 6 * rng.nextDouble();
+                Graph g = Graph.of(new int[n], EdgeList.isolated(positions, Double.POSITIVE_INFINITY));
+                int pairs = g.pairs(), wide = 2 * w + 3;
+                Shape rows = Shape.pairs(wide), diagonal = Shape.fixed(1, w), dx = Shape.atomPairs(w);
+                for (PairRowChain op : List.of(PairRowChain.product(1, w + 3, w), PairRowChain.contraction(w + 2, 0, w, 0.05),
+                        PairRowChain.product(2, w), PairRowChain.contraction(w + 1, w, 1.3))) {
+                    Shape[] shapes = op.denseX() ? new Shape[] {dx, rows, diagonal} : new Shape[] {rows, diagonal, rows, diagonal};
+                    double[] q = randn(rng, pairs * wide), xDiag = randn(rng, w), yDiag = randn(rng, w), xDense = randn(rng, n * n * w);
+                    double[][] in = op.denseX() ? new double[][] {xDense, q, yDiag} : new double[][] {q, xDiag, q, yDiag};
+                    Workspace ws = new Workspace(shapes, op.outputShape(shapes));
+                    double[] out = new double[op.outputShape(shapes).size(g)];
+                    op.forward(g, ws, in, out);
+                    Tensor tq = Tensor.of(q.clone(), pairs, wide).requireGrad(), tyd = Tensor.of(yDiag.clone(), 1, w).requireGrad();
+                    Tensor tx = op.denseX() ? Tensor.of(xDense.clone(), n * n, w).requireGrad() : Tensor.of(xDiag.clone(), 1, w).requireGrad();
+                    Tensor[] t = op.denseX() ? new Tensor[] {tx, tq, tyd} : new Tensor[] {tq, tx, tq, tyd};
+                    Tensor y = op.tape(g, t);
+                    String what = op + " on " + n + " atoms";
+                    assertTrue(maxDiff(out, y.data(), out.length) <= FORWARD_TOL * Math.max(1, maxAbs(y.data())), what + ": forward differs from the tape");
+                    double[] gOut = randn(rng, out.length);
+                    Tensor[] wrt = op.denseX() ? new Tensor[] {tx, tq, tyd} : new Tensor[] {tq, tx, tyd};
+                    Tensor[] expected = Autograd.grad(y, wrt, Tensor.of(gOut.clone(), y.shape()), false);
+                    double[] gq = new double[q.length], gx = new double[tx.data().length], gyd = new double[w];
+                    op.backward(g, ws, in, out, gOut, op.denseX() ? new double[][] {gx, gq, gyd} : new double[][] {gq, gx, gq, gyd});
+                    double[][] got = op.denseX() ? new double[][] {gx, gq, gyd} : new double[][] {gq, gx, gyd};
+                    for (int i = 0; i < got.length; i++)
+                        assertTrue(maxDiff(got[i], expected[i].data(), got[i].length) <= BACKWARD_TOL * Math.max(1, maxAbs(expected[i].data())),
+                                what + ": gradient " + i + " differs from autograd by " + maxDiff(got[i], expected[i].data(), got[i].length));
+                }
+            }
+    }
+
+    private static double[] randn(Random rng, int size) {
+        double[] a = new double[size];
+        for (int i = 0; i < size; i++) a[i] = rng.nextGaussian();
+        return a;
     }
 
     private static NeighborList emptyList() {

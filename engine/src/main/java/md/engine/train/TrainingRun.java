@@ -54,6 +54,10 @@ public final class TrainingRun {
             species = declared;
         }
         double forceScale = TrainingStatistics.forceRms(data.train());
+        if (cfg.training().loss().energyStdUnit() && !(TrainingStatistics.energyStd(data.train()) > 0))
+            throw new UserError(cfg.file() + ": key 'loss.unit' is sigma_E (the default of form geomatt), the standard deviation of the training "
+                    + "energies, but the training frames have " + (Double.isNaN(TrainingStatistics.energyStd(data.train())) ? "no energies" : "all the same energy")
+                    + "; give a fixed unit such as 'unit: eV' or 'unit: sigma_F'");
         double[] shifts = switch (cfg.model().energyShifts()) {
             case LEAST_SQUARES -> TrainingStatistics.perSpeciesEnergyShifts(data.train(), species);
             case PER_ATOM_MEAN -> {

@@ -34,7 +34,8 @@ public record PairChainContraction(double c) implements Op {
     @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
         int n = g.atoms(), w = ws.width(0), nn = n * n;
         if (DenseKernels.VECTORIZED && n <= PairChainProduct.DIRECT_MAX_ATOMS) {
-            PairChainVectorKernels.contraction(n, w, c, in[0], in[1], out, ws.doubles(3, PairChainVectorKernels.contractionScratch()));
+            int[] dense = PairRowChainKernels.denseOffsets(n, w, false, ws.ints(0, nn));
+            PairRowChainKernels.contraction(n, w, c, in[0], null, dense, in[1], null, dense, out, ws.doubles(3, PairRowChainKernels.contractionScratch()));
             return;
         }
         double[] x = in[0], y = in[1], yt = ws.doubles(0, n * w);

@@ -70,8 +70,12 @@ public record PairChainProduct(boolean transposeX, boolean transposeY) implement
 
     /** out += X'·Y' per feature, by the kernel that suits n (see {@link #DIRECT_MAX_ATOMS}). */
     static void accumulateKernel(int n, int w, double[] x, boolean tx, double[] y, boolean ty, double[] out, Workspace ws) {
-        if (DenseKernels.VECTORIZED && n <= DIRECT_MAX_ATOMS) PairChainVectorKernels.product(n, w, x, tx, y, ty, out);
-        else accumulateByFeature(n, w, x, tx, y, ty, out, ws.doubles(0, 3 * n * n * w));
+        if (DenseKernels.VECTORIZED && n <= DIRECT_MAX_ATOMS) {
+            // the pair-row kernels with offset tables of the dense arrays (ints 0–2), no diagonal rows
+            int nn = n * n;
+            PairRowChainKernels.product(n, w, x, null, PairRowChainKernels.denseOffsets(n, w, tx, ws.ints(0, nn)),
+                    y, null, PairRowChainKernels.denseOffsets(n, w, ty, ws.ints(1, nn)), out, null, PairRowChainKernels.denseOffsets(n, w, false, ws.ints(2, nn)));
+        } else accumulateByFeature(n, w, x, tx, y, ty, out, ws.doubles(0, 3 * n * n * w));
     }
 
     /** out += X'·Y' per feature, as plain loops (the tape's version). */

@@ -4,20 +4,34 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The kernels of {@link PairRowChain}: {@link PairChainVectorKernels}' chain products with every operand addressed
- * through a table of row offsets, one per atom pair (a·N + b → the offset of that pair's row of {@code width}
- * values in the operand's array, or −1 for its diagonal row, a separate array), so that symmetric factors are read
- * from, and their gradients added to, the rows of the wide per-pair value directly (both orders of a pair share a
- * row). Outputs are added up in registers from zero and added to their rows at the end, one row after another, so
- * rows that several outputs share (a pair's two orders, the diagonal) receive every contribution. Vector API along
- * the features, 4 × 4 blocks of output pairs; fewer features than lanes take scalar code only (no vector values at
- * all, as in {@link PairChainVectorKernels}). Only loaded when the Vector API is.
+ * The chain products of GeomAtt's overlaps (Z(a, j) = Σ_i X(a, i) ⊙ Y(i, j) per feature, and its contraction over
+ * the features) for small molecules (N ≤ {@link PairChainProduct#DIRECT_MAX_ATOMS}), with every operand addressed
+ * through a table of row offsets, one per atom pair (a·N + b → the offset of that pair's row of {@code width} values
+ * in the operand's array, or −1 for its diagonal row, a separate array). {@link PairRowChain} reads symmetric factors
+ * from, and adds their gradients to, the rows of the wide per-pair value directly (both orders of a pair share a
+ * row); {@link PairChainProduct} and {@link PairChainContraction} pass the tables of their dense arrays
+ * ({@link #denseOffsets}), so one set of kernels serves both. Outputs are added up in registers from zero and added
+ * to their rows at the end, one row after another, so rows that several outputs share (a pair's two orders, the
+ * diagonal) receive every contribution. Vector API along the features: blocks of 4 × 4 output pairs keep 16 sums in
+ * registers, each step loading 4 vectors of X and 4 of Y for 16 multiply-adds (the N × N products per feature are
+ * too small for the dense kernel's register blocks); fewer features than lanes take scalar code only (no vector
+ * values at all). Only loaded when the Vector API is.
  */
 final class PairRowChainKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     private PairRowChainKernels() {}
+
+    /**
+     * The row offsets of a dense row-major atomPairs × w array, (a·N + b)·w at a·N + b, or (b·N + a)·w when
+     * {@code transposed}: dense operands (no diagonal rows) for these kernels ({@link PairChainProduct},
+     * {@link PairChainContraction}).
+     */
+    static int[] denseOffsets(int n, int w, boolean transposed, int[] table) {
+        for (int a = 0; a < n; a++) for (int b = 0; b < n; b++) table[a * n + b] = (transposed ? b * n + a : a * n + b) * w;
+        return table;
+    }
 
     private static double value(double[] data, double[] diag, int o, int f) { return o < 0 ? diag[f] : data[o + f]; }
 
@@ -304,7 +318,9 @@ final class PairRowChainKernels {
 
     /**
      * out[a·N + j] = c·Σ_i Σ_f X(a, i, f)·Y(i, j, f) (overwritten; out dense N × N). The sums leave their registers
-     * through {@code scratch} and are added up lane by lane there (see {@link PairChainVectorKernels#contraction}).
+     * through {@code scratch} (at least {@link #contractionScratch()} long) and are added up lane by lane there: a
+     * vector handed to a method that the JIT does not inline (this kernel is large) would be allocated, and an MD step
+     * must allocate nothing.
      */
     static void contraction(int n, int w, double c, double[] x, double[] xdiag, int[] xm, double[] y, double[] ydiag, int[] ym, double[] out, double[] scratch) {
         int wv = w - w % L, a = 0;

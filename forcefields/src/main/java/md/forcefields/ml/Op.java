@@ -45,6 +45,16 @@ public interface Op {
      */
     default boolean parallel() { return false; }
 
+    /**
+     * Whether the parallel kernels are row-local: part {@code part} of the forward pass reads only rows
+     * [{@link #partStart}(rows, part, parts), {@link #partStart}(rows, part + 1, parts)) of its inputs
+     * that have the output's rows, and writes those rows of the output; its backward part reads and adds
+     * to the same rows only, and {@link #backwardReduce} does nothing. Every non-constant input has the
+     * output's rows. The MD executor then runs consecutive row-local ops on the same rows as one phase,
+     * each thread going through its own rows of all of them without waiting for the others in between.
+     */
+    default boolean rowLocal() { return false; }
+
     /** Part {@code part} of {@link #forward}. */
     default void forwardPart(Graph graph, Workspace ws, double[][] inputs, double[] out, int part, int parts) {
         throw new UnsupportedOperationException(name() + " has no parallel kernels");

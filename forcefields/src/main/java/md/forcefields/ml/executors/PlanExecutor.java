@@ -7,6 +7,7 @@ import md.forcefields.ml.model.EquivariantModel;
 import md.forcefields.ml.Graph;
 import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.Op;
+import md.forcefields.ml.Shape;
 import md.forcefields.ml.Workspace;
 
 /**
@@ -15,6 +16,13 @@ import md.forcefields.ml.Workspace;
  * to the largest graph seen and are reused. With several threads, ops that have parallel kernels ({@link Op#parallel}) run in
  * parts on a fixed team of threads (the caller is part 0); the others run on the caller. Results do not
  * depend on timing: parts own disjoint outputs and shared contributions are added in part order.
+ *
+ * <p>Phases: every hand-over to the team costs a few microseconds on each side and the ops of a small
+ * molecule take tens, so consecutive {@linkplain Op#rowLocal row-local} ops on the same rows (a radial
+ * MLP: matmul, SiLU, matmul, …; a layer's node update: linear, add, gate, linear) run as one phase, each
+ * thread going through its own rows of all of them. The ops are evaluated in a topological order that
+ * keeps such ops together (e.g. the radial MLPs of all layers, which depend only on the pair lengths, run
+ * back to back). The order depends on the plan only, not on the thread count.
  * Not thread-safe: one executor per simulation.
  */
 public final class PlanExecutor implements AutoCloseable {
@@ -27,7 +35,8 @@ public final class PlanExecutor implements AutoCloseable {
         final Workspace ws;
         final double[][] inValues, inGrads;
         double[] value, grad;
-        boolean parallel;
+        /** Elements of the largest operand on the current graph. */
+        int elements;
 
         Slot(Plan.Node node, Slot[] inputs) {
             this.node = node;
@@ -46,6 +55,8 @@ public final class PlanExecutor implements AutoCloseable {
     /** The direct force head's output, or null when forces are −∂E/∂r. */
     private final Slot direct;
     private final Slot[] forwardOrder, backwardOrder;
+    /** Runs of forwardOrder / backwardOrder handed to the threads as one phase (see the class comment). */
+    private final Phase[] forwardPhases, backwardPhases;
     private final int nodeCount;
     private final Graph graph = new Graph();
     private double[] vectorBuffer;
@@ -54,7 +65,7 @@ public final class PlanExecutor implements AutoCloseable {
 
     private final int threads;
     private final PhaseWorkers workers;
-    private Slot current;
+    private Phase current;
     private final java.util.function.IntConsumer forwardPartJob, backwardPartJob;
 
     /** A single-threaded executor. */
@@ -70,8 +81,12 @@ public final class PlanExecutor implements AutoCloseable {
     public PlanExecutor(LearnedModel learned, int threads, boolean directForces) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
-        forwardPartJob = part -> current.op.forwardPart(graph, current.ws, current.inValues, current.value, part, threads);
-        backwardPartJob = part -> current.op.backwardPart(graph, current.ws, current.inValues, current.value, current.grad, current.inGrads, part, threads);
+        forwardPartJob = part -> {
+            for (Slot s : current.ops) s.op.forwardPart(graph, s.ws, s.inValues, s.value, part, threads);
+        };
+        backwardPartJob = part -> {
+            for (Slot s : current.ops) s.op.backwardPart(graph, s.ws, s.inValues, s.value, s.grad, s.inGrads, part, threads);
+        };
         plan = new Plan(learned, op -> true, directForces);
         model = plan.model();
         nodeCount = plan.nodes().size();
@@ -84,8 +99,12 @@ public final class PlanExecutor implements AutoCloseable {
         output = slots[plan.output().id];
         vectors = slots[plan.vectors().id];
         direct = directForces ? slots[plan.directForces().id] : null;
-        forwardOrder = Arrays.stream(plan.forward()).map(n -> slots[n.id]).toArray(Slot[]::new);
-        backwardOrder = Arrays.stream(plan.backward()).map(n -> slots[n.id]).toArray(Slot[]::new);
+        forwardOrder = phaseOrder(Arrays.stream(plan.forward()).map(n -> slots[n.id]).toArray(Slot[]::new));
+        java.util.List<Slot> bwd = new java.util.ArrayList<>();
+        for (int i = forwardOrder.length - 1; i >= 0; i--) if (forwardOrder[i].node.needsGrad()) bwd.add(forwardOrder[i]);
+        backwardOrder = bwd.toArray(new Slot[0]);
+        forwardPhases = phases(forwardOrder);
+        backwardPhases = phases(backwardOrder);
         workers = threads > 1 ? new PhaseWorkers(threads) : null;
     }
 
@@ -108,6 +127,16 @@ public final class PlanExecutor implements AutoCloseable {
     /** Whether forces are the model's direct force head rather than −∂E/∂r. */
     public boolean directForces() { return direct != null; }
 
+    /**
+     * The op nodes of each forward ({@code backward} false) or backward phase, in evaluation order: a
+     * phase of several ops runs as one hand-over to the threads (for tests and reports).
+     */
+    public java.util.List<Plan.Node[]> phases(boolean backward) {
+        java.util.List<Plan.Node[]> out = new java.util.ArrayList<>();
+        for (Phase p : backward ? backwardPhases : forwardPhases) out.add(Arrays.stream(p.ops).map(s -> s.node).toArray(Plan.Node[]::new));
+        return out;
+    }
+
     /** The graph of the last call. */
     public Graph graph() { return graph; }
 
@@ -123,16 +152,20 @@ public final class PlanExecutor implements AutoCloseable {
         vectors.value = vectorBuffer;
         int n = graph.atoms(), e = graph.edges();
         ensureBuffers();
-        for (Slot node : forwardOrder) {
-            for (int i = 0; i < node.inputs.length; i++) node.inValues[i] = node.inputs[i].value;
-            long t0 = forwardNanos == null ? 0 : System.nanoTime();
-            if (workers != null && node.parallel) {
-                current = node;
+        for (Phase phase : forwardPhases) {
+            for (Slot node : phase.ops) for (int i = 0; i < node.inputs.length; i++) node.inValues[i] = node.inputs[i].value;
+            if (phase.parallel) {
+                long t0 = forwardNanos == null ? 0 : System.nanoTime();
+                current = phase;
                 workers.run(forwardPartJob);
-            } else {
-                node.op.forward(graph, node.ws, node.inValues, node.value);
+                if (forwardNanos != null) forwardNanos[phase.ops[0].node.id] += System.nanoTime() - t0; // booked on the phase's first op
+                continue;
             }
-            if (forwardNanos != null) forwardNanos[node.node.id] += System.nanoTime() - t0;
+            for (Slot node : phase.ops) {
+                long t0 = forwardNanos == null ? 0 : System.nanoTime();
+                node.op.forward(graph, node.ws, node.inValues, node.value);
+                if (forwardNanos != null) forwardNanos[node.node.id] += System.nanoTime() - t0;
+            }
         }
         double energy = 0;
         for (int a = 0; a < n; a++) {
@@ -148,20 +181,25 @@ public final class PlanExecutor implements AutoCloseable {
         Arrays.fill(vectors.grad, 0, 3 * e, 0.0);
         for (Slot node : backwardOrder) Arrays.fill(node.grad, 0, node.node.shape.size(graph), 0.0);
         if (output.node.needsGrad()) Arrays.fill(output.grad, 0, n, 1.0);
-        for (Slot node : backwardOrder) {
-            for (int i = 0; i < node.inputs.length; i++) {
-                node.inValues[i] = node.inputs[i].value;
-                node.inGrads[i] = node.inputs[i].node.needsGrad() ? node.inputs[i].grad : null;
-            }
-            long t0 = backwardNanos == null ? 0 : System.nanoTime();
-            if (workers != null && node.parallel) {
-                current = node;
+        for (Phase phase : backwardPhases) {
+            for (Slot node : phase.ops)
+                for (int i = 0; i < node.inputs.length; i++) {
+                    node.inValues[i] = node.inputs[i].value;
+                    node.inGrads[i] = node.inputs[i].node.needsGrad() ? node.inputs[i].grad : null;
+                }
+            if (phase.parallel) {
+                long t0 = backwardNanos == null ? 0 : System.nanoTime();
+                current = phase;
                 workers.run(backwardPartJob);
-                node.op.backwardReduce(graph, node.ws, node.inGrads, threads);
-            } else {
-                node.op.backward(graph, node.ws, node.inValues, node.value, node.grad, node.inGrads);
+                for (Slot node : phase.ops) node.op.backwardReduce(graph, node.ws, node.inGrads, threads);
+                if (backwardNanos != null) backwardNanos[phase.ops[0].node.id] += System.nanoTime() - t0;
+                continue;
             }
-            if (backwardNanos != null) backwardNanos[node.node.id] += System.nanoTime() - t0;
+            for (Slot node : phase.ops) {
+                long t0 = backwardNanos == null ? 0 : System.nanoTime();
+                node.op.backward(graph, node.ws, node.inValues, node.value, node.grad, node.inGrads);
+                if (backwardNanos != null) backwardNanos[node.node.id] += System.nanoTime() - t0;
+            }
         }
         Plan.edgeForces(graph, vectorBuffer, vectors.grad, forces, virial);
         return energy;
@@ -186,8 +224,8 @@ public final class PlanExecutor implements AutoCloseable {
     }
 
     /**
-     * Below this many elements in its largest operand an op runs on the caller alone: handing a phase to the
-     * other threads costs microseconds, more than small ops take.
+     * Below this many elements (the largest operand of each op, summed over the phase) a phase runs on the
+     * caller alone: handing it to the other threads costs microseconds, more than small ops take.
      */
     private static final int PARALLEL_MIN_ELEMENTS = 8192;
 
@@ -197,10 +235,89 @@ public final class PlanExecutor implements AutoCloseable {
         for (Slot node : forwardOrder) {
             int size = node.node.shape.size(graph), largest = size;
             for (Plan.Node in : node.node.inputs) largest = Math.max(largest, in.shape.size(graph));
-            node.parallel = node.op.parallel() && largest >= PARALLEL_MIN_ELEMENTS; // decided per graph, same for both passes
+            node.elements = largest;
             if (node.value == null || node.value.length < size) node.value = new double[grow(node.value, size)];
             if (node.node.needsGrad() && (node.grad == null || node.grad.length < size)) node.grad = new double[grow(node.grad, size)];
         }
+        decideSplits(forwardPhases); // per graph
+        decideSplits(backwardPhases);
+    }
+
+    private void decideSplits(Phase[] phases) {
+        for (Phase phase : phases) {
+            long elements = 0;
+            for (Slot node : phase.ops) elements += node.elements;
+            phase.parallel = workers != null && phase.canSplit && elements >= PARALLEL_MIN_ELEMENTS;
+        }
+    }
+
+    /** A run of ops evaluated together: split over the threads (each part in op order), or all on the caller. */
+    private static final class Phase {
+        final Slot[] ops;
+        /** All ops have parallel kernels and may run in one phase. */
+        final boolean canSplit;
+        boolean parallel;
+
+        Phase(Slot[] ops, boolean canSplit) {
+            this.ops = ops;
+            this.canSplit = canSplit;
+        }
+    }
+
+    /** Row-local with every non-constant input on the output's rows: may share a phase with others on those rows. */
+    private static boolean chainable(Slot s) {
+        if (!s.op.parallel() || !s.op.rowLocal()) return false;
+        Shape.Rows rows = s.node.shape.rows();
+        if (rows == Shape.Rows.FIXED || rows == Shape.Rows.GRAPH) return false;
+        for (Plan.Node in : s.node.inputs) if (!in.constant() && in.shape.rows() != rows) return false;
+        return true;
+    }
+
+    /**
+     * The ops in an order that keeps chainable ops on the same rows together: list scheduling that, among
+     * the ops whose inputs are ready, takes the first (in the plan's order) that continues the current
+     * chain, else the first ready one.
+     */
+    private static Slot[] phaseOrder(Slot[] plan) {
+        int n = plan.length;
+        java.util.Map<Plan.Node, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) index.put(plan[i].node, i);
+        int[] waiting = new int[n];
+        java.util.List<java.util.List<Integer>> users = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) users.add(new java.util.ArrayList<>());
+        for (int i = 0; i < n; i++)
+            for (Plan.Node in : plan[i].node.inputs) {
+                Integer j = index.get(in);
+                if (j != null) { waiting[i]++; users.get(j).add(i); }
+            }
+        java.util.TreeSet<Integer> ready = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i++) if (waiting[i] == 0) ready.add(i);
+        Slot[] order = new Slot[n];
+        Shape.Rows chain = null; // rows of the chain being continued, null when the last op is not chainable
+        for (int k = 0; k < n; k++) {
+            Integer pick = null;
+            if (chain != null)
+                for (int i : ready) if (chainable(plan[i]) && plan[i].node.shape.rows() == chain) { pick = i; break; }
+            if (pick == null) pick = ready.first();
+            ready.remove(pick);
+            Slot s = plan[pick];
+            order[k] = s;
+            chain = chainable(s) ? s.node.shape.rows() : null;
+            for (int u : users.get(pick)) if (--waiting[u] == 0) ready.add(u);
+        }
+        return order;
+    }
+
+    /** Consecutive chainable ops on the same rows form one phase; every other op is a phase of its own. */
+    private static Phase[] phases(Slot[] order) {
+        java.util.List<Phase> phases = new java.util.ArrayList<>();
+        for (int i = 0; i < order.length; ) {
+            int j = i + 1;
+            if (chainable(order[i])) while (j < order.length && chainable(order[j]) && order[j].node.shape.rows() == order[i].node.shape.rows()) j++;
+            phases.add(new Phase(Arrays.copyOfRange(order, i, j), order[i].op.parallel()));
+            i = j;
+        }
+        return phases.toArray(new Phase[0]);
     }
 
     private static int grow(double[] old, int size) { return Math.max(size, old == null ? 0 : old.length * 5 / 4 + 16); }

@@ -36,6 +36,7 @@ public final class Affine implements md.forcefields.ml.FusedOp {
     @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
     @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
     @Override public boolean parallel() { return true; }
+    @Override public boolean rowLocal() { return true; }
 
     @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
         int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();

@@ -106,6 +106,7 @@ public final class BlockLinear implements Op {
     }
 
     @Override public boolean parallel() { return true; }
+    @Override public boolean rowLocal() { return true; }
 
     // Rows [r0, r1) of part `part`: strided products over those rows only (rows are independent).
     @Override public void forwardPart(Graph graph, Workspace ws, double[][] in, double[] out, int part, int parts) {

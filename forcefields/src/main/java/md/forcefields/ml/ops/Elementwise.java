@@ -35,6 +35,7 @@ public final class Elementwise {
         @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
         @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
         @Override public boolean parallel() { return true; }
+        @Override public boolean rowLocal() { return true; }
         @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
             for (int i = from(g, ws, part, parts), n = from(g, ws, part + 1, parts); i < n; i++) out[i] = in[0][i] + in[1][i];
         }
@@ -57,6 +58,7 @@ public final class Elementwise {
         @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
         @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
         @Override public boolean parallel() { return true; }
+        @Override public boolean rowLocal() { return true; }
         @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
             int rows = ws.outputShape().rowCount(g), w = ws.outputWidth(), wb = ws.width(1);
             int r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
@@ -90,6 +92,7 @@ public final class Elementwise {
         @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
         @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
         @Override public boolean parallel() { return true; }
+        @Override public boolean rowLocal() { return true; }
         @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
             for (int i = from(g, ws, part, parts), n = from(g, ws, part + 1, parts); i < n; i++) out[i] = in[0][i] * c;
         }
@@ -155,6 +158,7 @@ public final class Elementwise {
         @Override public Tensor tape(Graph g, Tensor... in) { Tensor y = f.tape(in[0]); return factor == 1 ? y : y.mul(factor); }
         @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
         @Override public boolean parallel() { return true; }
+        @Override public boolean rowLocal() { return true; }
         @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
             int i0 = from(g, ws, part, parts), n = from(g, ws, part + 1, parts);
             double[] x = in[0], d = ws.doubles(0, size(g, ws));
@@ -201,6 +205,7 @@ public final class Elementwise {
         @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
         @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
         @Override public boolean parallel() { return true; }
+        @Override public boolean rowLocal() { return true; }
 
         /** c·W (W itself when c = 1), kept while the weights are constant. */
         private double[] scaledWeights(Workspace ws, double[] w, int size) {

@@ -90,6 +90,7 @@ public final class Gate implements Op {
     }
 
     @Override public boolean parallel() { return true; }
+    @Override public boolean rowLocal() { return true; }
 
     @Override public void forwardPart(Graph graph, Workspace ws, double[][] in, double[] out, int part, int parts) {
         int rows = ws.inputShape(0).rowCount(graph), r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);

@@ -73,6 +73,7 @@ public final class SphericalHarmonicsOp implements Op {
     }
 
     @Override public boolean parallel() { return true; }
+    @Override public boolean rowLocal() { return true; }
 
     @Override public void forwardPart(Graph graph, Workspace ws, double[][] in, double[] out, int part, int parts) {
         int rows = ws.inputShape(0).rowCount(graph), d = dim();

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import md.forcefields.NeighborList;
+import md.forcefields.ml.Shape;
 import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.nequip.NequipConfig;
 import md.forcefields.nequip.NequipConversion;
@@ -84,6 +86,46 @@ class PlanThreadsTest {
                 assertEquals(e0, e, 0.0, "energy at call " + (k + 2));
                 assertArrayEquals(f0, f, 0.0, "forces at call " + (k + 2));
                 assertArrayEquals(v0, v, 0.0, "virial at call " + (k + 2));
+            }
+        }
+    }
+
+    /**
+     * The phases handed to the threads: the ops come in a topological order (every op after the ops it
+     * reads, in both passes), a phase of several ops holds only row-local ops on one kind of rows, and the
+     * radial MLPs of all layers (pair rows, depending only on the pair lengths) share one forward phase, so
+     * there are far fewer hand-overs than ops.
+     */
+    @Test
+    void rowLocalOpsShareAPhaseInATopologicalOrder() {
+        int layers = 3;
+        NequipConfig cfg = NequipConfig.simple(new int[] {1, 6, 8}, 4.0, 1, true, 16, layers, 8, 2, 32, 10.0,
+                new double[] {1, 1, 1}, new double[] {-1, -2, -3}, 1.0);
+        LearnedModel model = NequipConversion.toLearned(NequipModel.withRandomWeights(cfg, 2));
+        try (PlanExecutor plan = new PlanExecutor(model, 2)) {
+            for (boolean backward : new boolean[] {false, true}) {
+                java.util.List<Plan.Node[]> phases = plan.phases(backward);
+                java.util.Set<Plan.Node> done = new java.util.HashSet<>(), live = new java.util.HashSet<>();
+                for (Plan.Node[] p : phases) live.addAll(java.util.List.of(p));
+                int ops = 0;
+                for (Plan.Node[] p : phases) {
+                    for (Plan.Node n : p) {
+                        if (!backward) for (Plan.Node in : n.inputs) assertTrue(!live.contains(in) || done.contains(in), () -> n.op.name() + " before its input " + in.op.name());
+                        else for (Plan.Node in : n.inputs) assertTrue(!live.contains(in) || !done.contains(in), () -> "backward of " + in.op.name() + " before its user " + n.op.name());
+                        if (p.length > 1) {
+                            assertTrue(n.op.rowLocal(), n.op.name() + " shares a phase but is not row-local");
+                            assertEquals(p[0].shape.rows(), n.shape.rows(), "rows within a phase");
+                        }
+                        done.add(n);
+                        ops++;
+                    }
+                }
+                assertTrue(phases.size() * 2 < ops, (backward ? "backward" : "forward") + ": " + phases.size() + " phases for " + ops + " ops");
+                if (!backward) {
+                    long radialPhase = phases.stream().filter(p -> p[0].shape.rows() == Shape.Rows.PAIRS)
+                            .mapToLong(p -> java.util.Arrays.stream(p).filter(n -> n.op.name().equals("matmul")).count()).max().orElse(0);
+                    assertTrue(radialPhase >= 3L * layers, "the radial MLPs' " + 3 * layers + " matmuls in one phase, found at most " + radialPhase);
+                }
             }
         }
     }

@@ -8,12 +8,18 @@ import java.util.function.IntConsumer;
  * A fixed team of threads that runs one phase {@code body(0 … threads−1)} at a time, part 0 on the
  * caller, and returns when all parts are done. Allocation-free (unlike a {@code Semaphore}, whose
  * waiting threads allocate queue nodes): threads wait by spinning briefly (phases follow each other
- * within microseconds in an MD step), then park. Workers are daemon threads named
- * {@code md-worker-N}.
+ * within microseconds in an MD step), then park. Inside a {@linkplain #beginBurst burst} (one model
+ * evaluation: tens of phases, some of them uneven) they go on waiting without parking for up to
+ * {@link #BURST_WAIT_NANOS}, yielding the core after the short spin: waking a parked thread costs tens of
+ * microseconds on a virtual machine, as much as a small model's phase, while yielding keeps a busy machine
+ * usable (a thread that only spun would hold its core while the thread it waits for is descheduled).
+ * Workers are daemon threads named {@code md-worker-N}.
  */
 public final class PhaseWorkers implements AutoCloseable {
     /** How long a waiting thread spins before parking: a few phase lengths of the small models. */
     private static final long SPIN_NANOS = 50_000;
+    /** Inside a burst: how long a waiting thread yields (after spinning SPIN_NANOS) before it parks. */
+    private static final long BURST_WAIT_NANOS = 1_000_000;
 
     private final int threads;
     private final Thread[] workers;
@@ -23,6 +29,8 @@ public final class PhaseWorkers implements AutoCloseable {
     private volatile Thread caller;
     private volatile Throwable failure;
     private volatile boolean closed;
+    /** Inside a burst of phases: waiting threads spin instead of parking. */
+    private volatile boolean burst;
 
     public PhaseWorkers(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -45,6 +53,15 @@ public final class PhaseWorkers implements AutoCloseable {
         return ids;
     }
 
+    /**
+     * Starts a burst of phases (e.g. one model evaluation): until {@link #endBurst}, threads waiting for the
+     * next phase or for the other parts spin instead of parking. Pair with endBurst in a finally block.
+     */
+    public void beginBurst() { burst = true; }
+
+    /** Ends the burst: waiting threads park again after their short spin. */
+    public void endBurst() { burst = false; }
+
     /** Runs body(0 … threads−1) and waits for all parts; rethrows the first failure. */
     public void run(IntConsumer body) {
         if (threads == 1) { body.accept(0); return; }
@@ -61,11 +78,8 @@ public final class PhaseWorkers implements AutoCloseable {
         } catch (Throwable e) {
             mine = e;
         }
-        long spinUntil = System.nanoTime() + SPIN_NANOS;
-        while (remaining.get() != 0) {
-            if (System.nanoTime() < spinUntil) Thread.onSpinWait();
-            else LockSupport.park(this);
-        }
+        long waitStart = System.nanoTime();
+        while (remaining.get() != 0) idle(waitStart);
         Throwable f = mine != null ? mine : failure;
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error er) throw er;
@@ -75,12 +89,11 @@ public final class PhaseWorkers implements AutoCloseable {
     private void workerLoop(int t) {
         int seen = 0;
         while (true) {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            long waitStart = System.nanoTime();
             int g;
             while ((g = generation) == seen) {
                 if (closed) return;
-                if (System.nanoTime() < spinUntil) Thread.onSpinWait();
-                else LockSupport.park(this);
+                idle(waitStart);
             }
             seen = g;
             try {
@@ -90,6 +103,14 @@ public final class PhaseWorkers implements AutoCloseable {
             }
             if (remaining.decrementAndGet() == 0) LockSupport.unpark(caller);
         }
+    }
+
+    /** One round of waiting that began at {@code waitStart}: spin, then (in a burst) yield, then park. */
+    private void idle(long waitStart) {
+        long waited = System.nanoTime() - waitStart;
+        if (waited < SPIN_NANOS) Thread.onSpinWait();
+        else if (burst && waited < SPIN_NANOS + BURST_WAIT_NANOS) Thread.yield();
+        else LockSupport.park(this);
     }
 
     /** Stops the worker threads. */

@@ -148,6 +148,16 @@ public final class PlanExecutor implements AutoCloseable {
      */
     public double compute(double[] positions, int[] types, NeighborList neighbors, double[] forces, double[] virial, double[] atomicEnergies) {
         if (!Plan.finite(positions, 3 * types.length)) return Plan.nonFinite(types.length, forces, virial, atomicEnergies);
+        if (workers == null) return evaluate(positions, types, neighbors, forces, virial, atomicEnergies);
+        workers.beginBurst();
+        try {
+            return evaluate(positions, types, neighbors, forces, virial, atomicEnergies);
+        } finally {
+            workers.endBurst();
+        }
+    }
+
+    private double evaluate(double[] positions, int[] types, NeighborList neighbors, double[] forces, double[] virial, double[] atomicEnergies) {
         vectorBuffer = graph.fromHalfList(types, positions, neighbors, model.cutoff(), vectorBuffer);
         vectors.value = vectorBuffer;
         int n = graph.atoms(), e = graph.edges();

@@ -68,6 +68,17 @@ public interface Op {
     /** After all backward parts, on one thread: adds what the parts kept separately into the input gradients. */
     default void backwardReduce(Graph graph, Workspace ws, double[][] gradInputs, int parts) {}
 
+    /** Whether {@link #backwardReduce} can itself run in parts ({@link #backwardReducePart}) with the same result. */
+    default boolean parallelReduce() { return false; }
+
+    /**
+     * Part {@code part} of {@link #backwardReduce}, for ops with {@link #parallelReduce}: the parts together add
+     * exactly what backwardReduce adds, in the same order for every element, each part to disjoint elements.
+     */
+    default void backwardReducePart(Graph graph, Workspace ws, double[][] gradInputs, int part, int parts) {
+        throw new UnsupportedOperationException(name() + " has no parallel reduction");
+    }
+
     /** Rows [first, end) of part {@code part} when {@code rows} are split evenly: {first, end}. */
     static int partStart(int rows, int part, int parts) { return (int) ((long) rows * part / parts); }
 }

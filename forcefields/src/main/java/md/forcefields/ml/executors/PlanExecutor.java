@@ -66,7 +66,8 @@ public final class PlanExecutor implements AutoCloseable {
     private final int threads;
     private final PhaseWorkers workers;
     private Phase current;
-    private final java.util.function.IntConsumer forwardPartJob, backwardPartJob;
+    private Slot reducing;
+    private final java.util.function.IntConsumer forwardPartJob, backwardPartJob, reducePartJob;
 
     /** A single-threaded executor. */
     public PlanExecutor(LearnedModel learned) { this(learned, 1); }
@@ -84,6 +85,7 @@ public final class PlanExecutor implements AutoCloseable {
         forwardPartJob = part -> {
             for (Slot s : current.ops) s.op.forwardPart(graph, s.ws, s.inValues, s.value, part, threads);
         };
+        reducePartJob = part -> reducing.op.backwardReducePart(graph, reducing.ws, reducing.inGrads, part, threads);
         backwardPartJob = part -> {
             for (Slot s : current.ops) s.op.backwardPart(graph, s.ws, s.inValues, s.value, s.grad, s.inGrads, part, threads);
         };
@@ -201,7 +203,14 @@ public final class PlanExecutor implements AutoCloseable {
                 long t0 = backwardNanos == null ? 0 : System.nanoTime();
                 current = phase;
                 workers.run(backwardPartJob);
-                for (Slot node : phase.ops) node.op.backwardReduce(graph, node.ws, node.inGrads, threads);
+                for (Slot node : phase.ops) {
+                    if (!node.op.parallelReduce()) {
+                        node.op.backwardReduce(graph, node.ws, node.inGrads, threads);
+                        continue;
+                    }
+                    reducing = node;
+                    workers.run(reducePartJob);
+                }
                 if (backwardNanos != null) backwardNanos[phase.ops[0].node.id] += System.nanoTime() - t0;
                 continue;
             }

@@ -216,17 +216,33 @@ public final class UvuConvolution implements Op {
                 e0, e1, true);
     }
 
-    @Override public void backwardReduce(Graph graph, Workspace ws, double[][] gIn, int parts) {
+    @Override public void backwardReduce(Graph graph, Workspace ws, double[][] gIn, int parts) { backwardReducePart(graph, ws, gIn, 0, 1, parts); }
+
+    @Override public boolean parallelReduce() { return true; }
+
+    @Override public void backwardReducePart(Graph graph, Workspace ws, double[][] gIn, int part, int parts) { backwardReducePart(graph, ws, gIn, part, parts, parts); }
+
+    /**
+     * Reduction part {@code part} of {@code parts} after a backward pass in {@code copies} parts: atom rows of dx
+     * (each the copies in part order) and pair rows of dw (each its edges in edge order), so every element gets
+     * the same sums in the same order however the reduction is split.
+     */
+    private void backwardReducePart(Graph graph, Workspace ws, double[][] gIn, int part, int parts, int copies) {
         if (!fusedCase(graph, gIn)) return;
-        if (gIn[X] != null)
-            for (int part = 0; part < parts; part++) {
-                double[] gx = ws.doubles(12 + 3 * part, 0), g = gIn[X];
-                for (int i = 0, n = graph.atoms() * irreps1.dim(); i < n; i++) g[i] += gx[i];
+        if (gIn[X] != null) {
+            int dim = irreps1.dim(), i0 = Op.partStart(graph.atoms(), part, parts) * dim, i1 = Op.partStart(graph.atoms(), part + 1, parts) * dim;
+            for (int c = 0; c < copies; c++) {
+                double[] gx = ws.doubles(12 + 3 * c, 0), g = gIn[X];
+                for (int i = i0; i < i1; i++) g[i] += gx[i];
             }
+        }
         double[] gwEdge = ws.doubles(5, 0), gw = gIn[W];
         int[] pairOf = graph.pairOf();
+        int p0 = Op.partStart(graph.pairs(), part, parts), p1 = Op.partStart(graph.pairs(), part + 1, parts);
         for (int e = 0; e < graph.edges(); e++) {
-            int a = pairOf[e] * weightCount, b = e * weightCount;
+            int p = pairOf[e];
+            if (p < p0 || p >= p1) continue;
+            int a = p * weightCount, b = e * weightCount;
             for (int j = 0; j < weightCount; j++) gw[a + j] += gwEdge[b + j];
         }
     }

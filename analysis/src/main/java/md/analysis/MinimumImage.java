@@ -3,7 +3,7 @@ package md.analysis;
 import md.core.Cell;
 
 /**
- * Interatomic vectors under the minimum-image convention for one cell (a frame's; {@link #perFrame}) (orthorhombic or triclinic,
+ * Interatomic vectors under the minimum-image convention for one cell (one frame's, {@link #perFrame}; orthorhombic or triclinic,
  * periodic in any subset of directions); plain differences for {@link Cell#NONE}.
  *
  * <p>The difference is first wrapped in fractional coordinates to [-1/2, 1/2) along each periodic

@@ -16,8 +16,8 @@ import md.core.Elements;
  * where n_ab(k) counts ordered pairs (i of element a, j of element b, i != j) over the F frames whose
  * minimum-image distance falls in bin k ({@link Histogram} binning, default [1e-6, 6] Å in 500 bins), V is
  * the cell volume and N_a, N_b the atom counts. When the cell changes between frames (NPT), each frame is
- * normalised with its own volume and the frames are averaged, as MDAnalysis' {@code InterRDF} and ASE's
- * {@code get_rdf} per frame do: g_ab(r_k) = Σ_f V_f n_ab,f(k) / (F · N_a · N_b · 4π/3 (r_{k+1}³ - r_k³)),
+ * normalised with its own volume and the frames are averaged (ASE's {@code get_rdf} per frame, averaged;
+ * MDAnalysis' {@code InterRDF} divides by the mean volume's density instead, docs/analysis.md): g_ab(r_k) = Σ_f V_f n_ab,f(k) / (F · N_a · N_b · 4π/3 (r_{k+1}³ - r_k³)),
  * with each frame's minimum images; for a fixed cell this is the formula above. The total g(r) takes a = b = all atoms. For a = b the
  * normalisation uses N_a² (not N_a(N_a-1)), exactly as the benchmark does; g → 1 - 1/N_a at large r.
  *

@@ -29,15 +29,18 @@ public final class BondAngles {
 
     public static Histogram of(Frames frames, List<Bonds.Bond> bonds, int bins) {
         Histogram.Counter counter = new Histogram.Counter(0, 180, bins);
-        MinimumImage mic = new MinimumImage(frames.cell());
+        var images = MinimumImage.perFrame(frames);
         List<int[]> triples = triples(bonds, frames.atoms());
         double[] u = new double[3], v = new double[3];
-        for (double[] x : frames.positions())
+        for (int f = 0; f < frames.count(); f++) {
+            double[] x = frames.positions()[f];
+            MinimumImage mic = images.apply(f);
             for (int[] t : triples) {
                 double uu = mic.displacement(x, t[1], t[0], u), vv = mic.displacement(x, t[1], t[2], v);
                 double c = (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / Math.sqrt(uu * vv);
                 counter.add(Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, c)))));
             }
+        }
         return counter.density();
     }
 }

@@ -46,13 +46,13 @@ public final class BondStability {
     public static Result evaluate(Frames run, List<Bonds.Bond> bonds, double[] referenceLengths, double thresholdAngstrom) {
         if (!(thresholdAngstrom > 0)) throw new IllegalArgumentException("bond deviation threshold must be positive, got " + thresholdAngstrom + " Å");
         if (referenceLengths.length != bonds.size()) throw new IllegalArgumentException(bonds.size() + " bonds but " + referenceLengths.length + " reference lengths");
-        MinimumImage mic = new MinimumImage(run.cell());
+        var images = MinimumImage.perFrame(run);
         int frames = run.count();
         double[] maxDev = new double[frames];
         int[] worst = new int[frames];
         int collapse = -1;
         for (int f = 0; f < frames; f++) {
-            double[] len = Bonds.lengths(run.positions()[f], bonds, mic);
+            double[] len = Bonds.lengths(run.positions()[f], bonds, images.apply(f));
             double m = 0;
             int w = -1;
             for (int b = 0; b < len.length; b++) {

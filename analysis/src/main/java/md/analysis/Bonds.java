@@ -56,10 +56,10 @@ public final class Bonds {
 
     /** Mean length of every bond over all frames (the benchmark's reference bond lengths), Å. */
     public static double[] meanLengths(Frames frames, List<Bond> bonds) {
-        MinimumImage mic = new MinimumImage(frames.cell());
+        var images = MinimumImage.perFrame(frames);
         double[] sum = new double[bonds.size()];
-        for (double[] x : frames.positions()) {
-            double[] l = lengths(x, bonds, mic);
+        for (int f = 0; f < frames.count(); f++) {
+            double[] l = lengths(frames.positions()[f], bonds, images.apply(f));
             for (int b = 0; b < sum.length; b++) sum[b] += l[b];
         }
         for (int b = 0; b < sum.length; b++) sum[b] /= frames.count();

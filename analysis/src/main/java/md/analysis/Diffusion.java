@@ -128,22 +128,48 @@ public final class Diffusion {
      * Unwrapped positions: each atom's displacement between consecutive frames is taken as its minimum
      * image, which is right as long as no atom moves more than half a cell width between saved frames.
      * Returns {@code frames} itself when the cell is not periodic.
+     *
+     * <p>A cell that changes between frames (NPT) needs more care: positions unwrapped with image counts,
+     * x(t) = w(t) + n(t)·h(t), move an atom n images away by n·Δh at every change of the cell, which is no
+     * motion of the atom and inflates the MSD of long runs (von Bülow, Bullerjahn and Hummer, J. Chem. Phys.
+     * 153, 021101 (2020)). So each frame is first folded into its own cell (w(t)), and the displacement is the
+     * minimum image of w(t+1) - w(t) in the cell of frame t+1: their "toroidal-view-preserving" unwrapping.
+     * For a fixed cell folding changes nothing (x - w is a lattice vector) and is skipped.
      */
     public static Frames unwrap(Frames frames) {
         if (!frames.cell().isPeriodic()) return frames;
-        MinimumImage mic = new MinimumImage(frames.cell());
+        var images = MinimumImage.perFrame(frames);
+        double[][] x = frames.cellChanges() ? folded(frames) : frames.positions();
         int n = frames.atoms();
         double[][] out = new double[frames.count()][];
         out[0] = frames.positions()[0].clone();
         double[] d = new double[3];
         for (int t = 1; t < frames.count(); t++) {
-            double[] prev = frames.positions()[t - 1], cur = frames.positions()[t], y = new double[3 * n];
+            double[] prev = x[t - 1], cur = x[t], y = new double[3 * n];
+            MinimumImage mic = images.apply(t);
             for (int i = 0; i < n; i++) {
                 mic.wrap(cur[3 * i] - prev[3 * i], cur[3 * i + 1] - prev[3 * i + 1], cur[3 * i + 2] - prev[3 * i + 2], d);
                 for (int c = 0; c < 3; c++) y[3 * i + c] = out[t - 1][3 * i + c] + d[c];
             }
             out[t] = y;
         }
-        return new Frames(out, frames.atomicNumbers(), frames.cell(), frames.timesPs());
+        return frames.withPositions(out);
+    }
+
+    /** Every frame's positions folded into its own cell: fractional coordinates in [0, 1) along periodic directions. */
+    static double[][] folded(Frames frames) {
+        double[][] out = new double[frames.count()][];
+        double[] s = new double[3];
+        for (int t = 0; t < out.length; t++) {
+            md.core.Cell cell = frames.cell(t);
+            double[] x = frames.positions()[t], w = new double[x.length];
+            for (int i = 0; i < x.length; i += 3) {
+                cell.toFractional(x, i, s);
+                for (int a = 0; a < 3; a++) if (cell.periodic(a)) s[a] -= Math.floor(s[a]);
+                cell.toCartesian(s, w, i);
+            }
+            out[t] = w;
+        }
+        return out;
     }
 }

@@ -29,12 +29,15 @@ public final class DistanceHistogram {
 
     public static Histogram of(Frames frames, double rMin, double rMax, int bins) {
         Histogram.Counter counter = new Histogram.Counter(rMin, rMax, bins);
-        MinimumImage mic = new MinimumImage(frames.cell());
+        var images = MinimumImage.perFrame(frames);
         double[] d = new double[3];
         int n = frames.atoms();
-        for (double[] x : frames.positions())
+        for (int f = 0; f < frames.count(); f++) {
+            double[] x = frames.positions()[f];
+            MinimumImage mic = images.apply(f);
             for (int i = 0; i < n; i++)
                 for (int j = i + 1; j < n; j++) counter.add(Math.sqrt(mic.displacement(x, i, j, d)));
+        }
         return counter.density();
     }
 }

@@ -3,7 +3,7 @@ package md.analysis;
 import md.core.Cell;
 
 /**
- * Interatomic vectors under the minimum-image convention for one fixed cell (orthorhombic or triclinic,
+ * Interatomic vectors under the minimum-image convention for one cell (one frame's, {@link #perFrame}; orthorhombic or triclinic,
  * periodic in any subset of directions); plain differences for {@link Cell#NONE}.
  *
  * <p>The difference is first wrapped in fractional coordinates to [-1/2, 1/2) along each periodic
@@ -30,6 +30,15 @@ final class MinimumImage {
             for (int a = 0; a < 3; a++) if (pbc[a]) w = Math.min(w, widths[a]);
         }
         this.halfWidthSquared = 0.25 * w * w;
+    }
+
+    /** The minimum image of each frame of {@code frames}, by frame index: one shared instance for a fixed cell. */
+    static java.util.function.IntFunction<MinimumImage> perFrame(Frames frames) {
+        if (!frames.cellChanges()) {
+            MinimumImage fixed = new MinimumImage(frames.cell());
+            return f -> fixed;
+        }
+        return f -> new MinimumImage(frames.cell(f));
     }
 
     /** Writes {@code r_j - r_i} (nearest image) into {@code out[0..2]} and returns its squared length. */

@@ -15,7 +15,10 @@ import md.core.Elements;
  *
  * where n_ab(k) counts ordered pairs (i of element a, j of element b, i != j) over the F frames whose
  * minimum-image distance falls in bin k ({@link Histogram} binning, default [1e-6, 6] Å in 500 bins), V is
- * the cell volume and N_a, N_b the atom counts. The total g(r) takes a = b = all atoms. For a = b the
+ * the cell volume and N_a, N_b the atom counts. When the cell changes between frames (NPT), each frame is
+ * normalised with its own volume and the frames are averaged (ASE's {@code get_rdf} per frame, averaged;
+ * MDAnalysis' {@code InterRDF} divides by the mean volume's density instead, docs/analysis.md): g_ab(r_k) = Σ_f V_f n_ab,f(k) / (F · N_a · N_b · 4π/3 (r_{k+1}³ - r_k³)),
+ * with each frame's minimum images; for a fixed cell this is the formula above. The total g(r) takes a = b = all atoms. For a = b the
  * normalisation uses N_a² (not N_a(N_a-1)), exactly as the benchmark does; g → 1 - 1/N_a at large r.
  *
  * <p>Distances up to half the smallest cell width are exact; beyond it each pair still contributes only
@@ -42,7 +45,7 @@ public final class Rdf {
     /** g(r) over all frames of {@code frames}, by pair key. */
     public static Map<String, Histogram> of(Frames frames, Bins bins) {
         Accumulator acc = new Accumulator(frames, bins);
-        for (double[] x : frames.positions()) acc.add(acc.countFrame(x), 1);
+        for (int f = 0; f < frames.count(); f++) acc.add(acc.countFrame(f), 1);
         return acc.normalise();
     }
 
@@ -68,13 +71,16 @@ public final class Rdf {
     static final class Accumulator {
         private final double rMin, rMax;
         private final Histogram.Counter binner;
-        private final MinimumImage mic;
+        private final Frames frames;
+        private final java.util.function.IntFunction<MinimumImage> images;
+        /** V of the first frame; frame f's counts are weighted by V_f / volume (exactly 1 for a fixed cell). */
+        private final double volume;
         private final int[] pairIndex;       // (species index a * S + b) -> slot; slot 0 is "all"
         private final int[] speciesOf;       // atom -> species index
         private final int[] species;
         private final String[] keys;
         private final double[] pairNorm;     // N_a N_b / V per slot
-        final long[][] counts;               // [slot][bin], over the frames added so far
+        final double[][] counts;             // [slot][bin], volume-weighted, over the frames added so far
         private int framesAdded;
 
         Accumulator(Frames frames, Bins bins) {
@@ -84,7 +90,8 @@ public final class Rdf {
             this.rMin = bins.rMin();
             this.rMax = bins.rMax();
             this.binner = new Histogram.Counter(bins.rMin(), bins.rMax(), bins.count());
-            this.mic = new MinimumImage(frames.cell());
+            this.frames = frames;
+            this.images = MinimumImage.perFrame(frames);
             this.species = frames.species();
             int s = species.length;
             this.speciesOf = new int[frames.atoms()];
@@ -93,7 +100,7 @@ public final class Rdf {
                 speciesOf[i] = java.util.Arrays.binarySearch(species, frames.atomicNumbers()[i]);
                 n[speciesOf[i]]++;
             }
-            double volume = frames.cell().volume();
+            this.volume = frames.cell().volume();
             int slots = 1 + s * (s + 1) / 2;
             keys = new String[slots];
             pairNorm = new double[slots];
@@ -108,11 +115,13 @@ public final class Rdf {
                     keys[k] = pairKey(species[a], species[b]);
                     pairNorm[k] = (double) n[a] * n[b] / volume;
                 }
-            counts = new long[slots][bins.count()];
+            counts = new double[slots][bins.count()];
         }
 
-        /** Ordered-pair counts of one frame, [slot][bin]. */
-        long[][] countFrame(double[] x) {
+        /** Ordered-pair counts of frame {@code frame}, [slot][bin], times V_frame / V_first. */
+        double[][] countFrame(int frame) {
+            double[] x = frames.positions()[frame];
+            MinimumImage mic = images.apply(frame);
             long[][] c = new long[keys.length][binner.counts.length];
             double[] d = new double[3];
             double r2max = rMax * rMax;
@@ -131,11 +140,14 @@ public final class Rdf {
                     c[0][bin] += 2;
                 }
             }
-            return c;
+            double weight = frames.cellChanges() ? frames.cell(frame).volume() / volume : 1;
+            double[][] w = new double[c.length][c[0].length];
+            for (int k = 0; k < c.length; k++) for (int b = 0; b < c[k].length; b++) w[k][b] = c[k][b] * weight;
+            return w;
         }
 
         /** Adds ({@code sign = 1}) or removes ({@code sign = -1}) one frame's counts. */
-        void add(long[][] frameCounts, int sign) {
+        void add(double[][] frameCounts, int sign) {
             for (int k = 0; k < counts.length; k++)
                 for (int b = 0; b < counts[k].length; b++) counts[k][b] += sign * frameCounts[k][b];
             framesAdded += sign;

@@ -41,10 +41,10 @@ public final class RdfStability {
         double[] windowMax = new double[frames];
         java.util.Arrays.fill(windowMax, Double.NaN);
         Rdf.Accumulator acc = new Rdf.Accumulator(run, bins);
-        Deque<long[][]> window = new ArrayDeque<>();
+        Deque<double[][]> window = new ArrayDeque<>();
         int collapse = -1;
         for (int next = 1; next < frames && collapse < 0; next++) {
-            long[][] c = acc.countFrame(run.positions()[next]);
+            double[][] c = acc.countFrame(next);
             acc.add(c, 1);
             window.addLast(c);
             if (window.size() > windowFrames) acc.add(window.removeFirst(), -1);

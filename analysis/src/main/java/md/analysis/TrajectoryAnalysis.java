@@ -14,7 +14,9 @@ import java.util.Optional;
  *       the h(r) error of the frames up to the collapse (as the benchmark) and reference bond lengths
  *       averaged over the reference; without one, the run's own first frame gives the bond lengths.</li>
  *   <li>Periodic systems: additionally total and element-resolved RDFs after the burn-in; with a
- *       reference, their errors and the RDF-window stability criterion.</li>
+ *       reference, their errors and the RDF-window stability criterion. A cell that changes between frames
+ *       (NPT) is used frame by frame (minimum images, RDF normalisation, unwrapping), and its volume is
+ *       reported ({@link CellVolume}).</li>
  *   <li>Always: MSD per element (after burn-in, unwrapped; diffusion coefficients fitted for periodic
  *       systems only), bond-angle distribution, and energy drift / temperature statistics when a thermo
  *       log is given.</li>
@@ -57,6 +59,7 @@ public final class TrajectoryAnalysis {
      * @param firstNonFiniteFrame the first frame with a NaN or infinite coordinate (the run diverged there), or -1;
      *                 every observable but the verdict is taken over the frames before it, and the run counts as
      *                 collapsed at that frame at the latest
+     * @param volume   cell volume statistics after the burn-in, for a cell that changes (NPT); empty otherwise
      */
     public record Result(Frames run, Options options, Criterion criterion, double stabilityPs, boolean collapsed,
                          Histogram hr, int hrFrames, Optional<Histogram> hrReference, Optional<Double> hrMae,
@@ -66,7 +69,7 @@ public final class TrajectoryAnalysis {
                          Optional<Diffusion.Msd> msd, Map<String, Diffusion.Fit> diffusion,
                          Histogram adf, Optional<Histogram> adfReference,
                          Optional<Thermo> thermo, Optional<Thermo.EnergyDrift> energyDrift, Optional<Thermo.TemperatureStats> temperature,
-                         int firstNonFiniteFrame) {
+                         int firstNonFiniteFrame, Optional<CellVolume> volume) {
         /** Whether the run diverged (non-finite positions) before any other criterion failed: the verdict is that divergence. */
         public boolean diverged() { return firstNonFiniteFrame >= 0 && stabilityPs >= run.elapsedPs(firstNonFiniteFrame); }
     }
@@ -109,6 +112,7 @@ public final class TrajectoryAnalysis {
             if (reference.isPresent()) {
                 Frames ref = reference.get().cell().isPeriodic() ? reference.get()
                         : new Frames(reference.get().positions(), reference.get().atomicNumbers(), run.cell(), reference.get().timesPs());
+                // (a reference without a cell borrows the run's first cell)
                 Map<String, Histogram> g = Rdf.of(ref, o.rdfBins());
                 rdfRef = Optional.of(g);
                 Map<String, Histogram> compared = new LinkedHashMap<>();
@@ -168,7 +172,8 @@ public final class TrajectoryAnalysis {
         Optional<Thermo.EnergyDrift> drift = thermo.filter(t -> t.rows() >= 2).map(t -> t.energyDrift(run.atoms(), o.burnInPs()));
         Optional<Thermo.TemperatureStats> temp = thermo.filter(t -> t.rows() >= 1).map(t -> t.temperature(o.burnInPs()));
         return new Result(whole, o, criterion, stability, collapsed, hr, keep, hrRef, hrMae, bonds, sameAtoms,
-                rdf, rdfRef, rdfMae, rdfStab, msd, fits, adf, adfRef, thermo, drift, temp, finite < whole.count() ? finite : -1);
+                rdf, rdfRef, rdfMae, rdfStab, msd, fits, adf, adfRef, thermo, drift, temp, finite < whole.count() ? finite : -1,
+                CellVolume.of(burned));
     }
 
     /** Frames at or after {@code burnInPs} from the first; at least the last frame. */

@@ -108,6 +108,65 @@ class HandComputedTest {
     }
 
     @Test
+    void changingCellNormalisesEachFrameWithItsOwnVolume() {
+        // The 4x4x4 simple cubic crystal of the test above, frame 0 with spacing 1 Å (box 4 Å), frame 1 stretched
+        // to spacing 1.25 Å (box 5 Å). Each frame's 6 first neighbours land in their own bin; normalised with the
+        // frame's own density ρ_f = 64 / V_f a perfect crystal's first shell is g = 6 / (ρ_f · shell): 6 / shell for
+        // frame 0 (ρ = 1 Å⁻³), 6 · 125/64 / shell for frame 1; averaged over the 2 frames, half of each.
+        double[] x0 = new double[3 * 64], x1 = new double[3 * 64];
+        int a = 0;
+        for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) for (int k = 0; k < 4; k++, a++) {
+            x0[3 * a] = i + 0.5; x0[3 * a + 1] = j + 0.5; x0[3 * a + 2] = k + 0.5;
+            for (int c = 0; c < 3; c++) x1[3 * a + c] = 1.25 * x0[3 * a + c];
+        }
+        int[] z = new int[64];
+        java.util.Arrays.fill(z, 18);
+        Frames f = Frames.evenlySpaced(new double[][] {x0, x1}, z, new Cell[] {Cell.orthorhombic(4, 4, 4), Cell.orthorhombic(5, 5, 5)}, 1);
+        assertTrue(f.cellChanges());
+        assertArrayEquals(new double[] {64, 125}, f.volumesA3(), 1e-12);
+        Rdf.Bins bins = new Rdf.Bins(0.9, 1.9, 10);    // bin 1 = [1.0, 1.1), bin 3 = [1.2, 1.3)
+        Histogram g = Rdf.of(f, bins).get("all");
+        double[] e = g.edges();
+        assertEquals(3 / (4.0 / 3 * Math.PI * (Math.pow(e[2], 3) - Math.pow(e[1], 3))), g.values()[1], 1e-12);
+        assertEquals(3 * 125.0 / 64 / (4.0 / 3 * Math.PI * (Math.pow(e[4], 3) - Math.pow(e[3], 3))), g.values()[3], 1e-12);
+        // frame 1 alone: its own density, whichever frame came first
+        assertEquals(6 * 125.0 / 64 / (4.0 / 3 * Math.PI * (Math.pow(e[4], 3) - Math.pow(e[3], 3))), Rdf.of(f.range(1, 2), bins).get("all").values()[3], 1e-12);
+        // the window criterion's accumulator adds and removes frames with the same weights: a 1-frame window
+        // sliding over (frame 0, frame 1, frame 0) against frame 1's g(r) fails first at the window holding frame 0
+        Frames three = Frames.evenlySpaced(new double[][] {x0, x1, x0}, z,
+                new Cell[] {Cell.orthorhombic(4, 4, 4), Cell.orthorhombic(5, 5, 5), Cell.orthorhombic(4, 4, 4)}, 1);
+        RdfStability.Result w = RdfStability.evaluate(three, Map.of("all", Rdf.of(f.range(1, 2), bins).get("all")), bins, 1, 1e-9);
+        assertEquals(0.0, w.windowMaxMae()[1], 1e-12);
+        assertEquals(2, w.collapseWindow());
+        // equal cells make a fixed-cell trajectory; a frame with other periodic directions is refused
+        assertFalse(Frames.evenlySpaced(new double[][] {x0, x0}, z, new Cell[] {Cell.orthorhombic(4, 4, 4), Cell.orthorhombic(4, 4, 4)}, 1).cellChanges());
+        Cell slab = new Cell(new double[] {4, 0, 0, 0, 4, 0, 0, 0, 4}, new boolean[] {true, true, false});
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> Frames.evenlySpaced(new double[][] {x0, x0}, z, new Cell[] {Cell.orthorhombic(4, 4, 4), slab}, 1));
+        assertTrue(ex.getMessage().contains("frame 1 is periodic along"), ex.getMessage());
+    }
+
+    @Test
+    void changingCellUnwrapsFrameByFrameNotWithImageCountsTimesTheCell() {
+        // One atom at rest at the centre of its cell but counted 3 cells away (x = 0.5 L + 3 L), in a cell whose
+        // edge L alternates 10, 11, 10, 11 Å as under a barostat. Its own motion is the affine 0.5 ΔL; unwrapping
+        // with the image counts would move it by 3.5 ΔL = ±3.5 Å per frame.
+        double[] l = {10, 11, 10, 11};
+        double[][] x = new double[4][];
+        Cell[] cells = new Cell[4];
+        for (int t = 0; t < 4; t++) {
+            x[t] = new double[] {3.5 * l[t], 0.5 * l[t], 0.5 * l[t]};
+            cells[t] = Cell.orthorhombic(l[t], l[t], l[t]);
+        }
+        Frames u = Diffusion.unwrap(Frames.evenlySpaced(x, new int[] {18}, cells, 1));
+        for (int t = 0; t < 4; t++) {
+            assertEquals(35 + 0.5 * (l[t] - 10), u.positions()[t][0], 1e-12, "frame " + t);
+            assertEquals(5 + 0.5 * (l[t] - 10), u.positions()[t][1], 1e-12, "frame " + t);
+        }
+        assertTrue(u.cellChanges());
+    }
+
+    @Test
     void rdfWindowCriterionFindsTheFirstWindowHoldingAMeltedFrame() {
         // A 3x3x3 simple cubic crystal (spacing 2 Å) with tiny vibrations for frames 0..29, then a random gas.
         java.util.Random rnd = new java.util.Random(7);

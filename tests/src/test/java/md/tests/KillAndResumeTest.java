@@ -75,7 +75,8 @@ class KillAndResumeTest {
                     v = p['position/value']
                     assert p['force/value'].shape[0] == v.shape[0] == p['box/edges/value'].shape[0]
                     for k in range(v.shape[0]):
-                        print(int(p['position/step'][k]), repr(float(v[k, 0, 0])), repr(float(v[k, -1, 2])))
+                        u = v[k] + p['image/value'][k] @ p['box/edges/value'][k]
+                        print(int(p['position/step'][k]), repr(float(u[0, 0])), repr(float(u[-1, 2])))
                     """, killed.resolve("out/trajectory.h5").toString());
             assertEquals(0, h5.exitCode(), h5.output());
             List<String> rows = h5.output().lines().toList();
@@ -85,7 +86,7 @@ class KillAndResumeTest {
                 String[] r = rows.get(k).split(" ");
                 assertEquals(steps.get(k), Long.parseLong(r[0]), "h5 frame " + k);
                 String[] firstAtom = xyz[k * 110 + 2].strip().split("\\s+"), lastAtom = xyz[k * 110 + 109].strip().split("\\s+");
-                // extxyz: folded into the 17.34 Å cube with image counts (last three columns); h5: unwrapped
+                // both folded into the 17.34 Å cube with image counts: extxyz's last three columns, h5's particles/all/image
                 double box = 3 * 5.78;
                 assertEquals(Double.parseDouble(firstAtom[1]) + Integer.parseInt(firstAtom[10]) * box, Double.parseDouble(r[1]), 1e-12, "h5 frame " + k);
                 assertEquals(Double.parseDouble(lastAtom[3]) + Integer.parseInt(lastAtom[12]) * box, Double.parseDouble(r[2]), 1e-12, "h5 frame " + k);

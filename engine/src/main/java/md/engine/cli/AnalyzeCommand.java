@@ -32,7 +32,8 @@ public final class AnalyzeCommand implements Command {
 
               TRAJECTORY             extended XYZ (.xyz/.extxyz), H5MD trajectory (.h5) or .npz with positions
                                      (R or coords, frames x atoms x 3, Å), atomic numbers (z or
-                                     nuclear_charges), optional cell (3x3 Å), pbc and time_ps
+                                     nuclear_charges), optional cell (3x3 Å, or frames x 3 x 3), pbc
+                                     and time_ps. A cell that changes (NPT) is used frame by frame
               --reference FILE       reference data (any of the formats above): h(r) and RDF errors, mean
                                      bond lengths
               --thermo FILE          thermo log CSV (step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,

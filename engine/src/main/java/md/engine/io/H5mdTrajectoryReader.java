@@ -18,7 +18,9 @@ import md.engine.system.Frame;
 /**
  * Reads H5MD trajectories (pure Java, jhdf): the single-file H5MD 1.1 trajectories of
  * {@link H5mdTrajectoryWriter}, other programs' H5MD files with one particles group, and the segment files
- * ({@code traj.000.h5}, ...) that md wrote before it had a native HDF5 writer.
+ * ({@code traj.000.h5}, ...) that md wrote before it had a native HDF5 writer. Positions are returned
+ * unwrapped: where the file has the H5MD element {@code image} (md writes positions folded into the cell with
+ * it, {@code output.trajectory.wrap}), position + image · box edges of the same frame, along periodic directions.
  */
 public final class H5mdTrajectoryReader {
     private H5mdTrajectoryReader() {}
@@ -97,6 +99,7 @@ public final class H5mdTrajectoryReader {
         if (edges != null && edges.length != (edgesPerFrame ? 9L * frames : 9))
             throw new UserError(file + ":" + box.getPath() + "edges: expected " + (edgesPerFrame ? frames + " 3x3 matrices" : "a 3x3 matrix")
                     + " (rows = cell vectors), found " + edges.length + " numbers");
+        int[] image = images(file, all, x.length, edges != null);
         double[] v = series(file, all, "velocity", 1.0);
         double[] f = series(file, all, "force", forceToEvPerAngstrom(file, all));
         Map<String, double[]> observables = new LinkedHashMap<>();
@@ -115,10 +118,31 @@ public final class H5mdTrajectoryReader {
             }
             Cell cell = edges == null ? Cell.NONE
                     : new Cell(edgesPerFrame ? java.util.Arrays.copyOfRange(edges, 9 * k, 9 * k + 9) : edges, pbc);
-            out.add(new Entry(new Frame(z.clone(), slice(x, k, n), cell, energy, f == null ? null : slice(f, k, n),
+            double[] pos = slice(x, k, n);
+            if (image != null) {
+                // H5MD "image": the positions are folded into the cell; unwrapped = position + image · edges
+                int[] nk = java.util.Arrays.copyOfRange(image, 3 * n * k, 3 * n * (k + 1));
+                for (int i = 0; i < nk.length; i++) if (!pbc[i % 3]) nk[i] = 0;
+                md.engine.system.PeriodicImages.unwrap(pos, nk, cell, pos);
+            }
+            out.add(new Entry(new Frame(z.clone(), pos, cell, energy, f == null ? null : slice(f, k, n),
                     v == null ? null : slice(v, k, n), info), steps[k], times[k]));
         }
         return out;
+    }
+
+    /**
+     * The time-dependent {@code image} element (periodic image counts, one per position coordinate), or null
+     * when the file has none or no box edges to multiply it with.
+     */
+    private static int[] images(Path file, Group all, int positionValues, boolean hasEdges) {
+        if (!hasEdges || !(all.getChildren().get("image") instanceof Group g)) return null;
+        Dataset d = dataset(file, g, "value");
+        int[] image = Hdf5Arrays.ints(Hdf5Arrays.doubles(d.getDataFlat()), file + ":" + d.getPath());
+        if (image.length != positionValues)
+            throw new UserError(file + ":" + d.getPath() + ": " + image.length + " image counts for " + positionValues
+                    + " position coordinates; expected one per coordinate, as many frames as position");
+        return image;
     }
 
     /** Factor from the file's force unit to eV/Å: md writes kJ mol-1 Angstrom-1 (older md: eV/angstrom). */

@@ -43,6 +43,9 @@ import md.engine.system.Frame;
  * /particles/all/box             dimension=3, boundary=["periodic"|"none"]x3; edges/{value [F][3][3] "Angstrom", step, time}
  *                                (rows = cell vectors; absent when no direction is periodic)
  * /particles/all/position        {value [F][N][3] "Angstrom", step int64 [F], time float64 [F] "fs"}
+ * /particles/all/image           {value int32 [F][N][3], step, time}: periodic image counts of wrapped positions
+ *                                (unwrapped = position + image · edges, edges' rows the cell vectors); only when
+ *                                the caller passes images with the first frame ({@code output.trajectory.wrap})
  * /particles/all/velocity        {value "Angstrom fs-1", step, time}
  * /particles/all/force           {value "kJ mol-1 Angstrom-1", step, time}
  * /observables/NAME              {value [F], step, time}: potential_energy, kinetic_energy, total_energy,
@@ -63,6 +66,7 @@ import md.engine.system.Frame;
  */
 public final class H5mdTrajectoryWriter implements AutoCloseable {
     public static final String PARTICLES = "/particles/all";
+    private static final String IMAGE = PARTICLES + "/image/value";
     static final String LENGTH = "Angstrom", VELOCITY = "Angstrom fs-1", FORCE = "kJ mol-1 Angstrom-1", TIME = "fs";
     /** Our forces (eV/Å) times this give the stored kJ mol-1 Angstrom-1. */
     static final double FORCE_EV_TO_KJ_PER_MOL = 1.0 / Units.KJ_PER_MOL_TO_EV;
@@ -130,9 +134,22 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
 
     private static long unlockedFapl = -1;
 
-    /** Appends one frame; all frames must have the same atoms and carry the same quantities. */
-    public void write(Frame frame, long step, double timeFs) throws IOException {
-        if (!created) createLayout(frame);
+    /** Appends one frame with unwrapped positions and no image counts. */
+    public void write(Frame frame, long step, double timeFs) throws IOException { write(frame, null, step, timeFs); }
+
+    /**
+     * Appends one frame; all frames must have the same atoms and carry the same quantities. {@code images}
+     * (3N, null for none) are the periodic image counts of the frame's positions, which are then folded into
+     * the cell: the first frame decides whether the file has {@code particles/all/image}. A file that has it
+     * gets zeros for a frame without images (its positions are then unwrapped already, and position + image ·
+     * edges stays right); a file without it must not be given images ({@link #storesImages()}).
+     */
+    public void write(Frame frame, int[] images, long step, double timeFs) throws IOException {
+        if (images != null && images.length != frame.positions().length)
+            throw new IllegalArgumentException(images.length + " image counts for " + frame.size() + " atoms; expected 3 per atom");
+        if (!created) createLayout(frame, images != null);
+        else if (images != null && !storesImages())
+            throw new IllegalArgumentException(file + " has no particles/all/image; write unwrapped positions to it");
         else if (first == null) first = frame; // resumed: the first frame of this process is the reference
         else requireCompatible(first, frame);
         long k = frames;
@@ -140,6 +157,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
             append(PARTICLES + "/position/step", new long[] {step});
             append(PARTICLES + "/position/time", new double[] {timeFs});
             append(PARTICLES + "/position/value", frame.positions());
+            if (storesImages()) append(IMAGE, images != null ? images : new int[frame.positions().length]);
             if (frame.velocities() != null) append(PARTICLES + "/velocity/value", frame.velocities());
             if (frame.forces() != null) {
                 double[] f = frame.forces().clone();
@@ -154,6 +172,12 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
         });
         frames++;
     }
+
+    /**
+     * Whether the file has (or, before its first frame, may still get) {@code particles/all/image}: a resumed
+     * trajectory begun without image counts goes on with unwrapped positions.
+     */
+    public boolean storesImages() { return !created || datasets.containsKey(IMAGE); }
 
     /** Frames in the file (kept frames of a resumed one included). */
     public long framesWritten() { return frames; }
@@ -176,7 +200,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
 
     // ---- layout ---------------------------------------------------------------------------------
 
-    private void createLayout(Frame f) throws IOException {
+    private void createLayout(Frame f, boolean withImages) throws IOException {
         first = f;
         int n = f.size();
         observableNames = observableNames(f);
@@ -211,6 +235,8 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
             series(PARTICLES + "/position/time", H5T_IEEE_F64LE, new long[0], SCALAR_CHUNK_FRAMES, TIME);
             series(PARTICLES + "/position/value", H5T_IEEE_F64LE, new long[] {n, 3}, perAtomChunk(n), LENGTH);
             H5.H5Gclose(position);
+            // H5MD 1.1 "image": an integer element beside position, sharing its step and time
+            if (withImages) timeDependent(all, "image", H5T_STD_I32LE, new long[] {n, 3}, perAtomChunk(n), null);
             if (f.velocities() != null) timeDependent(all, "velocity", new long[] {n, 3}, perAtomChunk(n), VELOCITY);
             if (f.forces() != null) timeDependent(all, "force", new long[] {n, 3}, perAtomChunk(n), FORCE);
 
@@ -239,7 +265,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
     private void reopen(long keepFrames) throws IOException {
         call("reopen " + file, () -> {
             for (String path : List.of(PARTICLES + "/position/step", PARTICLES + "/position/time", PARTICLES + "/position/value",
-                    PARTICLES + "/velocity/value", PARTICLES + "/force/value", PARTICLES + "/box/edges/value"))
+                    IMAGE, PARTICLES + "/velocity/value", PARTICLES + "/force/value", PARTICLES + "/box/edges/value"))
                 if (exists(fileId, path)) datasets.put(path, H5.H5Dopen(fileId, path, H5P_DEFAULT));
             List<String> names = new ArrayList<>();
             if (exists(fileId, "/observables")) {
@@ -318,12 +344,16 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
 
     /** A time-dependent element NAME/{value, step, time} whose step and time hard-link position's. */
     private void timeDependent(long parent, String name, long[] itemShape, int chunkFrames, String unit) throws HDF5Exception {
+        timeDependent(parent, name, H5T_IEEE_F64LE, itemShape, chunkFrames, unit);
+    }
+
+    private void timeDependent(long parent, String name, long fileType, long[] itemShape, int chunkFrames, String unit) throws HDF5Exception {
         long g = H5.H5Gcreate(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         String path = H5.H5Iget_name(g);
         H5.H5Lcreate_hard(fileId, PARTICLES + "/position/step", g, "step", H5P_DEFAULT, H5P_DEFAULT);
         H5.H5Lcreate_hard(fileId, PARTICLES + "/position/time", g, "time", H5P_DEFAULT, H5P_DEFAULT);
         H5.H5Gclose(g);
-        series(path + "/value", H5T_IEEE_F64LE, itemShape, chunkFrames, unit);
+        series(path + "/value", fileType, itemShape, chunkFrames, unit);
     }
 
     /** A chunked dataset [0][itemShape...] with an unlimited first dimension. */
@@ -364,7 +394,7 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
         long fileSpace = H5.H5Dget_space(d);
         H5.H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start, null, count, null);
         long memSpace = H5.H5Screate_simple(count.length, count, null);
-        H5.H5Dwrite(d, item instanceof long[] ? H5T_NATIVE_LLONG : H5T_NATIVE_DOUBLE, memSpace, fileSpace, H5P_DEFAULT, item);
+        H5.H5Dwrite(d, item instanceof long[] ? H5T_NATIVE_LLONG : item instanceof int[] ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE, memSpace, fileSpace, H5P_DEFAULT, item);
         H5.H5Sclose(memSpace);
         H5.H5Sclose(fileSpace);
     }

@@ -125,6 +125,8 @@ public final class HtmlReport {
         r.rdfMae().ifPresent(m -> m.forEach((k, v) -> rows.add(new String[] {"RDF MAE " + k, fmt(v)})));
         r.diffusion().forEach((k, f) -> rows.add(new String[] {"D " + k, String.format(Locale.ROOT, "%.4g Å²/ps = %.4g cm²/s (R² %.3f)",
                 f.diffusionA2PerPs(), f.diffusionCm2PerS(), f.rSquared())}));
+        r.volume().ifPresent(v -> rows.add(new String[] {"Cell volume", String.format(Locale.ROOT,
+                "%.1f ± %.1f Å³ (min %.1f, max %.1f; the cell changes, %d frames)", v.meanA3(), v.stdA3(), v.minA3(), v.maxA3(), v.frames())}));
         r.energyDrift().ifPresent(e -> rows.add(new String[] {"Energy drift", String.format(Locale.ROOT, "%.3g ± %.2g eV/atom/ps (max excursion %.3g eV/atom)",
                 e.slopeEvPerAtomPerPs(), e.slopeStdErr(), e.maxExcursionEvPerAtom())}));
         r.temperature().ifPresent(t -> rows.add(new String[] {"Temperature", String.format(Locale.ROOT, "%.1f ± %.1f K (min %.1f, max %.1f)",

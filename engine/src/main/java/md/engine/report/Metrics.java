@@ -34,9 +34,19 @@ public final class Metrics {
         traj.put("atoms", run.atoms());
         traj.put("composition", composition(run.atomicNumbers()));
         traj.put("periodic", run.cell().isPeriodic());
+        traj.put("cell_changes", run.cellChanges());
         traj.put("frame_interval_ps", run.frameIntervalPs());
         traj.put("duration_ps", run.elapsedPs(run.count() - 1));
         m.put("trajectory", traj);
+        m.put("volume", r.volume().map(v -> {
+            Map<String, Object> vol = new LinkedHashMap<>();
+            vol.put("frames", v.frames());
+            vol.put("mean_A3", v.meanA3());
+            vol.put("std_A3", v.stdA3());
+            vol.put("min_A3", v.minA3());
+            vol.put("max_A3", v.maxA3());
+            return (Object) vol;
+        }).orElse(null));
         m.put("reference", in.reference().map(p -> (Object) Map.of("file", p.toString())).orElse(null));
 
         Map<String, Object> stab = new LinkedHashMap<>();

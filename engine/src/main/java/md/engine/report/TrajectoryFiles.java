@@ -22,7 +22,7 @@ import md.engine.system.Frame;
  * with {@link StructureReader}; NumPy {@code .npz} archives are read here, with positions
  * under {@code R}, {@code coords}, {@code positions} or {@code pos} (frames x atoms x 3, Å), atomic numbers
  * under {@code z}, {@code nuclear_charges}, {@code numbers} or {@code atomic_numbers}, and optionally a
- * cell ({@code cell} or {@code lattice}, 3x3 rows a, b, c in Å, or one per frame if all equal), periodic
+ * cell ({@code cell} or {@code lattice}, 3x3 rows a, b, c in Å, or one per frame, frames x 3 x 3), periodic
  * flags ({@code pbc}, default all periodic when a cell is given) and frame times ({@code time_ps}).
  * This covers MD17 ({@code R, z}) and rMD17 ({@code coords, nuclear_charges}) files as distributed.
  */
@@ -73,17 +73,17 @@ public final class TrajectoryFiles {
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": '" + z.name() + "' must hold integer atomic numbers: " + e.getMessage());
         }
-        Cell cell = cell(d, file);
+        Cell[] cells = cells(d, file, frames);
         try {
             NpyArray t = d.get("time_ps");
             if (t != null) {
                 if (t.size() != frames) throw new UserError(file + ": 'time_ps' has " + t.size() + " entries for " + frames + " frames");
-                return new Frames(x, numbers, cell, numbers(t));
+                return Frames.withFrameCells(x, numbers, cells, numbers(t));
             }
             if (frameIntervalPs.isEmpty())
                 throw new UserError(file + " holds no frame times ('time_ps'); give the time between saved frames with --frame-interval-fs "
                         + "(e.g. 50 for a frame every 100 steps of 0.5 fs, 0.5 for MD17's consecutive frames)");
-            return Frames.evenlySpaced(x, numbers, cell, frameIntervalPs.get());
+            return Frames.evenlySpaced(x, numbers, cells, frameIntervalPs.get());
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": " + e.getMessage());
         }
@@ -128,54 +128,68 @@ public final class TrajectoryFiles {
 
     /**
      * Frames read by {@link StructureReader} (extended XYZ, H5MD trajectories): all must hold the same
-     * atoms and cell; times come from the per-frame values {@code time_fs} (written by this engine) or
-     * {@code time_ps}, else from {@code frameIntervalPs}.
+     * atoms and periodicity; the cell may change (extxyz {@code Lattice}, H5MD {@code box/edges} per frame);
+     * times come from the per-frame values {@code time_fs} (written by this engine) or {@code time_ps}, else
+     * from {@code frameIntervalPs}.
      */
     private static Frames fromFrames(Path file, List<Frame> frames, Optional<Double> frameIntervalPs) {
         if (frames.isEmpty()) throw new UserError(file + ": holds no frames");
         Frame first = frames.get(0);
         double[][] x = new double[frames.size()][];
         double[] t = new double[frames.size()];
+        Cell[] cells = new Cell[frames.size()];
         boolean timed = true;
         for (int f = 0; f < x.length; f++) {
             Frame fr = frames.get(f);
             if (!java.util.Arrays.equals(fr.atomicNumbers(), first.atomicNumbers()))
                 throw new UserError(file + ": frame " + f + " has different atoms than frame 0; a trajectory must keep its atoms");
-            if (!java.util.Arrays.equals(fr.cell().vectors(), first.cell().vectors()))
-                throw new UserError(file + ": the cell changes at frame " + f + "; md analyze handles one fixed cell (NVT/NVE runs)");
+            if (!java.util.Arrays.equals(fr.cell().pbc(), first.cell().pbc()))
+                throw new UserError(file + ": frame " + f + " is periodic along " + pbcText(fr.cell()) + " but frame 0 along "
+                        + pbcText(first.cell()) + "; a trajectory must keep its periodic directions");
             x[f] = fr.positions();
+            cells[f] = fr.cell();
             Object fs = fr.info().get("time_fs"), ps = fr.info().get("time_ps");
             if (fs instanceof Number n) t[f] = n.doubleValue() / 1000.0;
             else if (ps instanceof Number n) t[f] = n.doubleValue();
             else timed = false;
         }
         try {
-            if (timed) return new Frames(x, first.atomicNumbers(), first.cell(), t);
+            if (timed) return Frames.withFrameCells(x, first.atomicNumbers(), cells, t);
             if (frameIntervalPs.isEmpty())
                 throw new UserError(file + " has no frame times (per-frame time_fs or time_ps); give the time between saved frames with --frame-interval-fs");
-            return Frames.evenlySpaced(x, first.atomicNumbers(), first.cell(), frameIntervalPs.get());
+            return Frames.evenlySpaced(x, first.atomicNumbers(), cells, frameIntervalPs.get());
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": " + e.getMessage());
         }
     }
 
-    private static Cell cell(Map<String, NpyArray> d, Path file) {
+    private static String pbcText(Cell c) {
+        boolean[] p = c.pbc();
+        return (p[0] ? "T" : "F") + " " + (p[1] ? "T" : "F") + " " + (p[2] ? "T" : "F");
+    }
+
+    /** The cell of every frame: one 3x3 for all, or one per frame (frames x 3 x 3); {@link Cell#NONE} without a cell. */
+    private static Cell[] cells(Map<String, NpyArray> d, Path file, int frames) {
+        Cell[] out = new Cell[frames];
         NpyArray c = null;
         for (String k : CELLS) if (d.containsKey(k)) c = d.get(k);
-        if (c == null) return Cell.NONE;
-        if (c.size() % 9 != 0) throw new UserError(file + ": cell '" + c.name() + "' has shape " + java.util.Arrays.toString(c.shape()) + "; expected (3, 3)");
-        double[] first = java.util.Arrays.copyOf(numbers(c), 9);
-        for (int i = 9; i < c.size(); i++)
-            if (numbers(c)[i] != first[i % 9])
-                throw new UserError(file + ": the cell changes between frames; md analyze handles one fixed cell (NVT/NVE runs)");
+        if (c == null) {
+            java.util.Arrays.fill(out, Cell.NONE);
+            return out;
+        }
+        if (c.size() != 9 && c.size() != 9L * frames)
+            throw new UserError(file + ": cell '" + c.name() + "' has shape " + java.util.Arrays.toString(c.shape()) + "; expected (3, 3) or ("
+                    + frames + ", 3, 3), one per frame");
         boolean[] pbc = {true, true, true};
         NpyArray p = d.get("pbc");
         if (p != null) for (int a = 0; a < 3 && a < p.size(); a++) pbc[a] = numbers(p)[a] != 0;
+        double[] v = numbers(c);
         try {
-            return new Cell(first, pbc);
+            for (int f = 0; f < frames; f++) out[f] = new Cell(java.util.Arrays.copyOfRange(v, c.size() == 9 ? 0 : 9 * f, c.size() == 9 ? 9 : 9 * f + 9), pbc);
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": " + e.getMessage());
         }
+        return out;
     }
 
     /** The numbers of an array; a user error naming the file and the array when it holds strings or Python objects. */

@@ -24,7 +24,8 @@ import md.integrators.MdState;
  * <p>In a periodic cell positions are written folded into the cell ({@code output.trajectory.wrap},
  * default true), with the image counts that give back the unwrapped positions the engine integrates:
  * an {@code images:I:3} column in the extended XYZ file (x_unwrapped = pos + images · lattice; ASE keeps
- * it as {@code atoms.arrays['images']}, this engine's reader adds it back). The checkpoint keeps the
+ * it as {@code atoms.arrays['images']}, this engine's reader adds it back) and H5MD's
+ * {@code particles/all/image} in trajectory.h5 (position + image · box edges). The checkpoint keeps the
  * unwrapped positions, so a resumed run is bit-identical.
  */
 final class TrajectoryOutput implements AutoCloseable {
@@ -105,7 +106,16 @@ final class TrajectoryOutput implements AutoCloseable {
                 h5obs.put("pressure_tensor", p);
             }
             h5obs.putAll(observables);
-            h5.write(sys.snapshot(s.potentialEnergyEv, s.forces, h5obs), s.step, s.timeFs);
+            Frame snapshot = sys.snapshot(s.potentialEnergyEv, s.forces, h5obs);
+            // folded like the extended XYZ, with H5MD's particles/all/image; a resumed file begun without
+            // image counts (an older md) keeps unwrapped positions
+            if (wrap && sys.cell().isPeriodic() && h5.storesImages()) {
+                wrapPositions(s.positions, sys);
+                h5.write(new Frame(snapshot.atomicNumbers(), wrapped, snapshot.cell(), snapshot.energyEv(), snapshot.forces(),
+                        snapshot.velocities(), snapshot.info()), images, s.step, s.timeFs);
+            } else {
+                h5.write(snapshot, s.step, s.timeFs);
+            }
         }
         if (extxyz != null) {
             Map<String, Object> info = new LinkedHashMap<>();

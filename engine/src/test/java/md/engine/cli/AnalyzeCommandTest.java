@@ -183,6 +183,46 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void npzWithOneCellPerFrameIsAnalysedFrameByFrameAndReportsTheVolume() throws IOException {
+        // a 3x3x3 argon crystal whose cell (and positions with it) grows by 1 % per frame, as under a barostat
+        int frames = 6, n = 27;
+        double[][] x = new double[frames][3 * n];
+        double[] cells = new double[9 * frames], z = new double[n], time = new double[frames];
+        java.util.Arrays.fill(z, 18);
+        double meanVolume = 0;
+        for (int f = 0; f < frames; f++) {
+            double s = 1 + 0.01 * f, l = 10.5 * s;
+            time[f] = 0.1 * f;
+            cells[9 * f] = cells[9 * f + 4] = cells[9 * f + 8] = l;
+            meanVolume += l * l * l / frames;
+            int a = 0;
+            for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) for (int k = 0; k < 3; k++, a++) {
+                x[f][3 * a] = 3.5 * i * s; x[f][3 * a + 1] = 3.5 * j * s; x[f][3 * a + 2] = 3.5 * k * s;
+            }
+        }
+        Path traj = dir.resolve("growing.npz");
+        writeNpz(traj, x, z, null, time);
+        Map<String, NpyArray> m = new LinkedHashMap<>(md.core.io.Npz.read(traj));
+        m.put("cell", new NpyArray("cell", "<f8", new int[] {frames, 3, 3}, cells, null));
+        NpyWriter.writeNpz(traj, m);
+        Path out = dir.resolve("growing-report");
+        Run r = md("analyze", traj.toString(), "--rdf-rmax", "5", "--rdf-bins", "50", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String json = Files.readString(out.resolve("metrics.json"));
+        assertTrue(json.contains("\"cell_changes\": true"), json);
+        assertEquals(meanVolume, number(json, "mean_A3"), 1e-9 * meanVolume);
+        assertEquals(10.5 * 10.5 * 10.5, number(json, "min_A3"), 1e-9);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("Cell volume"));
+
+        // a cell array that is neither one 3x3 nor one per frame: the file, the array and the shapes expected
+        m.put("cell", new NpyArray("cell", "<f8", new int[] {2, 3, 3}, java.util.Arrays.copyOf(cells, 18), null));
+        NpyWriter.writeNpz(traj, m);
+        Run bad = md("analyze", traj.toString(), "-o", dir.resolve("bad-report").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("growing.npz") && bad.err().contains("expected (3, 3) or (6, 3, 3)"), bad.err());
+    }
+
+    @Test
     void reportsOfDifferentRunsGetDifferentFoldersAndAreNotReplaced() throws IOException {
         // md run names every trajectory trajectory.*: the default folder is named after the run's folder
         assertEquals("analysis-argon-nvt", AnalyzeCommand.defaultOutput(Path.of("out/argon-nvt/trajectory.extxyz")));

@@ -96,6 +96,79 @@ class H5mdTrajectoryTest {
         assertTrue(tooFew.getMessage().contains("holds 15 frames, but resuming needs its first 16"), tooFew.getMessage());
     }
 
+    /** A frame folded into its cell: the wrapped positions and image counts that {@code md run} writes. */
+    private static Frame folded(Frame f, int[] imagesOut) {
+        double[] w = new double[f.positions().length];
+        md.engine.system.PeriodicImages.wrap(f.positions(), f.cell(), w, imagesOut);
+        return new Frame(f.atomicNumbers(), w, f.cell(), f.energyEv(), f.forces(), f.velocities(), f.info());
+    }
+
+    /** Frames whose atoms lie up to three cells away in a cell that changes from frame to frame (a barostat's). */
+    private static List<Frame> spreadOverImagesWithChangingCell(int frames, long seed) {
+        Random rng = new Random(seed);
+        List<Frame> out = new ArrayList<>();
+        for (Frame f : trajectory(frames, seed)) {
+            double s = 1 + 0.05 * rng.nextGaussian();
+            double[] m = f.cell().vectors().clone();
+            for (int k = 0; k < 9; k++) m[k] *= s;
+            double[] x = f.positions().clone();
+            for (int i = 0; i < x.length; i++) x[i] = 70 * (rng.nextDouble() - 0.5);
+            out.add(new Frame(f.atomicNumbers(), x, new Cell(m, f.cell().pbc()), f.energyEv(), f.forces(), f.velocities(), f.info()));
+        }
+        return out;
+    }
+
+    @Test void foldedPositionsWithImagesReadBackUnwrapped() throws IOException {
+        List<Frame> frames = spreadOverImagesWithChangingCell(6, 4);
+        Path file = dir.resolve("wrapped.h5");
+        int nonZero = 0;
+        try (H5mdTrajectoryWriter w = H5mdTrajectoryWriter.create(file)) {
+            for (int k = 0; k < frames.size(); k++) {
+                int[] images = new int[frames.get(k).positions().length];
+                Frame f = folded(frames.get(k), images);
+                for (int n : images) if (n != 0) nonZero++;
+                w.write(f, images, k, k);
+            }
+            assertTrue(w.storesImages());
+        }
+        assertTrue(nonZero > 50, "the test puts atoms in other cells: " + nonZero);
+        List<H5mdTrajectoryReader.Entry> back = H5mdTrajectoryReader.readTrajectory(file);
+        for (int k = 0; k < frames.size(); k++) {
+            assertArrayEquals(frames.get(k).cell().vectors(), back.get(k).frame().cell().vectors());
+            double[] a = frames.get(k).positions(), b = back.get(k).frame().positions();
+            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-12, "coordinate " + i + " of frame " + k);
+        }
+    }
+
+    @Test void resumingAFileWithoutImagesKeepsItUnwrapped() throws IOException {
+        List<Frame> frames = spreadOverImagesWithChangingCell(4, 5);
+        Path file = dir.resolve("old.h5");
+        try (H5mdTrajectoryWriter w = H5mdTrajectoryWriter.create(file)) {
+            for (int k = 0; k < 4; k++) w.write(frames.get(k), k, k);
+            assertFalse(w.storesImages());
+        }
+        try (H5mdTrajectoryWriter r = H5mdTrajectoryWriter.resume(file, 2)) {
+            assertFalse(r.storesImages(), "a trajectory begun without image counts goes on without them");
+            int[] images = new int[frames.get(2).positions().length];
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> r.write(folded(frames.get(2), images), images, 2, 2));
+            assertTrue(e.getMessage().contains("has no particles/all/image"), e.getMessage());
+            r.write(frames.get(2), 2, 2);
+        }
+        // and a file with images gets zeros for a frame written unwrapped: position + 0 · edges is still right
+        Path withImages = dir.resolve("new.h5");
+        try (H5mdTrajectoryWriter w = H5mdTrajectoryWriter.create(withImages)) {
+            int[] images = new int[frames.get(0).positions().length];
+            w.write(folded(frames.get(0), images), images, 0, 0);
+            w.write(frames.get(1), 1, 1);
+        }
+        List<H5mdTrajectoryReader.Entry> back = H5mdTrajectoryReader.readTrajectory(withImages);
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < frames.get(k).positions().length; i++)
+                assertEquals(frames.get(k).positions()[i], back.get(k).frame().positions()[i], 1e-12);
+        assertEquals(3, H5mdTrajectoryReader.readTrajectory(file).size());
+    }
+
     @Test void isolatedMoleculeWithoutVelocitiesOrEnergy() throws IOException {
         Path file = dir.resolve("mol.h5");
         Frame f = new Frame(new int[] {8, 1, 1}, new double[] {0, 0, 0.12, 0, 0.76, -0.47, 0, -0.76, -0.47}, Cell.NONE, null, null, null, null);

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -56,33 +55,7 @@ class OutputFailureTest {
                 "output folder (--output)", "is a regular file, not a folder");
     }
 
-    /** Root ignores permissions: the probe write then succeeds and the permission cases are skipped. */
-    private static void assumePermissionsApply(Path readOnly) throws IOException {
-        assumeFalse("root".equals(System.getProperty("user.name")), "running as root, which ignores file permissions");
-        boolean probe;
-        try {
-            Files.delete(Files.createFile(readOnly.resolve("probe")));
-            probe = true;
-        } catch (IOException e) {
-            probe = false;
-        }
-        assumeFalse(probe, "a write into a read-only folder succeeded (root or a file system without permissions)");
-    }
-
-    @Test void runWithoutPermissionOnTheOutputFolder() throws IOException {
-        Path ro = Files.createDirectory(dir.resolve("ro"));
-        Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
-        try {
-            assumePermissionsApply(ro);
-            Path input = argon("perm", "  directory: ro/out\n");
-            assertParagraph(Cli.run("run", "--quiet", input.toString()), 5, "cannot create the output folder", "permission denied");
-            // The folder exists but cannot be written in.
-            assertParagraph(Cli.run("run", "--quiet", "--output", ro.toString(), input.toString()), 5, "cannot write in the output folder " + ro,
-                    "permission denied");
-        } finally {
-            Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-    }
+    // Permission refusals: PermissionDeniedTest (in a separate process, so that they are checked as root too).
 
     @Test void runOnAFullDiskNamesTheFileAndTheReason() throws IOException {
         // /dev/full refuses every write with ENOSPC: trajectory.h5 linked there makes the native HDF5 library fail as on

@@ -101,6 +101,24 @@ public final class IoFailure extends UserError {
         return r;
     }
 
+    /**
+     * The error for an input file that could not be read: the operating system's refusal (no permission) as an
+     * IoFailure, anything else as "FILE: cannot read (what the exception says)", a mistake in the path or file.
+     */
+    public static UserError cannotRead(Path file, IOException e) {
+        if (e instanceof AccessDeniedException) return new IoFailure(file + ": cannot read the file: " + reason(e), e);
+        return new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+    }
+
+    /**
+     * Stops with "FILE: cannot read the file: permission denied" when {@code file} exists but may not be read, before
+     * a format library reports it as a damaged file of its format.
+     */
+    public static void requireReadable(Path file) {
+        if (java.nio.file.Files.isRegularFile(file) && !java.nio.file.Files.isReadable(file))
+            throw new IoFailure(file + ": cannot read the file: permission denied", null);
+    }
+
     /** An {@link IoFailure} for {@code path} with a reason written by the caller. */
     public static IoFailure at(Path path, String message) {
         return new IoFailure(path + ": " + message, null);

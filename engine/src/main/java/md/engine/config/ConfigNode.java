@@ -60,6 +60,8 @@ public final class ConfigNode {
             throw new UserError("input file " + file + " does not exist; expected the path of a YAML input file.");
         } catch (MalformedInputException e) {
             throw new UserError("input file " + file + ": " + InputFiles.encodingProblem(file) + "; expected a YAML input file.");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new md.engine.cli.IoFailure("cannot read input file " + file + ": " + md.engine.cli.IoFailure.reason(e), e);
         } catch (IOException e) {
             throw new UserError("cannot read input file " + file + ": " + e.getMessage());
         }

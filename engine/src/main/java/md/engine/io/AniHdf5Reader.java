@@ -40,6 +40,7 @@ public final class AniHdf5Reader {
     public static List<Molecule> read(Path file) { return read(file, DEFAULT_METHOD); }
 
     public static List<Molecule> read(Path file, String method) {
+        md.engine.cli.IoFailure.requireReadable(file);
         List<Molecule> out = new ArrayList<>();
         try (HdfFile h5 = new HdfFile(file)) {
             collect(file, h5, method, out);

@@ -58,7 +58,7 @@ public final class ExtxyzReader {
             Frame f;
             while ((f = r.next(in, true)) != null) out.add(f);
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw md.engine.cli.IoFailure.cannotRead(file, e);
         }
         if (out.isEmpty()) throw new UserError(file + ": no frames (the file is empty)");
         return out;
@@ -85,7 +85,7 @@ public final class ExtxyzReader {
                     + (wanted > 0 ? " (valid: 0.." + (wanted - 1) + ")" : ""));
             return f;
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw md.engine.cli.IoFailure.cannotRead(file, e);
         }
     }
 
@@ -96,7 +96,7 @@ public final class ExtxyzReader {
         try (LineSource in = LineSource.open(file)) {
             while (r.next(in, false) != null) count++;
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw md.engine.cli.IoFailure.cannotRead(file, e);
         }
         return count;
     }

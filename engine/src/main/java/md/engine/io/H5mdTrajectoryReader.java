@@ -67,6 +67,7 @@ public final class H5mdTrajectoryReader {
     /** The frames of one H5MD file. */
     public static List<Entry> readSegment(Path file) {
         if (md.engine.config.InputFiles.problem(file) != null) throw new UserError(file + ": " + md.engine.config.InputFiles.problem(file));
+        md.engine.cli.IoFailure.requireReadable(file);
         try (HdfFile h5 = new HdfFile(file)) {
             return read(file, h5);
         } catch (UserError e) {

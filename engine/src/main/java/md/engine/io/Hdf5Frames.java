@@ -16,6 +16,7 @@ final class Hdf5Frames {
     static List<Frame> readAll(Path file) {
         if (!Files.isRegularFile(file) && !H5mdTrajectoryReader.segments(file).isEmpty())
             return frames(H5mdTrajectoryReader.readTrajectory(file));
+        md.engine.cli.IoFailure.requireReadable(file);
         boolean trajectory, ani;
         try (HdfFile h5 = new HdfFile(file)) {
             trajectory = H5mdTrajectoryReader.isTrajectory(h5);

@@ -106,6 +106,7 @@ public final class NpzFrames {
 
     private static Data load(Path file, String energyUnit, String energyKey, String forcesKey) {
         if (md.engine.config.InputFiles.problem(file) != null) throw new UserError(file + ": " + md.engine.config.InputFiles.problem(file));
+        md.engine.cli.IoFailure.requireReadable(file);
         Map<String, NpyArray> arrays;
         try {
             arrays = Npz.read(file);

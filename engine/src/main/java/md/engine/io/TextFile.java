@@ -29,7 +29,7 @@ final class TextFile {
             String text = new String(bytes, StandardCharsets.ISO_8859_1);   // byte-safe; the formats are ASCII
             return new TextFile(file, List.of(text.split("\r?\n|\r", -1)));
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw md.engine.cli.IoFailure.cannotRead(file, e);
         }
     }
 

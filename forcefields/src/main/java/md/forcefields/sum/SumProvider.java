@@ -17,7 +17,7 @@ import md.forcefields.ForceFields;
  * {@code forcefield: {type: sum, terms: [{type: lennard-jones, ...}, {type: learned, model: m.zip}, ...]}}: the
  * sum of the terms' energies, forces and virials ({@link SumForceField}). Each term is a force-field mapping
  * with its own {@code type} and keys, plus an optional {@code name} (its thermo column {@code E_NAME_eV};
- * default the type, numbered when two terms share it). Any type but {@code sum} itself (a sum of sums is the
+ * default the type, numbered by position when two unnamed terms share it). Any type but {@code sum} itself (a sum of sums is the
  * sum of all their terms: list them in one). Errors inside a term are reported at {@code terms[K].KEY}.
  * {@code device} (also passed by the engine from the run's top-level {@code device}) reaches the terms that
  * have accelerator backends and do not name their own.
@@ -96,13 +96,14 @@ public final class SumProvider implements ForceFieldProvider {
         }
     }
 
-    /** Given names stay; the others are the term's type, numbered by position where two terms share a type. */
+    /** Given names stay; the others are the term's type, numbered by position where two unnamed terms share a type. */
     private static List<String> defaultNames(List<String> types, List<String> given) {
         List<String> out = new ArrayList<>();
         for (int k = 0; k < types.size(); k++) {
             if (given.get(k) != null) { out.add(given.get(k)); continue; }
             String t = types.get(k);
-            out.add(types.stream().filter(t::equals).count() > 1 ? t + "_" + k : t);
+            long unnamedOfType = java.util.stream.IntStream.range(0, types.size()).filter(j -> given.get(j) == null && types.get(j).equals(t)).count();
+            out.add(unnamedOfType > 1 ? t + "_" + k : t);
         }
         return out;
     }

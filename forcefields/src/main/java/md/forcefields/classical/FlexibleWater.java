@@ -72,7 +72,7 @@ public final class FlexibleWater implements ForceField, TopologyFromStructure {
 
     private final Parameters p;
     private final double tolerance;
-    private final java.util.function.DoubleUnaryOperator erfc;
+    private final java.util.function.DoubleUnaryOperator erfc; // null: FastErfc
     // DSF constants: E(r) = kqq [erfc(αr)/r − eShift + fShift (r − rc)], F(r) = kqq [erfc(αr)/r² + 2α/√π e^{−α²r²}/r − fShift]
     private final double eShift, fShift, selfPerQ2, ljShiftEv;
 
@@ -82,9 +82,10 @@ public final class FlexibleWater implements ForceField, TopologyFromStructure {
     private int atomCount = -1;
     private final double[] terms = new double[4]; // LJ, Coulomb, bonds, angles (eV) of the last compute
 
-    public FlexibleWater(Parameters p, double tolerance) { this(p, tolerance, Erfc::erfc); }
+    /** With {@link FastErfc} (one exponential per pair, shared by energy and force). */
+    public FlexibleWater(Parameters p, double tolerance) { this(p, tolerance, null); }
 
-    /** With another erfc, e.g. LAMMPS' fit, so that a test can isolate it. */
+    /** With another erfc, e.g. LAMMPS' fit or the series of {@link Erfc}, so that a test can isolate it; null: {@link FastErfc}. */
     FlexibleWater(Parameters p, double tolerance, java.util.function.DoubleUnaryOperator erfc) {
         this.erfc = erfc;
         if (!(tolerance > 0)) throw new IllegalArgumentException("bond tolerance must be positive, got " + tolerance);
@@ -159,11 +160,18 @@ public final class FlexibleWater implements ForceField, TopologyFromStructure {
                 fOverR += inv6 * (12 * c12 * inv6 - 6 * c6) * inv2;
             }
             if (r2 < rcC2) {
-                double r = Math.sqrt(r2), kqq = ke * charge[i] * charge[j];
+                double r = Math.sqrt(r2), kqq = ke * charge[i] * charge[j], ar = alpha * r, erfcAr, gauss; // gauss = e^{−α²r²}
+                if (erfc == null) {
+                    gauss = FastErfc.expMinusSquare(ar);
+                    erfcAr = ar < FastErfc.X_MAX ? gauss * FastErfc.erfcx(ar) : Erfc.erfc(ar);
+                } else {
+                    erfcAr = erfc.applyAsDouble(ar);
+                    gauss = Math.exp(-alpha * alpha * r2);
+                }
                 // within a molecule the bare 1/r is excluded: erfc(αr) − 1 = −erf(αr)
-                double damped = sameMolecule ? erfc.applyAsDouble(alpha * r) - 1 : erfc.applyAsDouble(alpha * r);
+                double damped = sameMolecule ? erfcAr - 1 : erfcAr;
                 eCoul += kqq * (damped / r - eShift + fShift * (r - p.coulombCutoffAngstrom()));
-                fOverR += kqq * (damped / r2 + TWO_OVER_SQRT_PI * alpha * Math.exp(-alpha * alpha * r2) / r - fShift) / r;
+                fOverR += kqq * (damped / r2 + TWO_OVER_SQRT_PI * alpha * gauss / r - fShift) / r;
             }
             if (fOverR == 0) continue;
             double fx = fOverR * dx, fy = fOverR * dy, fz = fOverR * dz;

@@ -96,6 +96,30 @@ class FlexibleWaterLammpsTest {
         check("water64_spcfw", model(true, Erfc::erfc), 1e-4, 5e-6, 5e-6);
     }
 
+    @Test
+    void chargedBoxWithTheDefaultFastErfcDiffersOnlyByTheFitsError() throws IOException {
+        check("water64_spcfw", model(true, null), 1e-4, 5e-6, 5e-6);
+    }
+
+    /** FastErfc (the default) against the series of Erfc: the same box to round-off, term by term. */
+    @Test
+    void fastErfcGivesTheExactErfcsEnergiesForcesAndVirialToRoundOff() throws IOException {
+        Frame frame = readDump(lammpsDir().resolve("reference/water64_spcfw.dump"));
+        Atoms atoms = frame.atoms();
+        FlexibleWater fast = model(true, null), exact = model(true, Erfc::erfc);
+        NeighborList neighbors = NeighborList.within(atoms.positions(), atoms.cell(), fast.cutoffAngstrom());
+        double[] ff = new double[3 * atoms.size()], fe = new double[3 * atoms.size()], wf = new double[9], we = new double[9];
+        fast.compute(atoms, neighbors, ff, wf);
+        exact.compute(atoms, neighbors, fe, we);
+        double[] tf = fast.lastTermsEv(), te = exact.lastTermsEv();
+        // E_coul sums ±100 eV pair terms to about −50 eV: round-off of the sum is ~1e-13 eV
+        assertEquals(te[1], tf[1], 1e-11, "Coulomb energy");
+        double worst = 0, scale = 0;
+        for (int c = 0; c < ff.length; c++) { worst = Math.max(worst, Math.abs(ff[c] - fe[c])); scale = Math.max(scale, Math.abs(fe[c])); }
+        assertTrue(worst < 1e-12 * scale, "largest force difference " + worst + " eV/Å, largest force " + scale);
+        for (int c = 0; c < 9; c++) assertEquals(we[c], wf[c], 1e-12 * Math.abs(we[0] + we[4] + we[8]), "virial component " + c);
+    }
+
     /** Coulomb energy to {@code coulombAbsEv}; forces to {@code forceTol} of the rms force; virial to {@code virialTol} of its largest component. */
     private static void check(String name, FlexibleWater water, double coulombAbsEv, double forceTol, double virialTol) throws IOException {
         Path dir = lammpsDir();

@@ -42,7 +42,7 @@ public final class BenchCommand implements Command {
 
                 Runs the benchmark class md.engine.bench.<Name>Benchmark. Known names:
                   lj (or lennard-jones)   Lennard-Jones throughput in atom-steps/s
-                  nequip                  NequIP force-field throughput
+                  nequip                  NequIP force-field throughput, 1 and 2 threads (--model FILE: any learned model)
                   backends                NequIP on each kernel backend (java, opencl, cuda) vs java
                   stability               MD17 stability benchmark of Fu et al. (docs/stability.md)
                   training                NequIP training throughput (forward + double backward)

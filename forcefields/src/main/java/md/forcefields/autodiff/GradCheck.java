@@ -7,7 +7,8 @@ import java.util.Random;
 /**
  * Numerical checks of derivatives: the full Jacobian from {@link Autograd#grad} (one backward pass per
  * output element) against central finite differences (one pair of forward passes per input element),
- * and the same for the gradient itself (double backward). Meant for small float64 inputs in tests.
+ * and the same for the gradient itself (double backward; there in a few random output directions, see
+ * {@link #checkSecondOrder}). Meant for small float64 inputs in tests.
  */
 public final class GradCheck {
     private GradCheck() {}
@@ -69,7 +70,8 @@ public final class GradCheck {
     /**
      * Checks the derivatives of the gradient: G(x, v) = ∂⟨f(x), v⟩/∂x computed with createGraph=true
      * (all gradients flattened and concatenated) is itself gradient-checked with respect to x and v.
-     * {@code v} is a fixed random cotangent.
+     * {@code v} is a fixed random cotangent; G's Jacobian is compared in {@link #SECOND_ORDER_PROJECTIONS} random output
+     * directions ({@link #checkProjected}), every input element by finite differences.
      */
     public static Report checkSecondOrder(Function f, Tensor[] inputs, Random rng, double step, double rtol, double atol) {
         int[] outShape = f.apply(inputs).shape;
@@ -85,7 +87,67 @@ public final class GradCheck {
             for (Tensor t : g) flat.add(t.reshape(-1));
             return Tensor.concat(flat, 0);
         };
-        return check(gradient, all, step, rtol, atol);
+        return checkProjected(gradient, all, rng, SECOND_ORDER_PROJECTIONS, step, rtol, atol);
+    }
+
+    /**
+     * Random output directions for the second-order check: its outputs are every input's gradient, so the full
+     * Jacobian would take one double-backward pass per input element (quadratic in the size); checking uᵀJ for a few
+     * random unit vectors u against the same finite differences checks every input column with one pass per u
+     * (an error in J escapes only if it is orthogonal to all of them: probability zero; PyTorch's "fast" gradcheck
+     * does the same).
+     */
+    static final int SECOND_ORDER_PROJECTIONS = 3;
+
+    /**
+     * Like {@link #check}, but compares uᵀJ (one backward pass per direction u, random Gaussian unit vectors over the
+     * outputs) with uᵀ(f(x + h e_j) − f(x − h e_j))/2h for every input element j.
+     */
+    public static Report checkProjected(Function f, Tensor[] inputs, Random rng, int projections, double step, double rtol, double atol) {
+        for (Tensor x : inputs)
+            if (!x.requiresGrad() || x.hasGradFn()) throw new IllegalArgumentException("gradcheck inputs must be leaves that require grad");
+        Tensor out = f.apply(inputs);
+        int m = out.numel();
+        double[][] u = new double[projections][m];
+        double[][][] analytic = new double[projections][inputs.length][];
+        for (int p = 0; p < projections; p++) {
+            double norm = 0;
+            for (int i = 0; i < m; i++) { u[p][i] = rng.nextGaussian(); norm += u[p][i] * u[p][i]; }
+            norm = Math.sqrt(norm);
+            Tensor seed = Tensor.zeros(out.shape);
+            for (int i = 0; i < m; i++) seed.data[i] = u[p][i] /= norm;
+            Tensor[] g = out.requiresGrad() ? Autograd.grad(out, inputs, seed, false) : zerosLike(inputs);
+            for (int k = 0; k < inputs.length; k++) analytic[p][k] = g[k].data.clone();
+        }
+        double maxAbs = 0, maxScaled = -Double.MAX_VALUE;
+        String worst = "";
+        int entries = 0;
+        for (int k = 0; k < inputs.length; k++) {
+            double[] x = inputs[k].data;
+            for (int j = 0; j < x.length; j++) {
+                double keep = x[j];
+                x[j] = keep + step;
+                double[] plus = f.apply(inputs).data.clone();
+                x[j] = keep - step;
+                double[] minus = f.apply(inputs).data.clone();
+                x[j] = keep;
+                for (int p = 0; p < projections; p++) {
+                    double numeric = 0;
+                    for (int i = 0; i < m; i++) numeric += u[p][i] * (plus[i] - minus[i]);
+                    numeric /= 2 * step;
+                    double a = analytic[p][k][j];
+                    double abs = Math.abs(a - numeric);
+                    double scaled = abs - rtol * Math.abs(numeric) - atol;
+                    entries++;
+                    maxAbs = Math.max(maxAbs, abs);
+                    if (scaled > maxScaled) {
+                        maxScaled = scaled;
+                        worst = "u" + p + "·d out / d input" + k + "[" + j + "]: analytic " + a + ", numeric " + numeric;
+                    }
+                }
+            }
+        }
+        return new Report(maxAbs, maxScaled, worst, entries);
     }
 
     /** Throws an AssertionError describing the worst entry unless the report passed. */

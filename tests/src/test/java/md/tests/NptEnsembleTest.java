@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The default runs are short (60 ps: the variance to about ±25%, so they check the size of the
  * fluctuations, within ±60%; the exact ideal-gas check is StochasticCellRescalingTest); the {@code slow}
  * variants (-Pphysics) run five times longer with tighter tolerances, with other coupling parameters, and
- * show that Berendsen's fluctuations are too small. Anisotropic coupling is checked on the fcc crystal.
+ * show that Berendsen's fluctuations are too small. Anisotropic and flexible coupling are checked on the fcc crystal.
  */
 class NptEnsembleTest {
     @TempDir Path dir;

@@ -8,8 +8,11 @@ package md.integrators;
  */
 public interface Barostat {
 
-    /** How the cell may deform: one factor for all axes, or one per Cartesian axis (orthorhombic cells). */
-    enum Coupling { ISOTROPIC, ANISOTROPIC }
+    /**
+     * How the cell may deform: one factor for all axes, one per Cartesian axis (orthorhombic cells), or a
+     * full 3×3 deformation (any cell shape, shear included; {@link #deformation}).
+     */
+    enum Coupling { ISOTROPIC, ANISOTROPIC, FLEXIBLE }
 
     double targetPressureBar();
 
@@ -28,6 +31,17 @@ public interface Barostat {
      * @param factorsOut          receives μ_x, μ_y, μ_z
      */
     void scalingFactors(double[] pressureDiagonalBar, double pressureBar, double volumeA3, double dtFs, double[] factorsOut);
+
+    /**
+     * For {@link Coupling#FLEXIBLE}: the 3×3 deformation μ (row-major; lattice vectors and positions r
+     * become μ r, velocities of a velocity-scaling barostat μ^{−T} v) over a barostat step of {@code dtFs},
+     * before the integrator removes its rotation ({@link CellDeformation#withoutRotation}).
+     *
+     * @param pressureTensorBar the full pressure tensor P_ab (kinetic plus virial) of the current state, bar, row-major
+     * @param volumeA3          current volume, Å³
+     * @param muOut             receives μ (9 numbers)
+     */
+    void deformation(double[] pressureTensorBar, double volumeA3, double dtFs, double[] muOut);
 
     /** Random-number state, for checkpoints (empty for a deterministic barostat). */
     byte[] saveState();

@@ -18,4 +18,10 @@ public interface CellForceEvaluator extends ForceEvaluator {
 
     /** Multiplies the Cartesian component α of every lattice vector by {@code factors[α]}. */
     void scaleCell(double[] factors);
+
+    /** The lattice vectors a, b, c as rows (9 numbers, Å), a copy. */
+    double[] cellVectorsA();
+
+    /** Replaces every lattice vector r by M r ({@code m} row-major, acting on column vectors). */
+    void deformCell(double[] m);
 }

@@ -16,6 +16,10 @@ import md.thermostats.StateBytes;
  * after the rescaling, the work is exact rather than a first-order virial estimate, and the effective
  * energy drifts only by the integration error of the dynamics between barostat steps.
  *
+ * <p>With {@link Barostat.Coupling#FLEXIBLE} coupling the barostat gives a full 3×3 deformation μ; its
+ * rotation is removed ({@link CellDeformation#withoutRotation}, M = R μ), then lattice vectors and positions
+ * become M r and velocities (C-rescale) M^{−T} v. The bookkeeping is the same.
+ *
  * <p>The force evaluator must be a {@link CellForceEvaluator} (a fully periodic system with a virial).
  */
 public final class IsobaricIntegrator implements Integrator {
@@ -27,7 +31,8 @@ public final class IsobaricIntegrator implements Integrator {
     private final double p0EvPerA3;
     private double volumeA3;
     private double barostatWorkEv;
-    private final double[] pressureTensorBar = new double[9], pressureDiagonalBar = new double[3], factors = new double[3];
+    private final double[] pressureTensorBar = new double[9], pressureDiagonalBar = new double[3], factors = new double[3],
+            deformation = new double[9];
 
     /**
      * @param inner          the dynamics between barostat steps (NVE or thermostatted)
@@ -72,14 +77,32 @@ public final class IsobaricIntegrator implements Integrator {
         double kinetic = kineticEnergy(v, m);
         double before = kinetic + s.potentialEnergyEv + p0EvPerA3 * volume;
 
-        barostat.scalingFactors(pressureDiagonalBar, pressure, volume, everySteps * inner.timestepFs(), factors);
-        for (int i = 0; i < x.length; i++) x[i] *= factors[i % 3];
-        if (barostat.scalesVelocities()) for (int i = 0; i < v.length; i++) v[i] /= factors[i % 3];
-        cell.scaleCell(factors);
+        if (barostat.coupling() == Barostat.Coupling.FLEXIBLE) {
+            barostat.deformation(pressureTensorBar, volume, everySteps * inner.timestepFs(), deformation);
+            double[] step = CellDeformation.withoutRotation(cell.cellVectorsA(), deformation);
+            transform(step, x);
+            if (barostat.scalesVelocities()) transform(CellDeformation.inverseTranspose(step), v);
+            cell.deformCell(step);
+        } else {
+            barostat.scalingFactors(pressureDiagonalBar, pressure, volume, everySteps * inner.timestepFs(), factors);
+            for (int i = 0; i < x.length; i++) x[i] *= factors[i % 3];
+            if (barostat.scalesVelocities()) for (int i = 0; i < v.length; i++) v[i] /= factors[i % 3];
+            cell.scaleCell(factors);
+        }
         volumeA3 = cell.volumeA3();
         s.potentialEnergyEv = cell.evaluate(x, s.forces);
         double after = kineticEnergy(v, m) + s.potentialEnergyEv + p0EvPerA3 * volumeA3;
         barostatWorkEv += after - before;
+    }
+
+    /** Every 3-vector of {@code xyz} (atom-major) replaced by m times it. */
+    private static void transform(double[] m, double[] xyz) {
+        for (int i = 0; i < xyz.length; i += 3) {
+            double a = xyz[i], b = xyz[i + 1], c = xyz[i + 2];
+            xyz[i] = m[0] * a + m[1] * b + m[2] * c;
+            xyz[i + 1] = m[3] * a + m[4] * b + m[5] * c;
+            xyz[i + 2] = m[6] * a + m[7] * b + m[8] * c;
+        }
     }
 
     private static double kineticEnergy(double[] v, double[] m) {

@@ -70,11 +70,27 @@ public final class StochasticCellRescaling implements Barostat {
             double de = -rate * (targetPressureBar - p) + Math.sqrt(2.0 * kTOverVBar * rate) * random.nextGaussian();
             double m = Math.exp(de / 3.0);
             mu[0] = mu[1] = mu[2] = m;
-        } else {
+        } else if (coupling == Coupling.ANISOTROPIC) {
             double noise = Math.sqrt(2.0 * kTOverVBar * rate / 3.0);
             for (int a = 0; a < 3; a++)
                 mu[a] = Math.exp(-rate / 3.0 * (targetPressureBar - pDiag[a]) + noise * random.nextGaussian());
+        } else {
+            throw new IllegalStateException("flexible coupling deforms the cell by a full matrix (deformation), not by axis factors");
         }
+    }
+
+    @Override
+    public void deformation(double[] p, double volumeA3, double dtFs, double[] mu) {
+        if (coupling != Coupling.FLEXIBLE) throw new IllegalStateException("a full deformation needs flexible coupling, not " + coupling);
+        double rate = compressibilityPerBar * dtFs / timeConstantFs / 3.0;   // β h / 3τ, 1/bar
+        double noise = Math.sqrt(2.0 * kTEv / volumeA3 * Units.BAR_PER_EV_PER_A3 * rate);
+        double[] x = new double[9];
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++) {
+                double pSym = 0.5 * (p[3 * a + b] + p[3 * b + a]);
+                x[3 * a + b] = -rate * ((a == b ? targetPressureBar : 0) - pSym) + noise * random.nextGaussian();
+            }
+        System.arraycopy(CellDeformation.exp(x), 0, mu, 0, 9);
     }
 
     @Override

@@ -20,14 +20,21 @@ import md.thermostats.Langevin;
 class StochasticCellRescalingTest {
     static final double KT = Units.KB_EV_PER_K * 100, P0_BAR = 100;
 
-    /** No interactions: zero forces, energy and virial; the cell is a cube whose edge the barostat scales. */
+    /** No interactions: zero forces, energy and virial; the cell (rows a, b, c) starts as a cube that the barostat deforms. */
     static final class IdealGasBox implements CellForceEvaluator {
-        double[] lengths;
-        IdealGasBox(double edge) { lengths = new double[] {edge, edge, edge}; }
+        final double[] h;
+        IdealGasBox(double edge) { h = new double[] {edge, 0, 0, 0, edge, 0, 0, 0, edge}; }
         @Override public double evaluate(double[] positions, double[] forcesOut) { java.util.Arrays.fill(forcesOut, 0); return 0; }
-        @Override public double volumeA3() { return lengths[0] * lengths[1] * lengths[2]; }
+        @Override public double volumeA3() { return Math.abs(CellDeformation.determinant(h)); }
         @Override public double[] virialEv() { return new double[9]; }
-        @Override public void scaleCell(double[] f) { for (int a = 0; a < 3; a++) lengths[a] *= f[a]; }
+        @Override public void scaleCell(double[] f) { for (int i = 0; i < 9; i++) h[i] *= f[i % 3]; }
+        @Override public double[] cellVectorsA() { return h.clone(); }
+        @Override public void deformCell(double[] m) {
+            for (int row = 0; row < 3; row++) {
+                double[] r = CellDeformation.apply(m, new double[] {h[3 * row], h[3 * row + 1], h[3 * row + 2]});
+                System.arraycopy(r, 0, h, 3 * row, 3);
+            }
+        }
     }
 
     private static MdState gas(int n) {
@@ -82,7 +89,7 @@ class StochasticCellRescalingTest {
             maxWork = Math.max(maxWork, Math.abs(integrator.barostatWorkEv()));
         }
         assertTrue(maxWork > 100 * KT * 1e-3, "the barostat did work: " + maxWork);
-        assertTrue(box.lengths[0] != box.lengths[1], "anisotropic: axes scaled independently");
+        assertTrue(box.h[0] != box.h[4], "anisotropic: axes scaled independently");
     }
 
     @Test

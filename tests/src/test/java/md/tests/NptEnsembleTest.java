@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The default runs are short (60 ps: the variance to about ±25%, so they check the size of the
  * fluctuations, within ±60%; the exact ideal-gas check is StochasticCellRescalingTest); the {@code slow}
  * variants (-Pphysics) run five times longer with tighter tolerances, with other coupling parameters, and
- * show that Berendsen's fluctuations are too small. Anisotropic coupling is checked on the fcc crystal.
+ * show that Berendsen's fluctuations are too small. Anisotropic and flexible coupling are checked on the fcc crystal.
  */
 class NptEnsembleTest {
     @TempDir Path dir;
@@ -133,7 +133,8 @@ class NptEnsembleTest {
              + p[2] * (2 * x - v[0] - v[1]) / ((v[2] - v[0]) * (v[2] - v[1]));
     }
 
-    private void checkEnsemble(StatePoint sp, String barostat, long nvtEquilibration, long nvtSteps, long nptSteps, double varianceTolerance)
+    /** Checks ⟨P⟩, ⟨V⟩ and ⟨δV²⟩ of an NPT run against the NVT equation of state; returns the NPT run's thermo.csv. */
+    private Thermo checkEnsemble(StatePoint sp, String barostat, long nvtEquilibration, long nvtSteps, long nptSteps, double varianceTolerance)
             throws IOException {
         double[] eos = equationOfState(sp, nvtEquilibration, nvtSteps);
         long equilibration = 400;
@@ -153,6 +154,7 @@ class NptEnsembleTest {
         assertEquals(1.0, v.variance() / expectedVariance, varianceTolerance, report);
         // the tolerance must be wide enough for the statistics of the run (else the test is flaky, not strict)
         assertTrue(2.5 * v.varianceError() / expectedVariance < varianceTolerance + 0.1, "variance too noisy for the tolerance: " + report);
+        return t;
     }
 
     /**
@@ -193,6 +195,38 @@ class NptEnsembleTest {
     @Test
     void anisotropicCRescaleOnACrystalLongRun() throws IOException {
         checkEnsemble(CRYSTAL, "type: c-rescale, tau_fs: 100, compressibility_per_bar: 4e-5, every: 1, coupling: anisotropic", 1000, 20000, 60000, 0.2);
+    }
+
+    /**
+     * Fully flexible coupling on the same cubic crystal: the cell may shear, but the crystal's symmetry keeps
+     * it orthorhombic on average, so everything the anisotropic check measures must come out the same (the
+     * same NVT reference volume and compressibility), and the mean off-diagonal cell components are zero.
+     */
+    @Test
+    void flexibleCRescaleOnACrystalMatchesItsCompressibility() throws IOException {
+        Thermo t = checkEnsemble(CRYSTAL, "type: c-rescale, tau_fs: 100, compressibility_per_bar: 4e-5, every: 1, coupling: flexible", 500, 4000, 12000, 0.6);
+        checkCubicOnAverage(t, 400);
+    }
+
+    @Tag("slow")
+    @Test
+    void flexibleCRescaleOnACrystalLongRun() throws IOException {
+        Thermo t = checkEnsemble(CRYSTAL, "type: c-rescale, tau_fs: 100, compressibility_per_bar: 4e-5, every: 1, coupling: flexible", 1000, 20000, 60000, 0.2);
+        checkCubicOnAverage(t, 1000);
+    }
+
+    private static void checkCubicOnAverage(Thermo t, long equilibration) {
+        double[] step = t.column("step");
+        StringBuilder report = new StringBuilder();
+        for (String c : java.util.List.of("cell_bx_A", "cell_cx_A", "cell_cy_A")) {
+            Averages a = averages(after(t.column(c), step, equilibration), 10);
+            report.append(String.format("%s %.4f ± %.4f (sd %.3f); ", c, a.mean(), a.error(), Math.sqrt(a.variance())));
+            assertEquals(0.0, a.mean(), 4 * a.error() + 0.005, c + ": " + report);
+        }
+        Averages ax = averages(after(t.column("cell_ax_A"), step, equilibration), 10), cz = averages(after(t.column("cell_cz_A"), step, equilibration), 10);
+        report.append(String.format("a_x %.4f ± %.4f, c_z %.4f ± %.4f", ax.mean(), ax.error(), cz.mean(), cz.error()));
+        System.out.println("NptEnsembleTest: flexible: " + report);
+        assertEquals(ax.mean(), cz.mean(), 4 * Math.hypot(ax.error(), cz.error()) + 0.005, report.toString());
     }
 
     /** Berendsen gets the mean pressure right but suppresses the volume fluctuations (here to about half or less). */

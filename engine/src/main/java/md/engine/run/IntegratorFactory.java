@@ -22,7 +22,8 @@ final class IntegratorFactory {
         Integrator inner = create(d, atomCount, degreesOfFreedom);
         BarostatConfig b = d.barostat();
         if (b == null) return inner;
-        Barostat.Coupling coupling = b.anisotropic() ? Barostat.Coupling.ANISOTROPIC : Barostat.Coupling.ISOTROPIC;
+        Barostat.Coupling coupling = b.flexible() ? Barostat.Coupling.FLEXIBLE
+                : b.anisotropic() ? Barostat.Coupling.ANISOTROPIC : Barostat.Coupling.ISOTROPIC;
         Barostat barostat = b.type().equals("c-rescale")
                 ? new StochasticCellRescaling(b.pressureBar(), b.tauFs(), b.compressibilityPerBar(), d.temperatureK(), coupling, b.seed())
                 : new BerendsenBarostat(b.pressureBar(), b.tauFs(), b.compressibilityPerBar(), coupling);

@@ -261,7 +261,8 @@ public final class MdRun implements AutoCloseable {
         if (b == null) return;
         boolean[] pbc = system.cell().pbc();
         if (!(pbc[0] && pbc[1] && pbc[2]))
-            throw b.node().error("a barostat changes the volume of the periodic cell, but the structure is "
+            throw b.node().error((b.flexible() ? "a flexible barostat changes the shape and volume of the periodic cell" : "a barostat changes the volume of the periodic cell")
+                    + ", but the structure is "
                     + (system.cell().isPeriodic() ? "periodic only along " + periodicAxes(pbc) : "not periodic (an isolated system has no volume)")
                     + "; expected a structure periodic in all three directions, or no barostat");
         if (!ff.providesVirial())
@@ -269,7 +270,7 @@ public final class MdRun implements AutoCloseable {
                     + "the gradient of an energy); expected a force field with a virial (classical, or a learned model with conservative forces), or no barostat");
         if (b.anisotropic() && !system.cell().isOrthorhombic())
             throw b.node().get("coupling").error("anisotropic coupling scales the x, y and z axes independently and needs an orthorhombic cell, "
-                    + "but the structure's cell is triclinic " + system.cell() + "; expected coupling: isotropic");
+                    + "but the structure's cell is triclinic " + system.cell() + "; expected coupling: isotropic, or flexible (which lets a triclinic cell change its shape)");
     }
 
     private static String periodicAxes(boolean[] pbc) {

@@ -103,15 +103,33 @@ public final class Simulation implements CellForceEvaluator {
 
     /**
      * Scales the α components of the lattice vectors by {@code factors[α]} (a barostat's step; the
-     * neighbour list sees a new cell and rebuilds at the next evaluation). A cell narrower than twice the
-     * cutoff is fine (the list holds every image within the cutoff); the run fails as unstable only when the
-     * cell has collapsed so far that the cutoff reaches more than {@link MdRun#MAX_IMAGES_SEARCHED} periodic images (the
-     * limit md run applies to a starting cell).
+     * neighbour list sees a new cell and rebuilds at the next evaluation). See {@link #deformCell}.
      */
     @Override
     public void scaleCell(double[] factors) {
         double[] h = system.cell().vectors();
         for (int i = 0; i < 9; i++) h[i] *= factors[i % 3];
+        setBarostatCell(h);
+    }
+
+    @Override public double[] cellVectorsA() { return system.cell().vectors(); }
+
+    /**
+     * Replaces every lattice vector r by M r (a flexible barostat's step). A cell narrower than twice the
+     * cutoff is fine (the list holds every image within the cutoff); the run fails as unstable only when the
+     * cell has collapsed so far that the cutoff reaches more than {@link MdRun#MAX_IMAGES_SEARCHED} periodic images (the
+     * limit md run applies to a starting cell).
+     */
+    @Override
+    public void deformCell(double[] m) {
+        double[] h = system.cell().vectors(), out = new double[9];
+        for (int row = 0; row < 3; row++)
+            for (int a = 0; a < 3; a++)
+                out[3 * row + a] = m[3 * a] * h[3 * row] + m[3 * a + 1] * h[3 * row + 1] + m[3 * a + 2] * h[3 * row + 2];
+        setBarostatCell(out);
+    }
+
+    private void setBarostatCell(double[] h) {
         Cell cell = new Cell(h, system.cell().pbc());
         double[] widths = cell.perpendicularWidths();
         double narrowest = Double.POSITIVE_INFINITY, rc = forceField.cutoffAngstrom();

@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * {@link Simulation#nonconservativeWorkEv()}). Numbers are written in Java's shortest round-trip form, so
  * the file holds the exact doubles; steps_per_s is the wall-clock rate since the previous line ({@code NaN}
  * on the first line of a run or after a resume). With a barostat, {@code volume_A3} (and for anisotropic
- * coupling the lengths {@code cell_x_A,cell_y_A,cell_z_A} of the orthorhombic cell) follow pressure_bar.
+ * coupling the lengths {@code cell_x_A,cell_y_A,cell_z_A} of the orthorhombic cell, for flexible coupling the
+ * nine lattice-vector components {@code cell_ax_A ... cell_cz_A}) follow pressure_bar.
  */
 final class ThermoLog implements AutoCloseable {
     static final String HEADER = "step,time_ps,epot_eV,ekin_eV,etot_eV,temperature_K,conserved_eV,steps_per_s";
@@ -27,6 +28,8 @@ final class ThermoLog implements AutoCloseable {
     static final java.util.List<String> PRESSURE_TENSOR = java.util.List.of("pxx_bar", "pyy_bar", "pzz_bar", "pyz_bar", "pxz_bar", "pxy_bar");
     private static final int[] VOIGT = {0, 4, 8, 5, 2, 1};
     static final String VOLUME = "volume_A3", CELL_LENGTHS = "cell_x_A,cell_y_A,cell_z_A";
+    /** Flexible coupling: the three lattice vectors' Cartesian components, a then b then c (the extxyz Lattice order). */
+    static final String CELL_VECTORS = "cell_ax_A,cell_ay_A,cell_az_A,cell_bx_A,cell_by_A,cell_bz_A,cell_cx_A,cell_cy_A,cell_cz_A";
 
     private final TextOutput out;
     private final double[] observables;
@@ -57,7 +60,11 @@ final class ThermoLog implements AutoCloseable {
     /** The barostat's columns (with a leading comma), or "" at constant volume. */
     private static String cellColumns(Simulation sim) {
         if (!(sim.integrator() instanceof md.integrators.IsobaricIntegrator npt)) return "";
-        return "," + VOLUME + (npt.barostat().coupling() == md.integrators.Barostat.Coupling.ANISOTROPIC ? "," + CELL_LENGTHS : "");
+        return "," + VOLUME + switch (npt.barostat().coupling()) {
+            case ANISOTROPIC -> "," + CELL_LENGTHS;
+            case FLEXIBLE -> "," + CELL_VECTORS;
+            case ISOTROPIC -> "";
+        };
     }
 
     /** A new log; {@code pressureTensor}: with the pressure tensor columns (where the simulation reports pressure). */
@@ -99,6 +106,8 @@ final class ThermoLog implements AutoCloseable {
             sb.append(cell.volume()).append(',');
             if (npt.barostat().coupling() == md.integrators.Barostat.Coupling.ANISOTROPIC)
                 sb.append(cell.vector(0, 0)).append(',').append(cell.vector(1, 1)).append(',').append(cell.vector(2, 2)).append(',');
+            else if (npt.barostat().coupling() == md.integrators.Barostat.Coupling.FLEXIBLE)
+                for (int k = 0; k < 9; k++) sb.append(cell.vector(k / 3, k % 3)).append(',');
         }
         if (lastStep >= 0 && step > lastStep && now > lastNanos) sb.append((step - lastStep) * 1e9 / (now - lastNanos));
         else sb.append("NaN");

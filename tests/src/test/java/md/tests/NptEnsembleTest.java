@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * show that Berendsen's fluctuations are too small. Anisotropic and flexible coupling are checked on the fcc crystal.
  */
 class NptEnsembleTest {
-    @TempDir Path dir;
+    /** Shared by the tests: tests at the same state point reuse its NVT runs (the equation of state and the start frame). */
+    @TempDir static Path dir;
+    private static final java.util.Map<String, double[]> EQUATIONS_OF_STATE = new java.util.HashMap<>();
 
     static final double KB_J_PER_K = 1.380649e-23;
 
@@ -90,12 +92,26 @@ class NptEnsembleTest {
 
     /** NVT ⟨P⟩ against V, interpolated by a parabola: {volume where ⟨P⟩ = P₀, its error, κ_T there (1/bar), its error}. */
     private double[] equationOfState(StatePoint sp, long equilibration, long steps) throws IOException {
+        String key = nvtName(sp, equilibration, steps);
+        double[] known = EQUATIONS_OF_STATE.get(key);
+        if (known != null) return known;
+        double[] eos = computeEquationOfState(sp, equilibration, steps);
+        EQUATIONS_OF_STATE.put(key, eos);
+        return eos;
+    }
+
+    /** The folder prefix of the NVT runs of a state point and run length. */
+    private static String nvtName(StatePoint sp, long equilibration, long steps) {
+        return "nvt-" + sp.temperatureK() + "K-" + equilibration + "-" + steps + "-";
+    }
+
+    private double[] computeEquationOfState(StatePoint sp, long equilibration, long steps) throws IOException {
         double[] lattice = sp.latticeA();
         double p0 = sp.pressureBar();
         int n = lattice.length;
         double[] v = new double[n], p = new double[n], w = new double[n];
         for (int k = 0; k < n; k++) {
-            Thermo t = run(sp, "nvt" + k, fcc(lattice[k]), "", equilibration + steps);
+            Thermo t = run(sp, nvtName(sp, equilibration, steps) + k, fcc(lattice[k]), "", equilibration + steps);
             Averages a = averages(after(t.column("pressure_bar"), t.column("step"), equilibration), 20);
             v[k] = 64 * Math.pow(lattice[k], 3);
             p[k] = a.mean();
@@ -116,8 +132,8 @@ class NptEnsembleTest {
     }
 
     /** The last frame of the NVT run at the middle volume: an equilibrated state to start NPT runs from. */
-    private String equilibrated() {
-        return "structure: {file: " + dir.resolve("nvt1/trajectory.extxyz") + ", frame: 1}\n";
+    private String equilibrated(StatePoint sp, long equilibration, long steps) {
+        return "structure: {file: " + dir.resolve(nvtName(sp, equilibration, steps) + "1/trajectory.extxyz") + ", frame: 1}\n";
     }
 
     /** The parabola through (v[k], p[k]), k = 0, 1, 2, at x (Lagrange form). */
@@ -139,7 +155,8 @@ class NptEnsembleTest {
         double[] eos = equationOfState(sp, nvtEquilibration, nvtSteps);
         long equilibration = 400;
         double T = sp.temperatureK(), P0 = sp.pressureBar();
-        Thermo t = run(sp, "npt", equilibrated(), ", barostat: {pressure_bar: " + P0 + ", " + barostat + "}", equilibration + nptSteps);
+        Thermo t = run(sp, "npt-" + Integer.toHexString((barostat + nptSteps).hashCode()), equilibrated(sp, nvtEquilibration, nvtSteps),
+                ", barostat: {pressure_bar: " + P0 + ", " + barostat + "}", equilibration + nptSteps);
         double[] step = t.column("step");
         Averages p = averages(after(t.column("pressure_bar"), step, equilibration), 10);
         Averages v = averages(after(t.column("volume_A3"), step, equilibration), 10);
@@ -235,7 +252,7 @@ class NptEnsembleTest {
     void berendsenVolumeFluctuationsAreTooSmall() throws IOException {
         double[] eos = equationOfState(LIQUID, 2000, 20000);
         double T = LIQUID.temperatureK(), P0 = LIQUID.pressureBar();
-        Thermo t = run(LIQUID, "berendsen", equilibrated(), ", barostat: {type: berendsen, pressure_bar: 1150, tau_fs: 100, compressibility_per_bar: 1.4e-4, every: 1}", 60400);
+        Thermo t = run(LIQUID, "berendsen", equilibrated(LIQUID, 2000, 20000), ", barostat: {type: berendsen, pressure_bar: 1150, tau_fs: 100, compressibility_per_bar: 1.4e-4, every: 1}", 60400);
         double[] step = t.column("step");
         Averages p = averages(after(t.column("pressure_bar"), step, 400), 10);
         Averages v = averages(after(t.column("volume_A3"), step, 400), 10);

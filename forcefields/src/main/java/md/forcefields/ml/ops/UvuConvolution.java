@@ -206,14 +206,14 @@ public final class UvuConvolution implements Op {
             if (part == 0) backward(graph, ws, in, out, gOut, gIn);
             return;
         }
-        // neighbour rows of dx and the pair rows of dw are shared between parts: each part writes its own dx
-        // copy and dw per edge; backwardReduce adds them up in part order (deterministic)
-        int a0 = firstAtom(graph, part, parts), a1 = firstAtom(graph, part + 1, parts);
-        int e0 = graph.edgeStart()[a0], e1 = graph.edgeStart()[a1];
-        double[] gx = ws.zeros(12 + 3 * part, graph.atoms() * irreps1.dim()), gwEdge = ws.doubles(5, graph.edges() * weightCount);
-        java.util.Arrays.fill(gwEdge, e0 * weightCount, e1 * weightCount, 0.0);
-        fusedBackward(in[X], in[W], gOut, gx, gIn[Y], gwEdge, graph, ws.doubles(0, graph.edges() * tSize), ws.doubles(10 + 3 * part, 2 * maxDense),
-                e0, e1, true);
+        // Parts own ranges of pairs (both edges of a pair, in edge order): the pair rows of dw and the edge rows of
+        // dY are then each written by one part, directly and in the same order as on one thread, and each pair's
+        // weights are read by one thread only. Neighbour rows of dx are shared: each part adds to its own copy,
+        // and the reduction adds the copies up in part order (deterministic).
+        int p0 = Op.partStart(graph.pairs(), part, parts), p1 = Op.partStart(graph.pairs(), part + 1, parts);
+        double[] gx = ws.zeros(12 + 3 * part, graph.atoms() * irreps1.dim());
+        fusedBackwardOfPairs(in[X], in[W], gOut, gx, gIn[Y], gIn[W], graph, ws.doubles(0, graph.edges() * tSize),
+                ws.doubles(10 + 3 * part, 2 * maxDense), p0, p1);
     }
 
     @Override public void backwardReduce(Graph graph, Workspace ws, double[][] gIn, int parts) { backwardReducePart(graph, ws, gIn, 0, 1, parts); }
@@ -228,22 +228,11 @@ public final class UvuConvolution implements Op {
      * the same sums in the same order however the reduction is split.
      */
     private void backwardReducePart(Graph graph, Workspace ws, double[][] gIn, int part, int parts, int copies) {
-        if (!fusedCase(graph, gIn)) return;
-        if (gIn[X] != null) {
-            int dim = irreps1.dim(), i0 = Op.partStart(graph.atoms(), part, parts) * dim, i1 = Op.partStart(graph.atoms(), part + 1, parts) * dim;
-            for (int c = 0; c < copies; c++) {
-                double[] gx = ws.doubles(12 + 3 * c, 0), g = gIn[X];
-                for (int i = i0; i < i1; i++) g[i] += gx[i];
-            }
-        }
-        double[] gwEdge = ws.doubles(5, 0), gw = gIn[W];
-        int[] pairOf = graph.pairOf();
-        int p0 = Op.partStart(graph.pairs(), part, parts), p1 = Op.partStart(graph.pairs(), part + 1, parts);
-        for (int e = 0; e < graph.edges(); e++) {
-            int p = pairOf[e];
-            if (p < p0 || p >= p1) continue;
-            int a = p * weightCount, b = e * weightCount;
-            for (int j = 0; j < weightCount; j++) gw[a + j] += gwEdge[b + j];
+        if (!fusedCase(graph, gIn) || gIn[X] == null) return;
+        int dim = irreps1.dim(), i0 = Op.partStart(graph.atoms(), part, parts) * dim, i1 = Op.partStart(graph.atoms(), part + 1, parts) * dim;
+        for (int c = 0; c < copies; c++) {
+            double[] gx = ws.doubles(12 + 3 * c, 0), g = gIn[X];
+            for (int i = i0; i < i1; i++) g[i] += gx[i];
         }
     }
 
@@ -263,16 +252,26 @@ public final class UvuConvolution implements Op {
 
     /** All three gradients, per edge and path from a dense T[a][c] (as the hand-written NequIP backward did). */
     private void fusedBackward(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t, double[] tt) {
-        fusedBackward(x, w, o, gx, gy, gw, graph, t, tt, 0, graph.edges(), false);
+        fusedBackward(x, w, o, gx, gy, gw, graph, t, tt, 0, graph.edges());
     }
 
-    /** Edges [e0, e1); {@code gwPerEdge}: weight gradients at the edge's row (the pair's two edges apart), else at the pair's. */
+    /** The edges of pairs [p0, p1), in edge order; weight gradients at the pair's row. */
+    private void fusedBackwardOfPairs(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t,
+                                      double[] tt, int p0, int p1) {
+        int[] pairOf = graph.pairOf();
+        for (int e = 0, n = graph.edges(); e < n; e++) {
+            int p = pairOf[e];
+            if (p >= p0 && p < p1) fusedBackward(x, w, o, gx, gy, gw, graph, t, tt, e, e + 1);
+        }
+    }
+
+    /** Edges [e0, e1), weight gradients at the pair's row. */
     private void fusedBackward(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t, double[] tt,
-                               int e0, int e1, boolean gwPerEdge) {
+                               int e0, int e1) {
         int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
         for (int e = e0; e < e1; e++) {
             int xr = graph.neighbour()[e] * dim1, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
-            int gwr = gwPerEdge ? e * weightCount : wr;
+            int gwr = wr;
             for (Path p : paths) {
                 UvuCoupling cg = p.cg;
                 int d1 = cg.aStart().length - 1, d3 = cg.cStart().length - 1, tb = e * tSize + cg.tOff(), dense = d1 * d3;

@@ -38,9 +38,23 @@ public final class GradCheck {
             Tensor[] g = out.requiresGrad() ? Autograd.grad(out, inputs, seed, false) : zerosLike(inputs);
             for (int k = 0; k < inputs.length; k++) analytic[k][i] = g[k].data.clone();
         }
-        double maxAbs = 0, maxScaled = -Double.MAX_VALUE;
-        String worst = "";
-        int entries = 0;
+        Comparison c = new Comparison(rtol, atol);
+        centralDifferences(f, inputs, step, (k, j, plus, minus) -> {
+            for (int i = 0; i < m; i++) {
+                double a = analytic[k][i][j], numeric = (plus[i] - minus[i]) / (2 * step);
+                if (c.add(a, numeric)) c.worst = "d out[" + i + "] / d input" + k + "[" + j + "]: analytic " + a + ", numeric " + numeric;
+            }
+        });
+        return c.report();
+    }
+
+    /** One input element's outputs at x ± step·e_j (input {@code k}, element {@code j}). */
+    private interface Column {
+        void check(int k, int j, double[] plus, double[] minus);
+    }
+
+    /** Calls {@code column} with f at x ± step·e_j for every element j of every input. */
+    private static void centralDifferences(Function f, Tensor[] inputs, double step, Column column) {
         for (int k = 0; k < inputs.length; k++) {
             double[] x = inputs[k].data;
             for (int j = 0; j < x.length; j++) {
@@ -50,21 +64,34 @@ public final class GradCheck {
                 x[j] = keep - step;
                 double[] minus = f.apply(inputs).data.clone(); // outputs may share the input array (reshape)
                 x[j] = keep;
-                for (int i = 0; i < m; i++) {
-                    double numeric = (plus[i] - minus[i]) / (2 * step);
-                    double a = analytic[k][i][j];
-                    double abs = Math.abs(a - numeric);
-                    double scaled = abs - rtol * Math.abs(numeric) - atol;
-                    entries++;
-                    maxAbs = Math.max(maxAbs, abs);
-                    if (scaled > maxScaled) {
-                        maxScaled = scaled;
-                        worst = "d out[" + i + "] / d input" + k + "[" + j + "]: analytic " + a + ", numeric " + numeric;
-                    }
-                }
+                column.check(k, j, plus, minus);
             }
         }
-        return new Report(maxAbs, maxScaled, worst, entries);
+    }
+
+    /** The worst of the analytic-vs-numeric comparisons seen. */
+    private static final class Comparison {
+        private final double rtol, atol;
+        private double maxAbs = 0, maxScaled = -Double.MAX_VALUE;
+        String worst = "";
+        private int entries = 0;
+
+        Comparison(double rtol, double atol) {
+            this.rtol = rtol;
+            this.atol = atol;
+        }
+
+        /** Counts one comparison; true when it is the worst so far (the caller then describes it in {@link #worst}). */
+        boolean add(double analytic, double numeric) {
+            double abs = Math.abs(analytic - numeric), scaled = abs - rtol * Math.abs(numeric) - atol;
+            entries++;
+            maxAbs = Math.max(maxAbs, abs);
+            if (scaled <= maxScaled) return false;
+            maxScaled = scaled;
+            return true;
+        }
+
+        Report report() { return new Report(maxAbs, maxScaled, worst, entries); }
     }
 
     /**
@@ -119,35 +146,17 @@ public final class GradCheck {
             Tensor[] g = out.requiresGrad() ? Autograd.grad(out, inputs, seed, false) : zerosLike(inputs);
             for (int k = 0; k < inputs.length; k++) analytic[p][k] = g[k].data.clone();
         }
-        double maxAbs = 0, maxScaled = -Double.MAX_VALUE;
-        String worst = "";
-        int entries = 0;
-        for (int k = 0; k < inputs.length; k++) {
-            double[] x = inputs[k].data;
-            for (int j = 0; j < x.length; j++) {
-                double keep = x[j];
-                x[j] = keep + step;
-                double[] plus = f.apply(inputs).data.clone();
-                x[j] = keep - step;
-                double[] minus = f.apply(inputs).data.clone();
-                x[j] = keep;
-                for (int p = 0; p < projections; p++) {
-                    double numeric = 0;
-                    for (int i = 0; i < m; i++) numeric += u[p][i] * (plus[i] - minus[i]);
-                    numeric /= 2 * step;
-                    double a = analytic[p][k][j];
-                    double abs = Math.abs(a - numeric);
-                    double scaled = abs - rtol * Math.abs(numeric) - atol;
-                    entries++;
-                    maxAbs = Math.max(maxAbs, abs);
-                    if (scaled > maxScaled) {
-                        maxScaled = scaled;
-                        worst = "u" + p + "·d out / d input" + k + "[" + j + "]: analytic " + a + ", numeric " + numeric;
-                    }
-                }
+        Comparison c = new Comparison(rtol, atol);
+        centralDifferences(f, inputs, step, (k, j, plus, minus) -> {
+            for (int p = 0; p < projections; p++) {
+                double numeric = 0;
+                for (int i = 0; i < m; i++) numeric += u[p][i] * (plus[i] - minus[i]);
+                double a = analytic[p][k][j];
+                numeric /= 2 * step;
+                if (c.add(a, numeric)) c.worst = "u" + p + "·d out / d input" + k + "[" + j + "]: analytic " + a + ", numeric " + numeric;
             }
-        }
-        return new Report(maxAbs, maxScaled, worst, entries);
+        });
+        return c.report();
     }
 
     /** Throws an AssertionError describing the worst entry unless the report passed. */

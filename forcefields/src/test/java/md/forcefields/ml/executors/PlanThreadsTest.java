@@ -129,4 +129,31 @@ class PlanThreadsTest {
             }
         }
     }
+
+    /**
+     * Between evaluations the worker threads park (after a short spin): an MD run on several threads must not keep
+     * a core busy while it writes output or waits, and a busy machine must get its cores back.
+     */
+    @Test
+    void idleWorkersDoNotSpin() throws Exception {
+        NequipConfig cfg = NequipConfig.simple(new int[] {1, 6, 8}, 4.0, 1, true, 16, 2, 8, 2, 32, 10.0,
+                new double[] {1, 1, 1}, new double[] {-1, -2, -3}, 1.0);
+        LearnedModel model = NequipConversion.toLearned(NequipModel.withRandomWeights(cfg, 3));
+        int n = 21;
+        Random rnd = new Random(4);
+        double[] x = NequipSymmetryTest.cluster(rnd, n);
+        int[] types = new int[n];
+        for (int i = 0; i < n; i++) types[i] = rnd.nextInt(3);
+        NeighborList nl = NeighborList.allPairs(n, 4.0);
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (PlanExecutor plan = new PlanExecutor(model, 2)) {
+            double[] f = new double[3 * n];
+            for (int k = 0; k < 20; k++) plan.compute(x, types, nl, f, null, null);
+            long worker = plan.workerThreadIds()[0];
+            long cpu0 = mx.getThreadCpuTime(worker);
+            Thread.sleep(300);
+            long idleCpuMs = (mx.getThreadCpuTime(worker) - cpu0) / 1_000_000;
+            assertTrue(idleCpuMs < 30, "the idle worker used " + idleCpuMs + " ms of CPU in 300 ms");
+        }
+    }
 }

@@ -33,7 +33,12 @@ public final class VectorKernels {
         return s;
     }
 
-    /** C (+)= α·A·B: 4-row × 4-vector register blocks, then 4 × 1, then single rows; scalar column tail. */
+    /**
+     * C (+)= α·A·B: 4-row × 4-vector register blocks, then 4 × 1; the last rows in 2-row and 1-row blocks of 4
+     * vectors (a single row and a single vector would be one dependent chain of FMAs, several times slower per
+     * row: rows split between threads end in such rows); scalar column tail. Every element is the same chain of
+     * FMAs over k whatever block computes it, so results do not depend on m or on where a row range starts.
+     */
     static void gemm(int m, int n, int kk, double alpha,
                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                      double[] c, int cOff, int ldc, boolean acc) {
@@ -44,10 +49,73 @@ public final class VectorKernels {
             for (; j + L <= n; j += L) block4x1(kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
             if (j < n) scalarBlock(4, n - j, kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
         }
+        for (; i + 2 <= m; i += 2) {
+            int ai = aOff + i * lda, ci = cOff + i * ldc, j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) block2x4(kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
+            for (; j + L <= n; j += L) {
+                block1x1(kk, alpha, a, ai, b, bOff + j, ldb, c, ci + j, acc);
+                block1x1(kk, alpha, a, ai + lda, b, bOff + j, ldb, c, ci + ldc + j, acc);
+            }
+            if (j < n) scalarBlock(2, n - j, kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
+        }
         for (; i < m; i++) {
             int ai = aOff + i * lda, ci = cOff + i * ldc, j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) block1x4(kk, alpha, a, ai, b, bOff + j, ldb, c, ci + j, acc);
             for (; j + L <= n; j += L) block1x1(kk, alpha, a, ai, b, bOff + j, ldb, c, ci + j, acc);
             if (j < n) scalarBlock(1, n - j, kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
+        }
+    }
+
+    private static void block2x4(int kk, double alpha, double[] a, int a0, int lda, double[] b, int bOff, int ldb,
+                                 double[] c, int c0, int ldc, boolean acc) {
+        int a1 = a0 + lda;
+        DoubleVector s00 = DoubleVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        for (int k = 0; k < kk; k++) {
+            int bk = bOff + k * ldb;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bk), b1 = DoubleVector.fromArray(S, b, bk + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, b, bk + 2 * L), b3 = DoubleVector.fromArray(S, b, bk + 3 * L);
+            DoubleVector x = DoubleVector.broadcast(S, a[a0 + k]);
+            s00 = x.fma(b0, s00); s01 = x.fma(b1, s01); s02 = x.fma(b2, s02); s03 = x.fma(b3, s03);
+            x = DoubleVector.broadcast(S, a[a1 + k]);
+            s10 = x.fma(b0, s10); s11 = x.fma(b1, s11); s12 = x.fma(b2, s12); s13 = x.fma(b3, s13);
+        }
+        int c1 = c0 + ldc;
+        if (acc) {
+            s00.mul(alpha).add(DoubleVector.fromArray(S, c, c0)).intoArray(c, c0);
+            s01.mul(alpha).add(DoubleVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            s02.mul(alpha).add(DoubleVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
+            s03.mul(alpha).add(DoubleVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+            s10.mul(alpha).add(DoubleVector.fromArray(S, c, c1)).intoArray(c, c1);
+            s11.mul(alpha).add(DoubleVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
+            s12.mul(alpha).add(DoubleVector.fromArray(S, c, c1 + 2 * L)).intoArray(c, c1 + 2 * L);
+            s13.mul(alpha).add(DoubleVector.fromArray(S, c, c1 + 3 * L)).intoArray(c, c1 + 3 * L);
+        } else {
+            s00.mul(alpha).intoArray(c, c0); s01.mul(alpha).intoArray(c, c0 + L);
+            s02.mul(alpha).intoArray(c, c0 + 2 * L); s03.mul(alpha).intoArray(c, c0 + 3 * L);
+            s10.mul(alpha).intoArray(c, c1); s11.mul(alpha).intoArray(c, c1 + L);
+            s12.mul(alpha).intoArray(c, c1 + 2 * L); s13.mul(alpha).intoArray(c, c1 + 3 * L);
+        }
+    }
+
+    private static void block1x4(int kk, double alpha, double[] a, int a0, double[] b, int bOff, int ldb,
+                                 double[] c, int c0, boolean acc) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int k = 0; k < kk; k++) {
+            int bk = bOff + k * ldb;
+            DoubleVector x = DoubleVector.broadcast(S, a[a0 + k]);
+            s0 = x.fma(DoubleVector.fromArray(S, b, bk), s0);
+            s1 = x.fma(DoubleVector.fromArray(S, b, bk + L), s1);
+            s2 = x.fma(DoubleVector.fromArray(S, b, bk + 2 * L), s2);
+            s3 = x.fma(DoubleVector.fromArray(S, b, bk + 3 * L), s3);
+        }
+        if (acc) {
+            s0.mul(alpha).add(DoubleVector.fromArray(S, c, c0)).intoArray(c, c0);
+            s1.mul(alpha).add(DoubleVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            s2.mul(alpha).add(DoubleVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
+            s3.mul(alpha).add(DoubleVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+        } else {
+            s0.mul(alpha).intoArray(c, c0); s1.mul(alpha).intoArray(c, c0 + L);
+            s2.mul(alpha).intoArray(c, c0 + 2 * L); s3.mul(alpha).intoArray(c, c0 + 3 * L);
         }
     }
 

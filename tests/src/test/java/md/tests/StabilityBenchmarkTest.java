@@ -275,6 +275,10 @@ class StabilityBenchmarkTest {
         assertError("holds H2O, not ethanol (H6C2O)", "--forcefield", ff, "--reference", ref.toString(), "--molecule", "ethanol");
         assertError("has no parameters for H", "--forcefield", "{type: lennard-jones, species: {O: {epsilon: 0.01, sigma: 3}}}",
                 "--reference", ref.toString(), "-o", dir.resolve("lj").toString());
+        // a refused start records nothing: the corrected command starts afresh in the same folder
+        Cli.Result corrected = bench("--forcefield", ff, "--reference", ref.toString(), "--runs", "1", "--steps", "20", "--save-every", "10",
+                "-o", dir.resolve("lj").toString());
+        assertEquals(0, corrected.exitCode(), corrected.err());
         assertError("cannot resume: " + dir.resolve("nothing") + " holds no stability benchmark", "--forcefield", ff, "--reference", ref.toString(),
                 "--resume", "-o", dir.resolve("nothing").toString());
 

@@ -60,11 +60,10 @@ public final class StabilityBenchmarkRunner {
     }
 
     private static int run(StabilityOptions o, ReferenceData reference, Potential potential, PrintStream out) throws Exception {
-        prepareFolder(o, potential);
-
         ForceError forceError;
         try (ForceField ff = potential.config(o).create()) {
-            requireElements(ff, reference, o);
+            requireElements(ff, reference, o); // before the folder records the settings: a refused start leaves nothing to resume
+            prepareFolder(o, potential);
             forceError = ForceError.of(ff, reference, o.maxTestFrames());
         }
         out.println("md bench stability: " + new BenchmarkSummary(o, potential, reference, forceError, List.of()).heading());

@@ -32,4 +32,22 @@ final class Inputs {
                 dynamics:
                 """ + dynamics + "output:\n" + output;
     }
+
+    /**
+     * Argon at 300 K, 1000 bar under the C-rescale barostat acting every step (a cell that changes from frame
+     * to frame), writing extxyz and H5MD trajectories and thermo every 10 steps to the folder {@code npt}.
+     */
+    static String argonNpt(long steps) {
+        return ARGON_108 + """
+                velocities: {temperature_K: 300, seed: 11}
+                dynamics:
+                  integrator: langevin
+                  timestep_fs: 5
+                  steps: %d
+                  temperature_K: 300
+                  friction_per_ps: 1
+                  barostat: {type: c-rescale, pressure_bar: 1000, tau_fs: 100, compressibility_per_bar: 1.4e-4, every: 1, seed: 3}
+                output: {directory: npt, trajectory: {every: 10, formats: [extxyz, h5]}, thermo: {every: 10}}
+                """.formatted(steps);
+    }
 }

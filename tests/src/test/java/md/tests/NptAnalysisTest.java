@@ -30,17 +30,7 @@ class NptAnalysisTest {
     static Path runDir;
 
     @BeforeAll static void nptRun() throws Exception {
-        Path input = Cli.write(dir.resolve("npt.yaml"), Inputs.ARGON_108 + """
-                velocities: {temperature_K: 300, seed: 11}
-                dynamics:
-                  integrator: langevin
-                  timestep_fs: 5
-                  steps: 400
-                  temperature_K: 300
-                  friction_per_ps: 1
-                  barostat: {type: c-rescale, pressure_bar: 1000, tau_fs: 100, compressibility_per_bar: 1.4e-4, every: 1, seed: 3}
-                output: {directory: npt, trajectory: {every: 10, formats: [extxyz, h5]}, thermo: {every: 10}}
-                """);
+        Path input = Cli.write(dir.resolve("npt.yaml"), Inputs.argonNpt(400));
         Cli.Result r = Cli.run("run", "--quiet", input.toString());
         assertEquals(0, r.exitCode(), r.err());
         runDir = dir.resolve("npt");

@@ -40,9 +40,7 @@ public final class EnsembleForceField implements ForceField {
     private final ForceField[] members;
     private final double[] weights;   // raw, ≥ 0, positive sum
     private final double weightSum;
-    private final double cutoff;
-    private final boolean virial;
-    private final boolean conservative;
+    private final md.forcefields.MemberCapabilities capabilities;
     private final ExecutorService pool;
 
     private final double[] energies;
@@ -75,16 +73,7 @@ public final class EnsembleForceField implements ForceField {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.weights = weights.clone();
         this.weightSum = sum;
-        double rc = 0;
-        boolean v = true, c = true;
-        for (ForceField f : this.members) {
-            rc = Math.max(rc, f.cutoffAngstrom());
-            v &= f.providesVirial();
-            c &= f.conservative();
-        }
-        this.cutoff = rc;
-        this.virial = v;
-        this.conservative = c;
+        this.capabilities = md.forcefields.MemberCapabilities.of(this.members);
         this.energies = new double[m];
         this.virials = new double[m][9];
         int t = Math.min(threads, m);
@@ -97,20 +86,13 @@ public final class EnsembleForceField implements ForceField {
 
     @Override public String name() { return "ensemble"; }
 
-    /** The largest member cutoff (+∞ when some member has none). */
-    @Override public double cutoffAngstrom() { return cutoff; }
+    @Override public double cutoffAngstrom() { return capabilities.cutoffAngstrom(); }
 
-    /** Supported by every member. */
-    @Override public boolean supportsElement(int atomicNumber) {
-        for (ForceField f : members) if (!f.supportsElement(atomicNumber)) return false;
-        return true;
-    }
+    @Override public boolean supportsElement(int atomicNumber) { return md.forcefields.MemberCapabilities.allSupport(members, atomicNumber); }
 
-    /** When every member provides one. */
-    @Override public boolean providesVirial() { return virial; }
+    @Override public boolean providesVirial() { return capabilities.providesVirial(); }
 
-    /** When every member is. */
-    @Override public boolean conservative() { return conservative; }
+    @Override public boolean conservative() { return capabilities.conservative(); }
 
     @Override public List<String> observableNames() { return OBSERVABLES; }
 
@@ -141,7 +123,7 @@ public final class EnsembleForceField implements ForceField {
         if (forces.length != m || forces[0].length != n3) forces = new double[m][n3];
         if (atomStd.length < n) atomStd = new double[n];
         atomCount = n;
-        boolean wantVirial = virialOut != null && virial;
+        boolean wantVirial = virialOut != null && capabilities.providesVirial();
         if (pool == null) {
             for (int k = 0; k < m; k++) evaluate(k, atoms, neighbors, wantVirial);
         } else {

@@ -25,8 +25,7 @@ import md.forcefields.TopologyFromStructure;
 public final class SumForceField implements ForceField, TopologyFromStructure {
     private final ForceField[] terms;
     private final PairsWithinCutoff[] pairs;
-    private final double cutoff;
-    private final boolean virial, conservative;
+    private final md.forcefields.MemberCapabilities capabilities;
     private final List<String> observableNames;
     private final int[] observableOffsets; // where term k's own observables start in observables()
     private final double[] termEnergies;
@@ -45,19 +44,12 @@ public final class SumForceField implements ForceField, TopologyFromStructure {
         this.terms = terms.toArray(new ForceField[0]);
         int m = this.terms.length;
         this.pairs = new PairsWithinCutoff[m];
-        double rc = 0;
-        boolean v = true, c = true;
         for (int k = 0; k < m; k++) {
             ForceField f = this.terms[k];
             if (f instanceof SumForceField) throw new IllegalArgumentException("a sum cannot be a term of a sum; list its terms directly");
             pairs[k] = new PairsWithinCutoff(f.cutoffAngstrom());
-            rc = Math.max(rc, f.cutoffAngstrom());
-            v &= f.providesVirial();
-            c &= f.conservative();
         }
-        this.cutoff = rc;
-        this.virial = v;
-        this.conservative = c;
+        this.capabilities = md.forcefields.MemberCapabilities.of(this.terms);
         this.termEnergies = new double[m];
         this.termObservables = new double[m][];
         List<String> out = new ArrayList<>();
@@ -79,18 +71,13 @@ public final class SumForceField implements ForceField, TopologyFromStructure {
 
     @Override public String name() { return "sum"; }
 
-    /** The largest term cutoff (+∞ when a term has none): the shared list must hold every term's pairs. */
-    @Override public double cutoffAngstrom() { return cutoff; }
+    @Override public double cutoffAngstrom() { return capabilities.cutoffAngstrom(); }
 
-    /** Every term computes over all atoms, so each must know the element. */
-    @Override public boolean supportsElement(int atomicNumber) {
-        for (ForceField f : terms) if (!f.supportsElement(atomicNumber)) return false;
-        return true;
-    }
+    @Override public boolean supportsElement(int atomicNumber) { return md.forcefields.MemberCapabilities.allSupport(terms, atomicNumber); }
 
-    @Override public boolean providesVirial() { return virial; }
+    @Override public boolean providesVirial() { return capabilities.providesVirial(); }
 
-    @Override public boolean conservative() { return conservative; }
+    @Override public boolean conservative() { return capabilities.conservative(); }
 
     public List<ForceField> terms() { return List.of(terms); }
 
@@ -110,7 +97,7 @@ public final class SumForceField implements ForceField, TopologyFromStructure {
         int n3 = 3 * atoms.size();
         if (scratchForces.length != forcesOut.length) scratchForces = new double[forcesOut.length];
         Arrays.fill(forcesOut, 0, n3, 0.0);
-        boolean wantVirial = virialOut != null && virial;
+        boolean wantVirial = virialOut != null && capabilities.providesVirial();
         if (virialOut != null) Arrays.fill(virialOut, 0, 9, wantVirial ? 0.0 : Double.NaN);
         double energy = 0;
         for (int k = 0; k < terms.length; k++) {

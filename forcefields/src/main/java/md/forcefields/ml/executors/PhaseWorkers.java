@@ -29,7 +29,7 @@ public final class PhaseWorkers implements AutoCloseable {
     private volatile Thread caller;
     private volatile Throwable failure;
     private volatile boolean closed;
-    /** Inside a burst of phases: waiting threads spin instead of parking. */
+    /** Inside a burst of phases: waiting threads yield instead of parking (up to BURST_WAIT_NANOS). */
     private volatile boolean burst;
 
     public PhaseWorkers(int threads) {
@@ -55,7 +55,8 @@ public final class PhaseWorkers implements AutoCloseable {
 
     /**
      * Starts a burst of phases (e.g. one model evaluation): until {@link #endBurst}, threads waiting for the
-     * next phase or for the other parts spin instead of parking. Pair with endBurst in a finally block.
+     * next phase or for the other parts yield after their short spin instead of parking (for up to
+     * {@link #BURST_WAIT_NANOS}). Pair with endBurst in a finally block.
      */
     public void beginBurst() { burst = true; }
 

@@ -223,9 +223,9 @@ public final class UvuConvolution implements Op {
     @Override public void backwardReducePart(Graph graph, Workspace ws, double[][] gIn, int part, int parts) { backwardReducePart(graph, ws, gIn, part, parts, parts); }
 
     /**
-     * Reduction part {@code part} of {@code parts} after a backward pass in {@code copies} parts: atom rows of dx
-     * (each the copies in part order) and pair rows of dw (each its edges in edge order), so every element gets
-     * the same sums in the same order however the reduction is split.
+     * Reduction part {@code part} of {@code parts} after a backward pass in {@code copies} parts: atom rows of dx,
+     * each the parts' copies added in part order, so every element gets the same sums in the same order however
+     * the reduction is split (dw and dY need none: their rows have one writer).
      */
     private void backwardReducePart(Graph graph, Workspace ws, double[][] gIn, int part, int parts, int copies) {
         if (!fusedCase(graph, gIn) || gIn[X] == null) return;
@@ -271,7 +271,6 @@ public final class UvuConvolution implements Op {
         int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
         for (int e = e0; e < e1; e++) {
             int xr = graph.neighbour()[e] * dim1, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
-            int gwr = wr;
             for (Path p : paths) {
                 UvuCoupling cg = p.cg;
                 int d1 = cg.aStart().length - 1, d3 = cg.cStart().length - 1, tb = e * tSize + cg.tOff(), dense = d1 * d3;
@@ -279,7 +278,7 @@ public final class UvuConvolution implements Op {
                 java.util.Arrays.fill(tt, 0, dense, 0.0);
                 for (int q = 0; q < pa.length; q++) tt[pa[q] * d3 + pc[q]] = p.scale * t[tb + q];
                 kernels.denseBackward(d1, d3, p.mul, tt, p.scale, x, xr + p.xOff, w, wr + p.wOff, o, or + p.oOff + p.chOff, p.oMul,
-                        gx, gw, gwr + p.wOff, tt, dense);
+                        gx, gw, wr + p.wOff, tt, dense);
                 int[] ep = cg.entryPair(), eb = cg.entryB();
                 double[] ev = cg.entryValue();
                 int yb = e * dimSh + cg.yOff();

@@ -5,7 +5,8 @@ package md.forcefields;
  * each unordered pair (i, j) appears once, with i &lt; j for pairs in the same image; a pair whose
  * partner is a periodic image (or an atom's own image in a small cell) appears once per image.
  * The vector from i to j is {@code x[j] + shift - x[i]} with {@code shift} a Cartesian lattice
- * translation fixed while the list is valid, so callers always see current distances.
+ * translation of the current cell (when a barostat deforms the cell, the builder maps the shifts to the new
+ * cell and bumps {@link #version()}), so callers always see current distances.
  *
  * <p>Pairs are collected within {@code listCutoff = cutoff + skin}; force fields skip pairs beyond
  * their own cutoff. Models that need directed edges (message passing) take both directions.
@@ -34,7 +35,7 @@ public final class NeighborList {
     public double[] shiftArray() { return shift; }
     /** cutoff + skin the pairs were collected with. */
     public double listCutoffAngstrom() { return listCutoffAngstrom; }
-    /** Incremented each time the pairs change. */
+    /** Incremented each time the pairs or their shifts change. */
     public long version() { return version; }
 
     /** Replaces the contents; called by list builders only. Arrays are adopted, not copied. */
@@ -48,6 +49,12 @@ public final class NeighborList {
         this.listCutoffAngstrom = listCutoffAngstrom;
         this.version++;
     }
+
+    /**
+     * Says that the list's builder rewrote the shifts in place (the same pairs and images, in a deformed cell: a
+     * barostat step): bumps {@link #version()}, so that force fields' per-list caches take the new shifts.
+     */
+    public void shiftsChanged() { this.version++; }
 
     /**
      * Every pair closer than {@code radius} of a system in {@code cell} (isolated, or periodic along some or

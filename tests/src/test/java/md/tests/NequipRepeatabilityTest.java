@@ -22,6 +22,9 @@ import md.engine.run.Checkpoint;
  * depend on when the JIT compiles what, or on thread scheduling), and a run killed with SIGKILL mid-way
  * and resumed writes exactly the uninterrupted run's files.
  */
+// runs models on 2 worker threads: alone, not beside another test class (pom.xml runs two at a time; 3 busy threads
+// on 2 cores make it 3-5x slower)
+@org.junit.jupiter.api.parallel.Isolated
 class NequipRepeatabilityTest {
     @TempDir Path dir;
 

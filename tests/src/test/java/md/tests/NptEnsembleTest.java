@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The default runs are short (60 ps: the variance to about ±25%, so they check the size of the
  * fluctuations, within ±60%; the exact ideal-gas check is StochasticCellRescalingTest); the {@code slow}
  * variants (-Pphysics) run five times longer with tighter tolerances, with other coupling parameters, and
- * show that Berendsen's fluctuations are too small. Anisotropic and flexible coupling are checked on the fcc crystal.
+ * show that Berendsen's fluctuations are too small. Anisotropic coupling is checked on the fcc crystal (flexible coupling too, with -Pphysics).
  */
 class NptEnsembleTest {
     /** Shared by the tests: tests at the same state point reuse its NVT runs (the equation of state and the start frame). */
@@ -219,6 +219,7 @@ class NptEnsembleTest {
      * it orthorhombic on average, so everything the anisotropic check measures must come out the same (the
      * same NVT reference volume and compressibility), and the mean off-diagonal cell components are zero.
      */
+    @Tag("slow") // in the default suite, flexible coupling is checked by FlexibleCellRescalingTest (its exact distribution) and NptFlexibleTest
     @Test
     void flexibleCRescaleOnACrystalMatchesItsCompressibility() throws IOException {
         Thermo t = checkEnsemble(CRYSTAL, "type: c-rescale, tau_fs: 100, compressibility_per_bar: 4e-5, every: 1, coupling: flexible", 500, 4000, 12000, 0.6);

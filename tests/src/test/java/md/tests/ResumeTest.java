@@ -146,7 +146,7 @@ class ResumeTest {
         java.util.Map<String, String> settings = new java.util.TreeMap<>(c.settings());
         assertEquals("velocities", settings.remove("output.trajectory.extxyz_velocities"));
         new md.engine.run.Checkpoint(settings, c.step(), c.timeFs(), c.atomicNumbers(), c.cell(), c.positions(), c.velocities(), c.forces(),
-                c.potentialEnergyEv(), c.neighborPositions(), c.integratorState(), c.outputs(), c.work()).write(chk);
+                c.potentialEnergyEv(), c.neighborPositions(), c.neighborCell(), c.integratorState(), c.outputs(), c.work()).write(chk);
         Cli.Result resumed = Cli.run("run", "--quiet", "--resume", input(split, "velocity-verlet", 100).toString());
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertSameOutputs(whole.resolve("out"), split.resolve("out"));

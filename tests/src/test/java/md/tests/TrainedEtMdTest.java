@@ -17,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * byte-identical files on 1 and 2 threads (the Vector API kernels give the same numbers whenever the JIT
  * compiles them).
  */
+// runs models on 2 worker threads: alone, not beside another test class (pom.xml runs two at a time; 3 busy threads
+// on 2 cores make it 3-5x slower)
+@org.junit.jupiter.api.parallel.Isolated
 class TrainedEtMdTest {
     @TempDir Path dir;
 

@@ -477,16 +477,21 @@ public final class H5mdTrajectoryWriter implements AutoCloseable {
     private long call(String what, H5Call c) throws IOException { return call(file, what, c); }
 
     private static long call(Path file, String what, H5Call c) throws IOException {
-        try {
-            return c.run();
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            String os = osReason();
-            IOException io = os != null ? new java.nio.file.FileSystemException(file.toString(), null, os)
-                    : new IOException("cannot " + what + ": " + e.getMessage());
-            io.initCause(e);
-            throw io;
+        // H5's methods are static synchronized (one lock, H5.class): holding it from the call to the walk of the error
+        // stack keeps another thread's HDF5 call (a second writer, e.g. md bench stability --parallel) from clearing
+        // the stack in between, which loses the OS reason
+        synchronized (H5.class) {
+            try {
+                return c.run();
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                String os = osReason();
+                IOException io = os != null ? new java.nio.file.FileSystemException(file.toString(), null, os)
+                        : new IOException("cannot " + what + ": " + e.getMessage());
+                io.initCause(e);
+                throw io;
+            }
         }
     }
 

@@ -24,8 +24,8 @@ import md.engine.cli.UserError;
 /**
  * Everything needed to continue a run bit for bit: the dynamical state (positions, velocities, forces
  * and energy at the current positions), the integrator's own variables (thermostat, RNG), the positions
- * the neighbour list was last built from (rebuilding from them gives the same pairs in the same order,
- * hence the same rounding of the force sums), how far each output file had been written, and the
+ * the neighbour list was last built from, and its cell then (rebuilding from them gives the same pairs in the
+ * same order, hence the same rounding of the force sums), how far each output file had been written, and the
  * input settings that must not change on resume.
  *
  * <p>Binary layout (big-endian, {@link DataOutputStream}): magic, version, the fields in declaration
@@ -33,11 +33,14 @@ import md.engine.cli.UserError;
  */
 public record Checkpoint(Map<String, String> settings, long step, double timeFs, int[] atomicNumbers, Cell cell,
                          double[] positions, double[] velocities, double[] forces, double potentialEnergyEv,
-                         double[] neighborPositions, byte[] integratorState, OutputMarks outputs, Work work) {
+                         double[] neighborPositions, Cell neighborCell, byte[] integratorState, OutputMarks outputs, Work work) {
 
     private static final String MAGIC = "md-checkpoint";
-    /** Version 2 added {@link Work}; version 1 files (no work integral) are still read. */
-    private static final int VERSION = 2;
+    /**
+     * Version 2 added {@link Work}, version 3 the cell the neighbour list was built in (a barostat deforms the cell
+     * without rebuilding the list); files of versions 1 and 2 are still read (their list was built in the saved cell).
+     */
+    private static final int VERSION = 3;
 
     /**
      * The work integral of a non-conservative force field (see {@code Simulation#nonconservativeWorkEv}):
@@ -73,6 +76,8 @@ public record Checkpoint(Map<String, String> settings, long step, double timeFs,
             out.writeDouble(potentialEnergyEv);
             out.writeBoolean(neighborPositions != null);
             if (neighborPositions != null) writeDoubles(out, neighborPositions);
+            out.writeBoolean(neighborCell != null);
+            if (neighborCell != null) for (double c : neighborCell.vectors()) out.writeDouble(c);
             out.writeInt(integratorState.length);
             out.write(integratorState);
             out.writeLong(outputs.thermoBytes());
@@ -98,7 +103,7 @@ public record Checkpoint(Map<String, String> settings, long step, double timeFs,
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 8))) {
             if (!MAGIC.equals(in.readUTF())) throw corrupt(source, "not an md checkpoint");
             int version = in.readInt();
-            if (version != 1 && version != VERSION)
+            if (version < 1 || version > VERSION)
                 throw corrupt(source, "checkpoint format version " + version + ", this md reads versions 1 to " + VERSION);
             int ns = in.readInt();
             Map<String, String> settings = new LinkedHashMap<>();
@@ -116,11 +121,17 @@ public record Checkpoint(Map<String, String> settings, long step, double timeFs,
             double[] x = readDoubles(in, 3 * n), v = readDoubles(in, 3 * n), f = readDoubles(in, 3 * n);
             double epot = in.readDouble();
             double[] nbr = in.readBoolean() ? readDoubles(in, 3 * n) : null;
+            Cell nbrCell = null;
+            if (version >= 3 && in.readBoolean()) {
+                double[] nv = new double[9];
+                for (int i = 0; i < 9; i++) nv[i] = in.readDouble();
+                nbrCell = new Cell(nv, pbc);
+            }
             byte[] integrator = new byte[in.readInt()];
             in.readFully(integrator);
             OutputMarks marks = new OutputMarks(in.readLong(), in.readLong(), in.readLong());
             Work work = version >= 2 ? new Work(in.readDouble(), in.readDouble()) : Work.NONE;
-            return new Checkpoint(settings, step, time, z, cell, x, v, f, epot, nbr, integrator, marks, work);
+            return new Checkpoint(settings, step, time, z, cell, x, v, f, epot, nbr, nbrCell, integrator, marks, work);
         } catch (EOFException e) {
             throw corrupt(source, "ends early");
         } catch (IOException e) {

@@ -201,7 +201,7 @@ public final class MdRun implements AutoCloseable {
         System.arraycopy(resumeFrom.forces(), 0, state.forces, 0, state.forces.length);
         state.potentialEnergyEv = resumeFrom.potentialEnergyEv();
         integrator.restoreState(resumeFrom.integratorState());
-        sim.restore(resumeFrom.neighborPositions() != null ? resumeFrom.neighborPositions() : resumeFrom.positions());
+        sim.restore(resumeFrom.neighborPositions() != null ? resumeFrom.neighborPositions() : resumeFrom.positions(), resumeFrom.neighborCell());
         if (!sim.conservative()) {
             if (Double.isNaN(resumeFrom.work().initialPotentialEv()))
                 throw new UserError("cannot resume: the checkpoint " + chk + " was written by a run whose forces were conservative (or by an older md), "
@@ -373,7 +373,7 @@ public final class MdRun implements AutoCloseable {
         MdState s = sim.state();
         MolecularSystem system = sim.system();
         Checkpoint c = new Checkpoint(settings, s.step, s.timeFs, system.atomicNumbers(), system.cell(), s.positions, s.velocities, s.forces,
-                s.potentialEnergyEv, sim.neighborPositions(), sim.integrator().saveState(), marks,
+                s.potentialEnergyEv, sim.neighborPositions(), sim.neighbors().cellAtBuild(), sim.integrator().saveState(), marks,
                 sim.conservative() ? Checkpoint.Work.NONE : new Checkpoint.Work(sim.initialPotentialEv(), sim.workEv()));
         Path file = directory.resolve(CHECKPOINT);
         IoFailure.wrap("cannot write the checkpoint " + file, () -> c.write(file));

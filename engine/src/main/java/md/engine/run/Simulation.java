@@ -186,13 +186,23 @@ public final class Simulation implements CellForceEvaluator {
     }
 
     /**
-     * Continues from saved state: the neighbour list is rebuilt from the positions it was built from in
-     * the original run, so pairs, shifts and their order — and so every rounding — are the same.
+     * Continues from saved state: the neighbour list is rebuilt from the positions and in the cell it was built from
+     * in the original run (null: the current cell), so pairs, shifts and their order — and so every rounding — are
+     * the same; the next evaluation maps its shifts to the current cell as the original run did.
      */
-    void restore(double[] listPositions) {
+    void restore(double[] listPositions, Cell listCell) {
         double[] current = state.positions.clone();
         System.arraycopy(listPositions, 0, state.positions, 0, current.length);
+        Cell cell = system.cell();
+        if (listCell != null) {
+            system.setCell(listCell);
+            atoms = system.atoms();
+        }
         neighbors.rebuild(atoms);
+        if (listCell != null) {
+            system.setCell(cell);
+            atoms = system.atoms();
+        }
         System.arraycopy(listPositions, 0, neighborPositions, 0, current.length);
         System.arraycopy(current, 0, state.positions, 0, current.length);
     }

@@ -162,9 +162,65 @@ class VerletNeighborListTest {
         assertTrue(vl.update(atoms));
         assertEquals(2, vl.rebuildCount());
         assertEquals(bruteForce(x, cell, cutoff + skin), pairs(vl.list(), cell, x, cutoff + skin));
-        // A changed cell also forces a rebuild.
-        Atoms strained = new Atoms(atoms.atomicNumbers(), x, new Cell(new double[] {14.1, 0, 0, 2.0, 13, 0, 1.0, 1.5, 12}, new boolean[] {true, true, true}));
+        // A strain the skin cannot absorb (‖T − I‖ · (cutoff + skin) > skin) forces a rebuild.
+        Atoms strained = new Atoms(atoms.atomicNumbers(), x, new Cell(new double[] {15, 0, 0, 2.0, 13, 0, 1.0, 1.5, 12}, new boolean[] {true, true, true}));
         assertTrue(vl.update(strained));
+        assertEquals(3, vl.rebuildCount());
+    }
+
+    /**
+     * A barostat's small deformations keep the pairs (their shifts mapped to the new cell) for as long as the skin
+     * allows, and the list always holds exactly the pairs within the cutoff: random strains of 0.2% per step (shear
+     * included) carrying the atoms affinely, plus thermal moves, checked against brute force at every step; then the
+     * build cell again (shifts restored exactly), and isotropic compression, where distant pairs close in.
+     */
+    @Test void deformedCellsKeepThePairsWhileTheSkinAllows() {
+        Random rng = new Random(12);
+        double[] h = {14, 0, 0, 2.0, 13, 0, 1.0, 1.5, 12};
+        boolean[] pbc = {true, true, true};
+        int n = 100;
+        double cutoff = 4.0, skin = 1.0;
+        double[] x = randomPositions(rng, n, new Cell(h, pbc), 0);
+        VerletNeighborList vl = new VerletNeighborList(cutoff, skin);
+        assertTrue(vl.update(new Atoms(new int[n], x, new Cell(h, pbc))));
+        double[] h0 = h.clone(), x0 = x.clone();
+        int kept = 0;
+        for (int step = 0; step < 30; step++) {
+            double[] m = new double[9];  // x ↦ x(I + m), cell rows likewise
+            for (int k = 0; k < 9; k++) m[k] = (k % 4 == 0 ? 1 : 0) + 0.002 * rng.nextGaussian();
+            h = carry(h, m);
+            x = carry(x, m);
+            for (int i = 0; i < x.length; i++) x[i] += 0.02 * rng.nextGaussian();
+            Cell cell = new Cell(h, pbc);
+            if (!vl.update(new Atoms(new int[n], x, cell))) kept++;
+            assertEquals(bruteForce(x, cell, cutoff), pairs(vl.list(), cell, x, cutoff), "step " + step);
+        }
+        assertTrue(kept > 15, "lists kept through small deformations: " + kept + " of 30 steps");
+        // back to the build cell and positions: if the list was not rebuilt since, its shifts are the build's again
+        Cell start = new Cell(h0, pbc);
+        vl.update(new Atoms(new int[n], x0, start));
+        assertEquals(bruteForce(x0, start, cutoff + skin), pairs(vl.list(), start, x0, cutoff + skin));
+        // isotropic compression by 0.3% per step to 79%: pairs from beyond cutoff + skin (5 Å) come within the cutoff (4 Å)
+        long before = vl.rebuildCount();
+        h = h0.clone();
+        x = x0.clone();
+        for (int step = 0; step < 80; step++) {
+            double[] m = {0.997, 0, 0, 0, 0.997, 0, 0, 0, 0.997};
+            h = carry(h, m);
+            x = carry(x, m);
+            Cell cell = new Cell(h, pbc);
+            vl.update(new Atoms(new int[n], x, cell));
+            if (step % 4 == 3) assertEquals(bruteForce(x, cell, cutoff), pairs(vl.list(), cell, x, cutoff), "compression step " + step);
+        }
+        assertTrue(vl.rebuildCount() > before, "a compression to 79% must rebuild");
+    }
+
+    /** Rows (3 numbers each) of {@code v} times the 3×3 matrix {@code m}. */
+    private static double[] carry(double[] v, double[] m) {
+        double[] out = new double[v.length];
+        for (int r = 0; r < v.length; r += 3)
+            for (int k = 0; k < 3; k++) out[r + k] = v[r] * m[k] + v[r + 1] * m[3 + k] + v[r + 2] * m[6 + k];
+        return out;
     }
 
     @Test void absurdlySmallCellsAreRefusedWithAMessage() {

@@ -25,7 +25,8 @@ class CheckpointTest {
         return new Checkpoint(Map.of("dynamics.timestep_fs", "2.0"), 1234, 2468.000000000001, new int[] {18, 1},
                 new Cell(new double[] {10, 0, 0, 1, 11, 0, 0.5, 0.25, 12}, new boolean[] {true, true, false}),
                 x, new double[] {-0.0, 1, 2, 3, 4, 5}, new double[] {6, 7, 8, 9, 10, Math.PI}, -12.75,
-                new double[] {0, -2.5, 0, 0, 1, 2}, new byte[] {1, 2, 3}, new Checkpoint.OutputMarks(10, 20, 3),
+                new double[] {0, -2.5, 0, 0, 1, 2}, new Cell(new double[] {10.01, 0, 0, 1, 11.02, 0, 0.5, 0.25, 12.03}, new boolean[] {true, true, false}),
+                new byte[] {1, 2, 3}, new Checkpoint.OutputMarks(10, 20, 3),
                 new Checkpoint.Work(-12.5, 0.0625));
     }
 
@@ -46,6 +47,8 @@ class CheckpointTest {
                 {c.forces(), r.forces()}, {c.neighborPositions(), r.neighborPositions()}})
             for (int i = 0; i < pair[0].length; i++)
                 assertEquals(Double.doubleToRawLongBits(pair[0][i]), Double.doubleToRawLongBits(pair[1][i]));
+        assertArrayEquals(c.neighborCell().vectors(), r.neighborCell().vectors());
+        assertArrayEquals(c.cell().pbc(), r.neighborCell().pbc());
         assertEquals(c.potentialEnergyEv(), r.potentialEnergyEv());
         assertArrayEquals(c.integratorState(), r.integratorState());
         assertEquals(c.outputs(), r.outputs());

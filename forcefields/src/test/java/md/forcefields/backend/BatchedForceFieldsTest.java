@@ -35,6 +35,7 @@ import md.forcefields.ml.model.LearnedModel;
  * change the others.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS) // a deadlock fails instead of hanging the build
+@org.junit.jupiter.api.parallel.ResourceLock(DeviceBackends.LOCK)
 class BatchedForceFieldsTest {
 
     static final int[] Z = {1, 6, 8}; // H, C, O

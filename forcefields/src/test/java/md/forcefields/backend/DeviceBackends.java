@@ -15,6 +15,12 @@ final class DeviceBackends {
 
     private static final Map<String, Object> OPENED = new HashMap<>();
 
+    /**
+     * The resource lock of every test class that uses these shared backends (@ResourceLock(DeviceBackends.LOCK)): a
+     * backend (one context, one queue, its buffers) serves one thread at a time, and test classes run two at a time.
+     */
+    static final String LOCK = "md.device-backends";
+
     /** The backend, or an aborted (skipped) test saying why it is not available. */
     static KernelBackend require(String name) { return require(name, Precision.FLOAT64); }
 

@@ -44,6 +44,7 @@ import md.forcefields.nequip.NequipReference;
  * host plan's results: the NequIP reference fixture to 1e-12 on all frames, random NequIP models of every
  * l_max in a periodic cell (forces and virial), and a model that uses every op with a device kernel.
  */
+@org.junit.jupiter.api.parallel.ResourceLock(DeviceBackends.LOCK)
 class DeviceExecutorTest {
     private static final double FIXTURE_TOL = 1e-12, RELATIVE_TOL = 1e-12;
 

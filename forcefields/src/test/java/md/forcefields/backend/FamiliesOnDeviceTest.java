@@ -35,6 +35,7 @@ import md.forcefields.ml.model.ModelFamily;
  * plan's energies and forces on all 12 frames to 1e-12 relative; the host plan itself matches each
  * fixture to round-off (each family's parity tests).
  */
+@org.junit.jupiter.api.parallel.ResourceLock(DeviceBackends.LOCK)
 class FamiliesOnDeviceTest {
 
     static Stream<Arguments> cases() {

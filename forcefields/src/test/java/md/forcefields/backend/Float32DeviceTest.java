@@ -27,6 +27,7 @@ import md.forcefields.nequip.NequipReference;
  * ~hundreds of eV) and forces to 1e-4 of the largest force; a float32 kernel launch really is float32 (the
  * results differ from float64 in the last digits). java refuses float32; unknown precisions are named.
  */
+@org.junit.jupiter.api.parallel.ResourceLock(DeviceBackends.LOCK)
 class Float32DeviceTest {
 
     @ParameterizedTest(name = "{0}")

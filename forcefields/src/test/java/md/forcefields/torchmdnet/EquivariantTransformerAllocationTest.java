@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * r_c 5 Å) allocates nothing once warm: heap bytes allocated by the calling thread per
  * {@link PlanExecutor#compute} on a 21-atom molecule (runs in its own JVM, as the other allocation tests).
  */
+@org.junit.jupiter.api.Tag("allocation") // in a JVM of its own: see pom.xml
 class EquivariantTransformerAllocationTest {
     private static final long BOUND_BYTES_PER_STEP = 1024;
 

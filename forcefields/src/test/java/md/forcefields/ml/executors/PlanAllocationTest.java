@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * layers) on a 21-atom molecule. Until C2 compiles them, Vector API code runs in a slow, allocating fallback,
  * so the test steps until a window of steps is below the bound (or gives up after a fixed number of steps).
  */
+@org.junit.jupiter.api.Tag("allocation") // in a JVM of its own: see pom.xml
 class PlanAllocationTest {
     private static final long BOUND_BYTES_PER_STEP = 1024;
 

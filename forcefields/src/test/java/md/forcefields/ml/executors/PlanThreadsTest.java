@@ -23,6 +23,9 @@ import md.forcefields.nequip.NequipSymmetryTest;
  * (up to the order of floating-point sums, which the parts change), and is deterministic: repeated calls
  * with the same thread count agree bit for bit.
  */
+// runs models on 2 worker threads: alone, not beside another test class (pom.xml runs two at a time; 3 busy threads
+// on 2 cores make it 3-5x slower)
+@org.junit.jupiter.api.parallel.Isolated
 class PlanThreadsTest {
 
     @ParameterizedTest(name = "l_max={0}, parity {1}, {2} threads")

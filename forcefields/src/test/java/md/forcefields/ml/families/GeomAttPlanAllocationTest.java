@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * An MD step of a GeomAtt model (orders 2 to 5, the dense ops) allocates nothing once warm: heap bytes per
  * {@link PlanExecutor#compute} call on the calling thread, best window of 10 calls (runs in the allocation
- * tests' own JVM, see forcefields/pom.xml).
+ * tests' own JVM, see pom.xml).
  */
+@org.junit.jupiter.api.Tag("allocation") // in a JVM of its own: see pom.xml
 class GeomAttPlanAllocationTest {
     /** A few bytes per call are the measurement's own noise (the MX bean), not the step's. */
     private static final long BOUND_BYTES_PER_STEP = 16;

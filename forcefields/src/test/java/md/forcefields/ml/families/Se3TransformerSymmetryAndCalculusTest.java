@@ -206,6 +206,7 @@ class Se3TransformerSymmetryAndCalculusTest {
 
     /** An MD step of the plan (fully connected 12-atom molecule, the fixture's architecture) allocates nothing once warm. */
     @Test
+    @org.junit.jupiter.api.Tag("allocation") // in a JVM of its own: see pom.xml
     void aWarmPlanStepAllocatesNothing() {
         var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());

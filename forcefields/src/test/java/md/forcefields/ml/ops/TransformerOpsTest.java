@@ -610,6 +610,7 @@ class TransformerOpsTest {
     // ---- allocation ----------------------------------------------------------------------------------
 
     @Test
+    @org.junit.jupiter.api.Tag("allocation") // in a JVM of its own: see pom.xml
     void warmKernelsAllocateNothing() {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());

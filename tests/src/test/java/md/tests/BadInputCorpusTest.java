@@ -38,7 +38,7 @@ import md.engine.cli.Main;
  * fragments the message must contain. Each case runs in-process in a temporary copy of its folder; the
  * message must hold every fragment and no stack trace. How to add a case: the README.md of that folder.
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class BadInputCorpusTest {

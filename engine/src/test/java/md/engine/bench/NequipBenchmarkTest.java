@@ -27,7 +27,7 @@ import md.forcefields.ml.model.ModelFamilies;
 import md.forcefields.ml.model.ModelFile;
 
 /** {@code md bench nequip --model FILE}: a user's model timed on 1 and 2 threads; ratios only against the same run. */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class NequipBenchmarkTest {

@@ -24,7 +24,7 @@ import md.core.io.NpyArray;
 import md.core.io.NpyWriter;
 
 /** {@code md analyze} end to end on small trajectories written to a temporary folder. */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class AnalyzeCommandTest {

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * non-conservative part is too weak to pump energy in. The ethanol comparison in docs/benchmarks.md is
  * the measurement that matters; this test checks that the run stops cleanly when a model does fail.
  */
+// swaps System.err (DirectForcesRunTest.run, to read what a command printed): not beside another class that does (pom.xml runs two at a time)
+@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
+@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class DirectForcesFallApartTest {
     @TempDir Path dir;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * work–energy theorem makes E_tot − W_nc constant up to the integrator's error, while E_tot itself drifts:
  * that checks the work integral against the dynamics. A resumed run continues the integral exactly.
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class DirectForcesRunTest {

@@ -42,7 +42,7 @@ import md.forcefields.ml.model.ModelFile;
  * against the authors' own α (the fixture's intermediates.npz), NumPy reading the file, the HTML's figures, and the
  * errors for a model that is not GeomAtt and for a periodic structure.
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class EvalAttentionTest {

@@ -24,7 +24,7 @@ import md.forcefields.ForceFields;
 import md.forcefields.NeighborList;
 
 /** {@code md import nequip} on the reference fixture, then the model through the force-field SPI. */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class ImportCommandTest {

@@ -27,9 +27,6 @@ import md.forcefields.training.TrainingStatistics;
  * head with the workshop loss, keeps snapshots, reports kcal/mol errors, and the model's per-element energies
  * are the least-squares fit on the training frames (the normal equations hold).
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class AniTrainingTest {
     @TempDir Path dir;
 

@@ -26,9 +26,6 @@ import md.forcefields.ml.model.ModelFile;
  * fine-tune starts from the pre-trained loss, not from scratch; it resumes bit-identically; mistakes are
  * located.
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class FineTuneTest {
     @TempDir Path dir;
 

@@ -24,9 +24,6 @@ import md.forcefields.training.TrainingFrame;
  * metrics gain the direct head's validation columns and the test report holds the direct head's errors
  * (equal to the MD executor's direct forces of the saved model against the labels); {@code both} reports both heads.
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class ForceHeadTrainCommandTest {
     @TempDir Path dir;
 

@@ -35,9 +35,6 @@ import md.forcefields.training.TrainingFrame;
  * {@link TrainFixtures}: the loss falls, the model file is a GeomAtt model (no cutoff, per-species shifts) that
  * predicts through the force-field SPI what the trainer's evaluation predicts, and {@code --resume} continues exactly.
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class GeomAttTrainCommandTest {
     @TempDir Path dir;
 

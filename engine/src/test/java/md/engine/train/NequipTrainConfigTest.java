@@ -35,9 +35,6 @@ import md.forcefields.training.Trainer;
  * data set replaced by a tiny MD17-layout npz this test writes. Each mapping is checked on the parsed
  * {@link TrainConfig} against the values written in nequip's file (or nequip 0.6's documented defaults).
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class NequipTrainConfigTest {
     @TempDir Path dir;
 

@@ -26,7 +26,7 @@ import md.forcefields.NeighborList;
  * {@code md train} on periodic frames: the training pairs (brute force over images, {@link NeighborList#within})
  * are the engine's cell-list pairs, and a model trained on a periodic Morse liquid-like box learns it.
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class PeriodicTrainingTest {

@@ -37,9 +37,6 @@ import md.forcefields.training.TrainingFrame;
  * runs (finite energies, conservative forces with no net force, equal to what the test report evaluated),
  * and {@code --resume} continues bit-identically.
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class Se3tTrainCommandTest {
     @TempDir Path dir;
 

@@ -22,9 +22,6 @@ import md.forcefields.ml.model.ModelFile;
  * (EXT from output.model), older ones deleted; each snapshot holds that epoch's weights; the set continues across
  * {@code --resume} exactly as in an uninterrupted run.
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class SnapshotsTest {
     @TempDir Path dir;
 

@@ -32,7 +32,7 @@ import md.forcefields.training.TrainingFrame;
  * stresses and mistakes; {@code md eval}'s stress of Lennard-Jones argon equal to ASE's own Lennard-Jones calculator;
  * and {@code md train} on those labels reporting and lowering the stress error (metrics.csv, test-report.json).
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class StressTrainingDataTest {

@@ -28,9 +28,6 @@ import md.forcefields.training.ModelEvaluation;
 import md.forcefields.training.TrainingFrame;
 
 /** {@code md train} end to end on a tiny Morse-labelled data set: outputs, exact resume, the model in the force-field SPI. */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
-@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class TrainCommandTest {
     @TempDir Path dir;
 

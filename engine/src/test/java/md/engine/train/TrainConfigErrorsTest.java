@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import md.engine.cli.UserError;
 
 /** Bad configurations and unreadable data give one-paragraph errors naming the file, the line or key, and what was expected. */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class TrainConfigErrorsTest {

@@ -15,18 +15,16 @@ final class TrainFixtures {
 
     static final String[] SYMBOLS = {"H", "C", "O"};
 
-    /** Runs the md command line in-process (standard output discarded) and asserts exit code 0, showing stderr otherwise. */
+    /**
+     * Runs the md command line in-process and asserts exit code 0, showing stderr otherwise. Standard output (epoch
+     * lines) goes where the test's goes (a file per class: surefire's redirectTestOutputToFile); it is not swapped
+     * out, so that these classes can run beside others (System.out is one stream for the whole JVM).
+     */
     static int run(String... args) {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.out;
-        System.setOut(new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
-        try {
-            int rc = md.engine.cli.Main.run(args, new java.io.PrintStream(err));
-            org.junit.jupiter.api.Assertions.assertEquals(0, rc, err.toString(java.nio.charset.StandardCharsets.UTF_8));
-            return rc;
-        } finally {
-            System.setOut(old);
-        }
+        int rc = md.engine.cli.Main.run(args, new java.io.PrintStream(err));
+        org.junit.jupiter.api.Assertions.assertEquals(0, rc, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        return rc;
     }
 
     /** {@code count} frames alternating 4 and 5 atoms, grouped by config_type "molA"/"molB"/... per frame index. */

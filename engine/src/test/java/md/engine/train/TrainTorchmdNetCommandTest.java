@@ -36,7 +36,7 @@ import md.forcefields.training.TrainingFrame;
  * falls, the model file is an ET that {@code type: learned} evaluates (finite, equal to the evaluation the
  * report used), and {@code --resume} continues exactly.
  */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class TrainTorchmdNetCommandTest {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A damaged training checkpoint is refused by --resume; a model file with non-finite weights names the tensor. */
-// swaps System.out/err (to read what a command printed, or to silence it): not beside another class that does (pom.xml runs two at a time)
+// swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class TrainedFileIntegrityTest {

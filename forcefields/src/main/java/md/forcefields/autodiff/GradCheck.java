@@ -98,7 +98,8 @@ public final class GradCheck {
      * Checks the derivatives of the gradient: G(x, v) = ∂⟨f(x), v⟩/∂x computed with createGraph=true
      * (all gradients flattened and concatenated) is itself gradient-checked with respect to x and v.
      * {@code v} is a fixed random cotangent; G's Jacobian is compared in {@link #SECOND_ORDER_PROJECTIONS} random output
-     * directions ({@link #checkProjected}), every input element by finite differences.
+     * directions ({@link #checkProjected}), every element of inputs up to {@link #SECOND_ORDER_ELEMENTWISE_UP_TO} elements
+     * by finite differences, larger inputs along random directions.
      */
     public static Report checkSecondOrder(Function f, Tensor[] inputs, Random rng, double step, double rtol, double atol) {
         int[] outShape = f.apply(inputs).shape;
@@ -114,8 +115,17 @@ public final class GradCheck {
             for (Tensor t : g) flat.add(t.reshape(-1));
             return Tensor.concat(flat, 0);
         };
-        return checkProjected(gradient, all, rng, SECOND_ORDER_PROJECTIONS, step, rtol, atol);
+        return checkProjected(gradient, all, rng, SECOND_ORDER_PROJECTIONS, step, rtol, atol, SECOND_ORDER_ELEMENTWISE_UP_TO);
     }
+
+    /**
+     * Inputs of the second-order check with more elements than this are perturbed along {@link #SECOND_ORDER_DIRECTIONS}
+     * random directions instead of element by element (uᵀJw against uᵀ(G(x + hw) − G(x − hw))/2h: PyTorch's fast
+     * gradcheck): each gradient evaluation builds a graph and runs a double backward, and a convolution's radial
+     * weights have hundreds of elements. Smaller inputs keep the element-wise check.
+     */
+    static final int SECOND_ORDER_ELEMENTWISE_UP_TO = 48;
+    static final int SECOND_ORDER_DIRECTIONS = 8;
 
     /**
      * Random output directions for the second-order check: its outputs are every input's gradient, so the full
@@ -131,6 +141,15 @@ public final class GradCheck {
      * outputs) with uᵀ(f(x + h e_j) − f(x − h e_j))/2h for every input element j.
      */
     public static Report checkProjected(Function f, Tensor[] inputs, Random rng, int projections, double step, double rtol, double atol) {
+        return checkProjected(f, inputs, rng, projections, step, rtol, atol, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #checkProjected}, with inputs of more than {@code elementwiseUpTo} elements perturbed along
+     * {@link #SECOND_ORDER_DIRECTIONS} random unit directions w (comparing uᵀJw) rather than element by element.
+     */
+    static Report checkProjected(Function f, Tensor[] inputs, Random rng, int projections, double step, double rtol, double atol,
+                                 int elementwiseUpTo) {
         for (Tensor x : inputs)
             if (!x.requiresGrad() || x.hasGradFn()) throw new IllegalArgumentException("gradcheck inputs must be leaves that require grad");
         Tensor out = f.apply(inputs);
@@ -147,15 +166,36 @@ public final class GradCheck {
             for (int k = 0; k < inputs.length; k++) analytic[p][k] = g[k].data.clone();
         }
         Comparison c = new Comparison(rtol, atol);
-        centralDifferences(f, inputs, step, (k, j, plus, minus) -> {
-            for (int p = 0; p < projections; p++) {
-                double numeric = 0;
-                for (int i = 0; i < m; i++) numeric += u[p][i] * (plus[i] - minus[i]);
-                double a = analytic[p][k][j];
-                numeric /= 2 * step;
-                if (c.add(a, numeric)) c.worst = "u" + p + "·d out / d input" + k + "[" + j + "]: analytic " + a + ", numeric " + numeric;
+        for (int k = 0; k < inputs.length; k++) {
+            double[] x = inputs[k].data;
+            boolean elementwise = x.length <= elementwiseUpTo;
+            int columns = elementwise ? x.length : SECOND_ORDER_DIRECTIONS;
+            double[] w = new double[x.length], keep = x.clone();
+            for (int j = 0; j < columns; j++) {
+                if (elementwise) {
+                    java.util.Arrays.fill(w, 0);
+                    w[j] = 1;
+                } else {
+                    double norm = 0;
+                    for (int e = 0; e < w.length; e++) { w[e] = rng.nextGaussian(); norm += w[e] * w[e]; }
+                    norm = Math.sqrt(norm);
+                    for (int e = 0; e < w.length; e++) w[e] /= norm;
+                }
+                for (int e = 0; e < x.length; e++) x[e] = keep[e] + step * w[e];
+                double[] plus = f.apply(inputs).data.clone();
+                for (int e = 0; e < x.length; e++) x[e] = keep[e] - step * w[e];
+                double[] minus = f.apply(inputs).data.clone(); // outputs may share the input array (reshape)
+                System.arraycopy(keep, 0, x, 0, x.length);
+                for (int p = 0; p < projections; p++) {
+                    double numeric = 0, a = 0;
+                    for (int i = 0; i < m; i++) numeric += u[p][i] * (plus[i] - minus[i]);
+                    for (int e = 0; e < x.length; e++) a += analytic[p][k][e] * w[e];
+                    numeric /= 2 * step;
+                    if (c.add(a, numeric))
+                        c.worst = "u" + p + "·d out / d input" + k + (elementwise ? "[" + j + "]" : " along random direction " + j) + ": analytic " + a + ", numeric " + numeric;
+                }
             }
-        });
+        }
         return c.report();
     }
 

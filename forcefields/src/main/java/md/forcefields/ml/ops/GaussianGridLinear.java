@@ -66,7 +66,6 @@ public record GaussianGridLinear(double gamma) implements FusedOp {
         sortByFirstCentre(d, mu, rows, k, order, count);
         for (int s = 0; s < rows; s++) outRows[s] = order[s] * m;
         double[] phi = ws.doubles(0, Math.max(1, rows) * k), block = ws.doubles(1, BLOCK * m);
-        int lanes = DenseKernels.VECTORIZED ? md.forcefields.e3nn.VectorKernels.lanes() : 1;
         for (int s0 = 0, blk = 0; s0 < rows; s0 += BLOCK, blk++) {
             int bs = Math.min(BLOCK, rows - s0), k0 = k, k1 = 0;
             for (int i = 0; i < bs; i++) {
@@ -75,11 +74,6 @@ public record GaussianGridLinear(double gamma) implements FusedOp {
                     double t = dr - mu[c];
                     if (gamma * (t * t) <= NEGLIGIBLE_EXPONENT) { k0 = Math.min(k0, c); k1 = Math.max(k1, c + 1); }
                 }
-            }
-            if (k0 < k1) { // widened to whole vectors for the backward product (more terms are only more exact)
-                int width = Math.min(k, (k1 - k0 + lanes - 1) / lanes * lanes);
-                k1 = Math.min(k, k0 + width);
-                k0 = k1 - width;
             }
             windows[2 * blk] = k0;
             windows[2 * blk + 1] = k1;

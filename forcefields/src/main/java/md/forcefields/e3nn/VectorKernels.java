@@ -501,8 +501,38 @@ public final class VectorKernels {
     static void gemmTransB(int m, int n, int kk, double alpha,
                            double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                            double[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = alpha * dot(kk, a, aOff + i * lda, b, bOff + j * ldb);
+        for (int i = 0; i < m; i++) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) dots4(kk, alpha, a, aOff + i * lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j);
+            for (; j < n; j++) c[cOff + i * ldc + j] = alpha * dot(kk, a, aOff + i * lda, b, bOff + j * ldb);
+        }
+    }
+
+    /**
+     * Four dot products of one row of A with rows j … j + 3 of B, side by side: four independent chains of FMAs (one
+     * alone waits for each FMA before the next), each the same chain as {@link #dot}, so the values are its own.
+     */
+    private static void dots4(int kk, double alpha, double[] a, int ai, double[] b, int bj, int ldb, double[] c, int ci) {
+        int kv = kk - kk % L;
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int k = 0; k < kv; k += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ai + k);
+            s0 = x.fma(DoubleVector.fromArray(S, b, bj + k), s0);
+            s1 = x.fma(DoubleVector.fromArray(S, b, bj + ldb + k), s1);
+            s2 = x.fma(DoubleVector.fromArray(S, b, bj + 2 * ldb + k), s2);
+            s3 = x.fma(DoubleVector.fromArray(S, b, bj + 3 * ldb + k), s3);
+        }
+        double r0 = sumLanes(s0), r1 = sumLanes(s1), r2 = sumLanes(s2), r3 = sumLanes(s3);
+        for (int k = kv; k < kk; k++) {
+            r0 += a[ai + k] * b[bj + k];
+            r1 += a[ai + k] * b[bj + ldb + k];
+            r2 += a[ai + k] * b[bj + 2 * ldb + k];
+            r3 += a[ai + k] * b[bj + 3 * ldb + k];
+        }
+        c[ci] = alpha * r0;
+        c[ci + 1] = alpha * r1;
+        c[ci + 2] = alpha * r2;
+        c[ci + 3] = alpha * r3;
     }
 
     /** Σ_k a[ai + k]·b[bj + k] with four vector sums (a long dot product is then not one dependent chain of FMAs). */

@@ -53,6 +53,48 @@ public final class DenseKernels {
     }
 
     /**
+     * C = A·B + (the row {@code bias} if given, else C itself with {@code accumulate}) for exactly 8 rows of A, row i
+     * of C at {@code c[rows[r0 + i]]} or, with {@code rows} null, at {@code c[cOff + i·ldc]}: with the Vector API each
+     * vector of B is loaded once for the 8 rows (the blocks of {@link #gemm} hold 4). Every element is the chain of FMAs
+     * over k from zero that {@link #gemm} computes with the Vector API, then added to the bias or to C.
+     */
+    public static void gemm8(int n, int kk, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] bias, boolean accumulate,
+                             double[] c, int cOff, int ldc, int[] rows, int r0) {
+        if (VECTORIZED) {
+            VectorKernels.gemm8(n, kk, a, aOff, lda, b, bOff, ldb, bias, accumulate, c, cOff, ldc, rows, r0);
+            return;
+        }
+        for (int i = 0; i < 8; i++) {
+            int ci = rows == null ? cOff + i * ldc : rows[r0 + i];
+            if (bias != null) System.arraycopy(bias, 0, c, ci, n);
+            else if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0.0);
+            gemm(1, n, kk, 1.0, a, aOff + i * lda, lda, b, bOff, ldb, c, ci, n, true);
+        }
+    }
+
+    /**
+     * C (+)= A·B for m rows (α = 1): blocks of 8 rows by {@link #gemm8}, the rest by {@link #gemm}; the same values
+     * as {@link #gemm} with the Vector API.
+     */
+    public static void gemmRows8(int m, int n, int kk, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc, boolean accumulate) {
+        if (!VECTORIZED) {
+            gemm(m, n, kk, 1.0, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        int i = 0;
+        for (; i + 8 <= m; i += 8) VectorKernels.gemm8(n, kk, a, aOff + i * lda, lda, b, bOff, ldb, null, accumulate, c, cOff + i * ldc, ldc, null, 0);
+        if (i < m) VectorKernels.gemm(m - i, n, kk, 1.0, a, aOff + i * lda, lda, b, bOff, ldb, c, cOff + i * ldc, ldc, accumulate);
+    }
+
+    /** Σ_k a[ai + k]·b[bj + k] (with the Vector API in four vector sums, then the lanes in order). */
+    public static double dot(int n, double[] a, int ai, double[] b, int bj) {
+        if (VECTORIZED) return VectorKernels.dot4(n, a, ai, b, bj);
+        double r = 0;
+        for (int k = 0; k < n; k++) r = Math.fma(a[ai + k], b[bj + k], r);
+        return r;
+    }
+
+    /**
      * C[i][j] = α Σ_k A[i][k]·B[j][k] (B transposed; overwrites C) — dot products of the rows of A with
      * the rows of B, for short row counts and long k.
      */

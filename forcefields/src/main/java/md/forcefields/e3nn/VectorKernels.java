@@ -66,6 +66,127 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * C = A·B + (a bias row, or with {@code acc} C itself) for exactly 8 rows, row i of C at {@code c[rows[r0 + i] + j]}
+     * or, without the table, at {@code c[cOff + i·ldc + j]}: register blocks of 8 rows
+     * × 3 vectors (24 sums), then 8 × 1 vector, so each vector of B is loaded once for all 8 rows (the 4-row blocks of
+     * {@link #gemm} load it twice; in a wide product with a short k, such as the Gaussians' window times GeomAtt's
+     * overlap weights, B streams from the L2 cache and its loads bound the speed). The last n mod L columns
+     * in scalar sums of products, as {@link #gemm}'s scalar tail: every element is the same sum over k from zero as in
+     * {@link #gemm} (FMAs in the vector columns), then added to the bias or to C (as {@link #gemm} with α = 1 adds it
+     * to C), so the results are those of {@link #gemm} bit for bit.
+     */
+    static void gemm8(int n, int kk, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] bias, boolean acc, double[] c, int cOff, int ldc, int[] rows, int r0) {
+        int j = 0;
+        for (; j + 3 * L <= n; j += 3 * L) block8x3(kk, a, aOff, lda, b, bOff + j, ldb, bias, acc, j, c, cOff, ldc, rows, r0);
+        for (; j + L <= n; j += L) block8x1(kk, a, aOff, lda, b, bOff + j, ldb, bias, acc, j, c, cOff, ldc, rows, r0);
+        for (; j < n; j++) {
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            for (int k = 0; k < kk; k++) {
+                double bk = b[bOff + k * ldb + j];
+                s0 += a[aOff + k] * bk;
+                s1 += a[aOff + lda + k] * bk;
+                s2 += a[aOff + 2 * lda + k] * bk;
+                s3 += a[aOff + 3 * lda + k] * bk;
+                s4 += a[aOff + 4 * lda + k] * bk;
+                s5 += a[aOff + 5 * lda + k] * bk;
+                s6 += a[aOff + 6 * lda + k] * bk;
+                s7 += a[aOff + 7 * lda + k] * bk;
+            }
+            int c0 = row(0, cOff, ldc, rows, r0) + j, c1 = row(1, cOff, ldc, rows, r0) + j, c2 = row(2, cOff, ldc, rows, r0) + j, c3 = row(3, cOff, ldc, rows, r0) + j;
+            int c4 = row(4, cOff, ldc, rows, r0) + j, c5 = row(5, cOff, ldc, rows, r0) + j, c6 = row(6, cOff, ldc, rows, r0) + j, c7 = row(7, cOff, ldc, rows, r0) + j;
+            if (bias != null) {
+                double bj = bias[j];
+                c[c0] = s0 + bj; c[c1] = s1 + bj; c[c2] = s2 + bj; c[c3] = s3 + bj; c[c4] = s4 + bj; c[c5] = s5 + bj; c[c6] = s6 + bj; c[c7] = s7 + bj;
+            } else if (acc) {
+                c[c0] = s0 + c[c0]; c[c1] = s1 + c[c1]; c[c2] = s2 + c[c2]; c[c3] = s3 + c[c3]; c[c4] = s4 + c[c4]; c[c5] = s5 + c[c5]; c[c6] = s6 + c[c6]; c[c7] = s7 + c[c7];
+            } else {
+                c[c0] = s0; c[c1] = s1; c[c2] = s2; c[c3] = s3; c[c4] = s4; c[c5] = s5; c[c6] = s6; c[c7] = s7;
+            }
+        }
+    }
+
+    private static void block8x3(int kk, double[] a, int a0, int lda, double[] b, int bOff, int ldb, double[] bias, boolean acc, int j, double[] c, int cOff, int ldc, int[] rows, int r0) {
+        DoubleVector s00 = DoubleVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00, s20 = s00, s21 = s00, s22 = s00;
+        DoubleVector s30 = s00, s31 = s00, s32 = s00, s40 = s00, s41 = s00, s42 = s00, s50 = s00, s51 = s00, s52 = s00;
+        DoubleVector s60 = s00, s61 = s00, s62 = s00, s70 = s00, s71 = s00, s72 = s00;
+        for (int k = 0; k < kk; k++) {
+            int bk = bOff + k * ldb;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bk), b1 = DoubleVector.fromArray(S, b, bk + L), b2 = DoubleVector.fromArray(S, b, bk + 2 * L);
+            DoubleVector x = DoubleVector.broadcast(S, a[a0 + k]);
+            s00 = x.fma(b0, s00); s01 = x.fma(b1, s01); s02 = x.fma(b2, s02);
+            x = DoubleVector.broadcast(S, a[a0 + lda + k]);
+            s10 = x.fma(b0, s10); s11 = x.fma(b1, s11); s12 = x.fma(b2, s12);
+            x = DoubleVector.broadcast(S, a[a0 + 2 * lda + k]);
+            s20 = x.fma(b0, s20); s21 = x.fma(b1, s21); s22 = x.fma(b2, s22);
+            x = DoubleVector.broadcast(S, a[a0 + 3 * lda + k]);
+            s30 = x.fma(b0, s30); s31 = x.fma(b1, s31); s32 = x.fma(b2, s32);
+            x = DoubleVector.broadcast(S, a[a0 + 4 * lda + k]);
+            s40 = x.fma(b0, s40); s41 = x.fma(b1, s41); s42 = x.fma(b2, s42);
+            x = DoubleVector.broadcast(S, a[a0 + 5 * lda + k]);
+            s50 = x.fma(b0, s50); s51 = x.fma(b1, s51); s52 = x.fma(b2, s52);
+            x = DoubleVector.broadcast(S, a[a0 + 6 * lda + k]);
+            s60 = x.fma(b0, s60); s61 = x.fma(b1, s61); s62 = x.fma(b2, s62);
+            x = DoubleVector.broadcast(S, a[a0 + 7 * lda + k]);
+            s70 = x.fma(b0, s70); s71 = x.fma(b1, s71); s72 = x.fma(b2, s72);
+        }
+        int c0 = row(0, cOff, ldc, rows, r0) + j, c1 = row(1, cOff, ldc, rows, r0) + j, c2 = row(2, cOff, ldc, rows, r0) + j, c3 = row(3, cOff, ldc, rows, r0) + j;
+        int c4 = row(4, cOff, ldc, rows, r0) + j, c5 = row(5, cOff, ldc, rows, r0) + j, c6 = row(6, cOff, ldc, rows, r0) + j, c7 = row(7, cOff, ldc, rows, r0) + j;
+        if (bias != null) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bias, j), b1 = DoubleVector.fromArray(S, bias, j + L), b2 = DoubleVector.fromArray(S, bias, j + 2 * L);
+            s00 = s00.add(b0); s01 = s01.add(b1); s02 = s02.add(b2); s10 = s10.add(b0); s11 = s11.add(b1); s12 = s12.add(b2);
+            s20 = s20.add(b0); s21 = s21.add(b1); s22 = s22.add(b2); s30 = s30.add(b0); s31 = s31.add(b1); s32 = s32.add(b2);
+            s40 = s40.add(b0); s41 = s41.add(b1); s42 = s42.add(b2); s50 = s50.add(b0); s51 = s51.add(b1); s52 = s52.add(b2);
+            s60 = s60.add(b0); s61 = s61.add(b1); s62 = s62.add(b2); s70 = s70.add(b0); s71 = s71.add(b1); s72 = s72.add(b2);
+        } else if (acc) {
+            s00 = s00.add(DoubleVector.fromArray(S, c, c0)); s01 = s01.add(DoubleVector.fromArray(S, c, c0 + L)); s02 = s02.add(DoubleVector.fromArray(S, c, c0 + 2 * L));
+            s10 = s10.add(DoubleVector.fromArray(S, c, c1)); s11 = s11.add(DoubleVector.fromArray(S, c, c1 + L)); s12 = s12.add(DoubleVector.fromArray(S, c, c1 + 2 * L));
+            s20 = s20.add(DoubleVector.fromArray(S, c, c2)); s21 = s21.add(DoubleVector.fromArray(S, c, c2 + L)); s22 = s22.add(DoubleVector.fromArray(S, c, c2 + 2 * L));
+            s30 = s30.add(DoubleVector.fromArray(S, c, c3)); s31 = s31.add(DoubleVector.fromArray(S, c, c3 + L)); s32 = s32.add(DoubleVector.fromArray(S, c, c3 + 2 * L));
+            s40 = s40.add(DoubleVector.fromArray(S, c, c4)); s41 = s41.add(DoubleVector.fromArray(S, c, c4 + L)); s42 = s42.add(DoubleVector.fromArray(S, c, c4 + 2 * L));
+            s50 = s50.add(DoubleVector.fromArray(S, c, c5)); s51 = s51.add(DoubleVector.fromArray(S, c, c5 + L)); s52 = s52.add(DoubleVector.fromArray(S, c, c5 + 2 * L));
+            s60 = s60.add(DoubleVector.fromArray(S, c, c6)); s61 = s61.add(DoubleVector.fromArray(S, c, c6 + L)); s62 = s62.add(DoubleVector.fromArray(S, c, c6 + 2 * L));
+            s70 = s70.add(DoubleVector.fromArray(S, c, c7)); s71 = s71.add(DoubleVector.fromArray(S, c, c7 + L)); s72 = s72.add(DoubleVector.fromArray(S, c, c7 + 2 * L));
+        }
+        s00.intoArray(c, c0); s01.intoArray(c, c0 + L); s02.intoArray(c, c0 + 2 * L);
+        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L);
+        s20.intoArray(c, c2); s21.intoArray(c, c2 + L); s22.intoArray(c, c2 + 2 * L);
+        s30.intoArray(c, c3); s31.intoArray(c, c3 + L); s32.intoArray(c, c3 + 2 * L);
+        s40.intoArray(c, c4); s41.intoArray(c, c4 + L); s42.intoArray(c, c4 + 2 * L);
+        s50.intoArray(c, c5); s51.intoArray(c, c5 + L); s52.intoArray(c, c5 + 2 * L);
+        s60.intoArray(c, c6); s61.intoArray(c, c6 + L); s62.intoArray(c, c6 + 2 * L);
+        s70.intoArray(c, c7); s71.intoArray(c, c7 + L); s72.intoArray(c, c7 + 2 * L);
+    }
+
+    /** The offset of row i of a block of 8 output rows: from the table {@code rows} (from r0) or, without one, cOff + i·ldc. */
+    private static int row(int i, int cOff, int ldc, int[] rows, int r0) { return rows == null ? cOff + i * ldc : rows[r0 + i]; }
+
+    private static void block8x1(int kk, double[] a, int a0, int lda, double[] b, int bOff, int ldb, double[] bias, boolean acc, int j, double[] c, int cOff, int ldc, int[] rows, int r0) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (int k = 0; k < kk; k++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bOff + k * ldb);
+            s0 = DoubleVector.broadcast(S, a[a0 + k]).fma(b0, s0);
+            s1 = DoubleVector.broadcast(S, a[a0 + lda + k]).fma(b0, s1);
+            s2 = DoubleVector.broadcast(S, a[a0 + 2 * lda + k]).fma(b0, s2);
+            s3 = DoubleVector.broadcast(S, a[a0 + 3 * lda + k]).fma(b0, s3);
+            s4 = DoubleVector.broadcast(S, a[a0 + 4 * lda + k]).fma(b0, s4);
+            s5 = DoubleVector.broadcast(S, a[a0 + 5 * lda + k]).fma(b0, s5);
+            s6 = DoubleVector.broadcast(S, a[a0 + 6 * lda + k]).fma(b0, s6);
+            s7 = DoubleVector.broadcast(S, a[a0 + 7 * lda + k]).fma(b0, s7);
+        }
+        int c0 = row(0, cOff, ldc, rows, r0) + j, c1 = row(1, cOff, ldc, rows, r0) + j, c2 = row(2, cOff, ldc, rows, r0) + j, c3 = row(3, cOff, ldc, rows, r0) + j;
+        int c4 = row(4, cOff, ldc, rows, r0) + j, c5 = row(5, cOff, ldc, rows, r0) + j, c6 = row(6, cOff, ldc, rows, r0) + j, c7 = row(7, cOff, ldc, rows, r0) + j;
+        if (bias != null) {
+            DoubleVector bv = DoubleVector.fromArray(S, bias, j);
+            s0 = s0.add(bv); s1 = s1.add(bv); s2 = s2.add(bv); s3 = s3.add(bv); s4 = s4.add(bv); s5 = s5.add(bv); s6 = s6.add(bv); s7 = s7.add(bv);
+        } else if (acc) {
+            s0 = s0.add(DoubleVector.fromArray(S, c, c0)); s1 = s1.add(DoubleVector.fromArray(S, c, c1)); s2 = s2.add(DoubleVector.fromArray(S, c, c2)); s3 = s3.add(DoubleVector.fromArray(S, c, c3));
+            s4 = s4.add(DoubleVector.fromArray(S, c, c4)); s5 = s5.add(DoubleVector.fromArray(S, c, c5)); s6 = s6.add(DoubleVector.fromArray(S, c, c6)); s7 = s7.add(DoubleVector.fromArray(S, c, c7));
+        }
+        s0.intoArray(c, c0); s1.intoArray(c, c1); s2.intoArray(c, c2); s3.intoArray(c, c3);
+        s4.intoArray(c, c4); s5.intoArray(c, c5); s6.intoArray(c, c6); s7.intoArray(c, c7);
+    }
+
     private static void block2x4(int kk, double alpha, double[] a, int a0, int lda, double[] b, int bOff, int ldb,
                                  double[] c, int c0, int ldc, boolean acc) {
         int a1 = a0 + lda;
@@ -380,8 +501,54 @@ public final class VectorKernels {
     static void gemmTransB(int m, int n, int kk, double alpha,
                            double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                            double[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = alpha * dot(kk, a, aOff + i * lda, b, bOff + j * ldb);
+        for (int i = 0; i < m; i++) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) dots4(kk, alpha, a, aOff + i * lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j);
+            for (; j < n; j++) c[cOff + i * ldc + j] = alpha * dot(kk, a, aOff + i * lda, b, bOff + j * ldb);
+        }
+    }
+
+    /**
+     * Four dot products of one row of A with rows j … j + 3 of B, side by side: four independent chains of FMAs (one
+     * alone waits for each FMA before the next), each the same chain as {@link #dot}, so the values are its own.
+     */
+    private static void dots4(int kk, double alpha, double[] a, int ai, double[] b, int bj, int ldb, double[] c, int ci) {
+        int kv = kk - kk % L;
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int k = 0; k < kv; k += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ai + k);
+            s0 = x.fma(DoubleVector.fromArray(S, b, bj + k), s0);
+            s1 = x.fma(DoubleVector.fromArray(S, b, bj + ldb + k), s1);
+            s2 = x.fma(DoubleVector.fromArray(S, b, bj + 2 * ldb + k), s2);
+            s3 = x.fma(DoubleVector.fromArray(S, b, bj + 3 * ldb + k), s3);
+        }
+        double r0 = sumLanes(s0), r1 = sumLanes(s1), r2 = sumLanes(s2), r3 = sumLanes(s3);
+        for (int k = kv; k < kk; k++) {
+            r0 += a[ai + k] * b[bj + k];
+            r1 += a[ai + k] * b[bj + ldb + k];
+            r2 += a[ai + k] * b[bj + 2 * ldb + k];
+            r3 += a[ai + k] * b[bj + 3 * ldb + k];
+        }
+        c[ci] = alpha * r0;
+        c[ci + 1] = alpha * r1;
+        c[ci + 2] = alpha * r2;
+        c[ci + 3] = alpha * r3;
+    }
+
+    /** Σ_k a[ai + k]·b[bj + k] with four vector sums (a long dot product is then not one dependent chain of FMAs). */
+    public static double dot4(int kk, double[] a, int ai, double[] b, int bj) {
+        int kv = kk - kk % (4 * L), k = 0;
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (; k < kv; k += 4 * L) {
+            s0 = DoubleVector.fromArray(S, a, ai + k).fma(DoubleVector.fromArray(S, b, bj + k), s0);
+            s1 = DoubleVector.fromArray(S, a, ai + k + L).fma(DoubleVector.fromArray(S, b, bj + k + L), s1);
+            s2 = DoubleVector.fromArray(S, a, ai + k + 2 * L).fma(DoubleVector.fromArray(S, b, bj + k + 2 * L), s2);
+            s3 = DoubleVector.fromArray(S, a, ai + k + 3 * L).fma(DoubleVector.fromArray(S, b, bj + k + 3 * L), s3);
+        }
+        for (; k + L <= kk; k += L) s0 = DoubleVector.fromArray(S, a, ai + k).fma(DoubleVector.fromArray(S, b, bj + k), s0);
+        double r = sumLanes(s0.add(s1).add(s2.add(s3)));
+        for (; k < kk; k++) r = Math.fma(a[ai + k], b[bj + k], r);
+        return r;
     }
 
     private static double dot(int kk, double[] a, int ai, double[] b, int bj) {

@@ -42,7 +42,7 @@ public final class Affine implements md.forcefields.ml.FusedOp {
         int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();
         int r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
         for (int r = r0; r < r1; r++) System.arraycopy(in[2], 0, out, r * n, n);
-        DenseKernels.gemm(r1 - r0, n, k, 1.0, in[0], r0 * k, k, in[1], 0, n, out, r0 * n, n, true);
+        DenseKernels.gemmRows8(r1 - r0, n, k, in[0], r0 * k, k, in[1], 0, n, out, r0 * n, n, true);
     }
 
     @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
@@ -54,7 +54,7 @@ public final class Affine implements md.forcefields.ml.FusedOp {
             synchronized (ws) {
                 if (ws.needsTable(0, 1)) for (int a = 0; a < k; a++) for (int b = 0; b < n; b++) wt[b * k + a] = w[a * n + b];
             }
-            DenseKernels.gemm(r1 - r0, k, n, 1.0, gOut, r0 * n, n, wt, 0, k, gIn[0], r0 * k, k, true);
+            DenseKernels.gemmRows8(r1 - r0, k, n, gOut, r0 * n, n, wt, 0, k, gIn[0], r0 * k, k, true);
         }
         if (part != 0) return; // weights and bias are shared by all rows: one part does them (not needed in MD)
         if (gIn[1] != null)

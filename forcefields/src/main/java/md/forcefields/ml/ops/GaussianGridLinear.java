@@ -53,17 +53,19 @@ public record GaussianGridLinear(double gamma) implements FusedOp {
         return in.size() == 4 ? ops.linear(phi, in.get(2), in.get(3)) : ops.matmul(phi, in.get(2), 1.0);
     }
 
-    // Workspace: ints 0 = rows in order of their first centre, 1 = per block {k0, k1}, 2 = bucket counts;
-    // doubles 0 = φ of the sorted rows (rows × K, only the block windows written), 1 = a block of rows × M,
-    // 2 = a block's ∂/∂φ (BLOCK × K), 3 = Wᵀ (M × K, kept while the weights are constant).
+    // Workspace: ints 0 = rows in order of their first centre, 1 = per block {k0, k1}, 2 = bucket counts, 3 = the
+    // output offsets of the sorted rows; doubles 0 = φ of the sorted rows (rows ×
+    // K, only the block windows written), 1 = a block of rows × M, 2 = a block's ∂/∂φ or (d − μ)·φ (BLOCK × K), 3 = Wᵀ
+    // (M × K, kept while the weights are constant).
 
     @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
         int rows = ws.inputShape(0).rowCount(g), k = ws.width(1), m = ws.outputWidth();
         double[] d = in[0], mu = in[1], w = in[2], b = in.length == 4 ? in[3] : null;
         int[] order = ws.ints(0, rows), windows = ws.ints(1, 2 * ((rows + BLOCK - 1) / BLOCK)), count = ws.ints(2, k + 2);
+        int[] outRows = ws.ints(3, rows);
         sortByFirstCentre(d, mu, rows, k, order, count);
+        for (int s = 0; s < rows; s++) outRows[s] = order[s] * m;
         double[] phi = ws.doubles(0, Math.max(1, rows) * k), block = ws.doubles(1, BLOCK * m);
-        int lanes = DenseKernels.VECTORIZED ? md.forcefields.e3nn.VectorKernels.lanes() : 1;
         for (int s0 = 0, blk = 0; s0 < rows; s0 += BLOCK, blk++) {
             int bs = Math.min(BLOCK, rows - s0), k0 = k, k1 = 0;
             for (int i = 0; i < bs; i++) {
@@ -73,18 +75,16 @@ public record GaussianGridLinear(double gamma) implements FusedOp {
                     if (gamma * (t * t) <= NEGLIGIBLE_EXPONENT) { k0 = Math.min(k0, c); k1 = Math.max(k1, c + 1); }
                 }
             }
-            if (k0 < k1) { // widened to whole vectors for the backward product (more terms are only more exact)
-                int width = Math.min(k, (k1 - k0 + lanes - 1) / lanes * lanes);
-                k1 = Math.min(k, k0 + width);
-                k0 = k1 - width;
-            }
             windows[2 * blk] = k0;
             windows[2 * blk + 1] = k1;
+            for (int i = 0; i < bs; i++) DenseKernels.gaussians(d[order[s0 + i]], mu, k0, k1, gamma, phi, (s0 + i) * k + k0);
+            if (bs == BLOCK && k0 < k1) { // straight into the output rows, each vector of W loaded once for the block
+                DenseKernels.gemm8(m, k1 - k0, phi, s0 * k + k0, k, w, k0 * m, m, b, false, out, 0, 0, outRows, s0);
+                continue;
+            }
             for (int i = 0; i < bs; i++) {
-                int row = s0 + i;
                 if (b != null) System.arraycopy(b, 0, block, i * m, m);
                 else java.util.Arrays.fill(block, i * m, (i + 1) * m, 0.0);
-                DenseKernels.gaussians(d[order[row]], mu, k0, k1, gamma, phi, row * k + k0);
             }
             if (k0 < k1) DenseKernels.gemm(bs, m, k1 - k0, 1.0, phi, s0 * k + k0, k, w, k0 * m, m, block, 0, m, true);
             for (int i = 0; i < bs; i++) System.arraycopy(block, i * m, out, order[s0 + i] * m, m);
@@ -110,23 +110,38 @@ public record GaussianGridLinear(double gamma) implements FusedOp {
         return k;
     }
 
-    /** ∂d_r = Σ_k (∂φ_rk)·(−2γ(d_r − μ_k))·φ_rk with ∂φ = ∂out·Wᵀ over the forward's windows; ∂μ_k the same with + sign. */
+    /**
+     * ∂d_r = Σ_k (∂φ_rk)·(−2γ(d_r − μ_k))·φ_rk with ∂φ = ∂out·Wᵀ over the forward's windows; ∂μ_k the same with + sign.
+     * When only ∂d is asked for (forces), the same sum in the other order: ∂d_r = −2γ·Σ_j ∂out_rj·P_rj with
+     * P = ((d − μ) ⊙ φ)·W, the forward's product with (d_r − μ_k)·φ_rk for φ_rk (the same kernel, W as it is stored,
+     * 8 rows per load of W), then one dot product per row.
+     */
     @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
         int rows = ws.inputShape(0).rowCount(g), k = ws.width(1), m = ws.outputWidth();
         double[] d = in[0], mu = in[1], w = in[2];
         int[] order = ws.ints(0, rows), windows = ws.ints(1, 2 * ((rows + BLOCK - 1) / BLOCK)); // from this call's forward
         double[] phi = ws.doubles(0, Math.max(1, rows) * k), block = ws.doubles(1, BLOCK * m), gPhi = ws.doubles(2, BLOCK * k);
-        boolean lengths = gIn[0] != null || gIn[1] != null;
+        boolean lengths = gIn[0] != null || gIn[1] != null, onlyLengths = gIn[0] != null && gIn[1] == null && gIn[2] == null;
         double[] wt = ws.doubles(3, k * m);
-        if (lengths) synchronized (ws) {
-            if (ws.needsTable(0, 2)) for (int c = 0; c < k; c++) for (int j = 0; j < m; j++) wt[j * k + c] = w[c * m + j];
-        }
+        boolean transposed = false;
         for (int s0 = 0, blk = 0; s0 < rows; s0 += BLOCK, blk++) {
             int bs = Math.min(BLOCK, rows - s0), k0 = windows[2 * blk], k1 = windows[2 * blk + 1], width = k1 - k0;
-            for (int i = 0; i < bs; i++) System.arraycopy(gOut, order[s0 + i] * m, block, i * m, m);
             if (gIn.length == 4 && gIn[3] != null)
-                for (int i = 0; i < bs; i++) for (int j = 0; j < m; j++) gIn[3][j] += block[i * m + j];
+                for (int i = 0; i < bs; i++) for (int j = 0; j < m; j++) gIn[3][j] += gOut[order[s0 + i] * m + j];
             if (width == 0) continue;
+            if (onlyLengths && bs == BLOCK) {
+                for (int i = 0; i < bs; i++) {
+                    double dr = d[order[s0 + i]];
+                    for (int c = k0; c < k1; c++) gPhi[i * width + c - k0] = (dr - mu[c]) * phi[(s0 + i) * k + c];
+                }
+                DenseKernels.gemm8(m, width, gPhi, 0, width, w, k0 * m, m, null, false, block, 0, m, null, 0);
+                for (int i = 0; i < bs; i++) {
+                    int r = order[s0 + i];
+                    gIn[0][r] += -2 * gamma * DenseKernels.dot(m, gOut, r * m, block, i * m);
+                }
+                continue;
+            }
+            for (int i = 0; i < bs; i++) System.arraycopy(gOut, order[s0 + i] * m, block, i * m, m);
             if (gIn[2] != null) // ∂W[c, :] += φ_rc·∂out[r, :]
                 for (int i = 0; i < bs; i++)
                     for (int c = k0; c < k1; c++) {
@@ -134,6 +149,12 @@ public record GaussianGridLinear(double gamma) implements FusedOp {
                         for (int j = 0; j < m; j++) gIn[2][c * m + j] += p * block[i * m + j];
                     }
             if (!lengths) continue;
+            if (!transposed) {
+                synchronized (ws) {
+                    if (ws.needsTable(0, 2)) for (int c = 0; c < k; c++) for (int j = 0; j < m; j++) wt[j * k + c] = w[c * m + j];
+                }
+                transposed = true;
+            }
             // (−2γ)·∂φ in one product (a scale other than 1 also selects the kernel's register-blocked path)
             DenseKernels.gemm(bs, width, m, -2 * gamma, block, 0, m, wt, k0, k, gPhi, 0, width, false);
             for (int i = 0; i < bs; i++) {

@@ -76,8 +76,8 @@ public record PairRowChain(boolean denseX, int xStart, int yStart, int width, bo
 
     // Workspace: ints 0 = the dense index (pair or −1), 1 = X's row offsets, 2 = X's offsets transposed, 3 = Y's
     // offsets, 4 = the identity offsets (s·width); doubles 0 = lane sums, 1 = a sink for diagonal gradients nobody
-    // needs, 2 = c·∂C, 3 = (c·∂C)ᵀ; the expanding route: doubles 4, 5 = X, Y dense, 6, 7 = their gradients, objects 0 =
-    // the dense op's workspace.
+    // needs, 2 = c·∂C, 3 = (c·∂C)ᵀ, 10, 11 = X, Y dense and 12 = a dense gradient where copies(); the expanding
+    // route: doubles 4, 5 = X, Y dense, 6, 7 = their gradients, objects 0 = the dense op's workspace.
 
     @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
         int n = g.atoms(), nn = n * n, w = width, wy = ws.width(yInput());
@@ -101,13 +101,30 @@ public record PairRowChain(boolean denseX, int xStart, int yStart, int width, bo
             for (int s = 0; s < nn; s++) { int p = index[s]; xm[s] = xt[s] = p < 0 ? -1 : p * wx + xStart; }
         }
         double[] xd = in[0], xdiag = denseX ? null : in[1], yd = in[yInput()], ydiag = in[yInput() + 1];
-        if (contract) {
+        if (contract && copies()) { // dense copies (Y symmetric: its rows are its columns), then dot products of rows
+            double[] x = denseX ? xd : expand(index, n, xd, ws.width(0), xStart, xdiag, ws.doubles(10, nn * w));
+            double[] y = expand(index, n, yd, wy, yStart, ydiag, ws.doubles(11, nn * w));
+            PairRowChainKernels.denseContraction(n, w, c, x, y, out, ws.doubles(0, PairRowChainKernels.contractionScratch()));
+        } else if (contract) {
             PairRowChainKernels.contraction(n, w, c, xd, xdiag, xm, yd, ydiag, ym, out, ws.doubles(0, PairRowChainKernels.contractionScratch()));
+        } else if (copies()) { // both factors from the rows: dense copies, then the table-free kernel
+            double[] x = expand(index, n, xd, ws.width(0), xStart, xdiag, ws.doubles(10, nn * w));
+            double[] y = expand(index, n, yd, wy, yStart, ydiag, ws.doubles(11, nn * w));
+            PairRowChainKernels.denseProduct(n, w, x, y, out);
         } else {
             Arrays.fill(out, 0, nn * w, 0.0);
             PairRowChainKernels.product(n, w, xd, xdiag, xm, yd, ydiag, ym, out, null, id);
         }
     }
+
+    /**
+     * Whether the MD kernels run on dense copies of the factors from the rows (whole vectors of features only; for a
+     * product, both factors from the rows): {@link PairRowChainKernels#denseProduct} is about twice as fast per
+     * multiply-add as the kernels on the rows, and the N² × width copies (and, backward, the folds of the dense
+     * gradients into the rows) cost a fraction of that; the contraction's forward, dot products of dense rows, gains a
+     * little (its gradients stay on the rows: as products (N × N)·(N × N·w) they were slower).
+     */
+    private boolean copies() { return (contract || !denseX) && width % PairRowChainKernels.lanes() == 0; }
 
     @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
         int n = g.atoms(), nn = n * n, w = width, yi = yInput();
@@ -138,6 +155,19 @@ public record PairRowChain(boolean denseX, int xStart, int yStart, int width, bo
             // ∂X[a, i] += Σ_j c·∂C[a, j]·Y[i, j];  ∂Y[i, j] += Σ_a c·∂C[a, j]·X[a, i] (Y symmetric: its offsets transposed are its own)
             if (gx != null) PairRowChainKernels.weightedRows(n, w, gc, yd, ydiag, ym, gx, gxDiag, xm);
             if (gy != null) PairRowChainKernels.weightedRows(n, w, gct, xd, xdiag, xt, gy, gyDiag, ym);
+        } else if (copies()) {
+            // the forward's copies; X and Y symmetric: ∂X(a, i) = Σ_j ∂Z(a, j)·Y(j, i), ∂Y(i, j) = Σ_a X(i, a)·∂Z(a, j)
+            double[] x = ws.doubles(10, nn * w), y = ws.doubles(11, nn * w);
+            if (gx != null) {
+                double[] dx = ws.doubles(12, nn * w);
+                PairRowChainKernels.denseProduct(n, w, gOut, y, dx);
+                fold(index, n, dx, gx, ws.width(0), xStart, gIn[1]);
+            }
+            if (gy != null) {
+                double[] dy = ws.doubles(12, nn * w);
+                PairRowChainKernels.denseProduct(n, w, x, gOut, dy);
+                fold(index, n, dy, gy, ws.width(yi), yStart, gIn[yi + 1]);
+            }
         } else {
             // ∂X += ∂Z·Yᵀ, ∂Y += Xᵀ·∂Z (Y symmetric)
             if (gx != null) PairRowChainKernels.product(n, w, gOut, null, id, yd, ydiag, ym, gx, gxDiag, xm);

@@ -8,6 +8,7 @@ import java.util.Random;
 
 import md.forcefields.ml.SpecReader;
 import md.forcefields.ml.model.EquivariantModel;
+import md.forcefields.ml.ops.AffineActivation;
 import md.forcefields.ml.ops.ComponentLinear;
 import md.forcefields.ml.ops.ComponentNorm;
 import md.forcefields.ml.ops.ElementRows;
@@ -180,9 +181,10 @@ public final class EquivariantTransformer implements EquivariantModel {
     }
 
     /**
-     * Layer l's distance filters before the activation, packed as {@link EquivariantAttention} reads them:
-     * x·[W_dk | W_dv,0 | W_dv,1 | W_dv,2] + [b_dk | b_dv,0 | …] (the parts the model has), one linear layer
-     * instead of four. The packed weights depend on parameters only: constants of the MD plan.
+     * Layer l's distance filters, packed as {@link EquivariantAttention} reads them:
+     * act(x·[W_dk | W_dv,0 | W_dv,1 | W_dv,2] + [b_dk | b_dv,0 | …]) (the parts the model has), one linear
+     * layer with its activation ({@link AffineActivation}) instead of four linear layers and four activations.
+     * The packed weights depend on parameters only: constants of the MD plan.
      */
     private <T> T filters(Ops<T> ops, T x, int l) {
         List<T> w = new ArrayList<>(), b = new ArrayList<>();
@@ -195,7 +197,7 @@ public final class EquivariantTransformer implements EquivariantModel {
                 w.add(ops.apply(valueParts[p], ops.apply(Transpose.INSTANCE, ops.parameter(layer(l, "dv_proj.weight")))));
                 b.add(ops.apply(valueParts[p], ops.parameter(layer(l, "dv_proj.bias"))));
             }
-        return ops.linear(x, w.size() == 1 ? w.get(0) : ops.concatColumns(w), b.size() == 1 ? b.get(0) : ops.concatColumns(b));
+        return ops.apply(new AffineActivation(act), x, w.size() == 1 ? w.get(0) : ops.concatColumns(w), b.size() == 1 ? b.get(0) : ops.concatColumns(b));
     }
 
     /** x·Wᵀ on each Cartesian component, W = rows [from, to) of the torch weight {@code prefix}. */
@@ -243,9 +245,9 @@ public final class EquivariantTransformer implements EquivariantModel {
             inputs.add(unit);
             // distance filters per pair (both edges of a pair share them), packed; the fused op reads them by pair
             boolean filtered = hp.filtersKeys() || hp.filtersValues();
-            if (filtered) inputs.add(ops.activation(filters(ops, rbf, l), act, 1.0));
+            if (filtered) inputs.add(filters(ops, rbf, l));
             // the self-loops' filters (distance 0), packed the same way: part p's h columns from column dvAt + p·h
-            T self = filtered ? ops.activation(filters(ops, rbfSelf, l), act, 1.0) : null;
+            T self = filtered ? filters(ops, rbfSelf, l) : null;
             int dvAt = hp.filtersKeys() ? h : 0;
             List<T> dvSelf = new ArrayList<>();
             if (hp.filtersValues())

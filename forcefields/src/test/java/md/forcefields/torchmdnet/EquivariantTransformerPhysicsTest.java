@@ -147,6 +147,38 @@ class EquivariantTransformerPhysicsTest {
         assertTrue(planDiff < 1e-12 * Math.max(1, fmax), "plan differs from tape by " + planDiff);
     }
 
+    /**
+     * Heads 8 channels wide (the random models above have 4, below the vector length): the plan runs the
+     * attention's Vector API kernels, which read the packed distance filters in place (dk | dv_0 | dv_1 | dv_2,
+     * or the parts a model has, the others stood in by ones); they must give the tape's energy and forces.
+     */
+    @ParameterizedTest(name = "distance_influence {0}, vector_cutoff {1}")
+    @CsvSource({"both,false", "both,true", "keys,false", "values,true", "none,false"})
+    void vectorKernelsReadThePackedFiltersAsTheTape(String influence, boolean vectorCutoff) {
+        EquivariantTransformerHyperparameters hp = new EquivariantTransformerHyperparameters(16, 3, 6, 2, 3.0, 10, true, influence,
+                "silu", "silu", vectorCutoff, true, true);
+        EquivariantTransformer et = new EquivariantTransformer(hp, new int[] {1, 6, 7, 8});
+        Random rng = new Random(21);
+        Map<String, double[]> v = et.initialParameters(rng);
+        for (double[] a : v.values()) for (int i = 0; i < a.length; i++) a[i] += 0.3 * rng.nextGaussian();
+        LearnedModel m = new LearnedModel(et, v);
+        int[] types = types(m, Z);
+        double[] pos = molecule(Z.length, rng);
+        EF a = tape(new TapeExecutor(m), pos, types);
+        double[] f = new double[3 * Z.length];
+        double e;
+        try (PlanExecutor plan = new PlanExecutor(m)) {
+            e = plan.compute(pos, types, NeighborList.allPairs(Z.length, 10.0), f, null, null);
+        }
+        double fmax = 0, diff = Math.abs(e - a.energy());
+        for (int k = 0; k < f.length; k++) {
+            fmax = Math.max(fmax, Math.abs(a.forces()[k]));
+            diff = Math.max(diff, Math.abs(f[k] - a.forces()[k]));
+        }
+        assertTrue(fmax > 1e-3, "forces too small to test: " + fmax);
+        assertTrue(diff < 1e-12 * Math.max(1, fmax), influence + ": plan (vector kernels) differs from tape by " + diff);
+    }
+
     @Test
     void anIsolatedAtomHasFiniteEnergyAndNoForce() {
         LearnedModel m = randomModel("both", false, 12);

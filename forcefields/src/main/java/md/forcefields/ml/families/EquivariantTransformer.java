@@ -8,6 +8,7 @@ import java.util.Random;
 
 import md.forcefields.ml.SpecReader;
 import md.forcefields.ml.model.EquivariantModel;
+import md.forcefields.ml.ops.AffineActivation;
 import md.forcefields.ml.ops.ComponentLinear;
 import md.forcefields.ml.ops.ComponentNorm;
 import md.forcefields.ml.ops.ElementRows;
@@ -179,6 +180,26 @@ public final class EquivariantTransformer implements EquivariantModel {
         return ops.linear(x, w, ops.apply(valueParts[p], ops.parameter(prefix + ".bias")));
     }
 
+    /**
+     * Layer l's distance filters, packed as {@link EquivariantAttention} reads them:
+     * act(x·[W_dk | W_dv,0 | W_dv,1 | W_dv,2] + [b_dk | b_dv,0 | …]) (the parts the model has), one linear
+     * layer with its activation ({@link AffineActivation}) instead of four linear layers and four activations.
+     * The packed weights depend on parameters only: constants of the MD plan.
+     */
+    private <T> T filters(Ops<T> ops, T x, int l) {
+        List<T> w = new ArrayList<>(), b = new ArrayList<>();
+        if (hp.filtersKeys()) {
+            w.add(ops.apply(Transpose.INSTANCE, ops.parameter(layer(l, "dk_proj.weight"))));
+            b.add(ops.parameter(layer(l, "dk_proj.bias")));
+        }
+        if (hp.filtersValues())
+            for (int p = 0; p < 3; p++) {
+                w.add(ops.apply(valueParts[p], ops.apply(Transpose.INSTANCE, ops.parameter(layer(l, "dv_proj.weight")))));
+                b.add(ops.apply(valueParts[p], ops.parameter(layer(l, "dv_proj.bias"))));
+            }
+        return ops.apply(new AffineActivation(act), x, w.size() == 1 ? w.get(0) : ops.concatColumns(w), b.size() == 1 ? b.get(0) : ops.concatColumns(b));
+    }
+
     /** x·Wᵀ on each Cartesian component, W = rows [from, to) of the torch weight {@code prefix}. */
     private <T> T componentLinear(Ops<T> ops, T v, String weight, int from, int to) {
         T w = ops.apply(Transpose.INSTANCE, ops.parameter(weight));
@@ -216,19 +237,21 @@ public final class EquivariantTransformer implements EquivariantModel {
             String at = "layer" + l + ".";
             ops.named(at + "x_ln", xn);
             T q = ops.named(at + "q", linear(ops, xn, layer(l, "q_proj"))), k = ops.named(at + "k", linear(ops, xn, layer(l, "k_proj")));
-            List<T> s = new ArrayList<>(), dvSelf = new ArrayList<>();
+            List<T> s = new ArrayList<>();
             List<T> inputs = new ArrayList<>(List.of(q, k));
             for (int p = 0; p < 3; p++) s.add(linearPart(ops, xn, layer(l, "v_proj"), p));
             inputs.addAll(s);
             inputs.add(cutoffPairs);
             inputs.add(unit);
-            // distance filters per pair (both edges of a pair share them); the fused op reads them by pair
-            if (hp.filtersKeys()) inputs.add(ops.activation(linear(ops, rbf, layer(l, "dk_proj")), act, 1.0));
+            // distance filters per pair (both edges of a pair share them), packed; the fused op reads them by pair
+            boolean filtered = hp.filtersKeys() || hp.filtersValues();
+            if (filtered) inputs.add(filters(ops, rbf, l));
+            // the self-loops' filters (distance 0), packed the same way: part p's h columns from column dvAt + p·h
+            T self = filtered ? filters(ops, rbfSelf, l) : null;
+            int dvAt = hp.filtersKeys() ? h : 0;
+            List<T> dvSelf = new ArrayList<>();
             if (hp.filtersValues())
-                for (int p = 0; p < 3; p++) {
-                    inputs.add(ops.activation(linearPart(ops, rbf, layer(l, "dv_proj"), p), act, 1.0));
-                    dvSelf.add(ops.apply(Elementwise.BROADCAST_ROWS, ops.activation(linearPart(ops, rbfSelf, layer(l, "dv_proj"), p), act, 1.0), q));
-                }
+                for (int p = 0; p < 3; p++) dvSelf.add(ops.apply(Elementwise.BROADCAST_ROWS, ops.sliceColumns(self, dvAt + p * h, dvAt + (p + 1) * h), q));
             if (v != null) inputs.add(v);
             // edges: receiver i = centre (query), sender j = neighbour (key, values, vector features)
             EquivariantAttention fused = attention[v == null ? 0 : 1];
@@ -241,7 +264,7 @@ public final class EquivariantTransformer implements EquivariantModel {
             T y = ops.sliceColumns(messages, 0, h), w = ops.sliceColumns(messages, h, 4 * h);
             T qkSelf = ops.mul(q, k);
             if (hp.filtersKeys()) {
-                T dkSelf = ops.activation(linear(ops, rbfSelf, layer(l, "dk_proj")), act, 1.0);
+                T dkSelf = hp.filtersValues() ? ops.sliceColumns(self, 0, h) : self;
                 qkSelf = ops.mul(qkSelf, ops.apply(Elementwise.BROADCAST_ROWS, dkSelf, q));
             }
             // self-loops (distance 0: cutoff 1, unit vector 0)
@@ -254,14 +277,17 @@ public final class EquivariantTransformer implements EquivariantModel {
             }
             ops.named(at + "agg_x", y);
             ops.named(at + "agg_vec", w);
-            T o = linear(ops, y, layer(l, "o_proj"));
-            T o1 = ops.sliceColumns(o, 0, h), o2 = ops.sliceColumns(o, h, 2 * h), o3 = ops.sliceColumns(o, 2 * h, 3 * h);
             if (v == null) {
+                // without vector features only o3 enters: the layer computes just its h columns of o_proj
+                T o3 = ops.linear(y, ops.sliceColumns(ops.apply(Transpose.INSTANCE, ops.parameter(layer(l, "o_proj.weight"))), 2 * h, 3 * h),
+                        ops.sliceColumns(ops.parameter(layer(l, "o_proj.bias")), 2 * h, 3 * h));
                 ops.named(at + "dx", o3);
                 ops.named(at + "dvec", w);
                 x = ops.add(x, o3);
                 v = w;
             } else {
+                T o = linear(ops, y, layer(l, "o_proj"));
+                T o1 = ops.sliceColumns(o, 0, h), o2 = ops.sliceColumns(o, h, 2 * h), o3 = ops.sliceColumns(o, 2 * h, 3 * h);
                 String u = layer(l, "vec_proj.weight");
                 T v1 = componentLinear(ops, v, u, 0, h), v2 = componentLinear(ops, v, u, h, 2 * h), v3 = componentLinear(ops, v, u, 2 * h, 3 * h);
                 T prod = ops.mul(v1, v2);

@@ -23,9 +23,11 @@ import md.forcefields.ml.Workspace;
  * the per-edge products are never stored. {@link #tape} is the same function built from the separate
  * ops (differentiable to any order, for training); the MD kernels are checked against it.
  *
- * <p>Inputs, in order: q, k, s_0, s_1, s_2 (atoms × h), φ (pairs × 1), û (edges × 3); then dk (pairs × h)
- * if {@code filtersKeys}; dv_0, dv_1, dv_2 (pairs × h) if {@code filtersValues}; v (atoms × 3h) if
- * {@code vectors}.
+ * <p>Inputs, in order: q, k, s_0, s_1, s_2 (atoms × h), φ (pairs × 1), û (edges × 3); then the distance
+ * filters as one input (pairs × f·h, f = 1 … 4: dk if {@code filtersKeys}, then dv_0, dv_1, dv_2 if
+ * {@code filtersValues}, each h columns) when there are any; v (atoms × 3h) if {@code vectors}. The filters
+ * come packed because the model computes them as one linear layer and one activation (a GEMM 32 → 4h
+ * instead of four 32 → h, and one pass of SiLU), and the kernels read each part's columns in place.
  */
 public record EquivariantAttention(int heads, int headDim, Elementwise.Activation attention,
                                    boolean filtersKeys, boolean filtersValues, boolean cutoffOnValues, boolean vectors) implements md.forcefields.ml.FusedOp {
@@ -35,10 +37,15 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
         if (heads < 1 || headDim < 1) throw new IllegalArgumentException("equivariantAttention needs heads >= 1 and headDim >= 1, got " + heads + ", " + headDim);
     }
 
-    private int dk() { return filtersKeys ? 7 : -1; }
-    private int dv0() { return filtersValues ? 7 + (filtersKeys ? 1 : 0) : -1; }
-    private int vIndex() { return vectors ? 7 + (filtersKeys ? 1 : 0) + (filtersValues ? 3 : 0) : -1; }
-    private int inputCount() { return 7 + (filtersKeys ? 1 : 0) + (filtersValues ? 3 : 0) + (vectors ? 1 : 0); }
+    private static final int FILTERS = 7;
+
+    /** How many h-wide parts the packed filters have (dk, dv_0, dv_1, dv_2 as present). */
+    public int filterParts() { return (filtersKeys ? 1 : 0) + (filtersValues ? 3 : 0); }
+    private boolean filtered() { return filterParts() > 0; }
+    /** Column of dv_m in the packed filters. */
+    private int dvColumn(int m) { return ((filtersKeys ? 1 : 0) + m) * heads * headDim; }
+    private int vIndex() { return vectors ? FILTERS + (filtered() ? 1 : 0) : -1; }
+    private int inputCount() { return FILTERS + (filtered() ? 1 : 0) + (vectors ? 1 : 0); }
 
     @Override public String name() { return "equivariantAttention"; }
 
@@ -49,8 +56,7 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
         for (int i = Q; i <= S0 + 2; i++) expected[i] = Shape.atoms(h);
         expected[CUT] = Shape.pairs(1);
         expected[UNIT] = Shape.edges(3);
-        if (filtersKeys) expected[dk()] = Shape.pairs(h);
-        if (filtersValues) for (int m = 0; m < 3; m++) expected[dv0() + m] = Shape.pairs(h);
+        if (filtered()) expected[FILTERS] = Shape.pairs(filterParts() * h);
         if (vectors) expected[vIndex()] = Shape.atoms(3 * h);
         Ops.expect(this, in, expected);
         return Shape.atoms(4 * h);
@@ -69,12 +75,12 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
         int h = heads * headDim;
         T cutEdges = ops.pairsToEdges(in.get(CUT));
         T qk = ops.mul(ops.gatherCentre(in.get(Q)), ops.gatherNeighbour(in.get(K)));
-        if (filtersKeys) qk = ops.mul(qk, ops.pairsToEdges(in.get(dk())));
+        if (filtersKeys) qk = ops.mul(qk, ops.pairsToEdges(filterPart(ops, in, 0)));
         T attn = ops.activation(ops.apply(new HeadOps.HeadSum(heads, headDim), qk), attention, 1.0);
         java.util.List<T> sigma = new java.util.ArrayList<>();
         for (int m = 0; m < 3; m++) {
             T sj = ops.gatherNeighbour(in.get(S0 + m));
-            if (filtersValues) sj = ops.mul(sj, ops.pairsToEdges(in.get(dv0() + m)));
+            if (filtersValues) sj = ops.mul(sj, ops.pairsToEdges(filterPart(ops, in, dvColumn(m))));
             if (cutoffOnValues) sj = ops.mul(sj, cutEdges);
             sigma.add(sj);
         }
@@ -90,6 +96,12 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
         return new Composed<>(attn, ops.apply(new ConcatColumns(new int[] {h, 3 * h}), y, w));
     }
 
+    /** The h columns of the packed filters from {@code column} (all of them when there is one part). */
+    private <T> T filterPart(Ops<T> ops, java.util.List<T> in, int column) {
+        int h = heads * headDim;
+        return filterParts() == 1 ? in.get(FILTERS) : ops.sliceColumns(in.get(FILTERS), column, column + h);
+    }
+
     @Override public <T> T unfused(Ops<T> ops, java.util.List<T> in) { return separateOps(ops, in).messages(); }
 
     // ---- MD: one pass over the edges ----------------------------------------------------------------
@@ -97,9 +109,26 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
     /** This op's input in the vector kernels' slot {@code slot}, or −1 when the model has none. */
     private int inputOfSlot(int slot) {
         if (slot <= UNIT) return slot;
-        if (slot == EquivariantAttentionVectorKernels.DK) return dk();
+        if (slot == EquivariantAttentionVectorKernels.DK) return filtersKeys ? FILTERS : -1;
         if (slot == EquivariantAttentionVectorKernels.V) return vIndex();
-        return filtersValues ? dv0() + slot - EquivariantAttentionVectorKernels.DV0 : -1;
+        return filtersValues ? FILTERS : -1;
+    }
+
+    /**
+     * The vector kernels' per-pair layout by slot (workspace ints 0): pair strides, then column offsets. Parts
+     * of the packed filters stride over all of them; stand-ins (ones, sinks) are h wide.
+     */
+    private int[] pairLayout(Workspace ws) {
+        int h = heads * headDim, width = filterParts() * h, n = EquivariantAttentionVectorKernels.SLOTS;
+        int[] layout = ws.ints(0, 2 * n);
+        java.util.Arrays.fill(layout, 0, n, h);
+        java.util.Arrays.fill(layout, n, 2 * n, 0);
+        layout[EquivariantAttentionVectorKernels.DK] = filtersKeys ? width : h;
+        for (int m = 0; m < 3; m++) {
+            layout[EquivariantAttentionVectorKernels.DV0 + m] = filtersValues ? width : h;
+            layout[n + EquivariantAttentionVectorKernels.DV0 + m] = filtersValues ? dvColumn(m) : 0;
+        }
+        return layout;
     }
 
     /** Whether the Vector API kernels run this op (heads a whole number of vectors wide). */
@@ -118,8 +147,8 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
             ones = ws.doubles(1, pairs * h);
             java.util.Arrays.fill(ones, 0, pairs * h, 1.0);
         }
-        u[EquivariantAttentionVectorKernels.DK] = filtersKeys ? in[dk()] : ones;
-        for (int m = 0; m < 3; m++) u[EquivariantAttentionVectorKernels.DV0 + m] = filtersValues ? in[dv0() + m] : ones;
+        u[EquivariantAttentionVectorKernels.DK] = filtersKeys ? in[FILTERS] : ones;
+        for (int m = 0; m < 3; m++) u[EquivariantAttentionVectorKernels.DV0 + m] = filtersValues ? in[FILTERS] : ones;
         u[EquivariantAttentionVectorKernels.V] = vectors ? in[vIndex()] : ws.zeros(2, g.atoms() * 3 * h);
         return u;
     }
@@ -128,29 +157,31 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
         if (vectorKernels()) {
             java.util.Arrays.fill(out, 0, g.atoms() * 4 * heads * headDim, 0.0);
             EquivariantAttentionVectorKernels.forward(heads, headDim, g.centre(), g.neighbour(), g.pairOf(), g.edges(),
-                    uniformInputs(g, ws, in), attention, cutoffOnValues, out, ws.doubles(3 + EquivariantAttentionVectorKernels.SLOTS, EquivariantAttentionVectorKernels.scratchSize(heads, headDim)));
+                    uniformInputs(g, ws, in), pairLayout(ws), attention, cutoffOnValues, out, ws.doubles(3 + EquivariantAttentionVectorKernels.SLOTS, EquivariantAttentionVectorKernels.scratchSize(heads, headDim)));
             return;
         }
         int h = heads * headDim, w4 = 4 * h, atoms = g.atoms(), edges = g.edges();
         int[] centre = g.centre(), neighbour = g.neighbour(), pairOf = g.pairOf();
         double[] q = in[Q], k = in[K], s0 = in[S0], s1 = in[S0 + 1], s2 = in[S0 + 2], cut = in[CUT], unit = in[UNIT];
-        double[] dk = filtersKeys ? in[dk()] : null, v = vectors ? in[vIndex()] : null;
-        double[] dv0 = filtersValues ? in[dv0()] : null, dv1 = filtersValues ? in[dv0() + 1] : null, dv2 = filtersValues ? in[dv0() + 2] : null;
+        // the packed filters: pair p's row starts at p·fw; dk at column 0, dv_m at dvColumn(m)
+        double[] dk = filtersKeys ? in[FILTERS] : null, v = vectors ? in[vIndex()] : null;
+        double[] dv0 = filtersValues ? in[FILTERS] : null, dv1 = dv0, dv2 = dv0;
+        int fw = filterParts() * h, c0 = dvColumn(0), c1 = dvColumn(1), c2 = dvColumn(2);
         java.util.Arrays.fill(out, 0, atoms * w4, 0.0);
         for (int e = 0; e < edges; e++) {
             int i = centre[e], j = neighbour[e], p = pairOf[e];
             double phi = cut[p], cv = cutoffOnValues ? phi : 1;
             double ux = unit[3 * e], uy = unit[3 * e + 1], uz = unit[3 * e + 2];
-            int qi = i * h, kj = j * h, pp = p * h, yo = i * w4, vo = j * 3 * h;
+            int qi = i * h, kj = j * h, pp = p * fw, yo = i * w4, vo = j * 3 * h;
             for (int hd = 0; hd < heads; hd++) {
                 int o0 = hd * headDim, o1 = o0 + headDim;
                 double a = logit(q, qi, k, kj, dk, pp, o0, o1);
                 double att = attention.value(a);
                 if (!cutoffOnValues) att *= phi;
                 for (int o = o0; o < o1; o++) {
-                    double sig0 = filtersValues ? s0[kj + o] * dv0[pp + o] : s0[kj + o];
-                    double sig1 = filtersValues ? s1[kj + o] * dv1[pp + o] : s1[kj + o];
-                    double sig2 = filtersValues ? s2[kj + o] * dv2[pp + o] : s2[kj + o];
+                    double sig0 = filtersValues ? s0[kj + o] * dv0[pp + c0 + o] : s0[kj + o];
+                    double sig1 = filtersValues ? s1[kj + o] * dv1[pp + c1 + o] : s1[kj + o];
+                    double sig2 = filtersValues ? s2[kj + o] * dv2[pp + c2 + o] : s2[kj + o];
                     if (cutoffOnValues) { sig0 *= cv; sig1 *= cv; sig2 *= cv; }
                     out[yo + o] += att * sig0;
                     int wo = yo + h + o;
@@ -182,6 +213,7 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
         if (vectorKernels()) {
             int h = heads * headDim, atoms = g.atoms(), pairs = g.pairs();
             double[][] u = uniformInputs(g, ws, in), gu = ws.object(1, () -> new double[EquivariantAttentionVectorKernels.SLOTS][]);
+            int[] layout = pairLayout(ws);
             for (int slot = 0; slot < EquivariantAttentionVectorKernels.SLOTS; slot++) { // gradients nobody needs go to sinks (workspace slots 3…)
                 int input = inputOfSlot(slot);
                 double[] gi = input < 0 ? null : gIn[input];
@@ -189,12 +221,12 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
                     case CUT -> pairs;
                     case UNIT -> 3 * g.edges();
                     case EquivariantAttentionVectorKernels.V -> atoms * 3 * h;
-                    default -> slot >= EquivariantAttentionVectorKernels.DK ? pairs * h : atoms * h;
+                    default -> slot >= EquivariantAttentionVectorKernels.DK ? pairs * layout[slot] : atoms * h;
                 };
                 gu[slot] = gi != null ? gi : ws.doubles(3 + slot, size);
             }
             EquivariantAttentionVectorKernels.backward(heads, headDim, g.centre(), g.neighbour(), g.pairOf(), g.edges(),
-                    u, attention, cutoffOnValues, gOut, gu, ws.doubles(3 + EquivariantAttentionVectorKernels.SLOTS, EquivariantAttentionVectorKernels.scratchSize(heads, headDim)));
+                    u, layout, attention, cutoffOnValues, gOut, gu, ws.doubles(3 + EquivariantAttentionVectorKernels.SLOTS, EquivariantAttentionVectorKernels.scratchSize(heads, headDim)));
             return;
         }
         int h = heads * headDim, w4 = 4 * h, edges = g.edges();
@@ -202,9 +234,12 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
         double[] q = in[Q], k = in[K], cut = in[CUT], unit = in[UNIT];
         double[][] s = {in[S0], in[S0 + 1], in[S0 + 2]};
         double[][] gs = {gIn[S0], gIn[S0 + 1], gIn[S0 + 2]};
-        double[] dk = filtersKeys ? in[dk()] : null, gdk = filtersKeys ? gIn[dk()] : null;
+        // the packed filters: pair p's row starts at p·fw; dk at column 0, dv_m at dvColumn(m)
+        double[] dk = filtersKeys ? in[FILTERS] : null, gdk = filtersKeys ? gIn[FILTERS] : null;
         double[][] dv = new double[3][], gdv = new double[3][];
-        if (filtersValues) for (int m = 0; m < 3; m++) { dv[m] = in[dv0() + m]; gdv[m] = gIn[dv0() + m]; }
+        if (filtersValues) for (int m = 0; m < 3; m++) { dv[m] = in[FILTERS]; gdv[m] = gIn[FILTERS]; }
+        int fw = filterParts() * h;
+        int[] dc = {dvColumn(0), dvColumn(1), dvColumn(2)};
         double[] v = vectors ? in[vIndex()] : null, gv = vectors ? gIn[vIndex()] : null;
         double[] gq = gIn[Q], gk = gIn[K], gcut = gIn[CUT], gunit = gIn[UNIT];
         double[] scratch = ws.doubles(0, 9); // sig, base, gsig of the three value parts
@@ -212,7 +247,7 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
             int i = centre[e], j = neighbour[e], p = pairOf[e];
             double phi = cut[p], cv = cutoffOnValues ? phi : 1;
             double ux = unit[3 * e], uy = unit[3 * e + 1], uz = unit[3 * e + 2];
-            int qi = i * h, kj = j * h, pp = p * h, yo = i * w4, vo = j * 3 * h;
+            int qi = i * h, kj = j * h, pp = p * fw, yo = i * w4, vo = j * 3 * h;
             double gux = 0, guy = 0, guz = 0, gphi = 0;
             for (int hd = 0; hd < heads; hd++) {
                 int o0 = hd * headDim, o1 = o0 + headDim;
@@ -221,7 +256,7 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
                 double gatt = 0;
                 for (int o = o0; o < o1; o++) {
                     for (int m = 0; m < 3; m++) {
-                        double b = filtersValues ? s[m][kj + o] * dv[m][pp + o] : s[m][kj + o];
+                        double b = filtersValues ? s[m][kj + o] * dv[m][pp + dc[m] + o] : s[m][kj + o];
                         scratch[3 + m] = b;
                         scratch[m] = cutoffOnValues ? b * cv : b;
                     }
@@ -244,8 +279,8 @@ public record EquivariantAttention(int heads, int headDim, Elementwise.Activatio
                     guz += gwz * scratch[2];
                     for (int m = 0; m < 3; m++) {
                         double gm = scratch[6 + m] * cv;
-                        if (gs[m] != null) gs[m][kj + o] += filtersValues ? gm * dv[m][pp + o] : gm;
-                        if (filtersValues && gdv[m] != null) gdv[m][pp + o] += gm * s[m][kj + o];
+                        if (gs[m] != null) gs[m][kj + o] += filtersValues ? gm * dv[m][pp + dc[m] + o] : gm;
+                        if (filtersValues && gdv[m] != null) gdv[m][pp + dc[m] + o] += gm * s[m][kj + o];
                         if (cutoffOnValues) gphi += scratch[6 + m] * scratch[3 + m];
                     }
                 }

@@ -35,33 +35,41 @@ final class EquivariantAttentionVectorKernels {
      */
     static int scratchSize(int heads, int d) { return 3 * heads * d + 3 * heads + 8 + 8 * L; }
 
-    static void forward(int heads, int d, int[] centre, int[] neighbour, int[] pairOf, int edges, double[][] in,
+    /**
+     * Where pair p's row of a per-pair slot (dk, dv*) starts: p·layout[slot] + layout[SLOTS + slot] (pair stride,
+     * column offset). Filters packed in one array (pairs × 4h: dk | dv_0 | dv_1 | dv_2) share it with their own
+     * column offsets; gradients use the same layout as their inputs.
+     */
+    private static int row(int[] layout, int slot, int p) { return p * layout[slot] + layout[SLOTS + slot]; }
+
+    static void forward(int heads, int d, int[] centre, int[] neighbour, int[] pairOf, int edges, double[][] in, int[] layout,
                         Elementwise.Activation act, boolean cutoffOnValues, double[] out, double[] scratch) {
         int h = heads * d, attC = h, head = 3 * h;
         double[] cut = in[CUT], unit = in[UNIT];
         for (int e = 0; e < edges; e++) {
             int i = centre[e], j = neighbour[e], p = pairOf[e];
             double phi = cut[p];
-            activations(in, i * h, j * h, p * h, heads, d, act, scratch, head);
+            activations(in, i * h, j * h, row(layout, DK, p), heads, d, act, scratch, head);
             double ca = cutoffOnValues ? 1 : phi;
             for (int hd = 0; hd < heads; hd++)
                 java.util.Arrays.fill(scratch, attC + hd * d, attC + (hd + 1) * d, scratch[head + heads + hd] * ca);
-            messages(h, i, j, p, cutoffOnValues ? phi : 1, unit[3 * e], unit[3 * e + 1], unit[3 * e + 2], in, scratch, attC, out);
+            messages(h, i, j, row(layout, DV0, p), row(layout, DV1, p), row(layout, DV2, p),
+                    cutoffOnValues ? phi : 1, unit[3 * e], unit[3 * e + 1], unit[3 * e + 2], in, scratch, attC, out);
         }
     }
 
     /** y_i += a·σ_0, w_ic += v_jc·σ_1 + σ_2·û_c over all channels; per-channel attention weights at scratch[attC…]. */
-    private static void messages(int h, int i, int j, int p, double cv, double ux, double uy, double uz,
+    private static void messages(int h, int i, int j, int p0, int p1, int p2, double cv, double ux, double uy, double uz,
                                  double[][] in, double[] scratch, int attC, double[] out) {
         double[] s0 = in[S0], s1 = in[S1], s2 = in[S2];
         double[] dv0 = in[DV0], dv1 = in[DV1], dv2 = in[DV2], v = in[V];
-        int kj = j * h, pp = p * h, yo = i * 4 * h, vo = j * 3 * h, wo = yo + h;
+        int kj = j * h, yo = i * 4 * h, vo = j * 3 * h, wo = yo + h;
         DoubleVector cvV = DoubleVector.broadcast(S, cv);
         DoubleVector uxV = DoubleVector.broadcast(S, ux), uyV = DoubleVector.broadcast(S, uy), uzV = DoubleVector.broadcast(S, uz);
         for (int o = 0; o < h; o += L) {
-            DoubleVector sig0 = DoubleVector.fromArray(S, s0, kj + o).mul(DoubleVector.fromArray(S, dv0, pp + o)).mul(cvV);
-            DoubleVector sig1 = DoubleVector.fromArray(S, s1, kj + o).mul(DoubleVector.fromArray(S, dv1, pp + o)).mul(cvV);
-            DoubleVector sig2 = DoubleVector.fromArray(S, s2, kj + o).mul(DoubleVector.fromArray(S, dv2, pp + o)).mul(cvV);
+            DoubleVector sig0 = DoubleVector.fromArray(S, s0, kj + o).mul(DoubleVector.fromArray(S, dv0, p0 + o)).mul(cvV);
+            DoubleVector sig1 = DoubleVector.fromArray(S, s1, kj + o).mul(DoubleVector.fromArray(S, dv1, p1 + o)).mul(cvV);
+            DoubleVector sig2 = DoubleVector.fromArray(S, s2, kj + o).mul(DoubleVector.fromArray(S, dv2, p2 + o)).mul(cvV);
             sig0.fma(DoubleVector.fromArray(S, scratch, attC + o), DoubleVector.fromArray(S, out, yo + o)).intoArray(out, yo + o);
             DoubleVector.fromArray(S, v, vo + o).fma(sig1, sig2.fma(uxV, DoubleVector.fromArray(S, out, wo + o))).intoArray(out, wo + o);
             DoubleVector.fromArray(S, v, vo + h + o).fma(sig1, sig2.fma(uyV, DoubleVector.fromArray(S, out, wo + h + o))).intoArray(out, wo + h + o);
@@ -93,14 +101,15 @@ final class EquivariantAttentionVectorKernels {
         for (int o = 0; o < h; o += L) DoubleVector.fromArray(S, q, qi + o).mul(DoubleVector.fromArray(S, k, kj + o)).mul(DoubleVector.fromArray(S, dk, pp + o)).intoArray(scratch, o);
     }
 
-    static void backward(int heads, int d, int[] centre, int[] neighbour, int[] pairOf, int edges, double[][] in,
+    static void backward(int heads, int d, int[] centre, int[] neighbour, int[] pairOf, int edges, double[][] in, int[] layout,
                          Elementwise.Activation act, boolean cutoffOnValues, double[] gOut, double[][] g, double[] scratch) {
         int h = heads * d, gattC = 0, attC = h, gaC = 2 * h, head = 3 * h, sums = head + 3 * heads, lanes = sums + 8;
         double[] unit = in[UNIT], cut = in[CUT], gunit = g[UNIT], gcut = g[CUT];
         for (int e = 0; e < edges; e++) {
             int i = centre[e], j = neighbour[e], p = pairOf[e];
             double phi = cut[p], cv = cutoffOnValues ? phi : 1;
-            activations(in, i * h, j * h, p * h, heads, d, act, scratch, head);
+            int pk = row(layout, DK, p);
+            activations(in, i * h, j * h, pk, heads, d, act, scratch, head);
             for (int hd = 0; hd < heads; hd++) {
                 double f = scratch[head + heads + hd];
                 java.util.Arrays.fill(scratch, attC + hd * d, attC + (hd + 1) * d, cutoffOnValues ? f : f * phi);
@@ -108,9 +117,9 @@ final class EquivariantAttentionVectorKernels {
             java.util.Arrays.fill(scratch, sums, sums + 8, 0.0);
             int yo = i * 4 * h;
             // sums: [0, 3) ∂/∂û, [3] ∂/∂φ through the values
-            scalarMessages(in[S0], in[DV0], g[S0], g[DV0], gOut, yo, j * h, p * h, h, cv, scratch, attC, gattC, sums, lanes);
-            vectorMessages(in[S1], in[DV1], g[S1], g[DV1], in[V], g[V], gOut, yo + h, j * 3 * h, h, j * h, p * h, cv, scratch, sums, lanes);
-            radialMessages(in[S2], in[DV2], g[S2], g[DV2], gOut, yo + h, h, j * h, p * h, cv, unit[3 * e], unit[3 * e + 1], unit[3 * e + 2],
+            scalarMessages(in[S0], in[DV0], g[S0], g[DV0], gOut, yo, j * h, row(layout, DV0, p), h, cv, scratch, attC, gattC, sums, lanes);
+            vectorMessages(in[S1], in[DV1], g[S1], g[DV1], in[V], g[V], gOut, yo + h, j * 3 * h, h, j * h, row(layout, DV1, p), cv, scratch, sums, lanes);
+            radialMessages(in[S2], in[DV2], g[S2], g[DV2], gOut, yo + h, h, j * h, row(layout, DV2, p), cv, unit[3 * e], unit[3 * e + 1], unit[3 * e + 2],
                     scratch, sums, lanes);
             double gphi = cutoffOnValues ? scratch[sums + 3] : 0;
             for (int hd = 0; hd < heads; hd++) {
@@ -124,7 +133,7 @@ final class EquivariantAttentionVectorKernels {
                 }
                 java.util.Arrays.fill(scratch, gaC + hd * d, gaC + (hd + 1) * d, ga);
             }
-            queryKeyGradients(in[Q], in[K], in[DK], g[Q], g[K], g[DK], i * h, j * h, p * h, h, scratch, gaC);
+            queryKeyGradients(in[Q], in[K], in[DK], g[Q], g[K], g[DK], i * h, j * h, pk, h, scratch, gaC);
             gunit[3 * e] += scratch[sums];
             gunit[3 * e + 1] += scratch[sums + 1];
             gunit[3 * e + 2] += scratch[sums + 2];

@@ -202,6 +202,10 @@ class OpKernelsTest {
         cases.add(c("pairsToEdges", GraphOps.PAIRS_TO_EDGES, randn(Shape.pairs(3))));
         cases.add(c("scatterToCentre", GraphOps.SCATTER_TO_CENTRE, randn(Shape.edges(3))));
         cases.add(c("speciesAffine", GraphOps.SPECIES_AFFINE, randn(Shape.atoms(1)), randn(Shape.fixed(1, 3)), randn(Shape.fixed(1, 3))));
+        cases.add(c("affineActivation silu (pairs 5 -> 11)", new AffineActivation(Elementwise.Activation.SILU), randn(Shape.pairs(5)),
+                randn(Shape.fixed(5, 11)), randn(Shape.fixed(1, 11))));
+        cases.add(c("affineActivation tanh (atoms 3 -> 4)", new AffineActivation(Elementwise.Activation.TANH), randn(Shape.atoms(3)),
+                randn(Shape.fixed(3, 4)), randn(Shape.fixed(1, 4))));
         // RadialOps
         cases.add(c("bessel (pairs)", new RadialOps.Bessel(CUTOFF), lengths(Shape.pairs(1)), frequencies(5)));
         cases.add(c("bessel (edges)", new RadialOps.Bessel(2.5), lengths(Shape.edges(1)), frequencies(3)));

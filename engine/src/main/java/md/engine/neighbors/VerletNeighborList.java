@@ -107,10 +107,9 @@ public final class VerletNeighborList {
     public void invalidate() { positionsAtBuild = null; }
 
     /**
-     * Says that the cell changed (e.g. a barostat scaled it), so the next {@link #update} rebuilds: the
-     * shifts are lattice translations of the old cell. A new cell on the {@link Atoms} is also noticed
-     * without this call (its vectors are compared), so calling it is never needed for correctness of a
-     * caller that replaces the cell, only for one that cannot tell whether it did.
+     * Forces a rebuild at the next {@link #update}, for a caller that changed the cell in a way this list should not
+     * carry over. Not needed for barostat steps: a new cell on the {@link Atoms} is noticed without this call (its
+     * vectors are compared), and a small deformation keeps the pairs (class comment).
      */
     public void cellChanged() { invalidate(); }
 

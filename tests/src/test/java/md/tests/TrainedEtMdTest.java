@@ -13,13 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * MD with the shipped, trained Equivariant Transformer ({@code inputs/models/ethanol-et.etm}, trained by
  * {@code md train} on rMD17 ethanol; inputs/models/README.md): NVE from 500 K conserves energy (Velocity
- * Verlet's fluctuation ∝ dt², no drift beyond it), and the same Nosé–Hoover input run twice writes
- * byte-identical files on 1 and 2 threads (the Vector API kernels give the same numbers whenever the JIT
- * compiles them).
+ * Verlet's fluctuation ∝ dt², no drift beyond it); repeatability on 1 and 2 threads: TrainedEtRepeatabilityTest.
  */
-// runs models on 2 worker threads: alone, not beside another test class (pom.xml runs two at a time; 3 busy threads
-// on 2 cores make it 3-5x slower)
-@org.junit.jupiter.api.parallel.Isolated
 class TrainedEtMdTest {
     @TempDir Path dir;
 
@@ -40,31 +35,5 @@ class TrainedEtMdTest {
         assertTrue(ratio > 3.2 && ratio < 5.0, "halving dt should shrink the fluctuation ≈ 4×, got " + ratio);
         assertTrue(Math.abs(coarse[1]) < coarse[0], "drift " + coarse[1] + " eV beyond the fluctuation " + coarse[0] + " eV at 0.5 fs");
         assertTrue(Math.abs(fine[1]) < fine[0], "drift " + fine[1] + " eV beyond the fluctuation " + fine[0] + " eV at 0.25 fs");
-    }
-
-    @Test
-    void theSameRunTwiceIsByteIdenticalOnOneAndTwoThreads() throws IOException {
-        Path inputs = Cli.inputs();
-        for (int threads = 1; threads <= 2; threads++) {
-            Path first = null;
-            for (int k = 0; k < 2; k++) {
-                Path run = dir.resolve("t" + threads + "-run" + k);
-                String yaml = """
-                        structure: {file: %s}
-                        forcefield: {type: learned, model: %s, threads: %d}
-                        velocities: {temperature_K: 500, seed: 17, remove_com: true, remove_rotation: true}
-                        dynamics: {integrator: nose-hoover-chain, timestep_fs: 0.5, steps: 400, temperature_K: 500, tau_fs: 50, chain_length: 3}
-                        output:
-                          directory: out
-                          trajectory: {every: 10, formats: [extxyz]}
-                          thermo: {every: 10}
-                          checkpoint: {every: 100}
-                        """.formatted(inputs.resolve("structures/ethanol-rmd17.extxyz"), inputs.resolve(MODEL), threads);
-                Cli.Result r = Cli.run("run", "--quiet", Cli.write(run.resolve("input.yaml"), yaml).toString());
-                assertEquals(0, r.exitCode(), r.err());
-                if (first == null) first = run.resolve("out");
-                else ResumeTest.assertSameOutputs(first, run.resolve("out"));
-            }
-        }
     }
 }

@@ -16,6 +16,13 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # PoCL would otherwise install its own SIGFPE handler over the JVM's (integer division by zero stops throwing).
 export POCL_SIGFPE_HANDLER=0
 MD_JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC"
+# Transparent huge pages (2 MB) for the Java heap where the kernel offers them (THP "always" or "madvise"): the
+# learned models' kernels stream MBs of per-op buffers, and large pages cut their TLB misses (GeomAtt on aspirin
+# ~4 % faster per call, docs/benchmarks.md). Where THP is off the JVM would print a warning on every start, so the
+# flag is added only where it is on.
+if grep -qs '\[\(always\|madvise\)\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+  MD_JVM_FLAGS="$MD_JVM_FLAGS -XX:+UseTransparentHugePages"
+fi
 # Maven's bundled Guice/Guava use sun.misc.Unsafe's memory methods, which JDK 24+ warns about; the option that
 # allows them quietly exists from JDK 23 (JEP 471) and stops older JVMs ("Unrecognized option"), so it is
 # added only where the JDK knows it.

@@ -119,12 +119,16 @@ public record PairRowChain(boolean denseX, int xStart, int yStart, int width, bo
 
     /**
      * Whether the MD kernels run on dense copies of the factors from the rows (whole vectors of features only; for a
-     * product, both factors from the rows): {@link PairRowChainKernels#denseProduct} is about twice as fast per
-     * multiply-add as the kernels on the rows, and the N² × width copies (and, backward, the folds of the dense
-     * gradients into the rows) cost a fraction of that; the contraction's forward, dot products of dense rows, gains a
-     * little (its gradients stay on the rows: as products (N × N)·(N × N·w) they were slower).
+     * product, both factors from the rows):
+     * {@link PairRowChainKernels#denseProduct} is about twice as fast per multiply-add as the kernels on the rows, and
+     * the N² × width copies (and, backward, the folds of the dense gradients into the rows) cost a fraction of that;
+     * the contraction's forward runs as dot products of dense rows and its gradients read the same copies (their
+     * outputs still go straight into the rows).
      */
     private boolean copies() { return (contract || !denseX) && width % PairRowChainKernels.lanes() == 0; }
+
+    /** Whether the contraction's gradients run on the forward's dense copies ({@link PairRowChainKernels#weightedRowsDense}). */
+    private boolean denseGradients() { return copies() && width % (4 * PairRowChainKernels.lanes()) == 0; }
 
     @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
         int n = g.atoms(), nn = n * n, w = width, yi = yInput();
@@ -153,8 +157,14 @@ public record PairRowChain(boolean denseX, int xStart, int yStart, int width, bo
                     gct[j * n + a] = gc[a * n + j];
                 }
             // ∂X[a, i] += Σ_j c·∂C[a, j]·Y[i, j];  ∂Y[i, j] += Σ_a c·∂C[a, j]·X[a, i] (Y symmetric: its offsets transposed are its own)
-            if (gx != null) PairRowChainKernels.weightedRows(n, w, gc, yd, ydiag, ym, gx, gxDiag, xm);
-            if (gy != null) PairRowChainKernels.weightedRows(n, w, gct, xd, xdiag, xt, gy, gyDiag, ym);
+            if (denseGradients()) { // on the forward's dense copies (X dense or its copy, read transposed for ∂Y)
+                double[] x = denseX ? xd : ws.doubles(10, nn * w), y = ws.doubles(11, nn * w);
+                if (gx != null) PairRowChainKernels.weightedRowsDense(n, w, gc, y, n * w, w, gx, gxDiag, xm);
+                if (gy != null) PairRowChainKernels.weightedRowsDense(n, w, gct, x, w, n * w, gy, gyDiag, ym);
+            } else {
+                if (gx != null) PairRowChainKernels.weightedRows(n, w, gc, yd, ydiag, ym, gx, gxDiag, xm);
+                if (gy != null) PairRowChainKernels.weightedRows(n, w, gct, xd, xdiag, xt, gy, gyDiag, ym);
+            }
         } else if (copies()) {
             // the forward's copies; X and Y symmetric: ∂X(a, i) = Σ_j ∂Z(a, j)·Y(j, i), ∂Y(i, j) = Σ_a X(i, a)·∂Z(a, j)
             double[] x = ws.doubles(10, nn * w), y = ws.doubles(11, nn * w);
@@ -196,6 +206,10 @@ public record PairRowChain(boolean denseX, int xStart, int yStart, int width, bo
 
     /** Adds a dense gradient into the rows' columns (both orders of a pair into its row) and the diagonal's. */
     private void fold(int[] index, int n, double[] dense, double[] wide, int wideWidth, int start, double[] diagonal) {
+        if (DenseKernels.VECTORIZED && width % PairRowChainKernels.lanes() == 0) {
+            PairRowChainKernels.foldRows(index, n, width, dense, wide, wideWidth, start, diagonal);
+            return;
+        }
         for (int s = 0; s < n * n; s++) {
             int p = index[s];
             double[] target = p < 0 ? diagonal : wide;

@@ -144,6 +144,22 @@ final class PairRowChainKernels {
         s00.intoArray(z, o + 0 * rs + 0 * w);
     }
 
+    /**
+     * Adds dense rows ({@code dense[s·w …]}, s = a·N + b) into their pair rows ({@code wide[index[s]·wideWidth + start
+     * …]}) or, for the diagonal (index −1), into {@code diagonal} (skipped when null); w a multiple of the lanes. The
+     * same additions in the same order as a scalar loop, a vector at a time.
+     */
+    static void foldRows(int[] index, int n, int w, double[] dense, double[] wide, int wideWidth, int start, double[] diagonal) {
+        for (int s = 0; s < n * n; s++) {
+            int p = index[s];
+            double[] target = p < 0 ? diagonal : wide;
+            if (target == null) continue;
+            int t = p < 0 ? 0 : p * wideWidth + start, d = s * w;
+            for (int f = 0; f < w; f += L)
+                DoubleVector.fromArray(S, target, t + f).add(DoubleVector.fromArray(S, dense, d + f)).intoArray(target, t + f);
+        }
+    }
+
     /** Out(a, j) += Σ_i X(a, i) ⊙ Y(i, j) (rows: X at xm[a·N + i], Y at ym[i·N + j], Out at om[a·N + j]). */
     static void product(int n, int w, double[] x, double[] xdiag, int[] xm, double[] y, double[] ydiag, int[] ym, double[] o, double[] odiag, int[] om) {
         int wv = w - w % L, a = 0;
@@ -680,6 +696,74 @@ final class PairRowChainKernels {
                 }
                 weightedTail(n, w, wv, u, v, k, s, sdiag, sm, o, odiag, om);
             }
+    }
+
+    /**
+     * {@link #weightedRows} with S dense: S(v, m) at {@code s[v·vs + m·ms]} (a copy of the pair rows, or a dense value
+     * or its transpose), w a multiple of 4 lanes; the output rows through {@code om} as there. The same sums in the
+     * same order (bit for bit), without a table look-up and a choice of array per loaded row.
+     */
+    static void weightedRowsDense(int n, int w, double[] k, double[] s, int vs, int ms, double[] o, double[] odiag, int[] om) {
+        int u = 0;
+        for (; u + 4 <= n; u += 4)
+            for (int v = 0; v < n; v++)
+                for (int f = 0; f < w; f += 4 * L) weightedDense4x4(n, f, u, v, k, s, vs, ms, o, odiag, om);
+        for (; u < n; u++)
+            for (int v = 0; v < n; v++)
+                for (int f = 0; f < w; f += 4 * L) weightedDense1x4(n, f, u, v, k, s, vs, ms, o, odiag, om);
+    }
+
+    private static void weightedDense4x4(int n, int f, int u, int v, double[] k, double[] s, int vs, int ms, double[] o, double[] odiag, int[] om) {
+        DoubleVector a00 = DoubleVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int sv = v * vs + f, k0o = u * n, k1o = k0o + n, k2o = k1o + n, k3o = k2o + n;
+        for (int m = 0; m < n; m++) {
+            int at = sv + m * ms;
+            DoubleVector r0 = DoubleVector.fromArray(S, s, at + 0 * L);
+            DoubleVector r1 = DoubleVector.fromArray(S, s, at + 1 * L);
+            DoubleVector r2 = DoubleVector.fromArray(S, s, at + 2 * L);
+            DoubleVector r3 = DoubleVector.fromArray(S, s, at + 3 * L);
+            DoubleVector k0 = DoubleVector.broadcast(S, k[k0o + m]);
+            a00 = r0.fma(k0, a00); a01 = r1.fma(k0, a01); a02 = r2.fma(k0, a02); a03 = r3.fma(k0, a03);
+            DoubleVector k1 = DoubleVector.broadcast(S, k[k1o + m]);
+            a10 = r0.fma(k1, a10); a11 = r1.fma(k1, a11); a12 = r2.fma(k1, a12); a13 = r3.fma(k1, a13);
+            DoubleVector k2 = DoubleVector.broadcast(S, k[k2o + m]);
+            a20 = r0.fma(k2, a20); a21 = r1.fma(k2, a21); a22 = r2.fma(k2, a22); a23 = r3.fma(k2, a23);
+            DoubleVector k3 = DoubleVector.broadcast(S, k[k3o + m]);
+            a30 = r0.fma(k3, a30); a31 = r1.fma(k3, a31); a32 = r2.fma(k3, a32); a33 = r3.fma(k3, a33);
+        }
+        { int o19 = om[(u + 0) * n + v], at19 = (o19 < 0 ? 0 : o19) + f + 0 * L; double[] t19 = o19 < 0 ? odiag : o; DoubleVector.fromArray(S, t19, at19).add(a00).intoArray(t19, at19); }
+        { int o20 = om[(u + 0) * n + v], at20 = (o20 < 0 ? 0 : o20) + f + 1 * L; double[] t20 = o20 < 0 ? odiag : o; DoubleVector.fromArray(S, t20, at20).add(a01).intoArray(t20, at20); }
+        { int o21 = om[(u + 0) * n + v], at21 = (o21 < 0 ? 0 : o21) + f + 2 * L; double[] t21 = o21 < 0 ? odiag : o; DoubleVector.fromArray(S, t21, at21).add(a02).intoArray(t21, at21); }
+        { int o22 = om[(u + 0) * n + v], at22 = (o22 < 0 ? 0 : o22) + f + 3 * L; double[] t22 = o22 < 0 ? odiag : o; DoubleVector.fromArray(S, t22, at22).add(a03).intoArray(t22, at22); }
+        { int o23 = om[(u + 1) * n + v], at23 = (o23 < 0 ? 0 : o23) + f + 0 * L; double[] t23 = o23 < 0 ? odiag : o; DoubleVector.fromArray(S, t23, at23).add(a10).intoArray(t23, at23); }
+        { int o24 = om[(u + 1) * n + v], at24 = (o24 < 0 ? 0 : o24) + f + 1 * L; double[] t24 = o24 < 0 ? odiag : o; DoubleVector.fromArray(S, t24, at24).add(a11).intoArray(t24, at24); }
+        { int o25 = om[(u + 1) * n + v], at25 = (o25 < 0 ? 0 : o25) + f + 2 * L; double[] t25 = o25 < 0 ? odiag : o; DoubleVector.fromArray(S, t25, at25).add(a12).intoArray(t25, at25); }
+        { int o26 = om[(u + 1) * n + v], at26 = (o26 < 0 ? 0 : o26) + f + 3 * L; double[] t26 = o26 < 0 ? odiag : o; DoubleVector.fromArray(S, t26, at26).add(a13).intoArray(t26, at26); }
+        { int o27 = om[(u + 2) * n + v], at27 = (o27 < 0 ? 0 : o27) + f + 0 * L; double[] t27 = o27 < 0 ? odiag : o; DoubleVector.fromArray(S, t27, at27).add(a20).intoArray(t27, at27); }
+        { int o28 = om[(u + 2) * n + v], at28 = (o28 < 0 ? 0 : o28) + f + 1 * L; double[] t28 = o28 < 0 ? odiag : o; DoubleVector.fromArray(S, t28, at28).add(a21).intoArray(t28, at28); }
+        { int o29 = om[(u + 2) * n + v], at29 = (o29 < 0 ? 0 : o29) + f + 2 * L; double[] t29 = o29 < 0 ? odiag : o; DoubleVector.fromArray(S, t29, at29).add(a22).intoArray(t29, at29); }
+        { int o30 = om[(u + 2) * n + v], at30 = (o30 < 0 ? 0 : o30) + f + 3 * L; double[] t30 = o30 < 0 ? odiag : o; DoubleVector.fromArray(S, t30, at30).add(a23).intoArray(t30, at30); }
+        { int o31 = om[(u + 3) * n + v], at31 = (o31 < 0 ? 0 : o31) + f + 0 * L; double[] t31 = o31 < 0 ? odiag : o; DoubleVector.fromArray(S, t31, at31).add(a30).intoArray(t31, at31); }
+        { int o32 = om[(u + 3) * n + v], at32 = (o32 < 0 ? 0 : o32) + f + 1 * L; double[] t32 = o32 < 0 ? odiag : o; DoubleVector.fromArray(S, t32, at32).add(a31).intoArray(t32, at32); }
+        { int o33 = om[(u + 3) * n + v], at33 = (o33 < 0 ? 0 : o33) + f + 2 * L; double[] t33 = o33 < 0 ? odiag : o; DoubleVector.fromArray(S, t33, at33).add(a32).intoArray(t33, at33); }
+        { int o34 = om[(u + 3) * n + v], at34 = (o34 < 0 ? 0 : o34) + f + 3 * L; double[] t34 = o34 < 0 ? odiag : o; DoubleVector.fromArray(S, t34, at34).add(a33).intoArray(t34, at34); }
+    }
+
+    private static void weightedDense1x4(int n, int f, int u, int v, double[] k, double[] s, int vs, int ms, double[] o, double[] odiag, int[] om) {
+        DoubleVector a0 = DoubleVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int sv = v * vs + f;
+        for (int m = 0; m < n; m++) {
+            int at = sv + m * ms;
+            DoubleVector kv = DoubleVector.broadcast(S, k[u * n + m]);
+            a0 = DoubleVector.fromArray(S, s, at + 0 * L).fma(kv, a0);
+            a1 = DoubleVector.fromArray(S, s, at + 1 * L).fma(kv, a1);
+            a2 = DoubleVector.fromArray(S, s, at + 2 * L).fma(kv, a2);
+            a3 = DoubleVector.fromArray(S, s, at + 3 * L).fma(kv, a3);
+        }
+        { int o0 = om[u * n + v], at0 = (o0 < 0 ? 0 : o0) + f + 0 * L; double[] t0 = o0 < 0 ? odiag : o; DoubleVector.fromArray(S, t0, at0).add(a0).intoArray(t0, at0); }
+        { int o1 = om[u * n + v], at1 = (o1 < 0 ? 0 : o1) + f + 1 * L; double[] t1 = o1 < 0 ? odiag : o; DoubleVector.fromArray(S, t1, at1).add(a1).intoArray(t1, at1); }
+        { int o2 = om[u * n + v], at2 = (o2 < 0 ? 0 : o2) + f + 2 * L; double[] t2 = o2 < 0 ? odiag : o; DoubleVector.fromArray(S, t2, at2).add(a2).intoArray(t2, at2); }
+        { int o3 = om[u * n + v], at3 = (o3 < 0 ? 0 : o3) + f + 3 * L; double[] t3 = o3 < 0 ? odiag : o; DoubleVector.fromArray(S, t3, at3).add(a3).intoArray(t3, at3); }
     }
 
     /** Four u × four vectors of features: each row of S and each K[u, m] loaded once for 16 multiply-adds. */

@@ -35,6 +35,8 @@ import md.forcefields.nequip.NequipModelFile;
  * same device — including runs that end early (the temperature window) while the others go on.
  */
 @Timeout(120) // a deadlocked batch fails instead of hanging the build
+// opens OpenCL (PoCL) force fields: not beside another class that does (pom.xml runs two at a time)
+@org.junit.jupiter.api.parallel.ResourceLock("md.device-backends")
 class BatchedStabilityBenchmarkTest {
     @TempDir Path dir;
 

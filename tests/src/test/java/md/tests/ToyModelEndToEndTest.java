@@ -29,6 +29,8 @@ import md.forcefields.training.TrainingFrame;
  * epochs, saved, and run by {@code md run} with {@code type: learned} in NVE, where its total energy is
  * conserved.
  */
+// opens OpenCL (PoCL) force fields: not beside another class that does (pom.xml runs two at a time)
+@org.junit.jupiter.api.parallel.ResourceLock("md.device-backends")
 class ToyModelEndToEndTest {
     @TempDir Path dir;
 

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 // swaps System.out/err (to read what a command printed): not beside another class that does (pom.xml runs two at a time)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
 @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
+// also opens OpenCL (PoCL) force fields: not beside another class that does
+@org.junit.jupiter.api.parallel.ResourceLock("md.device-backends")
 class DirectForcesRunTest {
     @TempDir Path dir;
 

@@ -9,6 +9,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The run's top-level {@code device} reaches force fields that have accelerator backends. */
+// opens OpenCL (PoCL) force fields: not beside another class that does (pom.xml runs two at a time)
+@org.junit.jupiter.api.parallel.ResourceLock("md.device-backends")
 class ForceFieldDeviceTest {
     private static ForceFieldConfig section(String yaml) {
         return ForceFieldConfig.from(ConfigNode.parse(Path.of("in.yaml"), yaml).get("forcefield"));

@@ -104,7 +104,11 @@ public final class OpenClBackend extends DeviceBackend {
         queue = clCreateCommandQueueWithProperties(context, dev, null, null);
         program = clCreateProgramWithSource(context, 1, new String[] {KernelSources.program("prelude_opencl.h")}, null, null);
         try {
-            clBuildProgram(program, 0, null, precision == Precision.FLOAT32 ? "-DMD_FLOAT32" : "", null, null);
+            // one build at a time per process: PoCL failed (CL_BUILD_PROGRAM_FAILURE) when two threads built the
+            // program at once (its kernel cache is per process), e.g. two device force fields opened side by side
+            synchronized (OpenClBackend.class) {
+                clBuildProgram(program, 0, null, precision == Precision.FLOAT32 ? "-DMD_FLOAT32" : "", null, null);
+            }
         } catch (CLException e) {
             long[] size = new long[1];
             clGetProgramBuildInfo(program, dev, CL_PROGRAM_BUILD_LOG, 0, null, size);

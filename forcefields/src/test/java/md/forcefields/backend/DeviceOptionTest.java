@@ -20,6 +20,8 @@ import md.forcefields.nequip.NequipModel;
 import md.forcefields.nequip.NequipModelFile;
 
 /** The {@code device} key of the nequip force field: selection, and clear errors. */
+// opens OpenCL (PoCL) force fields: not beside another class that does (pom.xml runs two at a time)
+@org.junit.jupiter.api.parallel.ResourceLock("md.device-backends")
 class DeviceOptionTest {
 
     @TempDir Path dir;

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * without OpenCL: against made-up folders and caches, against {@code ldconfig -p} (an independent reader
  * of the same cache), and end to end: {@code device: auto} in a fresh JVM prints nothing.
  */
+// runs clinfo and opens OpenCL: not beside another class that does (pom.xml runs two at a time)
+@org.junit.jupiter.api.parallel.ResourceLock(DeviceBackends.LOCK)
 class OpenClLoaderTest {
     @TempDir Path dir;
 

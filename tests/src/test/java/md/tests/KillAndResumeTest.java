@@ -104,14 +104,15 @@ class KillAndResumeTest {
         ResumeTest.assertSameOutputs(whole.resolve("out"), killed.resolve("out"));
     }
 
-    private static Process startMd(Path input) throws IOException {
+    /** md run --quiet INPUT in a JVM of its own (so that it can be killed with SIGKILL). */
+    static Process startMd(Path input) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "md.engine.cli.Main", "run", "--quiet", input.toString());
         return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
-    private static long lineCount(Path file) throws IOException {
+    static long lineCount(Path file) throws IOException {
         if (!Files.exists(file)) return 0;
         return Files.readString(file).chars().filter(ch -> ch == '\n').count();
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -60,11 +59,11 @@ abstract class NequipRepeatabilityChecks {
         int threads = threads();
         Path killed = dir.resolve("killed"), whole = dir.resolve("whole");
         Path killedInput = Cli.write(killed.resolve("input.yaml"), input(10_000_000, threads));
-        Process p = startMd(killedInput);
+        Process p = KillAndResumeTest.startMd(killedInput);
         Path thermo = killed.resolve("out/thermo.csv");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         try {
-            while (lineCount(thermo) < 1 + 26) { // past the checkpoints at steps 100 and 200
+            while (KillAndResumeTest.lineCount(thermo) < 1 + 26) { // past the checkpoints at steps 100 and 200
                 if (!p.isAlive()) fail("md run ended early (exit " + p.exitValue() + "): " + new String(p.getErrorStream().readAllBytes()));
                 if (System.nanoTime() > deadline) fail("md run did not reach step 250 in 120 s");
                 Thread.sleep(5);
@@ -81,17 +80,5 @@ abstract class NequipRepeatabilityChecks {
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertEquals(0, Cli.run("run", "--quiet", Cli.write(whole.resolve("input.yaml"), input(total, threads)).toString()).exitCode());
         ResumeTest.assertSameOutputs(whole.resolve("out"), killed.resolve("out"));
-    }
-
-    private static Process startMd(Path input) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "md.engine.cli.Main", "run", "--quiet", input.toString());
-        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    private static long lineCount(Path file) throws IOException {
-        if (!Files.exists(file)) return 0;
-        return Files.readString(file).chars().filter(ch -> ch == '\n').count();
     }
 }

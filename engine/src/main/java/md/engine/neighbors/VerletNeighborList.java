@@ -71,11 +71,13 @@ public final class VerletNeighborList {
 
     /** Rebuilds when needed and returns whether it did; otherwise maps the shifts to a deformed cell if the cell changed. */
     public boolean update(Atoms atoms) {
-        if (needsRebuild(atoms)) {
+        Cell cell = atoms.cell();
+        boolean built = positionsAtBuild != null && sameCell(cell, cellObjectAtBuild);
+        if (needsRebuild(atoms, built)) {
             rebuild(atoms);
             return true;
         }
-        if (atoms.cell() != cellOfShifts) mapShifts(atoms.cell());
+        if (cell != cellOfShifts) mapShifts(cell, built);
         return false;
     }
 
@@ -106,18 +108,16 @@ public final class VerletNeighborList {
     /** Forgets the last build, so the next {@link #update} rebuilds (e.g. after positions were replaced). */
     public void invalidate() { positionsAtBuild = null; }
 
-    /**
-     * Forces a rebuild at the next {@link #update}, for a caller that changed the cell in a way this list should not
-     * carry over. Not needed for barostat steps: a new cell on the {@link Atoms} is noticed without this call (its
-     * vectors are compared), and a small deformation keeps the pairs (class comment).
-     */
-    public void cellChanged() { invalidate(); }
-
     public boolean needsRebuild(Atoms atoms) {
+        return needsRebuild(atoms, positionsAtBuild != null && sameCell(atoms.cell(), cellObjectAtBuild));
+    }
+
+    /** {@code inBuildCell}: the atoms' cell is the build's. Otherwise leaves T for the atoms' cell in {@link #transform} when it keeps the pairs. */
+    private boolean needsRebuild(Atoms atoms, boolean inBuildCell) {
         if (positionsAtBuild == null || positionsAtBuild.length != 3 * atoms.size()) return true;
         Cell cell = atoms.cell();
         double[] x = atoms.positions();
-        if (sameCell(cell, cellObjectAtBuild)) return movedBeyond(x, null, 0.5 * skinAngstrom);
+        if (inBuildCell) return movedBeyond(x, null, 0.5 * skinAngstrom);
         if (!deformable(cell)) return true;
         double deformation = transform(cellObjectAtBuild, cell, transform);
         double allowed = 0.5 * (skinAngstrom - deformation * listCutoffAngstrom());
@@ -168,15 +168,17 @@ public final class VerletNeighborList {
         return Math.sqrt(norm2);
     }
 
-    /** The build's shifts nH₀ mapped to nH in {@code cell} (the build's own, exactly, when the cell is the build's again); bumps the list's version. */
-    private void mapShifts(Cell cell) {
+    /**
+     * The build's shifts nH₀ mapped to nH in {@code cell} with the T that {@link #needsRebuild(Atoms, boolean)} just
+     * computed for it (the build's own shifts, exactly, when the cell is the build's again); bumps the list's version.
+     */
+    private void mapShifts(Cell cell, boolean inBuildCell) {
         double[] shift = list.shiftArray(), s0 = shiftsAtBuild;
         int end = 3 * list.pairCount();
-        if (sameCell(cell, cellObjectAtBuild)) {
+        if (inBuildCell) {
             System.arraycopy(s0, 0, shift, 0, end);
         } else {
             double[] t = transform;
-            transform(cellObjectAtBuild, cell, t);
             for (int p = 0; p < end; p += 3) {
                 double a = s0[p], b = s0[p + 1], c = s0[p + 2];
                 shift[p] = a * t[0] + b * t[3] + c * t[6];

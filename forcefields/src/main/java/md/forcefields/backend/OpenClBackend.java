@@ -103,18 +103,31 @@ public final class OpenClBackend extends DeviceBackend {
         context = clCreateContext(props, 1, new cl_device_id[] {dev}, null, null, null);
         queue = clCreateCommandQueueWithProperties(context, dev, null, null);
         program = clCreateProgramWithSource(context, 1, new String[] {KernelSources.program("prelude_opencl.h")}, null, null);
-        try {
-            // one build at a time per process: PoCL failed (CL_BUILD_PROGRAM_FAILURE) when two threads built the
-            // program at once (its kernel cache is per process), e.g. two device force fields opened side by side
-            synchronized (OpenClBackend.class) {
-                clBuildProgram(program, 0, null, precision == Precision.FLOAT32 ? "-DMD_FLOAT32" : "", null, null);
+        build(dev, precision == Precision.FLOAT32 ? "-DMD_FLOAT32" : "");
+    }
+
+    /**
+     * Builds the program, one build at a time per process (PoCL failed with CL_BUILD_PROGRAM_FAILURE when two
+     * threads built at once). PoCL compiles through temporary files in its kernel cache, and another process starting
+     * PoCL on the same cache can remove them mid-build ("unable to rename temporary ..."): that failure, which says
+     * nothing about the kernels, is retried; any other build failure is reported with PoCL's log.
+     */
+    private void build(cl_device_id dev, String options) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                synchronized (OpenClBackend.class) {
+                    clBuildProgram(program, 0, null, options, null, null);
+                }
+                return;
+            } catch (CLException e) {
+                long[] size = new long[1];
+                clGetProgramBuildInfo(program, dev, CL_PROGRAM_BUILD_LOG, 0, null, size);
+                byte[] log = new byte[(int) size[0]];
+                clGetProgramBuildInfo(program, dev, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+                String text = new String(log).strip();
+                if (attempt < 3 && text.contains("unable to rename temporary")) continue;
+                throw new IllegalStateException("OpenCL kernel build failed on " + device + ":\n" + text, e);
             }
-        } catch (CLException e) {
-            long[] size = new long[1];
-            clGetProgramBuildInfo(program, dev, CL_PROGRAM_BUILD_LOG, 0, null, size);
-            byte[] log = new byte[(int) size[0]];
-            clGetProgramBuildInfo(program, dev, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
-            throw new IllegalStateException("OpenCL kernel build failed on " + device + ":\n" + new String(log).strip(), e);
         }
     }
 

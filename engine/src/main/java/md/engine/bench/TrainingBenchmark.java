@@ -55,7 +55,8 @@ public final class TrainingBenchmark {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--only" -> only = args[++i];
                 case "--help", "-h" -> {
-                    System.out.println("usage: md bench training [--data SHARED_DATA_DIR] [--seconds S per measurement] [--only aspirin|ethanol]");
+                    System.out.println("usage: md bench training [--data SHARED_DATA_DIR] [--seconds S per measurement] [--only aspirin|ethanol]\n"
+                            + "  each measurement first warms up until the JIT has settled (10-20 s for a training step, at most 60 s)");
                     return 0;
                 }
                 default -> {
@@ -131,14 +132,38 @@ public final class TrainingBenchmark {
         }
     }
 
+    /** Longest warm-up before timing anyway (the tape's JIT settles in 10-20 s on the 2-core machine). */
+    private static final double MAX_WARMUP_SECONDS = 60;
+
     /**
-     * Mean wall and CPU milliseconds per call after a warm-up of a third of the budget (at least 2 calls
-     * each). CPU time is the calling thread's ({@code thisThread}: single-threaded work, unaffected by JIT
-     * and GC threads and by other processes on a shared machine) or the whole process's (pool threads).
+     * Mean wall and CPU milliseconds per call once the JIT compilers are done with the work, then over
+     * {@code seconds}. The warm-up runs blocks of half a second (at least 2 calls) for at least a third of the
+     * budget and until four blocks in a row took the same time per call within 5 % while the compilers worked
+     * less than 10 ms in all (at most {@link #MAX_WARMUP_SECONDS}): a training step's tape keeps C2 busy for
+     * 10-20 s, with plateaus and deoptimisation storms in between (2 s blocks of one ethanol step: 68, 18, 36, 12,
+     * 62, 7, 8, then 5.8 ms from 16 s on), so a fixed third of a 10 s budget measured it 2-3x too slow, and
+     * differently from run to run. CPU time is the calling thread's ({@code thisThread}: single-threaded work,
+     * unaffected by JIT and GC threads and by other processes on a shared machine) or the whole process's (pool
+     * threads).
      */
     private static double[] time(double seconds, Runnable r, boolean thisThread) {
-        long warm = System.nanoTime() + (long) (seconds / 3 * 1e9);
-        for (int k = 0; k < 2 || System.nanoTime() < warm; k++) r.run();
+        long t0 = System.nanoTime(), minWarm = t0 + (long) (seconds / 3 * 1e9), maxWarm = t0 + (long) (MAX_WARMUP_SECONDS * 1e9);
+        var jit = ManagementFactory.getCompilationMXBean();
+        boolean monitored = jit != null && jit.isCompilationTimeMonitoringSupported();
+        int stable = 4;
+        double[] perCall = new double[stable];
+        long[] compiling = new long[stable];
+        for (int block = 0; ; block++) {
+            long compiled = monitored ? jit.getTotalCompilationTime() : 0, b0 = System.nanoTime(), bEnd = b0 + 500_000_000L;
+            int calls = 0;
+            while (calls < 2 || System.nanoTime() < bEnd) { r.run(); calls++; }
+            long now = System.nanoTime();
+            perCall[block % stable] = (now - b0) / (double) calls;
+            compiling[block % stable] = monitored ? jit.getTotalCompilationTime() - compiled : 0;
+            boolean settled = block >= stable - 1 && java.util.Arrays.stream(compiling).sum() < 10
+                    && java.util.Arrays.stream(perCall).max().orElseThrow() <= 1.05 * java.util.Arrays.stream(perCall).min().orElseThrow();
+            if ((settled && now >= minWarm) || now >= maxWarm) break;
+        }
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         var threads = ManagementFactory.getThreadMXBean();
         java.util.function.LongSupplier cpu = thisThread ? threads::getCurrentThreadCpuTime : os::getProcessCpuTime;

@@ -73,8 +73,8 @@ public final class DenseKernels {
     }
 
     /**
-     * C (+)= A·B for m rows (α = 1): blocks of 8 rows by {@link #gemm8}, the rest by {@link #gemm}; the same values
-     * as {@link #gemm} with the Vector API.
+     * C (+)= A·B for m rows (α = 1): blocks of 8 rows by {@link #gemm8}, the rest by {@link #gemm}, or, for a multiple
+     * of 7 rows that is not one of 8 (21 atoms), blocks of 7; the same values as {@link #gemm} with the Vector API.
      */
     public static void gemmRows8(int m, int n, int kk, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc, boolean accumulate) {
         if (!VECTORIZED) {
@@ -82,6 +82,10 @@ public final class DenseKernels {
             return;
         }
         int i = 0;
+        if (m % 8 != 0 && m % 7 == 0) { // 21 rows (atoms): three 7-row blocks rather than 8 + 8 + 4 + 1
+            for (; i < m; i += 7) VectorKernels.gemm7(n, kk, a, aOff + i * lda, lda, b, bOff, ldb, accumulate, c, cOff + i * ldc, ldc);
+            return;
+        }
         for (; i + 8 <= m; i += 8) VectorKernels.gemm8(n, kk, a, aOff + i * lda, lda, b, bOff, ldb, null, accumulate, c, cOff + i * ldc, ldc, null, 0);
         if (i < m) VectorKernels.gemm(m - i, n, kk, 1.0, a, aOff + i * lda, lda, b, bOff, ldb, c, cOff + i * ldc, ldc, accumulate);
     }

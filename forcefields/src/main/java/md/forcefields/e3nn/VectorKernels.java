@@ -106,6 +106,100 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * C (+)= A·B for exactly 7 rows (α = 1, no bias): register blocks of 7 rows × 3 vectors (21 sums), then 7 × 1, then
+     * scalar columns, so that 21 rows (a 21-atom molecule) are three blocks that load each vector of B once for 7 rows
+     * instead of two 8-row blocks and 4-row and 1-row blocks (the 1-row block loads every vector of B for one row).
+     * Every element is the chain of FMAs over k from zero, then added to C with {@code acc}: the same values as
+     * {@link #gemm8} and {@link #gemm}.
+     */
+    static void gemm7(int n, int kk, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, boolean acc, double[] c, int cOff, int ldc) {
+        int j = 0;
+        for (; j + 3 * L <= n; j += 3 * L) block7x3(kk, a, aOff, lda, b, bOff + j, ldb, acc, c, cOff + j, ldc);
+        for (; j + L <= n; j += L) block7x1(kk, a, aOff, lda, b, bOff + j, ldb, acc, c, cOff + j, ldc);
+        for (; j < n; j++)
+            for (int q = 0; q < 7; q++) {
+                double t = 0;
+                for (int k = 0; k < kk; k++) t += a[aOff + q * lda + k] * b[bOff + k * ldb + j];
+                int at = cOff + q * ldc + j;
+                c[at] = acc ? t + c[at] : t;
+            }
+    }
+
+    private static void block7x3(int kk, double[] a, int a0, int lda, double[] b, int bOff, int ldb, boolean acc, double[] c, int c0, int ldc) {
+        DoubleVector s00 = DoubleVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00, s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00, s40 = s00, s41 = s00, s42 = s00, s50 = s00, s51 = s00, s52 = s00, s60 = s00, s61 = s00, s62 = s00;
+        for (int k = 0; k < kk; k++) {
+            int bk = bOff + k * ldb;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bk + 0 * L);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bk + 1 * L);
+            DoubleVector b2 = DoubleVector.fromArray(S, b, bk + 2 * L);
+            DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + 0 * lda + k]);
+            s00 = x0.fma(b0, s00); s01 = x0.fma(b1, s01); s02 = x0.fma(b2, s02);
+            DoubleVector x1 = DoubleVector.broadcast(S, a[a0 + 1 * lda + k]);
+            s10 = x1.fma(b0, s10); s11 = x1.fma(b1, s11); s12 = x1.fma(b2, s12);
+            DoubleVector x2 = DoubleVector.broadcast(S, a[a0 + 2 * lda + k]);
+            s20 = x2.fma(b0, s20); s21 = x2.fma(b1, s21); s22 = x2.fma(b2, s22);
+            DoubleVector x3 = DoubleVector.broadcast(S, a[a0 + 3 * lda + k]);
+            s30 = x3.fma(b0, s30); s31 = x3.fma(b1, s31); s32 = x3.fma(b2, s32);
+            DoubleVector x4 = DoubleVector.broadcast(S, a[a0 + 4 * lda + k]);
+            s40 = x4.fma(b0, s40); s41 = x4.fma(b1, s41); s42 = x4.fma(b2, s42);
+            DoubleVector x5 = DoubleVector.broadcast(S, a[a0 + 5 * lda + k]);
+            s50 = x5.fma(b0, s50); s51 = x5.fma(b1, s51); s52 = x5.fma(b2, s52);
+            DoubleVector x6 = DoubleVector.broadcast(S, a[a0 + 6 * lda + k]);
+            s60 = x6.fma(b0, s60); s61 = x6.fma(b1, s61); s62 = x6.fma(b2, s62);
+        }
+        { int at = c0 + 0 * ldc + 0 * L; (acc ? s00.add(DoubleVector.fromArray(S, c, at)) : s00).intoArray(c, at); }
+        { int at = c0 + 0 * ldc + 1 * L; (acc ? s01.add(DoubleVector.fromArray(S, c, at)) : s01).intoArray(c, at); }
+        { int at = c0 + 0 * ldc + 2 * L; (acc ? s02.add(DoubleVector.fromArray(S, c, at)) : s02).intoArray(c, at); }
+        { int at = c0 + 1 * ldc + 0 * L; (acc ? s10.add(DoubleVector.fromArray(S, c, at)) : s10).intoArray(c, at); }
+        { int at = c0 + 1 * ldc + 1 * L; (acc ? s11.add(DoubleVector.fromArray(S, c, at)) : s11).intoArray(c, at); }
+        { int at = c0 + 1 * ldc + 2 * L; (acc ? s12.add(DoubleVector.fromArray(S, c, at)) : s12).intoArray(c, at); }
+        { int at = c0 + 2 * ldc + 0 * L; (acc ? s20.add(DoubleVector.fromArray(S, c, at)) : s20).intoArray(c, at); }
+        { int at = c0 + 2 * ldc + 1 * L; (acc ? s21.add(DoubleVector.fromArray(S, c, at)) : s21).intoArray(c, at); }
+        { int at = c0 + 2 * ldc + 2 * L; (acc ? s22.add(DoubleVector.fromArray(S, c, at)) : s22).intoArray(c, at); }
+        { int at = c0 + 3 * ldc + 0 * L; (acc ? s30.add(DoubleVector.fromArray(S, c, at)) : s30).intoArray(c, at); }
+        { int at = c0 + 3 * ldc + 1 * L; (acc ? s31.add(DoubleVector.fromArray(S, c, at)) : s31).intoArray(c, at); }
+        { int at = c0 + 3 * ldc + 2 * L; (acc ? s32.add(DoubleVector.fromArray(S, c, at)) : s32).intoArray(c, at); }
+        { int at = c0 + 4 * ldc + 0 * L; (acc ? s40.add(DoubleVector.fromArray(S, c, at)) : s40).intoArray(c, at); }
+        { int at = c0 + 4 * ldc + 1 * L; (acc ? s41.add(DoubleVector.fromArray(S, c, at)) : s41).intoArray(c, at); }
+        { int at = c0 + 4 * ldc + 2 * L; (acc ? s42.add(DoubleVector.fromArray(S, c, at)) : s42).intoArray(c, at); }
+        { int at = c0 + 5 * ldc + 0 * L; (acc ? s50.add(DoubleVector.fromArray(S, c, at)) : s50).intoArray(c, at); }
+        { int at = c0 + 5 * ldc + 1 * L; (acc ? s51.add(DoubleVector.fromArray(S, c, at)) : s51).intoArray(c, at); }
+        { int at = c0 + 5 * ldc + 2 * L; (acc ? s52.add(DoubleVector.fromArray(S, c, at)) : s52).intoArray(c, at); }
+        { int at = c0 + 6 * ldc + 0 * L; (acc ? s60.add(DoubleVector.fromArray(S, c, at)) : s60).intoArray(c, at); }
+        { int at = c0 + 6 * ldc + 1 * L; (acc ? s61.add(DoubleVector.fromArray(S, c, at)) : s61).intoArray(c, at); }
+        { int at = c0 + 6 * ldc + 2 * L; (acc ? s62.add(DoubleVector.fromArray(S, c, at)) : s62).intoArray(c, at); }
+    }
+
+    private static void block7x1(int kk, double[] a, int a0, int lda, double[] b, int bOff, int ldb, boolean acc, double[] c, int c0, int ldc) {
+        DoubleVector s00 = DoubleVector.zero(S), s10 = s00, s20 = s00, s30 = s00, s40 = s00, s50 = s00, s60 = s00;
+        for (int k = 0; k < kk; k++) {
+            int bk = bOff + k * ldb;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bk + 0 * L);
+            DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + 0 * lda + k]);
+            s00 = x0.fma(b0, s00);
+            DoubleVector x1 = DoubleVector.broadcast(S, a[a0 + 1 * lda + k]);
+            s10 = x1.fma(b0, s10);
+            DoubleVector x2 = DoubleVector.broadcast(S, a[a0 + 2 * lda + k]);
+            s20 = x2.fma(b0, s20);
+            DoubleVector x3 = DoubleVector.broadcast(S, a[a0 + 3 * lda + k]);
+            s30 = x3.fma(b0, s30);
+            DoubleVector x4 = DoubleVector.broadcast(S, a[a0 + 4 * lda + k]);
+            s40 = x4.fma(b0, s40);
+            DoubleVector x5 = DoubleVector.broadcast(S, a[a0 + 5 * lda + k]);
+            s50 = x5.fma(b0, s50);
+            DoubleVector x6 = DoubleVector.broadcast(S, a[a0 + 6 * lda + k]);
+            s60 = x6.fma(b0, s60);
+        }
+        { int at = c0 + 0 * ldc + 0 * L; (acc ? s00.add(DoubleVector.fromArray(S, c, at)) : s00).intoArray(c, at); }
+        { int at = c0 + 1 * ldc + 0 * L; (acc ? s10.add(DoubleVector.fromArray(S, c, at)) : s10).intoArray(c, at); }
+        { int at = c0 + 2 * ldc + 0 * L; (acc ? s20.add(DoubleVector.fromArray(S, c, at)) : s20).intoArray(c, at); }
+        { int at = c0 + 3 * ldc + 0 * L; (acc ? s30.add(DoubleVector.fromArray(S, c, at)) : s30).intoArray(c, at); }
+        { int at = c0 + 4 * ldc + 0 * L; (acc ? s40.add(DoubleVector.fromArray(S, c, at)) : s40).intoArray(c, at); }
+        { int at = c0 + 5 * ldc + 0 * L; (acc ? s50.add(DoubleVector.fromArray(S, c, at)) : s50).intoArray(c, at); }
+        { int at = c0 + 6 * ldc + 0 * L; (acc ? s60.add(DoubleVector.fromArray(S, c, at)) : s60).intoArray(c, at); }
+    }
+
     private static void block8x3(int kk, double[] a, int a0, int lda, double[] b, int bOff, int ldb, double[] bias, boolean acc, int j, double[] c, int cOff, int ldc, int[] rows, int r0) {
         DoubleVector s00 = DoubleVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00, s20 = s00, s21 = s00, s22 = s00;
         DoubleVector s30 = s00, s31 = s00, s32 = s00, s40 = s00, s41 = s00, s42 = s00, s50 = s00, s51 = s00, s52 = s00;

@@ -234,7 +234,10 @@ public final class GeomAtt implements EquivariantModel {
                 String at = "stream" + s + ".layer" + l + ".";
                 // v + α·(W v + b): row n of α receives, Σ_m α[n, m]·x[m]
                 T alpha = everyOverlap ? attention(ops, overlaps, s, l, at, record) : attentionFromRows(ops, overlaps, s, l, at, record);
-                T x = linear(ops, v, updateKey(s, l), true);
+                // the first layer's W·v0 + b depends on the species only: one row per species,
+                // (E·W + b)[species] (the one-hot rows sum to 1), so a plan evaluates E·W + b once
+                T x = l == 0 ? ops.matmul(oneHot, linear(ops, ops.parameter(EMBEDDINGS), updateKey(s, l), true), 1.0)
+                        : linear(ops, v, updateKey(s, l), true);
                 T msg = ops.apply(DenseAggregate.INSTANCE, alpha, x);
                 v = ops.add(v, msg);
                 record.accept(at + "Wv", x);

@@ -51,6 +51,28 @@ class GeomAttPlanAllocationTest {
         assertWarmStepsAllocateNothing("GeomAtt plan, wide features", model, z, r);
     }
 
+    /**
+     * The same for feature counts that are whole multiples of 4 vectors (32; 8 for order 2), the widths whose chain
+     * ops run on dense copies ({@code denseProduct}, {@code denseContraction}, {@code weightedRowsDense}: blocks of 6
+     * and 3 rows on 21 atoms), and 21 atoms × 32 features for the update and readout layers' 7-row blocks
+     * ({@code DenseKernels.gemmRows8}), as in the paper-size model on aspirin.
+     */
+    @Test
+    void vectorWidthsAllocateNothingAfterWarmUp() {
+        GeomAtt arch = new GeomAtt(new int[] {1, 6, 8}, 32, List.of(
+                new GeomAtt.Stream(2, 8, 1, false, true),
+                new GeomAtt.Stream(3, 32, 1, false, true),
+                new GeomAtt.Stream(4, 32, 1, false, true)), 6, 0.0, 0.25, 16, 2.0, 0.7, -3.0);
+        LearnedModel model = new LearnedModel(arch, arch.initialParameters(new Random(5)));
+        int n = 21;
+        int[] z = new int[n];
+        double[] r = new double[3 * n];
+        Random rng = new Random(9);
+        for (int i = 0; i < n; i++) z[i] = new int[] {1, 6, 8}[i % 3];
+        for (int i = 0; i < r.length; i++) r[i] = 5 * rng.nextDouble();
+        assertWarmStepsAllocateNothing("GeomAtt plan, vector widths", model, z, r);
+    }
+
     private static void assertWarmStepsAllocateNothing(String what, LearnedModel model, int[] z, double[] x) {
         Assumptions.assumeTrue(DenseKernels.VECTORIZED, "allocation-free only with the Vector API kernels");
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -73,16 +73,21 @@ public final class DenseKernels {
     }
 
     /**
-     * C (+)= A·B for m rows (α = 1): blocks of 8 rows by {@link #gemm8}, the rest by {@link #gemm}, or, for a multiple
-     * of 7 rows that is not one of 8 (21 atoms), blocks of 7; the same values as {@link #gemm} with the Vector API.
+     * C (+)= A·B for m rows (α = 1) in register blocks of 8 and 7 rows ({@link #gemm8}, {@link VectorKernels#gemm7})
+     * when m is a sum of those (every m ≥ 42, and e.g. 15, 21, 22, 23: 21 atoms as 7 + 7 + 7 instead of 8 + 8 + 4 + 1,
+     * whose one-row block loads every vector of B for a single row); otherwise blocks of 8 and the rest by {@link #gemm}.
+     * The same values as {@link #gemm} with the Vector API.
      */
     public static void gemmRows8(int m, int n, int kk, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc, boolean accumulate) {
         if (!VECTORIZED) {
             gemm(m, n, kk, 1.0, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
+        int sevens = 0; // the fewest 7-row blocks that leave a multiple of 8 rows (none: 8-row blocks and a remainder)
+        while (sevens < 8 && (7 * sevens > m || (m - 7 * sevens) % 8 != 0)) sevens++;
         int i = 0;
-        if (m % 8 != 0 && m % 7 == 0) { // 21 rows (atoms): three 7-row blocks rather than 8 + 8 + 4 + 1
+        if (sevens < 8) {
+            for (; i + 7 * sevens < m; i += 8) VectorKernels.gemm8(n, kk, a, aOff + i * lda, lda, b, bOff, ldb, null, accumulate, c, cOff + i * ldc, ldc, null, 0);
             for (; i < m; i += 7) VectorKernels.gemm7(n, kk, a, aOff + i * lda, lda, b, bOff, ldb, accumulate, c, cOff + i * ldc, ldc);
             return;
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * agree with plain loops to round-off.
  */
 class DenseKernelsTest {
-    private static final int[] ROWS = {1, 3, 7, 8, 9, 16, 21}, COLS = {1, 3, 4, 5, 8, 13, 64}, DEPTH = {1, 5, 32};
+    private static final int[] ROWS = {1, 3, 7, 8, 9, 15, 16, 21, 22, 50}, COLS = {1, 3, 4, 5, 8, 13, 64}, DEPTH = {1, 5, 32};
 
     private static double[] random(Random rng, int n) {
         double[] v = new double[n];

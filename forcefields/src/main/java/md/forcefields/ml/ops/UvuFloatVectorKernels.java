@@ -45,16 +45,27 @@ final class UvuFloatVectorKernels extends UvuFloatKernels {
             FloatVector w0 = load(w, wb + j).mul(s), w1 = load(w, wb + j + L).mul(s);
             for (int c = 0; c + 1 < start.length; c++) {
                 if (start[c] == start[c + 1]) continue;
-                FloatVector a0 = FloatVector.zero(S), a1 = a0;
-                for (int k = start[c]; k < start[c + 1]; k++) {
+                // even and odd pairs in separate sums: two vectors per pair are too few independent chains to
+                // hide the FMA latency (the float64 kernel has four)
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
+                int k = start[c], end = start[c + 1];
+                for (; k + 1 < end; k += 2) {
+                    int q = by[k], xa = xb + pa[q] * mul + j, r = by[k + 1], xr = xb + pa[r] * mul + j;
+                    FloatVector tq = FloatVector.broadcast(S, t[tb + q]), tr = FloatVector.broadcast(S, t[tb + r]);
+                    a0 = load(x, xa).fma(tq, a0);
+                    a1 = load(x, xa + L).fma(tq, a1);
+                    b0 = load(x, xr).fma(tr, b0);
+                    b1 = load(x, xr + L).fma(tr, b1);
+                }
+                if (k < end) {
                     int q = by[k], xa = xb + pa[q] * mul + j;
                     FloatVector tq = FloatVector.broadcast(S, t[tb + q]);
                     a0 = load(x, xa).fma(tq, a0);
                     a1 = load(x, xa + L).fma(tq, a1);
                 }
                 int oc = ob + c * oMul + j;
-                addInto(a0.mul(w0), res, oc);
-                addInto(a1.mul(w1), res, oc + L);
+                addInto(a0.add(b0).mul(w0), res, oc);
+                addInto(a1.add(b1).mul(w1), res, oc + L);
             }
         }
         for (; j + L <= mul; j += L) {

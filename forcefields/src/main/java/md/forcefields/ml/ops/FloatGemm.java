@@ -10,6 +10,15 @@ import md.forcefields.e3nn.DenseKernels;
 class FloatGemm {
     private static final FloatGemm BEST = DenseKernels.VECTORIZED ? new FloatGemmVector() : new FloatGemm();
 
+    /** Lanes of a float32 vector (1 without the Vector API). */
+    static final int LANES = DenseKernels.VECTORIZED ? FloatGemmVector.lanes() : 1;
+
+    /**
+     * Whether a product with this many output columns gains from float32: a width that is not a multiple of the
+     * float32 vector (e.g. the 8 radial basis functions' gradient, half a vector) runs in scalar columns here.
+     */
+    static boolean fits(int columns) { return columns % LANES == 0; }
+
     static void gemm(int m, int n, int kk, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         BEST.product(m, n, kk, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }

@@ -8,6 +8,8 @@ final class FloatGemmVector extends FloatGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
+    static int lanes() { return L; }
+
     @Override void product(int m, int n, int kk, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         int nv = n - n % L, i = 0;
         for (; i + 4 <= m; i += 4) {

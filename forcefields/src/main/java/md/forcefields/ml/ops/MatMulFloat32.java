@@ -7,13 +7,16 @@ import md.forcefields.ml.Workspace;
  * the constant weights (times the op's factor) rounded to float32 once, a part's input rows rounded per call,
  * the product in float32 ({@link FloatGemm}), the result rounded back into the op's float64 output (plus the
  * bias, in float64). Backward: dX += dOut·Wᵀ the same way; weight and bias gradients (training only) stay with
- * the float64 kernels.
+ * the float64 kernels, and so does a product whose output width does not fill float32 vectors ({@link #fits}).
  */
 final class MatMulFloat32 {
     private MatMulFloat32() {}
 
     // float32 slots, and the keys of the weight tables (beside the float64 kernels' own)
     private static final int WEIGHTS = 0, WEIGHTS_T = 1, ROWS_IN = 2, ROWS_OUT = 3, TABLE = 10, TABLE_T = 11;
+
+    /** Whether the product (k × n weights) runs in float32: forward when n fits, backward when k fits. */
+    static boolean fits(int columns) { return FloatGemm.fits(columns); }
 
     /** Rows [r0, r1) of out = x·(c·W) (+ bias when non-null); x is (rows × k), W (k × n). */
     static void forward(Workspace ws, double c, double[] x, double[] w, double[] bias, double[] out, int rows, int r0, int r1, int k, int n) {

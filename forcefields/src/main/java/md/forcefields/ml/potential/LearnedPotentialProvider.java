@@ -52,7 +52,7 @@ public class LearnedPotentialProvider implements ForceFieldProvider {
                         + model.architecture().family() + " model's forces are −∂E/∂r only (use conservative)");
             if (!device.equals("java") && !device.equals("auto")) // auto: the host, the only executor with a direct head
                 throw new ForceFieldConfigException("forces", "'direct' runs on the host executor only (device: java or auto), got device: " + device);
-            return new LearnedForceField(model, threads, true, precision == md.forcefields.backend.Precision.FLOAT32);
+            return new LearnedForceField(model, threads, true, precision == md.forcefields.backend.Precision.FLOAT32 && device.equals("java"));
         }
         if (!forces.equals("conservative")) throw new ForceFieldConfigException("forces", "expected conservative or direct, got '" + forces + "'");
         ForceField accelerated = md.forcefields.backend.DeviceForceField.forDevice(model, device, precision);

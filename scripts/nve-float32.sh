@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # Energy conservation of float32 evaluation (issue 16): 10 ps of NVE (velocity Verlet, 0.5 fs, 500 K start) of rMD17
-# ethanol with the shipped NequIP model, evaluated on the host in float64, and on OpenCL (PoCL or a GPU) in float32
-# and in float64; prints the spread, the largest excursion and the linear drift of the total energy of each run.
-#   scripts/nve-float32.sh [OUTPUT_DIR]      (default out/nve-float32; needs an OpenCL platform and /usr/bin/python3 with NumPy)
+# ethanol with the shipped NequIP model, evaluated on the host in float64 and in float32 (the host executor's float32
+# kernels), and on OpenCL (PoCL or a GPU) in float32 and in float64; prints the spread, the largest excursion and the
+# linear drift of the total energy of each run.
+#   scripts/nve-float32.sh [OUTPUT_DIR] [RUN ...]   (default out/nve-float32 and every run: host-float64 host-float32
+#                                                    opencl-float32 opencl-float64; the OpenCL runs need an OpenCL
+#                                                    platform; needs /usr/bin/python3 with NumPy)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$root/out/nve-float32}
+shift || true
+runs=("$@")
+[ ${#runs[@]} -gt 0 ] || runs=(host-float64 host-float32 opencl-float32 opencl-float64)
 mkdir -p "$out"
-for v in host-float64:java:float64 opencl-float32:opencl:float32 opencl-float64:opencl:float64; do
-  name=${v%%:*}; rest=${v#*:}; device=${rest%%:*}; precision=${rest#*:}
+for name in "${runs[@]}"; do
+  case "$name" in
+    host-float64|host-float32) device=java ;;
+    opencl-float64|opencl-float32) device=opencl ;;
+    *) echo "nve-float32.sh: unknown run '$name' (expected host-float64, host-float32, opencl-float32 or opencl-float64)" >&2; exit 2 ;;
+  esac
+  precision=${name#*-}
   cat > "$out/$name.yaml" <<YAML
 description: NVE energy conservation, ethanol NequIP, $device $precision
 structure: {file: $root/inputs/structures/ethanol-rmd17.extxyz}
@@ -20,7 +31,7 @@ YAML
   "$root/md" run --quiet --overwrite "$out/$name.yaml"
 done
 cd "$out"
-/usr/bin/python3 - host-float64 opencl-float32 opencl-float64 <<'PY'
+/usr/bin/python3 - "${runs[@]}" <<'PY'
 import sys
 import numpy as np
 for n in sys.argv[1:]:

@@ -42,7 +42,8 @@ public final class ModelBenchmark {
               thread the median CPU ms of the calling thread, which other jobs on the machine disturb less) of a
               learned model on rMD17 aspirin (21 atoms; --data: the shared data folder, default ../shared/data),
               through the force field md run uses, on each thread count and device; then the host plan's time per
-              op (1 thread).
+              op (1 thread). --precision applies to the host rows too (float32: the host executor's float32
+              kernels, precision: float32 with device: java) and to the per-op profile.
               --atoms N,...: the same on random H/C/O clusters of N atoms each (fixed seed, 0.1 atoms/A^3, atoms at
               least 1 A apart; scripts/bench-geomatt-torch.py builds the same ones), after aspirin.
               --family builds a model of that family with md train's options (KEY=VALUE, e.g. num_layers=6) and
@@ -83,6 +84,8 @@ public final class ModelBenchmark {
                 default -> throw new UserError("md bench model: unknown option " + a + "\n" + USAGE);
             }
         }
+        if (!precision.equals("float64") && !precision.equals("float32"))
+            throw new UserError("md bench model: --precision must be float64 or float32, got '" + precision + "'");
         if ((modelFile == null) == (family == null)) throw new UserError("md bench model needs --model FILE or --family NAME (one of them)\n" + USAGE);
         try {
             LearnedModel model = modelFile != null ? ModelFile.read(modelFile) : familyModel(family, options);
@@ -177,13 +180,14 @@ public final class ModelBenchmark {
                 name, z.length, list.pairCount(), steps, warmup, Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-24s %10s %10s %10s %14s%n", "force field", "ms/call", "min ms", "cpu ms", "atom-steps/s");
         List<Map<String, Object>> runs = new ArrayList<>();
-        for (int t : threads) runs.add(Map.of("model", file.toString(), "threads", t));
+        for (int t : threads) runs.add(Map.of("model", file.toString(), "threads", t, "precision", precision));
         // a model with a direct force head: also its forces: direct (one forward pass, no backward)
         if (model.architecture().hasDirectForces()) runs.add(Map.of("model", file.toString(), "threads", 1, "forces", "direct"));
         for (String d : devices) runs.add(Map.of("model", file.toString(), "device", d, "precision", precision));
         for (Map<String, Object> params : runs) {
             String run = params.containsKey("device") ? params.get("device") + " " + precision
-                    : "host, " + params.get("threads") + " thread(s)" + (params.containsKey("forces") ? ", direct" : "");
+                    : "host, " + params.get("threads") + " thread(s)" + (params.containsKey("forces") ? ", direct" : "")
+                    + (precision.equals("float64") ? "" : ", " + precision);
             try (ForceField ff = ForceFields.create(new ForceFieldSpec("learned", params, null))) {
                 double[] f = new double[3 * z.length], w = new double[9];
                 for (int i = 0; i < warmup; i++) ff.compute(atoms, list, f, w);
@@ -203,14 +207,15 @@ public final class ModelBenchmark {
                 System.out.printf(Locale.ROOT, "%-24s not available: %s%n", run, e.getMessage());
             }
         }
-        try (PlanExecutor plan = new PlanExecutor(model)) {
+        try (PlanExecutor plan = new PlanExecutor(model, 1, false, precision.equals("float32"))) {
             double[] f = new double[3 * z.length];
             for (int i = 0; i < warmup; i++) plan.compute(x, types, list, f, null, null);
             plan.profile();
             for (int i = 0; i < steps; i++) plan.compute(x, types, list, f, null, null);
             double total = 0;
             for (double[] v : plan.profileByOp().values()) total += v[0] + v[1];
-            System.out.printf(Locale.ROOT, "%nwhere the time goes (host plan, 1 thread; ms per call, kernels only):%n%-24s %9s %9s %7s%n", "op", "forward", "backward", "share");
+            System.out.printf(Locale.ROOT, "%nwhere the time goes (host plan, 1 thread, %s; ms per call, kernels only):%n%-24s %9s %9s %7s%n", precision,
+                    "op", "forward", "backward", "share");
             for (Map.Entry<String, double[]> e : plan.profileByOp().entrySet()) {
                 double[] v = e.getValue();
                 if ((v[0] + v[1]) / total < 0.005) continue;

@@ -37,14 +37,14 @@ public final class Backends {
     }
 
     /**
-     * Opens a backend whose kernels run in {@code precision}. float32 exists on the device backends only:
-     * {@code java} refuses it, and {@code auto} without a GPU gives the (float64) java backend.
+     * Opens a backend whose kernels run in {@code precision}. float32 exists on the device backends only
+     * (the host executor has its own float32 kernels, not a backend): {@code java} refuses it, and {@code auto} without a GPU gives the (float64) java backend.
      */
     public static KernelBackend open(String name, Precision precision) {
         if (precision == Precision.FLOAT64) return open(name);
         return switch (name) {
-            case "java" -> throw new BackendUnavailableException("precision float32 runs on the OpenCL and CUDA backends only; "
-                    + "the java backend and the host executor are float64 (use device: opencl, cuda or auto, or precision: float64)");
+            case "java" -> throw new BackendUnavailableException("the java backend's kernels are float64 only (float32 on the host is the learned "
+                    + "force field's precision: float32 with device: java, run by the host executor; or use device: opencl, cuda or auto)");
             case "opencl" -> OpenClBackend.open(false, precision);
             case "cuda" -> CudaBackend.open(precision);
             case "auto" -> {

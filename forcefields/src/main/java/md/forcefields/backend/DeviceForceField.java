@@ -36,19 +36,19 @@ public final class DeviceForceField implements ForceField {
     public static ForceField forDevice(LearnedModel model, String device) { return forDevice(model, device, Precision.FLOAT64); }
 
     /**
-     * As {@link #forDevice(LearnedModel, String)} with the kernels in {@code precision}. float32 with
-     * {@code device: java} is a configuration error (key {@code precision}); {@code device: auto} without a
-     * GPU runs float64 on the host and says so on stderr.
+     * As {@link #forDevice(LearnedModel, String)} with the kernels in {@code precision}. {@code device: java}
+     * gives null in either precision (the host executor has float32 kernels of its own); {@code device: auto}
+     * without a GPU runs float64 on the host and says so on stderr.
      */
     public static ForceField forDevice(LearnedModel model, String device, Precision precision) {
         if (!Backends.NAMES.contains(device))
             throw new ForceFieldConfigException("device", "unknown device '" + device + "'; expected one of " + Backends.NAMES);
-        if (device.equals("java") && precision == Precision.FLOAT64) return null;
+        if (device.equals("java")) return null;
         KernelBackend b;
         try {
             b = Backends.open(device, precision);
         } catch (BackendUnavailableException e) {
-            throw new ForceFieldConfigException(device.equals("java") ? "precision" : "device", e.getMessage(), e);
+            throw new ForceFieldConfigException("device", e.getMessage(), e);
         }
         if (b instanceof JavaBackend) {
             if (precision != Precision.FLOAT64)

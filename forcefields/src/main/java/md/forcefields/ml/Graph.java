@@ -29,6 +29,8 @@ public final class Graph {
     private int[] edgeStart = new int[1], cursor = new int[0], kept = new int[0];
     private double[] shifts = new double[0];
     private final Map<TableKey, double[]> tables = new HashMap<>();
+    /** Rebuilds from a half list so far: identifies one MD evaluation (0 for graphs built by {@link #of}). */
+    private long evaluation;
 
     /** A table computed from the array {@code source} (compared by identity: op data never changes) by {@code kind}. */
     private record TableKey(Object kind, double[] source) {}
@@ -56,6 +58,12 @@ public final class Graph {
     public int[] edgeStart() { return edgeStart; }
     /** Cartesian shift of each edge's neighbour image (3 per edge). */
     public double[] shifts() { return shifts; }
+
+    /**
+     * Which MD evaluation the graph holds: counts {@link #fromHalfList} rebuilds, so ops can convert an input
+     * once per evaluation and reuse it in their backward pass; 0 for graphs from {@link #of} (no such reuse).
+     */
+    public long evaluation() { return evaluation; }
 
     /** The table for ({@code kind}, {@code source}), computed on first use (training graphs; allocates). */
     public double[] table(Object kind, double[] source, Supplier<double[]> compute) {
@@ -112,6 +120,7 @@ public final class Graph {
      */
     public double[] fromHalfList(int[] types, double[] positions, NeighborList nl, double cutoff, double[] vectors) {
         int n = types.length;
+        evaluation++;
         if (species.length < n) {
             species = new int[n];
             edgeStart = new int[n + 1];

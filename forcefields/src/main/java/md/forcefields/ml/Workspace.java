@@ -46,6 +46,42 @@ public final class Workspace {
     public int outputWidth() { return outputShape.width(); }
     public Shape outputShape() { return outputShape; }
 
+    private boolean float32;
+
+    /**
+     * Whether ops that have float32 kernels use them (the MD plan with {@code precision: float32}): float32
+     * arithmetic inside the op, its inputs and outputs still float64. Off (float64) by default.
+     */
+    public boolean float32() { return float32; }
+
+    public void setFloat32(boolean on) { float32 = on; }
+
+    private long[] evaluations = new long[0];
+
+    /**
+     * True for the first caller per MD evaluation ({@link Graph#evaluation}) of slot {@code k}, false for later
+     * callers in the same evaluation; always true on graphs without evaluations (0). Parts of a parallel kernel
+     * call it inside {@code synchronized (ws)} and do the slot's once-per-evaluation work (e.g. a float32 copy of
+     * an input) when true, so the others wait for it.
+     */
+    public synchronized boolean firstInEvaluation(int k, long evaluation) {
+        if (evaluation == 0) return true;
+        if (k >= evaluations.length) evaluations = Arrays.copyOf(evaluations, k + 1);
+        if (evaluations[k] == evaluation) return false;
+        evaluations[k] = evaluation;
+        return true;
+    }
+
+    private float[][] floats = new float[0][];
+
+    /** float32 slot {@code k} (separate from the float64 slots), at least {@code n} long. */
+    public synchronized float[] floats(int k, int n) {
+        if (k >= floats.length) floats = Arrays.copyOf(floats, k + 1);
+        float[] a = floats[k];
+        if (a == null || a.length < n) floats[k] = a = new float[Math.max(n, a == null ? 0 : a.length * 5 / 4)];
+        return a;
+    }
+
     private double[][] doubles = new double[0][];
     private int[][] ints = new int[0][];
 

@@ -87,9 +87,11 @@ class DeviceOptionTest {
                 () -> ForceFields.create(new ForceFieldSpec("learned", Map.of("model", "m.nqp", "precision", "half"), dir)));
         assertEquals("precision", bad.key());
         assertTrue(bad.getMessage().contains("expected one of [float64, float32]"), bad.getMessage());
-        ForceFieldConfigException host = assertThrows(ForceFieldConfigException.class,
-                () -> ForceFields.create(new ForceFieldSpec("learned", Map.of("model", "m.nqp", "device", "java", "precision", "float32"), dir)));
-        assertEquals("precision", host.key());
+        try (ForceField host = ForceFields.create(new ForceFieldSpec("learned", Map.of("model", "m.nqp", "device", "java", "precision", "float32"), dir));
+             ForceField host64 = ForceFields.create(new ForceFieldSpec("learned", Map.of("model", "m.nqp"), dir))) {
+            assertTrue(((md.forcefields.ml.potential.LearnedForceField) host).float32(), "device: java with float32 runs the host's float32 kernels");
+            assertFalse(((md.forcefields.ml.potential.LearnedForceField) host64).float32(), "float64 stays the default");
+        }
         try (ForceField ff = ForceFields.create(new ForceFieldSpec("learned", Map.of("model", "m.nqp", "device", "opencl", "precision", "float32"), dir))) {
             assertEquals(Precision.FLOAT32, ((DeviceForceField) ff).backend().precision());
         } catch (ForceFieldConfigException e) { // no OpenCL here

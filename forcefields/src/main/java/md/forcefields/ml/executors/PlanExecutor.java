@@ -79,7 +79,13 @@ public final class PlanExecutor implements AutoCloseable {
      * With {@code directForces}, forces are the model's direct force head (one forward pass, no backward;
      * not −∂E/∂r, so not conservative) and the virial is not defined (NaN).
      */
-    public PlanExecutor(LearnedModel learned, int threads, boolean directForces) {
+    public PlanExecutor(LearnedModel learned, int threads, boolean directForces) { this(learned, threads, directForces, false); }
+
+    /**
+     * With {@code float32}, ops that have float32 kernels (NequIP's convolution, the matmuls) run them: float32
+     * arithmetic inside the op, every buffer between ops float64 (as are the energy and force sums here).
+     */
+    public PlanExecutor(LearnedModel learned, int threads, boolean directForces, boolean float32) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         forwardPartJob = part -> {
@@ -98,6 +104,8 @@ public final class PlanExecutor implements AutoCloseable {
             for (int i = 0; i < in.length; i++) in[i] = slots[n.inputs[i].id];
             slots[n.id] = new Slot(n, in);
         }
+        this.float32 = float32;
+        for (Slot s : slots) if (s.ws != null) s.ws.setFloat32(float32);
         output = slots[plan.output().id];
         vectors = slots[plan.vectors().id];
         direct = directForces ? slots[plan.directForces().id] : null;
@@ -116,6 +124,10 @@ public final class PlanExecutor implements AutoCloseable {
     public EquivariantModel model() { return model; }
 
     public int threads() { return threads; }
+
+    /** Whether ops with float32 kernels use them. */
+    public boolean float32() { return float32; }
+    private final boolean float32;
 
     /** Ids of the executor's own worker threads (empty with one thread): for measuring their CPU time. */
     public long[] workerThreadIds() { return workers == null ? new long[0] : workers.workerIds(); }

@@ -41,6 +41,10 @@ public final class Affine implements md.forcefields.ml.FusedOp {
     @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
         int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();
         int r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
+        if (ws.float32() && MatMulFloat32.fits(n)) {
+            MatMulFloat32.forward(ws, 1.0, in[0], in[1], in[2], out, rows, r0, r1, k, n);
+            return;
+        }
         for (int r = r0; r < r1; r++) System.arraycopy(in[2], 0, out, r * n, n);
         DenseKernels.gemmRows8(r1 - r0, n, k, in[0], r0 * k, k, in[1], 0, n, out, r0 * n, n, true);
     }
@@ -49,7 +53,9 @@ public final class Affine implements md.forcefields.ml.FusedOp {
         int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();
         int r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
         double[] w = in[1];
-        if (gIn[0] != null) { // dX += dOut·Wᵀ with Wᵀ packed once while the weights are constant (MD)
+        boolean float32 = ws.float32() && MatMulFloat32.fits(k);
+        if (gIn[0] != null && float32) MatMulFloat32.inputGradient(ws, 1.0, w, gOut, gIn[0], rows, r0, r1, k, n);
+        if (gIn[0] != null && !float32) { // dX += dOut·Wᵀ with Wᵀ packed once while the weights are constant (MD)
             double[] wt = ws.doubles(0, k * n);
             synchronized (ws) {
                 if (ws.needsTable(0, 1)) for (int a = 0; a < k; a++) for (int b = 0; b < n; b++) wt[b * k + a] = w[a * n + b];

@@ -220,6 +220,10 @@ public final class Elementwise {
         @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
             int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();
             int r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
+            if (ws.float32() && MatMulFloat32.fits(n)) {
+                MatMulFloat32.forward(ws, c, in[0], in[1], null, out, rows, r0, r1, k, n);
+                return;
+            }
             double[] w = scaledWeights(ws, in[1], k * n);
             DenseKernels.gemm(r1 - r0, n, k, 1.0, in[0], r0 * k, k, w, 0, n, out, r0 * n, n, false);
         }
@@ -227,8 +231,10 @@ public final class Elementwise {
         @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
             int rows = ws.outputShape().rowCount(g), k = ws.width(0), n = ws.outputWidth();
             int r0 = Op.partStart(rows, part, parts), r1 = Op.partStart(rows, part + 1, parts);
+            boolean float32 = ws.float32() && MatMulFloat32.fits(k);
+            if (gIn[0] != null && float32) MatMulFloat32.inputGradient(ws, c, in[1], gOut, gIn[0], rows, r0, r1, k, n);
             double[] w = scaledWeights(ws, in[1], k * n);
-            if (gIn[0] != null) { // dX += dOut·Wᵀ with Wᵀ packed (once, when the weights are constant)
+            if (gIn[0] != null && !float32) { // dX += dOut·Wᵀ with Wᵀ packed (once, when the weights are constant)
                 double[] wt = ws.doubles(1, k * n);
                 synchronized (ws) {
                     if (ws.needsTable(0, 1)) for (int a = 0; a < k; a++) for (int b = 0; b < n; b++) wt[b * k + a] = w[a * n + b];

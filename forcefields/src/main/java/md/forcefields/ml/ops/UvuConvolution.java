@@ -39,14 +39,15 @@ public final class UvuConvolution implements Op {
     static final int X = 0, Y = 1, W = 2, OUT = 3;
     private static final String[] NAMES = {"uvuConvolutionInputGrad", "uvuConvolutionShGrad", "uvuConvolutionWeightGrad", "uvuConvolution"};
 
-    private record Path(int xOff, int mul, int oOff, int oMul, int chOff, int wOff, double scale, UvuCoupling cg) {}
+    record Path(int xOff, int mul, int oOff, int oMul, int chOff, int wOff, double scale, UvuCoupling cg) {}
 
     private final Irreps irreps1, irrepsSh, irrepsOut;
-    private final int weightCount, fullWeightCount, tSize, scratchSize, maxPairs, maxDense;
+    private final int weightCount, fullWeightCount, maxPairs;
+    final int tSize, scratchSize, maxDense;
     /** Per instruction of the full layout: its number of weights and whether its path is kept. */
     private final int[] weightSizes;
     private final boolean[] weightKept;
-    private final Path[] paths;
+    final Path[] paths;
     private final UvuCoupling[] couplings;
     private final UvuKernels kernels;
     /** Identifies the layout of the coupling table (layers with the same input irreps share it). */
@@ -116,7 +117,11 @@ public final class UvuConvolution implements Op {
         maxPairs = pairMax;
         couplings = cgs.toArray(new UvuCoupling[0]);
         couplingsKey = "uvu couplings of " + irrepsSh + " (harmonic block, l_in, l_out): " + order;
+        float32 = new UvuConvolutionFloat32(this);
     }
+
+    /** The MD kernels in float32, used when the workspace says so. */
+    private final UvuConvolutionFloat32 float32;
 
     /**
      * One evaluated path for accelerator kernels: out[ctr, oOff + c·oMul + chOff + u] += scale · W[pair, wOff + u] ·
@@ -166,6 +171,10 @@ public final class UvuConvolution implements Op {
     @Override public Tensor tape(Graph graph, Tensor... in) { return apply(in[0], in[1], in[2], graph); }
 
     @Override public void forward(Graph graph, Workspace ws, double[][] in, double[] out) {
+        if (ws.float32()) {
+            float32.forward(graph, ws, in, out, 0, graph.atoms(), 0, graph.edges(), 0);
+            return;
+        }
         java.util.Arrays.fill(out, 0, graph.atoms() * irrepsOut.dim(), 0.0);
         double[] t = ws.doubles(0, graph.edges() * tSize);
         fillCouplingTable(in[Y], graph, t);
@@ -193,6 +202,10 @@ public final class UvuConvolution implements Op {
         }
         int a0 = firstAtom(graph, part, parts), a1 = firstAtom(graph, part + 1, parts);
         int e0 = graph.edgeStart()[a0], e1 = graph.edgeStart()[a1], dimOut = irrepsOut.dim();
+        if (ws.float32()) {
+            float32.forward(graph, ws, in, out, a0, a1, e0, e1, part);
+            return;
+        }
         java.util.Arrays.fill(out, a0 * dimOut, a1 * dimOut, 0.0);
         double[] t = ws.doubles(0, graph.edges() * tSize);
         fillCouplingTable(in[Y], t, e0, e1);
@@ -211,6 +224,10 @@ public final class UvuConvolution implements Op {
         // weights are read by one thread only. Neighbour rows of dx are shared: each part adds to its own copy,
         // and the reduction adds the copies up in part order (deterministic).
         int p0 = Op.partStart(graph.pairs(), part, parts), p1 = Op.partStart(graph.pairs(), part + 1, parts);
+        if (ws.float32()) {
+            float32.backward(graph, ws, gOut, gIn[Y], gIn[W], p0, p1, part);
+            return;
+        }
         double[] gx = ws.zeros(12 + 3 * part, graph.atoms() * irreps1.dim());
         fusedBackwardOfPairs(in[X], in[W], gOut, gx, gIn[Y], gIn[W], graph, ws.doubles(0, graph.edges() * tSize),
                 ws.doubles(10 + 3 * part, 2 * maxDense), p0, p1);
@@ -229,6 +246,10 @@ public final class UvuConvolution implements Op {
      */
     private void backwardReducePart(Graph graph, Workspace ws, double[][] gIn, int part, int parts, int copies) {
         if (!fusedCase(graph, gIn) || gIn[X] == null) return;
+        if (ws.float32()) {
+            float32.reduce(graph, ws, gIn[X], part, parts, copies);
+            return;
+        }
         int dim = irreps1.dim(), i0 = Op.partStart(graph.atoms(), part, parts) * dim, i1 = Op.partStart(graph.atoms(), part + 1, parts) * dim;
         for (int c = 0; c < copies; c++) {
             double[] gx = ws.doubles(12 + 3 * c, 0), g = gIn[X];
@@ -238,6 +259,11 @@ public final class UvuConvolution implements Op {
 
     @Override public void backward(Graph graph, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
         double[] t = ws.doubles(0, graph.edges() * tSize), scratch = ws.doubles(1, scratchSize), m = ws.doubles(2, maxPairs);
+        if (gIn[Y] != null && gIn[W] != null && ws.float32()) { // one part of all pairs, its dX copy added
+            float32.backward(graph, ws, gOut, gIn[Y], gIn[W], 0, graph.pairs(), 0);
+            if (gIn[X] != null) float32.reduce(graph, ws, gIn[X], 0, 1, 1);
+            return;
+        }
         if (gIn[Y] != null && gIn[W] != null) {
             // the MD case: every gradient in one pass per edge and path (a layer whose input does not depend on
             // the positions still gets its dx computed, into scratch)
@@ -348,7 +374,7 @@ public final class UvuConvolution implements Op {
 
     private void fillCouplingTable(double[] y, Graph graph, double[] t) { fillCouplingTable(y, t, 0, graph.edges()); }
 
-    private void fillCouplingTable(double[] y, double[] t, int e0, int e1) {
+    void fillCouplingTable(double[] y, double[] t, int e0, int e1) {
         int dimSh = irrepsSh.dim();
         java.util.Arrays.fill(t, e0 * tSize, e1 * tSize, 0.0);
         for (int e = e0; e < e1; e++)

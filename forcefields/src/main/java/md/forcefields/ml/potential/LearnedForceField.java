@@ -26,10 +26,16 @@ public final class LearnedForceField implements ForceField {
      * With {@code directForces}, forces are the model's direct force head (not −∂E/∂r: {@link #conservative()}
      * is false and there is no virial).
      */
-    public LearnedForceField(LearnedModel model, int threads, boolean directForces) {
+    public LearnedForceField(LearnedModel model, int threads, boolean directForces) { this(model, threads, directForces, false); }
+
+    /** With {@code float32}, the hot ops compute in float32 ({@code precision: float32}, {@link PlanExecutor}). */
+    public LearnedForceField(LearnedModel model, int threads, boolean directForces, boolean float32) {
         this.model = model;
-        this.executor = new PlanExecutor(model, threads, directForces);
+        this.executor = new PlanExecutor(model, threads, directForces, float32);
     }
+
+    /** Whether the hot ops compute in float32. */
+    public boolean float32() { return executor.float32(); }
 
     @Override public String name() { return model.architecture().family(); }
 

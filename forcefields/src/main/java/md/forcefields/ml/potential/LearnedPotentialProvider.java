@@ -17,7 +17,7 @@ import md.forcefields.ForceFieldSpec;
  * ({@link ModelFile}; its {@code model} field chooses the family), run by the MD executor on {@code threads}
  * threads, or with {@code device: opencl|cuda|auto} by the accelerator backends
  * ({@link md.forcefields.backend.DeviceForceField}), in {@code precision: float64} (default) or float32
- * (device backends only). {@code forces: direct} uses a model's direct force head instead of −∂E/∂r
+ * (on the host: float32 arithmetic inside the hot ops, see {@link md.forcefields.ml.executors.PlanExecutor}). {@code forces: direct} uses a model's direct force head instead of −∂E/∂r
  * ({@code conservative}, the default): host executor only.
  */
 public class LearnedPotentialProvider implements ForceFieldProvider {
@@ -52,11 +52,13 @@ public class LearnedPotentialProvider implements ForceFieldProvider {
                         + model.architecture().family() + " model's forces are −∂E/∂r only (use conservative)");
             if (!device.equals("java") && !device.equals("auto")) // auto: the host, the only executor with a direct head
                 throw new ForceFieldConfigException("forces", "'direct' runs on the host executor only (device: java or auto), got device: " + device);
-            return new LearnedForceField(model, threads, true);
+            return new LearnedForceField(model, threads, true, precision == md.forcefields.backend.Precision.FLOAT32 && device.equals("java"));
         }
         if (!forces.equals("conservative")) throw new ForceFieldConfigException("forces", "expected conservative or direct, got '" + forces + "'");
         ForceField accelerated = md.forcefields.backend.DeviceForceField.forDevice(model, device, precision);
-        return accelerated != null ? accelerated : new LearnedForceField(model, threads);
+        // the host executor: float32 (device: java) or the float64 fallback of device: auto without a GPU
+        boolean float32 = precision == md.forcefields.backend.Precision.FLOAT32 && device.equals("java");
+        return accelerated != null ? accelerated : new LearnedForceField(model, threads, false, float32);
     }
 
     @Override public Set<String> devices() { return Set.copyOf(md.forcefields.backend.Backends.NAMES); }

@@ -14,19 +14,22 @@ import md.forcefields.ml.families.EquivariantTransformerHyperparameters;
 import md.forcefields.ml.model.LearnedModel;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An MD step of the plan executor on an Equivariant Transformer (64 channels, 3 layers, 8 heads, 32 RBF,
  * r_c 5 Å) allocates nothing once warm: heap bytes allocated by the calling thread per
- * {@link PlanExecutor#compute} on a 21-atom molecule (runs in its own JVM, as the other allocation tests).
+ * {@link PlanExecutor#compute} on a 21-atom molecule (runs in its own JVM, as the other allocation tests), in float64
+ * and with the host's float32 kernels ({@code precision: float32}: float32 slots and tables live in the workspace too).
  */
 @org.junit.jupiter.api.Tag("allocation") // in a JVM of its own: see pom.xml
 class EquivariantTransformerAllocationTest {
     private static final long BOUND_BYTES_PER_STEP = 1024;
 
-    @Test
-    void computeAllocatesNothingAfterWarmUp() {
+    @ParameterizedTest(name = "float32 {0}")
+    @ValueSource(booleans = {false, true})
+    void computeAllocatesNothingAfterWarmUp(boolean float32) {
         Assumptions.assumeTrue(DenseKernels.VECTORIZED, "allocation-free only with the Vector API kernels");
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());
@@ -44,7 +47,7 @@ class EquivariantTransformerAllocationTest {
         long id = Thread.currentThread().threadId();
         long best = Long.MAX_VALUE;
         double msPerStep = 0;
-        try (PlanExecutor plan = new PlanExecutor(model)) {
+        try (PlanExecutor plan = new PlanExecutor(model, 1, false, float32)) {
             plan.compute(x, types, nl, f, virial, atomic);
             for (int w = 0; w < 300 && best >= BOUND_BYTES_PER_STEP; w++) {
                 long before = mx.getThreadAllocatedBytes(id), t0 = System.nanoTime();
@@ -52,8 +55,8 @@ class EquivariantTransformerAllocationTest {
                 msPerStep = (System.nanoTime() - t0) / 1e7;
                 best = Math.min(best, (mx.getThreadAllocatedBytes(id) - before) / 10);
             }
-            System.out.printf("ET plan (64 ch, 3 layers, 21 atoms, %d edges, %d step ops): %d bytes allocated per step after warm-up, %.2f ms per step%n",
-                    plan.graph().edges(), plan.stepOps(), best, msPerStep);
+            System.out.printf("ET plan (64 ch, 3 layers, 21 atoms, %d edges, %d step ops, %s): %d bytes allocated per step after warm-up, %.2f ms per step%n",
+                    plan.graph().edges(), plan.stepOps(), float32 ? "float32" : "float64", best, msPerStep);
         }
         assertTrue(best < BOUND_BYTES_PER_STEP, "a step still allocates " + best + " bytes after warm-up");
     }

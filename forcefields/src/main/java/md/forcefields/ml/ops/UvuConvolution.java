@@ -230,7 +230,7 @@ public final class UvuConvolution implements Op {
         }
         double[] gx = ws.zeros(12 + 3 * part, graph.atoms() * irreps1.dim());
         fusedBackwardOfPairs(in[X], in[W], gOut, gx, gIn[Y], gIn[W], graph, ws.doubles(0, graph.edges() * tSize),
-                ws.doubles(10 + 3 * part, 2 * maxDense), p0, p1);
+                ws.doubles(10 + 3 * part, dyPartSize()), ws.doubles(11 + 3 * part, maxPairs * kernels.dyLanes()), p0, p1);
     }
 
     @Override public void backwardReduce(Graph graph, Workspace ws, double[][] gIn, int parts) { backwardReducePart(graph, ws, gIn, 0, 1, parts); }
@@ -268,7 +268,7 @@ public final class UvuConvolution implements Op {
             // the MD case: every gradient in one pass per edge and path (a layer whose input does not depend on
             // the positions still gets its dx computed, into scratch)
             double[] gx = gIn[X] != null ? gIn[X] : ws.zeros(3, graph.atoms() * irreps1.dim());
-            fusedBackward(in[X], in[W], gOut, gx, gIn[Y], gIn[W], graph, t, ws.doubles(4, 2 * maxDense));
+            fusedBackward(in[X], in[W], gOut, gx, gIn[Y], gIn[W], graph, t, ws.doubles(4, dyPartSize()), ws.doubles(5, maxPairs * kernels.dyLanes()));
             return;
         }
         if (gIn[X] != null) run(X, null, in[Y], in[W], gOut, gIn[X], graph, t, scratch, m);
@@ -276,39 +276,43 @@ public final class UvuConvolution implements Op {
         if (gIn[Y] != null) run(Y, in[X], null, in[W], gOut, gIn[Y], graph, t, scratch, m);
     }
 
-    /** All three gradients, per edge and path from a dense T[a][c] (as the hand-written NequIP backward did). */
-    private void fusedBackward(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t, double[] tt) {
-        fusedBackward(x, w, o, gx, gy, gw, graph, t, tt, 0, graph.edges());
+    /** The partial sums of dY per edge that the fused backward keeps. */
+    private int dyPartSize() { return irrepsSh.dim() * kernels.dyLanes(); }
+
+    /** All three gradients in one pass per edge and path. */
+    private void fusedBackward(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t, double[] dyPart,
+                               double[] pairScratch) {
+        fusedBackward(x, w, o, gx, gy, gw, graph, t, dyPart, pairScratch, 0, graph.edges());
     }
 
     /** The edges of pairs [p0, p1), in edge order; weight gradients at the pair's row. */
     private void fusedBackwardOfPairs(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t,
-                                      double[] tt, int p0, int p1) {
+                                      double[] dyPart, double[] pairScratch, int p0, int p1) {
         int[] pairOf = graph.pairOf();
         for (int e = 0, n = graph.edges(); e < n; e++) {
             int p = pairOf[e];
-            if (p >= p0 && p < p1) fusedBackward(x, w, o, gx, gy, gw, graph, t, tt, e, e + 1);
+            if (p >= p0 && p < p1) fusedBackward(x, w, o, gx, gy, gw, graph, t, dyPart, pairScratch, e, e + 1);
         }
     }
 
-    /** Edges [e0, e1), weight gradients at the pair's row. */
-    private void fusedBackward(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t, double[] tt,
-                               int e0, int e1) {
-        int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim();
+    /**
+     * Edges [e0, e1), weight gradients at the pair's row. Each path visits only its coupling's nonzero (a, c) pairs;
+     * the dY products stay vectors of partial sums per harmonic column ({@code dyPart}, {@link UvuKernels#dyLanes()}
+     * lanes each) over all paths of the edge, and are added up once per edge in lane order.
+     */
+    private void fusedBackward(double[] x, double[] w, double[] o, double[] gx, double[] gy, double[] gw, Graph graph, double[] t, double[] dyPart,
+                               double[] pairScratch, int e0, int e1) {
+        int dim1 = irreps1.dim(), dimSh = irrepsSh.dim(), dimOut = irrepsOut.dim(), lanes = kernels.dyLanes();
         for (int e = e0; e < e1; e++) {
             int xr = graph.neighbour()[e] * dim1, wr = graph.pairOf()[e] * weightCount, or = graph.centre()[e] * dimOut;
-            for (Path p : paths) {
-                UvuCoupling cg = p.cg;
-                int d1 = cg.aStart().length - 1, d3 = cg.cStart().length - 1, tb = e * tSize + cg.tOff(), dense = d1 * d3;
-                int[] pa = cg.pairA(), pc = cg.pairC();
-                java.util.Arrays.fill(tt, 0, dense, 0.0);
-                for (int q = 0; q < pa.length; q++) tt[pa[q] * d3 + pc[q]] = p.scale * t[tb + q];
-                kernels.denseBackward(d1, d3, p.mul, tt, p.scale, x, xr + p.xOff, w, wr + p.wOff, o, or + p.oOff + p.chOff, p.oMul,
-                        gx, gw, wr + p.wOff, tt, dense);
-                int[] ep = cg.entryPair(), eb = cg.entryB();
-                double[] ev = cg.entryValue();
-                int yb = e * dimSh + cg.yOff();
-                for (int k = 0; k < ev.length; k++) gy[yb + eb[k]] += ev[k] * tt[dense + pa[ep[k]] * d3 + pc[ep[k]]];
+            java.util.Arrays.fill(dyPart, 0, dimSh * lanes, 0.0);
+            for (Path p : paths)
+                kernels.pathBackward(p.cg, p.mul, p.scale, t, e * tSize + p.cg.tOff(), x, xr + p.xOff, w, wr + p.wOff,
+                        o, or + p.oOff + p.chOff, p.oMul, gx, gw, dyPart, pairScratch);
+            for (int b = 0, yb = e * dimSh; b < dimSh; b++) {
+                double sum = 0;
+                for (int i = b * lanes; i < (b + 1) * lanes; i++) sum += dyPart[i];
+                gy[yb + b] += sum;
             }
         }
     }

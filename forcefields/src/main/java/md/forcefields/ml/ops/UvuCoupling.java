@@ -9,10 +9,12 @@ import md.forcefields.e3nn.Wigner3j;
  * The sparse Clebsch–Gordan structure of one (l_in, harmonic block, l_out) of the 'uvu' convolution:
  * the distinct (a, c) pairs q with a nonzero C[a,b,c] (T[q] = Σ_b C[a_q,b,c_q]·Y[b] per edge, stored at
  * {@code tOff + q}), the pairs grouped by c and by a (for kernels that accumulate one output row at a
- * time), and every nonzero entry with its pair and b.
+ * time), and every nonzero entry with its pair and b, also grouped by b (the entries of harmonic column b at
+ * {@code bStart[b]} up to {@code bStart[b + 1]} of {@code bEntryPair} and {@code bEntryValue}, for kernels that sum
+ * each column's products in registers).
  */
 record UvuCoupling(int yOff, int tOff, int[] pairA, int[] pairC, int[] byA, int[] aStart, int[] byC, int[] cStart,
-                   int[] entryPair, int[] entryB, double[] entryValue) {
+                   int[] entryPair, int[] entryB, double[] entryValue, int[] bStart, int[] bEntryPair, double[] bEntryValue) {
 
     int pairs() { return pairA.length; }
 
@@ -35,10 +37,17 @@ record UvuCoupling(int yOff, int tOff, int[] pairA, int[] pairC, int[] byA, int[
             eb.add(b);
             ev.add(w3j[x]);
         }
-        int[] pairA = ints(pa), pairC = ints(pc);
-        int[][] byA = group(pairA, d1), byC = group(pairC, d3);
-        return new UvuCoupling(yOff, tOff, pairA, pairC, byA[0], byA[1], byC[0], byC[1], ints(ep), ints(eb),
-                ev.stream().mapToDouble(Double::doubleValue).toArray());
+        int[] pairA = ints(pa), pairC = ints(pc), entryPair = ints(ep), entryB = ints(eb);
+        double[] entryValue = ev.stream().mapToDouble(Double::doubleValue).toArray();
+        int[][] byA = group(pairA, d1), byC = group(pairC, d3), byB = group(entryB, d2);
+        int[] bEntryPair = new int[entryB.length];
+        double[] bEntryValue = new double[entryB.length];
+        for (int k = 0; k < entryB.length; k++) {
+            bEntryPair[k] = entryPair[byB[0][k]];
+            bEntryValue[k] = entryValue[byB[0][k]];
+        }
+        return new UvuCoupling(yOff, tOff, pairA, pairC, byA[0], byA[1], byC[0], byC[1], entryPair, entryB, entryValue,
+                byB[1], bEntryPair, bEntryValue);
     }
 
     /** Pair indices ordered by key, and where each key's run starts (length keys + 1). */

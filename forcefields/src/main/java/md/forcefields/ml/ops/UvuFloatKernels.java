@@ -3,8 +3,8 @@ package md.forcefields.ml.ops;
 import md.forcefields.e3nn.DenseKernels;
 
 /**
- * The float32 versions of the two {@link UvuKernels} the MD plan runs ({@link UvuKernels#forward} and
- * {@link UvuKernels#denseBackward}), same loops and layouts on float arrays; see {@link UvuConvolutionFloat32}
+ * The float32 versions of the MD plan's {@link UvuKernels#forward} and of the dense-T backward the float64 plan ran
+ * before its pairs-only {@link UvuKernels#pathBackward}, same loops and layouts on float arrays; see {@link UvuConvolutionFloat32}
  * for what stays float64. Plain loops here (also the vector kernels' leftover channels); the Vector API
  * versions, twice as many lanes per vector as float64, in {@link UvuFloatVectorKernels}.
  */

@@ -23,27 +23,18 @@ public interface UvuKernels {
     void weightGrad(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] o, int ob, int oMul, double[] res, int wb, double[] scratch);
 
     /**
-     * Every gradient of one path on one edge from a dense T[a·d3 + c] (path scale folded in): dx[xOff + a·mul + u]
-     * += Σ_c T[a][c]·W[u]·O[c][u], dw[dwOff + u] += Σ_a X[a][u]·Σ_c T[a][c]·O[c][u], and dT[dtOff + a·d3 + c] =
-     * s·Σ_u X[a][u]·W[u]·O[c][u] (overwritten). Layouts as in the other modes (O rows at oOff + c·ldo).
+     * Every gradient of one path on one edge, over the coupling's nonzero (a, c) pairs only (the MD backward): with
+     * G[a][u] = Σ_{q: a_q = a} s·T[q]·O[ob + c_q·oMul + u], dx[xb + a·mul + u] += W[wb + u]·G[a][u] and dw[wb + u] +=
+     * Σ_a X[xb + a·mul + u]·G[a][u]; for dY, each pair's product D[q] = s·Σ_u X[a_q][u]·W[u]·O[c_q][u], times each of its
+     * entries' C[a,b,c], is added to the partial sums of harmonic column yOff + b: dyPart[(yOff + b)·{@link #dyLanes()}
+     * + lane] (the caller adds the lanes up once per edge, after all paths, so the sum over the channels is not a
+     * horizontal reduction per pair). {@code pairScratch}: at least pairs · {@link #dyLanes()}.
      */
-    default void denseBackward(int d1, int d3, int mul, double[] t, double s, double[] x, int xOff, double[] w, int wOff,
-                               double[] o, int oOff, int ldo, double[] dx, double[] dw, int dwOff, double[] dT, int dtOff) {
-        for (int a = 0; a < d1; a++) {
-            int xa = xOff + a * mul;
-            for (int c = 0; c < d3; c++) {
-                double ta = t[a * d3 + c], dot = 0;
-                int oc = oOff + c * ldo;
-                for (int u = 0; u < mul; u++) {
-                    double g = ta * o[oc + u];
-                    dx[xa + u] += w[wOff + u] * g;
-                    dw[dwOff + u] += x[xa + u] * g;
-                    dot += x[xa + u] * w[wOff + u] * o[oc + u];
-                }
-                dT[dtOff + a * d3 + c] = s * dot;
-            }
-        }
-    }
+    void pathBackward(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] w, int wb,
+                      double[] o, int ob, int oMul, double[] dx, double[] dw, double[] dyPart, double[] pairScratch);
+
+    /** Partial sums per harmonic column that {@link #pathBackward} keeps (the caller adds them up in lane order). */
+    int dyLanes();
 
     /** m[q] = s·Σ_u X[xb + a_q·mul + u]·W[wb + u]·O[ob + c_q·oMul + u] for every pair q; scratch holds mul·(2l_in+1). */
     void pairProducts(UvuCoupling cg, int mul, double s, double[] x, int xb, double[] w, int wb, double[] o, int ob, int oMul, double[] m, double[] scratch);
@@ -104,6 +95,39 @@ public interface UvuKernels {
                 }
                 int xa = xb + a * mul;
                 for (int u = u0; u < mul; u++) res[wb + u] += s * x[xa + u] * acc[u];
+            }
+        }
+
+        @Override public int dyLanes() { return 1; }
+
+        @Override public void pathBackward(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] w, int wb,
+                                           double[] o, int ob, int oMul, double[] dx, double[] dw, double[] dyPart, double[] pairScratch) {
+            pathBackward(cg, mul, s, t, tb, x, xb, w, wb, o, ob, oMul, dx, dw, dyPart, pairScratch, 0, 1);
+        }
+
+        /** The channels from {@code u0} on, their part of dY added to lane 0 of {@code lanes} per harmonic column. */
+        void pathBackward(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] w, int wb,
+                          double[] o, int ob, int oMul, double[] dx, double[] dw, double[] dyPart, double[] pairScratch, int u0, int lanes) {
+            int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC(), bs = cg.bStart(), ep = cg.bEntryPair();
+            double[] ev = cg.bEntryValue();
+            for (int a = 0; a + 1 < start.length; a++) {
+                int xa = xb + a * mul;
+                for (int k = start[a]; k < start[a + 1]; k++) {
+                    int q = by[k], oc = ob + pc[q] * oMul;
+                    double tq = s * t[tb + q], dot = 0;
+                    for (int u = u0; u < mul; u++) {
+                        double g = tq * o[oc + u];
+                        dx[xa + u] += w[wb + u] * g;
+                        dw[wb + u] += x[xa + u] * g;
+                        dot += x[xa + u] * w[wb + u] * o[oc + u];
+                    }
+                    pairScratch[q] = dot;
+                }
+            }
+            for (int b = 0; b + 1 < bs.length; b++) {
+                double sum = 0;
+                for (int k = bs[b]; k < bs[b + 1]; k++) sum += ev[k] * pairScratch[ep[k]];
+                dyPart[(cg.yOff() + b) * lanes] += s * sum;
             }
         }
 

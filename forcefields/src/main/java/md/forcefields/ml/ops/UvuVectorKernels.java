@@ -137,13 +137,91 @@ final class UvuVectorKernels implements UvuKernels {
         if (j < mul) tail.weightGrad(cg, mul, s, t, tb, x, xb, o, ob, oMul, res, wb, scratch, j);
     }
 
-    @Override public void denseBackward(int d1, int d3, int mul, double[] t, double s, double[] x, int xOff, double[] w, int wOff,
-                                        double[] o, int oOff, int ldo, double[] dx, double[] dw, int dwOff, double[] dT, int dtOff) {
-        if (mul % L != 0) {
-            UvuKernels.super.denseBackward(d1, d3, mul, t, s, x, xOff, w, wOff, o, oOff, ldo, dx, dw, dwOff, dT, dtOff);
-            return;
+    @Override public int dyLanes() { return L; }
+
+    /**
+     * Channels in blocks of four vectors, then single vectors, then leftovers (plain, into lane 0). Per pair: one load of
+     * the O row feeds both G[a] (s·T[q]·O) and the product X[a]·W·O, which is added as a vector to its entries' partial
+     * sums, not reduced across lanes (a horizontal sum per pair cost more than all the pair's multiply-adds).
+     */
+    @Override public void pathBackward(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] w, int wb,
+                                       double[] o, int ob, int oMul, double[] dx, double[] dw, double[] dyPart, double[] dq) {
+        int j = 0;
+        for (; j + 4 * L <= mul; j += 4 * L) {
+            pathBackward4(cg, mul, s, t, tb, x, xb + j, w, wb + j, o, ob + j, oMul, dx, dw, dq);
+            addProducts(cg, s, dq, dyPart);
         }
-        md.forcefields.e3nn.VectorKernels.tpBackward(d1, d3, mul, t, s, x, xOff, w, wOff, o, oOff, ldo, dx, dw, dwOff, dT, dtOff);
+        for (; j + L <= mul; j += L) {
+            pathBackward1(cg, mul, s, t, tb, x, xb + j, w, wb + j, o, ob + j, oMul, dx, dw, dq);
+            addProducts(cg, s, dq, dyPart);
+        }
+        if (j < mul) tail.pathBackward(cg, mul, s, t, tb, x, xb, w, wb, o, ob, oMul, dx, dw, dyPart, dq, j, L);
+    }
+
+    /**
+     * Four vectors of channels from the given offsets: dx and dw of them, and D[q] of them, without the factor s, into
+     * dq[q·L]. A method of its own and no more vector operations than needed: C2 stops inlining the Vector API's calls
+     * beyond a node count, and a vector not inlined is a heap object per call.
+     */
+    private static void pathBackward4(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] w, int wb,
+                                      double[] o, int ob, int oMul, double[] dx, double[] dw, double[] dq) {
+        int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC();
+        DoubleVector w0 = load(w, wb), w1 = load(w, wb + L), w2 = load(w, wb + 2 * L), w3 = load(w, wb + 3 * L);
+        for (int a = 0; a + 1 < start.length; a++) {
+            int xa = xb + a * mul;
+            DoubleVector x0 = load(x, xa), x1 = load(x, xa + L), x2 = load(x, xa + 2 * L), x3 = load(x, xa + 3 * L);
+            DoubleVector xw0 = x0.mul(w0), xw1 = x1.mul(w1), xw2 = x2.mul(w2), xw3 = x3.mul(w3);
+            DoubleVector g0 = DoubleVector.zero(S), g1 = g0, g2 = g0, g3 = g0;
+            for (int k = start[a]; k < start[a + 1]; k++) {
+                int q = by[k], oc = ob + pc[q] * oMul;
+                DoubleVector o0 = load(o, oc), o1 = load(o, oc + L), o2 = load(o, oc + 2 * L), o3 = load(o, oc + 3 * L);
+                DoubleVector tq = DoubleVector.broadcast(S, s * t[tb + q]);
+                g0 = tq.fma(o0, g0); g1 = tq.fma(o1, g1); g2 = tq.fma(o2, g2); g3 = tq.fma(o3, g3);
+                xw3.fma(o3, xw2.fma(o2, xw1.fma(o1, xw0.mul(o0)))).intoArray(dq, q * L);
+            }
+            x0.fma(g0, load(dw, wb)).intoArray(dw, wb);
+            x1.fma(g1, load(dw, wb + L)).intoArray(dw, wb + L);
+            x2.fma(g2, load(dw, wb + 2 * L)).intoArray(dw, wb + 2 * L);
+            x3.fma(g3, load(dw, wb + 3 * L)).intoArray(dw, wb + 3 * L);
+            w0.fma(g0, load(dx, xa)).intoArray(dx, xa);
+            w1.fma(g1, load(dx, xa + L)).intoArray(dx, xa + L);
+            w2.fma(g2, load(dx, xa + 2 * L)).intoArray(dx, xa + 2 * L);
+            w3.fma(g3, load(dx, xa + 3 * L)).intoArray(dx, xa + 3 * L);
+        }
+    }
+
+    /** One vector of channels, as {@link #pathBackward4}. */
+    private static void pathBackward1(UvuCoupling cg, int mul, double s, double[] t, int tb, double[] x, int xb, double[] w, int wb,
+                                      double[] o, int ob, int oMul, double[] dx, double[] dw, double[] dq) {
+        int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC();
+        DoubleVector w0 = load(w, wb), dw0 = DoubleVector.zero(S);
+        for (int a = 0; a + 1 < start.length; a++) {
+            int xa = xb + a * mul;
+            DoubleVector x0 = load(x, xa), xw0 = x0.mul(w0), g0 = DoubleVector.zero(S);
+            for (int k = start[a]; k < start[a + 1]; k++) {
+                int q = by[k];
+                DoubleVector o0 = load(o, ob + pc[q] * oMul);
+                g0 = DoubleVector.broadcast(S, s * t[tb + q]).fma(o0, g0);
+                xw0.mul(o0).intoArray(dq, q * L);
+            }
+            dw0 = x0.fma(g0, dw0);
+            w0.fma(g0, load(dx, xa)).intoArray(dx, xa);
+        }
+        dw0.add(load(dw, wb)).intoArray(dw, wb);
+    }
+
+    /**
+     * dyPart[(yOff + b)·L + lane] += s·Σ_k C_k·D[q_k][lane] over the entries k of each column b (D: X·W·O without s):
+     * each column's sum in registers, one load and store of its partial sums.
+     */
+    private static void addProducts(UvuCoupling cg, double s, double[] dq, double[] dyPart) {
+        int[] bs = cg.bStart(), ep = cg.bEntryPair();
+        double[] ev = cg.bEntryValue();
+        for (int b = 0, i = cg.yOff() * L; b + 1 < bs.length; b++, i += L) {
+            DoubleVector acc = DoubleVector.zero(S);
+            for (int k = bs[b]; k < bs[b + 1]; k++) acc = load(dq, ep[k] * L).fma(DoubleVector.broadcast(S, ev[k]), acc);
+            acc.fma(DoubleVector.broadcast(S, s), load(dyPart, i)).intoArray(dyPart, i);
+        }
     }
 
     @Override public void pairProducts(UvuCoupling cg, int mul, double s, double[] x, int xb, double[] w, int wb, double[] o, int ob, int oMul, double[] m, double[] xw) {

@@ -66,6 +66,22 @@ public final class Bonds {
         return sum;
     }
 
+    /**
+     * Largest |length - mean| of every bond over all frames, Å: how far the reference itself strays from the
+     * lengths a deviation criterion measures against. A bond whose reference strays past the criterion's
+     * threshold (e.g. an intramolecular hydrogen bond short enough in a starting frame to count as a bond) can
+     * end a run without anything being wrong.
+     */
+    public static double[] maxDeviations(Frames frames, List<Bond> bonds, double[] means) {
+        var images = MinimumImage.perFrame(frames);
+        double[] max = new double[bonds.size()];
+        for (int f = 0; f < frames.count(); f++) {
+            double[] l = lengths(frames.positions()[f], bonds, images.apply(f));
+            for (int b = 0; b < max.length; b++) max[b] = Math.max(max[b], Math.abs(l[b] - means[b]));
+        }
+        return max;
+    }
+
     /** "C1-O2" style label of a bond (0-based atom indices). */
     public static String label(Bond b, int[] atomicNumbers) {
         return Elements.symbol(atomicNumbers[b.i()]) + b.i() + "-" + Elements.symbol(atomicNumbers[b.j()]) + b.j();

@@ -59,6 +59,21 @@ class HandComputedTest {
     }
 
     @Test
+    void referenceStrayOfEveryBondAroundItsMean() {
+        // Two bonds, three frames: O-H 0.96, 1.00, 1.04 Å (mean 1.00, strays 0.04) and a hydrogen bond
+        // O...H 1.40, 1.80, 2.30 Å (mean 1.8333: 0.4333 below it, 0.4667 above: max 0.4667).
+        double[][] x = {
+                {0, 0, 0, 0.96, 0, 0, 0, 1.40, 0},
+                {0, 0, 0, 1.00, 0, 0, 0, 1.80, 0},
+                {0, 0, 0, 1.04, 0, 0, 0, 2.30, 0}};
+        Frames ref = Frames.evenlySpaced(x, new int[] {8, 1, 1}, Cell.NONE, 0.05);
+        List<Bonds.Bond> bonds = List.of(new Bonds.Bond(0, 1), new Bonds.Bond(0, 2));
+        double[] mean = Bonds.meanLengths(ref, bonds);
+        assertArrayEquals(new double[] {1.00, 5.5 / 3}, mean, 1e-12);
+        assertArrayEquals(new double[] {0.04, 2.30 - 5.5 / 3}, Bonds.maxDeviations(ref, bonds, mean), 1e-12);
+    }
+
+    @Test
     void collapseAtTheFirstFrameBeyondTheThreshold() {
         // H2 with bond lengths 0.74, 0.80, 1.30, 0.70 Å, frames every 0.05 ps; reference mean 0.74 Å.
         double[] len = {0.74, 0.80, 1.30, 0.70};

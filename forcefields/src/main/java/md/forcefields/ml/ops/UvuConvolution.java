@@ -42,8 +42,8 @@ public final class UvuConvolution implements Op {
     record Path(int xOff, int mul, int oOff, int oMul, int chOff, int wOff, double scale, UvuCoupling cg) {}
 
     private final Irreps irreps1, irrepsSh, irrepsOut;
-    private final int weightCount, fullWeightCount, maxPairs;
-    final int tSize, scratchSize, maxDense;
+    private final int weightCount, fullWeightCount;
+    final int tSize, scratchSize, maxPairs;
     /** Per instruction of the full layout: its number of weights and whether its path is kept. */
     private final int[] weightSizes;
     private final boolean[] weightKept;
@@ -111,9 +111,6 @@ public final class UvuConvolution implements Op {
         for (int n = 0; n < weightKept.length; n++) weightKept[n] = keep.get(n);
         tSize = t;
         scratchSize = scratch;
-        int dense = 0;
-        for (Path p : kept) dense = Math.max(dense, (p.cg.aStart().length - 1) * (p.cg.cStart().length - 1));
-        maxDense = dense;
         maxPairs = pairMax;
         couplings = cgs.toArray(new UvuCoupling[0]);
         couplingsKey = "uvu couplings of " + irrepsSh + " (harmonic block, l_in, l_out): " + order;

@@ -11,11 +11,13 @@ import md.forcefields.ml.Workspace;
  * weights W are copied to float32 once per evaluation (kept for the backward pass), the coupling table T is
  * formed in float64 and rounded, and the incoming gradient once per backward pass. Products and the sums
  * inside one edge run in float32; the sum over one atom's neighbours (forward output, dX) runs in float32
- * per part and is rounded into float64 there, the parts' dX copies are added in float64, dY is accumulated
- * in float64. The MD plan's energy sum and force sums are float64 outside this op.
+ * per part and is rounded into float64 there, the parts' dX copies are added in float64; dY of one edge is
+ * kept as float32 partial sums per harmonic column (over the channels, pairs and paths of the edge) whose lanes
+ * are added in float64. The MD plan's energy sum and force sums are float64 outside this op.
  */
 final class UvuConvolutionFloat32 {
-    // float32 workspace slots (the float64 ones are the op's own); per part: 10 + 2·part (dX copy), 11 + 2·part (scratch)
+    // float32 workspace slots (the float64 ones are the op's own); per part: 10 + 3·part (dX copy), 11 + 3·part (scratch),
+    // 12 + 3·part (dY partial sums of one edge)
     private static final int F_X = 0, F_W = 1, F_T = 2, F_OUT = 3, F_GOUT = 4, F_GW = 5;
     // once-per-evaluation conversions
     private static final int INPUTS = 0, GRADIENT = 1;
@@ -24,11 +26,19 @@ final class UvuConvolutionFloat32 {
     private final UvuFloatKernels kernels = UvuFloatKernels.best();
     /** Per path: its constant factor in float32. */
     private final float[] scales;
+    /** Per path: its coupling's entries C[a,b,c] in float32, ordered as {@link UvuCoupling#bEntryPair()}. */
+    private final float[][] entryValues;
 
     UvuConvolutionFloat32(UvuConvolution op) {
         this.op = op;
         scales = new float[op.paths.length];
-        for (int n = 0; n < scales.length; n++) scales[n] = (float) op.paths[n].scale();
+        entryValues = new float[op.paths.length][];
+        for (int n = 0; n < scales.length; n++) {
+            scales[n] = (float) op.paths[n].scale();
+            double[] ev = op.paths[n].cg().bEntryValue();
+            entryValues[n] = new float[ev.length];
+            for (int k = 0; k < ev.length; k++) entryValues[n][k] = (float) ev[k];
+        }
     }
 
     private static void round(double[] from, float[] to, int i0, int i1) {
@@ -47,7 +57,7 @@ final class UvuConvolutionFloat32 {
         }
         double[] t64 = ws.doubles(0, g.edges() * tSize); // the float64 table too: the op's other backward modes read it
         op.fillCouplingTable(in[UvuConvolution.Y], t64, e0, e1);
-        float[] t = ws.floats(F_T, g.edges() * tSize), res = ws.floats(F_OUT, g.atoms() * dimOut), acc = ws.floats(11 + 2 * part, op.scratchSize);
+        float[] t = ws.floats(F_T, g.edges() * tSize), res = ws.floats(F_OUT, g.atoms() * dimOut), acc = ws.floats(11 + 3 * part, op.scratchSize);
         round(t64, t, e0 * tSize, e1 * tSize);
         Arrays.fill(res, a0 * dimOut, a1 * dimOut, 0f);
         int[] nbr = g.neighbour(), ctr = g.centre(), pairOf = g.pairOf();
@@ -74,7 +84,9 @@ final class UvuConvolutionFloat32 {
             if (ws.firstInEvaluation(GRADIENT, g.evaluation())) round(gOut, o, 0, g.atoms() * dimOut);
         }
         float[] x = ws.floats(F_X, 0), w = ws.floats(F_W, 0), t = ws.floats(F_T, 0);
-        float[] gx = ws.floats(10 + 2 * part, g.atoms() * dim1), gw = ws.floats(F_GW, g.pairs() * wc), tt = ws.floats(11 + 2 * part, 2 * op.maxDense);
+        float[] gx = ws.floats(10 + 3 * part, g.atoms() * dim1), gw = ws.floats(F_GW, g.pairs() * wc);
+        float[] pairScratch = ws.floats(11 + 3 * part, op.maxPairs * kernels.dyLanes()), dyPart = ws.floats(12 + 3 * part, dimSh * kernels.dyLanes());
+        int lanes = kernels.dyLanes();
         Arrays.fill(gx, 0, g.atoms() * dim1, 0f);
         Arrays.fill(gw, p0 * wc, p1 * wc, 0f);
         int[] nbr = g.neighbour(), ctr = g.centre(), pairOf = g.pairOf();
@@ -83,19 +95,16 @@ final class UvuConvolutionFloat32 {
             int pair = pairOf[e];
             if (pair < p0 || pair >= p1) continue;
             int xr = nbr[e] * dim1, wr = pair * wc, or = ctr[e] * dimOut;
+            Arrays.fill(dyPart, 0, dimSh * lanes, 0f);
             for (int n = 0; n < paths.length; n++) {
                 UvuConvolution.Path p = paths[n];
-                UvuCoupling cg = p.cg();
-                int d1 = cg.aStart().length - 1, d3 = cg.cStart().length - 1, tb = e * tSize + cg.tOff(), dense = d1 * d3;
-                int[] pa = cg.pairA(), pc = cg.pairC();
-                Arrays.fill(tt, 0, dense, 0f);
-                for (int q = 0; q < pa.length; q++) tt[pa[q] * d3 + pc[q]] = scales[n] * t[tb + q];
-                kernels.denseBackward(d1, d3, p.mul(), tt, scales[n], x, xr + p.xOff(), w, wr + p.wOff(), o, or + p.oOff() + p.chOff(), p.oMul(),
-                        gx, gw, wr + p.wOff(), tt, dense);
-                int[] ep = cg.entryPair(), eb = cg.entryB();
-                double[] ev = cg.entryValue();
-                int yb = e * dimSh + cg.yOff();
-                for (int k = 0; k < ev.length; k++) gy[yb + eb[k]] += ev[k] * tt[dense + pa[ep[k]] * d3 + pc[ep[k]]];
+                kernels.pathBackward(p.cg(), entryValues[n], p.mul(), scales[n], t, e * tSize + p.cg().tOff(), x, xr + p.xOff(), w, wr + p.wOff(),
+                        o, or + p.oOff() + p.chOff(), p.oMul(), gx, gw, dyPart, pairScratch);
+            }
+            for (int b = 0, yb = e * dimSh; b < dimSh; b++) { // the lanes' partial sums added in float64, in lane order
+                double sum = 0;
+                for (int i = b * lanes; i < (b + 1) * lanes; i++) sum += dyPart[i];
+                gy[yb + b] += sum;
             }
         }
         for (int i = p0 * wc, n = p1 * wc; i < n; i++) gw64[i] += gw[i];
@@ -106,7 +115,7 @@ final class UvuConvolutionFloat32 {
         int dim = op.irreps1().dim();
         int i0 = md.forcefields.ml.Op.partStart(g.atoms(), part, parts) * dim, i1 = md.forcefields.ml.Op.partStart(g.atoms(), part + 1, parts) * dim;
         for (int c = 0; c < copies; c++) {
-            float[] gx = ws.floats(10 + 2 * c, 0);
+            float[] gx = ws.floats(10 + 3 * c, 0);
             for (int i = i0; i < i1; i++) gx64[i] += gx[i];
         }
     }

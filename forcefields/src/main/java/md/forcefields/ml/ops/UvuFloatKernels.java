@@ -3,8 +3,8 @@ package md.forcefields.ml.ops;
 import md.forcefields.e3nn.DenseKernels;
 
 /**
- * The float32 versions of the MD plan's {@link UvuKernels#forward} and of the dense-T backward the float64 plan ran
- * before its pairs-only {@link UvuKernels#pathBackward}, same loops and layouts on float arrays; see {@link UvuConvolutionFloat32}
+ * The float32 versions of the MD plan's {@link UvuKernels#forward} and {@link UvuKernels#pathBackward}, same loops
+ * and layouts on float arrays; see {@link UvuConvolutionFloat32}
  * for what stays float64. Plain loops here (also the vector kernels' leftover channels); the Vector API
  * versions, twice as many lanes per vector as float64, in {@link UvuFloatVectorKernels}.
  */
@@ -35,26 +35,43 @@ class UvuFloatKernels {
         }
     }
 
+    /** Partial sums per harmonic column that {@link #pathBackward} keeps (the caller adds them up in lane order). */
+    int dyLanes() { return 1; }
+
     /**
-     * Every gradient of one path on one edge from a dense T[a·d3 + c] (path scale folded in): dx[xOff + a·mul + u]
-     * += Σ_c T[a][c]·W[u]·O[c][u], dw[dwOff + u] += Σ_a X[a][u]·Σ_c T[a][c]·O[c][u], and dT[dtOff + a·d3 + c] =
-     * s·Σ_u X[a][u]·W[u]·O[c][u] (overwritten).
+     * Float32 {@link UvuKernels#pathBackward}: every gradient of one path on one edge over the coupling's nonzero (a, c)
+     * pairs only; dx and dw as there, and each pair's D[q] = Σ_u X[a_q][u]·W[u]·O[c_q][u] times its entries' C (in
+     * {@code entryValue}, float32, ordered as {@link UvuCoupling#bEntryPair()}) and s added to dyPart[(yOff + b)·
+     * {@link #dyLanes()} + lane], float32 partial sums the caller adds up once per edge. {@code pairScratch}: at least
+     * pairs · {@link #dyLanes()}.
      */
-    void denseBackward(int d1, int d3, int mul, float[] t, float s, float[] x, int xOff, float[] w, int wOff,
-                       float[] o, int oOff, int ldo, float[] dx, float[] dw, int dwOff, float[] dT, int dtOff) {
-        for (int a = 0; a < d1; a++) {
-            int xa = xOff + a * mul;
-            for (int c = 0; c < d3; c++) {
-                float ta = t[a * d3 + c], dot = 0;
-                int oc = oOff + c * ldo;
-                for (int u = 0; u < mul; u++) {
-                    float g = ta * o[oc + u];
-                    dx[xa + u] += w[wOff + u] * g;
-                    dw[dwOff + u] += x[xa + u] * g;
-                    dot += x[xa + u] * w[wOff + u] * o[oc + u];
+    void pathBackward(UvuCoupling cg, float[] entryValue, int mul, float s, float[] t, int tb, float[] x, int xb, float[] w, int wb,
+                      float[] o, int ob, int oMul, float[] dx, float[] dw, float[] dyPart, float[] pairScratch) {
+        pathBackward(cg, entryValue, mul, s, t, tb, x, xb, w, wb, o, ob, oMul, dx, dw, dyPart, pairScratch, 0, 1);
+    }
+
+    /** {@link #pathBackward} on the channels from {@code u0} on, their part of dY added to lane 0 of {@code lanes} per column. */
+    final void pathBackward(UvuCoupling cg, float[] ev, int mul, float s, float[] t, int tb, float[] x, int xb, float[] w, int wb,
+                            float[] o, int ob, int oMul, float[] dx, float[] dw, float[] dyPart, float[] pairScratch, int u0, int lanes) {
+        int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC(), bs = cg.bStart(), ep = cg.bEntryPair();
+        for (int a = 0; a + 1 < start.length; a++) {
+            int xa = xb + a * mul;
+            for (int k = start[a]; k < start[a + 1]; k++) {
+                int q = by[k], oc = ob + pc[q] * oMul;
+                float tq = s * t[tb + q], dot = 0;
+                for (int u = u0; u < mul; u++) {
+                    float g = tq * o[oc + u];
+                    dx[xa + u] += w[wb + u] * g;
+                    dw[wb + u] += x[xa + u] * g;
+                    dot += x[xa + u] * w[wb + u] * o[oc + u];
                 }
-                dT[dtOff + a * d3 + c] = s * dot;
+                pairScratch[q] = dot;
             }
+        }
+        for (int b = 0; b + 1 < bs.length; b++) {
+            float sum = 0;
+            for (int k = bs[b]; k < bs[b + 1]; k++) sum += ev[k] * pairScratch[ep[k]];
+            dyPart[(cg.yOff() + b) * lanes] += s * sum;
         }
     }
 }

@@ -1,7 +1,6 @@
 package md.forcefields.ml.ops;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,26 +14,6 @@ final class UvuFloatVectorKernels extends UvuFloatKernels {
     private static final int L = S.length();
 
     private static FloatVector load(float[] a, int i) { return FloatVector.fromArray(S, a, i); }
-
-    /** Rotations of the lanes by L/2, L/4, …, 1. */
-    private static final VectorShuffle<Float>[] HALVES = halves();
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] halves() {
-        int n = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] h = new VectorShuffle[n];
-        for (int k = 0; k < n; k++) h[k] = VectorShuffle.iota(S, L >> (k + 1), 1, true);
-        return h;
-    }
-
-    /**
-     * The sum of the lanes as a fixed tree of lane-wise additions. Not reduceLanes(ADD): its order is unspecified
-     * and differs between the JIT's intrinsic and the interpreter, and MD results must repeat exactly.
-     */
-    private static float sum(FloatVector v) {
-        for (VectorShuffle<Float> h : HALVES) v = v.add(v.rearrange(h));
-        return v.lane(0);
-    }
 
     private static void addInto(FloatVector v, float[] a, int i) { v.add(load(a, i)).intoArray(a, i); }
 
@@ -81,57 +60,83 @@ final class UvuFloatVectorKernels extends UvuFloatKernels {
         if (j < mul) forward(cg, mul, s, t, tb, x, xb, w, wb, res, ob, oMul, scratch, j);
     }
 
-    @Override void denseBackward(int d1, int d3, int mul, float[] t, float s, float[] x, int xOff, float[] w, int wOff,
-                                 float[] o, int oOff, int ldo, float[] dx, float[] dw, int dwOff, float[] dT, int dtOff) {
-        if (mul % L != 0) {
-            super.denseBackward(d1, d3, mul, t, s, x, xOff, w, wOff, o, oOff, ldo, dx, dw, dwOff, dT, dtOff);
-            return;
-        }
-        java.util.Arrays.fill(dT, dtOff, dtOff + d1 * d3, 0f);
+    @Override int dyLanes() { return L; }
+
+    /**
+     * Channels in blocks of two vectors, then single vectors, then leftovers (plain, into lane 0), as the float64
+     * {@link UvuVectorKernels#pathBackward}: one load of each O row feeds both G[a] and the product X[a]·W·O, which
+     * stays a vector added to its entries' partial sums, not reduced across lanes per pair.
+     */
+    @Override void pathBackward(UvuCoupling cg, float[] ev, int mul, float s, float[] t, int tb, float[] x, int xb, float[] w, int wb,
+                                float[] o, int ob, int oMul, float[] dx, float[] dw, float[] dyPart, float[] dq) {
         int j = 0;
-        for (; j + 2 * L <= mul; j += 2 * L) backward2(d1, d3, mul, t, s, x, xOff + j, w, wOff + j, o, oOff + j, ldo, dx, dw, dwOff + j, dT, dtOff);
-        for (; j < mul; j += L) backward1(d1, d3, mul, t, s, x, xOff + j, w, wOff + j, o, oOff + j, ldo, dx, dw, dwOff + j, dT, dtOff);
+        for (; j + 2 * L <= mul; j += 2 * L) {
+            pathBackward2(cg, mul, s, t, tb, x, xb + j, w, wb + j, o, ob + j, oMul, dx, dw, dq);
+            addProducts(cg, ev, s, dq, dyPart);
+        }
+        for (; j + L <= mul; j += L) {
+            pathBackward1(cg, mul, s, t, tb, x, xb + j, w, wb + j, o, ob + j, oMul, dx, dw, dq);
+            addProducts(cg, ev, s, dq, dyPart);
+        }
+        if (j < mul) pathBackward(cg, ev, mul, s, t, tb, x, xb, w, wb, o, ob, oMul, dx, dw, dyPart, dq, j, L);
     }
 
-    /** 2·L channels of {@link #denseBackward}; dT accumulated (the caller zeroes it). With G[a] = Σ_c T[a][c]·O[c]. */
-    private static void backward2(int d1, int d3, int mul, float[] t, float s, float[] x, int xOff, float[] w, int wOff,
-                                  float[] o, int oOff, int ldo, float[] dx, float[] dw, int dwOff, float[] dT, int dtOff) {
-        FloatVector w0 = load(w, wOff), w1 = load(w, wOff + L), dw0 = FloatVector.zero(S), dw1 = dw0;
-        for (int a = 0; a < d1; a++) {
-            int xa = xOff + a * mul;
+    /**
+     * Two vectors of channels from the given offsets: dx and dw of them, and D[q] of them, without the factor s, into
+     * dq[q·L]. Few vector operations per method: C2 stops inlining the Vector API's calls beyond a node count, and a
+     * vector not inlined is a heap object per call.
+     */
+    private static void pathBackward2(UvuCoupling cg, int mul, float s, float[] t, int tb, float[] x, int xb, float[] w, int wb,
+                                      float[] o, int ob, int oMul, float[] dx, float[] dw, float[] dq) {
+        int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC();
+        FloatVector w0 = load(w, wb), w1 = load(w, wb + L), dw0 = FloatVector.zero(S), dw1 = dw0;
+        for (int a = 0; a + 1 < start.length; a++) {
+            int xa = xb + a * mul;
             FloatVector x0 = load(x, xa), x1 = load(x, xa + L), xw0 = x0.mul(w0), xw1 = x1.mul(w1);
             FloatVector g0 = FloatVector.zero(S), g1 = g0;
-            for (int c = 0; c < d3; c++) {
-                int oc = oOff + c * ldo;
-                FloatVector tb = FloatVector.broadcast(S, t[a * d3 + c]), o0 = load(o, oc), o1 = load(o, oc + L);
-                g0 = tb.fma(o0, g0);
-                g1 = tb.fma(o1, g1);
-                dT[dtOff + a * d3 + c] += s * sum(xw1.fma(o1, xw0.mul(o0)));
+            for (int k = start[a]; k < start[a + 1]; k++) {
+                int q = by[k], oc = ob + pc[q] * oMul;
+                FloatVector o0 = load(o, oc), o1 = load(o, oc + L), tq = FloatVector.broadcast(S, s * t[tb + q]);
+                g0 = tq.fma(o0, g0);
+                g1 = tq.fma(o1, g1);
+                xw1.fma(o1, xw0.mul(o0)).intoArray(dq, q * L);
             }
             dw0 = x0.fma(g0, dw0);
             dw1 = x1.fma(g1, dw1);
             w0.fma(g0, load(dx, xa)).intoArray(dx, xa);
             w1.fma(g1, load(dx, xa + L)).intoArray(dx, xa + L);
         }
-        addInto(dw0, dw, dwOff);
-        addInto(dw1, dw, dwOff + L);
+        addInto(dw0, dw, wb);
+        addInto(dw1, dw, wb + L);
     }
 
-    /** L channels of {@link #denseBackward}; dT accumulated. */
-    private static void backward1(int d1, int d3, int mul, float[] t, float s, float[] x, int xOff, float[] w, int wOff,
-                                  float[] o, int oOff, int ldo, float[] dx, float[] dw, int dwOff, float[] dT, int dtOff) {
-        FloatVector w0 = load(w, wOff), dw0 = FloatVector.zero(S);
-        for (int a = 0; a < d1; a++) {
-            int xa = xOff + a * mul;
+    /** One vector of channels, as {@link #pathBackward2}. */
+    private static void pathBackward1(UvuCoupling cg, int mul, float s, float[] t, int tb, float[] x, int xb, float[] w, int wb,
+                                      float[] o, int ob, int oMul, float[] dx, float[] dw, float[] dq) {
+        int[] by = cg.byA(), start = cg.aStart(), pc = cg.pairC();
+        FloatVector w0 = load(w, wb), dw0 = FloatVector.zero(S);
+        for (int a = 0; a + 1 < start.length; a++) {
+            int xa = xb + a * mul;
             FloatVector x0 = load(x, xa), xw0 = x0.mul(w0), g0 = FloatVector.zero(S);
-            for (int c = 0; c < d3; c++) {
-                FloatVector o0 = load(o, oOff + c * ldo);
-                g0 = FloatVector.broadcast(S, t[a * d3 + c]).fma(o0, g0);
-                dT[dtOff + a * d3 + c] += s * sum(xw0.mul(o0));
+            for (int k = start[a]; k < start[a + 1]; k++) {
+                int q = by[k];
+                FloatVector o0 = load(o, ob + pc[q] * oMul);
+                g0 = FloatVector.broadcast(S, s * t[tb + q]).fma(o0, g0);
+                xw0.mul(o0).intoArray(dq, q * L);
             }
             dw0 = x0.fma(g0, dw0);
             w0.fma(g0, load(dx, xa)).intoArray(dx, xa);
         }
-        addInto(dw0, dw, dwOff);
+        addInto(dw0, dw, wb);
+    }
+
+    /** dyPart[(yOff + b)·L + lane] += s·Σ_k C_k·D[q_k][lane] over the entries k of each column b: each column's sum in registers. */
+    private static void addProducts(UvuCoupling cg, float[] ev, float s, float[] dq, float[] dyPart) {
+        int[] bs = cg.bStart(), ep = cg.bEntryPair();
+        for (int b = 0, i = cg.yOff() * L; b + 1 < bs.length; b++, i += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int k = bs[b]; k < bs[b + 1]; k++) acc = load(dq, ep[k] * L).fma(FloatVector.broadcast(S, ev[k]), acc);
+            acc.fma(FloatVector.broadcast(S, s), load(dyPart, i)).intoArray(dyPart, i);
+        }
     }
 }

@@ -31,23 +31,23 @@ import org.junit.jupiter.params.provider.CsvSource;
  * An MD step of the plan executor allocates nothing once the JIT has compiled the kernels: heap bytes
  * allocated by the calling thread per {@link PlanExecutor#compute} call (energy, forces, virial and per-atom
  * energies), for the two benchmark NequIP models (32 features; l_max=1 with 4 layers and l_max=3 with 5
- * layers) on a 21-atom molecule. Until C2 compiles them, Vector API code runs in a slow, allocating fallback,
+ * layers) on a 21-atom molecule, float64 and (one thread) float32. Until C2 compiles them, Vector API code runs in a slow, allocating fallback,
  * so the test steps until a window of steps is below the bound (or gives up after a fixed number of steps).
  */
 @org.junit.jupiter.api.Tag("allocation") // in a JVM of its own: see pom.xml
 class PlanAllocationTest {
     private static final long BOUND_BYTES_PER_STEP = 1024;
 
-    @ParameterizedTest(name = "l_max={0}, {1} layers, {2} thread(s)")
-    @CsvSource({"1, 4, 1", "3, 5, 1", "1, 4, 2", "3, 5, 2"})
-    void computeAllocatesNothingAfterWarmUp(int lmax, int layers, int threads) {
+    @ParameterizedTest(name = "l_max={0}, {1} layers, {2} thread(s), float32={3}")
+    @CsvSource({"1, 4, 1, false", "3, 5, 1, false", "1, 4, 2, false", "3, 5, 2, false", "1, 4, 1, true", "3, 5, 1, true"})
+    void computeAllocatesNothingAfterWarmUp(int lmax, int layers, int threads, boolean float32) {
         Assumptions.assumeTrue(DenseKernels.VECTORIZED, "allocation-free only with the Vector API kernels");
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());
         NequipConfig cfg = NequipConfig.simple(new int[] {1, 6, 8}, 4.0, lmax, true, 32, layers, 8, 2, 64, 10.0,
                 new double[] {1, 1, 1}, new double[] {-1, -2, -3}, 1.0);
         LearnedModel model = NequipConversion.toLearned(NequipModel.withRandomWeights(cfg, 3));
-        PlanExecutor plan = new PlanExecutor(model, threads);
+        PlanExecutor plan = new PlanExecutor(model, threads, false, float32);
         int n = 21;
         Random rnd = new Random(5);
         double[] x = NequipSymmetryTest.cluster(rnd, n);
@@ -66,8 +66,8 @@ class PlanAllocationTest {
             best = Math.min(best, (sum(mx.getThreadAllocatedBytes(ids)) - before) / window);
         }
         plan.close();
-        System.out.printf("plan executor, l_max=%d, %d layers, %d thread(s): %d bytes allocated per step after warm-up (%d step ops)%n",
-                lmax, layers, threads, best, plan.stepOps());
+        System.out.printf("plan executor, l_max=%d, %d layers, %d thread(s), float32 %b: %d bytes allocated per step after warm-up (%d step ops)%n",
+                lmax, layers, threads, float32, best, plan.stepOps());
         if (best >= BOUND_BYTES_PER_STEP) {
             // which ops allocate: each kernel of the step on its own, warm, in the same order and on the same graph
             List<String> report = allocationByOp(model, x, types, nl, mx);

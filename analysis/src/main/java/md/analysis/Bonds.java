@@ -47,6 +47,11 @@ public final class Bonds {
         return bonds;
     }
 
+    /** Length of every bond in one configuration, Å (minimum image in a periodic cell). */
+    public static double[] lengths(double[] positions, List<Bond> bonds, Cell cell) {
+        return lengths(positions, bonds, new MinimumImage(cell));
+    }
+
     /** Length of every bond in one frame, Å. */
     static double[] lengths(double[] positions, List<Bond> bonds, MinimumImage mic) {
         double[] out = new double[bonds.size()], d = new double[3];

@@ -111,16 +111,14 @@ final class StabilityRun {
      */
     private void warnAboutLooseBonds(PrintStream progress, double[] firstFrame, List<Bonds.Bond> bonds, double[] meanLengths) {
         double[] strays = Bonds.maxDeviations(reference.positions(), bonds, meanLengths);
+        double[] start = Bonds.lengths(firstFrame, bonds, Cell.NONE);
         int[] z = reference.atomicNumbers();
         for (int b = 0; b < strays.length; b++) {
             if (strays[b] <= o.bondThresholdA()) continue;
-            Bonds.Bond bond = bonds.get(b);
-            double x = firstFrame[3 * bond.i()] - firstFrame[3 * bond.j()], y = firstFrame[3 * bond.i() + 1] - firstFrame[3 * bond.j() + 1],
-                    w = firstFrame[3 * bond.i() + 2] - firstFrame[3 * bond.j() + 2];
             progress.printf(java.util.Locale.ROOT, "md bench stability: note: bond %s (%.3f Å in the starting frame, reference mean %.3f Å) "
                             + "strays up to %.3f Å from its mean in the reference frames themselves, more than the %.2f Å criterion: "
                             + "it can end this run with the molecule intact (Fu et al.'s criterion, kept for comparability)%n",
-                    Bonds.label(bond, z), Math.sqrt(x * x + y * y + w * w), meanLengths[b], strays[b], o.bondThresholdA());
+                    Bonds.label(bonds.get(b), z), start[b], meanLengths[b], strays[b], o.bondThresholdA());
         }
     }
 

@@ -41,24 +41,20 @@ final class UvuConvolutionFloat32 {
         }
     }
 
-    private static void round(double[] from, float[] to, int i0, int i1) {
-        for (int i = i0; i < i1; i++) to[i] = (float) from[i];
-    }
-
     /** Output rows [a0, a1) (overwritten) from edges [e0, e1), which are all the edges into those atoms. */
     void forward(Graph g, Workspace ws, double[][] in, double[] out, int a0, int a1, int e0, int e1, int part) {
         int dim1 = op.irreps1().dim(), dimSh = op.irrepsSh().dim(), dimOut = op.irrepsOut().dim(), tSize = op.tSize, wc = op.weightCount();
         float[] x = ws.floats(F_X, g.atoms() * dim1), w = ws.floats(F_W, g.pairs() * wc);
         synchronized (ws) { // every part reads every row: the first part converts, the others wait
             if (ws.firstInEvaluation(INPUTS, g.evaluation())) {
-                round(in[UvuConvolution.X], x, 0, g.atoms() * dim1);
-                round(in[UvuConvolution.W], w, 0, g.pairs() * wc);
+                FloatGemm.round(in[UvuConvolution.X], x, 0, g.atoms() * dim1);
+                FloatGemm.round(in[UvuConvolution.W], w, 0, g.pairs() * wc);
             }
         }
         double[] t64 = ws.doubles(0, g.edges() * tSize); // the float64 table too: the op's other backward modes read it
         op.fillCouplingTable(in[UvuConvolution.Y], t64, e0, e1);
         float[] t = ws.floats(F_T, g.edges() * tSize), res = ws.floats(F_OUT, g.atoms() * dimOut), acc = ws.floats(11 + 3 * part, op.scratchSize);
-        round(t64, t, e0 * tSize, e1 * tSize);
+        FloatGemm.round(t64, t, e0 * tSize, e1 * tSize);
         Arrays.fill(res, a0 * dimOut, a1 * dimOut, 0f);
         int[] nbr = g.neighbour(), ctr = g.centre(), pairOf = g.pairOf();
         UvuConvolution.Path[] paths = op.paths;
@@ -81,7 +77,7 @@ final class UvuConvolutionFloat32 {
         int dim1 = op.irreps1().dim(), dimSh = op.irrepsSh().dim(), dimOut = op.irrepsOut().dim(), tSize = op.tSize, wc = op.weightCount();
         float[] o = ws.floats(F_GOUT, g.atoms() * dimOut);
         synchronized (ws) {
-            if (ws.firstInEvaluation(GRADIENT, g.evaluation())) round(gOut, o, 0, g.atoms() * dimOut);
+            if (ws.firstInEvaluation(GRADIENT, g.evaluation())) FloatGemm.round(gOut, o, 0, g.atoms() * dimOut);
         }
         float[] x = ws.floats(F_X, 0), w = ws.floats(F_W, 0), t = ws.floats(F_T, 0);
         float[] gx = ws.floats(10 + 3 * part, g.atoms() * dim1), gw = ws.floats(F_GW, g.pairs() * wc);

@@ -27,10 +27,10 @@ class TrainedEtMdTest {
 
     @Test
     void nveFromFiveHundredKelvinIsSecondOrderWithoutDrift() throws IOException {
-        double[] coarse = NequipEnergyConservationTest.fluctuationAndDrift(nve(0.5, 500, "nve-0.5"));
-        double[] fine = NequipEnergyConservationTest.fluctuationAndDrift(nve(0.25, 500, "nve-0.25"));
+        double[] coarse = NequipEnergyConservationTest.fluctuationAndDrift(nve(0.5, 250, "nve-0.5"));
+        double[] fine = NequipEnergyConservationTest.fluctuationAndDrift(nve(0.25, 250, "nve-0.25"));
         double ratio = coarse[0] / fine[0];
-        System.out.printf(Locale.ROOT, "NVE ethanol, trained ET, 500 K, 0.5 ps: sigma(Etot) = %.3g / %.3g eV at 0.5 / 0.25 fs (ratio %.2f), drift %.2g / %.2g eV%n",
+        System.out.printf(Locale.ROOT, "NVE ethanol, trained ET, 500 K, 0.25 ps: sigma(Etot) = %.3g / %.3g eV at 0.5 / 0.25 fs (ratio %.2f), drift %.2g / %.2g eV%n",
                 coarse[0], fine[0], ratio, coarse[1], fine[1]);
         assertTrue(ratio > 3.2 && ratio < 5.0, "halving dt should shrink the fluctuation ≈ 4×, got " + ratio);
         assertTrue(Math.abs(coarse[1]) < coarse[0], "drift " + coarse[1] + " eV beyond the fluctuation " + coarse[0] + " eV at 0.5 fs");

@@ -37,6 +37,11 @@ public final class PlanExecutor implements AutoCloseable {
         double[] value, grad;
         /** Elements of the largest operand on the current graph. */
         int elements;
+        /**
+         * Inputs whose gradient this op's backward writes first (no op before it in the backward order adds to it):
+         * zeroed just before it runs, in the part's own rows when its phase is row-local.
+         */
+        Slot[] firstGrads = new Slot[0];
 
         Slot(Plan.Node node, Slot[] inputs) {
             this.node = node;
@@ -55,6 +60,8 @@ public final class PlanExecutor implements AutoCloseable {
     /** The direct force head's output, or null when forces are −∂E/∂r. */
     private final Slot direct;
     private final Slot[] forwardOrder, backwardOrder;
+    /** Gradients that no op's backward adds to: zeroed before the backward pass (the others: see Slot.firstGrads). */
+    private final Slot[] unwrittenGrads;
     /** Runs of forwardOrder / backwardOrder handed to the threads as one phase (see the class comment). */
     private final Phase[] forwardPhases, backwardPhases;
     private final int nodeCount;
@@ -93,7 +100,12 @@ public final class PlanExecutor implements AutoCloseable {
         };
         reducePartJob = part -> reducing.op.backwardReducePart(graph, reducing.ws, reducing.inGrads, part, threads);
         backwardPartJob = part -> {
-            for (Slot s : current.ops) s.op.backwardPart(graph, s.ws, s.inValues, s.value, s.grad, s.inGrads, part, threads);
+            boolean rowLocal = current.rowLocal;
+            zeroRows(current.zeroAhead, part, threads);
+            for (Slot s : current.ops) {
+                if (rowLocal) zeroFirstGrads(s, part, threads);
+                s.op.backwardPart(graph, s.ws, s.inValues, s.value, s.grad, s.inGrads, part, threads);
+            }
         };
         plan = new Plan(learned, op -> true, directForces);
         model = plan.model();
@@ -113,8 +125,10 @@ public final class PlanExecutor implements AutoCloseable {
         java.util.List<Slot> bwd = new java.util.ArrayList<>();
         for (int i = forwardOrder.length - 1; i >= 0; i--) if (forwardOrder[i].node.needsGrad()) bwd.add(forwardOrder[i]);
         backwardOrder = bwd.toArray(new Slot[0]);
+        unwrittenGrads = assignFirstGrads(backwardOrder, output);
         forwardPhases = phases(forwardOrder);
         backwardPhases = phases(backwardOrder);
+        zeroAhead(backwardPhases);
         workers = threads > 1 ? new PhaseWorkers(threads) : null;
     }
 
@@ -201,9 +215,10 @@ public final class PlanExecutor implements AutoCloseable {
             if (virial != null) Arrays.fill(virial, 0, 9, Double.NaN); // no −∂E/∂(strain) without the energy's gradient
             return energy;
         }
-        // backward: dE/d(value) of every node that depends on the edge vectors
+        // backward: dE/d(value) of every node that depends on the edge vectors; each op's first-written input
+        // gradients are zeroed just before it runs (cache-warm, and in parts on the threads) rather than all here
         Arrays.fill(vectors.grad, 0, 3 * e, 0.0);
-        for (Slot node : backwardOrder) Arrays.fill(node.grad, 0, node.node.shape.size(graph), 0.0);
+        for (Slot node : unwrittenGrads) Arrays.fill(node.grad, 0, node.node.shape.size(graph), 0.0);
         if (output.node.needsGrad()) Arrays.fill(output.grad, 0, n, 1.0);
         for (Phase phase : backwardPhases) {
             for (Slot node : phase.ops)
@@ -213,6 +228,7 @@ public final class PlanExecutor implements AutoCloseable {
                 }
             if (phase.parallel) {
                 long t0 = backwardNanos == null ? 0 : System.nanoTime();
+                if (!phase.rowLocal) for (Slot node : phase.ops) zeroFirstGrads(node, 0, 1); // parts may write any row (see zeroAhead)
                 current = phase;
                 workers.run(backwardPartJob);
                 for (Slot node : phase.ops) {
@@ -226,14 +242,65 @@ public final class PlanExecutor implements AutoCloseable {
                 if (backwardNanos != null) backwardNanos[phase.ops[0].node.id] += System.nanoTime() - t0;
                 continue;
             }
+            zeroRows(phase.zeroAhead, 0, 1);
             for (Slot node : phase.ops) {
                 long t0 = backwardNanos == null ? 0 : System.nanoTime();
+                zeroFirstGrads(node, 0, 1);
                 node.op.backward(graph, node.ws, node.inValues, node.value, node.grad, node.inGrads);
                 if (backwardNanos != null) backwardNanos[node.node.id] += System.nanoTime() - t0;
             }
         }
         Plan.edgeForces(graph, vectorBuffer, vectors.grad, forces, virial);
         return energy;
+    }
+
+    /** Zeroes rows [partStart(part), partStart(part + 1)) of the gradients that {@code node}'s backward writes first. */
+    private void zeroFirstGrads(Slot node, int part, int parts) { zeroRows(node.firstGrads, part, parts); }
+
+    /** Zeroes rows [partStart(part), partStart(part + 1)) of these gradients. */
+    private void zeroRows(Slot[] grads, int part, int parts) {
+        for (Slot in : grads) {
+            int rows = in.node.shape.rowCount(graph), width = in.node.shape.width();
+            Arrays.fill(in.grad, Op.partStart(rows, part, parts) * width, Op.partStart(rows, part + 1, parts) * width, 0.0);
+        }
+    }
+
+    /**
+     * Gives every gradient of {@code backward} (ops in backward order) to the first op whose backward adds to it
+     * ({@link Slot#firstGrads}); returns those no op adds to (zeroed up front). The output's gradient is set to 1
+     * up front and is nobody's first.
+     */
+    private static Slot[] assignFirstGrads(Slot[] backward, Slot output) {
+        java.util.Set<Slot> assigned = new java.util.HashSet<>();
+        assigned.add(output);
+        for (Slot s : backward) {
+            java.util.List<Slot> first = new java.util.ArrayList<>();
+            for (Slot in : s.inputs)
+                if (in.node.needsGrad() && in.node.op != null && assigned.add(in)) first.add(in);
+            s.firstGrads = first.toArray(new Slot[0]);
+        }
+        return Arrays.stream(backward).filter(s -> !assigned.contains(s)).toArray(Slot[]::new);
+    }
+
+    /**
+     * The first-written gradients of an op whose parts may add to any row (a convolution's pair weights) would be
+     * zeroed whole on the caller before its phase, while the other thread waits: they are zeroed instead by the
+     * parts of the nearest earlier phase that can split (each part its own rows, which with a pair split are the
+     * rows the same thread then writes). Nothing touches a gradient before its first writer, so any earlier phase will do.
+     */
+    private static void zeroAhead(Phase[] phases) {
+        for (int k = 0; k < phases.length; k++) {
+            if (phases[k].rowLocal) continue;
+            int j = k - 1;
+            while (j >= 0 && !phases[j].canSplit) j--;
+            if (j < 0) continue;
+            java.util.List<Slot> ahead = new java.util.ArrayList<>(Arrays.asList(phases[j].zeroAhead));
+            for (Slot op : phases[k].ops) {
+                ahead.addAll(Arrays.asList(op.firstGrads));
+                op.firstGrads = new Slot[0];
+            }
+            phases[j].zeroAhead = ahead.toArray(new Slot[0]);
+        }
     }
 
     /** Starts (or restarts) timing every op kernel of later calls. */
@@ -287,11 +354,16 @@ public final class PlanExecutor implements AutoCloseable {
         final Slot[] ops;
         /** All ops have parallel kernels and may run in one phase. */
         final boolean canSplit;
+        /** Every op is row-local on the same rows ({@link #chainable}): a part touches only its own rows. */
+        final boolean rowLocal;
         boolean parallel;
+        /** Gradients first written by a later phase, zeroed by this one (in parts when parallel): see zeroAhead. */
+        Slot[] zeroAhead = new Slot[0];
 
-        Phase(Slot[] ops, boolean canSplit) {
+        Phase(Slot[] ops, boolean canSplit, boolean rowLocal) {
             this.ops = ops;
             this.canSplit = canSplit;
+            this.rowLocal = rowLocal;
         }
     }
 
@@ -345,7 +417,7 @@ public final class PlanExecutor implements AutoCloseable {
         for (int i = 0; i < order.length; ) {
             int j = i + 1;
             if (chainable(order[i])) while (j < order.length && chainable(order[j]) && order[j].node.shape.rows() == order[i].node.shape.rows()) j++;
-            phases.add(new Phase(Arrays.copyOfRange(order, i, j), order[i].op.parallel()));
+            phases.add(new Phase(Arrays.copyOfRange(order, i, j), order[i].op.parallel(), chainable(order[i])));
             i = j;
         }
         return phases.toArray(new Phase[0]);

@@ -32,18 +32,34 @@ public final class RadialOps {
             Tensor r = in[0];
             return r.mul(in[1].reshape(-1)).mul(1.0 / cutoff).sin().div(r).mul(2.0 / cutoff);
         }
-        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
+        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
+        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+            backwardRows(g, ws, in, gOut, gIn, 0, ws.inputShape(0).rowCount(g));
+        }
+        // Parallel and row-local on the lengths' rows (its sines and cosines are most of a small molecule's serial time)
+        // while the frequencies are constant; their gradient (a sum over all rows) is then computed by part 0 alone.
+        @Override public boolean parallel() { return true; }
+        @Override public boolean rowLocal() { return true; }
+        @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
             int rows = ws.inputShape(0).rowCount(g), nb = ws.width(1);
             double pref = 2 / cutoff;
-            for (int p = 0; p < rows; p++) {
+            for (int p = Op.partStart(rows, part, parts), p1 = Op.partStart(rows, part + 1, parts); p < p1; p++) {
                 double r = in[0][p];
                 for (int k = 0; k < nb; k++) out[p * nb + k] = pref * (Math.sin(r * in[1][k] * (1.0 / cutoff)) / r);
             }
         }
-        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
-            int rows = ws.inputShape(0).rowCount(g), nb = ws.width(1);
+        @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
+            int rows = ws.inputShape(0).rowCount(g);
+            if (gIn[1] != null) { // the frequencies' gradient sums over all rows: one writer, in row order
+                if (part == 0) backwardRows(g, ws, in, gOut, gIn, 0, rows);
+                return;
+            }
+            backwardRows(g, ws, in, gOut, gIn, Op.partStart(rows, part, parts), Op.partStart(rows, part + 1, parts));
+        }
+        private void backwardRows(Graph g, Workspace ws, double[][] in, double[] gOut, double[][] gIn, int p0, int p1) {
+            int nb = ws.width(1);
             double pref = 2 / cutoff;
-            for (int p = 0; p < rows; p++) {
+            for (int p = p0; p < p1; p++) {
                 double r = in[0][p], dr = 0;
                 for (int k = 0; k < nb; k++) {
                     double w = in[1][k] / cutoff, sn = Math.sin(w * r), cs = Math.cos(w * r), go = gOut[p * nb + k];
@@ -66,19 +82,23 @@ public final class RadialOps {
             for (int e = 0; e < inside.length; e++) inside[e] = in[0].data()[e] < cutoff ? 1.0 : 0.0;
             return u.mul(Tensor.of(inside, inside.length, 1));
         }
-        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) {
+        @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
+        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) { backwardPart(g, ws, in, out, gOut, gIn, 0, 1); }
+        @Override public boolean parallel() { return true; }
+        @Override public boolean rowLocal() { return true; }
+        @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
             int rows = ws.inputShape(0).rowCount(g);
-            for (int k = 0; k < rows; k++) {
+            for (int k = Op.partStart(rows, part, parts), k1 = Op.partStart(rows, part + 1, parts); k < k1; k++) {
                 double x = in[0][k] / cutoff;
                 if (!(in[0][k] < cutoff)) { out[k] = 0; continue; }
                 double xp = Math.pow(x, p);
                 out[k] = 1 - (p + 1) * (p + 2) / 2 * xp + p * (p + 2) * xp * x - p * (p + 1) / 2 * xp * x * x;
             }
         }
-        @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
+        @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
             if (gIn[0] == null) return;
             int rows = ws.inputShape(0).rowCount(g);
-            for (int k = 0; k < rows; k++) {
+            for (int k = Op.partStart(rows, part, parts), k1 = Op.partStart(rows, part + 1, parts); k < k1; k++) {
                 if (!(in[0][k] < cutoff)) continue;
                 double x = in[0][k] / cutoff, xm1 = Math.pow(x, p - 1);
                 double du = (-(p + 1) * (p + 2) / 2 * p * xm1 + p * (p + 2) * (p + 1) * xm1 * x - p * (p + 1) / 2 * (p + 2) * xm1 * x * x) / cutoff;

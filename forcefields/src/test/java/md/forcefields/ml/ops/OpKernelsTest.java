@@ -449,6 +449,102 @@ class OpKernelsTest {
                 first.maxAbsError(), first.entries(), second.maxAbsError(), second.entries());
     }
 
+    static Stream<Arguments> rowLocalCases() {
+        return allCases().stream().filter(k -> k.op().parallel() && k.op().rowLocal()).map(k -> Arguments.of(k.name(), k));
+    }
+
+    /**
+     * Row-local parallel kernels (what the MD executor chains into one phase per thread): the forward parts, each
+     * writing only its rows, together give the whole kernel's output bit for bit, and the backward parts give its
+     * gradients of the inputs on the output's rows bit for bit (constant inputs, e.g. weights, get no gradient in
+     * MD), whether the parts run in order or in reverse, for 2 and 3 parts.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rowLocalCases")
+    void rowLocalPartsGiveTheWholeKernelsResult(String name, Case k) {
+        double[][] in = k.values(8);
+        Graph g = k.graph();
+        Shape outShape = k.outputShape();
+        Workspace wholeWs = new Workspace(k.shapes(), outShape);
+        double[] whole = forward(k, g, wholeWs, in);
+        double[] gradOut = gaussian(new Random(9), whole.length, 0);
+        int n = in.length;
+        double[][] expected = new double[n][];
+        for (int i = 0; i < n; i++) if (k.shapes()[i].rows() == outShape.rows()) expected[i] = gaussian(new Random(10 + i), in[i].length, 0);
+        double[][] start = new double[n][];
+        for (int i = 0; i < n; i++) start[i] = expected[i] == null ? null : expected[i].clone();
+        k.op().backward(g, wholeWs, in, whole, gradOut, expected);
+        for (int parts : new int[] {2, 3})
+            for (boolean reverse : new boolean[] {false, true}) {
+                Workspace ws = new Workspace(k.shapes(), outShape);
+                double[] out = new double[whole.length];
+                Arrays.fill(out, Double.NaN);
+                for (int q = 0; q < parts; q++) k.op().forwardPart(g, ws, in, out, reverse ? parts - 1 - q : q, parts);
+                assertArrayEquals(whole, out, 0.0, name + ": forward in " + parts + " parts");
+                double[][] grads = new double[n][];
+                for (int i = 0; i < n; i++) grads[i] = start[i] == null ? null : start[i].clone();
+                for (int q = 0; q < parts; q++) k.op().backwardPart(g, ws, in, out, gradOut, grads, reverse ? parts - 1 - q : q, parts);
+                for (int i = 0; i < n; i++) if (grads[i] != null) assertArrayEquals(expected[i], grads[i], 0.0, name + ": gradient of input " + i + " in " + parts + " parts");
+            }
+    }
+
+    /** The Bessel kernels are those of before they ran in parts (bac9371), bit for bit, and so is the frequencies' gradient in parts. */
+    @Test
+    void besselAndPolynomialCutoffKernelsAreUnchanged() {
+        Graph g = G;
+        int rows = g.pairs(), nb = 8;
+        double cutoff = 4.0, p = 6.0;
+        Random rng = new Random(12);
+        double[] r = new double[rows], w = new double[nb], gOut = new double[rows * nb], gOutCut = new double[rows];
+        for (int i = 0; i < rows; i++) r[i] = 0.7 + 3.6 * rng.nextDouble();
+        for (int k = 0; k < nb; k++) w[k] = (k + 1) * Math.PI + 0.1 * rng.nextGaussian();
+        for (int i = 0; i < gOut.length; i++) gOut[i] = rng.nextGaussian();
+        for (int i = 0; i < rows; i++) gOutCut[i] = rng.nextGaussian();
+        // the kernels as they were (one loop over all rows)
+        double[] refOut = new double[rows * nb], refDr = new double[rows], refDw = new double[nb], refCut = new double[rows], refCutDr = new double[rows];
+        double pref = 2 / cutoff;
+        for (int q = 0; q < rows; q++) for (int k = 0; k < nb; k++) refOut[q * nb + k] = pref * (Math.sin(r[q] * w[k] * (1.0 / cutoff)) / r[q]);
+        for (int q = 0; q < rows; q++) {
+            double dr = 0;
+            for (int k = 0; k < nb; k++) {
+                double wk = w[k] / cutoff, sn = Math.sin(wk * r[q]), cs = Math.cos(wk * r[q]), go = gOut[q * nb + k];
+                dr += go * pref * (wk * cs / r[q] - sn / (r[q] * r[q]));
+                refDw[k] += go * pref * cs / cutoff;
+            }
+            refDr[q] += dr;
+        }
+        for (int q = 0; q < rows; q++) {
+            double x = r[q] / cutoff;
+            if (!(r[q] < cutoff)) { refCut[q] = 0; continue; }
+            double xp = Math.pow(x, p);
+            refCut[q] = 1 - (p + 1) * (p + 2) / 2 * xp + p * (p + 2) * xp * x - p * (p + 1) / 2 * xp * x * x;
+            double xm1 = Math.pow(x, p - 1);
+            refCutDr[q] += gOutCut[q] * ((-(p + 1) * (p + 2) / 2 * p * xm1 + p * (p + 2) * (p + 1) * xm1 * x - p * (p + 1) / 2 * (p + 2) * xm1 * x * x) / cutoff);
+        }
+        RadialOps.Bessel bessel = new RadialOps.Bessel(cutoff);
+        RadialOps.PolynomialCutoff cut = new RadialOps.PolynomialCutoff(cutoff, p);
+        Workspace wsB = new Workspace(new Shape[] {Shape.pairs(1), Shape.fixed(1, nb)}, Shape.pairs(nb)), wsC = new Workspace(new Shape[] {Shape.pairs(1)}, Shape.pairs(1));
+        for (int parts : new int[] {1, 2, 3}) {
+            double[] out = new double[rows * nb], dr = new double[rows], dw = new double[nb], c = new double[rows], cdr = new double[rows];
+            for (int q = 0; q < parts; q++) {
+                bessel.forwardPart(g, wsB, new double[][] {r, w}, out, q, parts);
+                bessel.backwardPart(g, wsB, new double[][] {r, w}, out, gOut, new double[][] {dr, dw}, q, parts);
+                cut.forwardPart(g, wsC, new double[][] {r}, c, q, parts);
+                cut.backwardPart(g, wsC, new double[][] {r}, c, gOutCut, new double[][] {cdr}, q, parts);
+            }
+            assertArrayEquals(refOut, out, 0.0, "bessel forward, " + parts + " parts");
+            assertArrayEquals(refDr, dr, 0.0, "bessel d/dr, " + parts + " parts");
+            assertArrayEquals(refDw, dw, 0.0, "bessel d/dfrequencies, " + parts + " parts");
+            assertArrayEquals(refCut, c, 0.0, "polynomial cutoff, " + parts + " parts");
+            assertArrayEquals(refCutDr, cdr, 0.0, "polynomial cutoff d/dr, " + parts + " parts");
+        }
+        double[] out = new double[rows * nb], dr = new double[rows];
+        bessel.forward(g, wsB, new double[][] {r, w}, out);
+        bessel.backward(g, wsB, new double[][] {r, w}, out, gOut, new double[][] {dr, null});
+        assertArrayEquals(refOut, out, 0.0, "bessel forward (whole)");
+        assertArrayEquals(refDr, dr, 0.0, "bessel d/dr (whole)");
+    }
+
     /**
      * A plain linear layer (species 1) does not depend on the species, also on a graph of several species: its
      * output and its input gradient.

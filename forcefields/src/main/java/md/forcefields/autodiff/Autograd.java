@@ -1,10 +1,8 @@
 package md.forcefields.autodiff;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +19,8 @@ import java.util.Set;
  */
 public final class Autograd {
     private Autograd() {}
+
+    private static final Tensor[] NO_INPUTS = new Tensor[0];
 
     /** Gradients of a scalar output, no graph of the gradients. */
     public static Tensor[] grad(Tensor output, Tensor... inputs) {
@@ -141,21 +141,30 @@ public final class Autograd {
     private static List<Tensor> relevantNodes(Tensor output, Set<Tensor> targets) {
         Map<Tensor, Boolean> reaches = new IdentityHashMap<>();
         List<Tensor> order = new ArrayList<>();
-        Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {output, 0});
-        while (!stack.isEmpty()) {
-            Object[] top = stack.peek();
-            Tensor t = (Tensor) top[0];
-            int next = (Integer) top[1];
-            Tensor[] in = t.gradFn == null ? new Tensor[0] : t.gradFn.inputs();
-            if (next == 0 && reaches.containsKey(t)) { stack.pop(); continue; }
+        // the stack of tensors and, beside it, the next input of each to visit (no boxed pairs per node)
+        Tensor[] stack = new Tensor[64];
+        int[] nextInput = new int[64];
+        int depth = 0;
+        stack[depth++] = output;
+        while (depth > 0) {
+            Tensor t = stack[depth - 1];
+            int next = nextInput[depth - 1];
+            Tensor[] in = t.gradFn == null ? NO_INPUTS : t.gradFn.inputs();
+            if (next == 0 && reaches.containsKey(t)) { stack[--depth] = null; continue; }
             if (next < in.length) {
-                top[1] = next + 1;
+                nextInput[depth - 1] = next + 1;
                 Tensor c = in[next];
-                if (c != null && c.requiresGrad() && !reaches.containsKey(c)) stack.push(new Object[] {c, 0});
+                if (c != null && c.requiresGrad() && !reaches.containsKey(c)) {
+                    if (depth == stack.length) {
+                        stack = Arrays.copyOf(stack, 2 * depth);
+                        nextInput = Arrays.copyOf(nextInput, 2 * depth);
+                    }
+                    stack[depth] = c;
+                    nextInput[depth++] = 0;
+                }
                 continue;
             }
-            stack.pop();
+            stack[--depth] = null;
             boolean r = targets.contains(t);
             for (Tensor c : in) if (c != null && Boolean.TRUE.equals(reaches.get(c))) r = true;
             reaches.put(t, r);

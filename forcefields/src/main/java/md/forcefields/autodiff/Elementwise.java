@@ -111,7 +111,7 @@ final class Elementwise {
     static Tensor silu(Tensor x) {
         // silu(x) = x σ(x); its backward is one fused op, g·silu'(x). σ is computed once for all of them.
         double[] xd = x.data, s = new double[xd.length], o = new double[xd.length];
-        for (int i = 0; i < o.length; i++) s[i] = sigmoid(xd[i]); // a direct call: map()'s shared lambda call site is megamorphic
+        md.forcefields.e3nn.DenseKernels.sigmoid(xd, 0, s, 0, xd.length); // the MD kernels' vector exponential
         for (int i = 0; i < o.length; i++) o[i] = xd[i] * s[i];
         return Tensor.result(o, x.shape, "silu", (g, need) -> new Tensor[] {siluBackward(g, x, s)}, x);
     }

@@ -180,6 +180,18 @@ public final class DenseKernels {
     }
 
     /**
+     * σ(x) = 1/(1 + e^−x) for n values at offsets. With the Vector API the exponential is {@link #silu}'s vector one
+     * (the same σ bit for bit; within an ulp or so of {@link Math#exp}), otherwise {@link Math#exp}.
+     */
+    public static void sigmoid(double[] x, int xOff, double[] out, int outOff, int n) {
+        if (VECTORIZED) {
+            VectorKernels.sigmoid(x, xOff, out, outOff, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) out[outOff + i] = 1 / (1 + Math.exp(-x[xOff + i]));
+    }
+
+    /**
      * SiLU and its derivative for n values: out = c·x·σ(x), d = c·σ(x)·(1 + x·(1 − σ(x))), σ(x) = 1/(1 + e^−x),
      * arrays at offsets. With the Vector API the exponential is the vector one (within an ulp or so of
      * {@link Math#exp}, not bit-identical to it).

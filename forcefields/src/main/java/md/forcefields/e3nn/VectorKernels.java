@@ -685,6 +685,30 @@ public final class VectorKernels {
     }
 
     /**
+     * σ(x) = 1/(1 + e^−x) for n values at offsets, with the exponential of {@link #silu} (the same σ bit for bit), the
+     * last partial vector masked as there.
+     */
+    public static void sigmoid(double[] x, int xOff, double[] out, int outOff, int n) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector lo = DoubleVector.broadcast(S, -700.0), hi = DoubleVector.broadcast(S, 700.0), round = DoubleVector.broadcast(S, ROUND);
+        for (int i = 0; i < n; i += L) {
+            jdk.incubator.vector.VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i, m);
+            DoubleVector y = v.neg().max(lo).min(hi);
+            DoubleVector t = y.fma(DoubleVector.broadcast(S, LOG2E), round);
+            DoubleVector k = t.sub(round);
+            DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), y);
+            r = k.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+            DoubleVector p = DoubleVector.broadcast(S, TAYLOR[13]);
+            for (int j = 12; j >= 0; j--) p = p.fma(r, DoubleVector.broadcast(S, TAYLOR[j]));
+            jdk.incubator.vector.LongVector bits = t.reinterpretAsLongs()
+                    .sub(Double.doubleToRawLongBits(ROUND) - 1023L).lanewise(VectorOperators.LSHL, 52);
+            DoubleVector e = p.mul(bits.reinterpretAsDoubles());
+            one.div(e.add(one)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    /**
      * out = c·x·σ(x) and d = c·σ(x)·(1 + x·(1 − σ(x))) (its derivative) for n values at offsets; σ(x) = 1/(1 + e^−x).
      * The last partial vector is masked, not scalar: every element goes through the same arithmetic, so a value
      * does not depend on its position in the array (batched replicas equal single runs bit for bit).

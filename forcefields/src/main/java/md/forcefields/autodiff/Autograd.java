@@ -1,10 +1,8 @@
 package md.forcefields.autodiff;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +19,8 @@ import java.util.Set;
  */
 public final class Autograd {
     private Autograd() {}
+
+    private static final Tensor[] NO_INPUTS = new Tensor[0];
 
     /** Gradients of a scalar output, no graph of the gradients. */
     public static Tensor[] grad(Tensor output, Tensor... inputs) {
@@ -51,18 +51,21 @@ public final class Autograd {
             relevant.addAll(targets);
             Map<GradFn.SplitGroup, Tensor[]> splitGrads = new IdentityHashMap<>();
             Map<Tensor, List<GradFn.SplitGroup>> splitsOf = new IdentityHashMap<>();
+            // Sums this walk allocated and nobody else holds yet: without a graph (plain constants) further
+            // contributions are added into them in place instead of into a fresh array per contribution.
+            Set<Tensor> sums = createGraph ? null : Collections.newSetFromMap(new IdentityHashMap<>());
             try (GradMode.Scope s = GradMode.set(createGraph)) {
                 for (int k = order.size() - 1; k >= 0; k--) {
                     Tensor t = order.get(k);
                     // Every piece of a split comes before its source in this order: pass their gradients on at once.
                     for (GradFn.SplitGroup group : splitsOf.getOrDefault(t, List.of())) {
                         Tensor joined = joinPieces(group, splitGrads.remove(group));
-                        Tensor prev = grads.get(t);
-                        grads.put(t, prev == null ? joined : prev.add(joined));
+                        grads.put(t, accumulate(grads.get(t), joined, sums));
                     }
                     splitsOf.remove(t);
                     Tensor g = targets.contains(t) ? grads.get(t) : grads.remove(t);
                     if (g == null || t.gradFn == null) continue;
+                    if (sums != null) sums.remove(g); // handed on (a backward may pass g itself to an input): no longer ours to write
                     GradFn.SplitPiece piece = t.gradFn.piece();
                     if (piece != null) {
                         GradFn.SplitGroup group = piece.group();
@@ -81,8 +84,8 @@ public final class Autograd {
                     Tensor[] gi = t.gradFn.backward().apply(g, need);
                     for (int i = 0; i < in.length; i++) {
                         if (!need[i] || gi[i] == null) continue;
-                        Tensor prev = grads.get(in[i]);
-                        grads.put(in[i], prev == null ? gi[i] : prev.add(gi[i]));
+                        if (sums != null && gi[i].fresh && gi[i] != g && gi[i].gradFn == null && once(gi, i)) sums.add(gi[i]); // a new array only this walk holds
+                        grads.put(in[i], accumulate(grads.get(in[i]), gi[i], sums));
                     }
                 }
             }
@@ -93,6 +96,36 @@ public final class Autograd {
             out[i] = g != null ? g : Tensor.zeros(inputs[i].shape);
         }
         return out;
+    }
+
+    /**
+     * prev + g (g when there is no prev). With {@code sums} (no graph is recorded) the first sum is a fresh tensor
+     * remembered there, and later contributions are added into it in place: the same values, in the same order,
+     * as a chain of {@link Tensor#add}, without an array per contribution.
+     */
+    private static Tensor accumulate(Tensor prev, Tensor g, Set<Tensor> sums) {
+        if (prev == null) return g;
+        if (sums != null && prev != g && Arrays.equals(prev.shape, g.shape)) {
+            double[] p = prev.data, q = g.data;
+            if (sums.contains(prev)) {
+                for (int i = 0; i < p.length; i++) p[i] += q[i];
+                sums.remove(g);
+                return prev;
+            }
+            if (sums.contains(g)) { // IEEE addition commutes: the same values as prev + g
+                for (int i = 0; i < p.length; i++) q[i] = p[i] + q[i];
+                return g;
+            }
+        }
+        Tensor sum = prev.add(g);
+        if (sums != null && sum != prev && sum != g) sums.add(sum);
+        return sum;
+    }
+
+    /** Whether gi[i] is not also another entry of gi (a backward may pass one tensor to several inputs). */
+    private static boolean once(Tensor[] gi, int i) {
+        for (int j = 0; j < gi.length; j++) if (j != i && gi[j] == gi[i]) return false;
+        return true;
     }
 
     private static Tensor joinPieces(GradFn.SplitGroup group, Tensor[] grads) {
@@ -108,21 +141,30 @@ public final class Autograd {
     private static List<Tensor> relevantNodes(Tensor output, Set<Tensor> targets) {
         Map<Tensor, Boolean> reaches = new IdentityHashMap<>();
         List<Tensor> order = new ArrayList<>();
-        Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {output, 0});
-        while (!stack.isEmpty()) {
-            Object[] top = stack.peek();
-            Tensor t = (Tensor) top[0];
-            int next = (Integer) top[1];
-            Tensor[] in = t.gradFn == null ? new Tensor[0] : t.gradFn.inputs();
-            if (next == 0 && reaches.containsKey(t)) { stack.pop(); continue; }
+        // the stack of tensors and, beside it, the next input of each to visit (no boxed pairs per node)
+        Tensor[] stack = new Tensor[64];
+        int[] nextInput = new int[64];
+        int depth = 0;
+        stack[depth++] = output;
+        while (depth > 0) {
+            Tensor t = stack[depth - 1];
+            int next = nextInput[depth - 1];
+            Tensor[] in = t.gradFn == null ? NO_INPUTS : t.gradFn.inputs();
+            if (next == 0 && reaches.containsKey(t)) { stack[--depth] = null; continue; }
             if (next < in.length) {
-                top[1] = next + 1;
+                nextInput[depth - 1] = next + 1;
                 Tensor c = in[next];
-                if (c != null && c.requiresGrad() && !reaches.containsKey(c)) stack.push(new Object[] {c, 0});
+                if (c != null && c.requiresGrad() && !reaches.containsKey(c)) {
+                    if (depth == stack.length) {
+                        stack = Arrays.copyOf(stack, 2 * depth);
+                        nextInput = Arrays.copyOf(nextInput, 2 * depth);
+                    }
+                    stack[depth] = c;
+                    nextInput[depth++] = 0;
+                }
                 continue;
             }
-            stack.pop();
+            stack[--depth] = null;
             boolean r = targets.contains(t);
             for (Tensor c : in) if (c != null && Boolean.TRUE.equals(reaches.get(c))) r = true;
             reaches.put(t, r);

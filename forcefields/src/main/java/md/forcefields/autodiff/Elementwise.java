@@ -109,29 +109,48 @@ final class Elementwise {
     }
 
     static Tensor silu(Tensor x) {
-        // silu(x) = x σ(x); its backward is one fused op, g·silu'(x). σ is computed once for all three.
-        double[] s = map(x, Elementwise::sigmoid);
-        double[] o = new double[s.length];
-        for (int i = 0; i < o.length; i++) o[i] = x.data[i] * s[i];
-        return Tensor.result(o, x.shape, "silu", (g, need) -> new Tensor[] {g.mul(siluDerivative(x, s))}, x);
+        // silu(x) = x σ(x); its backward is one fused op, g·silu'(x). σ is computed once for all of them.
+        double[] xd = x.data, s = new double[xd.length], o = new double[xd.length];
+        md.forcefields.e3nn.DenseKernels.sigmoid(xd, 0, s, 0, xd.length); // the MD kernels' vector exponential
+        for (int i = 0; i < o.length; i++) o[i] = xd[i] * s[i];
+        return Tensor.result(o, x.shape, "silu", (g, need) -> new Tensor[] {siluBackward(g, x, s)}, x);
     }
 
-    /** silu'(x) = σ(1 + x(1 − σ)) given σ(x); its derivative silu'' is again one fused op. */
-    private static Tensor siluDerivative(Tensor x, double[] s) {
-        double[] o = new double[s.length];
-        for (int i = 0; i < o.length; i++) o[i] = s[i] * (1 + x.data[i] * (1 - s[i]));
-        return Tensor.result(o, x.shape, "siluDerivative", (g, need) -> new Tensor[] {g.mul(siluSecondDerivative(x, s))}, x);
+    /**
+     * g·silu'(x), silu'(x) = σ(1 + x(1 − σ)) given σ(x), as one op (not a silu' tensor times g: one array and one node
+     * instead of two). It is linear in g, so its gradient for g is the same op; for x it is (gg·g)·silu''(x)
+     * ({@link #siluSecondBackward}). Without grad mode (a gradient nobody differentiates again) that one is a plain loop.
+     */
+    static Tensor siluBackward(Tensor g, Tensor x, double[] s) {
+        double[] gd = g.data, xd = x.data, o = new double[s.length];
+        for (int i = 0; i < o.length; i++) o[i] = gd[i] * (s[i] * (1 + xd[i] * (1 - s[i])));
+        return Tensor.result(o, x.shape, "siluBackward", (gg, need) -> {
+            Tensor dx = null;
+            if (need[1]) {
+                if (GradMode.isEnabled()) dx = siluSecondBackward(gg.mul(g), x, s);
+                else { // the same products in the same order, in one array
+                    double[] a = gg.data, d = new double[s.length];
+                    for (int i = 0; i < d.length; i++) d[i] = (a[i] * gd[i]) * (s[i] * (1 - s[i]) * (2 + xd[i] * (1 - 2 * s[i])));
+                    dx = new Tensor(d, x.shape);
+                }
+            }
+            return new Tensor[] {need[0] ? siluBackward(gg, x, s) : null, dx};
+        }, g, x);
     }
 
-    /** silu''(x) = q(2 + x(1 − 2σ)) with q = σ(1 − σ); silu''' is left to elementary ops (never on a hot path). */
-    private static Tensor siluSecondDerivative(Tensor x, double[] s) {
-        double[] o = new double[s.length];
-        for (int i = 0; i < o.length; i++) o[i] = s[i] * (1 - s[i]) * (2 + x.data[i] * (1 - 2 * s[i]));
-        return Tensor.result(o, x.shape, "siluSecondDerivative", (g, need) -> {
-            // silu''' = q[(1 − 2σ)(3 + x(1 − 2σ)) − 2xq]
-            Tensor sig = x.sigmoid(), q = sig.sub(sig.square()), r = sig.mul(-2.0).add(1.0);
-            return new Tensor[] {g.mul(q.mul(r.mul(r.mul(x).add(3.0)).sub(x.mul(q).mul(2.0))))};
-        }, x);
+    /** h·silu''(x), silu''(x) = q(2 + x(1 − 2σ)) with q = σ(1 − σ); linear in h. silu''' is left to elementary ops (never on a hot path). */
+    private static Tensor siluSecondBackward(Tensor h, Tensor x, double[] s) {
+        double[] hd = h.data, xd = x.data, o = new double[s.length];
+        for (int i = 0; i < o.length; i++) o[i] = hd[i] * (s[i] * (1 - s[i]) * (2 + xd[i] * (1 - 2 * s[i])));
+        return Tensor.result(o, x.shape, "siluSecondBackward", (gg, need) -> {
+            Tensor dx = null;
+            if (need[1]) {
+                // silu''' = q[(1 − 2σ)(3 + x(1 − 2σ)) − 2xq]
+                Tensor sig = x.sigmoid(), q = sig.sub(sig.square()), r = sig.mul(-2.0).add(1.0);
+                dx = gg.mul(h).mul(q.mul(r.mul(r.mul(x).add(3.0)).sub(x.mul(q).mul(2.0))));
+            }
+            return new Tensor[] {need[0] ? siluSecondBackward(gg, x, s) : null, dx};
+        }, h, x);
     }
 
     static Tensor abs(Tensor x) {

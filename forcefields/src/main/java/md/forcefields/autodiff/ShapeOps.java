@@ -87,21 +87,57 @@ final class ShapeOps {
         return map;
     }
 
+    /**
+     * (outer, repeats, inner) when {@code small} broadcast to {@code big} repeats blocks of {@code inner} elements
+     * {@code repeats} times each, i.e. small is big with one run of consecutive axes of size 1 (or missing in front):
+     * (R, 1) to (R, C), (C) or (1, C) to (R, C), (R, 1, C) to (R, K, C); null for any other broadcast (index map).
+     */
+    private static int[] simpleBroadcast(int[] small, int[] big) {
+        int n = big.length, lead = n - small.length;
+        if (lead < 0) return null;
+        int p = 0;
+        while (p < n && p >= lead && small[p - lead] == big[p]) p++; // equal leading axes (none when small is shorter)
+        int q = p;
+        while (q < n && (q < lead || small[q - lead] == 1) && big[q] != 1) q++;
+        for (int j = q; j < n; j++) if ((j < lead ? 1 : small[j - lead]) != big[j]) return null;
+        int outer = 1, repeats = 1, inner = 1;
+        for (int j = 0; j < p; j++) outer *= big[j];
+        for (int j = p; j < q; j++) repeats *= big[j];
+        for (int j = q; j < n; j++) inner *= big[j];
+        return new int[] {outer, repeats, inner};
+    }
+
     static Tensor broadcastTo(Tensor x, int[] target) {
         if (Arrays.equals(x.shape, target)) return x;
+        int[] from = x.shape;
+        int[] orc = simpleBroadcast(x.shape, target);
+        if (orc != null) { // the same values as through the index map below, without building it
+            double[] o = new double[Shapes.numel(target)], xd = x.data;
+            int repeats = orc[1], inner = orc[2];
+            for (int a = 0, at = 0; a < orc[0]; a++)
+                for (int r = 0; r < repeats; r++, at += inner) System.arraycopy(xd, a * inner, o, at, inner);
+            return Tensor.result(o, target.clone(), "broadcastTo", (g, need) -> new Tensor[] {g.sumTo(from)}, x);
+        }
         int[] map = broadcastSource(x.shape, target);
         double[] o = new double[map.length];
         for (int k = 0; k < o.length; k++) o[k] = x.data[map[k]];
-        int[] from = x.shape;
         return Tensor.result(o, target.clone(), "broadcastTo", (g, need) -> new Tensor[] {g.sumTo(from)}, x);
     }
 
     static Tensor sumTo(Tensor x, int[] target) {
         if (Arrays.equals(x.shape, target)) return x;
-        int[] map = broadcastSource(target, x.shape);
-        double[] o = new double[Shapes.numel(target)];
-        for (int k = 0; k < map.length; k++) o[map[k]] += x.data[k];
         int[] from = x.shape;
+        double[] o = new double[Shapes.numel(target)], xd = x.data;
+        int[] orc = simpleBroadcast(target, x.shape);
+        if (orc != null) { // every output element: its sources in increasing order added to 0, as through the index map
+            int repeats = orc[1], inner = orc[2];
+            for (int a = 0, at = 0; a < orc[0]; a++)
+                for (int r = 0; r < repeats; r++, at += inner)
+                    for (int b = 0, ob = a * inner; b < inner; b++) o[ob + b] += xd[at + b];
+        } else {
+            int[] map = broadcastSource(target, x.shape);
+            for (int k = 0; k < map.length; k++) o[map[k]] += x.data[k];
+        }
         return Tensor.result(o, target.clone(), "sumTo", (g, need) -> new Tensor[] {g.broadcastTo(from)}, x);
     }
 

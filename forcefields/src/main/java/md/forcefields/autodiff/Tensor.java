@@ -21,6 +21,11 @@ public final class Tensor {
     final int[] shape;
     private boolean requiresGrad;
     GradFn gradFn;
+    /**
+     * Made by an op while grad mode was off, in an array of its own (not a view of an input's): nothing records it,
+     * so {@link Autograd} may add further gradient contributions into it in place while it holds the only reference.
+     */
+    boolean fresh;
 
     Tensor(double[] data, int[] shape) {
         if (data.length != Shapes.numel(shape))
@@ -105,7 +110,11 @@ public final class Tensor {
     /** Builds an op result: recorded (with {@code backward}) when grad mode is on and an input needs it. */
     static Tensor result(double[] data, int[] shape, String op, Backward backward, Tensor... inputs) {
         Tensor out = new Tensor(data, shape);
-        if (GradMode.isEnabled()) {
+        if (!GradMode.isEnabled()) {
+            boolean view = false;
+            for (Tensor in : inputs) if (in != null && in.data == data) view = true;
+            out.fresh = !view;
+        } else {
             for (Tensor in : inputs) {
                 if (in != null && in.requiresGrad) {
                     out.requiresGrad = true;
@@ -132,6 +141,7 @@ public final class Tensor {
         if (!GradMode.isEnabled() || !source.requiresGrad) return;
         GradFn.SplitGroup group = new GradFn.SplitGroup(source, axis, pieces);
         for (int k = 0; k < pieces.length; k++) {
+            pieces[k].fresh = false; // made with grad mode off, but now part of the graph
             pieces[k].requiresGrad = true;
             pieces[k].gradFn = new GradFn("split", new Tensor[] {source}, null, new GradFn.SplitPiece(group, k));
         }

@@ -53,6 +53,31 @@ public final class DenseKernels {
     }
 
     /**
+     * C (+)= α·Aᵀ·B for A stored (kk × m) row-major at stride lda (element (i, k) of Aᵀ at a[aOff + k·lda + i]): a product
+     * with a transposed left operand without a transposed copy. With the Vector API the same values as {@link #gemm} on a
+     * transposed copy of A (when that one does not take its few-rows path, which skips zeros of A); plain loops otherwise.
+     */
+    public static void gemmTransA(int m, int n, int kk, double alpha,
+                                  double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                                  double[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (VECTORIZED) {
+            VectorKernels.gemmTransA(m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0.0);
+            for (int k = 0; k < kk; k++) {
+                double s = alpha * a[aOff + k * lda + i];
+                if (s == 0) continue;
+                int bk = bOff + k * ldb;
+                for (int j = 0; j < n; j++) c[ci + j] += s * b[bk + j];
+            }
+        }
+    }
+
+    /**
      * C = A·B + (the row {@code bias} if given, else C itself with {@code accumulate}) for exactly 8 rows of A, row i
      * of C at {@code c[rows[r0 + i]]} or, with {@code rows} null, at {@code c[cOff + i·ldc]}: with the Vector API each
      * vector of B is loaded once for the 8 rows (the blocks of {@link #gemm} hold 4). Every element is the chain of FMAs
@@ -152,6 +177,18 @@ public final class DenseKernels {
             out[outOff + i] = c * (Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))) - 0.6931471805599453);
             d[dOff + i] = c * (1 / (1 + Math.exp(-v)));
         }
+    }
+
+    /**
+     * σ(x) = 1/(1 + e^−x) for n values at offsets. With the Vector API the exponential is {@link #silu}'s vector one
+     * (the same σ bit for bit; within an ulp or so of {@link Math#exp}), otherwise {@link Math#exp}.
+     */
+    public static void sigmoid(double[] x, int xOff, double[] out, int outOff, int n) {
+        if (VECTORIZED) {
+            VectorKernels.sigmoid(x, xOff, out, outOff, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) out[outOff + i] = 1 / (1 + Math.exp(-x[xOff + i]));
     }
 
     /**

@@ -414,6 +414,90 @@ public final class VectorKernels {
         else s0.mul(alpha).intoArray(c, c0);
     }
 
+    /**
+     * C (+)= α·Aᵀ·B with A stored (kk × m) row-major at stride lda: element (i, k) of Aᵀ is a[aOff + k·lda + i], so a
+     * product with a transposed operand needs no transposed copy. 4-row × 4-vector register blocks (the four A values
+     * of a k are adjacent), then 4 × 1, single rows by vectors, scalar column tail; every element is the chain of FMAs
+     * over k from zero times α (then added to C), as {@link #gemm} computes it on a transposed copy of A.
+     */
+    static void gemmTransA(int m, int n, int kk, double alpha, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                           double[] c, int cOff, int ldc, boolean acc) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int ai = aOff + i, ci = cOff + i * ldc, j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) block4x4T(kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
+            for (; j + L <= n; j += L) block4x1T(kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
+            if (j < n) scalarBlockT(4, n - j, kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
+        }
+        for (; i < m; i++) {
+            int ai = aOff + i, ci = cOff + i * ldc, j = 0;
+            for (; j + L <= n; j += L) block1x1T(kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, acc);
+            if (j < n) scalarBlockT(1, n - j, kk, alpha, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc, acc);
+        }
+    }
+
+    private static void block4x4T(int kk, double alpha, double[] a, int a0, int lda, double[] b, int bOff, int ldb,
+                                  double[] c, int c0, int ldc, boolean acc) {
+        DoubleVector s00 = DoubleVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        DoubleVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        for (int k = 0; k < kk; k++) {
+            int bk = bOff + k * ldb, ak = a0 + k * lda;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bk), b1 = DoubleVector.fromArray(S, b, bk + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, b, bk + 2 * L), b3 = DoubleVector.fromArray(S, b, bk + 3 * L);
+            DoubleVector x = DoubleVector.broadcast(S, a[ak]);
+            s00 = x.fma(b0, s00); s01 = x.fma(b1, s01); s02 = x.fma(b2, s02); s03 = x.fma(b3, s03);
+            x = DoubleVector.broadcast(S, a[ak + 1]);
+            s10 = x.fma(b0, s10); s11 = x.fma(b1, s11); s12 = x.fma(b2, s12); s13 = x.fma(b3, s13);
+            x = DoubleVector.broadcast(S, a[ak + 2]);
+            s20 = x.fma(b0, s20); s21 = x.fma(b1, s21); s22 = x.fma(b2, s22); s23 = x.fma(b3, s23);
+            x = DoubleVector.broadcast(S, a[ak + 3]);
+            s30 = x.fma(b0, s30); s31 = x.fma(b1, s31); s32 = x.fma(b2, s32); s33 = x.fma(b3, s33);
+        }
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        store(s00, alpha, c, c0, acc); store(s01, alpha, c, c0 + L, acc); store(s02, alpha, c, c0 + 2 * L, acc); store(s03, alpha, c, c0 + 3 * L, acc);
+        store(s10, alpha, c, c1, acc); store(s11, alpha, c, c1 + L, acc); store(s12, alpha, c, c1 + 2 * L, acc); store(s13, alpha, c, c1 + 3 * L, acc);
+        store(s20, alpha, c, c2, acc); store(s21, alpha, c, c2 + L, acc); store(s22, alpha, c, c2 + 2 * L, acc); store(s23, alpha, c, c2 + 3 * L, acc);
+        store(s30, alpha, c, c3, acc); store(s31, alpha, c, c3 + L, acc); store(s32, alpha, c, c3 + 2 * L, acc); store(s33, alpha, c, c3 + 3 * L, acc);
+    }
+
+    private static void block4x1T(int kk, double alpha, double[] a, int a0, int lda, double[] b, int bOff, int ldb,
+                                  double[] c, int c0, int ldc, boolean acc) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int k = 0; k < kk; k++) {
+            int ak = a0 + k * lda;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bOff + k * ldb);
+            s0 = DoubleVector.broadcast(S, a[ak]).fma(b0, s0);
+            s1 = DoubleVector.broadcast(S, a[ak + 1]).fma(b0, s1);
+            s2 = DoubleVector.broadcast(S, a[ak + 2]).fma(b0, s2);
+            s3 = DoubleVector.broadcast(S, a[ak + 3]).fma(b0, s3);
+        }
+        store(s0, alpha, c, c0, acc); store(s1, alpha, c, c0 + ldc, acc); store(s2, alpha, c, c0 + 2 * ldc, acc); store(s3, alpha, c, c0 + 3 * ldc, acc);
+    }
+
+    private static void block1x1T(int kk, double alpha, double[] a, int a0, int lda, double[] b, int bOff, int ldb,
+                                  double[] c, int c0, boolean acc) {
+        DoubleVector s0 = DoubleVector.zero(S);
+        for (int k = 0; k < kk; k++) s0 = DoubleVector.broadcast(S, a[a0 + k * lda]).fma(DoubleVector.fromArray(S, b, bOff + k * ldb), s0);
+        store(s0, alpha, c, c0, acc);
+    }
+
+    /** α·s (+ C) into C at c0, as the blocks of {@link #gemm} store their sums. */
+    private static void store(DoubleVector s, double alpha, double[] c, int c0, boolean acc) {
+        if (acc) s.mul(alpha).add(DoubleVector.fromArray(S, c, c0)).intoArray(c, c0);
+        else s.mul(alpha).intoArray(c, c0);
+    }
+
+    private static void scalarBlockT(int rows, int cols, int kk, double alpha, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                                     double[] c, int cOff, int ldc, boolean acc) {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) {
+                double s = 0;
+                for (int k = 0; k < kk; k++) s += a[aOff + k * lda + i] * b[bOff + k * ldb + j];
+                int ci = cOff + i * ldc + j;
+                c[ci] = (acc ? c[ci] : 0) + alpha * s;
+            }
+    }
+
     private static void scalarBlock(int rows, int cols, int kk, double alpha,
                                     double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                                     double[] c, int cOff, int ldc, boolean acc) {
@@ -597,6 +681,30 @@ public final class VectorKernels {
         for (int i = 0; i < TAYLOR.length; i++) {
             if (i > 0) f *= i;
             TAYLOR[i] = 1 / f;
+        }
+    }
+
+    /**
+     * σ(x) = 1/(1 + e^−x) for n values at offsets, with the exponential of {@link #silu} (the same σ bit for bit), the
+     * last partial vector masked as there.
+     */
+    public static void sigmoid(double[] x, int xOff, double[] out, int outOff, int n) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector lo = DoubleVector.broadcast(S, -700.0), hi = DoubleVector.broadcast(S, 700.0), round = DoubleVector.broadcast(S, ROUND);
+        for (int i = 0; i < n; i += L) {
+            jdk.incubator.vector.VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i, m);
+            DoubleVector y = v.neg().max(lo).min(hi);
+            DoubleVector t = y.fma(DoubleVector.broadcast(S, LOG2E), round);
+            DoubleVector k = t.sub(round);
+            DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), y);
+            r = k.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+            DoubleVector p = DoubleVector.broadcast(S, TAYLOR[13]);
+            for (int j = 12; j >= 0; j--) p = p.fma(r, DoubleVector.broadcast(S, TAYLOR[j]));
+            jdk.incubator.vector.LongVector bits = t.reinterpretAsLongs()
+                    .sub(Double.doubleToRawLongBits(ROUND) - 1023L).lanewise(VectorOperators.LSHL, 52);
+            DoubleVector e = p.mul(bits.reinterpretAsDoubles());
+            one.div(e.add(one)).intoArray(out, outOff + i, m);
         }
     }
 

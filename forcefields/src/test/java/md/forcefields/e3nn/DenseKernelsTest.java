@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The 8-row GEMM blocks (GeomAtt's Gaussian grid and affine layers) give {@link DenseKernels#gemm}'s bits, with and
- * without accumulation, scattered rows and a bias row, for shapes with every kind of tail; gemm and gemmTransB
- * agree with plain loops to round-off.
+ * without accumulation, scattered rows and a bias row, for shapes with every kind of tail; gemmTransA (Aᵀ read in
+ * place) gives gemm's bits on a transposed copy; gemm, gemmTransA and gemmTransB agree with plain loops to round-off.
  */
 class DenseKernelsTest {
     private static final int[] ROWS = {1, 3, 7, 8, 9, 15, 16, 21, 22, 50}, COLS = {1, 3, 4, 5, 8, 13, 64}, DEPTH = {1, 5, 32};
@@ -68,6 +68,34 @@ class DenseKernelsTest {
             for (int i = 0; i < 8; i++)
                 for (int j = 0; j < n; j++)
                     assertEquals(expected[i * n + j] + bias[j], c[rows[2 + i] + j], 0.0, "row " + i + " column " + j + ", n " + n + ", k " + kk);
+        }
+    }
+
+    /**
+     * Aᵀ·B read in place (training's matmul backward and the linear layers' weight gradients) gives the bits of
+     * {@link DenseKernels#gemm} on a transposed copy of A, for α = 1 and α ≠ 1, with and without accumulation, for
+     * operands inside larger strided arrays at offsets; and agrees with plain loops.
+     */
+    @Test
+    void transposedAInPlaceGivesGemmsBitsOnACopy() {
+        Random rng = new Random(4);
+        for (int m : ROWS) for (int n : COLS) for (int kk : new int[] {1, 5, 21, 64}) {
+            int lda = m + 3, ldb = n + 2, ldc = n + 1, aOff = 2, bOff = 5, cOff = 3;
+            double[] a = random(rng, aOff + kk * lda), b = random(rng, bOff + kk * ldb), start = random(rng, cOff + m * ldc);
+            double[] at = new double[m * kk]; // Aᵀ (m × kk), packed
+            for (int k = 0; k < kk; k++) for (int i = 0; i < m; i++) at[i * kk + k] = a[aOff + k * lda + i];
+            for (double alpha : new double[] {1.0, 0.37})
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    double[] expected = start.clone(), got = start.clone();
+                    DenseKernels.gemm(m, n, kk, alpha, at, 0, kk, b, bOff, ldb, expected, cOff, ldc, accumulate);
+                    DenseKernels.gemmTransA(m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, got, cOff, ldc, accumulate);
+                    assertArrayEquals(expected, got, 0.0, m + "×" + kk + "ᵀ · " + kk + "×" + n + ", α " + alpha + (accumulate ? " accumulated" : ""));
+                }
+            double[] packedB = new double[kk * n];
+            for (int k = 0; k < kk; k++) System.arraycopy(b, bOff + k * ldb, packedB, k * n, n);
+            double[] reference = naive(m, n, kk, at, packedB), c = new double[m * n];
+            DenseKernels.gemmTransA(m, n, kk, 1.0, a, aOff, lda, b, bOff, ldb, c, 0, n, false);
+            for (int i = 0; i < c.length; i++) assertEquals(reference[i], c[i], 1e-13 * (1 + Math.abs(reference[i])) * kk);
         }
     }
 

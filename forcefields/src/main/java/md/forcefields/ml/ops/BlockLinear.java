@@ -280,17 +280,21 @@ public final class BlockLinear implements Op {
 
     private double[] weightGradient(double[] x, double[] o, int[][] bySpecies) {
         double[] out = new double[weightCount];
-        for (Path p : paths)
+        int dimIn = irrepsIn.dim(), dimOut = irrepsOut.dim();
+        for (Path p : paths) {
+            if (species == 1 && p.d == 1) { // one component: the rows of x and o are the rows of strided matrices, no copies
+                DenseKernels.gemmTransA(p.mulIn, p.mulOut, bySpecies[0].length, p.scale, x, p.xOff, dimIn, o, p.oOff, dimOut, out, p.wOff, p.mulOut, true);
+                continue;
+            }
             for (int s = 0; s < species; s++) {
                 int[] r = bySpecies[s];
                 if (r.length == 0) continue;
                 int m = r.length * p.d;
-                double[] a = pack(x, irrepsIn.dim(), p.xOff, p.d, p.mulIn, r), at = new double[m * p.mulIn];
-                for (int i = 0; i < m; i++)
-                    for (int u = 0; u < p.mulIn; u++) at[u * m + i] = a[i * p.mulIn + u];
-                double[] b = pack(o, irrepsOut.dim(), p.oOff, p.d, p.mulOut, r);
-                DenseKernels.gemm(p.mulIn, p.mulOut, m, p.scale, at, 0, m, b, 0, p.mulOut, out, p.wOff + s * p.mulOut, species * p.mulOut, true);
+                // ΔW_s = Σ over the (row, component) pairs of x ⊗ o: one sum over all of them, Aᵀ read in place
+                double[] a = pack(x, dimIn, p.xOff, p.d, p.mulIn, r), b = pack(o, dimOut, p.oOff, p.d, p.mulOut, r);
+                DenseKernels.gemmTransA(p.mulIn, p.mulOut, m, p.scale, a, 0, p.mulIn, b, 0, p.mulOut, out, p.wOff + s * p.mulOut, species * p.mulOut, true);
             }
+        }
         return out;
     }
 }

@@ -34,10 +34,9 @@ public final class RadialOps {
         }
         @Override public void forward(Graph g, Workspace ws, double[][] in, double[] out) { forwardPart(g, ws, in, out, 0, 1); }
         @Override public void backward(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn) {
-            backwardRows(g, ws, in, gOut, gIn, 0, ws.inputShape(0).rowCount(g));
+            backwardRows(ws, in, gOut, gIn[0], gIn[1], 0, ws.inputShape(0).rowCount(g));
         }
-        // Parallel and row-local on the lengths' rows (its sines and cosines are most of a small molecule's serial time)
-        // while the frequencies are constant; their gradient (a sum over all rows) is then computed by part 0 alone.
+        // Parallel and row-local on the lengths' rows (its sines and cosines are most of a small molecule's serial time).
         @Override public boolean parallel() { return true; }
         @Override public boolean rowLocal() { return true; }
         @Override public void forwardPart(Graph g, Workspace ws, double[][] in, double[] out, int part, int parts) {
@@ -50,13 +49,16 @@ public final class RadialOps {
         }
         @Override public void backwardPart(Graph g, Workspace ws, double[][] in, double[] out, double[] gOut, double[][] gIn, int part, int parts) {
             int rows = ws.inputShape(0).rowCount(g);
-            if (gIn[1] != null) { // the frequencies' gradient sums over all rows: one writer, in row order
-                if (part == 0) backwardRows(g, ws, in, gOut, gIn, 0, rows);
-                return;
-            }
-            backwardRows(g, ws, in, gOut, gIn, Op.partStart(rows, part, parts), Op.partStart(rows, part + 1, parts));
+            // each part writes only its own rows of the lengths' gradient; the frequencies' gradient (one row, a sum over
+            // all rows in row order) is written by the part that owns that one row, which is also the part the
+            // executor's row-local zeroing gives it to (the MD plan never asks for it: its frequencies are constants)
+            backwardRows(ws, in, gOut, gIn[0], null, Op.partStart(rows, part, parts), Op.partStart(rows, part + 1, parts));
+            if (gIn[1] != null && Op.partStart(1, part, parts) == 0 && Op.partStart(1, part + 1, parts) == 1)
+                backwardRows(ws, in, gOut, null, gIn[1], 0, rows);
         }
-        private void backwardRows(Graph g, Workspace ws, double[][] in, double[] gOut, double[][] gIn, int p0, int p1) {
+        /** Adds rows p0 … p1 − 1's contributions to the lengths' gradient {@code gR} and the frequencies' {@code gW} (either may be null). */
+        private void backwardRows(Workspace ws, double[][] in, double[] gOut, double[] gR, double[] gW, int p0, int p1) {
+            if (gR == null && gW == null) return;
             int nb = ws.width(1);
             double pref = 2 / cutoff;
             for (int p = p0; p < p1; p++) {
@@ -64,9 +66,9 @@ public final class RadialOps {
                 for (int k = 0; k < nb; k++) {
                     double w = in[1][k] / cutoff, sn = Math.sin(w * r), cs = Math.cos(w * r), go = gOut[p * nb + k];
                     dr += go * pref * (w * cs / r - sn / (r * r));
-                    if (gIn[1] != null) gIn[1][k] += go * pref * cs / cutoff;
+                    if (gW != null) gW[k] += go * pref * cs / cutoff;
                 }
-                if (gIn[0] != null) gIn[0][p] += dr;
+                if (gR != null) gR[p] += dr;
             }
         }
     }

@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -152,53 +156,64 @@ public final class Npz {
         if (width < 0 || (width == 0 && kind != 'U' && kind != 'S') || (long) n * bytesPerValue > data.remaining())
             throw new FileFormatException(where + " is truncated or damaged: its header declares " + n + " values of dtype " + descr + " ("
                     + (long) n * bytesPerValue + " bytes), but " + data.remaining() + " bytes of data follow");
-        if (kind == 'U' || kind == 'S') {
-            String[] out = new String[n];
-            for (int i = 0; i < n; i++) {
-                if (kind == 'U') {
-                    StringBuilder sb = new StringBuilder();
-                    for (int k = 0; k < width; k++) {
-                        int cp = data.getInt((i * width + k) * 4);
-                        if (cp == 0) break;
-                        sb.appendCodePoint(cp);
-                    }
-                    out[i] = sb.toString();
-                } else {
-                    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-                    for (int k = 0; k < width; k++) { byte b = data.get(i * width + k); if (b == 0) break; bo.write(b); }
-                    out[i] = bo.toString(StandardCharsets.UTF_8);
+        if (kind == 'U' || kind == 'S') return new NpyArray(name, descr, shape, null, strings(data, kind, width, n), source);
+        return new NpyArray(name, descr, shape, numbers(data, kind, width, n, where, descr), null, source);
+    }
+
+    /** Fixed-width strings: UTF-32 code points ('U') or bytes read as UTF-8 ('S'), each ending at its first zero. */
+    private static String[] strings(ByteBuffer data, char kind, int width, int n) {
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            if (kind == 'U') {
+                StringBuilder sb = new StringBuilder();
+                for (int k = 0; k < width; k++) {
+                    int cp = data.getInt((i * width + k) * 4);
+                    if (cp == 0) break;
+                    sb.appendCodePoint(cp);
+                }
+                out[i] = sb.toString();
+            } else {
+                ByteArrayOutputStream bo = new ByteArrayOutputStream();
+                for (int k = 0; k < width; k++) { byte b = data.get(i * width + k); if (b == 0) break; bo.write(b); }
+                out[i] = bo.toString(StandardCharsets.UTF_8);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The values of a numeric or boolean array as doubles, with one plain loop (or bulk copy) per dtype: a loop with
+     * a switch over the dtype for every value made this reader's method one of C2's slowest compilations (up to
+     * 0.8 s, repeated for each dtype met), on the compiler thread a starting run's kernels wait for.
+     */
+    private static double[] numbers(ByteBuffer data, char kind, int width, int n, String where, String descr) throws FileFormatException {
+        double[] out = new double[n];
+        if (n == 0) return out;   // as before: an empty array of any dtype reads as empty
+        if (kind == 'b') {
+            for (int i = 0; i < n; i++) out[i] = data.get(i * width) != 0 ? 1 : 0;
+            return out;
+        }
+        switch (kind + Integer.toString(width)) {
+            case "f8" -> data.asDoubleBuffer().get(out, 0, n);
+            case "f4" -> { FloatBuffer v = data.asFloatBuffer(); for (int i = 0; i < n; i++) out[i] = v.get(i); }
+            case "f2" -> { ShortBuffer v = data.asShortBuffer(); for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(v.get(i)); }
+            case "i8" -> { LongBuffer v = data.asLongBuffer(); for (int i = 0; i < n; i++) out[i] = v.get(i); }
+            case "i4" -> { IntBuffer v = data.asIntBuffer(); for (int i = 0; i < n; i++) out[i] = v.get(i); }
+            case "i2" -> { ShortBuffer v = data.asShortBuffer(); for (int i = 0; i < n; i++) out[i] = v.get(i); }
+            case "i1" -> { for (int i = 0; i < n; i++) out[i] = data.get(i); }
+            case "u8" -> {
+                LongBuffer v = data.asLongBuffer();
+                for (int i = 0; i < n; i++) {
+                    long x = v.get(i);
+                    if (x < 0) throw new FileFormatException(where + ": uint64 value too large");
+                    out[i] = x;
                 }
             }
-            return new NpyArray(name, descr, shape, null, out, source);
+            case "u4" -> { IntBuffer v = data.asIntBuffer(); for (int i = 0; i < n; i++) out[i] = Integer.toUnsignedLong(v.get(i)); }
+            case "u2" -> { ShortBuffer v = data.asShortBuffer(); for (int i = 0; i < n; i++) out[i] = v.get(i) & 0xffff; }
+            case "u1" -> { for (int i = 0; i < n; i++) out[i] = data.get(i) & 0xff; }
+            default -> throw new FileFormatException(where + " has an unsupported dtype '" + descr + "'");
         }
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            int p = i * width;
-            out[i] = switch (kind) {
-                case 'f' -> switch (width) {
-                    case 8 -> data.getDouble(p);
-                    case 4 -> data.getFloat(p);
-                    case 2 -> Float.float16ToFloat(data.getShort(p));
-                    default -> throw new FileFormatException(where + " has an unsupported dtype '" + descr + "'");
-                };
-                case 'i' -> switch (width) {
-                    case 8 -> data.getLong(p);
-                    case 4 -> data.getInt(p);
-                    case 2 -> data.getShort(p);
-                    case 1 -> data.get(p);
-                    default -> throw new FileFormatException(where + " has an unsupported dtype '" + descr + "'");
-                };
-                case 'u' -> switch (width) {
-                    case 8 -> { long v = data.getLong(p); if (v < 0) throw new FileFormatException(where + ": uint64 value too large"); yield v; }
-                    case 4 -> Integer.toUnsignedLong(data.getInt(p));
-                    case 2 -> data.getShort(p) & 0xffff;
-                    case 1 -> data.get(p) & 0xff;
-                    default -> throw new FileFormatException(where + " has an unsupported dtype '" + descr + "'");
-                };
-                case 'b' -> data.get(p) != 0 ? 1 : 0;
-                default -> throw new FileFormatException(where + " has an unsupported dtype '" + descr + "'");
-            };
-        }
-        return new NpyArray(name, descr, shape, out, null, source);
+        return out;
     }
 }

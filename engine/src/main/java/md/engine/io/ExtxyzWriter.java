@@ -184,31 +184,39 @@ public final class ExtxyzWriter implements AutoCloseable {
         boolean[] pbc = cell.pbc();
         sb.append(" pbc=\"").append(pbc[0] ? 'T' : 'F').append(' ').append(pbc[1] ? 'T' : 'F').append(' ').append(pbc[2] ? 'T' : 'F').append("\"\n");
 
+        for (int i = 0; i < n; i++) appendAtomLine(sb, frame, i, velocityFormat, atomColumns, integerColumns);
+        return sb.toString();
+    }
+
+    /**
+     * One atom's line. A method of its own so that the compiled frame loop stays small: with the lines written inline,
+     * C2 took up to 1 s to compile {@code format}, on the compiler thread a starting run's kernels wait for.
+     */
+    private static void appendAtomLine(StringBuilder sb, Frame frame, int i, VelocityFormat velocityFormat,
+                                       Map<String, double[]> atomColumns, Map<String, int[]> integerColumns) {
+        int n = frame.size();
         int[] z = frame.atomicNumbers();
         double[] x = frame.positions(), f = frame.forces(), v = frame.velocities();
-        for (int i = 0; i < n; i++) {
-            String symbol = Elements.symbol(z[i]);
-            sb.append(symbol);
-            if (symbol.length() == 1) sb.append(' ');
-            appendTriple(sb, x, i, 1.0);
-            if (v != null) {
-                // p = m v, with v from Å/fs into ASE's Å per (Å·sqrt(amu/eV)): then p²/2m is our kinetic energy in eV
-                double scale = velocityFormat == VelocityFormat.ASE_MOMENTA
-                        ? Elements.massAmu(z[i]) / ExtxyzReader.ASE_VELOCITY_TO_ANGSTROM_PER_FS : 1.0;
-                appendTriple(sb, v, i, scale);
-            }
-            if (f != null) appendTriple(sb, f, i, 1.0);
-            for (double[] c : atomColumns.values()) {
-                if (c.length == n) appendValue(sb, c[i]);
-                else appendTriple(sb, c, i, 1.0);
-            }
-            for (int[] c : integerColumns.values()) {
-                if (c.length == n) sb.append(' ').append(c[i]);
-                else sb.append(' ').append(c[3 * i]).append(' ').append(c[3 * i + 1]).append(' ').append(c[3 * i + 2]);
-            }
-            sb.append('\n');
+        String symbol = Elements.symbol(z[i]);
+        sb.append(symbol);
+        if (symbol.length() == 1) sb.append(' ');
+        appendTriple(sb, x, i, 1.0);
+        if (v != null) {
+            // p = m v, with v from Å/fs into ASE's Å per (Å·sqrt(amu/eV)): then p²/2m is our kinetic energy in eV
+            double scale = velocityFormat == VelocityFormat.ASE_MOMENTA
+                    ? Elements.massAmu(z[i]) / ExtxyzReader.ASE_VELOCITY_TO_ANGSTROM_PER_FS : 1.0;
+            appendTriple(sb, v, i, scale);
         }
-        return sb.toString();
+        if (f != null) appendTriple(sb, f, i, 1.0);
+        for (double[] c : atomColumns.values()) {
+            if (c.length == n) appendValue(sb, c[i]);
+            else appendTriple(sb, c, i, 1.0);
+        }
+        for (int[] c : integerColumns.values()) {
+            if (c.length == n) sb.append(' ').append(c[i]);
+            else sb.append(' ').append(c[3 * i]).append(' ').append(c[3 * i + 1]).append(' ').append(c[3 * i + 2]);
+        }
+        sb.append('\n');
     }
 
     private static void appendTriple(StringBuilder sb, double[] a, int atom, double scale) {

@@ -55,39 +55,9 @@ public final class Autograd {
             // contributions are added into them in place instead of into a fresh array per contribution.
             Set<Tensor> sums = createGraph ? null : Collections.newSetFromMap(new IdentityHashMap<>());
             try (GradMode.Scope s = GradMode.set(createGraph)) {
-                for (int k = order.size() - 1; k >= 0; k--) {
-                    Tensor t = order.get(k);
-                    // Every piece of a split comes before its source in this order: pass their gradients on at once.
-                    for (GradFn.SplitGroup group : splitsOf.getOrDefault(t, List.of())) {
-                        Tensor joined = joinPieces(group, splitGrads.remove(group));
-                        grads.put(t, accumulate(grads.get(t), joined, sums));
-                    }
-                    splitsOf.remove(t);
-                    Tensor g = targets.contains(t) ? grads.get(t) : grads.remove(t);
-                    if (g == null || t.gradFn == null) continue;
-                    if (sums != null) sums.remove(g); // handed on (a backward may pass g itself to an input): no longer ours to write
-                    GradFn.SplitPiece piece = t.gradFn.piece();
-                    if (piece != null) {
-                        GradFn.SplitGroup group = piece.group();
-                        if (relevant.contains(group.source)) {
-                            if (!splitGrads.containsKey(group)) {
-                                splitGrads.put(group, new Tensor[group.pieces.length]);
-                                splitsOf.computeIfAbsent(group.source, x -> new ArrayList<>()).add(group);
-                            }
-                            splitGrads.get(group)[piece.index()] = g;
-                        }
-                        continue;
-                    }
-                    Tensor[] in = t.gradFn.inputs();
-                    boolean[] need = new boolean[in.length];
-                    for (int i = 0; i < in.length; i++) need[i] = in[i] != null && in[i].requiresGrad() && relevant.contains(in[i]);
-                    Tensor[] gi = t.gradFn.backward().apply(g, need);
-                    for (int i = 0; i < in.length; i++) {
-                        if (!need[i] || gi[i] == null) continue;
-                        if (sums != null && gi[i].fresh && gi[i] != g && gi[i].gradFn == null && once(gi, i)) sums.add(gi[i]); // a new array only this walk holds
-                        grads.put(in[i], accumulate(grads.get(in[i]), gi[i], sums));
-                    }
-                }
+                // one node per call: the walk's loop stays small for C2 (with the body inline, each of its several
+                // on-stack-replacement compilations inlined every backward and took up to 1.2 s)
+                for (int k = order.size() - 1; k >= 0; k--) backwardNode(order.get(k), targets, grads, relevant, splitGrads, splitsOf, sums);
             }
         }
         Tensor[] out = new Tensor[inputs.length];
@@ -96,6 +66,41 @@ public final class Autograd {
             out[i] = g != null ? g : Tensor.zeros(inputs[i].shape);
         }
         return out;
+    }
+
+    /** Hands node t's gradient on to its inputs (or, for a piece of a split, to its split group): one step of {@link #grad}. */
+    private static void backwardNode(Tensor t, Set<Tensor> targets, Map<Tensor, Tensor> grads, Set<Tensor> relevant,
+                                     Map<GradFn.SplitGroup, Tensor[]> splitGrads, Map<Tensor, List<GradFn.SplitGroup>> splitsOf, Set<Tensor> sums) {
+        // Every piece of a split comes before its source in this order: pass their gradients on at once.
+        for (GradFn.SplitGroup group : splitsOf.getOrDefault(t, List.of())) {
+            Tensor joined = joinPieces(group, splitGrads.remove(group));
+            grads.put(t, accumulate(grads.get(t), joined, sums));
+        }
+        splitsOf.remove(t);
+        Tensor g = targets.contains(t) ? grads.get(t) : grads.remove(t);
+        if (g == null || t.gradFn == null) return;
+        if (sums != null) sums.remove(g); // handed on (a backward may pass g itself to an input): no longer ours to write
+        GradFn.SplitPiece piece = t.gradFn.piece();
+        if (piece != null) {
+            GradFn.SplitGroup group = piece.group();
+            if (relevant.contains(group.source)) {
+                if (!splitGrads.containsKey(group)) {
+                    splitGrads.put(group, new Tensor[group.pieces.length]);
+                    splitsOf.computeIfAbsent(group.source, x -> new ArrayList<>()).add(group);
+                }
+                splitGrads.get(group)[piece.index()] = g;
+            }
+            return;
+        }
+        Tensor[] in = t.gradFn.inputs();
+        boolean[] need = new boolean[in.length];
+        for (int i = 0; i < in.length; i++) need[i] = in[i] != null && in[i].requiresGrad() && relevant.contains(in[i]);
+        Tensor[] gi = t.gradFn.backward().apply(g, need);
+        for (int i = 0; i < in.length; i++) {
+            if (!need[i] || gi[i] == null) continue;
+            if (sums != null && gi[i].fresh && gi[i] != g && gi[i].gradFn == null && once(gi, i)) sums.add(gi[i]); // a new array only this walk holds
+            grads.put(in[i], accumulate(grads.get(in[i]), gi[i], sums));
+        }
     }
 
     /**

@@ -1,55 +1,59 @@
 #!/usr/bin/env bash
-# Issue 16's NequIP speed table in one sitting (docs/benchmarks.md "The speed table"): every number below comes from
-# the same session, its parts alternating, so that ratios compare like with like on this noisy 2-core machine.
-#   1. steady state, float64, per energy + forces call: BASE_REV's evaluator against this tree's, 1 and 2 threads,
-#      random-weight l_max=1 (32 features, 4 layers) and l_max=3 (32 features, 5 layers) on rMD17 aspirin
-#      (scripts/bench-nequip-baseline.sh, best block of each);
-#   2. float32 against float64 on the host, this tree, the same two models (md bench model, median of the calls);
-#   3. a user's md run in a fresh JVM: the shipped aspirin model (l_max=1), Nosé–Hoover at 500 K, 0.5 fs, 6,000 steps,
-#      1 and 2 threads, the launcher's JIT warm-up cache off and on: steps/s over steps 0-2,000 (JIT warm-up included)
-#      and over steps 4,000-6,000 (steady state), from thermo.csv.
-# Usage: scripts/bench-speed-table.sh OUT_DIR [BASE_REV (77c8862: before the performance work)] [ROUNDS (3)]
-# Run it on an otherwise idle machine (e.g. under a script that stops other jobs); the raw outputs go to OUT_DIR.
+# Issue 16's NequIP speed table in one sitting (docs/benchmarks.md "The speed table"): BASE_REV's md against this
+# tree's, every part alternating, so that ratios compare like with like on this noisy 2-core machine.
+#   1. steady state per energy + forces call, `md bench model` (median of the calls after a warm-up), 1 and 2 threads,
+#      random-weight NequIP l_max=1 (32 features, 4 layers) and l_max=3 (32 features, 5 layers) on rMD17 aspirin:
+#      BASE_REV in float64, this tree in float64 and in float32 (host float32 arithmetic);
+#   2. a user's `md run` in a fresh JVM: the shipped aspirin model (l_max=1), Nosé–Hoover chain at 500 K, 0.5 fs,
+#      6,000 steps, 1 and 2 threads: BASE_REV's launcher, and this tree's with its JIT warm-up cache off and on;
+#      steps/s over steps 0-2,000 (JIT warm-up included) and over steps 4,000-6,000 (steady state), from thermo.csv.
+# BASE_REV's tree is exported into a temporary folder and built there by its own launcher (nothing is installed).
+# Usage: scripts/bench-speed-table.sh OUT_DIR [BASE_REV (5e1febf: main before issue 16's speed work)] [ROUNDS (3)]
+# Run it on an otherwise idle machine; the raw outputs go to OUT_DIR (1-per-call.txt, 2-md-run.txt).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:?usage: scripts/bench-speed-table.sh OUT_DIR [BASE_REV] [ROUNDS]}
-rev=${2:-77c8862}
+rev=${2:-5e1febf}
 rounds=${3:-3}
-data=${MD_SHARED_DATA:-$root/../shared/data}
+data=$(cd "${MD_SHARED_DATA:-$root/../shared/data}" 2>/dev/null && pwd) \
+  || { echo "bench-speed-table: no shared data folder (../shared/data or MD_SHARED_DATA)" >&2; exit 2; }
+[ -f "$data/rmd17/rmd17_aspirin_test_01.npz" ] || { echo "bench-speed-table: no $data/rmd17/rmd17_aspirin_test_01.npz" >&2; exit 2; }
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-[ -f "$data/rmd17/rmd17_aspirin_test_01.npz" ] || { echo "bench-speed-table: no $data/rmd17/rmd17_aspirin_test_01.npz (set MD_SHARED_DATA)" >&2; exit 2; }
-"$root/md" --version >/dev/null 2>&1   # builds the jar and trains the launcher's cache before anything is timed
+base=$(mktemp -d /tmp/md-speed-table.XXXXXX)
+trap 'rm -rf "$base"' EXIT
+(cd "$root" && git archive "$rev") | tar -x -C "$base/" 
+mkdir -p "$base/runs"
+# build both jars (and train this tree's warm-up cache) before anything is timed
+"$base/md" --version >/dev/null 2>&1 || { echo "bench-speed-table: $rev does not build" >&2; exit 1; }
+"$root/md" --version >/dev/null 2>&1
+here=$(git -C "$root" rev-parse --short HEAD)
+$(git -C "$root" diff --quiet HEAD) || here="$here+changes"
 
 l1=(l_max=1 num_features=32 num_layers=4 r_max=4.0 --steps 300 --warmup 500)
 l3=(l_max=3 num_features=32 num_layers=5 r_max=4.0 --steps 60 --warmup 100)
-
-echo "== 1. float64 steady state: $rev against $(git -C "$root" rev-parse --short HEAD)" | tee "$out/1-float64-vs-baseline.txt"
-"$root/scripts/bench-nequip-baseline.sh" "$rev" "$rounds" --seconds 3 2>&1 | tee -a "$out/1-float64-vs-baseline.txt"
-
-echo "== 2. float32 against float64 (this tree)" | tee "$out/2-float32.txt"
+echo "== per call: $rev float64, $here float64, $here float32; $rounds rounds" | tee "$out/1-per-call.txt"
 for ((r = 1; r <= rounds; r++)); do
   for model in l1 l3; do
     declare -n args=$model
-    for precision in float64 float32; do
-      echo "-- round $r, $model, $precision" | tee -a "$out/2-float32.txt"
-      "$root/md" bench model --family nequip "${args[@]}" --threads 1,2 --precision "$precision" 2>&1 \
-        | grep -v '^WARNING: Using incubator' | tee -a "$out/2-float32.txt"
+    for which in "$rev float64" "$here float64" "$here float32"; do
+      read -r build precision <<<"$which"
+      launcher=$root/md; [ "$build" = "$rev" ] && launcher=$base/md
+      echo "-- round $r, $model, $build, $precision" | tee -a "$out/1-per-call.txt"
+      "$launcher" bench model --family nequip "${args[@]}" --data "$data" --threads 1,2 --precision "$precision" 2>&1 \
+        | grep -v '^WARNING: Using incubator' | tee -a "$out/1-per-call.txt"
     done
   done
 done
 
-echo "== 3. md run in a fresh JVM: first 2,000 steps and steps 4,000-6,000" | tee "$out/3-md-run.txt"
-runs=$(mktemp -d /tmp/md-speed-table.XXXXXX)
-trap 'rm -rf "$runs"' EXIT
 for threads in 1 2; do
-  cat > "$runs/aspirin-$threads.yaml" <<EOF
+  cat > "$base/runs/aspirin-$threads.yaml" <<EOF
 description: rMD17 aspirin, shipped NequIP l_max=1 model, Nose-Hoover chain at 500 K (speed table, $threads threads)
 structure: {file: $data/rmd17/rmd17_aspirin_test_01.npz, frame: 0}
 forcefield: {type: learned, model: $root/inputs/models/aspirin-nequip-l1.nqp, threads: $threads}
 velocities: {temperature_K: 500, seed: 17, remove_com: true, remove_rotation: true}
 dynamics: {integrator: nose-hoover-chain, timestep_fs: 0.5, steps: 6000, temperature_K: 500, tau_fs: 50, chain_length: 3}
-output: {directory: $runs/out, thermo: {every: 100}}
+output: {directory: $base/runs/out, thermo: {every: 100}}
 EOF
 done
 # steps/s over (from, to]: thermo.csv's steps_per_s is the rate since the previous line
@@ -58,14 +62,17 @@ rate() { awk -F, -v from="$2" -v to="$3" '
   NR == 2 { prev = $s; next }
   { if ($s > from && $s <= to) t += ($s - prev) / $v; prev = $s }
   END { printf "%.0f", (to - from) / t }' "$1"; }
-printf '%-5s %-7s %-5s %16s %16s\n' round threads cache first_2000_steps_s steps_4000_6000_s | tee -a "$out/3-md-run.txt"
+echo "== md run, 6,000 steps of aspirin: steps/s over the first 2,000 and over steps 4,000-6,000; $rounds rounds" | tee "$out/2-md-run.txt"
+printf '%-5s %-7s %-22s %10s %10s\n' round threads build first_2000 4000_6000 | tee -a "$out/2-md-run.txt"
 for ((r = 1; r <= rounds; r++)); do
   for threads in 1 2; do
-    for aot in off on; do
-      MD_AOT_CACHE=$aot "$root/md" run --quiet --overwrite --output "$runs/out" "$runs/aspirin-$threads.yaml" >/dev/null 2>"$runs/err" \
-        || { echo "md run failed ($threads threads, cache $aot):" >&2; cat "$runs/err" >&2; exit 1; }
-      printf '%-5s %-7s %-5s %16s %16s\n' "$r" "$threads" "$aot" "$(rate "$runs/out/thermo.csv" 0 2000)" \
-        "$(rate "$runs/out/thermo.csv" 4000 6000)" | tee -a "$out/3-md-run.txt"
+    for which in "$rev" "$here cache-off" "$here cache-on"; do
+      launcher=$root/md; aot=on
+      case "$which" in "$rev") launcher=$base/md ;; *cache-off) aot=off ;; esac
+      MD_AOT_CACHE=$aot "$launcher" run --quiet --overwrite --output "$base/runs/out" "$base/runs/aspirin-$threads.yaml" >/dev/null 2>"$base/runs/err" \
+        || { echo "md run failed ($which, $threads threads):" >&2; cat "$base/runs/err" >&2; exit 1; }
+      printf '%-5s %-7s %-22s %10s %10s\n' "$r" "$threads" "$which" "$(rate "$base/runs/out/thermo.csv" 0 2000)" \
+        "$(rate "$base/runs/out/thermo.csv" 4000 6000)" | tee -a "$out/2-md-run.txt"
     done
   done
 done

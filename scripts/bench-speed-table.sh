@@ -22,13 +22,13 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 base=$(mktemp -d /tmp/md-speed-table.XXXXXX)
 trap 'rm -rf "$base"' EXIT
-(cd "$root" && git archive "$rev") | tar -x -C "$base/" 
+(cd "$root" && git archive "$rev") | tar -x -C "$base"
 mkdir -p "$base/runs"
 # build both jars (and train this tree's warm-up cache) before anything is timed
 "$base/md" --version >/dev/null 2>&1 || { echo "bench-speed-table: $rev does not build" >&2; exit 1; }
 "$root/md" --version >/dev/null 2>&1
 here=$(git -C "$root" rev-parse --short HEAD)
-$(git -C "$root" diff --quiet HEAD) || here="$here+changes"
+git -C "$root" diff --quiet HEAD || here="$here+changes"
 
 l1=(l_max=1 num_features=32 num_layers=4 r_max=4.0 --steps 300 --warmup 500)
 l3=(l_max=3 num_features=32 num_layers=5 r_max=4.0 --steps 60 --warmup 100)

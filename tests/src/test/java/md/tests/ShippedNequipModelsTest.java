@@ -9,11 +9,12 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import md.core.Units;
 import md.core.io.NpyArray;
 import md.core.io.Npz;
 import md.forcefields.NeighborList;
-import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.executors.PlanExecutor;
+import md.forcefields.ml.model.LearnedModel;
 import md.forcefields.ml.model.ModelFile;
 
 /**
@@ -23,9 +24,6 @@ import md.forcefields.ml.model.ModelFile;
  * file, reader or kernel that moved a shipped model's accuracy would fail here (skips without ../shared/data).
  */
 class ShippedNequipModelsTest {
-    /** kcal/mol in eV (rMD17's units). */
-    private static final double KCAL_PER_MOL_EV = 0.0433641043;
-
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "ethanol-nequip-l1.nqp,     rmd17_ethanol_test_01.npz,     11.45",
@@ -49,7 +47,7 @@ class ShippedNequipModelsTest {
         for (int k = 0; k < frames; k++) {
             System.arraycopy(coords, 3 * n * k, x, 0, 3 * n);
             plan.compute(x, types, pairs, f, null, null);
-            for (int c = 0; c < 3 * n; c++) sum += Math.abs(f[c] - refForces[3 * n * k + c] * KCAL_PER_MOL_EV);
+            for (int c = 0; c < 3 * n; c++) sum += Math.abs(f[c] - refForces[3 * n * k + c] * Units.KCAL_PER_MOL_TO_EV);
         }
         double maeMeV = 1000 * sum / (3.0 * n * frames);
         System.out.printf(java.util.Locale.ROOT, "%s on %s (%d frames): force MAE %.3f meV/Å%n", model, testSplit, frames, maeMeV);

@@ -43,6 +43,7 @@ final class CellListBuilder {
     private final double[] lo = new double[3];
     private final double[] hi = new double[3];
     private double[] frac = new double[0];        // fractional coordinates (Cartesian without a cell), wrapped
+    private final int[] src = new int[3], dst = new int[3], img = new int[3];   // bin indices and image of one bin offset
     // The neighbouring bins of one source bin: atom ranges in atomsByBin, image shifts, whether the image is positive
     private int[] nbBegin = new int[0];
     private int[] nbEnd = new int[0];
@@ -163,8 +164,9 @@ final class CellListBuilder {
 
     /** The non-empty bins within reach of bin srcBin, with their image shifts, into nbBegin..nbPositive; returns their count. */
     private int neighbourBins(int srcBin, boolean[] pbc, double[] lattice) {
-        int[] src = {srcBin / (bins[1] * bins[2]), srcBin / bins[2] % bins[1], srcBin % bins[2]};
-        int[] dst = new int[3], img = new int[3];
+        src[0] = srcBin / (bins[1] * bins[2]);
+        src[1] = srcBin / bins[2] % bins[1];
+        src[2] = srcBin % bins[2];
         int m = 0;
         for (int d0 = -reach[0]; d0 <= reach[0]; d0++)
         for (int d1 = -reach[1]; d1 <= reach[1]; d1++)

@@ -27,7 +27,7 @@ class ShippedNequipModelsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "ethanol-nequip-l1.nqp,     rmd17_ethanol_test_01.npz,     11.45",
-        "ethanol-nequip-l2.nqp,     rmd17_ethanol_test_01.npz,     5.68",
+        "ethanol-nequip-l2.nqp,     rmd17_ethanol_test_01.npz,     5.04",
         "naphthalene-nequip-l1.nqp, rmd17_naphthalene_test_01.npz, 6.46",
         "salicylic-nequip-l1.nqp,   rmd17_salicylic_test_01.npz,   10.67",
         "aspirin-nequip-l1.nqp,     rmd17_aspirin_test_01.npz,     17.12",

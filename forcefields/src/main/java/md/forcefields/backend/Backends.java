@@ -13,12 +13,8 @@ public final class Backends {
 
     public static final List<String> NAMES = List.of("auto", "java", "opencl", "cuda");
 
-    /**
-     * Opens a backend; throws {@link BackendUnavailableException} naming what is missing. One open at a time per
-     * process: PoCL crashed the JVM (SIGSEGV in clGetDeviceInfo) when the five runs of {@code md bench stability
-     * --parallel 5} each probed {@code device: auto} at the same moment. Opening is rare and the probe short.
-     */
-    public static synchronized KernelBackend open(String name) {
+    /** Opens a backend; throws {@link BackendUnavailableException} naming what is missing. */
+    public static KernelBackend open(String name) {
         return switch (name) {
             case "java" -> new JavaBackend();
             case "opencl" -> OpenClBackend.open(false);
@@ -44,7 +40,7 @@ public final class Backends {
      * Opens a backend whose kernels run in {@code precision}. float32 exists on the device backends only
      * (the host executor has its own float32 kernels, not a backend): {@code java} refuses it, and {@code auto} without a GPU gives the (float64) java backend.
      */
-    public static synchronized KernelBackend open(String name, Precision precision) {
+    public static KernelBackend open(String name, Precision precision) {
         if (precision == Precision.FLOAT64) return open(name);
         return switch (name) {
             case "java" -> throw new BackendUnavailableException("the java backend's kernels are float64 only (float32 on the host is the learned "

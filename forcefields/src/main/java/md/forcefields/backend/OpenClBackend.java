@@ -43,8 +43,13 @@ public final class OpenClBackend extends DeviceBackend {
     /** Opens the best float64 device; {@code gpuOnly} refuses CPU devices (used by device: auto). */
     public static OpenClBackend open(boolean gpuOnly) { return open(gpuOnly, Precision.FLOAT64); }
 
-    /** Opens the best device for {@code precision} (float64 needs cl_khr_fp64); {@code gpuOnly} refuses CPU devices. */
-    public static OpenClBackend open(boolean gpuOnly, Precision precision) {
+    /**
+     * Opens the best device for {@code precision} (float64 needs cl_khr_fp64); {@code gpuOnly} refuses CPU devices.
+     * One open at a time per process, discovery, context and program build alike: PoCL crashed the JVM (SIGSEGV in
+     * clGetDeviceInfo) when the five runs of {@code md bench stability --parallel 5} probed {@code device: auto} at the
+     * same moment, and failed with CL_BUILD_PROGRAM_FAILURE when two threads built at once. Opening is rare.
+     */
+    public static synchronized OpenClBackend open(boolean gpuOnly, Precision precision) {
         // device: auto on a machine without the OpenCL loader: say so without loading JOCL, whose native
         // part would print its dlopen failure on stdout (OpenClLoader). An explicit device: opencl still
         // tries, in case the loader is somewhere the search does not look.
@@ -107,17 +112,15 @@ public final class OpenClBackend extends DeviceBackend {
     }
 
     /**
-     * Builds the program, one build at a time per process (PoCL failed with CL_BUILD_PROGRAM_FAILURE when two
-     * threads built at once). PoCL compiles through temporary files in its kernel cache, and another process starting
+     * Builds the program (under {@link #open}'s lock: one build at a time per process). PoCL compiles through
+     * temporary files in its kernel cache, and another process starting
      * PoCL on the same cache can remove them mid-build ("unable to rename temporary ..."): that failure, which says
      * nothing about the kernels, is retried; any other build failure is reported with PoCL's log.
      */
     private void build(cl_device_id dev, String options) {
         for (int attempt = 1; ; attempt++) {
             try {
-                synchronized (OpenClBackend.class) {
-                    clBuildProgram(program, 0, null, options, null, null);
-                }
+                clBuildProgram(program, 0, null, options, null, null);
                 return;
             } catch (CLException e) {
                 long[] size = new long[1];

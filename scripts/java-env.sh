@@ -15,6 +15,17 @@ export JAVA_HOME=$MD_JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 # PoCL would otherwise install its own SIGFPE handler over the JVM's (integer division by zero stops throwing).
 export POCL_SIGFPE_HANDLER=0
+# PoCL's LLVM also puts its own SIGSEGV, SIGBUS, SIGILL and SIGFPE handlers in place of the JVM's when it builds the
+# OpenCL program (device: opencl), and the JVM takes SIGSEGV for its null checks and safepoint polls: two threads
+# faulting at once then killed the process (exit 139, no hs_err file). The JDK's libjsig, preloaded,
+# keeps the JVM's handlers in place and chains the library's behind them (SignalChainingTest). Child processes inherit
+# it; outside a JVM it only passes the calls on.
+if [ -f "$JAVA_HOME/lib/libjsig.so" ]; then
+  case ":${LD_PRELOAD:-}:" in
+    *"/libjsig.so:"*) ;;
+    *) export LD_PRELOAD="$JAVA_HOME/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}" ;;
+  esac
+fi
 MD_JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC"
 # Transparent huge pages (2 MB) for the Java heap where the kernel offers them (THP "always" or "madvise"): the
 # learned models' kernels stream MBs of per-op buffers, and large pages cut their TLB misses (GeomAtt on aspirin

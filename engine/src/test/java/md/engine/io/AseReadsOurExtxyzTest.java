@@ -28,8 +28,9 @@ import md.engine.system.Frame;
  *
  * <p>The first test pins the committed file to what the writer writes today, so ASE's reading of it
  * speaks for the current writer. After a deliberate change of the format: regenerate both files with
- * {@code mvn -pl engine test -Dtest=AseReadsOurExtxyzTest -Dmd.regenerateReference=true} (in the engine
- * module folder) and then {@code /usr/bin/python3 scripts/reference/ase_reads_md_extxyz.py}.
+ * {@code ./run-tests -pl engine -am -Dmd.each.module -Dtest=AseReadsOurExtxyzTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dmd.regenerateReference=true} (it writes into the engine module's folder) and then
+ * {@code /usr/bin/python3 scripts/reference/ase_reads_md_extxyz.py}.
  */
 class AseReadsOurExtxyzTest {
     private static final String FILE = "written-by-md.extxyz", ASE_READING = "written-by-md.ase.json";

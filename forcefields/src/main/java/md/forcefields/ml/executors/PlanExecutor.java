@@ -110,26 +110,39 @@ public final class PlanExecutor implements AutoCloseable {
         plan = new Plan(learned, op -> true, directForces);
         model = plan.model();
         nodeCount = plan.nodes().size();
-        Slot[] slots = new Slot[nodeCount];
-        for (Plan.Node n : plan.nodes()) {
-            Slot[] in = new Slot[n.inputs.length];
-            for (int i = 0; i < in.length; i++) in[i] = slots[n.inputs[i].id];
-            slots[n.id] = new Slot(n, in);
-        }
         this.float32 = float32;
-        for (Slot s : slots) if (s.ws != null) s.ws.setFloat32(float32);
+        // The loops over the plan's nodes live in methods of their own: C2 compiled this constructor (with the tracing
+        // and slot set-up inlined into its loops) in 1-2 s a time, five times in the test suite's JVM.
+        Slot[] slots = slots(plan, float32);
         output = slots[plan.output().id];
         vectors = slots[plan.vectors().id];
         direct = directForces ? slots[plan.directForces().id] : null;
         forwardOrder = phaseOrder(Arrays.stream(plan.forward()).map(n -> slots[n.id]).toArray(Slot[]::new));
-        java.util.List<Slot> bwd = new java.util.ArrayList<>();
-        for (int i = forwardOrder.length - 1; i >= 0; i--) if (forwardOrder[i].node.needsGrad()) bwd.add(forwardOrder[i]);
-        backwardOrder = bwd.toArray(new Slot[0]);
+        backwardOrder = backwardOrder(forwardOrder);
         unwrittenGrads = assignFirstGrads(backwardOrder, output);
         forwardPhases = phases(forwardOrder);
         backwardPhases = phases(backwardOrder);
         zeroAhead(backwardPhases);
         workers = threads > 1 ? new PhaseWorkers(threads) : null;
+    }
+
+    /** A slot (buffers and workspace) per node of the plan, indexed by node id. */
+    private static Slot[] slots(Plan plan, boolean float32) {
+        Slot[] slots = new Slot[plan.nodes().size()];
+        for (Plan.Node n : plan.nodes()) {
+            Slot[] in = new Slot[n.inputs.length];
+            for (int i = 0; i < in.length; i++) in[i] = slots[n.inputs[i].id];
+            slots[n.id] = new Slot(n, in);
+        }
+        for (Slot s : slots) if (s.ws != null) s.ws.setFloat32(float32);
+        return slots;
+    }
+
+    /** The nodes that need a gradient, in reverse forward order. */
+    private static Slot[] backwardOrder(Slot[] forwardOrder) {
+        java.util.List<Slot> bwd = new java.util.ArrayList<>();
+        for (int i = forwardOrder.length - 1; i >= 0; i--) if (forwardOrder[i].node.needsGrad()) bwd.add(forwardOrder[i]);
+        return bwd.toArray(new Slot[0]);
     }
 
     /** The traced plan this executor runs. */

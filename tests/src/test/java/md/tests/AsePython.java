@@ -1,12 +1,12 @@
 package md.tests;
 
+import md.core.PythonWorker;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -50,23 +50,9 @@ final class AsePython {
         return out.stdout;
     }
 
+    /** Runs {@code python ARGS} in the interpreter that stays up ({@link PythonWorker}). */
     private static Output run(String python, List<String> args, int timeoutS) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(python));
-        cmd.addAll(args);
-        Path err = Files.createTempFile("ase-python", ".err");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-            byte[] stdout = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(python + " did not finish within " + timeoutS + " s");
-            }
-            return new Output(p.exitValue(), new String(stdout, StandardCharsets.UTF_8), Files.readString(err));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        } finally {
-            Files.deleteIfExists(err);
-        }
+        PythonWorker.Result r = PythonWorker.run(python, args, timeoutS);
+        return new Output(r.exitCode(), r.stdout(), r.stderr());
     }
 }

@@ -1,12 +1,12 @@
 package md.tests;
 
+import md.core.PythonWorker;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Python with h5py (and NumPy) for independent checks of HDF5 files: /usr/bin/python3 first (the
@@ -24,10 +24,8 @@ final class H5py {
             probed = true;
             for (String p : List.of("/usr/bin/python3", "python3")) {
                 try {
-                    Process pr = new ProcessBuilder(p, "-c", "import h5py, numpy").redirectErrorStream(true).start();
-                    pr.getInputStream().readAllBytes();
-                    if (pr.waitFor(60, TimeUnit.SECONDS) && pr.exitValue() == 0) { python = p; break; }
-                } catch (IOException | InterruptedException e) {
+                    if (PythonWorker.run(p, List.of("-c", "import h5py, numpy"), 60).exitCode() == 0) { python = p; break; }
+                } catch (IOException e) {
                     // not this one
                 }
             }
@@ -41,22 +39,21 @@ final class H5py {
     static Result script(String name, String... args) throws IOException, InterruptedException {
         Path script = Path.of("src/test/resources/h5md", name).toAbsolutePath();
         if (!Files.isRegularFile(script)) throw new IOException("missing test script " + script);
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
-        cmd.addAll(List.of(args));
-        return run(cmd);
+        List<String> argv = new ArrayList<>(List.of(script.toString()));
+        argv.addAll(List.of(args));
+        return run(argv);
     }
 
     /** Runs inline Python code with arguments (sys.argv[1:]). */
     static Result code(String code, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(python, "-c", code));
-        cmd.addAll(List.of(args));
-        return run(cmd);
+        List<String> argv = new ArrayList<>(List.of("-c", code));
+        argv.addAll(List.of(args));
+        return run(argv);
     }
 
-    private static Result run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) { p.destroyForcibly(); throw new IOException("python timed out: " + cmd); }
-        return new Result(p.exitValue(), out.strip());
+    /** Runs {@code python ARGV} in the interpreter that stays up ({@link PythonWorker}); stdout, then stderr. */
+    private static Result run(List<String> argv) throws IOException {
+        PythonWorker.Result r = PythonWorker.run(python, argv, 120);
+        return new Result(r.exitCode(), (r.stdout() + r.stderr()).strip());
     }
 }

@@ -180,8 +180,7 @@ class EvalAttentionTest {
     @Test void numpyReadsTheMaps() throws Exception {
         Path python = Path.of("/usr/bin/python3");
         Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
-        Process probe = new ProcessBuilder(python.toString(), "-c", "import numpy").redirectErrorStream(true).start();
-        Assumptions.assumeTrue(probe.waitFor() == 0, "no numpy for /usr/bin/python3");
+        Assumptions.assumeTrue(md.core.PythonWorker.imports(python.toString(), "numpy"), "no numpy for /usr/bin/python3");
         Path out = dir.resolve("np");
         Result r = md("eval", "--forcefield", model.toString(), "--attention", "--quiet", "--frame", "-1", "-o", out.toString(), fixture("frames.npz").toString());
         assertEquals(0, r.rc, r.err);
@@ -193,9 +192,9 @@ class EvalAttentionTest {
                     sym = float(abs(a - a.T).max()) if a.ndim == 2 and a.shape[0] == a.shape[1] else -1.0
                     print(k, a.dtype, 'x'.join(map(str, a.shape)), repr(float(a.sum())), sym)
                 """;
-        Process p = new ProcessBuilder(python.toString(), "-c", script, out.resolve("attention.npz").toString()).redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), text);
+        md.core.PythonWorker.Result run = md.core.PythonWorker.run(python.toString(), java.util.List.of("-c", script, out.resolve("attention.npz").toString()), 120);
+        assertEquals(0, run.exitCode(), run.output());
+        String text = run.stdout();
         Map<String, NpyArray> ours = Npz.read(out.resolve("attention.npz"));
         String[] lines = text.strip().split("\n");
         assertEquals(ours.size(), lines.length, text);

@@ -191,14 +191,11 @@ class ImportCommandTest {
     static void python(String script, String... args) throws Exception {
         Path py = Path.of("/usr/bin/python3");
         Assumptions.assumeTrue(Files.isExecutable(py), "no /usr/bin/python3");
-        Process check = new ProcessBuilder(py.toString(), "-c", "import torch, numpy").redirectErrorStream(true).start();
-        check.getInputStream().readAllBytes();
-        Assumptions.assumeTrue(check.waitFor() == 0, "/usr/bin/python3 has no torch (Debian: python3-torch)");
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(py.toString(), "-c", script));
-        cmd.addAll(java.util.List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), output);
+        Assumptions.assumeTrue(md.core.PythonWorker.imports(py.toString(), "torch, numpy"), "/usr/bin/python3 has no torch (Debian: python3-torch)");
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("-c", script));
+        argv.addAll(java.util.List.of(args));
+        md.core.PythonWorker.Result r = md.core.PythonWorker.run(py.toString(), argv, 300);
+        assertEquals(0, r.exitCode(), r.output());
     }
 
     /**

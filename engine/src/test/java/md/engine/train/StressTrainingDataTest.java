@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,26 +41,18 @@ class StressTrainingDataTest {
 
     /** Whether /usr/bin/python3 imports ASE (the checks against it are skipped otherwise). */
     static boolean hasAse() {
-        if (!Files.isExecutable(PYTHON)) return false;
-        try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import ase, numpy").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return Files.isExecutable(PYTHON) && md.core.PythonWorker.imports(PYTHON.toString(), "ase, numpy");
     }
 
     /** Runs a Python script with /usr/bin/python3 and returns its standard output; fails the test on an error. */
     String python(String script, String... args) throws Exception {
         Path file = dir.resolve("script.py");
         Files.writeString(file, script);
-        List<String> cmd = new java.util.ArrayList<>(List.of(PYTHON.toString(), file.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        return out;
+        List<String> argv = new java.util.ArrayList<>(List.of(file.toString()));
+        argv.addAll(List.of(args));
+        md.core.PythonWorker.Result r = md.core.PythonWorker.run(PYTHON.toString(), argv, 300);
+        assertEquals(0, r.exitCode(), r.output());
+        return r.stdout();
     }
 
     static TrainConfig.Source source(Path file) {

@@ -109,7 +109,7 @@ public final class PythonWorker {
     }
 
     private synchronized Result request(String python, List<String> argv, int timeoutSeconds) throws IOException {
-        requests.write((json(argv) + "\n").getBytes(StandardCharsets.UTF_8));
+        requests.write(md.core.io.Json.write(argv).getBytes(StandardCharsets.UTF_8)); // one line, newline-terminated
         requests.flush();
         Future<Result> reply = READER.submit(this::readReply);
         try {
@@ -138,29 +138,5 @@ public final class PythonWorker {
         byte[] out = replies.readNBytes(outBytes), err = replies.readNBytes(errBytes);
         if (out.length != outBytes || err.length != errBytes) throw new IOException("the Python worker ended in a reply");
         return new Result(Integer.parseInt(h[0]), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
-    private static String json(List<String> strings) {
-        StringBuilder s = new StringBuilder("[");
-        for (String x : strings) {
-            if (s.length() > 1) s.append(',');
-            s.append('"');
-            for (int i = 0; i < x.length(); i++) {
-                char c = x.charAt(i);
-                switch (c) {
-                    case '"' -> s.append("\\\"");
-                    case '\\' -> s.append("\\\\");
-                    case '\n' -> s.append("\\n");
-                    case '\r' -> s.append("\\r");
-                    case '\t' -> s.append("\\t");
-                    default -> {
-                        if (c < 0x20) s.append(String.format("\\u%04x", (int) c));
-                        else s.append(c);
-                    }
-                }
-            }
-            s.append('"');
-        }
-        return s.append(']').toString();
     }
 }

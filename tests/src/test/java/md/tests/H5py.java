@@ -23,11 +23,7 @@ final class H5py {
         if (!probed) {
             probed = true;
             for (String p : List.of("/usr/bin/python3", "python3")) {
-                try {
-                    if (PythonWorker.run(p, List.of("-c", "import h5py, numpy"), 60).exitCode() == 0) { python = p; break; }
-                } catch (IOException e) {
-                    // not this one
-                }
+                if (PythonWorker.imports(p, "h5py, numpy")) { python = p; break; }
             }
         }
         return python != null;

@@ -44,6 +44,12 @@ if [ "${md_java_version%%.*}" -ge 23 ] 2>/dev/null; then
     *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
   esac
 fi
+# Maven's own JVM lives seconds and runs no kernels (tests and md.jar run in JVMs of their own): C1 alone spares it
+# the C2 compilations, ~40 % of its CPU (mvn test -DskipTests: 2.7 s instead of 4.4-4.9 s of CPU).
+case " ${MAVEN_OPTS:-} " in
+  *" -XX:TieredStopAtLevel="*) ;;
+  *) export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ;;
+esac
 # Maven 3.8's console library (jansi 2) writes colour resets (ESC[0m) when it exits, even in batch mode with
 # style.color=never, so logs and the launcher's first build showed raw escape codes; jansi.noreset stops that.
 case " ${MAVEN_OPTS:-} " in

@@ -79,11 +79,13 @@ public final class PythonWorker {
         public String output() { return stdout + stderr; }
     }
 
+    private final String python;
     private final Process process;
     private final OutputStream requests;
     private final InputStream replies;
 
     private PythonWorker(String python) throws IOException {
+        this.python = python;
         process = new ProcessBuilder(python, "-u", "-c", SERVER).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         requests = process.getOutputStream();
         replies = process.getInputStream();
@@ -96,7 +98,7 @@ public final class PythonWorker {
             w = WORKERS.get(python);
             if (w == null || !w.process.isAlive()) WORKERS.put(python, w = new PythonWorker(python));
         }
-        return w.request(python, argv, timeoutSeconds);
+        return w.request(argv, timeoutSeconds);
     }
 
     /** Whether {@code python} (a path or a name on PATH) runs and imports {@code modules} ("numpy, h5py"). */
@@ -108,7 +110,7 @@ public final class PythonWorker {
         }
     }
 
-    private synchronized Result request(String python, List<String> argv, int timeoutSeconds) throws IOException {
+    private synchronized Result request(List<String> argv, int timeoutSeconds) throws IOException {
         requests.write(md.core.io.Json.write(argv).getBytes(StandardCharsets.UTF_8)); // one line, newline-terminated
         requests.flush();
         Future<Result> reply = READER.submit(this::readReply);

@@ -26,18 +26,12 @@ final class AsePython {
             searched = true;
             for (String candidate : List.of("/usr/bin/python3", "python3")) {
                 if (candidate.startsWith("/") && !Files.isExecutable(Path.of(candidate))) continue;
-                try {
-                    if (run(candidate, List.of("-c", "import ase.io"), 60).exitCode == 0) { found = candidate; break; }
-                } catch (IOException e) {
-                    // not installed: try the next one
-                }
+                if (PythonWorker.imports(candidate, "ase.io")) { found = candidate; break; }
             }
         }
         Assumptions.assumeTrue(found != null, "no Python with ASE (install python3-ase)");
         return found;
     }
-
-    record Output(int exitCode, String stdout, String stderr) {}
 
     /** Runs {@code script} (Python source, written to {@code dir}) with the arguments; fails on a non-zero exit. */
     static String runScript(Path dir, String script, String... args) throws IOException {
@@ -45,14 +39,8 @@ final class AsePython {
         Files.writeString(file, script);
         List<String> a = new ArrayList<>(List.of(file.toString()));
         a.addAll(List.of(args));
-        Output out = run(require(), a, 120);
-        if (out.exitCode != 0) throw new AssertionError("python with ASE failed (exit " + out.exitCode + "):\n" + out.stderr);
-        return out.stdout;
-    }
-
-    /** Runs {@code python ARGS} in the interpreter that stays up ({@link PythonWorker}). */
-    private static Output run(String python, List<String> args, int timeoutS) throws IOException {
-        PythonWorker.Result r = PythonWorker.run(python, args, timeoutS);
-        return new Output(r.exitCode(), r.stdout(), r.stderr());
+        PythonWorker.Result out = PythonWorker.run(require(), a, 120);
+        if (out.exitCode() != 0) throw new AssertionError("python with ASE failed (exit " + out.exitCode() + "):\n" + out.stderr());
+        return out.stdout();
     }
 }

@@ -34,7 +34,7 @@ class SignalChainingTest {
     private record Probe(String before, String after, String output) {}
 
     private static Probe probe(Path dir, boolean throughJavaEnv) throws IOException, InterruptedException {
-        Path source = dir.resolve("SignalHandlerProbe.java");
+        Path source = Files.createDirectories(dir).resolve("SignalHandlerProbe.java");
         try (var in = SignalChainingTest.class.getResourceAsStream("/signals/SignalHandlerProbe.java")) {
             Files.copy(in, source);
         }
@@ -68,11 +68,9 @@ class SignalChainingTest {
                 "the probe asks the x86-64 Linux kernel");
         Assumptions.assumeTrue(Runtime.version().feature() >= 22, "the probe uses the foreign function API (JDK 22+)");
         Assumptions.assumeTrue(Files.isRegularFile(Path.of(System.getProperty("java.home"), "lib", "libjsig.so")), "this JDK has no libjsig");
-        Files.createDirectories(dir.resolve("control"));
         Probe control = probe(dir.resolve("control"), false);
         Assumptions.assumeFalse(control.before().equals(control.after()),
                 "building an OpenCL program leaves the JVM's handlers alone here even without libjsig (no PoCL?):\n" + control.output());
-        Files.createDirectories(dir.resolve("java-env"));
         Probe launched = probe(dir.resolve("java-env"), true);
         assertEquals(launched.before(), launched.after(), "a JVM started as scripts/java-env.sh starts one lost its signal handlers "
                 + "(without libjsig: " + control.before() + " -> " + control.after() + "):\n" + launched.output());
